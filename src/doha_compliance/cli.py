@@ -1,0 +1,131 @@
+"""The `doha-compliance` command. Exit status: 0 fine, 1 --fail-on matched, 2 unusable input."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+import traceback
+from typing import List, Optional
+
+from . import api
+from .errors import ComplianceError, RuleSetError
+from .models import Rejection
+from .render_text import render_text
+
+EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
+FORMATS = ("text", "json", "md")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="doha-compliance",
+                                     description="Check dated events against a peace agreement's commitments.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+    rep = sub.add_parser("report", help="evaluate events against a rule set and print a compliance report")
+    rep.add_argument("--rules", required=True, help="rule folder (e.g. rules/doha)")
+    rep.add_argument("--events", required=True, action="append", help="event file (.yaml .json .jsonl .csv); repeatable")
+    rep.add_argument("--as-of", type=_date, help="report date YYYY-MM-DD (default: the latest event's date)")
+    rep.add_argument("--format", choices=FORMATS, default="text")
+    rep.add_argument("--output", help="write the report to this file (atomically) instead of stdout")
+    rep.add_argument("--party", action="append", help="only findings for this party; repeatable")
+    rep.add_argument("--rule", action="append", help="only findings of this rule id; repeatable")
+    rep.add_argument("--strict", action="store_true", help="exit 2 if any event is rejected")
+    rep.add_argument("--max-errors", type=int, help="stop after this many rejected events (exit 2)")
+    rep.add_argument("--fail-on", choices=("violation", "alleged"), help="exit 1 if a finding has this status")
+    rep.add_argument("--engine", choices=("durable", "reference"), default="durable",
+                     help="evaluator: durable_rules (default) or the plain-Python reference")
+    return parser
+
+
+def write_output(text: str, path: Optional[str]) -> None:
+    """Write to stdout, or atomically to a file: a failed run never leaves half a report."""
+    if not path:
+        sys.stdout.write(text)
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".doha-compliance-", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _render(report: api.Report, fmt: str) -> str:
+    if fmt == "json":
+        return report.to_json()
+    if fmt == "md":
+        from .render_md import render_md
+        return render_md(report)
+    return render_text(report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    agreement = api.load_rules(args.rules)
+    source = api.read_events(*args.events)
+
+    def on_reject(r: Rejection) -> None:
+        print(f"rejected: {r.where}: {r.id or '-'}: {r.reason}", file=sys.stderr)
+
+    try:
+        report = api.evaluate(agreement, source, as_of=args.as_of, engine=args.engine, on_reject=on_reject,
+                              max_errors=args.max_errors)
+    except api.TooManyRejections as exc:
+        print(f"doha-compliance: stopped: {len(exc.rejected)} events rejected (--max-errors {args.max_errors}); "
+              "no report written", file=sys.stderr)
+        return EXIT_INPUT
+    unknown = [p for p in (args.party or []) if p not in agreement.parties]
+    if unknown:
+        raise ComplianceError(f"--party {unknown[0]}: not a party of {agreement.id} ({', '.join(sorted(agreement.parties))})")
+    unknown = [r for r in (args.rule or []) if r not in agreement.rule_ids()]
+    if unknown:
+        raise ComplianceError(f"--rule {unknown[0]}: not a rule of {agreement.id}")
+    if args.party or args.rule:
+        report = report.filtered(args.party, args.rule)
+    if args.strict and report.rejected:
+        print(f"doha-compliance: {len(report.rejected)} events rejected and --strict is set; no report written",
+              file=sys.stderr)
+        return EXIT_INPUT
+    write_output(_render(report, args.format), args.output)
+    if args.fail_on and any(f.status == args.fail_on for f in report.findings):
+        return EXIT_FAIL_ON
+    return EXIT_OK
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "report":
+            return _report(args)
+        parser.error(f"unknown command {args.command}")
+    except RuleSetError as exc:
+        print(f"doha-compliance: the rule set cannot be used ({len(exc.errors)} problem"
+              f"{'s' if len(exc.errors) != 1 else ''}):", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_INPUT
+    except ComplianceError as exc:
+        print(f"doha-compliance: {exc}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

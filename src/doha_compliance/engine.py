@@ -1,0 +1,183 @@
+"""The durable_rules engine, behind one function: `durable_matches`.
+
+How durable_rules is used, and why (each point was measured on 2.0.28):
+- A private `Host` per evaluation, with its background dispatch threads switched
+  off: we never use wall-clock timers, and the threads of every Host ever made
+  would otherwise keep running. The ruleset is deleted from the C engine after use.
+- Rulesets are JSON compiled from the YAML rules, under a unique name.
+- Events enter as *facts* (`assert_fact`), so every rule that matches an event fires
+  (a `post`ed event is consumed by the first match). Facts are retracted at the end
+  of their day unless a justification window still needs them: memory follows the
+  longest window, not the length of the stream.
+- Time is event time: events arrive sorted by (date, id) with their day number as a
+  field; windows are arithmetic on that field. Deadlines are decided by `judge`.
+- A catch-all rule on `type` means an event no rule concerns is still handled
+  (durable raises MessageNotHandledException otherwise). A catch-all on `id`
+  hung the process, and aliases named `s` clash with the closure's state.
+- Only the fields rules read are passed in, keeping facts narrow.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+from typing import Any, Callable, Dict, Iterable, List, Set, Tuple
+
+import durable_rules_engine
+from durable import engine as durable_engine
+
+from . import conditions
+from .matching import Matches, Unit, match_window, units
+from .models import Agreement, Event
+
+_names = itertools.count()
+
+
+class _EventTimeHost(durable_engine.Host):
+    """A Host without the dispatch/timer threads (wall-clock machinery we do not use)."""
+
+    def _run(self) -> None:
+        return None
+
+
+def fields_read(agreement: Agreement) -> Tuple[Set[str], Set[str]]:
+    """(numeric fields, text fields) that any rule reads: the only fields facts carry."""
+    numeric: Set[str] = set()
+    text: Set[str] = {"type"}
+    for rule in agreement.rules:
+        for cond in (rule.when, rule.covered_by,
+                     rule.justified_by.when if rule.justified_by else None,
+                     rule.fulfilled_by.when if rule.fulfilled_by else None):
+            if cond:
+                conditions.fields_read(cond, numeric, text)
+        if rule.kind == "claim":
+            text.add(rule.accused_field)
+        if rule.justified_by:
+            text.update(rule.justified_by.same)
+        if rule.fulfilled_by and rule.fulfilled_by.total_of:
+            numeric.add(rule.fulfilled_by.total_of)
+    text -= numeric
+    text.discard("id")
+    return numeric, text
+
+
+def to_fact(event: Event, numeric: Set[str], text: Set[str]) -> Dict[str, Any]:
+    fact: Dict[str, Any] = {"id": event.id, "day": event.date.toordinal()}
+    for name in text:
+        value = event.get(name)
+        fact[name] = "" if value is None else str(value)
+    for name in numeric:
+        value = event.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            fact[name] = value
+    return fact
+
+
+def _all(parts: List[dict]) -> dict:
+    if not parts:
+        return {"$ex": {"type": 1}}
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> Tuple[dict, Set[Unit]]:
+    """The durable_rules JSON definition, and the units needing no coverage check."""
+    definition: Dict[str, dict] = {}
+    always_covered: Set[Unit] = set()
+
+    def action(*tag: Any) -> Callable[[Any], None]:
+        return lambda c: record(tag, c)
+
+    for index, (rule, party) in enumerate(units(agreement)):
+        unit = (rule.version, party)
+        start, end = match_window(agreement, rule)
+        window = [{"$gte": {"day": start.toordinal()}}]
+        if end is not None:
+            window.append({"$lte": {"day": end.toordinal()}})
+        if rule.kind == "deadline":
+            assert rule.fulfilled_by is not None
+            cond = conditions.to_durable(conditions.substitute_party(rule.fulfilled_by.when, party))
+            definition[f"f{index}"] = {"all": [{"m": _all(cond + window)}], "run": action("f", unit)}
+            if rule.covered_by:
+                cover = conditions.to_durable(conditions.substitute_party(rule.covered_by, party))
+                definition[f"c{index}"] = {"all": [{"m": _all(cover)}], "run": action("c", unit)}
+            else:
+                always_covered.add(unit)
+            continue
+        cond = conditions.to_durable(conditions.substitute_party(rule.when, party)) + window
+        if rule.kind == "claim":
+            cond.append({"$neq": {rule.accused_field: ""}})
+        definition[f"h{index}"] = {"all": [{"m": _all(cond)}], "run": action("h", unit)}
+        if rule.kind == "conditional":
+            jb = rule.justified_by
+            assert jb is not None
+            jcond = conditions.to_durable(conditions.substitute_party(jb.when, party))
+            join = [{f: {"j": f}} for f in jb.same] + [{"$neq": {f: ""}} for f in jb.same] + [
+                {"$gte": {"day": {"j": "day"}}},
+                {"$lte": {"day": {"$add": {"$l": {"j": "day"}, "$r": jb.within_days}}}},
+            ]
+            definition[f"j{index}"] = {"all": [{"j": _all(jcond)}, {"m": _all(cond + join)}],
+                                       "run": action("j", unit)}
+            definition[f"k{index}"] = {"all": [{"m": _all(jcond)}], "run": action("k", jb.within_days)}
+    definition["_any"] = {"all": [{"m": {"$ex": {"type": 1}}}], "run": action("_")}
+    return definition, always_covered
+
+
+def durable_matches(agreement: Agreement, events: Iterable[Event]) -> Matches:
+    """Run events (sorted by date, then id; none after the report date) through durable_rules."""
+    numeric, text = fields_read(agreement)
+    fired: List[Tuple[tuple, Any]] = []
+    definition, always_covered = compile_ruleset(agreement, lambda tag, c: fired.append((tag, c)))
+    out = Matches(covered=set(always_covered))
+    name = f"doha_compliance_{next(_names)}"
+    host = _EventTimeHost()
+    host.register_rulesets({name: definition})
+    live: Dict[str, Tuple[dict, Event]] = {}
+    keep_until: Dict[str, int] = {}
+    expiries: List[Tuple[int, str]] = []
+    try:
+        for day, day_events in itertools.groupby(events, key=lambda e: e.date):
+            today = day.toordinal()
+            while expiries and expiries[0][0] < today:
+                until, eid = heapq.heappop(expiries)
+                if keep_until.get(eid) == until:
+                    del keep_until[eid]
+                    host.retract_fact(name, live.pop(eid)[0])
+            todays = list(day_events)
+            for event in todays:
+                fact = to_fact(event, numeric, text)
+                live[event.id] = (fact, event)
+                fired.clear()
+                host.assert_fact(name, fact)
+                for tag, c in fired:
+                    _record(out, tag, c, live, keep_until, expiries, today)
+            for event in todays:
+                if event.id not in keep_until:
+                    host.retract_fact(name, live.pop(event.id)[0])
+    finally:
+        ruleset = host._ruleset_directory.get(name)
+        if ruleset is not None:
+            durable_rules_engine.delete_ruleset(ruleset._handle)
+    return out
+
+
+def _record(out: Matches, tag: tuple, c: Any, live: Dict[str, Tuple[dict, Event]],
+            keep_until: Dict[str, int], expiries: List[Tuple[int, str]], today: int) -> None:
+    kind = tag[0]
+    if kind == "_":
+        return
+    if kind == "j":
+        act, justifier = c.m["id"], c.j["id"]
+        if act != justifier:
+            out.add_justification(tag[1], act, live[justifier][1])
+        return
+    eid = c.m["id"]
+    if kind == "h":
+        out.add_hit(tag[1], live[eid][1])
+    elif kind == "f":
+        out.add_fulfil(tag[1], live[eid][1])
+    elif kind == "c":
+        out.covered.add(tag[1])
+    elif kind == "k":
+        until = today + tag[1]
+        if keep_until.get(eid, -1) < until:
+            keep_until[eid] = until
+            heapq.heappush(expiries, (until, eid))

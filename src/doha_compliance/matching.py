@@ -1,0 +1,68 @@
+"""What both evaluators produce: which events each rule version matched.
+
+The durable_rules engine and the plain-Python reference both fill a `Matches`;
+`judge` turns it into findings. Comparing two `Matches` is how the reference
+checks the engine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Dict, List, Set, Tuple
+
+import attrs
+
+from .models import Agreement, Event, Rule
+
+Unit = Tuple[str, str]  # (rule version, party)
+
+
+@attrs.define
+class Matches:
+    hits: Dict[Unit, List[Event]] = attrs.field(factory=dict)
+    justifications: Dict[Tuple[str, str, str], Set[str]] = attrs.field(factory=dict)
+    fulfils: Dict[Unit, List[Event]] = attrs.field(factory=dict)
+    covered: Set[Unit] = attrs.field(factory=set)
+    justifier_events: Dict[str, Event] = attrs.field(factory=dict)
+    _seen: Set[Tuple[str, Unit, str]] = attrs.field(factory=set)
+
+    # A rule with `any:` alternatives can fire once per alternative an event satisfies
+    # (durable_rules compiles $or into branches): each event counts once per unit.
+    def add_hit(self, unit: Unit, event: Event) -> None:
+        if ("h", unit, event.id) not in self._seen:
+            self._seen.add(("h", unit, event.id))
+            self.hits.setdefault(unit, []).append(event)
+
+    def add_fulfil(self, unit: Unit, event: Event) -> None:
+        if ("f", unit, event.id) not in self._seen:
+            self._seen.add(("f", unit, event.id))
+            self.fulfils.setdefault(unit, []).append(event)
+
+    def add_justification(self, unit: Unit, act: str, justifier: Event) -> None:
+        self.justifications.setdefault((unit[0], unit[1], act), set()).add(justifier.id)
+        self.justifier_events[justifier.id] = justifier
+
+    def canonical(self) -> dict:
+        """Order-free form for comparing two evaluators."""
+        return {
+            "hits": {k: sorted(e.id for e in v) for k, v in sorted(self.hits.items()) if v},
+            "justifications": {k: sorted(v) for k, v in sorted(self.justifications.items()) if v},
+            "fulfils": {k: sorted(e.id for e in v) for k, v in sorted(self.fulfils.items()) if v},
+            "covered": sorted(self.covered),
+        }
+
+
+def units(agreement: Agreement) -> List[Tuple[Rule, str]]:
+    """Every (rule version, party) pair: the grain at which rules are matched and judged."""
+    return [(rule, party) for rule in agreement.rules for party in rule.parties]
+
+
+def match_window(agreement: Agreement, rule: Rule) -> Tuple[dt.date, dt.date | None]:
+    """Dates of events a version may match. Deadlines count evidence from their first version on."""
+    if rule.kind == "deadline":
+        first = min(r.effective_from for r in agreement.versions(rule.id))
+        return first, None
+    return rule.effective_from, rule.effective_until
+
+
+def max_window_days(agreement: Agreement) -> int:
+    return max((r.justified_by.within_days for r in agreement.rules if r.justified_by), default=0)

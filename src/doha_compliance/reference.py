@@ -1,0 +1,55 @@
+"""A plain-Python evaluator, small enough to be obviously right, used as an oracle.
+
+It reads the same rules as the durable_rules engine but with nested loops and
+no state management; tests check that both produce the same `Matches`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Sequence
+
+from . import conditions
+from .matching import Matches, match_window, units
+from .models import Agreement, Event
+
+
+def _getter(event: Event):
+    return event.get
+
+
+def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
+    """Events must already exclude anything after the report date."""
+    out = Matches()
+    for rule, party in units(agreement):
+        unit = (rule.version, party)
+        start, end = match_window(agreement, rule)
+        in_window = [e for e in events if e.date >= start and (end is None or e.date <= end)]
+        if rule.kind == "deadline":
+            assert rule.fulfilled_by is not None
+            cond = conditions.substitute_party(rule.fulfilled_by.when, party)
+            for e in in_window:
+                if conditions.matches(cond, _getter(e)):
+                    out.add_fulfil(unit, e)
+            if rule.covered_by is None or any(
+                    conditions.matches(conditions.substitute_party(rule.covered_by, party), _getter(e)) for e in events):
+                out.covered.add(unit)
+            continue
+        cond = conditions.substitute_party(rule.when, party)
+        for e in in_window:
+            if not conditions.matches(cond, _getter(e)):
+                continue
+            if rule.kind == "claim" and not e.get(rule.accused_field):
+                continue
+            out.add_hit(unit, e)
+            if rule.kind == "conditional":
+                jb = rule.justified_by
+                assert jb is not None
+                jcond = conditions.substitute_party(jb.when, party)
+                for j in events:
+                    if j.id == e.id or not (e.date - dt.timedelta(days=jb.within_days) <= j.date <= e.date):
+                        continue
+                    if not conditions.matches(jcond, _getter(j)):
+                        continue
+                    if all(e.get(f) not in (None, "") and str(e.get(f)) == str(j.get(f)) for f in jb.same):
+                        out.add_justification(unit, e.id, j)
+    return out

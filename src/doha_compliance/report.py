@@ -1,0 +1,76 @@
+"""The compliance report: the data, and its JSON form (byte-stable for the same input)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Dict, List, Tuple
+
+import attrs
+
+from .judge import NotAssessed
+from .models import STATUSES, Agreement, Claim, Finding, Rejection
+
+
+@attrs.frozen
+class Inputs:
+    read: int
+    evaluated: int
+    rejected: int
+    after_as_of: int = 0
+
+    def to_dict(self) -> dict:
+        return {"read": self.read, "evaluated": self.evaluated, "rejected": self.rejected,
+                "after_as_of": self.after_as_of}
+
+
+@attrs.frozen
+class Report:
+    agreement: Agreement
+    as_of: dt.date
+    inputs: Inputs
+    rejected: Tuple[Rejection, ...]
+    findings: Tuple[Finding, ...]
+    claims: Tuple[Claim, ...] = ()
+    not_assessed: Tuple[NotAssessed, ...] = ()
+
+    @property
+    def parties(self) -> Dict[str, Dict[str, int]]:
+        """Per party, how many findings of each status (every status present, even at 0)."""
+        owing = {p for r in self.agreement.rules if r.kind != "claim" for p in r.parties}
+        owing |= {f.party for f in self.findings}
+        out = {p: {s: 0 for s in STATUSES} for p in sorted(owing)}
+        for f in self.findings:
+            out[f.party][f.status] += 1
+        return out
+
+    def filtered(self, parties: List[str] | None = None, rules: List[str] | None = None) -> "Report":
+        def keep(party: str, rule: str | None) -> bool:
+            return (not parties or party in parties) and (not rules or rule in rules)
+        return attrs.evolve(
+            self,
+            findings=tuple(f for f in self.findings if keep(f.party, f.rule)),
+            claims=tuple(c for c in self.claims if keep(c.accused, c.rule) or (rules is None and keep(c.accused, None))),
+            not_assessed=tuple(n for n in self.not_assessed if keep(n.party, n.rule)),
+        )
+
+    def to_dict(self) -> dict:
+        rules = {}
+        for r in self.agreement.rules:
+            rules[r.version] = {"rule": r.id, "title": r.title, "source": r.source, "basis": r.basis,
+                                "effective_from": r.effective_from.isoformat(),
+                                "effective_until": r.effective_until.isoformat() if r.effective_until else None}
+        return {
+            "agreement": self.agreement.id,
+            "title": self.agreement.title,
+            "as_of": self.as_of.isoformat(),
+            "inputs": self.inputs.to_dict(),
+            "rejected": [r.to_dict() for r in self.rejected],
+            "findings": [f.to_dict() for f in self.findings],
+            "claims": [c.to_dict() for c in self.claims],
+            "not_assessed": [n.to_dict() for n in self.not_assessed],
+            "parties": self.parties,
+            "rules": dict(sorted(rules.items())),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,423 @@
+"""Loading a rule folder: YAML -> JSON Schema check -> attrs models, with every error located.
+
+A rule set that cannot be used must stop the run, so this module collects *all*
+problems of a folder (file:line: field: message) before raising one RuleSetError.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import json
+import os
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Dict, List, Optional, Tuple
+
+import attrs
+import cattrs
+import jsonschema
+import yaml
+
+from . import conditions, safeyaml
+from .errors import Location, RuleError, RuleSetError
+from .models import Agreement, Fulfilment, JustifiedBy, Rule
+
+MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
+AGREEMENT_FILE = "agreement.yaml"
+KIND_REQUIRES = {
+    "prohibited": ("when",),
+    "conditional": ("when", "justified_by"),
+    "deadline": ("due", "fulfilled_by"),
+    "claim": ("when",),
+}
+BASE_REQUIRES = ("party", "title", "source", "basis", "kind")
+
+
+@lru_cache(maxsize=1)
+def rule_schema() -> dict:
+    text = resources.files("doha_compliance").joinpath("schemas/rules.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@attrs.define
+class RuleSpec:
+    """A rule entry as written in YAML (after the schema check); amendments leave fields unset."""
+
+    id: str
+    amends: Optional[str] = None
+    party: Any = None
+    title: Optional[str] = None
+    source: Optional[str] = None
+    basis: Optional[str] = None
+    kind: Optional[str] = None
+    when: Optional[Dict[str, Any]] = None
+    status: Optional[str] = None
+    justified_by: Optional[Dict[str, Any]] = None
+    due: Any = None
+    fulfilled_by: Optional[Dict[str, Any]] = None
+    covered_by: Optional[Dict[str, Any]] = None
+    accused_field: Optional[str] = None
+    lookback_days: Optional[int] = None
+    effective_from: Optional[str] = None
+    effective_until: Optional[str] = None
+    notes: Optional[str] = None
+    file: str = ""
+    line: Optional[int] = None
+    key_lines: Dict[str, int] = attrs.field(factory=dict)
+
+    def at(self, field: Optional[str]) -> Location:
+        return Location(self.file, self.key_lines.get(field or "", self.line), field)
+
+
+_converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+def _jsonable(data: Any) -> Any:
+    """YAML turns 2020-02-29 into a date; the schema speaks JSON, so dates become ISO text."""
+    if isinstance(data, (dt.date, dt.datetime)):
+        return data.isoformat()
+    if isinstance(data, dict):
+        return {str(k) if not isinstance(k, str) else k: _jsonable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_jsonable(v) for v in data]
+    return data
+
+
+def _path_line(node: Any, path: List[Any]) -> Tuple[int, Optional[str]]:
+    """Follow a JSON path into the YAML node tree: the deepest line found and the field name."""
+    line = safeyaml.node_line(node)
+    field = None
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == step:
+                    line, node, field = k.start_mark.line + 1, v, str(step)
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = safeyaml.node_line(node)
+        else:
+            break
+    return line, field
+
+
+def _schema_messages(error: jsonschema.ValidationError, allowed: Dict[str, Any]) -> List[Tuple[List[Any], str]]:
+    """Turn one schema error into analyst-readable messages with a path each."""
+    if error.validator == "oneOf" and error.context:
+        # Report the branch that got furthest, rather than "is not valid under any schema".
+        best = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
+        if best.validator not in ("type", "const"):
+            return _schema_messages(best, allowed)
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = sorted(error.schema.get("properties", {}))
+        out = []
+        for key in sorted(k for k in error.instance if k not in error.schema.get("properties", {})):
+            hint = difflib.get_close_matches(str(key), known, n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            out.append((path + [key], f"unknown field '{key}'{suggestion}; allowed: {', '.join(known)}"))
+        return out
+    if error.validator == "required":
+        return [(path, error.message.replace("is a required property", "is required but missing"))]
+    if error.validator == "minimum":
+        return [(path, f"must be {error.validator_value} or more, got {error.instance!r}")]
+    if error.validator == "pattern" and error.schema == rule_schema()["$defs"]["date"]:
+        return [(path, f"{error.instance!r} is not a date written YYYY-MM-DD")]
+    if error.validator == "enum":
+        return [(path, f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}")]
+    if error.validator == "oneOf" and path and path[-1] == "party":
+        return [(path, "must be a party id or a list of party ids")]
+    return [(path, error.message)]
+
+
+def _parse_date(text: str, where: Location, errors: List[RuleError]) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors.append(RuleError(where, f"{text!r} is not a real calendar date"))
+        return None
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _resolve_due(spec: RuleSpec, signed: dt.date, errors: List[RuleError]) -> Tuple[Optional[dt.date], Optional[str]]:
+    """A deadline is a date, or an offset from signature the YAML spells out (and may pin)."""
+    due = spec.due
+    if due is None:
+        return None, None
+    if isinstance(due, str):
+        return _parse_date(due, spec.at("due"), errors), None
+    start = signed if due["from"] == "signature" else _parse_date(due["from"], spec.at("due"), errors)
+    if start is None:
+        return None, None
+    computed = start + dt.timedelta(days=due.get("days", 0))
+    computed = _add_months(computed, due.get("months", 0))
+    how = []
+    if due.get("months"):
+        how.append(f"{due['months']} months")
+    if due.get("days") or not due.get("months"):
+        how.append(f"{due.get('days', 0)} days")
+    note = f"{' and '.join(how)} from {'signature' if due['from'] == 'signature' else due['from']} ({start.isoformat()}) = {computed.isoformat()}"
+    if "date" in due:
+        pinned = _parse_date(due["date"], spec.at("due"), errors)
+        if pinned is None:
+            return None, None
+        note += f"; the date used is {pinned.isoformat()}"
+        if due.get("note"):
+            note += f" ({due['note']})"
+        return pinned, note
+    if due.get("note"):
+        note += f" ({due['note']})"
+    return computed, note
+
+
+def _read_file(path: str, errors: List[RuleError]) -> Optional[Tuple[Any, Any]]:
+    """The file's data and its YAML node tree, or None after recording why not."""
+    name = path
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_RULE_FILE_BYTES:
+            errors.append(RuleError(Location(name), f"rule file is {size} bytes; more than {MAX_RULE_FILE_BYTES} is refused"))
+            return None
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        errors.append(RuleError(Location(name), f"not UTF-8 text (byte {exc.start})"))
+        return None
+    except OSError as exc:
+        errors.append(RuleError(Location(name), f"cannot read: {exc.strerror}"))
+        return None
+    try:
+        loader, node = safeyaml.compose(text)
+        if node is None:
+            errors.append(RuleError(Location(name), "file is empty"))
+            return None
+        data = safeyaml.construct(loader, node)
+    except safeyaml.YamlProblem as exc:
+        errors.append(RuleError(Location(name, exc.line), exc.message))
+        return None
+    return data, node
+
+
+def _check_schema(path: str, data: Any, node: Any, errors: List[RuleError]) -> bool:
+    schema = rule_schema()
+    sub = "#/$defs/agreementFile" if os.path.basename(path) == AGREEMENT_FILE else "#/$defs/ruleFile"
+    validator = jsonschema.Draft202012Validator({"$ref": sub, "$defs": schema["$defs"]})
+    found = False
+    for error in sorted(validator.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path))):
+        for p, message in _schema_messages(error, schema):
+            line, field = _path_line(node, p)
+            errors.append(RuleError(Location(path, line, _dotted(p) or field), message))
+            found = True
+    return not found
+
+
+def _dotted(path: List[Any]) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def _specs(path: str, data: dict, node: Any) -> List[RuleSpec]:
+    rules_node = next(v for k, v in node.value if k.value == "rules")
+    specs = []
+    for item, item_node in zip(data["rules"], rules_node.value):
+        spec = _converter.structure(_jsonable(item), RuleSpec)
+        spec.file, spec.line, spec.key_lines = path, safeyaml.node_line(item_node), safeyaml.key_lines(item_node)
+        specs.append(spec)
+    return specs
+
+
+def _check_condition(spec: RuleSpec, field: str, cond: Optional[dict], agreement: dict, errors: List[RuleError]) -> None:
+    """Values named in a condition must exist in the agreement's vocabulary (typos match nothing, silently)."""
+    if not cond:
+        return
+    vocab = {
+        "type": set(agreement["event_types"]),
+        "actor": set(agreement["parties"]) | {conditions.PARTY},
+        "target": set(agreement["parties"]) | {conditions.PARTY},
+        "accused": set(agreement["parties"]) | {conditions.PARTY},
+        "location_kind": set(agreement.get("location_kinds", [])),
+    }
+
+    def walk(c: dict) -> None:
+        for key, value in c.items():
+            if key in conditions.COMBINERS:
+                for sub in value:
+                    walk(sub)
+                continue
+            if key not in vocab:
+                continue
+            ops = value if isinstance(value, dict) else {"in": value if isinstance(value, list) else [value]}
+            for arg in ops.values():
+                for v in (arg if isinstance(arg, list) else [arg]):
+                    if v not in vocab[key]:
+                        hint = difflib.get_close_matches(str(v), sorted(vocab[key]), n=1)
+                        extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+                        errors.append(RuleError(spec.at(field), f"{key} '{v}' is not declared in {AGREEMENT_FILE}{extra}"))
+
+    walk(cond)
+
+
+def _build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signed: dt.date,
+                errors: List[RuleError]) -> Optional[Rule]:
+    """Merge an amendment over its base and check the kind's needs; None if unusable."""
+    merged = attrs.evolve(base) if base else spec
+    if base:
+        for f in attrs.fields(RuleSpec):
+            if f.name in ("id", "amends", "file", "line", "key_lines", "effective_until"):
+                continue
+            value = getattr(spec, f.name)
+            if value is not None:
+                setattr(merged, f.name, value)
+        merged.effective_until = spec.effective_until
+    start_errors = len(errors)
+    for name in BASE_REQUIRES:
+        if getattr(merged, name) is None:
+            errors.append(RuleError(spec.at(spec.id and "id"), f"rule '{spec.id}' has no '{name}'"))
+    if merged.kind:
+        for name in KIND_REQUIRES[merged.kind]:
+            if getattr(merged, name) is None:
+                errors.append(RuleError(spec.at("kind"), f"a '{merged.kind}' rule needs '{name}'"))
+    parties = merged.party if isinstance(merged.party, list) else ([merged.party] if merged.party else [])
+    for p in parties:
+        if p not in agreement["parties"]:
+            hint = difflib.get_close_matches(p, sorted(agreement["parties"]), n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            errors.append(RuleError(spec.at("party"), f"unknown party '{p}'{extra}; parties are declared in {AGREEMENT_FILE}"))
+    for field_name, cond in (("when", merged.when),
+                             ("justified_by", (merged.justified_by or {}).get("when")),
+                             ("fulfilled_by", (merged.fulfilled_by or {}).get("when")),
+                             ("covered_by", merged.covered_by)):
+        _check_condition(spec, field_name, cond, agreement, errors)
+    eff_from = signed
+    if merged.effective_from and merged.effective_from != "signature":
+        eff_from = _parse_date(merged.effective_from, spec.at("effective_from"), errors) or signed
+    eff_until = None
+    if merged.effective_until:
+        eff_until = _parse_date(merged.effective_until, spec.at("effective_until"), errors)
+        if eff_until and eff_until < eff_from:
+            errors.append(RuleError(spec.at("effective_until"), f"ends ({eff_until}) before it starts ({eff_from})"))
+    due, due_note = _resolve_due(merged, signed, errors)
+    if len(errors) > start_errors:
+        return None
+    jb = merged.justified_by
+    fb = merged.fulfilled_by
+    return Rule(
+        id=base.id if base else spec.id, version=spec.id, parties=tuple(parties), title=merged.title or "",
+        source=merged.source or "", basis=merged.basis or "", kind=merged.kind or "",
+        effective_from=eff_from, effective_until=eff_until, when=merged.when or {},
+        justified_by=JustifiedBy(jb["when"], jb["within_days"], tuple(jb.get("same", ()))) if jb else None,
+        due=due, due_note=due_note,
+        fulfilled_by=Fulfilment(fb["when"], fb.get("total_of"), fb.get("at_least")) if fb else None,
+        covered_by=merged.covered_by,
+        accused_field=merged.accused_field or "accused",
+        lookback_days=merged.lookback_days if merged.lookback_days is not None else 30,
+        status=merged.status or "violation", amends=spec.amends, notes=merged.notes,
+        file=spec.file, line=spec.line,
+    )
+
+
+def _versions(specs: List[RuleSpec], agreement: dict, signed: dt.date, errors: List[RuleError]) -> List[Rule]:
+    """Each base rule with its amendments, in effective order; a version ends where the next begins."""
+    bases: Dict[str, RuleSpec] = {}
+    seen: Dict[str, RuleSpec] = {}
+    for spec in specs:
+        if spec.id in seen:
+            first = seen[spec.id]
+            errors.append(RuleError(spec.at("id"), f"duplicate rule id '{spec.id}' (first defined at {first.file}:{first.line})"))
+            continue
+        seen[spec.id] = spec
+        if spec.amends is None:
+            bases[spec.id] = spec
+    amendments: Dict[str, List[RuleSpec]] = {}
+    for spec in seen.values():
+        if spec.amends is None:
+            continue
+        if spec.amends not in bases:
+            hint = difflib.get_close_matches(spec.amends, sorted(bases), n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            errors.append(RuleError(spec.at("amends"), f"amends '{spec.amends}', which is not a rule in this set{extra}"))
+            continue
+        if not spec.effective_from or spec.effective_from == "signature":
+            errors.append(RuleError(spec.at("amends"), "an amendment needs 'effective_from' (the date it takes effect)"))
+            continue
+        amendments.setdefault(spec.amends, []).append(spec)
+    rules: List[Rule] = []
+    for base_id in sorted(bases):
+        base = bases[base_id]
+        chain = sorted(amendments.get(base_id, []), key=lambda s: s.effective_from or "")
+        built = _build_rule(base, None, agreement, signed, errors)
+        versions = [built] if built else []
+        previous = base
+        for amendment in chain:
+            rule = _build_rule(amendment, previous, agreement, signed, errors)
+            if rule is None:
+                continue
+            versions.append(rule)
+            previous = attrs.evolve(previous)
+            for f in attrs.fields(RuleSpec):
+                v = getattr(amendment, f.name)
+                if v is not None and f.name not in ("id", "amends", "file", "line", "key_lines", "effective_until"):
+                    setattr(previous, f.name, v)
+        for i in range(len(versions) - 1):
+            nxt = versions[i + 1]
+            cut = nxt.effective_from - dt.timedelta(days=1)
+            cur = versions[i]
+            if cur.effective_until is None or cur.effective_until > cut:
+                if cut < cur.effective_from:
+                    errors.append(RuleError(Location(nxt.file, nxt.line, "effective_from"),
+                                            f"takes effect on or before the version it amends ({cur.version}, from {cur.effective_from})"))
+                    continue
+                versions[i] = attrs.evolve(cur, effective_until=cut)
+        rules.extend(versions)
+    return rules
+
+
+def load_rules(folder: str | os.PathLike) -> Agreement:
+    """Load and check a rule folder; raises RuleSetError listing every problem found."""
+    folder = os.fspath(folder)
+    errors: List[RuleError] = []
+    if not os.path.isdir(folder):
+        raise RuleSetError([RuleError(Location(folder), "rule folder not found" if not os.path.exists(folder) else "not a folder")])
+    files = sorted(f for f in os.listdir(folder) if f.endswith((".yaml", ".yml")))
+    if AGREEMENT_FILE not in files:
+        raise RuleSetError([RuleError(Location(os.path.join(folder, AGREEMENT_FILE)),
+                                      "missing: a rule folder needs agreement.yaml (its parties and event types)"
+                                      + ("" if files else "; the folder has no YAML files at all"))])
+    agreement_path = os.path.join(folder, AGREEMENT_FILE)
+    loaded = _read_file(agreement_path, errors)
+    if loaded is None or not _check_schema(agreement_path, *loaded, errors):
+        raise RuleSetError(errors)
+    agreement = _jsonable(loaded[0])["agreement"]
+    signed = _parse_date(agreement["signed"], Location(agreement_path, None, "signed"), errors)
+    if signed is None:
+        raise RuleSetError(errors)
+    specs: List[RuleSpec] = []
+    for name in files:
+        if name == AGREEMENT_FILE:
+            continue
+        path = os.path.join(folder, name)
+        loaded = _read_file(path, errors)
+        if loaded is None or not _check_schema(path, *loaded, errors):
+            continue
+        specs.extend(_specs(path, *loaded))
+    if not specs and not errors:
+        errors.append(RuleError(Location(folder), "no rules: the folder has agreement.yaml but no rule files"))
+    rules = _versions(specs, agreement, signed, errors)
+    if errors:
+        raise RuleSetError(errors)
+    return Agreement(
+        id=agreement["id"], title=agreement["title"], signed=signed, parties=dict(agreement["parties"]),
+        event_types=tuple(agreement["event_types"]), location_kinds=tuple(agreement.get("location_kinds", [])),
+        rules=tuple(rules), folder=folder,
+    )

@@ -1,0 +1,110 @@
+"""Raw rows -> Events, or Rejections that say which field is wrong and why.
+
+Checks follow the event contract; the vocabulary (parties, event types, location
+kinds, rule ids) comes from the agreement being evaluated, never from code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any, Optional, Union
+
+from .models import COUNT_FIELDS, EVENT_FIELDS, Agreement, Event, Rejection
+from .readers import RawRow
+
+REQUIRED = ("id", "date", "type", "actor")
+TEXT_FIELDS = ("province", "place", "source", "description")
+
+
+class _Bad(Exception):
+    def __init__(self, field: str, reason: str):
+        self.field = field
+        self.reason = reason
+
+
+def parse_date(value: Any) -> dt.date:
+    """ISO date or datetime. A datetime keeps the calendar date it was written in (its own offset)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date")
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1)).date()
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real date written YYYY-MM-DD (or an ISO date-time)") from None
+
+
+def _count(name: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise _Bad(name, f"{name} must be a whole number, got {value!r}")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        number = int(value.strip())
+    else:
+        raise _Bad(name, f"{name} must be a whole number, got {value!r}")
+    if number < 0:
+        raise _Bad(name, f"{name} cannot be negative, got {number}")
+    return number
+
+
+def _vocab(name: str, value: Any, allowed: Any, what: str) -> str:
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    if text is None or text not in allowed:
+        hint = difflib.get_close_matches(str(value), sorted(allowed), n=1)
+        extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+        raise _Bad(name, f"unknown {what} '{value}'{extra}")
+    return text
+
+
+def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
+    """One row judged against the contract and the agreement's vocabulary."""
+    if row.data is None:
+        return Rejection(row.where, None, row.problem or "unreadable row", row.field)
+    data = row.data
+    raw_id = data.get("id")
+    event_id: Optional[str] = None
+    if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and str(raw_id).strip():
+        event_id = str(raw_id).strip()
+    try:
+        for name in REQUIRED:
+            if data.get(name) is None or (isinstance(data.get(name), str) and not data[name].strip()):
+                raise _Bad(name, f"required field '{name}' is missing")
+        if event_id is None:
+            raise _Bad("id", f"id must be text, got {raw_id!r}")
+        try:
+            date = parse_date(data["date"])
+        except ValueError as exc:
+            raise _Bad("date", str(exc)) from None
+        fields: dict = {
+            "type": _vocab("type", data["type"], agreement.event_types, "event type"),
+            "actor": _vocab("actor", data["actor"], agreement.parties, "party"),
+        }
+        for name in ("target", "accused"):
+            if data.get(name) is not None:
+                fields[name] = _vocab(name, data[name], agreement.parties, "party")
+        if data.get("location_kind") is not None:
+            fields["location_kind"] = _vocab("location_kind", data["location_kind"], agreement.location_kinds,
+                                             "location kind")
+        if data.get("rule") is not None:
+            fields["rule"] = _vocab("rule", data["rule"], agreement.rule_ids(), "rule")
+        for name in COUNT_FIELDS:
+            if data.get(name) is not None:
+                fields[name] = _count(name, data[name])
+        for name in TEXT_FIELDS:
+            if data.get(name) is not None:
+                value = data[name]
+                if isinstance(value, (dict, list)):
+                    raise _Bad(name, f"{name} must be text")
+                fields[name] = str(value)
+    except _Bad as bad:
+        return Rejection(row.where, event_id, bad.reason, bad.field)
+    extra = {k: v for k, v in data.items() if k not in EVENT_FIELDS}
+    return Event(id=event_id, date=date, where=row.where, extra=extra, **fields)
