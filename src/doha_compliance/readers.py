@@ -201,7 +201,7 @@ def read_jsonl(path: str) -> Iterator[RawRow]:
             continue
         any_row = True
         try:
-            data = json.loads(line)
+            data = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
             cut = " (the line looks cut short)" if exc.msg.startswith(("Expecting", "Unterminated")) else ""
             yield RawRow(where, None, f"invalid JSON at column {exc.colno}: {exc.msg}{cut}")
@@ -228,6 +228,11 @@ def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor"
     header = [h.strip() for h in next(csv.reader([header_line[1]]))]
     missing = [name for name in required if name not in header]
     any_row = False
+    if missing:
+        any_row = True
+        yield RawRow(f"{path}:{header_line[0]}", None,
+                     f"the first line is read as the header row and lacks the column(s) {', '.join(missing)}; "
+                     "a CSV event file starts with a header naming its columns")
     buffer = ""
     start = None
     for number, line, problem in lines:
@@ -250,7 +255,8 @@ def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor"
             continue
         cells = next(csv.reader(io.StringIO(row_text)), [])
         if len(cells) > len(header):
-            yield RawRow(where, None, f"{len(cells)} cells but the header names {len(header)} columns")
+            yield RawRow(where, None, f"{len(cells)} cells but the header names {len(header)} columns"
+                                      f"{' (row id ' + cells[header.index('id')] + ')' if 'id' in header else ''}")
             continue
         data = {name: cell for name, cell in zip(header, cells) if name and cell.strip() != ""}
         yield RawRow(where, data)

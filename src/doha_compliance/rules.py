@@ -207,17 +207,23 @@ def _read_file(path: str, errors: List[RuleError]) -> Optional[Tuple[Any, Any]]:
     return data, node
 
 
-def _check_schema(path: str, data: Any, node: Any, errors: List[RuleError]) -> bool:
+def _check_schema(path: str, data: Any, node: Any, errors: List[RuleError]) -> Optional[set]:
+    """Schema errors of a file. Returns None if the file as a whole is unusable, else the
+    indexes of the rules that are, so the other rules can still be checked further."""
     schema = rule_schema()
     sub = "#/$defs/agreementFile" if os.path.basename(path) == AGREEMENT_FILE else "#/$defs/ruleFile"
     validator = jsonschema.Draft202012Validator({"$ref": sub, "$defs": schema["$defs"]})
-    found = False
+    bad_rules: set = set()
+    whole_file = False
     for error in sorted(validator.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path))):
         for p, message in _schema_messages(error, schema):
             line, field = _path_line(node, p)
             errors.append(RuleError(Location(path, line, _dotted(p) or field), message))
-            found = True
-    return not found
+            if len(p) >= 2 and p[0] == "rules" and isinstance(p[1], int):
+                bad_rules.add(p[1])
+            else:
+                whole_file = True
+    return None if whole_file else bad_rules
 
 
 def _dotted(path: List[Any]) -> str:
@@ -227,10 +233,12 @@ def _dotted(path: List[Any]) -> str:
     return out
 
 
-def _specs(path: str, data: dict, node: Any) -> List[RuleSpec]:
+def _specs(path: str, data: dict, node: Any, skip: set) -> List[RuleSpec]:
     rules_node = next(v for k, v in node.value if k.value == "rules")
     specs = []
-    for item, item_node in zip(data["rules"], rules_node.value):
+    for index, (item, item_node) in enumerate(zip(data["rules"], rules_node.value)):
+        if index in skip:
+            continue
         spec = _converter.structure(_jsonable(item), RuleSpec)
         spec.file, spec.line, spec.key_lines = path, safeyaml.node_line(item_node), safeyaml.key_lines(item_node)
         specs.append(spec)
@@ -396,7 +404,7 @@ def load_rules(folder: str | os.PathLike) -> Agreement:
                                       + ("" if files else "; the folder has no YAML files at all"))])
     agreement_path = os.path.join(folder, AGREEMENT_FILE)
     loaded = _read_file(agreement_path, errors)
-    if loaded is None or not _check_schema(agreement_path, *loaded, errors):
+    if loaded is None or _check_schema(agreement_path, *loaded, errors) is None or errors:
         raise RuleSetError(errors)
     agreement = _jsonable(loaded[0])["agreement"]
     signed = _parse_date(agreement["signed"], Location(agreement_path, None, "signed"), errors)
@@ -408,14 +416,16 @@ def load_rules(folder: str | os.PathLike) -> Agreement:
             continue
         path = os.path.join(folder, name)
         loaded = _read_file(path, errors)
-        if loaded is None or not _check_schema(path, *loaded, errors):
+        if loaded is None:
             continue
-        specs.extend(_specs(path, *loaded))
+        skip = _check_schema(path, *loaded, errors)
+        if skip is not None:
+            specs.extend(_specs(path, *loaded, skip))
     if not specs and not errors:
         errors.append(RuleError(Location(folder), "no rules: the folder has agreement.yaml but no rule files"))
     rules = _versions(specs, agreement, signed, errors)
     if errors:
-        raise RuleSetError(errors)
+        raise RuleSetError(sorted(errors, key=lambda e: (e.location.file, e.location.line or 0)))
     return Agreement(
         id=agreement["id"], title=agreement["title"], signed=signed, parties=dict(agreement["parties"]),
         event_types=tuple(agreement["event_types"]), location_kinds=tuple(agreement.get("location_kinds", [])),

@@ -51,6 +51,17 @@ class CappedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def _timestamp(loader: CappedLoader, node: Any) -> Any:
+    """YAML reads 2020-02-30 as a timestamp and PyYAML then crashes; keep it as text for the date check."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+CappedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def _problem(exc: yaml.YAMLError) -> YamlProblem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -78,6 +89,8 @@ def construct(loader: CappedLoader, node: Any) -> Any:
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _problem(exc) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise YamlProblem(node_line(node), None, f"cannot read this YAML value: {exc}") from None
 
 
 def node_line(node: Any) -> int:

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import doha_compliance as dc
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules" / "doha"
+OCT2020 = ROOT / "examples" / "oct2020" / "events.yaml"
+TIMELINE = ROOT / "examples" / "timeline_2020_2021" / "events.yaml"
+
+
+@pytest.fixture(scope="session")
+def doha() -> dc.Agreement:
+    return dc.load_rules(RULES)
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """The real command, in a subprocess, as a user would run it."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    return subprocess.run([sys.executable, "-m", "doha_compliance", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def by_status(report: dc.Report, party: str, status: str, rule: str | None = None) -> list:
+    return [f for f in report.findings if f.party == party and f.status == status and (rule is None or f.rule == rule)]
+
+
+def ev(id: str, date: str, type: str, actor: str, **kw) -> dict:
+    """A raw event row, as a file would hold it."""
+    return {"id": id, "date": date, "type": type, "actor": actor, **kw}
+
+
+D = dt.date.fromisoformat

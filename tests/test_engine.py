@@ -1,0 +1,84 @@
+"""The durable_rules engine: traps we know of, checked against the plain-Python reference."""
+from __future__ import annotations
+
+import threading
+
+import doha_compliance as dc
+from doha_compliance.api import collect
+from doha_compliance.engine import durable_matches
+from doha_compliance.reference import reference_matches
+from conftest import D, ev
+
+
+def matches_both(agreement, rows):
+    events, rejected, _ = collect(agreement, rows)
+    assert rejected == []
+    events.sort(key=lambda e: e.sort_key)
+    return durable_matches(agreement, events), reference_matches(agreement, events)
+
+
+def test_one_event_serves_two_rules(doha):
+    """An attack is a violation *and* justifies a later strike: asserted facts let both rules fire."""
+    rows = [ev("a", "2020-10-10", "attack", "taliban", target="afghan_forces", province="Helmand",
+               location_kind="provincial_capital"),
+            ev("s", "2020-10-11", "airstrike", "us", province="Helmand")]
+    report = dc.evaluate(doha, rows)
+    statuses = {(f.rule, f.evidence[0]): f.status for f in report.findings if f.evidence}
+    assert statuses[("violence.reduction", "a")] == "violation"
+    assert statuses[("strikes.defensive_only", "s")] == "justified"
+
+
+def test_event_matching_two_alternatives_counts_once(doha):
+    rows = [ev("g", "2020-10-25", "attack", "taliban", province="Ghor", fatalities=19, wounded=100,
+               location_kind="city")]
+    report = dc.evaluate(doha, rows)
+    assert [f.evidence for f in report.findings if f.rule == "violence.reduction"] == [("g",)]
+
+
+def test_events_no_rule_concerns_are_evaluated_not_raised(doha):
+    rows = [ev("n1", "2020-03-01", "statement", "un"), ev("n2", "2020-03-02", "attack", "isis_k", target="civilians")]
+    report = dc.evaluate(doha, rows)
+    assert (report.inputs.read, report.inputs.evaluated, report.inputs.rejected) == (2, 2, 0)
+    assert not any(f.evidence for f in report.findings)
+
+
+def test_same_day_attack_listed_after_the_strike_still_justifies(doha):
+    rows = [ev("z-attack", "2020-06-01", "attack", "taliban", target="afghan_forces", province="Kunduz"),
+            ev("a-strike", "2020-06-01", "airstrike", "us", province="Kunduz")]
+    durable, ref = matches_both(doha, rows)
+    assert durable.canonical() == ref.canonical()
+    report = dc.evaluate(doha, rows)
+    assert [f.status for f in report.findings if f.rule == "strikes.defensive_only"] == ["justified"]
+
+
+def test_window_edges(doha):
+    def strike_status(attack_day: str) -> str:
+        rows = [ev("att", attack_day, "attack", "taliban", target="afghan_forces", province="Kandahar"),
+                ev("str", "2020-07-15", "airstrike", "us", province="Kandahar")]
+        durable, ref = matches_both(doha, rows)
+        assert durable.canonical() == ref.canonical()
+        return next(f.status for f in dc.evaluate(doha, rows).findings if f.rule == "strikes.defensive_only")
+    assert strike_status("2020-07-01") == "justified"   # first day of the 14-day window
+    assert strike_status("2020-06-30") == "violation"   # one day outside it
+    assert strike_status("2020-07-15") == "justified"   # same day
+    assert strike_status("2020-07-16") == "violation"   # after the strike does not justify it
+
+
+def test_other_province_does_not_justify(doha):
+    rows = [ev("att", "2020-07-10", "attack", "taliban", target="afghan_forces", province="Kandahar"),
+            ev("str", "2020-07-11", "airstrike", "us", province="Wardak")]
+    assert next(f.status for f in dc.evaluate(doha, rows).findings if f.rule == "strikes.defensive_only") == "violation"
+
+
+def test_no_threads_left_running(doha):
+    before = threading.active_count()
+    for _ in range(20):
+        dc.evaluate(doha, [ev("x", "2020-05-01", "airstrike", "us", province="Zabul")])
+    assert threading.active_count() <= before
+
+
+def test_events_outside_a_version_window_are_not_judged_by_it(doha):
+    rows = [ev("before", "2020-02-28", "attack", "taliban", location_kind="city"),
+            ev("after", "2020-03-01", "attack", "taliban", location_kind="city")]
+    report = dc.evaluate(doha, rows)
+    assert [f.evidence for f in report.findings if f.rule == "violence.reduction"] == [("after",)]
