@@ -162,7 +162,9 @@ def _claims(agreement: Agreement, matches: Matches, findings: List[Finding]) -> 
                                     province=e.province))
                 if assessment != "corroborated":
                     said = f" ({e.description})" if e.description else ""
-                    alleged.append(Finding(rule=e.rule or rule.id, version=rule.version, party=accused, status="alleged",
+                    invoked = _version_in_force(agreement, e.rule, e.date) if e.rule else None
+                    alleged.append(Finding(rule=e.rule or rule.id, version=invoked.version if invoked else rule.version,
+                                           party=accused, status="alleged",
                                            date=e.date, evidence=(e.id,) + tuple(f.evidence[0] for f in shown if f.evidence),
                                            province=e.province, claims=(e.id,),
                                            reason=f"claim by {e.actor}{said}: {assessment}: {reason}"))

@@ -5,6 +5,7 @@ Output to a file or pipe has a fixed width and no colour, so it is byte-stable.
 from __future__ import annotations
 
 import io
+import textwrap
 
 from rich import box
 from rich.console import Console
@@ -16,14 +17,23 @@ from .report import Report
 WIDTH = 110
 
 
+def _wrapped(text: str, indent: int = 14) -> str:
+    return textwrap.fill(text, width=WIDTH, initial_indent=" " * indent, subsequent_indent=" " * indent,
+                         break_long_words=False, break_on_hyphens=False)
+
+
 def render_text(report: Report, color: bool = False) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=WIDTH, force_terminal=color, color_system="standard" if color else None,
                       highlight=False, emoji=False, markup=False, legacy_windows=False)
     inputs = report.inputs
-    console.print(f"{report.agreement.title}")
-    console.print(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
-                  f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
+
+    def out(text: str) -> None:
+        buffer.write(text.rstrip() + "\n")
+
+    out(f"{report.agreement.title}")
+    out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
+        f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left")
     summary.add_column("party")
     for status in STATUSES:
@@ -35,31 +45,29 @@ def render_text(report: Report, color: bool = False) -> str:
         rows = [f for f in report.findings if f.party == party]
         if not rows:
             continue
-        table = Table(title=f"{party}: {report.agreement.parties.get(party, party)}", box=box.SIMPLE_HEAD,
-                      title_justify="left", show_lines=False)
-        table.add_column("date", no_wrap=True)
-        table.add_column("status", no_wrap=True)
-        table.add_column("rule (version)")
-        table.add_column("evidence")
-        table.add_column("reason", ratio=1)
+        out(f"{party}: {report.agreement.parties.get(party, party)}")
         for f in rows:
-            version = "" if f.version == f.rule else f"\n({f.version})"
-            table.add_row(f.date.isoformat(), f.status, f.rule + version, "\n".join(f.evidence), f.reason)
-        console.print(table)
+            version = "" if f.version == f.rule else f"  (version {f.version})"
+            out(f"  {f.date}  {f.status:<9}  {f.rule}{version}")
+            out(_wrapped("evidence: " + (", ".join(f.evidence) or "none")))
+            out(_wrapped(f.reason))
+        out("")
     if report.claims:
-        table = Table(title="Claims set beside the evidence", box=box.SIMPLE_HEAD, title_justify="left")
-        for col in ("date", "claim", "by", "against", "rule", "assessment", "findings"):
-            table.add_column(col)
+        out("Claims set beside the evidence")
         for c in report.claims:
-            table.add_row(c.date.isoformat(), c.event, c.claimant, c.accused, c.rule or "-", c.assessment,
-                          "\n".join(c.findings) or "-")
-        console.print(table)
+            out(f"  {c.date}  {c.assessment:<14}  {c.event}")
+            out(_wrapped(f"{c.claimant} accuses {c.accused} ({c.rule or 'no rule named'})"))
+            out(_wrapped("findings: " + (", ".join(c.findings) or "none")))
+            out(_wrapped(c.reason))
+        out("")
     if report.not_assessed:
-        console.print("Not assessed (no event in the input bears on them):")
+        out("Not assessed: no event in the input bears on these, so a missed deadline cannot be told "
+                      "from missing data")
         for n in report.not_assessed:
-            console.print(f"  {n.rule} ({n.party}): {n.reason}")
+            out(f"  {n.rule} ({n.party})")
+        out("")
     if report.rejected:
-        console.print(f"Rejected events ({len(report.rejected)}):")
+        out(f"Rejected events ({len(report.rejected)}):")
         for r in report.rejected:
-            console.print(f"  {r.where}: {r.id or '-'}: {r.reason}")
+            out(f"  {r.where}: {r.id or '-'}: {r.reason}")
     return buffer.getvalue()
