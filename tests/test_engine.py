@@ -82,3 +82,20 @@ def test_events_outside_a_version_window_are_not_judged_by_it(doha):
             ev("after", "2020-03-01", "attack", "taliban", location_kind="city")]
     report = dc.evaluate(doha, rows)
     assert [f.evidence for f in report.findings if f.rule == "violence.reduction"] == [("after",)]
+
+
+def test_join_with_alternatives_in_the_act_condition():
+    """Found by the oracle: with an `any:` in the act's condition, durable_rules dropped the window."""
+    from doha_compliance.rules import load_rules_from_texts
+    from doha_compliance.testing import SMALL, agreement_texts
+    rules = [{"id": "r.conditional", "party": "red", "title": "T", "source": "S", "basis": "reported",
+              "kind": "conditional",
+              "when": {"type": "attack", "any": [{"location_kind": ["town"]}, {"fatalities": {"at_least": 0}}]},
+              "justified_by": {"when": {"type": "attack"}, "within_days": 1, "same": []}}]
+    agreement = load_rules_from_texts(agreement_texts(rules, SMALL))
+    rows = [ev("e000", "2020-01-01", "attack", "red", location_kind="town"), ev("e001", "2020-01-02", "attack", "red")]
+    durable, ref = matches_both(agreement, rows)
+    assert durable.canonical() == ref.canonical()
+    # e000 is the only act; the attack a day *after* it must not justify it.
+    assert [e.id for e in durable.hits[("r.conditional", "red")]] == ["e000"]
+    assert durable.justifications == {}

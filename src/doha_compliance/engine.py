@@ -15,6 +15,8 @@ How durable_rules is used, and why (each point was measured on 2.0.28):
   (durable raises MessageNotHandledException otherwise). A catch-all on `id`
   hung the process, and aliases named `s` clash with the closure's state.
 - Only the fields rules read are passed in, keeping facts narrow.
+- In a join, terms that refer to the other fact come before any `$or`: placed after
+  one, durable_rules ignored them and joined an attack to a strike the day before it.
 """
 from __future__ import annotations
 
@@ -114,7 +116,9 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> Tuple[
                 {"$gte": {"day": {"j": "day"}}},
                 {"$lte": {"day": {"$add": {"$l": {"j": "day"}, "$r": jb.within_days}}}},
             ]
-            definition[f"j{index}"] = {"all": [{"j": _all(jcond)}, {"m": _all(cond + join)}],
+            # Join terms first: after an $or in the same $and, durable_rules 2.0.28 ignores
+            # references to the other fact (measured; tests/test_engine.py keeps the case).
+            definition[f"j{index}"] = {"all": [{"j": _all(jcond)}, {"m": _all(join + cond)}],
                                        "run": action("j", unit)}
             definition[f"k{index}"] = {"all": [{"m": _all(jcond)}], "run": action("k", jb.within_days)}
     definition["_any"] = {"all": [{"m": {"$ex": {"type": 1}}}], "run": action("_")}
