@@ -19,14 +19,20 @@ settings.load_profile("ci")
 import doha_compliance as dc
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "rules" / "doha"
-OCT2020 = ROOT / "examples" / "oct2020" / "events.yaml"
-TIMELINE = ROOT / "examples" / "timeline_2020_2021" / "events.yaml"
+# Relative, as a user at the repository root types them: reports quote event files as given.
+RULES = Path("rules") / "doha"
+OCT2020 = Path("examples") / "oct2020" / "events.yaml"
+TIMELINE = Path("examples") / "timeline_2020_2021" / "events.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _at_repository_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
 
 
 @pytest.fixture(scope="session")
 def doha() -> dc.Agreement:
-    return dc.load_rules(RULES)
+    return dc.load_rules(ROOT / RULES)
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -97,5 +97,9 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
     findings, claims, not_assessed = judge(agreement, matches, as_of)
     inputs = Inputs(read=read, evaluated=len(accepted), rejected=len(rejected),
                     after_as_of=len(accepted) - len(in_scope))
+    matched = matches.events()
+    cited = {e for f in findings for e in f.evidence} | {c.event for c in claims}
+    evidence = tuple(sorted((matched[i] for i in cited if i in matched), key=lambda e: e.sort_key))
     return Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=tuple(rejected),
-                  findings=tuple(findings), claims=tuple(claims), not_assessed=tuple(not_assessed))
+                  findings=tuple(findings), claims=tuple(claims), not_assessed=tuple(not_assessed),
+                  events=evidence)

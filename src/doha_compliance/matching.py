@@ -41,6 +41,14 @@ class Matches:
         self.justifications.setdefault((unit[0], unit[1], act), set()).add(justifier.id)
         self.justifier_events[justifier.id] = justifier
 
+    def events(self) -> Dict[str, Event]:
+        """Every event any rule matched, by id: the evidence a report can point to."""
+        found: Dict[str, Event] = dict(self.justifier_events)
+        for group in (self.hits, self.fulfils):
+            for events in group.values():
+                found.update((e.id, e) for e in events)
+        return found
+
     def canonical(self) -> dict:
         """Order-free form for comparing two evaluators."""
         return {

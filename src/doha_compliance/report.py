@@ -8,7 +8,18 @@ from typing import Dict, List, Tuple
 import attrs
 
 from .judge import NotAssessed
-from .models import STATUSES, Agreement, Claim, Finding, Rejection
+from .models import STATUSES, Agreement, Claim, Event, Finding, Rejection
+
+
+def event_dict(e: Event) -> dict:
+    """An evidence event as the report shows it: contract fields that are set, then extras."""
+    out = {"id": e.id, "date": e.date.isoformat(), "type": e.type, "actor": e.actor, "where": e.where}
+    for name in ("target", "accused", "province", "place", "location_kind", "fatalities", "wounded", "count",
+                 "rule", "source", "description"):
+        value = getattr(e, name)
+        if value is not None:
+            out[name] = value
+    return out
 
 
 @attrs.frozen
@@ -32,6 +43,7 @@ class Report:
     findings: Tuple[Finding, ...]
     claims: Tuple[Claim, ...] = ()
     not_assessed: Tuple[NotAssessed, ...] = ()
+    events: Tuple[Event, ...] = ()  # the events findings and claims cite, for explanations and timelines
 
     @property
     def parties(self) -> Dict[str, Dict[str, int]]:
@@ -53,6 +65,9 @@ class Report:
             not_assessed=tuple(n for n in self.not_assessed if keep(n.party, n.rule)),
         )
 
+    def rule_version(self, version: str):
+        return next(r for r in self.agreement.rules if r.version == version)
+
     def to_dict(self) -> dict:
         rules = {}
         for r in self.agreement.rules:
@@ -70,6 +85,7 @@ class Report:
             "not_assessed": [n.to_dict() for n in self.not_assessed],
             "parties": self.parties,
             "rules": dict(sorted(rules.items())),
+            "events": [event_dict(e) for e in self.events],
         }
 
     def to_json(self) -> str:
