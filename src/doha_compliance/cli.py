@@ -15,7 +15,7 @@ from .models import Rejection
 from .render_text import render_text
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
-FORMATS = ("text", "json", "md")
+FORMATS = ("text", "json", "md", "html")
 
 
 def _date(text: str) -> dt.date:
@@ -43,6 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--fail-on", choices=("violation", "alleged"), help="exit 1 if a finding has this status")
     rep.add_argument("--engine", choices=("durable", "reference"), default="durable",
                      help="evaluator: durable_rules (default) or the plain-Python reference")
+    exp = sub.add_parser("explain", help="why a finding has its status, or what an event counted for")
+    exp.add_argument("key", metavar="FINDING-or-EVENT-ID", help="a finding id (rule/party/anchor) or an event id")
+    exp.add_argument("--rules", required=True)
+    exp.add_argument("--events", required=True, action="append")
+    exp.add_argument("--as-of", type=_date)
+    rules = sub.add_parser("rules", help="check or list a rule set without events")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    check = rules_sub.add_parser("check", help="validate a rule folder; exit 2 listing every problem")
+    check.add_argument("folder")
+    listing = rules_sub.add_parser("list", help="list rules: ids, versions, parties, basis, sources")
+    listing.add_argument("folder", nargs="?", default="rules/doha")
     return parser
 
 
@@ -56,6 +67,9 @@ def write_output(text: str, path: Optional[str]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -69,12 +83,43 @@ def _render(report: api.Report, fmt: str) -> str:
     if fmt == "md":
         from .render_md import render_md
         return render_md(report)
+    if fmt == "html":
+        from .render_html import render_html
+        return render_html(report)
     return render_text(report)
+
+
+PROGRESS_AFTER = 100_000
+
+
+def with_progress(rows, after: int = PROGRESS_AFTER, stream=None):
+    """Pass rows through; past `after` rows, show a progress bar on stderr — only if it is a terminal."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        yield from rows
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    progress = None
+    task = None
+    try:
+        for n, row in enumerate(rows, start=1):
+            if n == after:
+                progress = Progress(SpinnerColumn(), TextColumn("reading events: {task.completed:,} rows"),
+                                    TimeElapsedColumn(), console=Console(file=stream), transient=True)
+                progress.start()
+                task = progress.add_task("read", total=None, completed=n)
+            elif progress is not None and n % 5000 == 0:
+                progress.update(task, completed=n)
+            yield row
+    finally:
+        if progress is not None:
+            progress.stop()
 
 
 def _report(args: argparse.Namespace) -> int:
     agreement = api.load_rules(args.rules)
-    source = api.read_events(*args.events)
+    source = with_progress(api.read_events(*args.events))
 
     def on_reject(r: Rejection) -> None:
         print(f"rejected: {r.where}: {r.id or '-'}: {r.reason}", file=sys.stderr)
@@ -104,12 +149,47 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _explain(args: argparse.Namespace) -> int:
+    from .explain import explain
+    agreement = api.load_rules(args.rules)
+    report = api.evaluate(agreement, api.read_events(*args.events), as_of=args.as_of)
+    try:
+        sys.stdout.write(explain(report, args.key))
+    except KeyError:
+        known = [e for e in (args.key,) if any(r.id == e for r in report.rejected)]
+        if known:
+            reason = next(r for r in report.rejected if r.id == args.key)
+            print(f"event {args.key} was rejected at {reason.where}: {reason.reason}")
+            return EXIT_OK
+        print(f"doha-compliance: '{args.key}' is neither a finding id nor an event cited by a finding as of "
+              f"{report.as_of}. Finding ids look like: {report.findings[0].id if report.findings else 'rule/party/event'}",
+              file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    agreement = api.load_rules(args.folder)
+    if args.rules_command == "check":
+        bases = len(agreement.rule_ids())
+        print(f"{args.folder}: ok — {agreement.id}, {bases} rules, {len(agreement.rules)} versions, "
+              f"{len(agreement.parties)} parties, {len(agreement.event_types)} event types")
+        return EXIT_OK
+    from .render_text import render_rules
+    sys.stdout.write(render_rules(agreement))
+    return EXIT_OK
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "report":
             return _report(args)
+        if args.command == "explain":
+            return _explain(args)
+        if args.command == "rules":
+            return _rules(args)
         parser.error(f"unknown command {args.command}")
     except RuleSetError as exc:
         print(f"doha-compliance: the rule set cannot be used ({len(exc.errors)} problem"

@@ -71,3 +71,17 @@ def render_text(report: Report, color: bool = False) -> str:
         for r in report.rejected:
             out(f"  {r.where}: {r.id or '-'}: {r.reason}")
     return buffer.getvalue()
+
+
+def render_rules(agreement) -> str:
+    """`rules list`: each rule version with its parties, kind, basis, time in force and source."""
+    lines = [f"{agreement.id}: {agreement.title}", f"signed {agreement.signed}; {len(agreement.rule_ids())} rules, "
+             f"{len(agreement.rules)} versions", ""]
+    for r in agreement.rules:
+        name = r.id if r.version == r.id else f"{r.id}  (version {r.version}, amends {r.amends})"
+        until = r.effective_until or "open-ended"
+        lines.append(name)
+        lines.append(f"    owed by {', '.join(r.parties)} · {r.kind} · {r.basis} · in force {r.effective_from} to {until}"
+                     + (f" · due {r.due}" if r.due else ""))
+        lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ", subsequent_indent="      "))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,87 @@
+"""`explain`: why a finding has its status, or what became of an event — in words an analyst can check."""
+from __future__ import annotations
+
+from typing import List
+
+import yaml
+
+from . import conditions
+from .models import Event, Finding, Rule
+from .report import Report
+
+
+def _condition(cond) -> str:
+    return yaml.safe_dump(dict(cond), sort_keys=True, default_flow_style=True, width=1000).strip()
+
+
+def _event_line(e: Event) -> str:
+    bits = [f"{e.id}: {e.date} {e.type} by {e.actor}"]
+    if e.target:
+        bits.append(f"against {e.target}")
+    if e.province or e.place:
+        bits.append("in " + ", ".join(x for x in (e.province, e.place) if x))
+    for name in ("fatalities", "wounded", "count"):
+        if getattr(e, name) is not None:
+            bits.append(f"{name} {getattr(e, name)}")
+    line = " ".join(bits) + f"  [{e.where}]"
+    if e.source:
+        line += f"\n      source: {e.source}"
+    return line
+
+
+def _rule_lines(rule: Rule) -> List[str]:
+    until = rule.effective_until.isoformat() if rule.effective_until else "open-ended"
+    lines = [f"rule:      {rule.id} — {rule.title}",
+             f"version:   {rule.version} (in force {rule.effective_from} to {until})"
+             + (f", amends {rule.amends}" if rule.amends else ""),
+             f"source:    {rule.source} [{rule.basis}]",
+             f"kind:      {rule.kind}"]
+    if rule.kind == "deadline":
+        assert rule.fulfilled_by is not None
+        lines.append(f"due:       {rule.due}" + (f" ({rule.due_note})" if rule.due_note else ""))
+        fb = rule.fulfilled_by
+        lines.append(f"met by:    an event matching {_condition(fb.when)}"
+                     + (f", whose {fb.total_of} adds up to at least {fb.at_least}" if fb.total_of else ""))
+    else:
+        lines.append(f"condition: {_condition(rule.when)}")
+    if rule.justified_by:
+        jb = rule.justified_by
+        same = f", same {', '.join(jb.same)}" if jb.same else ""
+        lines.append(f"justified: by an event matching {_condition(jb.when)} within {jb.within_days} days before{same}")
+    if rule.notes:
+        lines.append(f"notes:     {rule.notes}")
+    lines.append(f"defined:   {rule.file}:{rule.line}")
+    return lines
+
+
+def explain_finding(report: Report, f: Finding) -> str:
+    events = {e.id: e for e in report.events}
+    rule = report.rule_version(f.version)
+    lines = [f"finding:   {f.id}", f"status:    {f.status} for {f.party}, dated {f.date} (report as of {report.as_of})",
+             f"why:       {f.reason}"]
+    lines += _rule_lines(rule)
+    if f.justified_by:
+        lines.append("justified by:")
+        lines += [f"  - {_event_line(events[j])}" for j in f.justified_by if j in events]
+    first = events.get(f.evidence[0]) if f.evidence else None
+    if first is not None and rule.kind in ("prohibited", "conditional") and "any" in rule.when:
+        held = [_condition(alt) for alt in rule.when["any"] if conditions.matches(alt, first.get)]
+        lines.append(f"matched:   {first.id} satisfies " + " and ".join(held) + " (of the alternatives under 'any')")
+    lines.append("evidence:" if f.evidence else "evidence:  none in the input")
+    lines += [f"  - {_event_line(events[e])}" if e in events else f"  - {e}" for e in f.evidence]
+    claims = [c for c in report.claims if c.event in f.claims or f.id in c.findings or c.event in f.evidence]
+    for c in claims:
+        lines.append(f"claim:     {c.event} by {c.claimant} against {c.accused}: {c.assessment} — {c.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def explain(report: Report, key: str) -> str:
+    """Explain a finding (by its id) or an event (by its id). Raises KeyError if neither is known."""
+    found = [f for f in report.findings if f.id == key]
+    if found:
+        return "\n".join(explain_finding(report, f) for f in found)
+    citing = [f for f in report.findings if key in f.evidence]
+    if citing:
+        head = f"event {key} is evidence in {len(citing)} finding{'s' if len(citing) != 1 else ''}:\n\n"
+        return head + "\n".join(explain_finding(report, f) for f in citing)
+    raise KeyError(key)
