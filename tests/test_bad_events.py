@@ -137,3 +137,42 @@ def test_library_api_gives_rejections_not_exceptions(doha):
                                 {"id": "b", "date": "bad", "type": "attack", "actor": "taliban"}])
     assert report.inputs.rejected == 1
     assert report.rejected[0].field == "date"
+
+
+def test_strict_library_call_raises_a_located_event_error(doha):
+    with pytest.raises(dc.EventError) as info:
+        dc.evaluate(doha, [{"id": "a", "date": "2020-10-10", "type": "attack", "actor": "taliban", "fatalities": -2}],
+                    strict=True)
+    assert info.value.location.where == "<events>:1" and info.value.location.field == "fatalities"
+    assert "cannot be negative" in str(info.value)
+
+
+def test_huge_yaml_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as fh:
+        fh.truncate(100 * 1024 * 1024)  # 100 MB, sparse: the size check must come before any parsing
+    data = json.loads(report_on(path).stdout)
+    assert data["inputs"] == {"read": 1, "evaluated": 0, "rejected": 1, "after_as_of": 0}
+    assert "file is 100 MB" in data["rejected"][0]["reason"] and "JSONL or CSV" in data["rejected"][0]["reason"]
+
+
+def test_alias_bomb_in_events_is_refused(tmp_path):
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i-1}"] * 10) + "]" for i in range(1, 12)]
+    lines.append("events: [*a11]")
+    one_rejection(tmp_path, "bomb.yaml", "\n".join(lines) + "\n", 12, "YAML aliases")
+
+
+def test_output_is_atomic_when_writing_fails(tmp_path, monkeypatch):
+    from doha_compliance import cli
+    target = tmp_path / "report.json"
+    target.write_text("previous report\n", encoding="utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cli.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        cli.write_output("new report\n", str(target))
+    assert target.read_text(encoding="utf-8") == "previous report\n"   # untouched
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]       # no temp file left

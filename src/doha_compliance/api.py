@@ -86,8 +86,15 @@ class TooManyRejections(EventError):
 
 def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional[dt.date] = None,
              engine: str = "durable", on_reject: Optional[Callable[[Rejection], None]] = None,
-             max_errors: Optional[int] = None) -> Report:
-    """Judge every event against the agreement's rules, as of a date (default: the latest event's)."""
+             max_errors: Optional[int] = None, strict: bool = False) -> Report:
+    """Judge every event against the agreement's rules, as of a date (default: the latest event's).
+
+    Bad rows are returned in `report.rejected`; with `strict=True` the first one raises EventError.
+    """
+    if strict:
+        def raise_first(r: Rejection) -> None:
+            raise EventError(Location(r.where, None, r.field), r.reason)
+        on_reject = raise_first
     accepted, rejected, read = collect(agreement, events, on_reject, max_errors)
     if as_of is None:
         as_of = max((e.date for e in accepted), default=agreement.signed)
