@@ -99,3 +99,11 @@ def test_join_with_alternatives_in_the_act_condition():
     # e000 is the only act; the attack a day *after* it must not justify it.
     assert [e.id for e in durable.hits[("r.conditional", "red")]] == ["e000"]
     assert durable.justifications == {}
+
+
+def test_a_day_with_unconcerned_events_keeps_its_findings(doha):
+    """One event no rule reads, in the same day's batch as a violation, must not cost the violation."""
+    rows = [ev("boring", "2020-11-01", "signature", "un"),
+            ev("hit", "2020-11-01", "attack", "taliban", location_kind="highway")]
+    report = dc.evaluate(doha, rows)
+    assert [f.evidence for f in report.findings if f.rule == "violence.reduction"] == [("hit",)]

@@ -5,6 +5,8 @@ import datetime as dt
 import json
 import random
 
+import attrs
+
 from hypothesis import example, given, strategies as st
 
 import doha_compliance as dc
@@ -46,7 +48,10 @@ def test_engine_equals_the_plain_python_reference(agreement, rows, as_of):
 def test_order_of_input_does_not_matter(agreement, rows, as_of, rnd):
     shuffled = list(rows)
     rnd.shuffle(shuffled)
-    assert dc.evaluate(agreement, rows, as_of=as_of).to_json() == dc.evaluate(agreement, shuffled, as_of=as_of).to_json()
+    before, after = dc.evaluate(agreement, rows, as_of=as_of), dc.evaluate(agreement, shuffled, as_of=as_of)
+    assert conclusions(before) == conclusions(after)
+    # the cited events are the same; only where they sit in the input ("<events>:N") moves
+    assert [attrs.evolve(e, where="") for e in before.events] == [attrs.evolve(e, where="") for e in after.events]
 
 
 @given(rule_sets(), streams, as_ofs)

@@ -5,6 +5,7 @@ plain date arithmetic on event dates: never the wall clock.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -114,16 +115,28 @@ def _version_in_force(agreement: Agreement, rule_id: str, day: dt.date) -> Optio
     return None
 
 
-def _related(claim_event: Event, rule: Rule, accused: str, findings: Sequence[Finding]) -> List[Finding]:
+class _FindingIndex:
+    """Findings by (party, rule) and by party, each sorted by date: a claim's window is a bisect, not a scan."""
+
+    def __init__(self, findings: Sequence[Finding]):
+        self._by: Dict[tuple, Tuple[List[dt.date], List[Finding]]] = {}
+        for f in sorted(findings, key=lambda f: f.sort_key):
+            if f.status == "alleged":
+                continue
+            for key in ((f.party, f.rule), (f.party, None)):
+                dates, items = self._by.setdefault(key, ([], []))
+                dates.append(f.date)
+                items.append(f)
+
+    def window(self, party: str, rule: Optional[str], start: dt.date, end: dt.date) -> List[Finding]:
+        dates, items = self._by.get((party, rule), ([], []))
+        return items[bisect.bisect_left(dates, start):bisect.bisect_right(dates, end)]
+
+
+def _related(claim_event: Event, rule: Rule, accused: str, index: _FindingIndex) -> List[Finding]:
     start = claim_event.date - dt.timedelta(days=rule.lookback_days)
     out = []
-    for f in findings:
-        if f.party != accused or f.status == "alleged":
-            continue
-        if claim_event.rule and f.rule != claim_event.rule:
-            continue
-        if not (start <= f.date <= claim_event.date):
-            continue
+    for f in index.window(accused, claim_event.rule, start, claim_event.date):
         if claim_event.province and f.province and claim_event.province != f.province:
             continue
         out.append(f)
@@ -133,6 +146,7 @@ def _related(claim_event: Event, rule: Rule, accused: str, findings: Sequence[Fi
 def _claims(agreement: Agreement, matches: Matches, findings: List[Finding]) -> Tuple[List[Claim], List[Finding]]:
     claims: List[Claim] = []
     alleged: List[Finding] = []
+    index = _FindingIndex(findings)
     for rule in agreement.rules:
         if rule.kind != "claim":
             continue
@@ -143,7 +157,7 @@ def _claims(agreement: Agreement, matches: Matches, findings: List[Finding]) -> 
                     continue
                 seen.add(e.id)
                 accused = str(e.get(rule.accused_field))
-                related = _related(e, rule, accused, findings)
+                related = _related(e, rule, accused, index)
                 violations = [f for f in related if f.status == "violation"]
                 answered = [f for f in related if f.status in ("justified", "met")]
                 scope = f"{e.rule or 'any rule'} owed by {accused}"
