@@ -67,15 +67,16 @@ def test_deadlines_as_of_october_2020(report):
     assert full == {"us": "pending", "coalition": "pending"}
     late = by_status(report, "taliban", "violation", "negotiations.start")
     assert len(late) == 1 and late[0].evidence == ("oct2020-talks-open",) and "met late on 2020-09-12" in late[0].reason
-    # No troop level or prisoner event in the article: these are not judged on missing data.
+    # No troop level, prisoner or sanctions event in the article: these are not judged on missing data.
     assert {(n.rule, n.party) for n in report.not_assessed} == {
-        ("withdrawal.phase_one", "us"), ("prisoners.release", "us"), ("prisoners.release_by_taliban", "taliban")}
+        ("withdrawal.phase_one", "us"), ("prisoners.release", "us"), ("prisoners.release_by_taliban", "taliban"),
+        ("sanctions.un_removal", "us"), ("sanctions.us_removal", "us")}
 
 
 def test_counts_reconcile_and_summary_matches_findings(report):
     assert report.inputs.read == 12 == report.inputs.evaluated + report.inputs.rejected
     assert report.parties["taliban"]["violation"] == 4  # three attacks + late start of negotiations
-    assert report.parties["us"] == {"violation": 3, "alleged": 1, "justified": 2, "pending": 1, "met": 0}
+    assert report.parties["us"] == {"violation": 1, "alleged": 1, "justified": 2, "pending": 1, "met": 0}
 
 
 def test_expected_report_file_matches(report):

@@ -49,7 +49,14 @@ def test_prisoner_exchange_completed_late_by_both_sides(doha):
     assert status_of(mid, "prisoners.release", "us") == {"pending"}  # the due day itself
 
 
+def test_un_sanctions_judged_us_sanctions_not_assessed(doha):
+    rep = report(doha, "2021-05-02")
+    assert status_of(rep, "sanctions.un_removal", "us") == {"violation"}   # the UNSC renewal covers it
+    assert ("sanctions.us_removal", "us") in {(n.rule, n.party) for n in rep.not_assessed}
+
+
 def test_negotiations_started_late(doha):
+    assert status_of(report(doha, "2020-03-09"), "negotiations.start", "taliban") == {"pending"}
     assert status_of(report(doha, "2020-03-11"), "negotiations.start", "taliban") == {"violation"}
     f = next(f for f in report(doha, "2020-09-30").findings if f.rule == "negotiations.start")
     assert f.evidence == ("tl-talks-open",) and "186 days after the deadline" in f.reason

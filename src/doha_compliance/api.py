@@ -9,7 +9,7 @@ import attrs
 
 from . import readers
 from .engine import durable_matches
-from .errors import EventError, Location
+from .errors import EventError, InputFileError, Location
 from .judge import judge
 from .models import Agreement, Event, Rejection
 from .readers import RawRow
@@ -27,18 +27,28 @@ class EventSource:
 
     paths: tuple
     fmt: Optional[str] = None
+    mapping: Optional[str] = None
 
     def __iter__(self) -> Iterator[RawRow]:
         for path in self.paths:
-            yield from readers.read_rows(path, self.fmt)
+            yield from readers.read_rows(path, self.fmt, self.mapping)
 
 
-def read_events(*paths: Union[str, os.PathLike], fmt: Optional[str] = None) -> EventSource:
-    """Name one or more event files; missing files fail here, contents are read during evaluate."""
+def read_events(*paths: Union[str, os.PathLike], fmt: Optional[str] = None, mapping: Optional[str] = None) -> EventSource:
+    """Name one or more event files; missing files fail here, contents are read during evaluate.
+
+    `fmt`: yaml, json, jsonl, csv, acled or ucdp (default: from the name; a CSV's header tells ACLED
+    and UCDP exports apart). `mapping`: a YAML file replacing the shipped ACLED/UCDP mapping.
+    """
     names = tuple(os.fspath(p) for p in paths)
+    if fmt is not None and fmt not in readers.ALL_FORMATS:
+        raise InputFileError(f"unknown events format '{fmt}'; use one of {', '.join(readers.ALL_FORMATS)}")
     for name in names:
-        readers.check_readable(name)
-    return EventSource(names, fmt)
+        readers.check_readable(name, fmt)
+    if fmt in ("acled", "ucdp") or mapping:
+        from .importers import load_mapping
+        load_mapping(fmt or "acled", mapping)  # a bad mapping file fails before any event is read
+    return EventSource(names, fmt, mapping)
 
 
 def _rows(events: Iterable[EventInput]) -> Iterator[Union[Event, RawRow]]:

@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--rules", required=True, help="rule folder (e.g. rules/doha)")
     rep.add_argument("--events", required=True, action="append", help="event file (.yaml .json .jsonl .csv); repeatable")
     rep.add_argument("--as-of", type=_date, help="report date YYYY-MM-DD (default: the latest event's date)")
+    rep.add_argument("--events-format", choices=("yaml", "json", "jsonl", "csv", "acled", "ucdp"),
+                     help="format of the event files (default: from the file name; ACLED/UCDP CSV by header)")
+    rep.add_argument("--mapping", help="YAML mapping for ACLED/UCDP exports (default: the shipped one)")
     rep.add_argument("--format", choices=FORMATS, default="text")
     rep.add_argument("--output", help="write the report to this file (atomically) instead of stdout")
     rep.add_argument("--party", action="append", help="only findings for this party; repeatable")
@@ -119,7 +122,7 @@ def with_progress(rows, after: int = PROGRESS_AFTER, stream=None):
 
 def _report(args: argparse.Namespace) -> int:
     agreement = api.load_rules(args.rules)
-    source = with_progress(api.read_events(*args.events))
+    source = with_progress(api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping))
 
     def on_reject(r: Rejection) -> None:
         print(f"rejected: {r.where}: {r.id or '-'}: {r.reason}", file=sys.stderr)

@@ -30,6 +30,7 @@ class RawRow:
     data: Optional[dict]
     problem: Optional[str] = None
     field: Optional[str] = None
+    id: Optional[str] = None
 
 
 def detect_format(path: str) -> str:
@@ -41,12 +42,13 @@ def detect_format(path: str) -> str:
     raise InputFileError(f"{path}: cannot tell the format from the name; use .yaml, .json, .jsonl or .csv")
 
 
-def check_readable(path: str) -> None:
+def check_readable(path: str, fmt: Optional[str] = None) -> None:
     if not os.path.exists(path):
         raise InputFileError(f"{path}: event file not found")
     if os.path.isdir(path):
         raise InputFileError(f"{path}: is a folder, not an event file")
-    detect_format(path)
+    if fmt is None:
+        detect_format(path)
 
 
 def _whole_text(path: str) -> tuple[Optional[str], Optional[RawRow]]:
@@ -268,9 +270,16 @@ def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor"
 
 
 READERS = {"yaml": read_yaml, "json": read_json, "jsonl": read_jsonl, "csv": read_csv}
+ALL_FORMATS = FORMATS + ("acled", "ucdp")
 
 
-def read_rows(path: str, fmt: Optional[str] = None) -> Iterator[RawRow]:
-    """Rows of one file, lazily for line formats."""
-    check_readable(path)
-    return READERS[fmt or detect_format(path)](path)
+def read_rows(path: str, fmt: Optional[str] = None, mapping_path: Optional[str] = None) -> Iterator[RawRow]:
+    """Rows of one file, lazily for line formats. A CSV whose header is ACLED's or UCDP's is imported as such."""
+    from . import importers
+    check_readable(path, fmt)
+    fmt = fmt or detect_format(path)
+    if fmt == "csv":
+        fmt = importers.sniff(path) or "csv"
+    if fmt in importers.FORMATS:
+        return importers.read_export(path, fmt, importers.load_mapping(fmt, mapping_path))
+    return READERS[fmt](path)

@@ -67,7 +67,7 @@ def _vocab(name: str, value: Any, allowed: Any, what: str) -> str:
 def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
     """One row judged against the contract and the agreement's vocabulary."""
     if row.data is None:
-        return Rejection(row.where, None, row.problem or "unreadable row", row.field)
+        return Rejection(row.where, row.id, row.problem or "unreadable row", row.field)
     data = row.data
     raw_id = data.get("id")
     event_id: Optional[str] = None
