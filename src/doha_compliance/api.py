@@ -14,6 +14,7 @@ from .judge import judge
 from .models import Agreement, Event, Rejection
 from .readers import RawRow
 from .reference import reference_matches
+from .stream import IdLedger, SortedEvents
 from .report import Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
 from .rules import load_rules  # noqa: F401  (re-exported)
 from .validate import check_row
@@ -61,29 +62,42 @@ def _rows(events: Iterable[EventInput]) -> Iterator[Union[Event, RawRow]]:
             yield RawRow(f"<events>:{index}", None, f"an event must be a mapping of fields, got {type(item).__name__}")
 
 
+class _Intake:
+    """Rows in, valid events out (lazily); counts and rejections kept on the side."""
+
+    def __init__(self, agreement: Agreement, events: Iterable[EventInput],
+                 on_reject: Optional[Callable[[Rejection], None]], max_errors: Optional[int]):
+        self.agreement, self.rows, self.on_reject, self.max_errors = agreement, events, on_reject, max_errors
+        self.read = 0
+        self.rejected: List[Rejection] = []
+        self.ids = IdLedger()
+
+    def __iter__(self) -> Iterator[Event]:
+        for row in _rows(self.rows):
+            self.read += 1
+            result = row if isinstance(row, Event) else check_row(row, self.agreement)
+            if isinstance(result, Event):
+                seen = self.ids.first_seen(result.id)
+                if seen is not None:
+                    result = Rejection(result.where, result.id, f"duplicate id '{result.id}' (first seen at {seen})", "id")
+            if isinstance(result, Rejection):
+                self.rejected.append(result)
+                if self.on_reject:
+                    self.on_reject(result)
+                if self.max_errors is not None and len(self.rejected) >= self.max_errors:
+                    raise TooManyRejections(self.rejected, self.read)
+                continue
+            self.ids.remember(result.id, result.where)
+            yield result
+
+
 def collect(agreement: Agreement, events: Iterable[EventInput],
             on_reject: Optional[Callable[[Rejection], None]] = None,
             max_errors: Optional[int] = None) -> tuple[List[Event], List[Rejection], int]:
     """Validate rows: (accepted events, rejections, rows read). Duplicate ids: the later row is rejected."""
-    accepted: List[Event] = []
-    rejected: List[Rejection] = []
-    first_seen: Dict[str, str] = {}
-    read = 0
-    for row in _rows(events):
-        read += 1
-        result = row if isinstance(row, Event) else check_row(row, agreement)
-        if isinstance(result, Event) and result.id in first_seen:
-            result = Rejection(result.where, result.id, f"duplicate id '{result.id}' (first seen at {first_seen[result.id]})", "id")
-        if isinstance(result, Rejection):
-            rejected.append(result)
-            if on_reject:
-                on_reject(result)
-            if max_errors is not None and len(rejected) >= max_errors:
-                raise TooManyRejections(rejected, read)
-            continue
-        first_seen[result.id] = result.where
-        accepted.append(result)
-    return accepted, rejected, read
+    intake = _Intake(agreement, events, on_reject, max_errors)
+    accepted = list(intake)
+    return accepted, intake.rejected, intake.read
 
 
 class TooManyRejections(EventError):
@@ -105,15 +119,30 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
         def raise_first(r: Rejection) -> None:
             raise EventError(Location(r.where, None, r.field), r.reason)
         on_reject = raise_first
-    accepted, rejected, read = collect(agreement, events, on_reject, max_errors)
-    if as_of is None:
-        as_of = max((e.date for e in accepted), default=agreement.signed)
-    in_scope = sorted((e for e in accepted if e.date <= as_of), key=lambda e: e.sort_key)
-    matcher = {"durable": durable_matches, "reference": reference_matches}[engine]
-    matches = matcher(agreement, in_scope)
+    intake = _Intake(agreement, events, on_reject, max_errors)
+    with SortedEvents(intake) as ordered:
+        if as_of is None:
+            as_of = ordered.latest or agreement.signed
+        report_date = as_of
+        later = [0]
+
+        def in_scope() -> Iterator[Event]:
+            for event in ordered:
+                if event.date > report_date:
+                    later[0] += 1  # sorted: every event from here on is later too
+                    continue
+                yield event
+
+        if engine == "durable":
+            matches = durable_matches(agreement, in_scope())
+        elif engine == "reference":
+            matches = reference_matches(agreement, list(in_scope()))
+        else:
+            raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'reference'")
+        evaluated = ordered.count
     findings, claims, not_assessed = judge(agreement, matches, as_of)
-    inputs = Inputs(read=read, evaluated=len(accepted), rejected=len(rejected),
-                    after_as_of=len(accepted) - len(in_scope))
+    inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0])
+    rejected = intake.rejected
     matched = matches.events()
     cited = {e for f in findings for e in f.evidence} | {c.event for c in claims}
     evidence = tuple(sorted((matched[i] for i in cited if i in matched), key=lambda e: e.sort_key))

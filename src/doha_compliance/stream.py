@@ -1,0 +1,127 @@
+"""Bounded-memory plumbing for long event streams: duplicate ids and event-time order.
+
+- `IdLedger` remembers every id seen in 8 bytes (a 64-bit fingerprint in a sorted array),
+  not in a Python set (about 100 bytes an id). Two different ids share a fingerprint with
+  probability about n²/2^65 (1 in 37 million for a million ids); such a pair would be
+  reported as a duplicate, with both ids named in the reason, so it cannot pass unseen.
+- `sort_by_event_time` orders any stream by (date, id) in runs of `run_size` events,
+  spilling sorted runs to temporary files and merging them lazily: memory holds one run,
+  whatever the length of the stream or its disorder.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import heapq
+import os
+import pickle
+import tempfile
+from array import array
+from typing import Dict, Iterable, Iterator, List, Optional
+
+from .models import Event
+
+RUN_SIZE = 20_000
+_BATCH = 2_000
+
+
+def fingerprint(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+class IdLedger:
+    """Which ids have been seen, in about 8 bytes each; recent ones keep their file:line."""
+
+    def __init__(self, merge_every: int = 50_000):
+        self._sorted = array("Q")
+        self._recent: Dict[int, tuple] = {}
+        self._merge_every = merge_every
+
+    def __len__(self) -> int:
+        return len(self._sorted) + len(self._recent)
+
+    def first_seen(self, event_id: str) -> Optional[str]:
+        """None if new (and now remembered); else where it was first seen, as far as known."""
+        key = fingerprint(event_id)
+        if key in self._recent:
+            seen_id, where = self._recent[key]
+            return where if seen_id == event_id else f"{where}, as id '{seen_id}' with the same fingerprint"
+        i = bisect.bisect_left(self._sorted, key)
+        if i < len(self._sorted) and self._sorted[i] == key:
+            return "earlier in the input"
+        return None
+
+    def remember(self, event_id: str, where: str) -> None:
+        self._recent[fingerprint(event_id)] = (event_id, where)
+        if len(self._recent) >= self._merge_every:
+            self._sorted = array("Q", heapq.merge(self._sorted, sorted(self._recent)))
+            self._recent = {}
+
+
+def _write_run(events: List[Event], folder: str, index: int) -> str:
+    events.sort(key=lambda e: e.sort_key)
+    path = os.path.join(folder, f"run-{index:05d}.pickle")
+    with open(path, "wb") as fh:
+        for start in range(0, len(events), _BATCH):
+            pickle.dump(events[start:start + _BATCH], fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _read_run(path: str) -> Iterator[Event]:
+    # Only files this process wrote a moment ago are unpickled.
+    with open(path, "rb") as fh:
+        while True:
+            try:
+                batch = pickle.load(fh)
+            except EOFError:
+                return
+            yield from batch
+
+
+class SortedEvents:
+    """Iterate events in (date, id) order after one pass over the input; knows the latest date."""
+
+    def __init__(self, events: Iterable[Event], run_size: int = RUN_SIZE):
+        self.count = 0
+        self.latest = None
+        self._folder: Optional[tempfile.TemporaryDirectory] = None
+        self._runs: List[str] = []
+        buffer: List[Event] = []
+        for event in events:
+            self.count += 1
+            if self.latest is None or event.date > self.latest:
+                self.latest = event.date
+            buffer.append(event)
+            if len(buffer) >= run_size:
+                self._spill(buffer)
+                buffer = []
+        if self._runs and buffer:
+            self._spill(buffer)
+            buffer = []
+        buffer.sort(key=lambda e: e.sort_key)
+        self._memory = buffer
+
+    def _spill(self, buffer: List[Event]) -> None:
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="doha-compliance-sort-")
+        self._runs.append(_write_run(buffer, self._folder.name, len(self._runs)))
+
+    @property
+    def spilled(self) -> int:
+        return len(self._runs)
+
+    def __iter__(self) -> Iterator[Event]:
+        if not self._runs:
+            return iter(self._memory)
+        return heapq.merge(*(_read_run(p) for p in self._runs), key=lambda e: e.sort_key)
+
+    def close(self) -> None:
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def __enter__(self) -> "SortedEvents":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
