@@ -89,7 +89,12 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> Tuple[
     always_covered: Set[Unit] = set()
 
     def action(*tag: Any) -> Callable[[Any], None]:
-        return lambda c: record(tag, c)
+        # Keep only ids: holding on to durable's closure objects costs memory and time.
+        if tag[0] == "_":
+            return lambda c: None
+        if tag[0] == "j":
+            return lambda c: record(tag, c.m["id"], c.j["id"])
+        return lambda c: record(tag, c.m["id"], None)
 
     for index, (rule, party) in enumerate(units(agreement)):
         unit = (rule.version, party)
@@ -131,8 +136,8 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> Tuple[
 def durable_matches(agreement: Agreement, events: Iterable[Event]) -> Matches:
     """Run events (sorted by date, then id; none after the report date) through durable_rules."""
     numeric, text = fields_read(agreement)
-    fired: List[Tuple[tuple, Any]] = []
-    definition, always_covered = compile_ruleset(agreement, lambda tag, c: fired.append((tag, c)))
+    fired: List[Tuple[tuple, str, Any]] = []
+    definition, always_covered = compile_ruleset(agreement, lambda tag, eid, other: fired.append((tag, eid, other)))
     out = Matches(covered=set(always_covered))
     name = f"doha_compliance_{next(_names)}"
     host = _EventTimeHost()
@@ -156,8 +161,8 @@ def durable_matches(agreement: Agreement, events: Iterable[Event]) -> Matches:
                 facts.append(fact)
             fired.clear()
             host.assert_facts(name, facts)
-            for tag, c in fired:
-                _record(out, tag, c, live, keep_until, expiries, today)
+            for tag, eid, other in fired:
+                _record(out, tag, eid, other, live, keep_until, expiries, today)
             for event in todays:
                 if event.id not in keep_until:
                     host.retract_fact(name, live.pop(event.id)[0])
@@ -168,17 +173,13 @@ def durable_matches(agreement: Agreement, events: Iterable[Event]) -> Matches:
     return out
 
 
-def _record(out: Matches, tag: tuple, c: Any, live: Dict[str, Tuple[dict, Event]],
+def _record(out: Matches, tag: tuple, eid: str, other: Any, live: Dict[str, Tuple[dict, Event]],
             keep_until: Dict[str, int], expiries: List[Tuple[int, str]], today: int) -> None:
     kind = tag[0]
-    if kind == "_":
-        return
     if kind == "j":
-        act, justifier = c.m["id"], c.j["id"]
-        if act != justifier:
-            out.add_justification(tag[1], act, live[justifier][1])
+        if eid != other:
+            out.add_justification(tag[1], eid, live[other][1])
         return
-    eid = c.m["id"]
     if kind == "h":
         out.add_hit(tag[1], live[eid][1])
     elif kind == "f":

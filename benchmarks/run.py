@@ -1,0 +1,241 @@
+"""Speed and memory of the pipeline against raw durable_rules and a plain-Python loop, in one run.
+
+    python benchmarks/run.py --n 100000 1000000
+
+For each N a seeded synthetic stream (benchmarks/synthetic.py) is written to JSONL, then three
+measurements run, each in its own process so that peak RSS is its own:
+
+  pipeline  doha_compliance.evaluate() on the file with rules/doha: reading, validation, id
+            ledger, external sort, durable_rules, judging, the JSON report
+  durable   raw durable_rules: a hand-written JSON ruleset with the same conditions (the reset
+            amendment, the strike window join, claims, deadlines, the catch-all), the same
+            per-day fact batches, reading the same file with json.loads and no validation
+  python    a plain-Python loop over the same file with the same predicates
+
+Ratios are computed within the run (these machines are noisy). The match counts of the three
+are printed too: they must agree, or the comparison is not like for like.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "src"))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- the three contenders, each run in a child process ----------------------------------------
+
+def run_pipeline(path: str) -> dict:
+    import doha_compliance as dc
+    rules = dc.load_rules(os.path.join(ROOT, "rules", "doha"))
+    start = time.perf_counter()
+    report = dc.evaluate(rules, dc.read_events(path))
+    text = report.to_json()
+    elapsed = time.perf_counter() - start
+    counts = {"violence": sum(1 for f in report.findings if f.rule == "violence.reduction" and f.status == "violation"),
+              "justified": sum(1 for f in report.findings if f.status == "justified"),
+              "strikes": sum(1 for f in report.findings if f.rule == "strikes.defensive_only")}
+    return {"seconds": elapsed, "events": report.inputs.read, "peak_mb": _peak_mb(), "counts": counts,
+            "findings": len(report.findings), "report_bytes": len(text)}
+
+
+RESET = 737713  # 2020-10-15 as a day number
+SIGNED = 737484  # 2020-02-29
+
+
+def _raw_ruleset(record):
+    city = {"$or": [{"location_kind": "provincial_capital"}, {"location_kind": "city"}, {"location_kind": "highway"}]}
+    attack = [{"type": "attack"}, {"actor": "taliban"}]
+    justifier = {"$and": attack + [{"$or": [{"target": "afghan_forces"}, {"location_kind": "provincial_capital"}]}]}
+    strike = [{"type": "airstrike"}, {"actor": "us"}, {"$gte": {"day": SIGNED}}]
+    return {
+        "v1": {"all": [{"m": {"$and": attack + [{"$or": [city, {"$gte": {"fatalities": 10}}]},
+                                                {"$gte": {"day": SIGNED}}, {"$lt": {"day": RESET}}]}}],
+               "run": lambda c: record("v", c.m["id"])},
+        "v2": {"all": [{"m": {"$and": attack + [{"$or": [city, {"$gte": {"fatalities": 5}}, {"$gte": {"wounded": 20}}]},
+                                                {"$gte": {"day": RESET}}]}}],
+               "run": lambda c: record("v", c.m["id"])},
+        "s": {"all": [{"m": {"$and": strike}}], "run": lambda c: record("s", c.m["id"])},
+        "j": {"all": [{"j": justifier},
+                      {"m": {"$and": [{"province": {"j": "province"}}, {"$neq": {"province": ""}},
+                                      {"$gte": {"day": {"j": "day"}}},
+                                      {"$lte": {"day": {"$add": {"$l": {"j": "day"}, "$r": 14}}}}] + strike}}],
+              "run": lambda c: record("j", c.m["id"], c.j["id"])},
+        "k": {"all": [{"m": justifier}], "run": lambda c: record("k", c.m["id"])},
+        "c": {"all": [{"m": {"$and": [{"$or": [{"type": "allegation"}, {"type": "statement"}]}, {"$neq": {"accused": ""}}]}}],
+              "run": lambda c: record("c", c.m["id"])},
+        "d": {"all": [{"m": {"$and": [{"$or": [{"type": "troop_level"}, {"type": "prisoner_release"}, {"type": "negotiation"}]}]}}],
+              "run": lambda c: record("d", c.m["id"])},
+        "_": {"all": [{"m": {"$ex": {"type": 1}}}], "run": lambda c: None},
+    }
+
+
+def run_durable(path: str) -> dict:
+    import datetime as dt
+    import itertools
+    from durable import engine
+    import durable_rules_engine
+
+    class Host(engine.Host):
+        def _run(self):
+            return None
+
+    found = {"v": set(), "s": set(), "j": set()}
+    keep = {}
+
+    def record(kind, eid, other=None):
+        if kind in found:
+            found[kind].add(eid)
+        if kind == "k":
+            keep[eid] = True
+
+    start = time.perf_counter()
+    host = Host()
+    host.register_rulesets({"raw": _raw_ruleset(record)})
+    fields = ("type", "actor", "target", "province", "location_kind", "accused")
+    n = 0
+    live = {}
+    kept = []  # (day, fact)
+
+    def facts():
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                fact = {"id": row["id"], "day": dt.date.fromisoformat(row["date"]).toordinal()}
+                for f in fields:
+                    fact[f] = row.get(f) or ""
+                for f in ("fatalities", "wounded"):
+                    if f in row:
+                        fact[f] = row[f]
+                yield fact
+
+    for day, group in itertools.groupby(facts(), key=lambda f: f["day"]):
+        while kept and kept[0][0] + 14 < day:
+            host.retract_fact("raw", kept.pop(0)[1])
+        batch = list(group)
+        n += len(batch)
+        host.assert_facts("raw", batch)
+        for fact in batch:
+            if keep.pop(fact["id"], False):
+                kept.append((day, fact))
+            else:
+                host.retract_fact("raw", fact)
+    durable_rules_engine.delete_ruleset(host.get_ruleset("raw")._handle)
+    elapsed = time.perf_counter() - start
+    counts = {"violence": len(found["v"]), "justified": len(found["j"]), "strikes": len(found["s"])}
+    return {"seconds": elapsed, "events": n, "peak_mb": _peak_mb(), "counts": counts}
+
+
+def run_python(path: str) -> dict:
+    import datetime as dt
+    import itertools
+    from collections import deque
+    start = time.perf_counter()
+    violence, strikes, justified = set(), set(), set()
+    recent = {}  # province -> deque of days of justifying attacks
+    n = 0
+
+    def rows():
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                row["day"] = dt.date.fromisoformat(row["date"]).toordinal()
+                yield row
+
+    for day, group in itertools.groupby(rows(), key=lambda r: r["day"]):
+        todays = list(group)
+        n += len(todays)
+        for row in todays:  # a same-day attack justifies a strike whatever their order in the file
+            kind, actor = row["type"], row["actor"]
+            if kind == "attack" and actor == "taliban":
+                if day >= SIGNED:
+                    city = row.get("location_kind") in ("provincial_capital", "city", "highway")
+                    fat, wnd = row.get("fatalities", -1), row.get("wounded", -1)
+                    if (day < RESET and (city or fat >= 10)) or (day >= RESET and (city or fat >= 5 or wnd >= 20)):
+                        violence.add(row["id"])
+                if row.get("target") == "afghan_forces" or row.get("location_kind") == "provincial_capital":
+                    recent.setdefault(row.get("province", ""), deque()).append(day)
+        for row in todays:
+            if row["type"] == "airstrike" and row["actor"] == "us" and day >= SIGNED:
+                strikes.add(row["id"])
+                days = recent.get(row.get("province") or "\0", ())
+                while days and days[0] + 14 < day:
+                    days.popleft()
+                if days:
+                    justified.add(row["id"])
+    elapsed = time.perf_counter() - start
+    return {"seconds": elapsed, "events": n, "peak_mb": _peak_mb(),
+            "counts": {"violence": len(violence), "justified": len(justified), "strikes": len(strikes)}}
+
+
+CONTENDERS = {"pipeline": run_pipeline, "durable": run_durable, "python": run_python}
+
+
+def child(which: str, path: str) -> None:
+    print(json.dumps(CONTENDERS[which](path)))
+
+
+def measure(which: str, path: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", which, path], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    import synthetic
+    results = []
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+    for n in args.n:
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "events.jsonl")
+            synthetic.write_jsonl(path, n, args.seed)
+            row = {"n": n, "file_mb": round(os.path.getsize(path) / 2**20, 1)}
+            for which in CONTENDERS:
+                row[which] = measure(which, path)
+            counts = {k: row[k]["counts"] for k in CONTENDERS}
+            row["counts_agree"] = len({json.dumps(c, sort_keys=True) for c in counts.values()}) == 1
+            results.append(row)
+            p, d, py = row["pipeline"], row["durable"], row["python"]
+            print(f"\nN = {n:,} events ({row['file_mb']} MB JSONL); matches agree: {row['counts_agree']} {counts['pipeline']}")
+            print(f"  {'':10} {'seconds':>9} {'events/s':>10} {'peak RSS MB':>12}")
+            for name in CONTENDERS:
+                r = row[name]
+                print(f"  {name:10} {r['seconds']:9.2f} {n / r['seconds']:10,.0f} {r['peak_mb']:12.1f}")
+            print(f"  pipeline / raw durable time: {p['seconds'] / d['seconds']:.2f}x;"
+                  f" pipeline / plain Python time: {p['seconds'] / py['seconds']:.1f}x")
+    if len(results) > 1:
+        a, b = results[0], results[-1]
+        growth = b["pipeline"]["peak_mb"] / a["pipeline"]["peak_mb"] - 1
+        print(f"\npipeline peak RSS from {a['n']:,} to {b['n']:,} events: {a['pipeline']['peak_mb']:.1f} -> "
+              f"{b['pipeline']['peak_mb']:.1f} MB ({growth:+.0%})")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(results, fh, indent=2)
+    if not all(r["counts_agree"] for r in results):
+        sys.exit("the three contenders did not find the same matches: the comparison is not like for like")
+
+
+if __name__ == "__main__":
+    main()
