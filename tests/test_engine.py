@@ -107,3 +107,21 @@ def test_a_day_with_unconcerned_events_keeps_its_findings(doha):
             ev("hit", "2020-11-01", "attack", "taliban", location_kind="highway")]
     report = dc.evaluate(doha, rows)
     assert [f.evidence for f in report.findings if f.rule == "violence.reduction"] == [("hit",)]
+
+
+def test_fast_fact_maker_equals_the_plain_one(doha):
+    from doha_compliance.engine import fact_maker, fields_read, to_fact
+    from doha_compliance.testing import event_streams
+    from hypothesis import given, settings
+
+    numeric, text = fields_read(doha)
+    text = text | {"date", "stage"}
+    make = fact_maker(numeric, text)
+
+    @settings(max_examples=50)
+    @given(event_streams(max_size=10))
+    def check(rows):
+        events, rejected, _ = collect(doha, rows)
+        for e in events:
+            assert make(e) == to_fact(e, numeric, text)
+    check()

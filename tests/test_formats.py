@@ -46,6 +46,11 @@ def test_json_reports_validate_against_the_published_schema(oct_report, timeline
         json.loads((ROOT / "schemas" / "report.schema.json").read_text()) == report_schema()
 
 
+def test_streamed_json_is_exactly_json_dumps(oct_report, timeline_report):
+    for report in (oct_report, timeline_report, dc.evaluate(dc.load_rules(ROOT / RULES), [])):
+        assert report.to_json() == json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
 def test_rule_schema_in_rules_folder_is_the_packaged_one():
     packaged = resources.files("doha_compliance").joinpath("schemas/rules.schema.json").read_text("utf-8")
     assert json.loads((ROOT / "rules" / "schema.json").read_text("utf-8")) == json.loads(packaged)

@@ -55,3 +55,47 @@ def test_evaluation_with_spilling_matches_in_memory(doha, monkeypatch):
     monkeypatch.setattr(stream, "RUN_SIZE", 16)
     monkeypatch.setattr(api, "SortedEvents", lambda events: stream.SortedEvents(events, run_size=16))
     assert dc.evaluate(doha, rows).to_json() == whole
+
+
+def _rows(order):
+    days = [3, 1, 2, 5, 4, 6]
+    base = [{"id": f"r{d}", "date": f"2020-10-{d:02d}", "type": "attack", "actor": "taliban",
+             "location_kind": "city"} for d in days]
+    return [base[i] for i in order]
+
+
+def test_ordered_input_streams_without_sorting(doha, monkeypatch):
+    rows = sorted(_rows(range(6)), key=lambda r: r["date"])
+
+    def no_sort(*a, **k):
+        raise AssertionError("an ordered stream must not be sorted")
+    monkeypatch.setattr(api, "SortedEvents", no_sort)
+    report = dc.evaluate(doha, rows)
+    assert report.inputs.evaluated == 6
+
+
+def test_disorder_within_lateness_streams_and_beyond_it_sorts(doha, monkeypatch):
+    rows = _rows([0, 3, 1, 2, 4, 5])  # dates 3,5,1,2,4,6: day 1 arrives 4 days behind day 5
+    expected = dc.evaluate(doha, sorted(rows, key=lambda r: r["date"])).findings
+    calls = []
+    real = stream.SortedEvents
+    monkeypatch.setattr(api, "SortedEvents", lambda events: calls.append(1) or real(events))
+    assert dc.evaluate(doha, rows, lateness_days=4).findings == expected and calls == []
+    assert dc.evaluate(doha, rows, lateness_days=0).findings == expected and calls == [1]
+
+
+def test_one_shot_iterators_are_sorted(doha):
+    rows = _rows(range(6))
+    assert dc.evaluate(doha, iter(rows)).findings == dc.evaluate(doha, rows).findings
+
+
+def test_rejections_are_reported_once_when_the_input_is_read_again(tmp_path):
+    from conftest import run_cli
+    path = tmp_path / "e.jsonl"
+    lines = ['{"id": "b1", "date": "2020-10-05"}',
+             '{"id": "a", "date": "2020-10-09", "type": "attack", "actor": "taliban"}',
+             '{"id": "b", "date": "2020-10-01", "type": "attack", "actor": "taliban"}']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("report", "--rules", "rules/doha", "--events", str(path), "--format", "json")
+    assert result.returncode == 0
+    assert result.stderr.count("rejected:") == 1

@@ -14,7 +14,8 @@ from .judge import judge
 from .models import Agreement, Event, Rejection
 from .readers import RawRow
 from .reference import reference_matches
-from .stream import IdLedger, SortedEvents
+from .matching import Matches
+from .stream import IdLedger, InEventTime, OutOfOrder, SortedEvents
 from .report import Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
 from .rules import load_rules  # noqa: F401  (re-exported)
 from .validate import check_row
@@ -110,36 +111,70 @@ class TooManyRejections(EventError):
 
 def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional[dt.date] = None,
              engine: str = "durable", on_reject: Optional[Callable[[Rejection], None]] = None,
-             max_errors: Optional[int] = None, strict: bool = False) -> Report:
+             max_errors: Optional[int] = None, strict: bool = False, lateness_days: int = 0) -> Report:
     """Judge every event against the agreement's rules, as of a date (default: the latest event's).
 
     Bad rows are returned in `report.rejected`; with `strict=True` the first one raises EventError.
+    Events in date order (within `lateness_days`) stream straight through the engine; a stream
+    in any other order is sorted externally first (a re-readable source — files, a list — is
+    read again; a one-shot iterator is sorted from the start).
     """
     if strict:
         def raise_first(r: Rejection) -> None:
             raise EventError(Location(r.where, None, r.field), r.reason)
         on_reject = raise_first
+    if engine not in ("durable", "reference"):
+        raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'reference'")
+    if isinstance(events, (EventSource, list, tuple)):
+        told: List[Rejection] = []
+
+        def tell(r: Rejection) -> None:
+            told.append(r)
+            if on_reject:
+                on_reject(r)
+        try:
+            return _evaluate(agreement, events, as_of, engine, tell, max_errors, lateness_days)
+        except OutOfOrder:
+            # Read again, sorted; rows already reported as rejected are not reported twice.
+            already = len(told)
+            seen = [0]
+
+            def tell_new(r: Rejection) -> None:
+                seen[0] += 1
+                if seen[0] > already and on_reject:
+                    on_reject(r)
+            return _evaluate(agreement, events, as_of, engine, tell_new, max_errors, None)
+    return _evaluate(agreement, events, as_of, engine, on_reject, max_errors, None)
+
+
+def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional[dt.date], engine: str,
+              on_reject: Optional[Callable[[Rejection], None]], max_errors: Optional[int],
+              lateness_days: Optional[int]) -> Report:
+    """One pass: in event time with a watermark (lateness_days), or sorted externally (None)."""
     intake = _Intake(agreement, events, on_reject, max_errors)
-    with SortedEvents(intake) as ordered:
-        if as_of is None:
-            as_of = ordered.latest or agreement.signed
-        report_date = as_of
-        later = [0]
+    later = [0]
 
-        def in_scope() -> Iterator[Event]:
-            for event in ordered:
-                if event.date > report_date:
-                    later[0] += 1  # sorted: every event from here on is later too
-                    continue
-                yield event
+    def in_scope(ordered: Iterable[Event], report_date: Optional[dt.date]) -> Iterator[Event]:
+        for event in ordered:
+            if report_date is not None and event.date > report_date:
+                later[0] += 1
+                continue
+            yield event
 
+    def match(ordered: Iterable[Event], report_date: Optional[dt.date]) -> Matches:
         if engine == "durable":
-            matches = durable_matches(agreement, in_scope())
-        elif engine == "reference":
-            matches = reference_matches(agreement, list(in_scope()))
-        else:
-            raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'reference'")
-        evaluated = ordered.count
+            return durable_matches(agreement, in_scope(ordered, report_date))
+        return reference_matches(agreement, list(in_scope(ordered, report_date)))
+
+    if lateness_days is not None:
+        ordered = InEventTime(intake, lateness_days)
+        matches = match(ordered, as_of)
+        latest, evaluated = ordered.latest, ordered.count
+    else:
+        with SortedEvents(intake) as ordered:
+            matches = match(ordered, as_of or ordered.latest)
+            latest, evaluated = ordered.latest, ordered.count
+    as_of = as_of or latest or agreement.signed
     findings, claims, not_assessed = judge(agreement, matches, as_of)
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0])
     rejected = intake.rejected

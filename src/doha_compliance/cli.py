@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--events-format", choices=("yaml", "json", "jsonl", "csv", "acled", "ucdp"),
                      help="format of the event files (default: from the file name; ACLED/UCDP CSV by header)")
     rep.add_argument("--mapping", help="YAML mapping for ACLED/UCDP exports (default: the shipped one)")
+    rep.add_argument("--lateness", type=int, default=0, metavar="DAYS",
+                     help="how many days behind the latest event an event may arrive and still stream through "
+                          "(default 0); a stream more out of order is sorted on disk first")
     rep.add_argument("--format", choices=FORMATS, default="text")
     rep.add_argument("--output", help="write the report to this file (atomically) instead of stdout")
     rep.add_argument("--party", action="append", help="only findings for this party; repeatable")
@@ -60,16 +63,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def write_output(text: str, path: Optional[str]) -> None:
-    """Write to stdout, or atomically to a file: a failed run never leaves half a report."""
+def write_output(text, path: Optional[str]) -> None:
+    """Write to stdout, or atomically to a file: a failed run never leaves half a report.
+
+    `text` is a string, or a function that writes to a file object (a large report streams)."""
+    write = text if callable(text) else (lambda fh: fh.write(text))
     if not path:
-        sys.stdout.write(text)
+        write(sys.stdout)
         return
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".doha-compliance-", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            write(fh)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
@@ -80,9 +86,9 @@ def write_output(text: str, path: Optional[str]) -> None:
         raise
 
 
-def _render(report: api.Report, fmt: str) -> str:
+def _render(report: api.Report, fmt: str):
     if fmt == "json":
-        return report.to_json()
+        return report.write_json
     if fmt == "md":
         from .render_md import render_md
         return render_md(report)
@@ -122,14 +128,16 @@ def with_progress(rows, after: int = PROGRESS_AFTER, stream=None):
 
 def _report(args: argparse.Namespace) -> int:
     agreement = api.load_rules(args.rules)
-    source = with_progress(api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping))
+    source = api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping)
+    if sys.stderr.isatty():
+        source = with_progress(source)  # a one-shot iterator: out-of-order input is then sorted on disk
 
     def on_reject(r: Rejection) -> None:
         print(f"rejected: {r.where}: {r.id or '-'}: {r.reason}", file=sys.stderr)
 
     try:
         report = api.evaluate(agreement, source, as_of=args.as_of, engine=args.engine, on_reject=on_reject,
-                              max_errors=args.max_errors)
+                              max_errors=args.max_errors, lateness_days=args.lateness)
     except api.TooManyRejections as exc:
         print(f"doha-compliance: stopped: {len(exc.rejected)} events rejected (--max-errors {args.max_errors}); "
               "no report written", file=sys.stderr)

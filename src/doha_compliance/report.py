@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from typing import Dict, List, Tuple
 
@@ -68,6 +69,44 @@ class Report:
     def rule_version(self, version: str):
         return next(r for r in self.agreement.rules if r.version == version)
 
+    def _rules_dict(self) -> dict:
+        rules = {}
+        for r in self.agreement.rules:
+            rules[r.version] = {"rule": r.id, "title": r.title, "source": r.source, "basis": r.basis,
+                                "effective_from": r.effective_from.isoformat(),
+                                "effective_until": r.effective_until.isoformat() if r.effective_until else None}
+        return dict(sorted(rules.items()))
+
+    def _parts(self):
+        """(key, value or generator of items) in report order; lists are generated item by item."""
+        return [
+            ("agreement", self.agreement.id), ("title", self.agreement.title), ("as_of", self.as_of.isoformat()),
+            ("inputs", self.inputs.to_dict()),
+            ("rejected", (r.to_dict() for r in self.rejected)),
+            ("findings", (f.to_dict() for f in self.findings)),
+            ("claims", (c.to_dict() for c in self.claims)),
+            ("not_assessed", (n.to_dict() for n in self.not_assessed)),
+            ("parties", self.parties), ("rules", self._rules_dict()),
+            ("events", (event_dict(e) for e in self.events)),
+        ]
+
+    def write_json(self, fh) -> None:
+        """The JSON report, written item by item (the same bytes as json.dumps(..., indent=2) of
+        to_dict()), so a large report never exists twice in memory."""
+        fh.write("{")
+        for n, (key, value) in enumerate(self._parts()):
+            fh.write(("," if n else "") + "\n  " + json.dumps(key) + ": ")
+            if isinstance(value, (dict, str)):
+                fh.write(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+                continue
+            first = True
+            for item in value:
+                fh.write(("[\n    " if first else ",\n    ")
+                         + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+                first = False
+            fh.write("[]" if first else "\n  ]")
+        fh.write("\n}\n")
+
     def to_dict(self) -> dict:
         rules = {}
         for r in self.agreement.rules:
@@ -89,4 +128,6 @@ class Report:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        buffer = io.StringIO()
+        self.write_json(buffer)
+        return buffer.getvalue()

@@ -125,3 +125,45 @@ class SortedEvents:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class OutOfOrder(Exception):
+    """An event arrived later than the lateness allows: the stream must be sorted first."""
+
+    def __init__(self, event: Event, released: tuple):
+        self.event = event
+        self.released = released
+        super().__init__(f"{event.where}: {event.id} dated {event.date} arrived after events dated up to {released[0]}")
+
+
+class InEventTime:
+    """Pass a nearly ordered stream through in (date, id) order with a watermark.
+
+    Events are held until the stream has moved `lateness_days` past their date, then released
+    in order; memory holds that window only. An event older than what was already released
+    raises OutOfOrder (the caller then sorts the stream instead)."""
+
+    def __init__(self, events: Iterable[Event], lateness_days: int = 0):
+        self._events = events
+        self.lateness = lateness_days
+        self.count = 0
+        self.latest = None
+
+    def __iter__(self) -> Iterator[Event]:
+        heap: list = []
+        released: Optional[tuple] = None
+        for seq, event in enumerate(self._events):
+            key = event.sort_key
+            if released is not None and key < released:
+                raise OutOfOrder(event, released)
+            self.count += 1
+            if self.latest is None or event.date > self.latest:
+                self.latest = event.date
+            heapq.heappush(heap, (key, seq, event))
+            horizon = self.latest.toordinal() - self.lateness
+            while heap and heap[0][0][0].toordinal() < horizon:
+                released, _, ready = heapq.heappop(heap)
+                yield ready
+        while heap:
+            released, _, ready = heapq.heappop(heap)
+            yield ready
