@@ -125,3 +125,13 @@ def test_fast_fact_maker_equals_the_plain_one(doha):
         for e in events:
             assert make(e) == to_fact(e, numeric, text)
     check()
+
+
+def test_a_claim_lists_at_most_the_latest_twenty_findings(doha):
+    from doha_compliance.judge import MAX_LISTED
+    rows = [ev(f"s{i:02d}", f"2020-10-{1 + i % 28:02d}", "airstrike", "us", province="Zabul") for i in range(30)]
+    rows.append(ev("claim", "2020-10-29", "allegation", "taliban", accused="us"))
+    report = dc.evaluate(doha, rows)
+    claim = report.claims[0]
+    assert claim.assessment == "corroborated" and len(claim.findings) == MAX_LISTED
+    assert "30 violations" in claim.reason and f"the latest {MAX_LISTED} listed" in claim.reason

@@ -143,6 +143,13 @@ def _related(claim_event: Event, rule: Rule, accused: str, index: _FindingIndex)
     return out
 
 
+MAX_LISTED = 20  # a claim links to at most this many findings (the latest); its reason gives the total
+
+
+def _listed(found: Sequence[Finding]) -> str:
+    return f" (the latest {MAX_LISTED} listed)" if len(found) > MAX_LISTED else ""
+
+
 def _claims(agreement: Agreement, matches: Matches, findings: List[Finding]) -> Tuple[List[Claim], List[Finding]]:
     claims: List[Claim] = []
     alleged: List[Finding] = []
@@ -163,12 +170,12 @@ def _claims(agreement: Agreement, matches: Matches, findings: List[Finding]) -> 
                 scope = f"{e.rule or 'any rule'} owed by {accused}"
                 span = f"the {rule.lookback_days} days up to {e.date}" + (f" in {e.province}" if e.province else "")
                 if violations:
-                    assessment, shown = "corroborated", violations
-                    reason = f"{_plural(len(violations), 'violation')} of {scope} found in {span}."
+                    assessment, shown = "corroborated", violations[-MAX_LISTED:]
+                    reason = f"{_plural(len(violations), 'violation')} of {scope} found in {span}{_listed(violations)}."
                 elif answered:
-                    assessment, shown = "contradicted", answered
-                    reason = (f"the acts found for {scope} in {span} were judged "
-                              f"{'/'.join(sorted({f.status for f in answered}))}, not violations.")
+                    assessment, shown = "contradicted", answered[-MAX_LISTED:]
+                    reason = (f"the {_plural(len(answered), 'act')} found for {scope} in {span} were judged "
+                              f"{'/'.join(sorted({f.status for f in answered}))}, not violations{_listed(answered)}.")
                 else:
                     assessment, shown, reason = "uncorroborated", [], f"no event shows {scope} breached in {span}."
                 claims.append(Claim(event=e.id, date=e.date, claimant=e.actor, accused=accused, rule=e.rule,

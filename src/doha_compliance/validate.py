@@ -6,6 +6,8 @@ kinds, rule ids) comes from the agreement being evaluated, never from code.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import sys
 import difflib
 from typing import Any, Optional, Union
 
@@ -13,6 +15,7 @@ from .models import COUNT_FIELDS, EVENT_FIELDS, Agreement, Event, Rejection
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
+_NO_EXTRA: dict = {}  # shared by events without extra fields (never mutated: Event is frozen)
 TEXT_FIELDS = ("province", "place", "source", "description")
 
 
@@ -20,6 +23,12 @@ class _Bad(Exception):
     def __init__(self, field: str, reason: str):
         self.field = field
         self.reason = reason
+
+
+@functools.lru_cache(maxsize=8192)
+def _day(text: str) -> dt.date:
+    """Streams have few distinct days: share one date object per day."""
+    return dt.date.fromisoformat(text)
 
 
 def parse_date(value: Any) -> dt.date:
@@ -33,7 +42,7 @@ def parse_date(value: Any) -> dt.date:
     text = value.strip()
     try:
         if len(text) == 10:
-            return dt.date.fromisoformat(text)
+            return _day(text)
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1)).date()
     except ValueError:
         raise ValueError(f"'{value}' is not a real date written YYYY-MM-DD (or an ISO date-time)") from None
@@ -61,7 +70,7 @@ def _vocab(name: str, value: Any, allowed: Any, what: str) -> str:
         hint = difflib.get_close_matches(str(value), sorted(allowed), n=1)
         extra = f" (did you mean '{hint[0]}'?)" if hint else ""
         raise _Bad(name, f"unknown {what} '{value}'{extra}")
-    return text
+    return sys.intern(text)  # one string object per vocabulary word, not one per event
 
 
 def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
@@ -103,8 +112,8 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
                 value = data[name]
                 if isinstance(value, (dict, list)):
                     raise _Bad(name, f"{name} must be text")
-                fields[name] = str(value)
+                fields[name] = sys.intern(str(value)) if name in ("province", "place", "source") else str(value)
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
-    extra = {k: v for k, v in data.items() if k not in EVENT_FIELDS}
+    extra = {k: v for k, v in data.items() if k not in EVENT_FIELDS} or _NO_EXTRA
     return Event(id=event_id, date=date, where=row.where, extra=extra, **fields)
