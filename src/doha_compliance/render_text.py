@@ -70,7 +70,7 @@ def render_text(report: Report, color: bool = False) -> str:
         out(f"Rejected events ({len(report.rejected)}):")
         for r in report.rejected:
             out(f"  {r.where}: {r.id or '-'}: {r.reason}")
-    return buffer.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def render_rules(agreement) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from typing import Dict, List, Tuple
 
@@ -128,6 +127,10 @@ class Report:
         }
 
     def to_json(self) -> str:
-        buffer = io.StringIO()
-        self.write_json(buffer)
-        return buffer.getvalue()
+        chunks: List[str] = []  # a list, not StringIO: StringIO may hold 4 bytes a character
+
+        class _Sink:
+            write = chunks.append
+
+        self.write_json(_Sink())
+        return "".join(chunks)

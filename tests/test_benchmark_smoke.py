@@ -1,0 +1,20 @@
+"""The benchmark script runs (at a small N) and its three contenders find the same matches.
+Timings are not asserted: speed is measured by benchmarks/run.py, not by tests."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_benchmark_smoke(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--n", "1500", "--json", str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr + result.stdout
+    data = json.loads(out.read_text())
+    assert data[0]["n"] == 1500 and data[0]["counts_agree"]
+    assert data[0]["pipeline"]["events"] == data[0]["durable"]["events"] == data[0]["python"]["events"] == 1500
+    assert data[0]["pipeline"]["counts"]["violence"] > 0 and data[0]["pipeline"]["counts"]["justified"] > 0
