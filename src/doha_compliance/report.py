@@ -107,24 +107,7 @@ class Report:
         fh.write("\n}\n")
 
     def to_dict(self) -> dict:
-        rules = {}
-        for r in self.agreement.rules:
-            rules[r.version] = {"rule": r.id, "title": r.title, "source": r.source, "basis": r.basis,
-                                "effective_from": r.effective_from.isoformat(),
-                                "effective_until": r.effective_until.isoformat() if r.effective_until else None}
-        return {
-            "agreement": self.agreement.id,
-            "title": self.agreement.title,
-            "as_of": self.as_of.isoformat(),
-            "inputs": self.inputs.to_dict(),
-            "rejected": [r.to_dict() for r in self.rejected],
-            "findings": [f.to_dict() for f in self.findings],
-            "claims": [c.to_dict() for c in self.claims],
-            "not_assessed": [n.to_dict() for n in self.not_assessed],
-            "parties": self.parties,
-            "rules": dict(sorted(rules.items())),
-            "events": [event_dict(e) for e in self.events],
-        }
+        return {key: value if isinstance(value, (dict, str)) else list(value) for key, value in self._parts()}
 
     def to_json(self) -> str:
         chunks: List[str] = []  # a list, not StringIO: StringIO may hold 4 bytes a character
