@@ -135,3 +135,14 @@ def test_a_claim_lists_at_most_the_latest_twenty_findings(doha):
     claim = report.claims[0]
     assert claim.assessment == "corroborated" and len(claim.findings) == MAX_LISTED
     assert "30 violations" in claim.reason and f"the latest {MAX_LISTED} listed" in claim.reason
+
+
+def test_a_justified_strike_cites_its_latest_three_attacks(doha):
+    rows = [ev(f"a{i}", f"2020-07-{1 + i:02d}", "attack", "taliban", target="afghan_forces", province="Kunar")
+            for i in range(6)]
+    rows.append(ev("strike", "2020-07-10", "airstrike", "us", province="Kunar"))
+    durable, ref = matches_both(doha, rows)
+    assert durable.canonical() == ref.canonical()
+    f = next(f for f in dc.evaluate(doha, rows).findings if f.rule == "strikes.defensive_only")
+    assert f.justified_by == ("a3", "a4", "a5") and f.evidence == ("strike", "a3", "a4", "a5")
+    assert "6 justifying events in the window; the latest 3 cited" in f.reason

@@ -53,10 +53,12 @@ def _event_findings(agreement: Agreement, rule: Rule, party: str, hits: Sequence
         if justifiers:
             first = matches.justifier_events[justifiers[-1]]
             days = (e.date - first.date).days
+            total = matches.justifier_counts.get((rule.version, party, e.id), len(justifiers))
+            more = f" ({total} justifying events in the window; the latest {len(justifiers)} cited)" if total > len(justifiers) else ""
             out.append(Finding(status="justified", evidence=(e.id,) + tuple(justifiers), justified_by=tuple(justifiers),
                                reason=(f"{e.type} by {e.actor} on {e.date}{_where(e)} answers {first.type} by {first.actor} "
                                        f"on {first.date} ({first.id}), {_plural(days, 'day')} before{same}, within the "
-                                       f"{jb.within_days}-day window of {rule.id}."), **base))
+                                       f"{jb.within_days}-day window of {rule.id}{more}."), **base))
         else:
             out.append(Finding(status="violation", evidence=(e.id,),
                                reason=(f"{e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "

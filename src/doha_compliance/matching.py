@@ -14,6 +14,7 @@ import attrs
 from .models import Agreement, Event, Rule
 
 Unit = Tuple[str, str]  # (rule version, party)
+MAX_JUSTIFIERS = 3  # an act cites its latest justifying events, not every one in its window
 
 
 @attrs.define
@@ -23,6 +24,7 @@ class Matches:
     fulfils: Dict[Unit, List[Event]] = attrs.field(factory=dict)
     covered: Set[Unit] = attrs.field(factory=set)
     justifier_events: Dict[str, Event] = attrs.field(factory=dict)
+    justifier_counts: Dict[Tuple[str, str, str], int] = attrs.field(factory=dict)
     _seen: Set[Tuple[str, Unit, str]] = attrs.field(factory=set)
 
     # A rule with `any:` alternatives can fire once per alternative an event satisfies
@@ -38,8 +40,16 @@ class Matches:
             self.fulfils.setdefault(unit, []).append(event)
 
     def add_justification(self, unit: Unit, act: str, justifier: Event) -> None:
-        self.justifications.setdefault((unit[0], unit[1], act), set()).add(justifier.id)
+        """Keep the latest MAX_JUSTIFIERS justifying events of an act (by date, then id), and how many there were."""
+        key = (unit[0], unit[1], act)
+        kept = self.justifications.setdefault(key, set())
+        if justifier.id in kept:
+            return
+        self.justifier_counts[key] = self.justifier_counts.get(key, 0) + 1
         self.justifier_events[justifier.id] = justifier
+        kept.add(justifier.id)
+        if len(kept) > MAX_JUSTIFIERS:
+            kept.discard(min(kept, key=lambda j: (self.justifier_events[j].date, j)))
 
     def events(self) -> Dict[str, Event]:
         """Every event any rule matched, by id: the evidence a report can point to."""
@@ -54,6 +64,7 @@ class Matches:
         return {
             "hits": {k: sorted(e.id for e in v) for k, v in sorted(self.hits.items()) if v},
             "justifications": {k: sorted(v) for k, v in sorted(self.justifications.items()) if v},
+            "justifier_counts": dict(sorted(self.justifier_counts.items())),
             "fulfils": {k: sorted(e.id for e in v) for k, v in sorted(self.fulfils.items()) if v},
             "covered": sorted(self.covered),
         }
