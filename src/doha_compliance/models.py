@@ -144,7 +144,7 @@ class Agreement:
         return tuple(r for r in self.rules if r.id == rule_id)
 
 
-@attrs.frozen
+@attrs.frozen(slots=True)
 class Finding:
     rule: str
     version: str
@@ -185,7 +185,7 @@ class Finding:
         return out
 
 
-@attrs.frozen
+@attrs.frozen(slots=True)
 class Claim:
     """A party's accusation set beside what the evidence shows."""
 
