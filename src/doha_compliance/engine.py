@@ -181,6 +181,7 @@ def durable_matches(agreement: Agreement, events: Iterable[Event]) -> Matches:
     try:
         for day, day_events in itertools.groupby(events, key=lambda e: e.date):
             today = day.toordinal()
+            out.new_day()
             while expiries and expiries[0][0] < today:
                 until, eid = heapq.heappop(expiries)
                 if keep_until.get(eid) == until:

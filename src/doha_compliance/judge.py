@@ -47,11 +47,11 @@ def _event_findings(agreement: Agreement, rule: Rule, party: str, hits: Sequence
             continue
         jb = rule.justified_by
         assert jb is not None
-        justifiers = sorted(matches.justifications.get((rule.version, party, e.id), ()),
-                            key=lambda j: (matches.justifier_events[j].date, j))
+        kept = matches.justifications.get((rule.version, party, e.id), {})
+        justifiers = sorted(kept, key=lambda j: kept[j].sort_key)
         same = f" in the same {', '.join(jb.same)}" if jb.same else ""
         if justifiers:
-            first = matches.justifier_events[justifiers[-1]]
+            first = kept[justifiers[-1]]
             days = (e.date - first.date).days
             total = matches.justifier_counts.get((rule.version, party, e.id), len(justifiers))
             more = f" ({total} justifying events in the window; the latest {len(justifiers)} cited)" if total > len(justifiers) else ""

@@ -20,15 +20,20 @@ MAX_JUSTIFIERS = 3  # an act cites its latest justifying events, not every one i
 @attrs.define
 class Matches:
     hits: Dict[Unit, List[Event]] = attrs.field(factory=dict)
-    justifications: Dict[Tuple[str, str, str], Set[str]] = attrs.field(factory=dict)
+    # (version, party, act id) -> {justifier id: justifier event}, the latest MAX_JUSTIFIERS only
+    justifications: Dict[Tuple[str, str, str], Dict[str, Event]] = attrs.field(factory=dict)
     fulfils: Dict[Unit, List[Event]] = attrs.field(factory=dict)
     covered: Set[Unit] = attrs.field(factory=set)
-    justifier_events: Dict[str, Event] = attrs.field(factory=dict)
     justifier_counts: Dict[Tuple[str, str, str], int] = attrs.field(factory=dict)
     _seen: Set[Tuple[str, Unit, str]] = attrs.field(factory=set)
 
     # A rule with `any:` alternatives can fire once per alternative an event satisfies
     # (durable_rules compiles $or into branches): each event counts once per unit.
+    def new_day(self) -> None:
+        """Duplicates come from one fact firing several `any:` branches in its own batch: a day's
+        memory of them is enough, and keeps it from growing with the stream."""
+        self._seen.clear()
+
     def add_hit(self, unit: Unit, event: Event) -> None:
         if ("h", unit, event.id) not in self._seen:
             self._seen.add(("h", unit, event.id))
@@ -42,18 +47,17 @@ class Matches:
     def add_justification(self, unit: Unit, act: str, justifier: Event) -> None:
         """Keep the latest MAX_JUSTIFIERS justifying events of an act (by date, then id), and how many there were."""
         key = (unit[0], unit[1], act)
-        kept = self.justifications.setdefault(key, set())
+        kept = self.justifications.setdefault(key, {})
         if justifier.id in kept:
             return
         self.justifier_counts[key] = self.justifier_counts.get(key, 0) + 1
-        self.justifier_events[justifier.id] = justifier
-        kept.add(justifier.id)
-        if len(kept) > MAX_JUSTIFIERS:
-            kept.discard(min(kept, key=lambda j: (self.justifier_events[j].date, j)))
+        kept[justifier.id] = justifier
+        if len(kept) > MAX_JUSTIFIERS:  # drop the oldest: memory stays bounded per act
+            del kept[min(kept.values(), key=lambda e: e.sort_key).id]
 
     def events(self) -> Dict[str, Event]:
         """Every event any rule matched, by id: the evidence a report can point to."""
-        found: Dict[str, Event] = dict(self.justifier_events)
+        found: Dict[str, Event] = {j.id: j for kept in self.justifications.values() for j in kept.values()}
         for group in (self.hits, self.fulfils):
             for events in group.values():
                 found.update((e.id, e) for e in events)

@@ -11,6 +11,9 @@ from .judge import NotAssessed
 from .models import STATUSES, Agreement, Claim, Event, Finding, Rejection
 
 
+_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False)
+
+
 def event_dict(e: Event) -> dict:
     """An evidence event as the report shows it: contract fields that are set, then extras."""
     out = {"id": e.id, "date": e.date.isoformat(), "type": e.type, "actor": e.actor, "where": e.where}
@@ -92,16 +95,16 @@ class Report:
     def write_json(self, fh) -> None:
         """The JSON report, written item by item (the same bytes as json.dumps(..., indent=2) of
         to_dict()), so a large report never exists twice in memory."""
+        encode = _ENCODER.encode  # one encoder: json.dumps(indent=...) builds a new one per call
         fh.write("{")
         for n, (key, value) in enumerate(self._parts()):
             fh.write(("," if n else "") + "\n  " + json.dumps(key) + ": ")
             if isinstance(value, (dict, str)):
-                fh.write(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+                fh.write(encode(value).replace("\n", "\n  "))
                 continue
             first = True
             for item in value:
-                fh.write(("[\n    " if first else ",\n    ")
-                         + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+                fh.write(("[\n    " if first else ",\n    ") + encode(item).replace("\n", "\n    "))
                 first = False
             fh.write("[]" if first else "\n  ]")
         fh.write("\n}\n")
