@@ -102,3 +102,17 @@ def test_bad_as_of_is_a_usage_error():
 def test_python_dash_m_and_no_network_needed():
     result = run_cli("--help")
     assert result.returncode == 0 and "report" in result.stdout
+
+
+def test_readme_commands_and_ci_agree():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("## Two commands", 1)[1].split("## What the report says", 1)[0]
+    commands = [line for line in blocks.splitlines() if line.startswith("python3 -m pip install")]
+    assert len(commands) == 2
+    run_command, test_command = commands
+    assert "report --rules rules/doha --events examples/oct2020/events.yaml" in run_command
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    # the report command, minus the install, runs here and gives the expected report
+    args = run_command.split("python3 -m doha_compliance ", 1)[1].split()
+    result = run_cli(*args)
+    assert result.returncode == 0 and result.stdout == (ROOT / "examples" / "oct2020" / "expected.txt").read_text()

@@ -185,3 +185,20 @@ def test_events_at_the_same_timestamp_are_ordered_by_id(doha, ids):
     strike = next(f for f in report.findings if f.rule == "strikes.defensive_only")
     assert strike.status == "justified" and strike.justified_by == ("a", "b", "c")
     assert [f.evidence[0] for f in report.findings if f.rule == "violence.reduction"] == ["a", "b", "c"]
+
+
+@given(rule_sets(), streams)
+def test_the_prefilter_never_hides_an_event_a_rule_could_match(agreement, rows):
+    from doha_compliance import conditions
+    from doha_compliance.engine import prefilter
+    from doha_compliance.matching import units
+    events, _, _ = collect(agreement, rows)
+    could_match = prefilter(agreement)
+    for e in events:
+        if could_match(e):
+            continue
+        for rule, party in units(agreement):
+            for cond in (rule.when, rule.covered_by, rule.justified_by.when if rule.justified_by else None,
+                         rule.fulfilled_by.when if rule.fulfilled_by else None):
+                if cond:
+                    assert not conditions.matches(conditions.substitute_party(cond, party), e.get), (e, rule.version)
