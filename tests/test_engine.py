@@ -146,3 +146,13 @@ def test_a_justified_strike_cites_its_latest_three_attacks(doha):
     f = next(f for f in dc.evaluate(doha, rows).findings if f.rule == "strikes.defensive_only")
     assert f.justified_by == ("a3", "a4", "a5") and f.evidence == ("strike", "a3", "a4", "a5")
     assert "6 justifying events in the window; the latest 3 cited" in f.reason
+
+
+def test_prefilter_guards_follow_any_and_all():
+    from doha_compliance.engine import _guards
+    cond = {"type": ["attack", "airstrike"], "fatalities": {"at_least": 3},
+            "all": [{"type": "attack"}, {"actor": {"not": "us"}}],
+            "any": [{"location_kind": ["city"]}, {"target": "civilians", "type": ["attack", "raid"]}]}
+    assert _guards(cond) == [{"type": {"attack"}, "location_kind": {"city"}},
+                             {"type": {"attack"}, "target": {"civilians"}}]
+    assert _guards({"fatalities": {"above": 1}}) == [{}]   # admits everything: the filter is then off

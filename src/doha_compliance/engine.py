@@ -123,25 +123,27 @@ def _values(constraint: Any) -> Any:
     return {str(constraint)}
 
 
+def _narrow(guard: Dict[str, set], more: Dict[str, set]) -> Dict[str, set]:
+    """Both guards at once (AND): admitted values intersect field by field."""
+    out = dict(guard)
+    for key, values in more.items():
+        out[key] = out[key] & values if key in out else values
+    return out
+
+
 def _guards(cond: Mapping[str, Any]) -> List[Dict[str, set]]:
     """Necessary conditions of a rule condition: alternatives of {field: admitted values}.
 
     Only equality and one-of constraints narrow; any other operator admits everything (sound,
-    not tight). A top-level `any:` multiplies into one guard per alternative."""
+    not tight). `all:` narrows; a top-level `any:` gives one guard per alternative."""
     base = {k: v for k, v in ((k, _values(c)) for k, c in cond.items() if k not in ("any", "all")) if v is not None}
     for sub in cond.get("all", []):
-        for guard in _guards(sub)[:1] if len(_guards(sub)) == 1 else []:
-            base.update(guard)
+        alternatives = _guards(sub)
+        if len(alternatives) == 1:  # an `any` inside `all` is left out: admitting more stays sound
+            base = _narrow(base, alternatives[0])
     if "any" not in cond:
         return [base]
-    out = []
-    for alternative in cond["any"]:
-        for guard in _guards(alternative):
-            merged = dict(base)
-            for key, values in guard.items():
-                merged[key] = merged[key] & values if key in merged else values
-            out.append(merged)
-    return out
+    return [_narrow(base, guard) for alternative in cond["any"] for guard in _guards(alternative)]
 
 
 def prefilter(agreement: Agreement) -> Callable[[Event], bool]:
