@@ -111,7 +111,6 @@ def run_durable(path: str) -> dict:
     host.register_rulesets({"raw": _raw_ruleset(record)})
     fields = ("type", "actor", "target", "province", "location_kind", "accused")
     n = 0
-    live = {}
     kept = []  # (day, fact)
 
     def facts():

@@ -41,7 +41,7 @@ def cli_fails(folder: Path, *phrases: str) -> str:
 
 def test_invalid_yaml_names_line_and_column(rules):
     add(rules, "broken.yaml", "rules:\n  - id: a\n    title: [unclosed\n")
-    err = cli_fails(rules, "broken.yaml:", "invalid YAML at column")
+    cli_fails(rules, "broken.yaml:", "invalid YAML at column")
 
 
 def test_python_tag_is_refused_and_not_executed(rules, tmp_path):

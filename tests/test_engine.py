@@ -7,7 +7,7 @@ import doha_compliance as dc
 from doha_compliance.api import collect
 from doha_compliance.engine import durable_matches
 from doha_compliance.reference import reference_matches
-from conftest import D, ev
+from conftest import ev
 
 
 def matches_both(agreement, rows):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 import doha_compliance as dc
 from doha_compliance.importers import detect, load_mapping, map_row

@@ -260,7 +260,7 @@ def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor"
             yield RawRow(where, None, f"{len(cells)} cells but the header names {len(header)} columns"
                                       f"{' (row id ' + cells[header.index('id')] + ')' if 'id' in header else ''}")
             continue
-        data = {name: cell for name, cell in zip(header, cells) if name and cell.strip() != ""}
+        data = {name: cell for name, cell in zip(header, cells, strict=False) if name and cell.strip() != ""}
         yield RawRow(where, data)
     if buffer:
         any_row = True

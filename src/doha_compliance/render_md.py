@@ -45,9 +45,9 @@ def render_md(report: Report) -> str:
             if f.due:
                 add(f"- **Due:** {f.due}")
             add(f"- **Reason:** {_cell(f.reason)}")
-            add(f"- **Evidence:** " + (", ".join(f"`{e}`" for e in f.evidence) or "none"))
+            add("- **Evidence:** " + (", ".join(f"`{e}`" for e in f.evidence) or "none"))
             if f.claims:
-                add(f"- **Claims about it:** " + ", ".join(f"`{c}`" for c in f.claims))
+                add("- **Claims about it:** " + ", ".join(f"`{c}`" for c in f.claims))
     if report.claims:
         add("")
         add("## Claims set beside the evidence")

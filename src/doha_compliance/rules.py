@@ -242,7 +242,7 @@ def _dotted(path: List[Any]) -> str:
 def _specs(path: str, data: dict, node: Any, skip: set) -> List[RuleSpec]:
     rules_node = next(v for k, v in node.value if k.value == "rules")
     specs = []
-    for index, (item, item_node) in enumerate(zip(data["rules"], rules_node.value)):
+    for index, (item, item_node) in enumerate(zip(data["rules"], rules_node.value, strict=True)):
         if index in skip:
             continue
         spec = _converter.structure(_jsonable(item), RuleSpec)
