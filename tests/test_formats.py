@@ -208,3 +208,11 @@ def test_progress_bar_only_on_a_terminal_and_only_for_long_inputs():
     long = _Tty(True)
     assert list(with_progress(iter(rows), after=10, stream=long)) == rows
     assert long.written  # the bar was drawn (and cleared: transient)
+
+
+def test_explain_an_event_no_finding_cites():
+    result = run_cli("explain", "oct2020-mujahid-interview", "--rules", "rules/doha", "--events", "examples/oct2020/events.yaml")
+    assert result.returncode == 0, result.stderr
+    assert "status:    evaluated; no finding cites it" in result.stdout
+    assert "claims.accusation" in result.stdout          # the rule that reads statements, and why it did not match
+    assert "examples/oct2020/events.yaml:82" in result.stdout

@@ -161,22 +161,27 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from .explain import explain
+    from .explain import explain, explain_uncited
     agreement = api.load_rules(args.rules)
-    report = api.evaluate(agreement, api.read_events(*args.events), as_of=args.as_of)
+    source = api.read_events(*args.events)
+    report = api.evaluate(agreement, source, as_of=args.as_of)
     try:
         sys.stdout.write(explain(report, args.key))
+        return EXIT_OK
     except KeyError:
-        known = [e for e in (args.key,) if any(r.id == e for r in report.rejected)]
-        if known:
-            reason = next(r for r in report.rejected if r.id == args.key)
-            print(f"event {args.key} was rejected at {reason.where}: {reason.reason}")
-            return EXIT_OK
-        print(f"doha-compliance: '{args.key}' is neither a finding id nor an event cited by a finding as of "
-              f"{report.as_of}. Finding ids look like: {report.findings[0].id if report.findings else 'rule/party/event'}",
-              file=sys.stderr)
-        return EXIT_INPUT
-    return EXIT_OK
+        pass
+    rejected = next((r for r in report.rejected if r.id == args.key), None)
+    if rejected is not None:
+        print(f"event {args.key} was rejected at {rejected.where}: {rejected.reason}")
+        return EXIT_OK
+    event = next((e for e in api.collect(agreement, source)[0] if e.id == args.key), None)
+    if event is not None:
+        sys.stdout.write(explain_uncited(report, event))
+        return EXIT_OK
+    example = report.findings[0].id if report.findings else "rule/party/event"
+    print(f"doha-compliance: '{args.key}' is neither a finding id nor an event id in the input "
+          f"(finding ids look like {example})", file=sys.stderr)
+    return EXIT_INPUT
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -85,3 +85,31 @@ def explain(report: Report, key: str) -> str:
         head = f"event {key} is evidence in {len(citing)} finding{'s' if len(citing) != 1 else ''}:\n\n"
         return head + "\n".join(explain_finding(report, f) for f in citing)
     raise KeyError(key)
+
+
+def _reads_type(rule: Rule, event_type: str) -> bool:
+    """Could any condition of the rule match an event of this type (judged by its guards)?"""
+    from .engine import _guards
+    for cond in (rule.when, rule.covered_by, rule.justified_by.when if rule.justified_by else None,
+                 rule.fulfilled_by.when if rule.fulfilled_by else None):
+        if cond and any("type" not in g or event_type in g["type"] for g in _guards(cond)):
+            return True
+    return False
+
+
+def explain_uncited(report: Report, event: Event) -> str:
+    """An evaluated event no finding cites: say so, and which rules would have looked at it."""
+    lines = [f"event:     {_event_line(event)}"]
+    if event.date > report.as_of:
+        lines.append(f"status:    dated after the report date ({report.as_of}): not judged")
+        return "\n".join(lines) + "\n"
+    lines.append("status:    evaluated; no finding cites it")
+    in_force = [r for r in report.agreement.rules if r.in_force(event.date) or r.kind == "deadline"]
+    readers = [r for r in in_force if _reads_type(r, event.type)]
+    if readers:
+        lines.append("rules that read its type, whose other conditions it does not meet:")
+        lines += [f"  - {r.version}: {_condition(r.when or (r.fulfilled_by.when if r.fulfilled_by else {}))}"
+                  for r in readers]
+    else:
+        lines.append(f"no rule in force on {event.date} reads events of type '{event.type}'")
+    return "\n".join(lines) + "\n"
