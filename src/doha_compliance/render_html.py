@@ -59,7 +59,8 @@ def timeline(report: Report) -> Dict:
               for i, e in enumerate(report.events)]
     return {"width": WIDTH, "height": event_y + 40, "left": LEFT, "right": WIDTH - RIGHT, "lanes": lanes,
             "marks": marks, "events": events, "as_of_x": x(report.as_of),
-            "ticks": [{"x": x(t), "label": t.strftime("%b %Y")} for t in _ticks(start, end)], "axis_y": event_y + 18}
+            "ticks": [{"x": x(t), "label": t.strftime("%b %Y" if i == 0 or t.month == 1 else "%b")}
+                      for i, t in enumerate(_ticks(start, end))], "axis_y": event_y + 18}
 
 
 def render_html(report: Report) -> str:
