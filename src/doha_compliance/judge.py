@@ -122,6 +122,7 @@ class _FindingIndex:
 
     def __init__(self, findings: Sequence[Finding]):
         self._by: Dict[tuple, Tuple[List[dt.date], List[Finding]]] = {}
+        self._ids: Dict[int, str] = {}  # keyed by object identity: the findings outlive the index
         for f in sorted(findings, key=lambda f: f.sort_key):
             if f.status == "alleged":
                 continue
@@ -129,6 +130,13 @@ class _FindingIndex:
                 dates, items = self._by.setdefault(key, ([], []))
                 dates.append(f.date)
                 items.append(f)
+
+    def id_of(self, finding: Finding) -> str:
+        """One string per finding id, however many claims cite it."""
+        key = id(finding)
+        if key not in self._ids:
+            self._ids[key] = finding.id
+        return self._ids[key]
 
     def window(self, party: str, rule: Optional[str], start: dt.date, end: dt.date) -> List[Finding]:
         dates, items = self._by.get((party, rule), ([], []))
@@ -181,7 +189,7 @@ def _claims(agreement: Agreement, matches: Matches, findings: List[Finding]) -> 
                 else:
                     assessment, shown, reason = "uncorroborated", [], f"no event shows {scope} breached in {span}."
                 claims.append(Claim(event=e.id, date=e.date, claimant=e.actor, accused=accused, rule=e.rule,
-                                    assessment=assessment, findings=tuple(f.id for f in shown), reason=reason,
+                                    assessment=assessment, findings=tuple(index.id_of(f) for f in shown), reason=reason,
                                     province=e.province))
                 if assessment != "corroborated":
                     said = f" ({e.description})" if e.description else ""
