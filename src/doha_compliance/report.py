@@ -11,7 +11,8 @@ from .judge import NotAssessed
 from .models import STATUSES, Agreement, Claim, Event, Finding, Rejection
 
 
-_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False)
+_INDENTED = json.JSONEncoder(indent=2, ensure_ascii=False)
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 
 
 def event_dict(e: Event) -> dict:
@@ -93,18 +94,20 @@ class Report:
         ]
 
     def write_json(self, fh) -> None:
-        """The JSON report, written item by item (the same bytes as json.dumps(..., indent=2) of
-        to_dict()), so a large report never exists twice in memory."""
-        encode = _ENCODER.encode  # one encoder: json.dumps(indent=...) builds a new one per call
+        """The JSON report, written item by item so a large report never exists twice in memory.
+
+        Small sections are indented; each finding, claim, rejection and event is one line (easy to
+        grep and diff, and encoded by json's C encoder, which indentation would turn off)."""
         fh.write("{")
         for n, (key, value) in enumerate(self._parts()):
             fh.write(("," if n else "") + "\n  " + json.dumps(key) + ": ")
             if isinstance(value, (dict, str)):
-                fh.write(encode(value).replace("\n", "\n  "))
+                fh.write(_INDENTED.encode(value).replace("\n", "\n  "))
                 continue
+            line = _ONE_LINE.encode
             first = True
             for item in value:
-                fh.write(("[\n    " if first else ",\n    ") + encode(item).replace("\n", "\n    "))
+                fh.write(("[\n    " if first else ",\n    ") + line(item))
                 first = False
             fh.write("[]" if first else "\n  ]")
         fh.write("\n}\n")

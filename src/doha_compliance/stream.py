@@ -1,6 +1,6 @@
 """Bounded-memory plumbing for long event streams: duplicate ids and event-time order.
 
-- `IdLedger` remembers every id seen in 8 bytes (a 64-bit fingerprint in a sorted array),
+- `IdLedger` remembers every id seen in 8 bytes (a 64-bit hash in a sorted array),
   not in a Python set (about 100 bytes an id). Two different ids share a fingerprint with
   probability about n²/2^65 (1 in 37 million for a million ids); such a pair would be
   reported as a duplicate, with both ids named in the reason, so it cannot pass unseen.
@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import bisect
-import hashlib
 import heapq
 import os
 import pickle
@@ -26,7 +25,8 @@ _BATCH = 2_000
 
 
 def fingerprint(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+    """64 bits of the id. Python's string hash: fast, and stable within the one run that uses it."""
+    return hash(text) & 0xFFFF_FFFF_FFFF_FFFF
 
 
 class IdLedger:

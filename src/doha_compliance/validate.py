@@ -73,6 +73,22 @@ def _vocab(name: str, value: Any, allowed: Any, what: str) -> str:
     return sys.intern(text)  # one string object per vocabulary word, not one per event
 
 
+_VOCABULARIES: dict = {}
+
+
+def _vocabulary(agreement: Agreement) -> dict:
+    """The agreement's words as sets, built once per agreement (checked for every row)."""
+    key = id(agreement)
+    cached = _VOCABULARIES.get(key)
+    if cached is None or cached[0] is not agreement:
+        cached = (agreement, {"type": frozenset(agreement.event_types), "party": frozenset(agreement.parties),
+                              "location_kind": frozenset(agreement.location_kinds),
+                              "rule": frozenset(agreement.rule_ids())})
+        _VOCABULARIES.clear()  # one agreement at a time in practice; never a stale id() match
+        _VOCABULARIES[key] = cached
+    return cached[1]
+
+
 def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
     """One row judged against the contract and the agreement's vocabulary."""
     if row.data is None:
@@ -92,18 +108,19 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
             date = parse_date(data["date"])
         except ValueError as exc:
             raise _Bad("date", str(exc)) from None
+        vocab = _vocabulary(agreement)
         fields: dict = {
-            "type": _vocab("type", data["type"], agreement.event_types, "event type"),
-            "actor": _vocab("actor", data["actor"], agreement.parties, "party"),
+            "type": _vocab("type", data["type"], vocab["type"], "event type"),
+            "actor": _vocab("actor", data["actor"], vocab["party"], "party"),
         }
         for name in ("target", "accused"):
             if data.get(name) is not None:
-                fields[name] = _vocab(name, data[name], agreement.parties, "party")
+                fields[name] = _vocab(name, data[name], vocab["party"], "party")
         if data.get("location_kind") is not None:
-            fields["location_kind"] = _vocab("location_kind", data["location_kind"], agreement.location_kinds,
+            fields["location_kind"] = _vocab("location_kind", data["location_kind"], vocab["location_kind"],
                                              "location kind")
         if data.get("rule") is not None:
-            fields["rule"] = _vocab("rule", data["rule"], agreement.rule_ids(), "rule")
+            fields["rule"] = _vocab("rule", data["rule"], vocab["rule"], "rule")
         for name in COUNT_FIELDS:
             if data.get(name) is not None:
                 fields[name] = _count(name, data[name])
