@@ -2,8 +2,8 @@
 
 - `IdLedger` remembers every id seen in 8 bytes (a 64-bit hash in a sorted array),
   not in a Python set (about 100 bytes an id). Two different ids share a fingerprint with
-  probability about n²/2^65 (1 in 37 million for a million ids); such a pair would be
-  reported as a duplicate, with both ids named in the reason, so it cannot pass unseen.
+  probability about n²/2^65 (1 in 37 million for a million ids); the later one would then be
+  rejected as a duplicate — visibly, in the report's rejections, never silently dropped.
 - `sort_by_event_time` orders any stream by (date, id) in runs of `run_size` events,
   spilling sorted runs to temporary files and merging them lazily: memory holds one run,
   whatever the length of the stream or its disorder.
