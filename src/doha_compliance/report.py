@@ -65,7 +65,7 @@ class Report:
         return attrs.evolve(
             self,
             findings=tuple(f for f in self.findings if keep(f.party, f.rule)),
-            claims=tuple(c for c in self.claims if keep(c.accused, c.rule) or (rules is None and keep(c.accused, None))),
+            claims=tuple(c for c in self.claims if keep(c.accused, c.rule)),
             not_assessed=tuple(n for n in self.not_assessed if keep(n.party, n.rule)),
         )
 
