@@ -19,6 +19,7 @@ EVENT_FIELDS = (
     "fatalities", "wounded", "count", "accused", "rule", "source", "description",
 )
 COUNT_FIELDS = ("fatalities", "wounded", "count")
+CONTRACT = frozenset(EVENT_FIELDS)  # for membership tests on every row
 
 
 @attrs.frozen(slots=True)
@@ -47,7 +48,7 @@ class Event:
         """A field's value by name, extras included (rules may read extra fields)."""
         if name == "date":
             return self.date.isoformat()
-        if name in EVENT_FIELDS:
+        if name in CONTRACT:
             return getattr(self, name)
         return self.extra.get(name)
 

@@ -11,7 +11,7 @@ import sys
 import difflib
 from typing import Any, Optional, Union
 
-from .models import COUNT_FIELDS, EVENT_FIELDS, Agreement, Event, Rejection
+from .models import CONTRACT, COUNT_FIELDS, Agreement, Event, Rejection
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
@@ -65,25 +65,30 @@ def _count(name: str, value: Any) -> int:
 
 
 def _vocab(name: str, value: Any, allowed: Any, what: str) -> str:
+    if type(value) is str:
+        canonical = allowed.get(value)
+        if canonical is not None:
+            return canonical  # the common case: one shared string per vocabulary word
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
     if text is None or text not in allowed:
         hint = difflib.get_close_matches(str(value), sorted(allowed), n=1)
         extra = f" (did you mean '{hint[0]}'?)" if hint else ""
         raise _Bad(name, f"unknown {what} '{value}'{extra}")
-    return sys.intern(text)  # one string object per vocabulary word, not one per event
+    return allowed[text]
 
 
 _VOCABULARIES: dict = {}
 
 
 def _vocabulary(agreement: Agreement) -> dict:
-    """The agreement's words as sets, built once per agreement (checked for every row)."""
+    """The agreement's words as {word: shared string} maps, built once per agreement, used for every row."""
     key = id(agreement)
     cached = _VOCABULARIES.get(key)
     if cached is None or cached[0] is not agreement:
-        cached = (agreement, {"type": frozenset(agreement.event_types), "party": frozenset(agreement.parties),
-                              "location_kind": frozenset(agreement.location_kinds),
-                              "rule": frozenset(agreement.rule_ids())})
+        def words(values: Any) -> dict:
+            return {sys.intern(v): sys.intern(v) for v in values}
+        cached = (agreement, {"type": words(agreement.event_types), "party": words(agreement.parties),
+                              "location_kind": words(agreement.location_kinds), "rule": words(agreement.rule_ids())})
         _VOCABULARIES.clear()  # one agreement at a time in practice; never a stale id() match
         _VOCABULARIES[key] = cached
     return cached[1]
@@ -100,7 +105,8 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         event_id = str(raw_id).strip()
     try:
         for name in REQUIRED:
-            if data.get(name) is None or (isinstance(data.get(name), str) and not data[name].strip()):
+            value = data.get(name)
+            if value is None or (type(value) is str and not value.strip()):
                 raise _Bad(name, f"required field '{name}' is missing")
         if event_id is None:
             raise _Bad("id", f"id must be text, got {raw_id!r}")
@@ -122,15 +128,16 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         if data.get("rule") is not None:
             fields["rule"] = _vocab("rule", data["rule"], vocab["rule"], "rule")
         for name in COUNT_FIELDS:
-            if data.get(name) is not None:
-                fields[name] = _count(name, data[name])
+            value = data.get(name)
+            if value is not None:
+                fields[name] = value if type(value) is int and value >= 0 else _count(name, value)
         for name in TEXT_FIELDS:
-            if data.get(name) is not None:
-                value = data[name]
+            value = data.get(name)
+            if value is not None:
                 if isinstance(value, (dict, list)):
                     raise _Bad(name, f"{name} must be text")
                 fields[name] = sys.intern(str(value)) if name in ("province", "place", "source") else str(value)
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
-    extra = {k: v for k, v in data.items() if k not in EVENT_FIELDS} or _NO_EXTRA
+    extra = {k: v for k, v in data.items() if k not in CONTRACT} or _NO_EXTRA
     return Event(id=event_id, date=date, where=row.where, extra=extra, **fields)
