@@ -219,3 +219,11 @@ def test_explain_an_event_no_finding_cites():
     assert "status:    evaluated; no finding cites it" in result.stdout
     assert "claims.accusation" in result.stdout          # the rule that reads statements, and why it did not match
     assert "examples/oct2020/events.yaml:82" in result.stdout
+
+
+def test_progress_wrapper_keeps_the_source_re_readable(doha):
+    from doha_compliance.cli import _WithProgress
+    source = _WithProgress(dc.read_events(OCT2020))
+    assert list(source) and list(source)   # readable twice
+    assert dc.evaluate(doha, source, as_of=D("2020-10-31")).to_json() == \
+        dc.evaluate(doha, dc.read_events(OCT2020), as_of=D("2020-10-31")).to_json()

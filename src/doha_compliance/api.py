@@ -116,8 +116,8 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
 
     Bad rows are returned in `report.rejected`; with `strict=True` the first one raises EventError.
     Events in date order (within `lateness_days`) stream straight through the engine; a stream
-    in any other order is sorted externally first (a re-readable source — files, a list — is
-    read again; a one-shot iterator is sorted from the start).
+    in any other order is sorted externally first (a re-readable source — files, a list, or an
+    object with `reiterable = True` — is read again; a one-shot iterator is sorted from the start).
     """
     if strict:
         def raise_first(r: Rejection) -> None:
@@ -125,7 +125,7 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
         on_reject = raise_first
     if engine not in ("durable", "reference"):
         raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'reference'")
-    if isinstance(events, (EventSource, list, tuple)):
+    if isinstance(events, (EventSource, list, tuple)) or getattr(events, "reiterable", False):
         told = [0]
 
         def tell(r: Rejection) -> None:

@@ -126,11 +126,23 @@ def with_progress(rows, after: int = PROGRESS_AFTER, stream=None):
             progress.stop()
 
 
+class _WithProgress:
+    """A re-readable source whose every reading shows the progress bar (so ordered input still streams)."""
+
+    reiterable = True
+
+    def __init__(self, source):
+        self.source = source
+
+    def __iter__(self):
+        return with_progress(iter(self.source))
+
+
 def _report(args: argparse.Namespace) -> int:
     agreement = api.load_rules(args.rules)
     source = api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping)
     if sys.stderr.isatty():
-        source = with_progress(source)  # a one-shot iterator: out-of-order input is then sorted on disk
+        source = _WithProgress(source)
 
     def on_reject(r: Rejection) -> None:
         print(f"rejected: {r.where}: {r.id or '-'}: {r.reason}", file=sys.stderr)
