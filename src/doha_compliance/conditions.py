@@ -13,8 +13,6 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Mapping, Set
 
 NUMERIC_OPS = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt"}
-TEXT_OPS = ("in", "not_in", "equals", "not")
-OPERATORS = tuple(NUMERIC_OPS) + TEXT_OPS
 COMBINERS = ("any", "all")
 PARTY = "$party"
 
@@ -28,16 +26,6 @@ def substitute_party(cond: Any, party: str) -> Any:
     if isinstance(cond, dict):
         return {k: substitute_party(v, party) for k, v in cond.items()}
     return cond
-
-
-def uses_party(cond: Any) -> bool:
-    if isinstance(cond, str):
-        return cond == PARTY
-    if isinstance(cond, list):
-        return any(uses_party(c) for c in cond)
-    if isinstance(cond, dict):
-        return any(uses_party(v) for v in cond.values())
-    return False
 
 
 def _normal(constraint: Any) -> Dict[str, Any]:

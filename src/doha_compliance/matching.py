@@ -85,7 +85,3 @@ def match_window(agreement: Agreement, rule: Rule) -> Tuple[dt.date, dt.date | N
         first = min(r.effective_from for r in agreement.versions(rule.id))
         return first, None
     return rule.effective_from, rule.effective_until
-
-
-def max_window_days(agreement: Agreement) -> int:
-    return max((r.justified_by.within_days for r in agreement.rules if r.justified_by), default=0)

@@ -11,7 +11,6 @@ from typing import Any, Mapping, Optional, Tuple
 import attrs
 
 STATUSES = ("violation", "alleged", "justified", "pending", "met")
-CLAIM_ASSESSMENTS = ("corroborated", "contradicted", "uncorroborated")
 
 # Fields of the event contract with their meaning; anything else is kept in `extra`.
 EVENT_FIELDS = (

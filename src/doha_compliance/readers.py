@@ -66,14 +66,6 @@ def _whole_text(path: str) -> tuple[Optional[str], Optional[RawRow]]:
         return None, RawRow(f"{path}:{line}", None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
 
 
-def _items(data: Any, path: str) -> Optional[list]:
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict) and isinstance(data.get("events"), list):
-        return data["events"]
-    return None
-
-
 def _empty(path: str) -> RawRow:
     return RawRow(path, None, "the file holds no events")
 
