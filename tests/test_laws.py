@@ -55,9 +55,8 @@ def test_order_of_input_does_not_matter(agreement, rows, as_of, rnd):
 
 @given(rule_sets(), streams, as_ofs)
 def test_an_event_of_a_type_no_rule_reads_changes_nothing(agreement, rows, as_of):
-    read_types = {t for r in agreement.rules for c in (r.when, r.covered_by,
-                  r.justified_by.when if r.justified_by else None, r.fulfilled_by.when if r.fulfilled_by else None)
-                  if c for t in ([c["type"]] if isinstance(c.get("type"), str) else c.get("type", []))}
+    read_types = {t for r in agreement.rules for c in r.conditions
+                  for t in ([c["type"]] if isinstance(c.get("type"), str) else c.get("type", []))}
     unread = [t for t in SMALL.types if t not in read_types]
     if not unread:
         return
@@ -197,7 +196,5 @@ def test_the_prefilter_never_hides_an_event_a_rule_could_match(agreement, rows):
         if could_match(e):
             continue
         for rule, party in units(agreement):
-            for cond in (rule.when, rule.covered_by, rule.justified_by.when if rule.justified_by else None,
-                         rule.fulfilled_by.when if rule.fulfilled_by else None):
-                if cond:
-                    assert not conditions.matches(conditions.substitute_party(cond, party), e.get), (e, rule.version)
+            for cond in rule.conditions:
+                assert not conditions.matches(conditions.substitute_party(cond, party), e.get), (e, rule.version)

@@ -50,11 +50,8 @@ def fields_read(agreement: Agreement) -> Tuple[Set[str], Set[str]]:
     numeric: Set[str] = set()
     text: Set[str] = {"type"}
     for rule in agreement.rules:
-        for cond in (rule.when, rule.covered_by,
-                     rule.justified_by.when if rule.justified_by else None,
-                     rule.fulfilled_by.when if rule.fulfilled_by else None):
-            if cond:
-                conditions.fields_read(cond, numeric, text)
+        for cond in rule.conditions:
+            conditions.fields_read(cond, numeric, text)
         if rule.kind == "claim":
             text.add(rule.accused_field)
         if rule.justified_by:
@@ -66,20 +63,10 @@ def fields_read(agreement: Agreement) -> Tuple[Set[str], Set[str]]:
     return numeric, text
 
 
-def to_fact(event: Event, numeric: Set[str], text: Set[str]) -> Dict[str, Any]:
-    fact: Dict[str, Any] = {"id": event.id, "day": event.date.toordinal()}
-    for name in text:
-        value = event.get(name)
-        fact[name] = "" if value is None else str(value)
-    for name in numeric:
-        value = event.get(name)
-        if isinstance(value, int) and not isinstance(value, bool):
-            fact[name] = value
-    return fact
-
-
 def fact_maker(numeric: Set[str], text: Set[str]) -> Callable[[Event], Dict[str, Any]]:
-    """`to_fact` with the field lookups decided once, not per event (the hot path at scale)."""
+    """Build the durable_rules fact of an event: its id, its day number, and only the fields rules
+    read — text as text ("" when missing), numbers only when present. Field lookups are decided
+    once, not per event (the hot path at scale)."""
     contract = set(EVENT_FIELDS) - {"id", "date"}
     text_plain = sorted(n for n in text if n in contract)
     text_extra = sorted(n for n in text if n not in contract and n != "date")
@@ -156,10 +143,7 @@ def prefilter(agreement: Agreement) -> Callable[[Event], bool]:
     by_type: Dict[str, List[Dict[str, set]]] = {}
     general: List[Dict[str, set]] = []
     for rule, party in units(agreement):
-        for cond in (rule.when, rule.covered_by, rule.justified_by.when if rule.justified_by else None,
-                     rule.fulfilled_by.when if rule.fulfilled_by else None):
-            if not cond:
-                continue
+        for cond in rule.conditions:
             for guard in _guards(conditions.substitute_party(cond, party)):
                 if not guard:
                     return lambda event: True

@@ -90,9 +90,8 @@ def explain(report: Report, key: str) -> str:
 def _reads_type(rule: Rule, event_type: str) -> bool:
     """Could any condition of the rule match an event of this type (judged by its guards)?"""
     from .engine import _guards
-    for cond in (rule.when, rule.covered_by, rule.justified_by.when if rule.justified_by else None,
-                 rule.fulfilled_by.when if rule.fulfilled_by else None):
-        if cond and any("type" not in g or event_type in g["type"] for g in _guards(cond)):
+    for cond in rule.conditions:
+        if any("type" not in g or event_type in g["type"] for g in _guards(cond)):
             return True
     return False
 

@@ -118,6 +118,14 @@ class Rule:
     file: str = ""
     line: Optional[int] = None
 
+    @property
+    def conditions(self) -> Tuple[Mapping[str, Any], ...]:
+        """Every event condition the rule states: what it judges, what justifies or fulfils it,
+        what covers it. Field lists, the pre-filter and `explain` all read these."""
+        found = (self.when, self.covered_by, self.justified_by.when if self.justified_by else None,
+                 self.fulfilled_by.when if self.fulfilled_by else None)
+        return tuple(c for c in found if c)
+
     def in_force(self, day: dt.date) -> bool:
         if day < self.effective_from:
             return False
