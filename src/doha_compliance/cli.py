@@ -9,7 +9,7 @@ import tempfile
 import traceback
 from typing import List, Optional
 
-from . import api
+from . import api, readers
 from .errors import ComplianceError, RuleSetError
 from .models import Rejection
 from .render_text import render_text
@@ -25,18 +25,28 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
 
 
+def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
+    """What `report` and `explain` both need: the rule set, the events, the report date."""
+    command.add_argument("--rules", required=True, help="rule folder (e.g. rules/doha)")
+    command.add_argument("--events", required=True, action="append",
+                         help="event file (.yaml .json .jsonl .csv, or an ACLED/UCDP export); repeatable")
+    command.add_argument("--as-of", type=_date, help="report date YYYY-MM-DD (default: the latest event's date)")
+    command.add_argument("--events-format", choices=readers.ALL_FORMATS,
+                         help="format of the event files (default: from the file name; ACLED/UCDP CSV by header)")
+    command.add_argument("--mapping", help="YAML mapping for ACLED/UCDP exports (default: the shipped one)")
+
+
+def _events(args: argparse.Namespace) -> "api.EventSource":
+    return api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="doha-compliance",
                                      description="Check dated events against a peace agreement's commitments.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="evaluate events against a rule set and print a compliance report")
-    rep.add_argument("--rules", required=True, help="rule folder (e.g. rules/doha)")
-    rep.add_argument("--events", required=True, action="append", help="event file (.yaml .json .jsonl .csv); repeatable")
-    rep.add_argument("--as-of", type=_date, help="report date YYYY-MM-DD (default: the latest event's date)")
-    rep.add_argument("--events-format", choices=("yaml", "json", "jsonl", "csv", "acled", "ucdp"),
-                     help="format of the event files (default: from the file name; ACLED/UCDP CSV by header)")
-    rep.add_argument("--mapping", help="YAML mapping for ACLED/UCDP exports (default: the shipped one)")
+    _evaluation_arguments(rep)
     rep.add_argument("--lateness", type=int, default=0, metavar="DAYS",
                      help="how many days behind the latest event an event may arrive and still stream through "
                           "(default 0); a stream more out of order is sorted on disk first")
@@ -51,9 +61,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="evaluator: durable_rules (default) or the plain-Python reference")
     exp = sub.add_parser("explain", help="why a finding has its status, or what an event counted for")
     exp.add_argument("key", metavar="FINDING-or-EVENT-ID", help="a finding id (rule/party/anchor) or an event id")
-    exp.add_argument("--rules", required=True)
-    exp.add_argument("--events", required=True, action="append")
-    exp.add_argument("--as-of", type=_date)
+    _evaluation_arguments(exp)
     rules = sub.add_parser("rules", help="check or list a rule set without events")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     check = rules_sub.add_parser("check", help="validate a rule folder; exit 2 listing every problem")
@@ -140,7 +148,7 @@ class _WithProgress:
 
 def _report(args: argparse.Namespace) -> int:
     agreement = api.load_rules(args.rules)
-    source = api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping)
+    source = _events(args)
     if sys.stderr.isatty():
         source = _WithProgress(source)
 
@@ -175,7 +183,7 @@ def _report(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace) -> int:
     from .explain import explain, explain_uncited
     agreement = api.load_rules(args.rules)
-    source = api.read_events(*args.events)
+    source = _events(args)
     report = api.evaluate(agreement, source, as_of=args.as_of)
     try:
         sys.stdout.write(explain(report, args.key))
