@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Callable, Iterable, Iterator, List, Optional, Union
+from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Union
 
 import attrs
 
 from . import readers
 from .engine import durable_matches
 from .errors import EventError, InputFileError, Location
-from .judge import judge
+from .judge import Judge, rejections_spool
+from .spool import Spool
 from .models import Agreement, Event, Rejection
 from .readers import RawRow
 from .reference import reference_matches
@@ -70,7 +71,7 @@ class _Intake:
                  on_reject: Optional[Callable[[Rejection], None]], max_errors: Optional[int]):
         self.agreement, self.rows, self.on_reject, self.max_errors = agreement, events, on_reject, max_errors
         self.read = 0
-        self.rejected: List[Rejection] = []
+        self.rejected: Spool[Rejection] = rejections_spool()
         self.ids = IdLedger()
 
     def __iter__(self) -> Iterator[Event]:
@@ -98,11 +99,11 @@ def collect(agreement: Agreement, events: Iterable[EventInput],
     """Validate rows: (accepted events, rejections, rows read). Duplicate ids: the later row is rejected."""
     intake = _Intake(agreement, events, on_reject, max_errors)
     accepted = list(intake)
-    return accepted, intake.rejected, intake.read
+    return accepted, list(intake.rejected), intake.read
 
 
 class TooManyRejections(EventError):
-    def __init__(self, rejected: List[Rejection], read: int):
+    def __init__(self, rejected: Sequence[Rejection], read: int):
         self.rejected = rejected
         self.read = read
         last = rejected[-1]
@@ -162,10 +163,11 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
             yield event
 
     def match(ordered: Iterable[Event], report_date: Optional[dt.date]) -> Matches:
-        if engine == "durable":
-            return durable_matches(agreement, in_scope(ordered, report_date))
+        if engine == "durable":  # findings are judged day by day, as the stream advances
+            return durable_matches(agreement, in_scope(ordered, report_date), on_day=judged.take)
         return reference_matches(agreement, list(in_scope(ordered, report_date)))
 
+    judged = Judge(agreement)
     if lateness_days is not None:
         ordered = InEventTime(intake, lateness_days)
         matches = match(ordered, as_of)
@@ -175,12 +177,8 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
             matches = match(ordered, as_of or ordered.latest)
             latest, evaluated = ordered.latest, ordered.count
     as_of = as_of or latest or agreement.signed
-    findings, claims, not_assessed = judge(agreement, matches, as_of)
+    result = judged.finish(matches, as_of)
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0])
-    rejected = intake.rejected
-    matched = matches.events()
-    cited = {e for f in findings for e in f.evidence} | {c.event for c in claims}
-    evidence = tuple(sorted((matched[i] for i in cited if i in matched), key=lambda e: e.sort_key))
-    return Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=tuple(rejected),
-                  findings=tuple(findings), claims=tuple(claims), not_assessed=tuple(not_assessed),
-                  events=evidence)
+    return Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
+                  findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
+                  events=result.events)

@@ -13,7 +13,14 @@ How durable_rules is used, and why (each point was measured on 2.0.28):
   field; windows are arithmetic on that field. Deadlines are decided by `judge`.
 - A catch-all rule on `type` means an event no rule concerns is still handled
   (durable raises MessageNotHandledException otherwise). A catch-all on `id`
-  hung the process, and aliases named `s` clash with the closure's state.
+  hung the process, and aliases named `s` clash with the closure's state. The
+  catch-all is a join whose second half no fact can satisfy: a fact that enters
+  its first half counts as handled, and no action ever runs. An action costs
+  more than the matching (durable_rules serialises the state for each one):
+  a catch-all that fired for every fact made the engine twice as slow.
+- Which facts stay after their day (justifiers, for as long as a window needs
+  them) and which deadlines have evidence bearing on them (`covered_by`) are
+  decided in Python with the rule's own condition, not by actions.
 - A day's events go in as one `assert_facts` batch (fewer round trips). Without the
   catch-all this would be unsafe: one unhandled fact in a batch raises, and then no
   action runs for the facts that did match.
@@ -26,7 +33,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 import durable_rules_engine
 from durable import engine as durable_engine
@@ -173,15 +180,16 @@ def _all(parts: List[dict]) -> dict:
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
-def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> Tuple[dict, Set[Unit]]:
-    """The durable_rules JSON definition, and the units needing no coverage check."""
+# The catch-all's second half: a type no event has (validation refuses control characters).
+_NEVER = {"type": "\u0000never"}
+
+
+def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
+    """The durable_rules JSON definition: hits, justifying joins and fulfilments, plus the catch-all."""
     definition: Dict[str, dict] = {}
-    always_covered: Set[Unit] = set()
 
     def action(*tag: Any) -> Callable[[Any], None]:
         # Keep only ids: holding on to durable's closure objects costs memory and time.
-        if tag[0] == "_":
-            return lambda c: None
         if tag[0] == "j":
             return lambda c: record(tag, c.m["id"], c.j["id"])
         return lambda c: record(tag, c.m["id"], None)
@@ -196,11 +204,6 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> Tuple[
             assert rule.fulfilled_by is not None
             cond = conditions.to_durable(conditions.substitute_party(rule.fulfilled_by.when, party))
             definition[f"f{index}"] = {"all": [{"m": _all(cond + window)}], "run": action("f", unit)}
-            if rule.covered_by:
-                cover = conditions.to_durable(conditions.substitute_party(rule.covered_by, party))
-                definition[f"c{index}"] = {"all": [{"m": _all(cover)}], "run": action("c", unit)}
-            else:
-                always_covered.add(unit)
             continue
         cond = conditions.to_durable(conditions.substitute_party(rule.when, party)) + window
         if rule.kind == "claim":
@@ -218,18 +221,47 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> Tuple[
             # references to the other fact (measured; tests/test_engine.py keeps the case).
             definition[f"j{index}"] = {"all": [{"j": _all(jcond)}, {"m": _all(join + cond)}],
                                        "run": action("j", unit)}
-            definition[f"k{index}"] = {"all": [{"m": _all(jcond)}], "run": action("k", jb.within_days)}
-    definition["_any"] = {"all": [{"m": {"$ex": {"type": 1}}}], "run": action("_")}
-    return definition, always_covered
+    definition["_any"] = {"all": [{"m": {"$ex": {"type": 1}}}, {"n": _NEVER}], "run": action("_")}
+    return definition
 
 
-def durable_matches(agreement: Agreement, events: Iterable[Event]) -> Matches:
-    """Run events (sorted by date, then id; none after the report date) through durable_rules."""
+def _keepers(agreement: Agreement) -> List[Tuple[Mapping[str, Any], int]]:
+    """(justifying condition, days its facts must stay) for every conditional unit."""
+    out = []
+    for rule, party in units(agreement):
+        if rule.kind == "conditional" and rule.justified_by is not None:
+            out.append((conditions.substitute_party(rule.justified_by.when, party), rule.justified_by.within_days))
+    return out
+
+
+def _covers(agreement: Agreement) -> Tuple[Set[Unit], List[Tuple[Unit, Mapping[str, Any]]]]:
+    """(units needing no evidence to be judged, (unit, covering condition) for the others)."""
+    always: Set[Unit] = set()
+    pending = []
+    for rule, party in units(agreement):
+        if rule.kind != "deadline":
+            continue
+        if rule.covered_by:
+            pending.append(((rule.version, party), conditions.substitute_party(rule.covered_by, party)))
+        else:
+            always.add((rule.version, party))
+    return always, pending
+
+
+def durable_matches(agreement: Agreement, events: Iterable[Event],
+                    on_day: Optional[Callable[[Matches], None]] = None) -> Matches:
+    """Run events (sorted by date, then id; none after the report date) through durable_rules.
+
+    `on_day(matches)` is called after each day: every hit of that day and its justifications are
+    final by then (a justifier is never dated after what it justifies), so a consumer may judge
+    and remove them, and memory does not grow with the stream."""
     numeric, text = fields_read(agreement)
     make_fact = fact_maker(numeric, text)
     could_match = prefilter(agreement)
+    keepers = _keepers(agreement)
+    always_covered, uncovered = _covers(agreement)
     fired: List[Tuple[tuple, str, Any]] = []
-    definition, always_covered = compile_ruleset(agreement, lambda tag, eid, other: fired.append((tag, eid, other)))
+    definition = compile_ruleset(agreement, lambda tag, eid, other: fired.append((tag, eid, other)))
     out = Matches(covered=set(always_covered))
     name = f"doha_compliance_{next(_names)}"
     host = _EventTimeHost()
@@ -254,13 +286,22 @@ def durable_matches(agreement: Agreement, events: Iterable[Event]) -> Matches:
                 fact = make_fact(event)
                 live[event.id] = (fact, event)
                 facts.append(fact)
+                get = event.get
+                if uncovered:
+                    uncovered = _cover(out, uncovered, get)
+                for cond, days in keepers:
+                    if conditions.matches(cond, get) and keep_until.get(event.id, -1) < today + days:
+                        keep_until[event.id] = today + days
+                        heapq.heappush(expiries, (today + days, event.id))
             fired.clear()
             host.assert_facts(name, facts)
             for tag, eid, other in fired:
-                _record(out, tag, eid, other, live, keep_until, expiries, today)
+                _record(out, tag, eid, other, live)
             for event in todays:
                 if event.id not in keep_until:
                     host.retract_fact(name, live.pop(event.id)[0])
+            if on_day is not None:
+                on_day(out)
     finally:
         ruleset = host._ruleset_directory.get(name)
         if ruleset is not None:
@@ -268,21 +309,23 @@ def durable_matches(agreement: Agreement, events: Iterable[Event]) -> Matches:
     return out
 
 
-def _record(out: Matches, tag: tuple, eid: str, other: Any, live: Dict[str, Tuple[dict, Event]],
-            keep_until: Dict[str, int], expiries: List[Tuple[int, str]], today: int) -> None:
+def _cover(out: Matches, uncovered: List[Tuple[Unit, Mapping[str, Any]]], get: Callable[[str], Any]) -> list:
+    """Mark the units this event covers; return those still uncovered."""
+    still = []
+    for unit, cond in uncovered:
+        if conditions.matches(cond, get):
+            out.covered.add(unit)
+        else:
+            still.append((unit, cond))
+    return still
+
+
+def _record(out: Matches, tag: tuple, eid: str, other: Any, live: Dict[str, Tuple[dict, Event]]) -> None:
     kind = tag[0]
     if kind == "j":
         if eid != other:
             out.add_justification(tag[1], eid, live[other][1])
-        return
-    if kind == "h":
+    elif kind == "h":
         out.add_hit(tag[1], live[eid][1])
     elif kind == "f":
         out.add_fulfil(tag[1], live[eid][1])
-    elif kind == "c":
-        out.covered.add(tag[1])
-    elif kind == "k":
-        until = today + tag[1]
-        if keep_until.get(eid, -1) < until:
-            keep_until[eid] = until
-            heapq.heappush(expiries, (until, eid))

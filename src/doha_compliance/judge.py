@@ -2,17 +2,28 @@
 
 This is where time is decided (deadlines against `as_of`, windows in days), in
 plain date arithmetic on event dates: never the wall clock.
+
+Judging follows the stream (`Judge`): a day's hits are judged as soon as the engine
+has seen the day, and their findings go to a `Spool` (on disk past a limit), so
+memory does not grow with the stream. Deadlines need the whole stream and the
+report date, so they are decided at the end; they are few. Claims are then set
+beside the findings in one more ordered pass that only holds each claim's
+lookback window; a finding is written out once no later claim can cite it.
 """
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-from typing import Dict, List, Optional, Sequence, Tuple
+import heapq
+import itertools
+import operator
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
 from .matching import Matches
-from .models import Agreement, Claim, Event, Finding, Rule
+from .models import Agreement, Claim, Event, Finding, Rejection, Rule
+from .spool import Spool
 
 
 @attrs.frozen
@@ -36,10 +47,11 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _event_findings(agreement: Agreement, rule: Rule, party: str, hits: Sequence[Event],
-                    matches: Matches) -> List[Finding]:
+def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matches,
+                    cite: Callable[[Event], None]) -> List[Finding]:
     out = []
     for e in hits:
+        cite(e)
         base = dict(rule=rule.id, version=rule.version, party=party, date=e.date, province=e.province)
         if rule.kind == "prohibited":
             out.append(Finding(status=rule.status, evidence=(e.id,),
@@ -51,6 +63,8 @@ def _event_findings(agreement: Agreement, rule: Rule, party: str, hits: Sequence
         justifiers = sorted(kept, key=lambda j: kept[j].sort_key)
         same = f" in the same {', '.join(jb.same)}" if jb.same else ""
         if justifiers:
+            for j in justifiers:
+                cite(kept[j])
             first = kept[justifiers[-1]]
             days = (e.date - first.date).days
             total = matches.justifier_counts.get((rule.version, party, e.id), len(justifiers))
@@ -84,10 +98,10 @@ def _fulfilment(rule: Rule, events: Sequence[Event]) -> Tuple[Optional[Event], L
     return None, used, total
 
 
-def _deadline_finding(rule: Rule, party: str, events: Sequence[Event], as_of: dt.date) -> Finding:
+def _deadline_finding(rule: Rule, party: str, used: Sequence[Event], done: Optional[Event], total: int,
+                      as_of: dt.date) -> Finding:
     assert rule.due is not None and rule.fulfilled_by is not None
     due = rule.due
-    done, used, total = _fulfilment(rule, events)
     fb = rule.fulfilled_by
     progress = f" ({total} of {fb.at_least} {fb.total_of} so far)" if fb.total_of else ""
     evidence = tuple(e.id for e in used)
@@ -117,36 +131,63 @@ def _version_in_force(agreement: Agreement, rule_id: str, day: dt.date) -> Optio
     return None
 
 
-class _FindingIndex:
-    """Findings by (party, rule) and by party, each sorted by date: a claim's window is a bisect, not a scan."""
-
-    def __init__(self, findings: Sequence[Finding]):
-        self._by: Dict[tuple, Tuple[List[dt.date], List[Finding]]] = {}
-        self._ids: Dict[int, str] = {}  # keyed by object identity: the findings outlive the index
-        for f in sorted(findings, key=lambda f: f.sort_key):
-            if f.status == "alleged":
-                continue
-            for key in ((f.party, f.rule), (f.party, None)):
-                dates, items = self._by.setdefault(key, ([], []))
-                dates.append(f.date)
-                items.append(f)
-
-    def id_of(self, finding: Finding) -> str:
-        """One string per finding id, however many claims cite it."""
-        key = id(finding)
-        if key not in self._ids:
-            self._ids[key] = finding.id
-        return self._ids[key]
-
-    def window(self, party: str, rule: Optional[str], start: dt.date, end: dt.date) -> List[Finding]:
-        dates, items = self._by.get((party, rule), ([], []))
-        return items[bisect.bisect_left(dates, start):bisect.bisect_right(dates, end)]
+def _packer(cls: type) -> Tuple[Callable[[object], tuple], Callable[[tuple], object]]:
+    """(to tuple, from tuple) for an attrs class: cheap to pickle, unlike the objects themselves."""
+    names = [a.name for a in attrs.fields(cls)]
+    return operator.attrgetter(*names), lambda t: cls(*t)
 
 
-def _related(claim_event: Event, rule: Rule, accused: str, index: _FindingIndex) -> List[Finding]:
+PACK_FINDING = _packer(Finding)
+PACK_CLAIM = _packer(Claim)
+PACK_EVENT = _packer(Event)
+PACK_REJECTION = _packer(Rejection)
+
+
+def findings_spool(items: Iterable[Finding] = ()) -> Spool[Finding]:
+    return Spool(items, pack=PACK_FINDING[0], unpack=PACK_FINDING[1])
+
+
+def claims_spool(items: Iterable[Claim] = ()) -> Spool[Claim]:
+    return Spool(items, pack=PACK_CLAIM[0], unpack=PACK_CLAIM[1])
+
+
+def events_spool(items: Iterable[Event] = ()) -> Spool[Event]:
+    return Spool(items, pack=PACK_EVENT[0], unpack=PACK_EVENT[1])
+
+
+def rejections_spool(items: Iterable[Rejection] = ()) -> Spool[Rejection]:
+    return Spool(items, pack=PACK_REJECTION[0], unpack=PACK_REJECTION[1])
+
+
+class _Window:
+    """Findings by (party, rule) and by party, sorted by date, dropped once older than every
+    claim's lookback: a claim's window is a bisect, and memory holds one lookback period."""
+
+    def __init__(self) -> None:
+        self._by: Dict[tuple, Tuple[List[dt.date], List[Finding], List[int]]] = {}
+
+    def add(self, f: Finding) -> None:
+        for key in ((f.party, f.rule), (f.party, None)):
+            dates, items, lo = self._by.setdefault(key, ([], [], [0]))
+            dates.append(f.date)
+            items.append(f)
+
+    def forget_before(self, day: dt.date) -> None:
+        for dates, items, lo in self._by.values():
+            lo[0] = bisect.bisect_left(dates, day, lo[0])
+            if lo[0] > 1024 and lo[0] * 2 > len(dates):
+                del dates[:lo[0]], items[:lo[0]]
+                lo[0] = 0
+
+    def between(self, party: str, rule: Optional[str], start: dt.date, end: dt.date) -> List[Finding]:
+        dates, items, lo = self._by.get((party, rule), ([], [], [0]))
+        return items[bisect.bisect_left(dates, start, lo[0]):bisect.bisect_right(dates, end, lo[0])]
+
+
+def _related(claim_event: Event, rule: Rule, accused: str, window: _Window) -> List[Finding]:
     start = claim_event.date - dt.timedelta(days=rule.lookback_days)
     out = []
-    for f in index.window(accused, claim_event.rule, start, claim_event.date):
+    for f in window.between(accused, claim_event.rule, start, claim_event.date):
         if claim_event.province and f.province and claim_event.province != f.province:
             continue
         out.append(f)
@@ -160,56 +201,188 @@ def _listed(found: Sequence[Finding]) -> str:
     return f" (the latest {MAX_LISTED} listed)" if len(found) > MAX_LISTED else ""
 
 
-def _claims(agreement: Agreement, matches: Matches, findings: List[Finding]) -> Tuple[List[Claim], List[Finding]]:
-    claims: List[Claim] = []
-    alleged: List[Finding] = []
-    index = _FindingIndex(findings)
-    for rule in agreement.rules:
-        if rule.kind != "claim":
-            continue
-        seen = set()
-        for party in rule.parties:
-            for e in matches.hits.get((rule.version, party), []):
-                if e.id in seen:
+def _assess(agreement: Agreement, rule: Rule, e: Event, window: _Window) -> Tuple[Claim, List[Finding], Optional[Finding]]:
+    """A claim beside the findings of its window: (the claim, the findings it cites, its `alleged` finding or None)."""
+    accused = str(e.get(rule.accused_field))
+    related = _related(e, rule, accused, window)
+    violations = [f for f in related if f.status == "violation"]
+    answered = [f for f in related if f.status in ("justified", "met")]
+    scope = f"{e.rule or 'any rule'} owed by {accused}"
+    span = f"the {rule.lookback_days} days up to {e.date}" + (f" in {e.province}" if e.province else "")
+    if violations:
+        assessment, shown = "corroborated", violations[-MAX_LISTED:]
+        reason = f"{_plural(len(violations), 'violation')} of {scope} found in {span}{_listed(violations)}."
+    elif answered:
+        assessment, shown = "contradicted", answered[-MAX_LISTED:]
+        reason = (f"the {_plural(len(answered), 'act')} found for {scope} in {span} were judged "
+                  f"{'/'.join(sorted({f.status for f in answered}))}, not violations{_listed(answered)}.")
+    else:
+        assessment, shown, reason = "uncorroborated", [], f"no event shows {scope} breached in {span}."
+    claim = Claim(event=e.id, date=e.date, claimant=e.actor, accused=accused, rule=e.rule, assessment=assessment,
+                  findings=tuple(f.id for f in shown), reason=reason, province=e.province)
+    if assessment == "corroborated":
+        return claim, shown, None
+    said = f" ({e.description})" if e.description else ""
+    invoked = _version_in_force(agreement, e.rule, e.date) if e.rule else None
+    alleged = Finding(rule=e.rule or rule.id, version=invoked.version if invoked else rule.version,
+                      party=accused, status="alleged", date=e.date,
+                      evidence=(e.id,) + tuple(f.evidence[0] for f in shown if f.evidence),
+                      province=e.province, claims=(e.id,), reason=f"claim by {e.actor}{said}: {assessment}: {reason}")
+    return claim, shown, alleged
+
+
+def _set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: Iterable[Tuple[int, Event]]
+                ) -> Tuple[Spool[Finding], Spool[Claim]]:
+    """Merge the findings (sorted) with the claims (by date) in one pass: claims are assessed
+    against the findings of their lookback window, and each finding is written out, with the
+    claims that cite it, once no later claim can reach back to it."""
+    claim_rules = [r for r in agreement.rules if r.kind == "claim"]
+    lookback = dt.timedelta(days=max((r.lookback_days for r in claim_rules), default=0))
+    out, claims_out = findings_spool(), claims_spool()
+    window = _Window()
+    waiting: List[Tuple[tuple, int, Finding]] = []  # heap: findings that a claim may still cite
+    cited_by: Dict[str, List[str]] = {}
+    order = itertools.count()
+    upcoming = next(findings, None)
+
+    def release(before: Optional[dt.date]) -> None:
+        while waiting and (before is None or waiting[0][0][0] < before):
+            f = heapq.heappop(waiting)[2]
+            if f.status != "alleged" and f.id in cited_by:
+                f = attrs.evolve(f, claims=tuple(sorted(cited_by.pop(f.id))))
+            out.append(f)
+
+    for day, todays in itertools.groupby(claim_events, key=lambda item: item[1].date):
+        horizon = day - lookback
+        while upcoming is not None and upcoming.date <= day:
+            heapq.heappush(waiting, (upcoming.sort_key, next(order), upcoming))
+            window.add(upcoming)
+            release(horizon)
+            upcoming = next(findings, None)
+        release(horizon)
+        window.forget_before(horizon)
+        assessed = []
+        for rule_index, e in todays:
+            claim, shown, alleged = _assess(agreement, agreement.rules[rule_index], e, window)
+            assessed.append(claim)
+            for f in shown:
+                cited_by.setdefault(f.id, []).append(claim.event)
+            if alleged is not None:
+                heapq.heappush(waiting, (alleged.sort_key, next(order), alleged))
+        assessed.sort(key=lambda c: c.event)
+        claims_out.extend(assessed)
+    while upcoming is not None:
+        heapq.heappush(waiting, (upcoming.sort_key, next(order), upcoming))
+        release(upcoming.date)
+        upcoming = next(findings, None)
+    release(None)
+    return out.finish(), claims_out.finish()
+
+
+class _Cited:
+    """The events findings and claims cite, each once, in (date, id) order, written out once no
+    later finding can cite them (a justifier is cited for at most its window after its date)."""
+
+    def __init__(self, reach_days: int):
+        self.reach = dt.timedelta(days=reach_days)
+        self.out = events_spool()
+        self._heap: List[Tuple[tuple, int, Event]] = []
+        self._order = itertools.count()
+        self._last: Optional[str] = None
+
+    def cite(self, event: Event) -> None:
+        heapq.heappush(self._heap, (event.sort_key, next(self._order), event))
+
+    def release(self, today: Optional[dt.date]) -> None:
+        before = None if today is None else today - self.reach
+        while self._heap and (before is None or self._heap[0][0][0] < before):
+            event = heapq.heappop(self._heap)[2]
+            if event.id != self._last:
+                self.out.append(event)
+                self._last = event.id
+
+
+def _merged_events(first: Iterable[Event], second: Iterable[Event]) -> Iterator[Event]:
+    last = None
+    for event in heapq.merge(first, second, key=lambda e: e.sort_key):
+        if event.id != last:
+            yield event
+            last = event.id
+
+
+@attrs.frozen
+class Judged:
+    findings: Spool[Finding]
+    claims: Spool[Claim]
+    not_assessed: Tuple[NotAssessed, ...]
+    events: Spool[Event]  # every event a finding or claim cites, in (date, id) order
+
+
+class Judge:
+    """Findings as the stream advances: `take` a day's (or any later) matches, then `finish`."""
+
+    def __init__(self, agreement: Agreement):
+        self.agreement = agreement
+        self._findings = findings_spool()
+        self._claim_events: Spool[Tuple[int, Event]] = Spool(
+            pack=lambda item: (item[0], PACK_EVENT[0](item[1])), unpack=lambda t: (t[0], PACK_EVENT[1](t[1])))
+        reach = max((r.justified_by.within_days for r in agreement.rules if r.justified_by), default=0)
+        self._cited = _Cited(reach)
+
+    def take(self, matches: Matches) -> None:
+        """Judge the hits in `matches` and remove them (with their justifications) from it.
+
+        Every hit taken must be dated on or after every hit taken before."""
+        findings: List[Finding] = []
+        claimed: List[Tuple[int, Event]] = []
+        latest = None
+        for index, rule in enumerate(self.agreement.rules):
+            if rule.kind not in ("prohibited", "conditional", "claim"):
+                continue
+            seen = set()
+            for party in rule.parties:
+                hits = matches.hits.pop((rule.version, party), None)
+                if not hits:
                     continue
-                seen.add(e.id)
-                accused = str(e.get(rule.accused_field))
-                related = _related(e, rule, accused, index)
-                violations = [f for f in related if f.status == "violation"]
-                answered = [f for f in related if f.status in ("justified", "met")]
-                scope = f"{e.rule or 'any rule'} owed by {accused}"
-                span = f"the {rule.lookback_days} days up to {e.date}" + (f" in {e.province}" if e.province else "")
-                if violations:
-                    assessment, shown = "corroborated", violations[-MAX_LISTED:]
-                    reason = f"{_plural(len(violations), 'violation')} of {scope} found in {span}{_listed(violations)}."
-                elif answered:
-                    assessment, shown = "contradicted", answered[-MAX_LISTED:]
-                    reason = (f"the {_plural(len(answered), 'act')} found for {scope} in {span} were judged "
-                              f"{'/'.join(sorted({f.status for f in answered}))}, not violations{_listed(answered)}.")
-                else:
-                    assessment, shown, reason = "uncorroborated", [], f"no event shows {scope} breached in {span}."
-                claims.append(Claim(event=e.id, date=e.date, claimant=e.actor, accused=accused, rule=e.rule,
-                                    assessment=assessment, findings=tuple(index.id_of(f) for f in shown), reason=reason,
-                                    province=e.province))
-                if assessment != "corroborated":
-                    said = f" ({e.description})" if e.description else ""
-                    invoked = _version_in_force(agreement, e.rule, e.date) if e.rule else None
-                    alleged.append(Finding(rule=e.rule or rule.id, version=invoked.version if invoked else rule.version,
-                                           party=accused, status="alleged",
-                                           date=e.date, evidence=(e.id,) + tuple(f.evidence[0] for f in shown if f.evidence),
-                                           province=e.province, claims=(e.id,),
-                                           reason=f"claim by {e.actor}{said}: {assessment}: {reason}"))
-    return claims, alleged
+                last = max(e.date for e in hits)
+                latest = last if latest is None or last > latest else latest
+                if rule.kind != "claim":
+                    findings.extend(_event_findings(rule, party, hits, matches, self._cited.cite))
+                    continue
+                for e in hits:
+                    if e.id not in seen:  # a claim rule judges an event once, whichever party it matched for
+                        seen.add(e.id)
+                        claimed.append((index, e))
+                        self._cited.cite(e)
+        matches.justifications.clear()
+        matches.justifier_counts.clear()
+        findings.sort(key=lambda f: f.sort_key)
+        self._findings.extend(findings)
+        claimed.sort(key=lambda item: item[1].date)
+        self._claim_events.extend(claimed)
+        if latest is not None:
+            self._cited.release(latest)
+
+    def finish(self, matches: Matches, as_of: dt.date) -> Judged:
+        """Decide the deadlines as of the report date, set the claims beside everything, and close."""
+        self.take(matches)
+        deadlines, not_assessed, evidence = _deadlines(self.agreement, matches, as_of)
+        self._cited.release(None)
+        findings, claims = _set_claims(
+            self.agreement,
+            heapq.merge(self._findings.finish(), sorted(deadlines, key=lambda f: f.sort_key), key=lambda f: f.sort_key),
+            self._claim_events.finish())
+        events = events_spool(_merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key)))
+        not_assessed.sort(key=lambda n: (n.rule, n.party))
+        return Judged(findings, claims, tuple(not_assessed), events.finish())
 
 
-def judge(agreement: Agreement, matches: Matches, as_of: dt.date) -> Tuple[List[Finding], List[Claim], List[NotAssessed]]:
+def _deadlines(agreement: Agreement, matches: Matches, as_of: dt.date
+               ) -> Tuple[List[Finding], List[NotAssessed], List[Event]]:
+    """(deadline findings, deadlines not assessed, the events those findings cite)."""
     findings: List[Finding] = []
     not_assessed: List[NotAssessed] = []
-    for rule in agreement.rules:
-        for party in rule.parties:
-            unit = (rule.version, party)
-            if rule.kind in ("prohibited", "conditional"):
-                findings.extend(_event_findings(agreement, rule, party, matches.hits.get(unit, []), matches))
+    evidence: List[Event] = []
     for rule_id in agreement.rule_ids():
         versions = agreement.versions(rule_id)
         if versions[0].kind != "deadline":
@@ -224,15 +397,12 @@ def judge(agreement: Agreement, matches: Matches, as_of: dt.date) -> Tuple[List[
                                                 "no event in the input bears on it (nothing matches its covered_by), "
                                                 "so a missed deadline cannot be told from missing data."))
                 continue
-            findings.append(_deadline_finding(rule, party, matches.fulfils.get(unit, []), as_of))
-    claims, alleged = _claims(agreement, matches, findings)
-    by_claim: Dict[str, List[str]] = {}
-    for claim in claims:
-        for fid in claim.findings:
-            by_claim.setdefault(fid, []).append(claim.event)
-    findings = [attrs.evolve(f, claims=tuple(sorted(by_claim[f.id]))) if f.id in by_claim else f for f in findings]
-    findings.extend(alleged)
-    findings.sort(key=lambda f: f.sort_key)
-    claims.sort(key=lambda c: (c.date, c.event))
-    not_assessed.sort(key=lambda n: (n.rule, n.party))
-    return findings, claims, not_assessed
+            done, used, total = _fulfilment(rule, matches.fulfils.get(unit, []))
+            findings.append(_deadline_finding(rule, party, used, done, total, as_of))
+            evidence.extend(used)
+    return findings, not_assessed, evidence
+
+
+def judge(agreement: Agreement, matches: Matches, as_of: dt.date) -> Judged:
+    """Judge complete matches at once (the reference evaluator's path)."""
+    return Judge(agreement).finish(matches, as_of)

@@ -7,7 +7,7 @@ from typing import Dict, List, Tuple
 
 import attrs
 
-from .judge import NotAssessed
+from .judge import NotAssessed, claims_spool, findings_spool
 from .models import STATUSES, Agreement, Claim, Event, Finding, Rejection
 
 
@@ -40,6 +40,9 @@ class Inputs:
 
 @attrs.frozen
 class Report:
+    """Long lists (findings, claims, rejections, events) may be `Spool`s: sequences that live on
+    disk past a size, so that a report on millions of events fits in bounded memory."""
+
     agreement: Agreement
     as_of: dt.date
     inputs: Inputs
@@ -64,8 +67,8 @@ class Report:
             return (not parties or party in parties) and (not rules or rule in rules)
         return attrs.evolve(
             self,
-            findings=tuple(f for f in self.findings if keep(f.party, f.rule)),
-            claims=tuple(c for c in self.claims if keep(c.accused, c.rule)),
+            findings=findings_spool(f for f in self.findings if keep(f.party, f.rule)).finish(),
+            claims=claims_spool(c for c in self.claims if keep(c.accused, c.rule)).finish(),
             not_assessed=tuple(n for n in self.not_assessed if keep(n.party, n.rule)),
         )
 

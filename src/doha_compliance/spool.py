@@ -1,0 +1,127 @@
+"""A report's long lists (findings, claims, cited events, rejections) kept on disk past a limit.
+
+A million events give hundreds of thousands of findings. Held as Python objects they would
+make memory grow with the stream; a `Spool` keeps the first `limit` items in memory (every
+small report stays entirely in memory) and appends the rest, pickled in batches, to an
+anonymous temporary file that disappears with the spool. It reads back as a sequence:
+`len`, iteration (as often as wanted, several iterators at once), indexing, equality with
+a tuple. Items are written in the order given: the writer is responsible for the order.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from typing import Any, Callable, Generic, Iterable, Iterator, List, Optional, Tuple, TypeVar
+
+T = TypeVar("T")
+
+LIMIT = 20_000  # items held in memory before spilling; tests lower it to exercise the disk path
+_BATCH = 2_000
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+class Spool(Generic[T]):
+    """An append-only sequence that spills to an anonymous temporary file past `limit` items.
+
+    `pack`/`unpack` turn an item into something cheap to pickle (a tuple) and back."""
+
+    def __init__(self, items: Iterable[T] = (), limit: Optional[int] = None,
+                 pack: Callable[[T], Any] = _identity, unpack: Callable[[Any], T] = _identity):
+        self._limit = LIMIT if limit is None else limit
+        self._pack, self._unpack = pack, unpack
+        self._head: List[T] = []          # the first items, in memory
+        self._pending: List[Any] = []     # packed items waiting to be written as one batch
+        self._batches: List[Tuple[int, int, int]] = []  # (offset, length, count) of each written batch
+        self._file: Optional[Any] = None
+        self._size = 0
+        self._closed = False
+        for item in items:
+            self.append(item)
+
+    def append(self, item: T) -> None:
+        if self._closed:
+            raise ValueError("a finished spool cannot grow")
+        self._size += 1
+        if len(self._head) < self._limit:
+            self._head.append(item)
+            return
+        self._pending.append(self._pack(item))
+        if len(self._pending) >= _BATCH:
+            self._write()
+
+    def extend(self, items: Iterable[T]) -> None:
+        for item in items:
+            self.append(item)
+
+    def _write(self) -> None:
+        if not self._pending:
+            return
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="doha-compliance-spool-")
+        data = pickle.dumps(self._pending, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = self._file.seek(0, os.SEEK_END)
+        self._file.write(data)
+        self._batches.append((offset, len(data), len(self._pending)))
+        self._pending = []
+
+    def finish(self) -> "Spool[T]":
+        """Write what is pending; after this the spool is read-only (and safe to read in parallel)."""
+        self._write()
+        if self._file is not None:
+            self._file.flush()
+        self._closed = True
+        return self
+
+    @property
+    def spilled(self) -> int:
+        """How many items are on disk."""
+        return self._size - len(self._head)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __bool__(self) -> bool:
+        return self._size > 0
+
+    def __iter__(self) -> Iterator[T]:
+        yield from self._head
+        if self._file is None:
+            return
+        self._write()
+        fd = self._file.fileno()
+        unpack = self._unpack
+        for offset, length, _ in list(self._batches):
+            # Only a file this process wrote is unpickled. pread: iterators do not share a position.
+            for packed in pickle.loads(os.pread(fd, length, offset)):
+                yield unpack(packed)
+
+    def __getitem__(self, index: int) -> T:
+        if isinstance(index, slice):
+            return tuple(self)[index]  # type: ignore[return-value]
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError("spool index out of range")
+        if index < len(self._head):
+            return self._head[index]
+        self._write()
+        index -= len(self._head)
+        for offset, length, count in self._batches:
+            if index < count:
+                return self._unpack(pickle.loads(os.pread(self._file.fileno(), length, offset))[index])
+            index -= count
+        raise IndexError("spool index out of range")  # not reached: the size counts every batch
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Spool, tuple, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Spool({self._size} items, {self.spilled} on disk)"
+
+    __hash__ = None  # type: ignore[assignment]
