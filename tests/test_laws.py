@@ -198,3 +198,4 @@ def test_the_prefilter_never_hides_an_event_a_rule_could_match(agreement, rows):
         for rule, party in units(agreement):
             for cond in rule.conditions:
                 assert not conditions.matches(conditions.substitute_party(cond, party), e.get), (e, rule.version)
+

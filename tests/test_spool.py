@@ -30,7 +30,7 @@ def test_a_spool_reads_back_what_was_written(items, limit, batch):
         assert [s[-i] for i in range(1, len(items) + 1)] == items[::-1]
         if items:  # two readers at once do not disturb each other
             a, b = iter(s), iter(s)
-            assert [(x, y) for x, y in zip(a, b)] == [(x, x) for x in items]
+            assert [(x, y) for x, y in zip(a, b, strict=True)] == [(x, x) for x in items]
         with pytest.raises(IndexError):
             s[len(items)]
     finally:

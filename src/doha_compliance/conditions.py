@@ -140,3 +140,4 @@ def matches(cond: Mapping[str, Any], get: Callable[[str], Any]) -> bool:
                 if not _test(op, arg, get(key)):
                     return False
     return True
+
