@@ -17,7 +17,7 @@ import datetime as dt
 import heapq
 import itertools
 import operator
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import attrs
 
@@ -80,22 +80,31 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
     return out
 
 
-def _fulfilment(rule: Rule, events: Sequence[Event]) -> Tuple[Optional[Event], List[Event], int]:
-    """(event that completed the commitment or None, contributing events, running total)."""
-    fb = rule.fulfilled_by
-    assert fb is not None
-    ordered = sorted(events, key=lambda e: e.sort_key)
-    if not fb.total_of:
-        return (ordered[0], ordered[:1], 0) if ordered else (None, [], 0)
-    total, used = 0, []
-    for e in ordered:
-        value = e.get(fb.total_of)
-        if isinstance(value, int):
-            total += value
-            used.append(e)
-            if total >= (fb.at_least or 0):
-                return e, used, total
-    return None, used, total
+@attrs.define
+class Progress:
+    """How far a deadline commitment has got: the event that completed it, the events that
+    counted toward it (in order), the running total. Events after completion are not kept."""
+
+    done: Optional[Event] = None
+    used: List[Event] = attrs.field(factory=list)
+    total: int = 0
+
+    def advance(self, rule: Rule, events: Sequence[Event]) -> None:
+        """Count events dated on or after every event counted before."""
+        fb = rule.fulfilled_by
+        assert fb is not None
+        for e in sorted(events, key=lambda e: e.sort_key):
+            if self.done is not None:
+                return
+            if not fb.total_of:
+                self.done, self.used = e, [e]
+                return
+            value = e.get(fb.total_of)
+            if isinstance(value, int):
+                self.total += value
+                self.used.append(e)
+                if self.total >= (fb.at_least or 0):
+                    self.done = e
 
 
 def _deadline_finding(rule: Rule, party: str, used: Sequence[Event], done: Optional[Event], total: int,
@@ -328,6 +337,8 @@ class Judge:
             pack=lambda item: (item[0], PACK_EVENT[0](item[1])), unpack=lambda t: (t[0], PACK_EVENT[1](t[1])))
         reach = max((r.justified_by.within_days for r in agreement.rules if r.justified_by), default=0)
         self._cited = _Cited(reach)
+        self._progress: Dict[Tuple[str, str], Progress] = {}
+        self._deadline_rules = {r.version: r for r in agreement.rules if r.kind == "deadline"}
 
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.
@@ -356,6 +367,8 @@ class Judge:
                         self._cited.cite(e)
         matches.justifications.clear()
         matches.justifier_counts.clear()
+        for unit in list(matches.fulfils):
+            self._progress.setdefault(unit, Progress()).advance(self._deadline_rules[unit[0]], matches.fulfils.pop(unit))
         findings.sort(key=lambda f: f.sort_key)
         self._findings.extend(findings)
         claimed.sort(key=lambda item: item[1].date)
@@ -366,7 +379,7 @@ class Judge:
     def finish(self, matches: Matches, as_of: dt.date) -> Judged:
         """Decide the deadlines as of the report date, set the claims beside everything, and close."""
         self.take(matches)
-        deadlines, not_assessed, evidence = _deadlines(self.agreement, matches, as_of)
+        deadlines, not_assessed, evidence = _deadlines(self.agreement, matches.covered, self._progress, as_of)
         self._cited.release(None)
         findings, claims = _set_claims(
             self.agreement,
@@ -377,8 +390,8 @@ class Judge:
         return Judged(findings, claims, tuple(not_assessed), events.finish())
 
 
-def _deadlines(agreement: Agreement, matches: Matches, as_of: dt.date
-               ) -> Tuple[List[Finding], List[NotAssessed], List[Event]]:
+def _deadlines(agreement: Agreement, covered: Set[Tuple[str, str]], progress: Dict[Tuple[str, str], Progress],
+               as_of: dt.date) -> Tuple[List[Finding], List[NotAssessed], List[Event]]:
     """(deadline findings, deadlines not assessed, the events those findings cite)."""
     findings: List[Finding] = []
     not_assessed: List[NotAssessed] = []
@@ -392,14 +405,14 @@ def _deadlines(agreement: Agreement, matches: Matches, as_of: dt.date
             continue
         for party in rule.parties:
             unit = (rule.version, party)
-            if unit not in matches.covered and not (rule.due and as_of <= rule.due):
+            if unit not in covered and not (rule.due and as_of <= rule.due):
                 not_assessed.append(NotAssessed(rule.id, rule.version, party,
                                                 "no event in the input bears on it (nothing matches its covered_by), "
                                                 "so a missed deadline cannot be told from missing data."))
                 continue
-            done, used, total = _fulfilment(rule, matches.fulfils.get(unit, []))
-            findings.append(_deadline_finding(rule, party, used, done, total, as_of))
-            evidence.extend(used)
+            got = progress.get(unit, Progress())
+            findings.append(_deadline_finding(rule, party, got.used, got.done, got.total, as_of))
+            evidence.extend(got.used)
     return findings, not_assessed, evidence
 
 

@@ -1,6 +1,6 @@
 """Bounded-memory plumbing for long event streams: duplicate ids and event-time order.
 
-- `IdLedger` remembers every id seen in 8 bytes (a 64-bit hash in a sorted array),
+- `IdLedger` remembers every id seen in 8 bytes (a 64-bit hash in sorted arrays),
   not in a Python set (about 100 bytes an id). Two different ids share a fingerprint with
   probability about n²/2^65 (1 in 37 million for a million ids); the later one would then be
   rejected as a duplicate — visibly, in the report's rejections, never silently dropped.
@@ -30,15 +30,19 @@ def fingerprint(text: str) -> int:
 
 
 class IdLedger:
-    """Which ids have been seen, in about 8 bytes each; recent ones keep their file:line."""
+    """Which ids have been seen, in about 8 bytes each; recent ones keep their file:line.
+
+    Fingerprints live in 256 sorted arrays, one per top byte. Recent ids are merged in every
+    `merge_every` ids, one bucket at a time, so a merge needs room for one bucket more, not for
+    a second copy of the whole ledger."""
 
     def __init__(self, merge_every: int = 50_000):
-        self._sorted = array("Q")
+        self._buckets = [array("Q") for _ in range(256)]
         self._recent: Dict[int, tuple] = {}
         self._merge_every = merge_every
 
     def __len__(self) -> int:
-        return len(self._sorted) + len(self._recent)
+        return sum(len(b) for b in self._buckets) + len(self._recent)
 
     def first_seen(self, event_id: str) -> Optional[str]:
         """None if new (and now remembered); else where it was first seen, as far as known."""
@@ -46,16 +50,21 @@ class IdLedger:
         if key in self._recent:
             seen_id, where = self._recent[key]
             return where if seen_id == event_id else f"{where}, as id '{seen_id}' with the same fingerprint"
-        i = bisect.bisect_left(self._sorted, key)
-        if i < len(self._sorted) and self._sorted[i] == key:
+        bucket = self._buckets[key >> 56]
+        i = bisect.bisect_left(bucket, key)
+        if i < len(bucket) and bucket[i] == key:
             return "earlier in the input"
         return None
 
     def remember(self, event_id: str, where: str) -> None:
         self._recent[fingerprint(event_id)] = (event_id, where)
         if len(self._recent) >= self._merge_every:
-            self._sorted = array("Q", heapq.merge(self._sorted, sorted(self._recent)))
+            fresh: Dict[int, List[int]] = {}
+            for key in sorted(self._recent):
+                fresh.setdefault(key >> 56, []).append(key)
             self._recent = {}
+            for top, keys in fresh.items():
+                self._buckets[top] = array("Q", heapq.merge(self._buckets[top], keys))
 
 
 def _write_run(events: List[Event], folder: str, index: int) -> str:
