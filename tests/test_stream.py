@@ -39,12 +39,21 @@ def test_spill_files_are_removed():
 def test_id_ledger_across_merges():
     ledger = stream.IdLedger(merge_every=7)
     for i in range(100):
-        assert ledger.first_seen(f"id-{i}") is None
-        ledger.remember(f"id-{i}", f"f:{i}")
+        assert ledger.first_seen(f"id-{i}", f"f:{i}") is None
     assert len(ledger) == 100
-    assert ledger.first_seen("id-3") == "earlier in the input"     # merged into the compact array
-    assert ledger.first_seen("id-99") == "f:99"                    # still recent: its line is known
-    assert ledger.first_seen("id-100") is None
+    assert ledger.first_seen("id-3", "g:1") == "earlier in the input"     # merged into the compact array
+    assert ledger.first_seen("id-99", "g:2") == "f:99"                    # still recent: its line is known
+    assert ledger.first_seen("id-100", "g:3") is None
+    assert ledger.first_seen("id-100", "g:4") == "g:3"
+
+
+@given(st.lists(st.integers(0, 300), max_size=400), st.integers(1, 20))
+def test_id_ledger_answers_as_a_set_does(ids, merge_every):
+    ledger, seen = stream.IdLedger(merge_every=merge_every), set()
+    for n in ids:
+        assert (ledger.first_seen(f"id-{n}", "f:1") is None) == (n not in seen)
+        seen.add(n)
+    assert len(ledger) == len(seen)
 
 
 def test_evaluation_with_spilling_matches_in_memory(doha, monkeypatch):

@@ -79,7 +79,7 @@ class _Intake:
             self.read += 1
             result = row if isinstance(row, Event) else check_row(row, self.agreement)
             if isinstance(result, Event):
-                seen = self.ids.first_seen(result.id)
+                seen = self.ids.first_seen(result.id, result.where)
                 if seen is not None:
                     result = Rejection(result.where, result.id, f"duplicate id '{result.id}' (first seen at {seen})", "id")
             if isinstance(result, Rejection):
@@ -89,7 +89,6 @@ class _Intake:
                 if self.max_errors is not None and len(self.rejected) >= self.max_errors:
                     raise TooManyRejections(self.rejected, self.read)
                 continue
-            self.ids.remember(result.id, result.where)
             yield result
 
 

@@ -12,7 +12,7 @@ from typing import List, Optional
 from . import api, readers
 from .errors import ComplianceError, RuleSetError
 from .models import Rejection
-from .render_text import render_text
+from .render_text import text_lines
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
 FORMATS = ("text", "json", "md", "html")
@@ -95,15 +95,17 @@ def write_output(text, path: Optional[str]) -> None:
 
 
 def _render(report: api.Report, fmt: str):
+    """What writes the report: text, Markdown and JSON stream line by line (a report on a
+    million events is never held whole); HTML, made to be opened in a browser, is built at once."""
     if fmt == "json":
         return report.write_json
     if fmt == "md":
-        from .render_md import render_md
-        return render_md(report)
+        from .render_md import md_lines
+        return lambda fh: fh.writelines(line + "\n" for line in md_lines(report))
     if fmt == "html":
         from .render_html import render_html
         return render_html(report)
-    return render_text(report)
+    return lambda fh: fh.writelines(text_lines(report))
 
 
 PROGRESS_AFTER = 100_000

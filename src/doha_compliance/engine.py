@@ -162,15 +162,29 @@ def prefilter(agreement: Agreement) -> Callable[[Event], bool]:
                     for t in types:
                         by_type.setdefault(t, []).append(guard)
 
-    def admits(guard: Dict[str, set], event: Event) -> bool:
-        for field, values in guard.items():
-            value = event.get(field)
-            if ("" if value is None else str(value)) not in values:
+    def compiled(guards: List[Dict[str, set]]) -> List[tuple]:
+        # (field, read from the event's attributes?, admitted values): decided once, not per event
+        return [tuple((name, name in contract, values) for name, values in guard.items()) for guard in guards]
+
+    contract = set(EVENT_FIELDS) - {"date"}
+    typed = {t: compiled(guards) for t, guards in by_type.items()}
+    untyped = compiled(general)
+
+    def admits(guard: tuple, event: Event) -> bool:
+        for name, plain, values in guard:
+            value = getattr(event, name) if plain else event.get(name)
+            if ("" if value is None else (value if type(value) is str else str(value))) not in values:
                 return False
         return True
 
     def could_match(event: Event) -> bool:
-        return any(admits(g, event) for g in by_type.get(event.type, ())) or any(admits(g, event) for g in general)
+        for guard in typed.get(event.type, ()):
+            if admits(guard, event):
+                return True
+        for guard in untyped:
+            if admits(guard, event):
+                return True
+        return False
 
     return could_match
 
@@ -269,11 +283,14 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
         for day, day_events in itertools.groupby(events, key=lambda e: e.date):
             today = day.toordinal()
             out.new_day()
+            expired = []
             while expiries and expiries[0][0] < today:
                 until, eid = heapq.heappop(expiries)
                 if keep_until.get(eid) == until:
                     del keep_until[eid]
-                    host.retract_fact(name, live.pop(eid)[0])
+                    expired.append(live.pop(eid)[0])
+            if expired:  # one call (one JSON document) for the lot, not one per fact
+                host.retract_facts(name, expired)
             todays = [e for e in day_events if could_match(e)]
             if not todays:
                 continue
@@ -286,9 +303,9 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
             host.assert_facts(name, facts)
             for tag, eid, other in fired:
                 _record(out, tag, eid, other, live, keep_until, expiries, today)
-            for event in todays:
-                if event.id not in keep_until:
-                    host.retract_fact(name, live.pop(event.id)[0])
+            done = [live.pop(event.id)[0] for event in todays if event.id not in keep_until]
+            if done:
+                host.retract_facts(name, done)
             if on_day is not None:
                 on_day(out)
     finally:

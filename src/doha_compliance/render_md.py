@@ -1,7 +1,7 @@
 """The Markdown report: for pasting into briefs. A summary table per party, then every finding."""
 from __future__ import annotations
 
-from typing import List
+from typing import Iterator
 
 from .models import STATUSES
 from .report import Report
@@ -12,72 +12,76 @@ def _cell(text: str) -> str:
 
 
 def render_md(report: Report) -> str:
-    lines: List[str] = []
-    add = lines.append
+    return "".join(line + "\n" for line in md_lines(report))
+
+
+def md_lines(report: Report) -> Iterator[str]:
+    """The report's lines, one at a time: a report on millions of events is never held whole."""
+    parties = report.parties
     inputs = report.inputs
-    add(f"# Compliance report: {report.agreement.title}")
-    add("")
-    add(f"As of **{report.as_of}**. Events read: {inputs.read} — evaluated {inputs.evaluated} "
+    yield f"# Compliance report: {report.agreement.title}"
+    yield ""
+    yield (f"As of **{report.as_of}**. Events read: {inputs.read} — evaluated {inputs.evaluated} "
         f"({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
-    add("")
-    add("## Summary")
-    add("")
-    add("| party | " + " | ".join(STATUSES) + " |")
-    add("| --- | " + " | ".join("---:" for _ in STATUSES) + " |")
-    for party, counts in report.parties.items():
-        add(f"| {party} | " + " | ".join(str(counts[s]) for s in STATUSES) + " |")
-    add("")
-    add("## Findings")
-    for party in report.parties:
-        findings = [f for f in report.findings if f.party == party]
-        if not findings:
+    yield ""
+    yield "## Summary"
+    yield ""
+    yield "| party | " + " | ".join(STATUSES) + " |"
+    yield "| --- | " + " | ".join("---:" for _ in STATUSES) + " |"
+    for party, counts in parties.items():
+        yield f"| {party} | " + " | ".join(str(counts[s]) for s in STATUSES) + " |"
+    yield ""
+    yield "## Findings"
+    for party, counts in parties.items():
+        if not any(counts.values()):
             continue
-        add("")
-        add(f"### {party}: {_cell(report.agreement.parties.get(party, party))}")
-        for f in findings:
+        yield ""
+        yield f"### {party}: {_cell(report.agreement.parties.get(party, party))}"
+        for f in report.findings:
+            if f.party != party:
+                continue
             rule = report.rule_version(f.version)
             version = f" (version `{f.version}`)" if f.version != f.rule else ""
-            add("")
-            add(f"#### {f.date} — {f.status}: {_cell(rule.title)}")
-            add("")
-            add(f"- **Rule:** `{f.rule}`{version}, basis: {rule.basis}")
-            add(f"- **Clause:** {_cell(rule.source)}")
+            yield ""
+            yield f"#### {f.date} — {f.status}: {_cell(rule.title)}"
+            yield ""
+            yield f"- **Rule:** `{f.rule}`{version}, basis: {rule.basis}"
+            yield f"- **Clause:** {_cell(rule.source)}"
             if f.due:
-                add(f"- **Due:** {f.due}")
-            add(f"- **Reason:** {_cell(f.reason)}")
-            add("- **Evidence:** " + (", ".join(f"`{e}`" for e in f.evidence) or "none"))
+                yield f"- **Due:** {f.due}"
+            yield f"- **Reason:** {_cell(f.reason)}"
+            yield "- **Evidence:** " + (", ".join(f"`{e}`" for e in f.evidence) or "none")
             if f.claims:
-                add("- **Claims about it:** " + ", ".join(f"`{c}`" for c in f.claims))
+                yield "- **Claims about it:** " + ", ".join(f"`{c}`" for c in f.claims)
     if report.claims:
-        add("")
-        add("## Claims set beside the evidence")
-        add("")
-        add("| date | claim | by | against | rule | assessment | findings |")
-        add("| --- | --- | --- | --- | --- | --- | --- |")
+        yield ""
+        yield "## Claims set beside the evidence"
+        yield ""
+        yield "| date | claim | by | against | rule | assessment | findings |"
+        yield "| --- | --- | --- | --- | --- | --- | --- |"
         for c in report.claims:
-            add(f"| {c.date} | `{c.event}` | {c.claimant} | {c.accused} | {c.rule or '—'} | {c.assessment} | "
+            yield (f"| {c.date} | `{c.event}` | {c.claimant} | {c.accused} | {c.rule or '—'} | {c.assessment} | "
                 + (", ".join(f"`{x}`" for x in c.findings) or "—") + " |")
     if report.not_assessed:
-        add("")
-        add("## Not assessed")
-        add("")
-        add("No event in the input bears on these deadlines, so a miss cannot be told from missing data.")
-        add("")
+        yield ""
+        yield "## Not assessed"
+        yield ""
+        yield "No event in the input bears on these deadlines, so a miss cannot be told from missing data."
+        yield ""
         for n in report.not_assessed:
-            add(f"- `{n.rule}` ({n.party})")
+            yield f"- `{n.rule}` ({n.party})"
     if report.events:
-        add("")
-        add("## Evidence")
-        add("")
-        add("| id | date | type | actor | where | source |")
-        add("| --- | --- | --- | --- | --- | --- |")
+        yield ""
+        yield "## Evidence"
+        yield ""
+        yield "| id | date | type | actor | where | source |"
+        yield "| --- | --- | --- | --- | --- | --- |"
         for e in report.events:
             place = ", ".join(x for x in (e.province, e.place) if x) or "—"
-            add(f"| `{e.id}` | {e.date} | {e.type} | {e.actor} | {_cell(place)} | {_cell(e.source or '—')} |")
+            yield f"| `{e.id}` | {e.date} | {e.type} | {e.actor} | {_cell(place)} | {_cell(e.source or '—')} |"
     if report.rejected:
-        add("")
-        add("## Rejected events")
-        add("")
+        yield ""
+        yield "## Rejected events"
+        yield ""
         for r in report.rejected:
-            add(f"- `{r.where}` {r.id or ''}: {_cell(r.reason)}")
-    return "\n".join(lines) + "\n"
+            yield f"- `{r.where}` {r.id or ''}: {_cell(r.reason)}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from typing import Iterator
 
 from rich import box
 from rich.console import Console
@@ -22,55 +23,63 @@ def _wrapped(text: str, indent: int = 14) -> str:
                          break_long_words=False, break_on_hyphens=False)
 
 
-def render_text(report: Report, color: bool = False) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=WIDTH, force_terminal=color, color_system="standard" if color else None,
-                      highlight=False, emoji=False, markup=False, legacy_windows=False)
+def text_lines(report: Report, color: bool = False) -> Iterator[str]:
+    """The report's lines, one at a time: a report on millions of events is never held whole."""
+    parties = report.parties
     inputs = report.inputs
 
-    def out(text: str) -> None:
-        buffer.write(text.rstrip() + "\n")
+    def out(text: str) -> Iterator[str]:
+        for line in text.splitlines() or [""]:
+            yield line.rstrip() + "\n"
 
-    out(f"{report.agreement.title}")
-    out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
-        f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
+    yield from out(f"{report.agreement.title}")
+    yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
+                   f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left")
     summary.add_column("party")
     for status in STATUSES:
         summary.add_column(status, justify="right")
-    for party, counts in report.parties.items():
+    for party, counts in parties.items():
         summary.add_row(party, *(str(counts[s]) for s in STATUSES))
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=WIDTH, force_terminal=color, color_system="standard" if color else None,
+                      highlight=False, emoji=False, markup=False, legacy_windows=False)
     console.print(summary)
-    for party in report.parties:
-        rows = [f for f in report.findings if f.party == party]
-        if not rows:
+    yield from out(buffer.getvalue())
+    for party, counts in parties.items():
+        if not any(counts.values()):
             continue
-        out(f"{party}: {report.agreement.parties.get(party, party)}")
-        for f in rows:
+        yield from out(f"{party}: {report.agreement.parties.get(party, party)}")
+        for f in report.findings:
+            if f.party != party:
+                continue
             version = "" if f.version == f.rule else f"  (version {f.version})"
-            out(f"  {f.date}  {f.status:<9}  {f.rule}{version}")
-            out(_wrapped("evidence: " + (", ".join(f.evidence) or "none")))
-            out(_wrapped(f.reason))
-        out("")
+            yield from out(f"  {f.date}  {f.status:<9}  {f.rule}{version}")
+            yield from out(_wrapped("evidence: " + (", ".join(f.evidence) or "none")))
+            yield from out(_wrapped(f.reason))
+        yield from out("")
     if report.claims:
-        out("Claims set beside the evidence")
+        yield from out("Claims set beside the evidence")
         for c in report.claims:
-            out(f"  {c.date}  {c.assessment:<14}  {c.event}")
-            out(_wrapped(f"{c.claimant} accuses {c.accused} ({c.rule or 'no rule named'})"))
-            out(_wrapped("findings: " + (", ".join(c.findings) or "none")))
-            out(_wrapped(c.reason))
-        out("")
+            yield from out(f"  {c.date}  {c.assessment:<14}  {c.event}")
+            yield from out(_wrapped(f"{c.claimant} accuses {c.accused} ({c.rule or 'no rule named'})"))
+            yield from out(_wrapped("findings: " + (", ".join(c.findings) or "none")))
+            yield from out(_wrapped(c.reason))
+        yield from out("")
     if report.not_assessed:
-        out("Not assessed: no event in the input bears on these, so a missed deadline cannot be told "
-                      "from missing data")
+        yield from out("Not assessed: no event in the input bears on these, so a missed deadline cannot be told "
+                       "from missing data")
         for n in report.not_assessed:
-            out(f"  {n.rule} ({n.party})")
-        out("")
+            yield from out(f"  {n.rule} ({n.party})")
+        yield from out("")
     if report.rejected:
-        out(f"Rejected events ({len(report.rejected)}):")
+        yield from out(f"Rejected events ({len(report.rejected)}):")
         for r in report.rejected:
-            out(f"  {r.where}: {r.id or '-'}: {r.reason}")
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+            yield from out(f"  {r.where}: {r.id or '-'}: {r.reason}")
+
+
+def render_text(report: Report, color: bool = False) -> str:
+    return "".join(text_lines(report, color))
 
 
 def render_rules(agreement) -> str:

@@ -32,39 +32,52 @@ def fingerprint(text: str) -> int:
 class IdLedger:
     """Which ids have been seen, in about 8 bytes each; recent ones keep their file:line.
 
-    Fingerprints live in 256 sorted arrays, one per top byte. Recent ids are merged in every
-    `merge_every` ids, one bucket at a time, so a merge needs room for one bucket more, not for
-    a second copy of the whole ledger."""
+    Recent ids (up to `merge_every`) are kept with where they were seen. Older ones are only
+    fingerprints, in 256 buckets by top byte, each a few sorted arrays ("runs") whose sizes
+    at least double from the newest to the oldest: adding ids costs O(n log n) in all, and a
+    merge needs room for one bucket's runs, never a second copy of the ledger. A bitmap of
+    24-bit prefixes (2 MB) answers most lookups of new ids, the common case, without a search."""
 
     def __init__(self, merge_every: int = 50_000):
-        self._buckets = [array("Q") for _ in range(256)]
+        self._buckets: List[List[array]] = [[] for _ in range(256)]
+        self._prefixes = bytearray(1 << 21)
         self._recent: Dict[int, tuple] = {}
         self._merge_every = merge_every
 
     def __len__(self) -> int:
-        return sum(len(b) for b in self._buckets) + len(self._recent)
+        return sum(len(run) for runs in self._buckets for run in runs) + len(self._recent)
 
-    def first_seen(self, event_id: str) -> Optional[str]:
-        """None if new (and now remembered); else where it was first seen, as far as known."""
+    def first_seen(self, event_id: str, where: str) -> Optional[str]:
+        """None if the id is new (it is now remembered, seen at `where`); else where it was first seen."""
         key = fingerprint(event_id)
         if key in self._recent:
-            seen_id, where = self._recent[key]
-            return where if seen_id == event_id else f"{where}, as id '{seen_id}' with the same fingerprint"
-        bucket = self._buckets[key >> 56]
-        i = bisect.bisect_left(bucket, key)
-        if i < len(bucket) and bucket[i] == key:
-            return "earlier in the input"
+            seen_id, seen_where = self._recent[key]
+            return seen_where if seen_id == event_id else f"{seen_where}, as id '{seen_id}' with the same fingerprint"
+        prefix = key >> 40
+        if self._prefixes[prefix >> 3] & (1 << (prefix & 7)):
+            for run in self._buckets[key >> 56]:
+                i = bisect.bisect_left(run, key)
+                if i < len(run) and run[i] == key:
+                    return "earlier in the input"
+        self._recent[key] = (event_id, where)
+        if len(self._recent) >= self._merge_every:
+            self._merge()
         return None
 
-    def remember(self, event_id: str, where: str) -> None:
-        self._recent[fingerprint(event_id)] = (event_id, where)
-        if len(self._recent) >= self._merge_every:
-            fresh: Dict[int, List[int]] = {}
-            for key in sorted(self._recent):
-                fresh.setdefault(key >> 56, []).append(key)
-            self._recent = {}
-            for top, keys in fresh.items():
-                self._buckets[top] = array("Q", heapq.merge(self._buckets[top], keys))
+    def _merge(self) -> None:
+        fresh: Dict[int, List[int]] = {}
+        prefixes = self._prefixes
+        for key in sorted(self._recent):
+            fresh.setdefault(key >> 56, []).append(key)
+            prefix = key >> 40
+            prefixes[prefix >> 3] |= 1 << (prefix & 7)
+        self._recent = {}
+        for top, keys in fresh.items():
+            runs = self._buckets[top]
+            runs.append(array("Q", keys))
+            while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
+                newer = runs.pop()
+                runs[-1] = array("Q", sorted(runs[-1] + newer))  # two sorted runs: timsort merges them in C
 
 
 def _write_run(events: List[Event], folder: str, index: int) -> str:
