@@ -21,7 +21,7 @@ from typing import Dict, Iterable, Iterator, List, Optional
 from .models import Event
 
 RUN_SIZE = 20_000
-_BATCH = 2_000
+_BATCH = 128  # events per pickled batch of a run: merging holds one batch of every run in memory
 
 
 def fingerprint(text: str) -> int:
