@@ -10,7 +10,7 @@ How durable_rules is used, and why (each point was measured on 2.0.28):
   of their day unless a justification window still needs them: memory follows the
   longest window, not the length of the stream.
 - Time is event time: events arrive sorted by (date, id) with their day number as a
-  field; windows are arithmetic on that field. Deadlines are decided by `judge`.
+  field; windows are arithmetic on that field. Deadlines are decided by `judge.Judge`.
 - A catch-all rule on `type` means an event no rule concerns is still handled
   (durable raises MessageNotHandledException otherwise). A catch-all on `id`
   hung the process, and aliases named `s` clash with the closure's state. The

@@ -415,7 +415,3 @@ def _deadlines(agreement: Agreement, covered: Set[Tuple[str, str]], progress: Di
             evidence.extend(got.used)
     return findings, not_assessed, evidence
 
-
-def judge(agreement: Agreement, matches: Matches, as_of: dt.date) -> Judged:
-    """Judge complete matches at once (the reference evaluator's path)."""
-    return Judge(agreement).finish(matches, as_of)

@@ -1,7 +1,7 @@
 """What both evaluators produce: which events each rule version matched.
 
 The durable_rules engine and the plain-Python reference both fill a `Matches`;
-`judge` turns it into findings. Comparing two `Matches` is how the reference
+`judge.Judge` turns it into findings. Comparing two `Matches` is how the reference
 checks the engine.
 """
 from __future__ import annotations
@@ -54,14 +54,6 @@ class Matches:
         kept[justifier.id] = justifier
         if len(kept) > MAX_JUSTIFIERS:  # drop the oldest: memory stays bounded per act
             del kept[min(kept.values(), key=lambda e: e.sort_key).id]
-
-    def events(self) -> Dict[str, Event]:
-        """Every event any rule matched, by id: the evidence a report can point to."""
-        found: Dict[str, Event] = {j.id: j for kept in self.justifications.values() for j in kept.values()}
-        for group in (self.hits, self.fulfils):
-            for events in group.values():
-                found.update((e.id, e) for e in events)
-        return found
 
     def canonical(self) -> dict:
         """Order-free form for comparing two evaluators."""
