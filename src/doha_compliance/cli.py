@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--max-errors", type=int, help="stop after this many rejected events (exit 2)")
     rep.add_argument("--fail-on", choices=("violation", "alleged"), help="exit 1 if a finding has this status")
     rep.add_argument("--engine", choices=("durable", "reference"), default="durable",
-                     help="evaluator: durable_rules (default) or the plain-Python reference")
+                     help="evaluator: durable_rules (default) or the plain-Python reference, an oracle "
+                          "for checking it that holds every event in memory and is slow on large streams")
     exp = sub.add_parser("explain", help="why a finding has its status, or what an event counted for")
     exp.add_argument("key", metavar="FINDING-or-EVENT-ID", help="a finding id (rule/party/anchor) or an event id")
     _evaluation_arguments(exp)
