@@ -35,6 +35,20 @@ def test_event_matching_two_alternatives_counts_once(doha):
     assert [f.evidence for f in report.findings if f.rule == "violence.reduction"] == [("g",)]
 
 
+def test_a_justifier_matching_two_alternatives_counts_once_past_the_cited_three(doha):
+    """durable_rules joins an act with a justifier once per `any:` branch the justifier satisfies.
+    With more justifiers than are cited, the second firing came after the pair had been dropped from
+    the latest three, and was counted again (9 instead of 6): found at scale, kept here."""
+    rows = [ev(f"a{i}", f"2020-10-{10 + i}", "attack", "taliban", target="afghan_forces",
+               location_kind="provincial_capital", province="Helmand") for i in range(6)]
+    rows.append(ev("s", "2020-10-16", "airstrike", "us", province="Helmand"))
+    durable, reference = matches_both(doha, rows)
+    assert durable.canonical() == reference.canonical()
+    assert durable.justifier_counts == {("strikes.defensive_only", "us", "s"): 6}
+    reason = next(f.reason for f in dc.evaluate(doha, rows).findings if f.rule == "strikes.defensive_only")
+    assert "6 justifying events in the window; the latest 3 cited" in reason
+
+
 def test_events_no_rule_concerns_are_evaluated_not_raised(doha):
     rows = [ev("n1", "2020-03-01", "statement", "un"), ev("n2", "2020-03-02", "attack", "isis_k", target="civilians")]
     report = dc.evaluate(doha, rows)
