@@ -49,6 +49,21 @@ def test_a_justifier_matching_two_alternatives_counts_once_past_the_cited_three(
     assert "6 justifying events in the window; the latest 3 cited" in reason
 
 
+def test_dense_activity_in_one_province_matches_the_reference(doha):
+    """Hundreds of attacks a day in one province: each strike has thousands of justifiers in its
+    window. They are counted by a lookup (a durable_rules join would hand over every pair)."""
+    rows = [ev(f"a{d:02d}-{i:03d}", f"2020-11-{1 + d:02d}", "attack", "taliban", province="Helmand",
+               target="afghan_forces" if i % 2 else "civilians", location_kind="provincial_capital" if i % 3 else "rural")
+            for d in range(20) for i in range(150)]
+    rows += [ev(f"s{d:02d}-{p}", f"2020-11-{1 + d:02d}", "airstrike", "us", province=p)
+             for d in range(0, 20, 3) for p in ("Helmand", "Kunduz")]
+    durable, reference = matches_both(doha, rows)
+    assert durable.canonical() == reference.canonical()
+    counts = {k[2]: n for k, n in durable.justifier_counts.items()}
+    # 125 justifiers a day (on Afghan forces, or in the provincial capital) over the 15 days up to 19 Nov
+    assert counts["s18-Helmand"] == 15 * 125 and len(counts) == 7  # Kunduz strikes have none
+
+
 def test_events_no_rule_concerns_are_evaluated_not_raised(doha):
     rows = [ev("n1", "2020-03-01", "statement", "un"), ev("n2", "2020-03-02", "attack", "isis_k", target="civilians")]
     report = dc.evaluate(doha, rows)

@@ -5,12 +5,20 @@ How durable_rules is used, and why (each point was measured on 2.0.28):
   off: we never use wall-clock timers, and the threads of every Host ever made
   would otherwise keep running. The ruleset is deleted from the C engine after use.
 - Rulesets are JSON compiled from the YAML rules, under a unique name.
-- Events enter as *facts* (`assert_fact`), so every rule that matches an event fires
-  (a `post`ed event is consumed by the first match). Facts are retracted at the end
-  of their day unless a justification window still needs them: memory follows the
-  longest window, not the length of the stream.
+- Events enter as *facts* (`assert_facts`), so every rule that matches an event fires
+  (a `post`ed event is consumed by the first match): an attack is a hit of one rule
+  and a justifier for another. Facts are retracted at the end of their day.
 - Time is event time: events arrive sorted by (date, id) with their day number as a
-  field; windows are arithmetic on that field. Deadlines are decided by `judge.Judge`.
+  field. Deadlines are decided by `judge.Judge`.
+- A conditional rule's window ("a strike is justified by an attack in the same
+  province in the 14 days before") is not a durable_rules join. durable_rules says
+  which events are acts (`h` rules) and which are justifiers (`k` rules); the window is
+  a lookup in `_Justifiers`, by event date and the shared fields. A join hands over
+  every (act, justifier) pair: with activity concentrated in one province (10,000 ACLED
+  rows, 1.1 million pairs) it took 18.8 s, most of it decoding the pairs' JSON, and it
+  grows with the square of the density. The lookup counts them instead.
+  While it was a join we found that durable_rules ignores join terms placed after an
+  `$or` (it joined an attack to a strike the day before it); the oracle keeps that case.
 - A catch-all rule on `type` means an event no rule concerns is still handled
   (durable raises MessageNotHandledException otherwise). A catch-all on `id`
   hung the process, and aliases named `s` clash with the closure's state. The
@@ -19,28 +27,26 @@ How durable_rules is used, and why (each point was measured on 2.0.28):
   more than the matching (durable_rules serialises the state for each one):
   a catch-all that fired for every fact made the engine twice as slow.
 - Every rule has a `cap`: a day's matches of a rule reach its action as one
-  list, not one action each (a strike with 13 attacks in its window is 13
-  join matches). The per-action cost is a JSON round trip of the state in
-  durable_rules' Python layer; capped actions made the engine 1.7x faster.
+  list, not one action each. The per-action cost is a JSON round trip of the state
+  in durable_rules' Python layer; capped actions made the engine 1.7x faster.
 - A day's events go in as one `assert_facts` batch (fewer round trips). Without the
   catch-all this would be unsafe: one unhandled fact in a batch raises, and then no
-  action runs for the facts that did match.
+  action runs for the facts that did match. `any:` alternatives compile to `$or`,
+  which fires once per satisfied branch: `Matches` counts each event once.
 - Only the fields rules read are passed in, keeping facts narrow, and events whose (type,
   actor) no rule condition admits never enter (`prefilter`): they would only meet the catch-all.
-- In a join, terms that refer to the other fact come before any `$or`: placed after
-  one, durable_rules ignored them and joined an attack to a strike the day before it.
 """
 from __future__ import annotations
 
-import heapq
+import collections
 import itertools
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Deque, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 import durable_rules_engine
 from durable import engine as durable_engine
 
 from . import conditions
-from .matching import Matches, Unit, match_window, units
+from .matching import MAX_JUSTIFIERS, Matches, Unit, match_window, units
 from .models import EVENT_FIELDS, Agreement, Event
 
 _names = itertools.count()
@@ -54,7 +60,8 @@ class _EventTimeHost(durable_engine.Host):
 
 
 def fields_read(agreement: Agreement) -> Tuple[Set[str], Set[str]]:
-    """(numeric fields, text fields) that any rule reads: the only fields facts carry."""
+    """(numeric fields, text fields) that durable_rules tests: the only fields facts carry.
+    (Shared fields of a window and fulfilment totals are read from the events, in Python.)"""
     numeric: Set[str] = set()
     text: Set[str] = {"type"}
     for rule in agreement.rules:
@@ -62,10 +69,6 @@ def fields_read(agreement: Agreement) -> Tuple[Set[str], Set[str]]:
             conditions.fields_read(cond, numeric, text)
         if rule.kind == "claim":
             text.add(rule.accused_field)
-        if rule.justified_by:
-            text.update(rule.justified_by.same)
-        if rule.fulfilled_by and rule.fulfilled_by.total_of:
-            numeric.add(rule.fulfilled_by.total_of)
     text -= numeric
     text.discard("id")
     return numeric, text
@@ -203,24 +206,16 @@ _NEVER = {"type": "\u0000never"}
 
 
 def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
-    """The durable_rules JSON definition: hits, justifying joins and fulfilments, plus the catch-all."""
+    """The durable_rules JSON definition: hits, justifiers, fulfilments and coverage, plus the catch-all."""
     definition: Dict[str, dict] = {}
 
     def action(*tag: Any) -> Callable[[Any], None]:
-        # With `cap`, c.m is the list of matches: facts, or {alias: fact} frames for a join.
-        # Keep only ids: holding on to durable's closure objects costs memory and time.
-        # `_d` is the plain dict inside durable's Content wrapper: reading it directly spares two
-        # wrapper objects per join match, which counts when a strike has hundreds of attacks in its window.
-        if tag[0] == "j":
-            def joined(c: Any) -> None:
-                for frame in c.m:
-                    both = frame._d
-                    record(tag, both["m"]["id"], both["j"]["id"])
-            return joined
-
+        # With `cap`, c.m is the list of matching facts. Keep only ids: holding on to durable's
+        # closure objects costs memory and time.
+        # `_d` is the plain dict inside durable's Content wrapper: reading it spares a wrapper per match.
         def matched(c: Any) -> None:
             for fact in c.m:
-                record(tag, fact._d["id"], None)
+                record(tag, fact._d["id"])
         return matched
 
     for index, (rule, party) in enumerate(units(agreement)):
@@ -245,15 +240,7 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
             jb = rule.justified_by
             assert jb is not None
             jcond = conditions.to_durable(conditions.substitute_party(jb.when, party))
-            join = [{f: {"j": f}} for f in jb.same] + [{"$neq": {f: ""}} for f in jb.same] + [
-                {"$gte": {"day": {"j": "day"}}},
-                {"$lte": {"day": {"$add": {"$l": {"j": "day"}, "$r": jb.within_days}}}},
-            ]
-            # Join terms first: after an $or in the same $and, durable_rules 2.0.28 ignores
-            # references to the other fact (measured; tests/test_engine.py keeps the case).
-            definition[f"j{index}"] = {"all": [{"j": _all(jcond)}, {"m": _all(join + cond)}], "cap": CAP,
-                                       "run": action("j", unit)}
-            definition[f"k{index}"] = {"all": [{"m": _all(jcond)}], "cap": CAP, "run": action("k", jb.within_days)}
+            definition[f"k{index}"] = {"all": [{"m": _all(jcond)}], "cap": CAP, "run": action("k", unit)}
     definition["_any"] = {"all": [{"m": {"$ex": {"type": 1}}}, {"n": _NEVER}], "run": action("_")}
     return definition
 
@@ -261,6 +248,53 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
 def _always_covered(agreement: Agreement) -> Set[Unit]:
     """Deadline units judged whatever the input holds (they name no `covered_by`)."""
     return {(rule.version, party) for rule, party in units(agreement) if rule.kind == "deadline" and not rule.covered_by}
+
+
+class _Justifiers:
+    """A conditional unit's justifying events of the last `within` days, by the values of the
+    fields act and justifier must share: an act's justifiers are a lookup, not a join."""
+
+    def __init__(self, within: int, same: Tuple[str, ...]):
+        self.within, self.same = within, same
+        self._by: Dict[tuple, Deque[Tuple[int, Event]]] = {}
+        self._today: Set[str] = set()
+
+    def _key(self, event: Event) -> Optional[tuple]:
+        values = tuple(event.get(f) for f in self.same)
+        if any(v is None or v == "" for v in values):
+            return None  # an act or justifier without the shared field is never paired
+        return tuple(str(v) for v in values)
+
+    def forget_before(self, day: int) -> None:
+        self._today = set()
+        for key in list(self._by):
+            queue = self._by[key]
+            while queue and queue[0][0] < day - self.within:
+                queue.popleft()
+            if not queue:
+                del self._by[key]
+
+    def add(self, day: int, events: List[Event]) -> None:
+        for event in sorted(events, key=lambda e: e.sort_key):
+            key = self._key(event)
+            if key is not None:
+                self._by.setdefault(key, collections.deque()).append((day, event))
+                self._today.add(event.id)
+
+    def of(self, act: Event) -> Tuple[int, List[Event]]:
+        """(how many justifiers the act has in its window, the latest MAX_JUSTIFIERS of them)."""
+        key = self._key(act)
+        queue = self._by.get(key) if key is not None else None
+        if not queue:
+            return 0, []
+        count = len(queue) - (act.id in self._today)
+        latest: List[Event] = []
+        for _, event in reversed(queue):
+            if len(latest) == MAX_JUSTIFIERS:
+                break
+            if event.id != act.id:
+                latest.append(event)
+        return count, latest[::-1]
 
 
 def durable_matches(agreement: Agreement, events: Iterable[Event],
@@ -273,42 +307,52 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
     numeric, text = fields_read(agreement)
     make_fact = fact_maker(numeric, text)
     could_match = prefilter(agreement)
-    fired: List[Tuple[tuple, str, Any]] = []
-    definition = compile_ruleset(agreement, lambda tag, eid, other: fired.append((tag, eid, other)))
+    fired: List[Tuple[tuple, str]] = []
+    definition = compile_ruleset(agreement, lambda tag, eid: fired.append((tag, eid)))
     out = Matches(covered=_always_covered(agreement))
+    windows = {(rule.version, party): _Justifiers(rule.justified_by.within_days, tuple(rule.justified_by.same))
+               for rule, party in units(agreement) if rule.kind == "conditional" and rule.justified_by}
     name = f"doha_compliance_{next(_names)}"
     host = _EventTimeHost()
     host.register_rulesets({name: definition})
-    live: Dict[str, Tuple[dict, Event]] = {}
-    keep_until: Dict[str, int] = {}
-    expiries: List[Tuple[int, str]] = []
     try:
         for day, day_events in itertools.groupby(events, key=lambda e: e.date):
             today = day.toordinal()
             out.new_day()
-            expired = []
-            while expiries and expiries[0][0] < today:
-                until, eid = heapq.heappop(expiries)
-                if keep_until.get(eid) == until:
-                    del keep_until[eid]
-                    expired.append(live.pop(eid)[0])
-            if expired:  # one call (one JSON document) for the lot, not one per fact
-                host.retract_facts(name, expired)
             todays = [e for e in day_events if could_match(e)]
             if not todays:
                 continue
+            live: Dict[str, Event] = {}
             facts = []
             for event in todays:
-                fact = make_fact(event)
-                live[event.id] = (fact, event)
-                facts.append(fact)
+                live[event.id] = event
+                facts.append(make_fact(event))
             fired.clear()
             host.assert_facts(name, facts)
-            for tag, eid, other in fired:
-                _record(out, tag, eid, other, live, keep_until, expiries, today)
-            done = [live.pop(event.id)[0] for event in todays if event.id not in keep_until]
-            if done:
-                host.retract_facts(name, done)
+            host.retract_facts(name, facts)  # every fact leaves at the end of its day (one call for all)
+            justifiers: Dict[Unit, List[Event]] = {}
+            acts: Dict[Unit, Dict[str, Event]] = {}
+            for tag, eid in fired:
+                kind, unit = tag
+                if kind == "h":
+                    out.add_hit(unit, live[eid])
+                    if unit in windows:
+                        acts.setdefault(unit, {})[eid] = live[eid]
+                elif kind == "k":
+                    justifiers.setdefault(unit, []).append(live[eid])
+                elif kind == "f":
+                    out.add_fulfil(unit, live[eid])
+                elif kind == "c":
+                    out.covered.add(unit)
+            for unit, window in windows.items():
+                window.forget_before(today)
+                window.add(today, list({e.id: e for e in justifiers.get(unit, ())}.values()))
+                for act in acts.get(unit, {}).values():
+                    count, latest = window.of(act)
+                    if count:
+                        key = (unit[0], unit[1], act.id)
+                        out.justifications[key] = {j.id: j for j in latest}
+                        out.justifier_counts[key] = count
             if on_day is not None:
                 on_day(out)
     finally:
@@ -316,22 +360,3 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
         if ruleset is not None:
             durable_rules_engine.delete_ruleset(ruleset._handle)
     return out
-
-
-def _record(out: Matches, tag: tuple, eid: str, other: Any, live: Dict[str, Tuple[dict, Event]],
-            keep_until: Dict[str, int], expiries: List[Tuple[int, str]], today: int) -> None:
-    kind = tag[0]
-    if kind == "j":
-        if eid != other:
-            out.add_justification(tag[1], eid, live[other][1])
-    elif kind == "h":
-        out.add_hit(tag[1], live[eid][1])
-    elif kind == "f":
-        out.add_fulfil(tag[1], live[eid][1])
-    elif kind == "c":
-        out.covered.add(tag[1])
-    elif kind == "k":  # a justifier: its fact stays while a window may still reach it
-        until = today + tag[1]
-        if keep_until.get(eid, -1) < until:
-            keep_until[eid] = until
-            heapq.heappush(expiries, (until, eid))

@@ -50,6 +50,7 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
                         continue
                     if not conditions.matches(jcond, _getter(j)):
                         continue
-                    if all(e.get(f) not in (None, "") and str(e.get(f)) == str(j.get(f)) for f in jb.same):
+                    if all(e.get(f) not in (None, "") and j.get(f) not in (None, "") and str(e.get(f)) == str(j.get(f))
+                           for f in jb.same):
                         out.add_justification(unit, e.id, j)
     return out
