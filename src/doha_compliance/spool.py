@@ -17,7 +17,7 @@ from typing import Any, Callable, Generic, Iterable, Iterator, List, Optional, T
 T = TypeVar("T")
 
 LIMIT = 1_000  # items held in memory before spilling; tests lower it to exercise the disk path
-_BATCH = 2_000
+_BATCH = 500
 
 
 def _identity(x: Any) -> Any:

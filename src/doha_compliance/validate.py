@@ -25,9 +25,10 @@ class _Bad(Exception):
         self.reason = reason
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1024)
 def _day(text: str) -> dt.date:
-    """Streams have few distinct days: share one date object per day."""
+    """Streams have few distinct days: share one date object per day (the recent ones: the cache
+    must not grow with a stream that spans decades)."""
     return dt.date.fromisoformat(text)
 
 
