@@ -11,8 +11,9 @@ measurements run, each in its own process so that peak RSS is its own:
             amendment, the strike window join, claims, deadlines, the catch-all), the same
             per-day fact batches, reading the same file with json.loads and no validation
   durable_tuned
-            the same raw ruleset with the two changes the pipeline's engine makes: `cap` on every
-            rule (a day's matches reach one action) and a catch-all whose action never runs
+            the same raw ruleset, join included, with two of the changes the pipeline's engine
+            makes: `cap` on every rule (a day's matches reach one action) and a catch-all whose
+            action never runs
   python    a plain-Python loop over the same file with the same predicates
 
 Ratios are computed within the run (these machines are noisy). The match counts of all four
@@ -40,7 +41,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-# --- the three contenders, each run in a child process ----------------------------------------
+# --- the contenders, each run in a child process ----------------------------------------
 
 def run_pipeline(path: str) -> dict:
     import doha_compliance as dc
@@ -78,8 +79,8 @@ SIGNED = 737484  # 2020-02-29
 
 
 def _raw_ruleset(record, tuned=False):
-    """The hand-written ruleset. `tuned`: with the two changes the pipeline's engine makes (every rule
-    capped, so a day's matches reach one action; a catch-all whose action never runs)."""
+    """The hand-written ruleset. `tuned`: with two of the changes the pipeline's engine makes (every
+    rule capped, so a day's matches reach one action; a catch-all whose action never runs)."""
     if tuned:
         plain = _raw_ruleset(record)
         out = {}
@@ -267,7 +268,7 @@ def main() -> None:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(results, fh, indent=2)
     if not all(r["counts_agree"] for r in results):
-        sys.exit("the three contenders did not find the same matches: the comparison is not like for like")
+        sys.exit("the contenders did not find the same matches: the comparison is not like for like")
 
 
 if __name__ == "__main__":
