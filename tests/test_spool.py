@@ -78,3 +78,12 @@ def test_findings_spool_round_trips_every_field(doha):
     pack, unpack = PACK_FINDING
     assert list(Spool(findings, limit=0, pack=pack, unpack=unpack).finish()) == findings
     assert any(f.claims for f in findings) and any(f.justified_by for f in findings) and any(f.due for f in findings)
+
+
+def test_an_unfinished_spool_reads_back_its_last_items():
+    """Rejections are read while still being written (--max-errors names the last one)."""
+    s = Spool(limit=2)
+    for i in range(1_234):
+        s.append(("row", i, "x" * 50))
+        if i in (2, 600, 1_233):
+            assert s[-1] == ("row", i, "x" * 50) and len(list(s)) == i + 1

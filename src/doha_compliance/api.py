@@ -161,12 +161,13 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
                 continue
             yield event
 
+    judge = Judge(agreement)
+
     def match(ordered: Iterable[Event], report_date: Optional[dt.date]) -> Matches:
         if engine == "durable":  # findings are judged day by day, as the stream advances
-            return durable_matches(agreement, in_scope(ordered, report_date), on_day=judged.take)
+            return durable_matches(agreement, in_scope(ordered, report_date), on_day=judge.take)
         return reference_matches(agreement, list(in_scope(ordered, report_date)))
 
-    judged = Judge(agreement)
     if lateness_days is not None:
         ordered = InEventTime(intake, lateness_days)
         matches = match(ordered, as_of)
@@ -176,7 +177,7 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
             matches = match(ordered, as_of or ordered.latest)
             latest, evaluated = ordered.latest, ordered.count
     as_of = as_of or latest or agreement.signed
-    result = judged.finish(matches, as_of)
+    result = judge.finish(matches, as_of)
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0])
     return Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
                   findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,

@@ -201,7 +201,7 @@ def _all(parts: List[dict]) -> dict:
 # Matches a rule hands its action at once. Each action costs a JSON round trip of the state in
 # durable_rules' Python layer; with `cap` a day's matches of a rule arrive in one action, not one each.
 CAP = 10_000
-# The catch-all's second half: a type no event has (validation refuses control characters).
+# The catch-all's second half: a type no event can have (event types are ids, `[a-z0-9_][a-z0-9_.@-]*`).
 _NEVER = {"type": "\u0000never"}
 
 

@@ -65,14 +65,13 @@ class Spool(Generic[T]):
         data = pickle.dumps(self._pending, protocol=pickle.HIGHEST_PROTOCOL)
         offset = self._file.seek(0, os.SEEK_END)
         self._file.write(data)
+        self._file.flush()  # readers use os.pread on the descriptor: nothing may wait in Python's buffer
         self._batches.append((offset, len(data), len(self._pending)))
         self._pending = []
 
     def finish(self) -> "Spool[T]":
         """Write what is pending; after this the spool is read-only (and safe to read in parallel)."""
         self._write()
-        if self._file is not None:
-            self._file.flush()
         self._closed = True
         return self
 
