@@ -87,3 +87,11 @@ def test_an_unfinished_spool_reads_back_its_last_items():
         s.append(("row", i, "x" * 50))
         if i in (2, 600, 1_233):
             assert s[-1] == ("row", i, "x" * 50) and len(list(s)) == i + 1
+
+
+def test_max_errors_past_the_spool_limit_names_the_last_rejection(doha):
+    rows = [{"id": f"bad{i}", "date": "2020-13-01", "type": "attack", "actor": "taliban"} for i in range(3_000)]
+    with pytest.raises(dc.api.TooManyRejections) as stopped:
+        dc.evaluate(doha, rows, max_errors=2_500)
+    assert len(stopped.value.rejected) == 2_500 and stopped.value.rejected.spilled > 0
+    assert stopped.value.rejected[-1].id == "bad2499" and "<events>:2500" in str(stopped.value)
