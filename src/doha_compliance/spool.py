@@ -65,12 +65,11 @@ class Spool(Generic[T]):
         data = pickle.dumps(self._pending, protocol=pickle.HIGHEST_PROTOCOL)
         offset = self._file.seek(0, os.SEEK_END)
         self._file.write(data)
-        self._file.flush()  # readers use os.pread on the descriptor: nothing may wait in Python's buffer
         self._batches.append((offset, len(data), len(self._pending)))
         self._pending = []
 
     def finish(self) -> "Spool[T]":
-        """Write what is pending; after this the spool is read-only (and safe to read in parallel)."""
+        """Write what is pending; after this the spool is read-only."""
         self._write()
         self._closed = True
         return self
@@ -91,12 +90,18 @@ class Spool(Generic[T]):
         if self._file is None:
             return
         self._write()
-        fd = self._file.fileno()
         unpack = self._unpack
         for offset, length, _ in list(self._batches):
-            # Only a file this process wrote is unpickled. pread: iterators do not share a position.
-            for packed in pickle.loads(os.pread(fd, length, offset)):
+            for packed in self._read(offset, length):
                 yield unpack(packed)
+
+    def _read(self, offset: int, length: int) -> list:
+        """One batch. Every read seeks first (and every write seeks to the end), so several
+        iterators can share the file; plain seek and read work on every platform, unlike pread.
+        Only a file this process wrote is unpickled."""
+        assert self._file is not None
+        self._file.seek(offset)
+        return pickle.loads(self._file.read(length))
 
     def __getitem__(self, index: int) -> T:
         if isinstance(index, slice):
@@ -111,7 +116,7 @@ class Spool(Generic[T]):
         index -= len(self._head)
         for offset, length, count in self._batches:
             if index < count:
-                return self._unpack(pickle.loads(os.pread(self._file.fileno(), length, offset))[index])
+                return self._unpack(self._read(offset, length)[index])
             index -= count
         raise IndexError("spool index out of range")  # not reached: the size counts every batch
 
