@@ -25,7 +25,7 @@ class Matches:
     fulfils: Dict[Unit, List[Event]] = attrs.field(factory=dict)
     covered: Set[Unit] = attrs.field(factory=set)
     justifier_counts: Dict[Tuple[str, str, str], int] = attrs.field(factory=dict)
-    _seen: Set[tuple] = attrs.field(factory=set)
+    _seen: Set[Tuple[str, Unit, str]] = attrs.field(factory=set)
 
     # A rule with `any:` alternatives can fire once per alternative an event satisfies
     # (durable_rules compiles $or into branches): each event counts once per unit.
@@ -45,12 +45,10 @@ class Matches:
             self.fulfils.setdefault(unit, []).append(event)
 
     def add_justification(self, unit: Unit, act: str, justifier: Event) -> None:
-        """Keep the latest MAX_JUSTIFIERS justifying events of an act (by date, then id), and how many there were."""
+        """Keep the latest MAX_JUSTIFIERS justifying events of an act (by date, then id), and how many
+        there were. Called once per (act, justifier) pair (the reference's loops; the engine looks its
+        windows up and fills `justifications` and `justifier_counts` itself)."""
         key = (unit[0], unit[1], act)
-        pair = ("j", key, justifier.id)
-        if pair in self._seen:  # the same pair again, from another `any:` branch: counted once
-            return
-        self._seen.add(pair)
         kept = self.justifications.setdefault(key, {})
         self.justifier_counts[key] = self.justifier_counts.get(key, 0) + 1
         kept[justifier.id] = justifier
