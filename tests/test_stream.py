@@ -28,12 +28,15 @@ def test_spilled_sort_equals_sorted(n, run_size, seed):
 
 
 def test_spill_files_are_removed():
+    import os
+    import tempfile
+    before = set(os.listdir(tempfile.gettempdir()))
     ordered = stream.SortedEvents(iter(make(100, 1)), run_size=10)
-    folder = ordered._folder.name
+    assert ordered.spilled == 10
     list(ordered)
     ordered.close()
-    import os
-    assert not os.path.exists(folder)
+    assert all(run._file.closed for run in ordered._runs)  # anonymous files: closed is gone
+    assert set(os.listdir(tempfile.gettempdir())) - before == set()
 
 
 def test_id_ledger_across_merges():

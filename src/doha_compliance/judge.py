@@ -16,14 +16,13 @@ import bisect
 import datetime as dt
 import heapq
 import itertools
-import operator
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import attrs
 
 from .matching import Matches
 from .models import Agreement, Claim, Event, Finding, Rejection, Rule
-from .spool import Spool
+from .spool import Spool, attrs_packer
 
 
 @attrs.frozen
@@ -140,16 +139,10 @@ def _version_in_force(agreement: Agreement, rule_id: str, day: dt.date) -> Optio
     return None
 
 
-def _packer(cls: type) -> Tuple[Callable[[object], tuple], Callable[[tuple], object]]:
-    """(to tuple, from tuple) for an attrs class: cheap to pickle, unlike the objects themselves."""
-    names = [a.name for a in attrs.fields(cls)]
-    return operator.attrgetter(*names), lambda t: cls(*t)
-
-
-PACK_FINDING = _packer(Finding)
-PACK_CLAIM = _packer(Claim)
-PACK_EVENT = _packer(Event)
-PACK_REJECTION = _packer(Rejection)
+PACK_FINDING = attrs_packer(Finding)
+PACK_CLAIM = attrs_packer(Claim)
+PACK_EVENT = attrs_packer(Event)
+PACK_REJECTION = attrs_packer(Rejection)
 
 
 def findings_spool(items: Iterable[Finding] = ()) -> Spool[Finding]:

@@ -9,10 +9,13 @@ a tuple. Items are written in the order given: the writer is responsible for the
 """
 from __future__ import annotations
 
+import operator
 import os
 import pickle
 import tempfile
 from typing import Any, Callable, Generic, Iterable, Iterator, List, Optional, Tuple, TypeVar
+
+import attrs
 
 T = TypeVar("T")
 
@@ -24,14 +27,22 @@ def _identity(x: Any) -> Any:
     return x
 
 
+def attrs_packer(cls: type) -> Tuple[Callable[[Any], tuple], Callable[[tuple], Any]]:
+    """(to tuple, from tuple) for an attrs class: cheap to pickle, unlike the objects themselves."""
+    names = [a.name for a in attrs.fields(cls)]
+    return operator.attrgetter(*names), lambda t: cls(*t)
+
+
 class Spool(Generic[T]):
     """An append-only sequence that spills to an anonymous temporary file past `limit` items.
 
     `pack`/`unpack` turn an item into something cheap to pickle (a tuple) and back."""
 
     def __init__(self, items: Iterable[T] = (), limit: Optional[int] = None,
-                 pack: Callable[[T], Any] = _identity, unpack: Callable[[Any], T] = _identity):
+                 pack: Callable[[T], Any] = _identity, unpack: Callable[[Any], T] = _identity,
+                 batch: Optional[int] = None):
         self._limit = LIMIT if limit is None else limit
+        self._batch = _BATCH if batch is None else batch
         self._pack, self._unpack = pack, unpack
         self._head: List[T] = []          # the first items, in memory
         self._pending: List[Any] = []     # packed items waiting to be written as one batch
@@ -50,7 +61,7 @@ class Spool(Generic[T]):
             self._head.append(item)
             return
         self._pending.append(self._pack(item))
-        if len(self._pending) >= _BATCH:
+        if len(self._pending) >= self._batch:
             self._write()
 
     def extend(self, items: Iterable[T]) -> None:
@@ -73,6 +84,11 @@ class Spool(Generic[T]):
         self._write()
         self._closed = True
         return self
+
+    def close(self) -> None:
+        """Drop what is on disk now rather than when the spool is collected; it reads no more."""
+        if self._file is not None:
+            self._file.close()
 
     @property
     def spilled(self) -> int:

@@ -4,24 +4,23 @@
   not in a Python set (about 100 bytes an id). Two different ids share a fingerprint with
   probability about n²/2^65 (1 in 37 million for a million ids); the later one would then be
   rejected as a duplicate — visibly, in the report's rejections, never silently dropped.
-- `sort_by_event_time` orders any stream by (date, id) in runs of `run_size` events,
-  spilling sorted runs to temporary files and merging them lazily: memory holds one run,
+- `SortedEvents` orders any stream by (date, id) in runs of `run_size` events, each
+  sorted run spilled to disk as a `Spool` and the runs merged lazily: memory holds one run,
   whatever the length of the stream or its disorder.
 """
 from __future__ import annotations
 
 import bisect
 import heapq
-import os
-import pickle
-import tempfile
 from array import array
 from typing import Dict, Iterable, Iterator, List, Optional
 
 from .models import Event
+from .spool import Spool, attrs_packer
 
 RUN_SIZE = 20_000
 _BATCH = 128  # events per pickled batch of a run: merging holds one batch of every run in memory
+_PACK_EVENT = attrs_packer(Event)
 
 
 def fingerprint(text: str) -> int:
@@ -80,34 +79,13 @@ class IdLedger:
                 runs[-1] = array("Q", sorted(runs[-1] + newer))  # two sorted runs: timsort merges them in C
 
 
-def _write_run(events: List[Event], folder: str, index: int) -> str:
-    events.sort(key=lambda e: e.sort_key)
-    path = os.path.join(folder, f"run-{index:05d}.pickle")
-    with open(path, "wb") as fh:
-        for start in range(0, len(events), _BATCH):
-            pickle.dump(events[start:start + _BATCH], fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
-
-
-def _read_run(path: str) -> Iterator[Event]:
-    # Only files this process wrote a moment ago are unpickled.
-    with open(path, "rb") as fh:
-        while True:
-            try:
-                batch = pickle.load(fh)
-            except EOFError:
-                return
-            yield from batch
-
-
 class SortedEvents:
     """Iterate events in (date, id) order after one pass over the input; knows the latest date."""
 
     def __init__(self, events: Iterable[Event], run_size: int = RUN_SIZE):
         self.count = 0
         self.latest = None
-        self._folder: Optional[tempfile.TemporaryDirectory] = None
-        self._runs: List[str] = []
+        self._runs: List[Spool[Event]] = []
         buffer: List[Event] = []
         for event in events:
             self.count += 1
@@ -124,9 +102,9 @@ class SortedEvents:
         self._memory = buffer
 
     def _spill(self, buffer: List[Event]) -> None:
-        if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="doha-compliance-sort-")
-        self._runs.append(_write_run(buffer, self._folder.name, len(self._runs)))
+        buffer.sort(key=lambda e: e.sort_key)
+        pack, unpack = _PACK_EVENT
+        self._runs.append(Spool(buffer, limit=0, pack=pack, unpack=unpack, batch=_BATCH).finish())
 
     @property
     def spilled(self) -> int:
@@ -135,12 +113,11 @@ class SortedEvents:
     def __iter__(self) -> Iterator[Event]:
         if not self._runs:
             return iter(self._memory)
-        return heapq.merge(*(_read_run(p) for p in self._runs), key=lambda e: e.sort_key)
+        return heapq.merge(*self._runs, key=lambda e: e.sort_key)
 
     def close(self) -> None:
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
+        for run in self._runs:
+            run.close()
 
     def __enter__(self) -> "SortedEvents":
         return self
