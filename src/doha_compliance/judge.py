@@ -233,6 +233,24 @@ def _assess(agreement: Agreement, rule: Rule, e: Event, window: _Window) -> Tupl
     return claim, shown, alleged
 
 
+class _Held:
+    """Items (findings, events) held until the stream has moved past their date, then handed
+    out in sort order: what lets a pass write its output in order while the input is still coming."""
+
+    def __init__(self) -> None:
+        self._heap: List[tuple] = []
+        self._order = itertools.count()  # ties keep the order items came in
+
+    def push(self, item) -> None:
+        heapq.heappush(self._heap, (item.sort_key, next(self._order), item))
+
+    def dated_before(self, day: Optional[dt.date]) -> Iterator:
+        """Pop, in order, every item dated before `day` (all of them for None)."""
+        heap = self._heap
+        while heap and (day is None or heap[0][0][0] < day):
+            yield heapq.heappop(heap)[2]
+
+
 def _set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: Iterable[Tuple[int, Event]]
                 ) -> Tuple[Spool[Finding], Spool[Claim]]:
     """Merge the findings (sorted) with the claims (by date) in one pass: claims are assessed
@@ -242,14 +260,12 @@ def _set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events:
     lookback = dt.timedelta(days=max((r.lookback_days for r in claim_rules), default=0))
     out, claims_out = findings_spool(), claims_spool()
     window = _Window()
-    waiting: List[Tuple[tuple, int, Finding]] = []  # heap: findings that a claim may still cite
+    waiting = _Held()  # findings that a claim may still cite, and alleged findings
     cited_by: Dict[str, List[str]] = {}
-    order = itertools.count()
     upcoming = next(findings, None)
 
     def release(before: Optional[dt.date]) -> None:
-        while waiting and (before is None or waiting[0][0][0] < before):
-            f = heapq.heappop(waiting)[2]
+        for f in waiting.dated_before(before):
             if f.status != "alleged" and f.id in cited_by:
                 f = attrs.evolve(f, claims=tuple(sorted(cited_by.pop(f.id))))
             out.append(f)
@@ -257,7 +273,7 @@ def _set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events:
     for day, todays in itertools.groupby(claim_events, key=lambda item: item[1].date):
         horizon = day - lookback
         while upcoming is not None and upcoming.date <= day:
-            heapq.heappush(waiting, (upcoming.sort_key, next(order), upcoming))
+            waiting.push(upcoming)
             window.add(upcoming)
             release(horizon)
             upcoming = next(findings, None)
@@ -270,11 +286,11 @@ def _set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events:
             for f in shown:
                 cited_by.setdefault(f.id, []).append(claim.event)
             if alleged is not None:
-                heapq.heappush(waiting, (alleged.sort_key, next(order), alleged))
+                waiting.push(alleged)
         assessed.sort(key=lambda c: c.event)
         claims_out.extend(assessed)
     while upcoming is not None:
-        heapq.heappush(waiting, (upcoming.sort_key, next(order), upcoming))
+        waiting.push(upcoming)
         release(upcoming.date)
         upcoming = next(findings, None)
     release(None)
@@ -288,17 +304,14 @@ class _Cited:
     def __init__(self, reach_days: int):
         self.reach = dt.timedelta(days=reach_days)
         self.out = events_spool()
-        self._heap: List[Tuple[tuple, int, Event]] = []
-        self._order = itertools.count()
+        self._held = _Held()
         self._last: Optional[str] = None
 
     def cite(self, event: Event) -> None:
-        heapq.heappush(self._heap, (event.sort_key, next(self._order), event))
+        self._held.push(event)
 
     def release(self, today: Optional[dt.date]) -> None:
-        before = None if today is None else today - self.reach
-        while self._heap and (before is None or self._heap[0][0][0] < before):
-            event = heapq.heappop(self._heap)[2]
+        for event in self._held.dated_before(None if today is None else today - self.reach):
             if event.id != self._last:
                 self.out.append(event)
                 self._last = event.id
