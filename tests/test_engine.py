@@ -170,7 +170,7 @@ def test_fast_fact_maker_equals_the_plain_one(doha):
 
 
 def test_a_claim_lists_at_most_the_latest_twenty_findings(doha):
-    from doha_compliance.judge import MAX_LISTED
+    from doha_compliance.claims import MAX_LISTED
     rows = [ev(f"s{i:02d}", f"2020-10-{1 + i % 28:02d}", "airstrike", "us", province="Zabul") for i in range(30)]
     rows.append(ev("claim", "2020-10-29", "allegation", "taliban", accused="us"))
     report = dc.evaluate(doha, rows)

@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 import doha_compliance as dc
 from doha_compliance import spool
-from doha_compliance.judge import PACK_FINDING
+from doha_compliance.spool import PACK_FINDING
 from doha_compliance.render_md import render_md
 from doha_compliance.spool import Spool
 

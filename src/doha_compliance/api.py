@@ -10,8 +10,8 @@ import attrs
 from . import readers
 from .engine import durable_matches
 from .errors import EventError, InputFileError, Location
-from .judge import Judge, rejections_spool
-from .spool import Spool
+from .judge import Judge
+from .spool import Spool, rejections_spool
 from .models import Agreement, Event, Rejection
 from .readers import RawRow
 from .reference import reference_matches

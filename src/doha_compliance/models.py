@@ -151,6 +151,23 @@ class Agreement:
     def versions(self, rule_id: str) -> Tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.id == rule_id)
 
+    def version_in_force(self, rule_id: str, day: dt.date) -> Optional[Rule]:
+        """The version of a rule in force on a day, if any."""
+        return next((r for r in self.versions(rule_id) if r.in_force(day)), None)
+
+
+@attrs.frozen
+class NotAssessed:
+    """A commitment the input cannot judge (e.g. no event bears on a deadline), and why."""
+
+    rule: str
+    version: str
+    party: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "version": self.version, "party": self.party, "reason": self.reason}
+
 
 @attrs.frozen(slots=True)
 class Finding:

@@ -7,8 +7,8 @@ from typing import Dict, List, Tuple
 
 import attrs
 
-from .judge import NotAssessed, claims_spool, findings_spool
-from .models import STATUSES, Agreement, Claim, Event, Finding, Rejection
+from .models import STATUSES, Agreement, Claim, Event, Finding, NotAssessed, Rejection
+from .spool import claims_spool, findings_spool
 
 
 _INDENTED = json.JSONEncoder(indent=2, ensure_ascii=False)

@@ -17,6 +17,8 @@ from typing import Any, Callable, Generic, Iterable, Iterator, List, Optional, T
 
 import attrs
 
+from .models import Claim, Event, Finding, Rejection
+
 T = TypeVar("T")
 
 LIMIT = 1_000  # items held in memory before spilling; tests lower it to exercise the disk path
@@ -145,3 +147,25 @@ class Spool(Generic[T]):
         return f"Spool({self._size} items, {self.spilled} on disk)"
 
     __hash__ = None  # type: ignore[assignment]
+
+
+PACK_FINDING = attrs_packer(Finding)
+PACK_CLAIM = attrs_packer(Claim)
+PACK_EVENT = attrs_packer(Event)
+PACK_REJECTION = attrs_packer(Rejection)
+
+
+def findings_spool(items: Iterable[Finding] = ()) -> Spool[Finding]:
+    return Spool(items, pack=PACK_FINDING[0], unpack=PACK_FINDING[1])
+
+
+def claims_spool(items: Iterable[Claim] = ()) -> Spool[Claim]:
+    return Spool(items, pack=PACK_CLAIM[0], unpack=PACK_CLAIM[1])
+
+
+def events_spool(items: Iterable[Event] = ()) -> Spool[Event]:
+    return Spool(items, pack=PACK_EVENT[0], unpack=PACK_EVENT[1])
+
+
+def rejections_spool(items: Iterable[Rejection] = ()) -> Spool[Rejection]:
+    return Spool(items, pack=PACK_REJECTION[0], unpack=PACK_REJECTION[1])

@@ -11,21 +11,44 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
+import hashlib
 import heapq
+import itertools
 from array import array
-from typing import Dict, Iterable, Iterator, List, Optional
+from typing import Any, Dict, Generic, Iterable, Iterator, List, Optional, Tuple, TypeVar
 
 from .models import Event
-from .spool import Spool, attrs_packer
+from .spool import PACK_EVENT, Spool
 
 RUN_SIZE = 20_000
 _BATCH = 128  # events per pickled batch of a run: merging holds one batch of every run in memory
-_PACK_EVENT = attrs_packer(Event)
+T = TypeVar("T")
 
 
 def fingerprint(text: str) -> int:
-    """64 bits of the id. Python's string hash: fast, and stable within the one run that uses it."""
-    return hash(text) & 0xFFFF_FFFF_FFFF_FFFF
+    """64 bits of the id (BLAKE2b): the same in every run and on every machine, unlike Python's
+    randomised string hash, so a fingerprint collision, if one ever happens, can be reproduced."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+class Held(Generic[T]):
+    """Items (findings, events) held until the stream has moved past their date, then handed
+    out in sort order: what lets a pass write its output in order while the input is still coming.
+    Items have a `sort_key` whose first element is their date."""
+
+    def __init__(self) -> None:
+        self._heap: List[Tuple[Any, int, T]] = []
+        self._order = itertools.count()  # ties keep the order items came in
+
+    def push(self, item: T) -> None:
+        heapq.heappush(self._heap, (item.sort_key, next(self._order), item))  # type: ignore[attr-defined]
+
+    def dated_before(self, day: Optional[dt.date]) -> Iterator[T]:
+        """Pop, in order, every item dated before `day` (all of them for None)."""
+        heap = self._heap
+        while heap and (day is None or heap[0][0][0] < day):
+            yield heapq.heappop(heap)[2]
 
 
 class IdLedger:
@@ -103,7 +126,7 @@ class SortedEvents:
 
     def _spill(self, buffer: List[Event]) -> None:
         buffer.sort(key=lambda e: e.sort_key)
-        pack, unpack = _PACK_EVENT
+        pack, unpack = PACK_EVENT
         self._runs.append(Spool(buffer, limit=0, pack=pack, unpack=unpack, batch=_BATCH).finish())
 
     @property

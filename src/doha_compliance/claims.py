@@ -1,0 +1,198 @@
+"""Claims set beside the evidence: a party's accusation is weighed, never counted as a finding.
+
+A claim (an allegation or statement accusing a party) is compared with the findings for the
+accused party — for the rule it invokes, or any rule — in the `lookback_days` before it, in
+the same province when it names one. Violations there corroborate it; acts judged justified
+or deadlines met contradict it; nothing at all leaves it uncorroborated. A claim that is not
+corroborated stays visible as an `alleged` finding, so an accusation is never lost and never
+mistaken for evidence.
+
+Weighing is one ordered pass over the findings (sorted) and the claims (by date), holding only
+the lookback window. Findings are indexed by what a claim selects — accused party, rule (or
+any rule), province (or any province) and status — so a claim is a few binary searches,
+whatever the density of findings in its province: n strikes and n accusations in one province
+cost O(n log n), not O(n²).
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import heapq
+import itertools
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+import attrs
+
+from .models import Agreement, Claim, Event, Finding, Rule
+from .spool import Spool, claims_spool, findings_spool
+from .stream import Held
+
+MAX_LISTED = 20  # a claim links to at most this many findings (the latest); its reason gives the total
+
+# The statuses a claim is weighed against: what corroborates it, and what answers it.
+CORROBORATING = ("violation",)
+ANSWERING = ("justified", "met")
+
+_ANY = object()       # the key of "every province" (a claim that names none)
+_NOWHERE = object()   # the key of findings that name no province (every claim's province reaches them)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class _Dated:
+    """One index list: findings in the order they came (sorted), with their dates for bisection.
+    The part older than every claim's lookback is dropped in amortised O(1)."""
+
+    __slots__ = ("dates", "seqs", "items", "lo")
+
+    def __init__(self) -> None:
+        self.dates: List[dt.date] = []
+        self.seqs: List[int] = []
+        self.items: List[Finding] = []
+        self.lo = 0
+
+    def add(self, seq: int, f: Finding) -> None:
+        self.dates.append(f.date)
+        self.seqs.append(seq)
+        self.items.append(f)
+
+    def forget_before(self, day: dt.date) -> None:
+        self.lo = bisect.bisect_left(self.dates, day, self.lo)
+        if self.lo > 1024 and self.lo * 2 > len(self.dates):
+            del self.dates[:self.lo], self.seqs[:self.lo], self.items[:self.lo]
+            self.lo = 0
+
+    def span(self, start: dt.date, end: dt.date) -> Tuple[int, int]:
+        return bisect.bisect_left(self.dates, start, self.lo), bisect.bisect_right(self.dates, end, self.lo)
+
+
+class _Window:
+    """The findings a claim may cite, by (party, rule or None, province key, status)."""
+
+    def __init__(self) -> None:
+        self._by: Dict[tuple, _Dated] = {}
+        self._seq = itertools.count()
+
+    def add(self, f: Finding) -> None:
+        if f.status not in CORROBORATING and f.status not in ANSWERING:
+            return
+        seq = next(self._seq)
+        place = f.province if f.province else _NOWHERE
+        for rule in (f.rule, None):
+            for province in (place, _ANY):
+                key = (f.party, rule, province, f.status)
+                dated = self._by.get(key)
+                if dated is None:
+                    dated = self._by[key] = _Dated()
+                dated.add(seq, f)
+
+    def forget_before(self, day: dt.date) -> None:
+        for dated in self._by.values():
+            dated.forget_before(day)
+
+    def select(self, party: str, rule: Optional[str], province: Optional[str], statuses: Sequence[str],
+               start: dt.date, end: dt.date) -> Tuple[Dict[str, int], List[Finding]]:
+        """(how many findings of each status the claim reaches, the latest MAX_LISTED of them in order)."""
+        provinces = (province, _NOWHERE) if province else (_ANY,)
+        counts: Dict[str, int] = {}
+        tails: List[List[Tuple[int, Finding]]] = []
+        for status in statuses:
+            for place in provinces:
+                dated = self._by.get((party, rule, place, status))
+                if dated is None:
+                    continue
+                lo, hi = dated.span(start, end)
+                if hi > lo:
+                    counts[status] = counts.get(status, 0) + hi - lo
+                    first = max(lo, hi - MAX_LISTED)
+                    tails.append(list(zip(dated.seqs[first:hi], dated.items[first:hi], strict=True)))
+        latest = list(heapq.merge(*tails, key=lambda item: item[0]))[-MAX_LISTED:]
+        return counts, [f for _, f in latest]
+
+
+def _listed(total: int) -> str:
+    return f" (the latest {MAX_LISTED} listed)" if total > MAX_LISTED else ""
+
+
+def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window) -> Tuple[Claim, List[Finding], Optional[Finding]]:
+    """A claim beside the findings of its window: (the claim, the findings it cites, its `alleged` finding or None)."""
+    accused = str(e.get(rule.accused_field))
+    start = e.date - dt.timedelta(days=rule.lookback_days)
+    scope = f"{e.rule or 'any rule'} owed by {accused}"
+    span = f"the {rule.lookback_days} days up to {e.date}" + (f" in {e.province}" if e.province else "")
+    counts, shown = window.select(accused, e.rule, e.province, CORROBORATING, start, e.date)
+    if counts:
+        total = sum(counts.values())
+        assessment = "corroborated"
+        reason = f"{_plural(total, 'violation')} of {scope} found in {span}{_listed(total)}."
+    else:
+        counts, shown = window.select(accused, e.rule, e.province, ANSWERING, start, e.date)
+        if counts:
+            total = sum(counts.values())
+            assessment = "contradicted"
+            reason = (f"the {_plural(total, 'act')} found for {scope} in {span} were judged "
+                      f"{'/'.join(sorted(counts))}, not violations{_listed(total)}.")
+        else:
+            assessment, reason = "uncorroborated", f"no event shows {scope} breached in {span}."
+    claim = Claim(event=e.id, date=e.date, claimant=e.actor, accused=accused, rule=e.rule, assessment=assessment,
+                  findings=tuple(f.id for f in shown), reason=reason, province=e.province)
+    if assessment == "corroborated":
+        return claim, shown, None
+    said = f" ({e.description})" if e.description else ""
+    invoked = agreement.version_in_force(e.rule, e.date) if e.rule else None
+    alleged = Finding(rule=e.rule or rule.id, version=invoked.version if invoked else rule.version,
+                      party=accused, status="alleged", date=e.date,
+                      evidence=(e.id,) + tuple(f.evidence[0] for f in shown if f.evidence),
+                      reason=f"claim by {e.actor}{said}: {assessment}: {reason}",
+                      province=e.province, claims=(e.id,))
+    return claim, shown, alleged
+
+
+def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: Iterable[Tuple[int, Event]]
+               ) -> Tuple[Spool[Finding], Spool[Claim]]:
+    """Merge the findings (sorted) with the claims (by date) in one pass: claims are assessed
+    against the findings of their lookback window, and each finding is written out, with the
+    claims that cite it, once no later claim can reach back to it.
+
+    `claim_events` are (index of the claim rule in agreement.rules, event)."""
+    claim_rules = [r for r in agreement.rules if r.kind == "claim"]
+    lookback = dt.timedelta(days=max((r.lookback_days for r in claim_rules), default=0))
+    out, claims_out = findings_spool(), claims_spool()
+    window = _Window()
+    waiting: Held = Held()  # findings that a claim may still cite, and alleged findings
+    cited_by: Dict[str, List[str]] = {}
+    upcoming = next(findings, None)
+
+    def release(before: Optional[dt.date]) -> None:
+        for f in waiting.dated_before(before):
+            if f.status != "alleged" and f.id in cited_by:
+                f = attrs.evolve(f, claims=tuple(sorted(cited_by.pop(f.id))))
+            out.append(f)
+
+    for day, todays in itertools.groupby(claim_events, key=lambda item: item[1].date):
+        horizon = day - lookback
+        while upcoming is not None and upcoming.date <= day:
+            waiting.push(upcoming)
+            window.add(upcoming)
+            release(horizon)
+            upcoming = next(findings, None)
+        release(horizon)
+        window.forget_before(horizon)
+        assessed = []
+        for rule_index, e in todays:
+            claim, shown, alleged = assess(agreement, agreement.rules[rule_index], e, window)
+            assessed.append(claim)
+            for f in shown:
+                cited_by.setdefault(f.id, []).append(claim.event)
+            if alleged is not None:
+                waiting.push(alleged)
+        assessed.sort(key=lambda c: c.event)
+        claims_out.extend(assessed)
+    while upcoming is not None:
+        waiting.push(upcoming)
+        release(upcoming.date)
+        upcoming = next(findings, None)
+    release(None)
+    return out.finish(), claims_out.finish()
