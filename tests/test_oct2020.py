@@ -76,7 +76,8 @@ def test_deadlines_as_of_october_2020(report):
 def test_counts_reconcile_and_summary_matches_findings(report):
     assert report.inputs.read == 12 == report.inputs.evaluated + report.inputs.rejected
     assert report.parties["taliban"]["violation"] == 4  # three attacks + late start of negotiations
-    assert report.parties["us"] == {"violation": 1, "alleged": 1, "justified": 2, "pending": 1, "met": 0}
+    assert report.parties["us"] == {"violation": 1, "alleged": 1, "justified": 2, "unresolved": 0, "pending": 1,
+                                   "not_triggered": 0, "met": 0, "missed": 0, "complied": 0}
 
 
 def test_expected_report_file_matches(report):

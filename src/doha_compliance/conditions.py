@@ -10,7 +10,7 @@ equality fails; any comparison on a missing number is false.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Set
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Set, Tuple
 
 NUMERIC_OPS = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt"}
 COMBINERS = ("any", "all")
@@ -37,14 +37,19 @@ def _normal(constraint: Any) -> Dict[str, Any]:
     return {"equals": constraint}
 
 
-def fields_read(cond: Mapping[str, Any], numeric: Set[str], text: Set[str]) -> None:
-    """Collect the fields a condition reads, split by how they are compared."""
+def leaves(cond: Mapping[str, Any]) -> Iterator[Tuple[str, Dict[str, Any]]]:
+    """Every (field, {operator: argument}) a condition tests, however deep under any:/all:."""
     for key, value in cond.items():
         if key in COMBINERS:
             for sub in value:
-                fields_read(sub, numeric, text)
-            continue
-        ops = _normal(value)
+                yield from leaves(sub)
+        else:
+            yield key, _normal(value)
+
+
+def fields_read(cond: Mapping[str, Any], numeric: Set[str], text: Set[str]) -> None:
+    """Collect the fields a condition reads, split by how they are compared."""
+    for key, ops in leaves(cond):
         is_numeric = any(is_numeric_test(op, arg) for op, arg in ops.items())
         (numeric if is_numeric else text).add(key)
 

@@ -10,12 +10,31 @@ from typing import Any, Mapping, Optional, Tuple
 
 import attrs
 
-STATUSES = ("violation", "alleged", "justified", "pending", "met")
+# Every status a finding can have, in the order reports show them.
+STATUSES = ("violation", "alleged", "justified", "unresolved", "pending", "not_triggered", "met", "missed", "complied")
+STATUS_MEANINGS = {
+    "violation": "an act breaks an obligation, or an obligation's deadline passed (as of the report date) unmet or met late",
+    "alleged": "a party's claim that no finding bears out (uncorroborated) or that the evidence answers (contradicted)",
+    "justified": "a conditionally permitted act whose condition holds (a justifying event in its window)",
+    "unresolved": "a conditional act with no justifying event in the input, but the acting party states a "
+                  "justification: the input cannot settle it",
+    "pending": "a deadline not yet reached on the report date (or an undertaking with no date, not yet done)",
+    "not_triggered": "a commitment whose trigger has not happened by the report date",
+    "met": "a deadline met on or before its date",
+    "missed": "a best-efforts or aim commitment whose date passed unmet or met late: not a violation",
+    "complied": "a continuing commitment with no violation over the period the input covers",
+}
+MODALITIES = ("obligation", "best_efforts", "aim")
+# Actor ids every agreement accepts: an act nobody claimed (`unknown`) or by someone the agreement does
+# not name (`other`). Neither ever owes a rule, and an act by `unknown` is never a party's finding.
+UNKNOWN = "unknown"
+OTHER = "other"
+RESERVED_ACTORS = (UNKNOWN, OTHER)
 
 # Fields of the event contract with their meaning; anything else is kept in `extra`.
 EVENT_FIELDS = (
     "id", "date", "type", "actor", "target", "province", "place", "location_kind",
-    "fatalities", "wounded", "count", "accused", "rule", "source", "description",
+    "fatalities", "wounded", "count", "accused", "rule", "source", "description", "stated_justification",
 )
 COUNT_FIELDS = ("fatalities", "wounded", "count")
 CONTRACT = frozenset(EVENT_FIELDS)  # for membership tests on every row
@@ -41,6 +60,7 @@ class Event:
     rule: Optional[str] = None
     source: Optional[str] = None
     description: Optional[str] = None
+    stated_justification: Optional[str] = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
 
     def get(self, name: str) -> Any:
@@ -80,11 +100,32 @@ class JustifiedBy:
 
 @attrs.frozen
 class Fulfilment:
-    """What meets a deadline: one matching event, or matching events whose `total_of` adds up."""
+    """What meets a deadline (or one part of it): one matching event, or matching events whose
+    `total_of` adds up to `at_least`. `up_to` is a ceiling ("up to 5,000"): never read as a minimum."""
 
     when: Mapping[str, Any]
     total_of: Optional[str] = None
     at_least: Optional[int] = None
+    up_to: Optional[int] = None
+    label: Optional[str] = None
+
+    @property
+    def required(self) -> int:
+        """The total that fulfils it: `at_least`, or for a ceiling without one, any amount (1)."""
+        if self.at_least is not None:
+            return self.at_least
+        return 1 if self.up_to is not None else 0
+
+
+@attrs.frozen
+class Trigger:
+    """When a commitment starts: another rule's fulfilment (`rule`), or the first event matching `when`."""
+
+    rule: Optional[str] = None
+    when: Optional[Mapping[str, Any]] = None
+
+    def describe(self) -> str:
+        return f"when {self.rule} is fulfilled" if self.rule else "at the first event matching its starts_when"
 
 
 @attrs.frozen
@@ -108,8 +149,15 @@ class Rule:
     justified_by: Optional[JustifiedBy] = None
     due: Optional[dt.date] = None
     due_note: Optional[str] = None
-    fulfilled_by: Optional[Fulfilment] = None
+    fulfilments: Tuple[Fulfilment, ...] = ()
     covered_by: Optional[Mapping[str, Any]] = None
+    modality: str = "obligation"
+    wording: Optional[str] = None
+    performed_by: Tuple[str, ...] = ()
+    starts_when: Optional[Trigger] = None
+    due_after_trigger: Optional[Tuple[int, int]] = None  # (days, months) counted from the trigger date
+    linked: Tuple[str, ...] = ()
+    scope: Optional[Mapping[str, Any]] = None
     accused_field: str = "accused"
     lookback_days: int = 30
     status: str = "violation"
@@ -119,11 +167,34 @@ class Rule:
     line: Optional[int] = None
 
     @property
+    def fulfilled_by(self) -> Optional[Fulfilment]:
+        """The first (usually the only) part of what fulfils a deadline."""
+        return self.fulfilments[0] if self.fulfilments else None
+
+    @property
+    def act_condition(self) -> Mapping[str, Any]:
+        """What an act must match to be judged by a prohibited or conditional rule: `when`, within the
+        rule's `scope`, and never an act nobody claimed (actor `unknown`)."""
+        extra = ([self.scope] if self.scope else []) + [{"actor": {"not": UNKNOWN}}]
+        return {**self.when, "all": list(self.when.get("all", [])) + extra}
+
+    @property
+    def coverage_condition(self) -> Optional[Mapping[str, Any]]:
+        """What shows the input covers this commitment: `covered_by`; for a continuing commitment
+        without it, an event of a type its `when` names (any event when it names none)."""
+        if self.covered_by or self.kind not in ("prohibited", "conditional"):
+            return self.covered_by
+        types = self.when.get("type")
+        if isinstance(types, (str, list)):
+            return {"type": types}
+        return {}
+
+    @property
     def conditions(self) -> Tuple[Mapping[str, Any], ...]:
-        """Every event condition the rule states: what it judges, what justifies or fulfils it,
-        what covers it. Field lists, the pre-filter and `explain` all read these."""
-        found = (self.when, self.covered_by, self.justified_by.when if self.justified_by else None,
-                 self.fulfilled_by.when if self.fulfilled_by else None)
+        """Every event condition the rule states: what it judges, its scope, what justifies, fulfils,
+        triggers or covers it. Field lists, the pre-filter and `explain` all read these."""
+        found = (self.when, self.scope, self.covered_by, self.justified_by.when if self.justified_by else None,
+                 *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None)
         return tuple(c for c in found if c)
 
     def in_force(self, day: dt.date) -> bool:
@@ -144,6 +215,24 @@ class Agreement:
     location_kinds: Tuple[str, ...]
     rules: Tuple[Rule, ...]
     folder: str = ""
+    signatories: Tuple[str, ...] = ()
+    monitors: Tuple[str, ...] = ()
+
+    def is_signatory(self, party: str) -> bool:
+        """Who signed; with no `signatories` declared, every party that owes a rule."""
+        if self.signatories:
+            return party in self.signatories
+        return any(party in r.parties for r in self.rules)
+
+    def role(self, actor: str) -> str:
+        """How a claimant stands to the agreement: `monitor`, `party` (a signatory) or `other`."""
+        if actor in self.monitors:
+            return "monitor"
+        return "party" if self.is_signatory(actor) else "other"
+
+    def label(self, party: str) -> str:
+        """A party id, with "(not a signatory)" where that matters to a reader."""
+        return party if self.is_signatory(party) else f"{party} (not a signatory)"
 
     def rule_ids(self) -> Tuple[str, ...]:
         return tuple(sorted({r.id for r in self.rules}))

@@ -35,10 +35,10 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     yield from out(f"{report.agreement.title}")
     yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
                    f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
-    summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left")
+    summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     summary.add_column("party")
     for status in STATUSES:
-        summary.add_column(status, justify="right")
+        summary.add_column(status, justify="right", no_wrap=True, min_width=len(status))
     for party, counts in parties.items():
         summary.add_row(party, *(str(counts[s]) for s in STATUSES))
     buffer = io.StringIO()

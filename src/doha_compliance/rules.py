@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import difflib
 import json
 import os
 from functools import lru_cache
@@ -21,16 +20,25 @@ import yaml
 
 from . import conditions, safeyaml
 from .errors import Location, RuleError, RuleSetError
-from .models import Agreement, Fulfilment, JustifiedBy, Rule
+from .hints import did_you_mean
+from .models import RESERVED_ACTORS, Agreement, Fulfilment, JustifiedBy, Rule, Trigger
 
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
 AGREEMENT_FILE = "agreement.yaml"
 KIND_REQUIRES = {
     "prohibited": ("when",),
     "conditional": ("when", "justified_by"),
-    "deadline": ("due", "fulfilled_by"),
+    "deadline": ("fulfilled_by",),
     "claim": ("when",),
+    "claimable": (),
 }
+# Fields that only make sense for some kinds: a typo in `kind` should not pass silently.
+KIND_ALLOWS = {
+    "due": ("deadline",), "fulfilled_by": ("deadline",), "justified_by": ("conditional",),
+    "scope": ("prohibited", "conditional"), "lookback_days": ("claim",), "accused_field": ("claim",),
+}
+# What an amendment never inherits: its own identity, place and end.
+_NOT_INHERITED = ("id", "amends", "file", "line", "key_lines", "effective_until")
 BASE_REQUIRES = ("party", "title", "source", "basis", "kind")
 
 
@@ -57,6 +65,12 @@ class RuleSpec:
     due: Any = None
     fulfilled_by: Optional[Dict[str, Any]] = None
     covered_by: Optional[Dict[str, Any]] = None
+    modality: Optional[str] = None
+    wording: Optional[str] = None
+    performed_by: Any = None
+    starts_when: Optional[Dict[str, Any]] = None
+    linked: Optional[List[str]] = None
+    scope: Optional[Dict[str, Any]] = None
     accused_field: Optional[str] = None
     lookback_days: Optional[int] = None
     effective_from: Optional[str] = None
@@ -116,9 +130,7 @@ def _schema_messages(error: jsonschema.ValidationError, allowed: Dict[str, Any])
         known = sorted(error.schema.get("properties", {}))
         out = []
         for key in sorted(k for k in error.instance if k not in error.schema.get("properties", {})):
-            hint = difflib.get_close_matches(str(key), known, n=1)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            out.append((path + [key], f"unknown field '{key}'{suggestion}; allowed: {', '.join(known)}"))
+            out.append((path + [key], f"unknown field '{key}'{did_you_mean(key, known)}; allowed: {', '.join(known)}"))
         return out
     if error.validator == "required":
         return [(path, error.message.replace("is a required property", "is required but missing"))]
@@ -148,23 +160,21 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _resolve_due(spec: RuleSpec, signed: dt.date, errors: List[RuleError]) -> Tuple[Optional[dt.date], Optional[str]]:
-    """A deadline is a date, or an offset from signature the YAML spells out (and may pin)."""
+    """A deadline is a date, or an offset from signature the YAML spells out (and may pin).
+    An offset from the trigger is resolved when the trigger is known (`_offset_after_trigger`)."""
     due = spec.due
     if due is None:
         return None, None
     if isinstance(due, str):
         return _parse_date(due, spec.at("due"), errors), None
+    if due["from"] == "trigger":
+        how = _offset_text(due)
+        return None, f"{how} after the trigger" + (f" ({due['note']})" if due.get("note") else "")
     start = signed if due["from"] == "signature" else _parse_date(due["from"], spec.at("due"), errors)
     if start is None:
         return None, None
-    computed = start + dt.timedelta(days=due.get("days", 0))
-    computed = _add_months(computed, due.get("months", 0))
-    how = []
-    if due.get("months"):
-        how.append(f"{due['months']} months")
-    if due.get("days") or not due.get("months"):
-        how.append(f"{due.get('days', 0)} days")
-    note = f"{' and '.join(how)} from {'signature' if due['from'] == 'signature' else due['from']} ({start.isoformat()}) = {computed.isoformat()}"
+    computed = add_offset(start, due.get("days", 0), due.get("months", 0))
+    note = f"{_offset_text(due)} from {'signature' if due['from'] == 'signature' else due['from']} ({start.isoformat()}) = {computed.isoformat()}"
     if "date" in due:
         pinned = _parse_date(due["date"], spec.at("due"), errors)
         if pinned is None:
@@ -176,6 +186,20 @@ def _resolve_due(spec: RuleSpec, signed: dt.date, errors: List[RuleError]) -> Tu
     if due.get("note"):
         note += f" ({due['note']})"
     return computed, note
+
+
+def add_offset(start: dt.date, days: int, months: int) -> dt.date:
+    """`start` plus days, then months (a month-end is kept within the month: 31 Jan + 1 month = 28/29 Feb)."""
+    return _add_months(start + dt.timedelta(days=days), months)
+
+
+def _offset_text(due: Dict[str, Any]) -> str:
+    how = []
+    if due.get("months"):
+        how.append(f"{due['months']} months")
+    if due.get("days") or not due.get("months"):
+        how.append(f"{due.get('days', 0)} days")
+    return " and ".join(how)
 
 
 def _read_file(path: str, errors: List[RuleError], text: Optional[str] = None) -> Optional[Tuple[Any, Any]]:
@@ -255,45 +279,65 @@ def _check_condition(spec: RuleSpec, field: str, cond: Optional[dict], agreement
     """Values named in a condition must exist in the agreement's vocabulary (typos match nothing, silently)."""
     if not cond:
         return
+    parties = set(agreement["parties"]) | {conditions.PARTY} | set(RESERVED_ACTORS)
     vocab = {
-        "type": set(agreement["event_types"]),
-        "actor": set(agreement["parties"]) | {conditions.PARTY},
-        "target": set(agreement["parties"]) | {conditions.PARTY},
-        "accused": set(agreement["parties"]) | {conditions.PARTY},
+        "type": set(agreement["event_types"]) | {"other"},
+        "actor": parties, "target": parties, "accused": parties,
         "location_kind": set(agreement.get("location_kinds", [])),
     }
+    for key, ops in conditions.leaves(cond):
+        if key not in vocab:
+            continue
+        for arg in ops.values():
+            for v in (arg if isinstance(arg, list) else [arg]):
+                if v not in vocab[key]:
+                    errors.append(RuleError(spec.at(field), f"{key} '{v}' is not declared in {AGREEMENT_FILE}"
+                                                            f"{did_you_mean(v, vocab[key])}"))
 
-    def walk(c: dict) -> None:
-        for key, value in c.items():
-            if key in conditions.COMBINERS:
-                for sub in value:
-                    walk(sub)
-                continue
-            if key not in vocab:
-                continue
-            ops = value if isinstance(value, dict) else {"in": value if isinstance(value, list) else [value]}
-            for arg in ops.values():
-                for v in (arg if isinstance(arg, list) else [arg]):
-                    if v not in vocab[key]:
-                        hint = difflib.get_close_matches(str(v), sorted(vocab[key]), n=1)
-                        extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-                        errors.append(RuleError(spec.at(field), f"{key} '{v}' is not declared in {AGREEMENT_FILE}{extra}"))
 
-    walk(cond)
+def _overlay(base: RuleSpec, amendment: RuleSpec) -> RuleSpec:
+    """An amendment over the version it amends: every field it sets replaces the base's; the rest is
+    inherited, except what identifies a version (its id, place and end)."""
+    merged = attrs.evolve(base)
+    for f in attrs.fields(RuleSpec):
+        value = getattr(amendment, f.name)
+        if f.name not in _NOT_INHERITED and value is not None:
+            setattr(merged, f.name, value)
+    return merged
+
+
+def _party_list(value: Any) -> List[str]:
+    return value if isinstance(value, list) else ([value] if value else [])
+
+
+def _check_parties(spec: RuleSpec, field: str, parties: List[str], agreement: dict, errors: List[RuleError]) -> None:
+    for p in parties:
+        if p in RESERVED_ACTORS:
+            errors.append(RuleError(spec.at(field), f"'{p}' is reserved for acts nobody claimed or by actors the "
+                                                    "agreement does not name; it cannot owe or perform a commitment"))
+        elif p not in agreement["parties"]:
+            errors.append(RuleError(spec.at(field), f"unknown party '{p}'{did_you_mean(p, agreement['parties'])}; "
+                                                    f"parties are declared in {AGREEMENT_FILE}"))
+
+
+def _fulfilments(spec: RuleSpec, value: Any, errors: List[RuleError]) -> Tuple[Fulfilment, ...]:
+    parts = value if isinstance(value, list) else ([value] if value else [])
+    out = []
+    for part in parts:
+        f = Fulfilment(part["when"], part.get("total_of"), part.get("at_least"), part.get("up_to"), part.get("label"))
+        if f.up_to is not None and not f.total_of:
+            errors.append(RuleError(spec.at("fulfilled_by"), "'up_to' (a ceiling) needs 'total_of': the field whose values add up"))
+        if f.up_to is not None and f.at_least is not None and f.at_least > f.up_to:
+            errors.append(RuleError(spec.at("fulfilled_by"), f"'at_least' ({f.at_least}) is above the ceiling 'up_to' ({f.up_to})"))
+        out.append(f)
+    return tuple(out)
 
 
 def _build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signed: dt.date,
                 errors: List[RuleError]) -> Optional[Rule]:
     """Merge an amendment over its base and check the kind's needs; None if unusable."""
-    merged = attrs.evolve(base) if base else spec
-    if base:
-        for f in attrs.fields(RuleSpec):
-            if f.name in ("id", "amends", "file", "line", "key_lines", "effective_until"):
-                continue
-            value = getattr(spec, f.name)
-            if value is not None:
-                setattr(merged, f.name, value)
-        merged.effective_until = spec.effective_until
+    merged = _overlay(base, spec) if base else spec
+    merged.effective_until = spec.effective_until
     start_errors = len(errors)
     for name in BASE_REQUIRES:
         if getattr(merged, name) is None:
@@ -302,16 +346,20 @@ def _build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signe
         for name in KIND_REQUIRES[merged.kind]:
             if getattr(merged, name) is None:
                 errors.append(RuleError(spec.at("kind"), f"a '{merged.kind}' rule needs '{name}'"))
-    parties = merged.party if isinstance(merged.party, list) else ([merged.party] if merged.party else [])
-    for p in parties:
-        if p not in agreement["parties"]:
-            hint = difflib.get_close_matches(p, sorted(agreement["parties"]), n=1)
-            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-            errors.append(RuleError(spec.at("party"), f"unknown party '{p}'{extra}; parties are declared in {AGREEMENT_FILE}"))
-    for field_name, cond in (("when", merged.when),
+        for name, kinds in KIND_ALLOWS.items():
+            if getattr(merged, name) is not None and merged.kind not in kinds:
+                errors.append(RuleError(spec.at(name), f"'{name}' has no meaning for a '{merged.kind}' rule "
+                                                       f"(only for {', '.join(kinds)})"))
+    parties = _party_list(merged.party)
+    _check_parties(spec, "party", parties, agreement, errors)
+    performers = _party_list(merged.performed_by)
+    _check_parties(spec, "performed_by", performers, agreement, errors)
+    fulfilments = _fulfilments(spec, merged.fulfilled_by, errors)
+    trigger = merged.starts_when or {}
+    for field_name, cond in (("when", merged.when), ("scope", merged.scope),
                              ("justified_by", (merged.justified_by or {}).get("when")),
-                             ("fulfilled_by", (merged.fulfilled_by or {}).get("when")),
-                             ("covered_by", merged.covered_by)):
+                             ("covered_by", merged.covered_by), ("starts_when", trigger.get("when")),
+                             *(("fulfilled_by", f.when) for f in fulfilments)):
         _check_condition(spec, field_name, cond, agreement, errors)
     eff_from = signed
     if merged.effective_from and merged.effective_from != "signature":
@@ -322,18 +370,23 @@ def _build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signe
         if eff_until and eff_until < eff_from:
             errors.append(RuleError(spec.at("effective_until"), f"ends ({eff_until}) before it starts ({eff_from})"))
     due, due_note = _resolve_due(merged, signed, errors)
+    after_trigger = None
+    if isinstance(merged.due, dict) and merged.due["from"] == "trigger":
+        if not merged.starts_when:
+            errors.append(RuleError(spec.at("due"), "'from: trigger' needs 'starts_when' (what starts the commitment)"))
+        after_trigger = (merged.due.get("days", 0), merged.due.get("months", 0))
     if len(errors) > start_errors:
         return None
     jb = merged.justified_by
-    fb = merged.fulfilled_by
     return Rule(
         id=base.id if base else spec.id, version=spec.id, parties=tuple(parties), title=merged.title or "",
         source=merged.source or "", basis=merged.basis or "", kind=merged.kind or "",
         effective_from=eff_from, effective_until=eff_until, when=merged.when or {},
         justified_by=JustifiedBy(jb["when"], jb["within_days"], tuple(jb.get("same", ()))) if jb else None,
-        due=due, due_note=due_note,
-        fulfilled_by=Fulfilment(fb["when"], fb.get("total_of"), fb.get("at_least")) if fb else None,
-        covered_by=merged.covered_by,
+        due=due, due_note=due_note, fulfilments=fulfilments, covered_by=merged.covered_by,
+        modality=merged.modality or "obligation", wording=merged.wording, performed_by=tuple(performers),
+        starts_when=Trigger(trigger.get("rule"), trigger.get("when")) if trigger else None,
+        due_after_trigger=after_trigger, linked=tuple(merged.linked or ()), scope=merged.scope,
         accused_field=merged.accused_field or "accused",
         lookback_days=merged.lookback_days if merged.lookback_days is not None else 30,
         status=merged.status or "violation", amends=spec.amends, notes=merged.notes,
@@ -358,9 +411,8 @@ def _versions(specs: List[RuleSpec], agreement: dict, signed: dt.date, errors: L
         if spec.amends is None:
             continue
         if spec.amends not in bases:
-            hint = difflib.get_close_matches(spec.amends, sorted(bases), n=1)
-            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-            errors.append(RuleError(spec.at("amends"), f"amends '{spec.amends}', which is not a rule in this set{extra}"))
+            errors.append(RuleError(spec.at("amends"), f"amends '{spec.amends}', which is not a rule in this set"
+                                                       f"{did_you_mean(spec.amends, bases)}"))
             continue
         if not spec.effective_from or spec.effective_from == "signature":
             errors.append(RuleError(spec.at("amends"), "an amendment needs 'effective_from' (the date it takes effect)"))
@@ -377,12 +429,12 @@ def _versions(specs: List[RuleSpec], agreement: dict, signed: dt.date, errors: L
             rule = _build_rule(amendment, previous, agreement, signed, errors)
             if rule is None:
                 continue
+            if versions and rule.kind != versions[0].kind:
+                errors.append(RuleError(amendment.at("kind"), f"an amendment cannot change the kind of '{base_id}' "
+                                                              f"({versions[0].kind} to {rule.kind})"))
+                continue
             versions.append(rule)
-            previous = attrs.evolve(previous)
-            for f in attrs.fields(RuleSpec):
-                v = getattr(amendment, f.name)
-                if v is not None and f.name not in ("id", "amends", "file", "line", "key_lines", "effective_until"):
-                    setattr(previous, f.name, v)
+            previous = _overlay(previous, amendment)
         for i in range(len(versions) - 1):
             nxt = versions[i + 1]
             cut = nxt.effective_from - dt.timedelta(days=1)
@@ -394,7 +446,41 @@ def _versions(specs: List[RuleSpec], agreement: dict, signed: dt.date, errors: L
                     continue
                 versions[i] = attrs.evolve(cur, effective_until=cut)
         rules.extend(versions)
+    _check_references(rules, errors)
     return rules
+
+
+def _check_references(rules: List[Rule], errors: List[RuleError]) -> None:
+    """Triggers and links name rules of this set; a trigger is a deadline's fulfilment; no trigger cycles."""
+    kinds = {r.id: r.kind for r in rules}
+    starts: Dict[str, str] = {}
+    for r in rules:
+        where = Location(r.file, r.line, "starts_when")
+        if r.starts_when and r.starts_when.rule:
+            target = r.starts_when.rule
+            if target not in kinds:
+                errors.append(RuleError(where, f"starts when '{target}' is fulfilled, which is not a rule in this set"
+                                               f"{did_you_mean(target, kinds)}"))
+            elif kinds[target] != "deadline":
+                errors.append(RuleError(where, f"starts when '{target}' is fulfilled, but '{target}' is a "
+                                               f"'{kinds[target]}' rule: only a deadline is fulfilled on a date"))
+            else:
+                starts[r.id] = target
+        for other in r.linked:
+            if other not in kinds:
+                errors.append(RuleError(Location(r.file, r.line, "linked"),
+                                        f"linked to '{other}', which is not a rule in this set{did_you_mean(other, kinds)}"))
+            elif other == r.id:
+                errors.append(RuleError(Location(r.file, r.line, "linked"), "a rule cannot be linked to itself"))
+    for first in sorted(starts):
+        seen, current = [first], starts[first]
+        while current in starts and current not in seen:
+            seen.append(current)
+            current = starts[current]
+        if current == first:
+            r = next(r for r in rules if r.id == first)
+            errors.append(RuleError(Location(r.file, r.line, "starts_when"),
+                                    f"triggers form a circle: {' -> '.join(seen + [first])}"))
 
 
 def load_rules(folder: str | os.PathLike) -> Agreement:
@@ -423,7 +509,12 @@ def _load(folder: str, files: List[str], text_of: Any) -> Agreement:
         raise RuleSetError(errors)
     agreement = _jsonable(loaded[0])["agreement"]
     signed = _parse_date(agreement["signed"], Location(agreement_path, None, "signed"), errors)
-    if signed is None:
+    for field in ("signatories", "monitors"):
+        for p in agreement.get(field, []):
+            if p not in agreement["parties"]:
+                errors.append(RuleError(Location(agreement_path, None, field), f"'{p}' is not one of the parties"
+                                                                                f"{did_you_mean(p, agreement['parties'])}"))
+    if signed is None or errors:
         raise RuleSetError(errors)
     specs: List[RuleSpec] = []
     for name in files:
@@ -444,5 +535,6 @@ def _load(folder: str, files: List[str], text_of: Any) -> Agreement:
     return Agreement(
         id=agreement["id"], title=agreement["title"], signed=signed, parties=dict(agreement["parties"]),
         event_types=tuple(agreement["event_types"]), location_kinds=tuple(agreement.get("location_kinds", [])),
-        rules=tuple(rules), folder=folder,
+        rules=tuple(rules), folder=folder, signatories=tuple(agreement.get("signatories", ())),
+        monitors=tuple(agreement.get("monitors", ())),
     )

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sys
-import difflib
 from typing import Any, Optional, Union
 
+from .hints import did_you_mean
 from .models import CONTRACT, COUNT_FIELDS, Agreement, Event, Rejection
 from .readers import RawRow
 
@@ -72,9 +72,7 @@ def _vocab(name: str, value: Any, allowed: Any, what: str) -> str:
             return canonical  # the common case: one shared string per vocabulary word
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
     if text is None or text not in allowed:
-        hint = difflib.get_close_matches(str(value), sorted(allowed), n=1)
-        extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-        raise _Bad(name, f"unknown {what} '{value}'{extra}")
+        raise _Bad(name, f"unknown {what} '{value}'{did_you_mean(value, allowed)}")
     return allowed[text]
 
 
