@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import sys
 import tempfile
 import time
@@ -36,7 +37,7 @@ def split_by_family(agreement, definition):
     for name, rule in definition.items():
         if name == "_any":
             continue
-        family = family_of_index[int(name[1:])]
+        family = family_of_index[int(re.match(r"[a-z](\d+)", name).group(1))]  # h3, k3, f3_0, ...
         out.setdefault(family, {})[name] = rule
     for rules in out.values():
         rules["_any"] = dict(definition["_any"])  # durable_rules takes "run" out of the dict it registers

@@ -37,7 +37,7 @@ def test_ucdp_sample(doha):
     assert (report.inputs.read, report.inputs.evaluated, report.inputs.rejected) == (4, 3, 1)
     bomb = next(e for e in report.events if e.id == "900003")
     assert (bomb.actor, bomb.target, bomb.province, bomb.fatalities) == ("taliban", "civilians", "Ghor", 19)
-    assert [f.evidence for f in report.findings if f.rule == "violence.reduction"] == [("900003",)]
+    assert [f.evidence for f in report.findings if f.rule == "violence.reduction" and f.evidence] == [("900003",)]
     assert "actor 'Unknown group' has no party" in report.rejected[0].reason
 
 

@@ -76,7 +76,13 @@ def test_a_second_agreement_is_evaluated(tmp_path):
         ("truce.patrols_answer_shelling", "green", "justified", "e2"),
         ("truce.patrols_answer_shelling", "green", "violation", "e3"),
         ("truce.handover", "blue", "met", "e5"),
+        # Green shelled nothing while the input records shelling (e1, 3 June) up to its last event (11 June):
+        # its no-shelling commitment was kept over the days the input covers.
+        ("truce.no_shelling_harbour", "green", "complied", None),
     }
+    complied = next(f for f in report.findings if f.status == "complied")
+    assert complied.date.isoformat() == "2024-06-11" and "from 2024-06-01 to 2024-06-11" not in complied.reason
+    assert "from 2024-06-03 to 2024-06-11" in complied.reason
     # Blue's complaint is borne out by the unjustified patrol e3: corroborated, so no separate 'alleged' finding.
     assert [(c.event, c.assessment, c.findings) for c in report.claims] == [
         ("e4", "corroborated", ("truce.patrols_answer_shelling/green/e3",))]

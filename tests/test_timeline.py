@@ -84,8 +84,11 @@ def test_reset_amendment_changes_the_threshold_from_its_date(doha):
     rows = [{"id": "before", "date": "2020-10-14", "type": "attack", "actor": "taliban", "fatalities": 6},
             {"id": "after", "date": "2020-10-15", "type": "attack", "actor": "taliban", "fatalities": 6}]
     rep = dc.evaluate(doha, rows)
-    hits = [(f.evidence, f.version) for f in rep.findings if f.rule == "violence.reduction"]
+    hits = [(f.evidence, f.version) for f in rep.findings if f.rule == "violence.reduction" and f.evidence]
     assert hits == [(("after",), "violence.reduction@reset-2020-10-15")]
+    # the original version, in force on the 14th only (as far as the input goes), was kept that day
+    kept = [(f.status, f.date, f.version) for f in rep.findings if f.rule == "violence.reduction" and not f.evidence]
+    assert kept == [("complied", D("2020-10-14"), "violence.reduction")]
     original, reset = doha.versions("violence.reduction")
     assert original.effective_until == D("2020-10-14") and reset.effective_from == D("2020-10-15")
 

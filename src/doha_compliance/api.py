@@ -17,7 +17,8 @@ from .readers import RawRow
 from .reference import reference_matches
 from .matching import Matches
 from .stream import IdLedger, InEventTime, OutOfOrder, SortedEvents
-from .report import Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
+from .models import UNKNOWN
+from .report import Coverage, Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
 from .rules import load_rules  # noqa: F401  (re-exported)
 from .validate import check_row
 
@@ -153,12 +154,14 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
     """One pass: in event time with a watermark (lateness_days), or sorted externally (None)."""
     intake = _Intake(agreement, events, on_reject, max_errors)
     later = [0]
+    seen = _Seen()
 
     def in_scope(ordered: Iterable[Event], report_date: Optional[dt.date]) -> Iterator[Event]:
         for event in ordered:
             if report_date is not None and event.date > report_date:
                 later[0] += 1
                 continue
+            seen.add(event)
             yield event
 
     judge = Judge(agreement)
@@ -177,8 +180,26 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
             matches = match(ordered, as_of or ordered.latest)
             latest, evaluated = ordered.latest, ordered.count
     as_of = as_of or latest or agreement.signed
-    result = judge.finish(matches, as_of)
+    result = judge.finish(matches, as_of, (seen.first, seen.last))
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0])
     return Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
                   findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
-                  events=result.events)
+                  events=result.events, coverage=Coverage(seen.first, seen.last, seen.unattributed),
+                  defaults=result.defaults)
+
+
+class _Seen:
+    """The events judged (dated up to the report date): first and last date, and how many no one claimed."""
+
+    def __init__(self) -> None:
+        self.first: Optional[dt.date] = None
+        self.last: Optional[dt.date] = None
+        self.unattributed = 0
+
+    def add(self, event: Event) -> None:
+        if self.first is None or event.date < self.first:
+            self.first = event.date
+        if self.last is None or event.date > self.last:
+            self.last = event.date
+        if event.actor == UNKNOWN:
+            self.unattributed += 1

@@ -3,9 +3,13 @@
 A claim (an allegation or statement accusing a party) is compared with the findings for the
 accused party — for the rule it invokes, or any rule — in the `lookback_days` before it, in
 the same province when it names one. Violations there corroborate it; acts judged justified
-or deadlines met contradict it; nothing at all leaves it uncorroborated. A claim that is not
-corroborated stays visible as an `alleged` finding, so an accusation is never lost and never
-mistaken for evidence.
+or deadlines met contradict it; acts left unresolved (a stated justification the input cannot
+settle) or nothing at all leave it uncorroborated. A claim that a deadline will be or was
+missed is weighed against that deadline's outcome on the report date, whenever it was made.
+A party's claim that is not corroborated stays visible as an `alleged` finding, so an
+accusation is never lost and never mistaken for evidence. A monitor (the agreement names
+them) is not a party: its reports are weighed the same way but listed as third-party reports,
+never as an allegation of one side against the other.
 
 Weighing is one ordered pass over the findings (sorted) and the claims (by date), holding only
 the lookback window. Findings are indexed by what a claim selects — accused party, rule (or
@@ -19,10 +23,11 @@ import bisect
 import datetime as dt
 import heapq
 import itertools
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
+from .deadlines import Deadline
 from .models import Agreement, Claim, Event, Finding, Rule
 from .spool import Spool, claims_spool, findings_spool
 from .stream import Held
@@ -31,6 +36,7 @@ MAX_LISTED = 20  # a claim links to at most this many findings (the latest); its
 
 # The statuses a claim is weighed against: what corroborates it, and what answers it.
 CORROBORATING = ("violation",)
+UNSETTLED = ("unresolved",)
 ANSWERING = ("justified", "met")
 
 _ANY = object()       # the key of "every province" (a claim that names none)
@@ -76,7 +82,7 @@ class _Window:
         self._seq = itertools.count()
 
     def add(self, f: Finding) -> None:
-        if f.status not in CORROBORATING and f.status not in ANSWERING:
+        if f.status not in CORROBORATING and f.status not in ANSWERING and f.status not in UNSETTLED:
             return
         seq = next(self._seq)
         place = f.province if f.province else _NOWHERE
@@ -116,32 +122,43 @@ def _listed(total: int) -> str:
     return f" (the latest {MAX_LISTED} listed)" if total > MAX_LISTED else ""
 
 
-def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window) -> Tuple[Claim, List[Finding], Optional[Finding]]:
-    """A claim beside the findings of its window: (the claim, the findings it cites, its `alleged` finding or None)."""
+def _names_deadline(agreement: Agreement, e: Event) -> bool:
+    return bool(e.rule) and agreement.versions(str(e.rule))[0].kind == "deadline"
+
+
+def _about_deadline(e: Event, accused: str, deadline: Optional[Deadline], as_of: dt.date
+                   ) -> Tuple[str, str, List[Finding]]:
+    """A claim naming a deadline rule, against that deadline's outcome on the report date."""
+    scope = f"{e.rule} owed by {accused}"
+    if deadline is None or deadline.finding is None:
+        return "uncorroborated", f"{scope} is not assessed: no event in the input bears on it.", []
+    f = deadline.finding
+    if f.status in ("violation", "missed"):
+        late = f" (met late on {deadline.done})" if deadline.done else ""
+        return "corroborated", f"{scope} fell due on {f.date} and passed unmet{late}: {f.status}.", [f]
+    if f.status == "met":
+        return "contradicted", f"{scope} was met on {f.date}" + (f", by its date {f.due}" if f.due else "") + ".", [f]
+    if f.status == "not_triggered":
+        return "uncorroborated", f"{scope} had not been triggered as of {as_of}.", [f]
+    when = f"falls due on {f.due}, after the report date {as_of}" if f.due else "has no date and is not yet done"
+    return "uncorroborated", f"{scope} {when}.", [f]
+
+
+def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadlines: Dict[Tuple[str, str], Deadline],
+           as_of: dt.date) -> Tuple[Claim, List[Finding], Optional[Finding]]:
+    """A claim beside the evidence: (the claim, the findings it cites, its `alleged` finding or None)."""
     accused = str(e.get(rule.accused_field))
-    start = e.date - dt.timedelta(days=rule.lookback_days)
-    scope = f"{e.rule or 'any rule'} owed by {accused}"
-    span = f"the {rule.lookback_days} days up to {e.date}" + (f" in {e.province}" if e.province else "")
-    counts, shown = window.select(accused, e.rule, e.province, CORROBORATING, start, e.date)
-    if counts:
-        total = sum(counts.values())
-        assessment = "corroborated"
-        reason = f"{_plural(total, 'violation')} of {scope} found in {span}{_listed(total)}."
+    role = agreement.role(e.actor)
+    invoked = agreement.version_in_force(e.rule, e.date) if e.rule else None
+    if _names_deadline(agreement, e):
+        assessment, reason, shown = _about_deadline(e, accused, deadlines.get((e.rule, accused)), as_of)
     else:
-        counts, shown = window.select(accused, e.rule, e.province, ANSWERING, start, e.date)
-        if counts:
-            total = sum(counts.values())
-            assessment = "contradicted"
-            reason = (f"the {_plural(total, 'act')} found for {scope} in {span} were judged "
-                      f"{'/'.join(sorted(counts))}, not violations{_listed(total)}.")
-        else:
-            assessment, reason = "uncorroborated", f"no event shows {scope} breached in {span}."
+        assessment, reason, shown = _in_window(rule, e, accused, window)
     claim = Claim(event=e.id, date=e.date, claimant=e.actor, accused=accused, rule=e.rule, assessment=assessment,
-                  findings=tuple(f.id for f in shown), reason=reason, province=e.province)
-    if assessment == "corroborated":
+                  findings=tuple(f.id for f in shown), reason=reason, province=e.province, claimant_role=role)
+    if assessment == "corroborated" or role == "monitor":
         return claim, shown, None
     said = f" ({e.description})" if e.description else ""
-    invoked = agreement.version_in_force(e.rule, e.date) if e.rule else None
     alleged = Finding(rule=e.rule or rule.id, version=invoked.version if invoked else rule.version,
                       party=accused, status="alleged", date=e.date,
                       evidence=(e.id,) + tuple(f.evidence[0] for f in shown if f.evidence),
@@ -150,26 +167,52 @@ def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window) -> Tuple
     return claim, shown, alleged
 
 
-def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: Iterable[Tuple[int, Event]]
-               ) -> Tuple[Spool[Finding], Spool[Claim]]:
-    """Merge the findings (sorted) with the claims (by date) in one pass: claims are assessed
-    against the findings of their lookback window, and each finding is written out, with the
-    claims that cite it, once no later claim can reach back to it.
+def _in_window(rule: Rule, e: Event, accused: str, window: _Window) -> Tuple[str, str, List[Finding]]:
+    """A claim against the findings of its lookback window (and province)."""
+    start = e.date - dt.timedelta(days=rule.lookback_days)
+    scope = f"{e.rule or 'any rule'} owed by {accused}"
+    span = f"the {rule.lookback_days} days up to {e.date}" + (f" in {e.province}" if e.province else "")
+    counts, shown = window.select(accused, e.rule, e.province, CORROBORATING, start, e.date)
+    if counts:
+        total = sum(counts.values())
+        return "corroborated", f"{_plural(total, 'violation')} of {scope} found in {span}{_listed(total)}.", shown
+    counts, shown = window.select(accused, e.rule, e.province, UNSETTLED, start, e.date)
+    if counts:
+        total = sum(counts.values())
+        return "uncorroborated", (f"the {_plural(total, 'act')} found for {scope} in {span} "
+                                  f"{'is' if total == 1 else 'are'} unresolved (a stated justification the input "
+                                  f"cannot settle){_listed(total)}."), shown
+    counts, shown = window.select(accused, e.rule, e.province, ANSWERING, start, e.date)
+    if counts:
+        total = sum(counts.values())
+        return "contradicted", (f"the {_plural(total, 'act')} found for {scope} in {span} were judged "
+                                f"{'/'.join(sorted(counts))}, not violations{_listed(total)}."), shown
+    return "uncorroborated", f"no event shows {scope} breached in {span}.", []
 
-    `claim_events` are (index of the claim rule in agreement.rules, event)."""
+
+def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: Iterable[Tuple[int, Event]],
+               deadlines: Dict[Tuple[str, str], Deadline], as_of: dt.date,
+               finish: Callable[[Finding], Finding] = lambda f: f) -> Tuple[Spool[Finding], Spool[Claim]]:
+    """Merge the findings (sorted) with the claims (by date) in one pass: claims are assessed
+    against the findings of their lookback window (or the deadline they name), and each finding is
+    written out, with the claims that cite it and passed through `finish`, once no later claim can
+    reach back to it.
+
+    `claim_events` are (index of the claim rule in agreement.rules, event), re-readable; `deadlines`
+    the deadline units decided on the report date, by (rule id, party)."""
     claim_rules = [r for r in agreement.rules if r.kind == "claim"]
     lookback = dt.timedelta(days=max((r.lookback_days for r in claim_rules), default=0))
     out, claims_out = findings_spool(), claims_spool()
     window = _Window()
     waiting: Held = Held()  # findings that a claim may still cite, and alleged findings
-    cited_by: Dict[str, List[str]] = {}
+    cited_by: Dict[str, List[str]] = _deadline_citations(agreement, claim_events, deadlines)
     upcoming = next(findings, None)
 
     def release(before: Optional[dt.date]) -> None:
         for f in waiting.dated_before(before):
             if f.status != "alleged" and f.id in cited_by:
-                f = attrs.evolve(f, claims=tuple(sorted(cited_by.pop(f.id))))
-            out.append(f)
+                f = attrs.evolve(f, claims=tuple(sorted(set(cited_by.pop(f.id)))))
+            out.append(finish(f))
 
     for day, todays in itertools.groupby(claim_events, key=lambda item: item[1].date):
         horizon = day - lookback
@@ -182,10 +225,11 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
         window.forget_before(horizon)
         assessed = []
         for rule_index, e in todays:
-            claim, shown, alleged = assess(agreement, agreement.rules[rule_index], e, window)
+            claim, shown, alleged = assess(agreement, agreement.rules[rule_index], e, window, deadlines, as_of)
             assessed.append(claim)
-            for f in shown:
-                cited_by.setdefault(f.id, []).append(claim.event)
+            if not _names_deadline(agreement, e):  # those are cited before the pass (_deadline_citations)
+                for f in shown:
+                    cited_by.setdefault(f.id, []).append(claim.event)
             if alleged is not None:
                 waiting.push(alleged)
         assessed.sort(key=lambda c: c.event)
@@ -196,3 +240,18 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
         upcoming = next(findings, None)
     release(None)
     return out.finish(), claims_out.finish()
+
+
+def _deadline_citations(agreement: Agreement, claim_events: Iterable[Tuple[int, Event]],
+                        deadlines: Dict[Tuple[str, str], Deadline]) -> Dict[str, List[str]]:
+    """Which claims cite each deadline finding, known before the pass: a deadline finding may be
+    written out long before a claim that names it (claims about deadlines ignore the lookback)."""
+    out: Dict[str, List[str]] = {}
+    for rule_index, e in claim_events:
+        if not _names_deadline(agreement, e):
+            continue
+        accused = str(e.get(agreement.rules[rule_index].accused_field))
+        d = deadlines.get((e.rule, accused))
+        if d is not None and d.finding is not None:
+            out.setdefault(d.finding.id, []).append(e.id)
+    return out

@@ -46,7 +46,7 @@ import durable_rules_engine
 from durable import engine as durable_engine
 
 from . import conditions
-from .matching import MAX_JUSTIFIERS, Matches, Unit, match_window, units
+from .matching import MAX_JUSTIFIERS, Matches, Unit, covers_continuing, first_effective, match_window, units
 from .models import EVENT_FIELDS, Agreement, Event
 
 _names = itertools.count()
@@ -218,21 +218,33 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
                 record(tag, fact._d["id"])
         return matched
 
+    def durable(cond: Mapping[str, Any], party: str) -> List[dict]:
+        return conditions.to_durable(conditions.substitute_party(cond, party))
+
     for index, (rule, party) in enumerate(units(agreement)):
         unit = (rule.version, party)
         start, end = match_window(agreement, rule)
         window = [{"$gte": {"day": start.toordinal()}}]
         if end is not None:
             window.append({"$lte": {"day": end.toordinal()}})
+        if rule.starts_when and rule.starts_when.when:
+            since = [{"$gte": {"day": first_effective(agreement, rule).toordinal()}}]
+            definition[f"t{index}"] = {"all": [{"m": _all(durable(rule.starts_when.when, party) + since)}], "cap": CAP,
+                                       "run": action("t", unit)}
         if rule.kind == "deadline":
-            assert rule.fulfilled_by is not None
-            cond = conditions.to_durable(conditions.substitute_party(rule.fulfilled_by.when, party))
-            definition[f"f{index}"] = {"all": [{"m": _all(cond + window)}], "cap": CAP, "run": action("f", unit)}
+            for part, fulfilment in enumerate(rule.fulfilments):
+                definition[f"f{index}_{part}"] = {"all": [{"m": _all(durable(fulfilment.when, party) + window)}],
+                                                  "cap": CAP, "run": action("f", (rule.version, party, part))}
             if rule.covered_by:
-                cover = conditions.to_durable(conditions.substitute_party(rule.covered_by, party))
-                definition[f"c{index}"] = {"all": [{"m": _all(cover)}], "cap": CAP, "run": action("c", unit)}
+                definition[f"c{index}"] = {"all": [{"m": _all(durable(rule.covered_by, party))}], "cap": CAP,
+                                           "run": action("c", unit)}
             continue
-        cond = conditions.to_durable(conditions.substitute_party(rule.when, party)) + window
+        if rule.kind == "claimable":
+            continue
+        if covers_continuing(rule):
+            cover = durable(rule.coverage_condition or {}, party) + window
+            definition[f"v{index}"] = {"all": [{"m": _all(cover)}], "cap": CAP, "run": action("v", unit)}
+        cond = durable(rule.when if rule.kind == "claim" else rule.act_condition, party) + window
         if rule.kind == "claim":
             cond.append({"$neq": {rule.accused_field: ""}})
         definition[f"h{index}"] = {"all": [{"m": _all(cond)}], "cap": CAP, "run": action("h", unit)}
@@ -341,9 +353,13 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
                 elif kind == "k":
                     justifiers.setdefault(unit, []).append(live[eid])
                 elif kind == "f":
-                    out.add_fulfil(unit, live[eid])
+                    out.add_fulfil(unit, live[eid])  # here `unit` is (version, party, part)
                 elif kind == "c":
                     out.covered.add(unit)
+                elif kind == "v":
+                    out.add_cover(unit, live[eid])
+                elif kind == "t":
+                    out.add_trigger(unit, live[eid])
             for unit, window in windows.items():
                 window.forget_before(today)
                 window.add(today, list({e.id: e for e in justifiers.get(unit, ())}.values()))

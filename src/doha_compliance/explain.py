@@ -6,7 +6,8 @@ from typing import List
 import yaml
 
 from . import conditions
-from .models import Event, Finding, Rule
+from .links import linked_ids
+from .models import STATUS_MEANINGS, UNKNOWN, Agreement, Event, Finding, Fulfilment, Rule
 from .report import Report
 
 
@@ -29,25 +30,47 @@ def _event_line(e: Event) -> str:
     return line
 
 
-def _rule_lines(rule: Rule) -> List[str]:
+def _fulfilment(f: Fulfilment) -> str:
+    text = f"an event matching {_condition(f.when)}"
+    if f.total_of and f.up_to is not None:
+        text += f", whose {f.total_of} adds up to at least {f.required} (a ceiling of up to {f.up_to}: never a minimum)"
+    elif f.total_of:
+        text += f", whose {f.total_of} adds up to at least {f.required}"
+    return (f"{f.label}: " if f.label else "") + text
+
+
+def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     until = rule.effective_until.isoformat() if rule.effective_until else "open-ended"
     lines = [f"rule:      {rule.id} — {rule.title}",
              f"version:   {rule.version} (in force {rule.effective_from} to {until})"
              + (f", amends {rule.amends}" if rule.amends else ""),
              f"source:    {rule.source} [{rule.basis}]",
-             f"kind:      {rule.kind}"]
+             f"kind:      {rule.kind}" + (f", {rule.modality.replace('_', ' ')}" if rule.modality != "obligation" else "")
+             + (f" ({rule.wording!r})" if rule.wording else "")]
+    owed = ", ".join(agreement.label(p) for p in rule.parties)
+    lines.append(f"owed by:   {owed}" + (f"; performed by {', '.join(agreement.label(p) for p in rule.performed_by)}"
+                                         if rule.performed_by else ""))
+    if rule.starts_when:
+        what = _condition(rule.starts_when.when) if rule.starts_when.when else ""
+        lines.append(f"starts:    {rule.starts_when.describe()}{' ' + what if what else ''}")
     if rule.kind == "deadline":
-        assert rule.fulfilled_by is not None
-        lines.append(f"due:       {rule.due}" + (f" ({rule.due_note})" if rule.due_note else ""))
-        fb = rule.fulfilled_by
-        lines.append(f"met by:    an event matching {_condition(fb.when)}"
-                     + (f", whose {fb.total_of} adds up to at least {fb.at_least}" if fb.total_of else ""))
+        due = str(rule.due) if rule.due else ("counted from the trigger" if rule.due_after_trigger else "no date set")
+        lines.append(f"due:       {due}" + (f" ({rule.due_note})" if rule.due_note else ""))
+        for i, f in enumerate(rule.fulfilments):
+            lines.append(("met by:    " if i == 0 else "  and:     ") + _fulfilment(f))
+    elif rule.kind == "claimable":
+        lines.append("judged:    through claims only (no event type records it)")
     else:
         lines.append(f"condition: {_condition(rule.when)}")
+        if rule.scope:
+            lines.append(f"scope:     {_condition(rule.scope)} (acts outside it are not judged by this rule)")
     if rule.justified_by:
         jb = rule.justified_by
         same = f", same {', '.join(jb.same)}" if jb.same else ""
         lines.append(f"justified: by an event matching {_condition(jb.when)} within {jb.within_days} days before{same}")
+    linked = linked_ids(agreement, rule)
+    if linked:
+        lines.append(f"linked:    {', '.join(linked)}")
     if rule.notes:
         lines.append(f"notes:     {rule.notes}")
     lines.append(f"defined:   {rule.file}:{rule.line}")
@@ -58,8 +81,11 @@ def explain_finding(report: Report, f: Finding) -> str:
     events = {e.id: e for e in report.events}
     rule = report.rule_version(f.version)
     lines = [f"finding:   {f.id}", f"status:    {f.status} for {f.party}, dated {f.date} (report as of {report.as_of})",
+             f"meaning:   {f.status}: {STATUS_MEANINGS[f.status]}",
              f"why:       {f.reason}"]
-    lines += _rule_lines(rule)
+    lines += _rule_lines(report.agreement, rule)
+    for link in f.linked:
+        lines.append(f"linked on {f.date}: {link.describe()}")
     if f.justified_by:
         lines.append("justified by:")
         lines += [f"  - {_event_line(events[j])}" for j in f.justified_by if j in events]
@@ -71,7 +97,7 @@ def explain_finding(report: Report, f: Finding) -> str:
     lines += [f"  - {_event_line(events[e])}" if e in events else f"  - {e}" for e in f.evidence]
     claims = [c for c in report.claims if c.event in f.claims or f.id in c.findings or c.event in f.evidence]
     for c in claims:
-        lines.append(f"claim:     {c.event} by {c.claimant} against {c.accused}: {c.assessment} — {c.reason}")
+        lines.append(f"claim:     {c.event} by {c.claimant} ({c.claimant_role}) against {c.accused}: {c.assessment} — {c.reason}")
     return "\n".join(lines) + "\n"
 
 
@@ -109,6 +135,8 @@ def explain_uncited(report: Report, event: Event) -> str:
         lines.append("rules that read its type, whose other conditions it does not meet:")
         lines += [f"  - {r.version}: {_condition(r.when or (r.fulfilled_by.when if r.fulfilled_by else {}))}"
                   for r in readers]
+    if event.actor == UNKNOWN:
+        lines.append("nobody claimed it (actor unknown): an unattributed act is never a party's finding")
     else:
         lines.append(f"no rule in force on {event.date} reads events of type '{event.type}'")
     return "\n".join(lines) + "\n"

@@ -5,33 +5,37 @@ plain date arithmetic on event dates: never the wall clock.
 
 Judging follows the stream (`Judge`): a day's hits are judged as soon as the engine
 has seen the day, and their findings go to a `Spool` (on disk past a limit), so
-memory does not grow with the stream. Deadlines need the whole stream and the
-report date, so they are decided at the end; they are few. Claims are then set
-beside the findings (`claims.set_claims`) in one more ordered pass.
+memory does not grow with the stream. What a commitment means is decided in small
+modules: `triggers` (when it starts), `deadlines` (met, pending, missed, violated),
+`continuing` (complied), `links` (linked commitments, who defaulted first) and
+`claims` (accusations beside the evidence). Deadlines, compliance and links need the
+whole stream and the report date, so they are decided at the end; claims are then set
+beside the findings in one more ordered pass, which also writes each finding's links.
 """
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
+from . import continuing, deadlines, links
 from .claims import set_claims
-from .matching import Matches
+from .continuing import Continuing
+from .deadlines import Deadline, PartProgress, Progress
+from .links import DefaultGroup, Linker
+from .matching import Matches, Unit
 from .models import Agreement, Claim, Event, Finding, NotAssessed, Rule
 from .spool import PACK_EVENT, Spool, events_spool, findings_spool
 from .stream import Held
+from .triggers import Triggers, order
 
 
 def _where(e: Event) -> str:
     if e.province and e.place:
         return f" in {e.province} ({e.place})"
     return f" in {e.province or e.place}" if (e.province or e.place) else ""
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
@@ -42,12 +46,15 @@ def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
 
 def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matches,
                     cite: Callable[[Event], None]) -> List[Finding]:
+    """Acts judged by a prohibited or conditional rule: a violation (missed, for a non-obligation),
+    justified by an event in its window, or unresolved when only the actor's word justifies it."""
     out = []
+    breach = rule.status if rule.status != "violation" else rule.breach
     for e in hits:
         cite(e)
         if rule.kind == "prohibited":
-            out.append(_act_finding(rule, party, e, rule.status,
-                                    f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)}."))
+            out.append(_act_finding(rule, party, e, breach, f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)}"
+                                                            f"{rule.modality_note()}."))
             continue
         jb = rule.justified_by
         assert jb is not None
@@ -63,66 +70,18 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             more = f" ({total} justifying events in the window; the latest {len(justifiers)} cited)" if total > len(justifiers) else ""
             out.append(_act_finding(rule, party, e, "justified",
                                     f"{e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} "
-                                    f"on {latest.date} ({latest.id}), {_plural(days, 'day')} before{same}, within the "
-                                    f"{jb.within_days}-day window of {rule.id}{more}.", tuple(justifiers)))
+                                    f"on {latest.date} ({latest.id}), {deadlines.plural(days, 'day')} before{same}, within "
+                                    f"the {jb.within_days}-day window of {rule.id}{more}.", tuple(justifiers)))
+            continue
+        missing = (f"{e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
+                   f"in the {jb.within_days} days before, among the events given")
+        if e.stated_justification:
+            out.append(_act_finding(rule, party, e, "unresolved",
+                                    f"{missing}; {e.actor} states: {e.stated_justification!r}. The input cannot settle "
+                                    f"it: unresolved, neither justified nor a violation."))
         else:
-            out.append(_act_finding(rule, party, e, "violation",
-                                    f"{e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
-                                    f"in the {jb.within_days} days before, among the events given."))
+            out.append(_act_finding(rule, party, e, breach, f"{missing}{rule.modality_note()}."))
     return out
-
-
-@attrs.define
-class Progress:
-    """How far a deadline commitment has got: the event that completed it, the events that
-    counted toward it (in order), the running total. Events after completion are not kept."""
-
-    done: Optional[Event] = None
-    used: List[Event] = attrs.field(factory=list)
-    total: int = 0
-
-    def advance(self, rule: Rule, events: Sequence[Event]) -> None:
-        """Count events dated on or after every event counted before."""
-        fb = rule.fulfilled_by
-        assert fb is not None
-        for e in sorted(events, key=lambda e: e.sort_key):
-            if self.done is not None:
-                return
-            if not fb.total_of:
-                self.done, self.used = e, [e]
-                return
-            value = e.get(fb.total_of)
-            if isinstance(value, int):
-                self.total += value
-                self.used.append(e)
-                if self.total >= (fb.at_least or 0):
-                    self.done = e
-
-
-def _deadline_finding(rule: Rule, party: str, used: Sequence[Event], done: Optional[Event], total: int,
-                      as_of: dt.date) -> Finding:
-    assert rule.due is not None and rule.fulfilled_by is not None
-    due = rule.due
-    fb = rule.fulfilled_by
-    progress = f" ({total} of {fb.at_least} {fb.total_of} so far)" if fb.total_of else ""
-    evidence = tuple(e.id for e in used)
-
-    def finding(status: str, date: dt.date, reason: str) -> Finding:
-        return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
-                       evidence=evidence, reason=reason, due=due)
-
-    if done is not None and done.date <= due:
-        how = f", reaching {total} {fb.total_of}" if fb.total_of else ""
-        return finding("met", done.date, f"{rule.title}: met on {done.date} ({done.id}){how}, due {due}.")
-    if as_of <= due:
-        left = (due - as_of).days
-        return finding("pending", due,
-                       f"{rule.title}: due {due}, {_plural(left, 'day')} after the report date; not yet met{progress}.")
-    if done is not None:
-        late = (done.date - due).days
-        return finding("violation", due, f"{rule.title}: not met by {due}; met late on {done.date} ({done.id}), "
-                                         f"{_plural(late, 'day')} after the deadline.")
-    return finding("violation", due, f"{rule.title}: not met by {due}, nor by the report date {as_of}{progress}.")
 
 
 class _Cited:
@@ -159,6 +118,10 @@ class Judged:
     claims: Spool[Claim]
     not_assessed: Tuple[NotAssessed, ...]
     events: Spool[Event]  # every event a finding or claim cites, in (date, id) order
+    defaults: Tuple[DefaultGroup, ...] = ()
+
+
+Coverage = Tuple[Optional[dt.date], Optional[dt.date]]  # first and last events judged
 
 
 class Judge:
@@ -171,13 +134,20 @@ class Judge:
             pack=lambda item: (item[0], PACK_EVENT[0](item[1])), unpack=lambda t: (t[0], PACK_EVENT[1](t[1])))
         reach = max((r.justified_by.within_days for r in agreement.rules if r.justified_by), default=0)
         self._cited = _Cited(reach)
-        self._progress: Dict[Tuple[str, str], Progress] = {}
-        self._deadline_rules = {r.version: r for r in agreement.rules if r.kind == "deadline"}
+        self._progress: Dict[Unit, Progress] = {}
+        self._deadlines_in_order = order(agreement)
+        self.triggers = Triggers(agreement)
+        self.continuing = Continuing()
+        self._claim_counts: Dict[Tuple[str, str], int] = {}  # (rule named, accused) -> claims
 
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.
 
         Every hit taken must be dated on or after every hit taken before."""
+        for unit, events in matches.triggers.items():
+            self.triggers.saw(unit, min(e.date for e in events))
+        matches.triggers.clear()
+        self._advance_deadlines(matches)
         findings: List[Finding] = []
         claimed: List[Tuple[int, Event]] = []
         latest = None
@@ -186,23 +156,32 @@ class Judge:
                 continue
             seen = set()
             for party in rule.parties:
-                hits = matches.hits.pop((rule.version, party), None)
+                unit = (rule.version, party)
+                covers = matches.covers.pop(unit, None)
+                if covers:
+                    for day, n in _per_day(covers):
+                        self.continuing.saw_cover(unit, day, n)
+                hits = matches.hits.pop(unit, None)
                 if not hits:
                     continue
                 last = max(e.date for e in hits)
                 latest = last if latest is None or last > latest else latest
                 if rule.kind != "claim":
-                    findings.extend(_event_findings(rule, party, hits, matches, self._cited.cite))
+                    start = self.triggers.start(rule, party)
+                    judged = [e for e in hits if start is not None and e.date >= start]
+                    for f in _event_findings(rule, party, judged, matches, self._cited.cite):
+                        self.continuing.saw_finding(unit, f)
+                        findings.append(f)
                     continue
                 for e in hits:
                     if e.id not in seen:  # a claim rule judges an event once, whichever party it matched for
                         seen.add(e.id)
                         claimed.append((index, e))
                         self._cited.cite(e)
+                        key = (str(e.rule), str(e.get(rule.accused_field)))
+                        self._claim_counts[key] = self._claim_counts.get(key, 0) + 1
         matches.justifications.clear()
         matches.justifier_counts.clear()
-        for unit in list(matches.fulfils):
-            self._progress.setdefault(unit, Progress()).advance(self._deadline_rules[unit[0]], matches.fulfils.pop(unit))
         findings.sort(key=lambda f: f.sort_key)
         self._findings.extend(findings)
         claimed.sort(key=lambda item: item[1].date)
@@ -210,42 +189,94 @@ class Judge:
         if latest is not None:
             self._cited.release(latest)
 
-    def finish(self, matches: Matches, as_of: dt.date) -> Judged:
-        """Decide the deadlines as of the report date, set the claims beside everything, and close."""
+    def _advance_deadlines(self, matches: Matches) -> None:
+        """Count fulfilling events, trigger sources first: a deadline met today starts its dependants today."""
+        for rule in self._deadlines_in_order:
+            for party in rule.parties:
+                unit = (rule.version, party)
+                for part, fulfilment in enumerate(rule.fulfilments):
+                    events = matches.fulfils.pop((rule.version, party, part), None)
+                    start = self.triggers.start(rule, party)
+                    if not events or start is None:
+                        continue
+                    progress = self._progress.setdefault(unit, {})
+                    progress.setdefault(part, PartProgress()).advance(fulfilment, events, start)
+                done = deadlines.completed(self._progress.get(unit, {}), rule)
+                if done is not None:
+                    self.triggers.fulfilled(rule.id, done.date)
+        matches.fulfils.clear()  # parts of units that had not started: their events do not count
+
+    def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None)) -> Judged:
+        """Decide the deadlines, compliance and links as of the report date, set the claims beside
+        everything, and close."""
         self.take(matches)
-        deadlines, not_assessed, evidence = _deadlines(self.agreement, matches.covered, self._progress, as_of)
+        decided, not_assessed = self._deadlines(matches, as_of, coverage[1])
+        more, not_assessed_more = continuing.decide(self.agreement, self.continuing, self.triggers, as_of, coverage)
+        not_assessed += not_assessed_more
+        untriggered, unassessed = self._untriggered_and_claimable(as_of)
+        not_assessed += unassessed
+        late = [d.finding for d in decided.values() if d.finding is not None] + more + untriggered
+        evidence = [e for d in decided.values() for e in d.evidence]
         self._cited.release(None)
+        history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of, coverage)
+        linker = Linker(self.agreement, history)
         findings, claims = set_claims(
             self.agreement,
-            heapq.merge(self._findings.finish(), sorted(deadlines, key=lambda f: f.sort_key), key=lambda f: f.sort_key),
-            self._claim_events.finish())
+            heapq.merge(self._findings.finish(), sorted(late, key=lambda f: f.sort_key), key=lambda f: f.sort_key),
+            self._claim_events.finish(), decided, as_of, linker.annotate)
         events = events_spool(_merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key)))
-        not_assessed.sort(key=lambda n: (n.rule, n.party))
-        return Judged(findings, claims, tuple(not_assessed), events.finish())
+        not_assessed.sort(key=lambda n: (n.rule, n.party, n.version))
+        return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults())
 
-
-def _deadlines(agreement: Agreement, covered: Set[Tuple[str, str]], progress: Dict[Tuple[str, str], Progress],
-               as_of: dt.date) -> Tuple[List[Finding], List[NotAssessed], List[Event]]:
-    """(deadline findings, deadlines not assessed, the events those findings cite)."""
-    findings: List[Finding] = []
-    not_assessed: List[NotAssessed] = []
-    evidence: List[Event] = []
-    for rule_id in agreement.rule_ids():
-        versions = agreement.versions(rule_id)
-        if versions[0].kind != "deadline":
-            continue
-        rule = agreement.version_in_force(rule_id, as_of) or (versions[-1] if as_of > versions[-1].effective_from else None)
-        if rule is None:
-            continue
-        for party in rule.parties:
-            unit = (rule.version, party)
-            if unit not in covered and not (rule.due and as_of <= rule.due):
-                not_assessed.append(NotAssessed(rule.id, rule.version, party,
-                                                "no event in the input bears on it (nothing matches its covered_by), "
-                                                "so a missed deadline cannot be told from missing data."))
+    def _deadlines(self, matches: Matches, as_of: dt.date, last_event: Optional[dt.date]
+                   ) -> Tuple[Dict[Tuple[str, str], Deadline], List[NotAssessed]]:
+        """Each deadline rule's version on the report date, decided for each party owing it."""
+        decided: Dict[Tuple[str, str], Deadline] = {}
+        not_assessed: List[NotAssessed] = []
+        for rule_id in self.agreement.rule_ids():
+            versions = self.agreement.versions(rule_id)
+            if versions[0].kind != "deadline":
                 continue
-            got = progress.get(unit, Progress())
-            findings.append(_deadline_finding(rule, party, got.used, got.done, got.total, as_of))
-            evidence.extend(got.used)
-    return findings, not_assessed, evidence
+            rule = self.agreement.version_in_force(rule_id, as_of) or (versions[-1] if as_of > versions[-1].effective_from else None)
+            if rule is None:
+                continue
+            for party in rule.parties:
+                unit = (rule.version, party)
+                d = deadlines.decide(self.agreement, rule, party, self._progress.get(unit, {}), self.triggers, as_of,
+                                     unit in matches.covered, last_event)
+                decided[(rule.id, party)] = d
+                if d.not_assessed is not None:
+                    not_assessed.append(d.not_assessed)
+        return decided, not_assessed
 
+    def _untriggered_and_claimable(self, as_of: dt.date) -> Tuple[List[Finding], List[NotAssessed]]:
+        """One `not_triggered` finding per continuing or claimable commitment that had not started;
+        claimable commitments that had are judged through claims only, and listed as such."""
+        findings: List[Finding] = []
+        listed: List[NotAssessed] = []
+        for rule_id in self.agreement.rule_ids():
+            versions = self.agreement.versions(rule_id)
+            if versions[0].kind not in ("prohibited", "conditional", "claimable"):
+                continue
+            rule = self.agreement.version_in_force(rule_id, as_of) or versions[-1]
+            if rule.effective_from > as_of:
+                continue
+            for party in rule.parties:
+                start = self.triggers.start(rule, party)
+                if rule.starts_when and (start is None or start > as_of):
+                    findings.append(Finding(rule=rule.id, version=rule.version, party=party, status="not_triggered",
+                                            date=as_of, evidence=(),
+                                            reason=f"{rule.title}: not triggered: {self.triggers.why_not(rule, as_of)}."))
+                elif rule.kind == "claimable":
+                    n = self._claim_counts.get((rule.id, party), 0)
+                    listed.append(NotAssessed(rule.id, rule.version, party,
+                                              "no event type records it; judged through claims only "
+                                              f"({deadlines.plural(n, 'claim')} in the input name it)."))
+        return findings, listed
+
+
+def _per_day(events: Iterable[Event]) -> Iterator[Tuple[dt.date, int]]:
+    counts: Dict[dt.date, int] = {}
+    for e in events:
+        counts[e.date] = counts.get(e.date, 0) + 1
+    return iter(sorted(counts.items()))

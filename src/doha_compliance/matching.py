@@ -14,18 +14,24 @@ import attrs
 from .models import Agreement, Event, Rule
 
 Unit = Tuple[str, str]  # (rule version, party)
+Part = Tuple[str, str, int]  # (rule version, party, index of the fulfilment part)
 MAX_JUSTIFIERS = 3  # an act cites its latest justifying events, not every one in its window
 
 
 @attrs.define
 class Matches:
+    """What the matcher found, by unit: acts (`hits`) and their justifiers, events fulfilling each part of
+    a deadline, events covering a commitment (the input bears on it), events triggering one."""
+
     hits: Dict[Unit, List[Event]] = attrs.field(factory=dict)
     # (version, party, act id) -> {justifier id: justifier event}, the latest MAX_JUSTIFIERS only
     justifications: Dict[Tuple[str, str, str], Dict[str, Event]] = attrs.field(factory=dict)
-    fulfils: Dict[Unit, List[Event]] = attrs.field(factory=dict)
-    covered: Set[Unit] = attrs.field(factory=set)
+    fulfils: Dict[Part, List[Event]] = attrs.field(factory=dict)
+    covered: Set[Unit] = attrs.field(factory=set)  # deadline units some event bears on
     justifier_counts: Dict[Tuple[str, str, str], int] = attrs.field(factory=dict)
-    _seen: Set[Tuple[str, Unit, str]] = attrs.field(factory=set)
+    covers: Dict[Unit, List[Event]] = attrs.field(factory=dict)  # continuing units: the covering events
+    triggers: Dict[Unit, List[Event]] = attrs.field(factory=dict)  # events matching a unit's starts_when
+    _seen: Set[Tuple[str, tuple, str]] = attrs.field(factory=set)
 
     # A rule with `any:` alternatives can fire once per alternative an event satisfies
     # (durable_rules compiles $or into branches): each event counts once per unit.
@@ -39,10 +45,20 @@ class Matches:
             self._seen.add(("h", unit, event.id))
             self.hits.setdefault(unit, []).append(event)
 
-    def add_fulfil(self, unit: Unit, event: Event) -> None:
-        if ("f", unit, event.id) not in self._seen:
-            self._seen.add(("f", unit, event.id))
-            self.fulfils.setdefault(unit, []).append(event)
+    def add_fulfil(self, part: Part, event: Event) -> None:
+        if ("f", part, event.id) not in self._seen:
+            self._seen.add(("f", part, event.id))
+            self.fulfils.setdefault(part, []).append(event)
+
+    def add_cover(self, unit: Unit, event: Event) -> None:
+        if ("c", unit, event.id) not in self._seen:
+            self._seen.add(("c", unit, event.id))
+            self.covers.setdefault(unit, []).append(event)
+
+    def add_trigger(self, unit: Unit, event: Event) -> None:
+        if ("t", unit, event.id) not in self._seen:
+            self._seen.add(("t", unit, event.id))
+            self.triggers.setdefault(unit, []).append(event)
 
     def add_justification(self, unit: Unit, act: str, justifier: Event) -> None:
         """Keep the latest MAX_JUSTIFIERS justifying events of an act (by date, then id), and how many
@@ -63,6 +79,8 @@ class Matches:
             "justifier_counts": dict(sorted(self.justifier_counts.items())),
             "fulfils": {k: sorted(e.id for e in v) for k, v in sorted(self.fulfils.items()) if v},
             "covered": sorted(self.covered),
+            "covers": {k: sorted(e.id for e in v) for k, v in sorted(self.covers.items()) if v},
+            "triggers": {k: sorted(e.id for e in v) for k, v in sorted(self.triggers.items()) if v},
         }
 
 
@@ -71,9 +89,18 @@ def units(agreement: Agreement) -> List[Tuple[Rule, str]]:
     return [(rule, party) for rule in agreement.rules for party in rule.parties]
 
 
+def first_effective(agreement: Agreement, rule: Rule) -> dt.date:
+    return min(r.effective_from for r in agreement.versions(rule.id))
+
+
 def match_window(agreement: Agreement, rule: Rule) -> Tuple[dt.date, dt.date | None]:
     """Dates of events a version may match. Deadlines count evidence from their first version on."""
     if rule.kind == "deadline":
-        first = min(r.effective_from for r in agreement.versions(rule.id))
-        return first, None
+        return first_effective(agreement, rule), None
     return rule.effective_from, rule.effective_until
+
+
+def covers_continuing(rule: Rule) -> bool:
+    """Continuing commitments (prohibitions, conditional permissions) record what covers them day by
+    day: `complied` needs a covering event inside the period it speaks for."""
+    return rule.kind in ("prohibited", "conditional")

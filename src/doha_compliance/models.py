@@ -193,9 +193,23 @@ class Rule:
     def conditions(self) -> Tuple[Mapping[str, Any], ...]:
         """Every event condition the rule states: what it judges, its scope, what justifies, fulfils,
         triggers or covers it. Field lists, the pre-filter and `explain` all read these."""
-        found = (self.when, self.scope, self.covered_by, self.justified_by.when if self.justified_by else None,
+        acts = self.act_condition if self.kind in ("prohibited", "conditional") else self.when
+        found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
                  *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None)
         return tuple(c for c in found if c)
+
+    @property
+    def breach(self) -> str:
+        """What failing this commitment is called: a violation of an obligation; `missed` for a best
+        effort or an aim, which the text does not make a violation."""
+        return "violation" if self.modality == "obligation" else "missed"
+
+    def modality_note(self) -> str:
+        """How the text words a non-obligation, for reasons: " (an aim: 'with the aim of ...')"."""
+        if self.modality == "obligation":
+            return ""
+        kind = "an aim" if self.modality == "aim" else "a best-efforts commitment"
+        return f" ({kind}{': ' + repr(self.wording) if self.wording else ''}; missed, not a violation)"
 
     def in_force(self, day: dt.date) -> bool:
         if day < self.effective_from:
@@ -259,6 +273,23 @@ class NotAssessed:
 
 
 @attrs.frozen(slots=True)
+class Link:
+    """A linked commitment's status on a finding's date: what the other side had done by then."""
+
+    rule: str
+    party: str
+    status: str
+    since: Optional[dt.date] = None
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "party": self.party, "status": self.status,
+                "since": self.since.isoformat() if self.since else None}
+
+    def describe(self) -> str:
+        return f"{self.rule} ({self.party}): {self.status.replace('_', ' ')}" + (f" since {self.since}" if self.since else "")
+
+
+@attrs.frozen(slots=True)
 class Finding:
     rule: str
     version: str
@@ -271,6 +302,9 @@ class Finding:
     due: Optional[dt.date] = None
     justified_by: Tuple[str, ...] = ()
     claims: Tuple[str, ...] = ()
+    linked: Tuple[Link, ...] = ()
+    performed_by: Tuple[str, ...] = ()
+    modality: str = "obligation"
 
     @property
     def id(self) -> str:
@@ -296,6 +330,11 @@ class Finding:
             out["justified_by"] = list(self.justified_by)
         if self.claims:
             out["claims"] = list(self.claims)
+        if self.performed_by:
+            out["performed_by"] = list(self.performed_by)
+        if self.modality != "obligation":
+            out["modality"] = self.modality
+        out["linked"] = [link.to_dict() for link in self.linked]
         return out
 
 
@@ -312,10 +351,12 @@ class Claim:
     findings: Tuple[str, ...]
     reason: str
     province: Optional[str] = None
+    claimant_role: str = "party"  # party (a signatory), monitor, or other
 
     def to_dict(self) -> dict:
         out = {
             "event": self.event, "date": self.date.isoformat(), "claimant": self.claimant,
+            "claimant_role": self.claimant_role,
             "accused": self.accused, "rule": self.rule, "assessment": self.assessment,
             "findings": list(self.findings), "reason": self.reason,
         }

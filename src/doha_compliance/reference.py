@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Sequence
 
 from . import conditions
-from .matching import Matches, match_window, units
+from .matching import Matches, covers_continuing, first_effective, match_window, units
 from .models import Agreement, Event
 
 
@@ -24,17 +24,30 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
         unit = (rule.version, party)
         start, end = match_window(agreement, rule)
         in_window = [e for e in events if e.date >= start and (end is None or e.date <= end)]
+        if rule.starts_when and rule.starts_when.when:
+            tcond = conditions.substitute_party(rule.starts_when.when, party)
+            first = first_effective(agreement, rule)
+            for e in events:
+                if e.date >= first and conditions.matches(tcond, _getter(e)):
+                    out.add_trigger(unit, e)
         if rule.kind == "deadline":
-            assert rule.fulfilled_by is not None
-            cond = conditions.substitute_party(rule.fulfilled_by.when, party)
-            for e in in_window:
-                if conditions.matches(cond, _getter(e)):
-                    out.add_fulfil(unit, e)
+            for part, fulfilment in enumerate(rule.fulfilments):
+                cond = conditions.substitute_party(fulfilment.when, party)
+                for e in in_window:
+                    if conditions.matches(cond, _getter(e)):
+                        out.add_fulfil((rule.version, party, part), e)
             if rule.covered_by is None or any(
                     conditions.matches(conditions.substitute_party(rule.covered_by, party), _getter(e)) for e in events):
                 out.covered.add(unit)
             continue
-        cond = conditions.substitute_party(rule.when, party)
+        if rule.kind == "claimable":
+            continue
+        if covers_continuing(rule):
+            cover = conditions.substitute_party(rule.coverage_condition or {}, party)
+            for e in in_window:
+                if conditions.matches(cover, _getter(e)):
+                    out.add_cover(unit, e)
+        cond = conditions.substitute_party(rule.when if rule.kind == "claim" else rule.act_condition, party)
         for e in in_window:
             if not conditions.matches(cond, _getter(e)):
                 continue

@@ -8,9 +8,14 @@ from typing import Dict, List
 import jinja2
 
 from .models import STATUSES
+from .render_text import CLAIM_SECTIONS
 from .report import Report
 
-COLOURS = {"violation": "#c0392b", "alleged": "#e67e22", "justified": "#2e86c1", "pending": "#7f8c8d", "met": "#27ae60"}
+# One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
+# yet due or started, greens and blues for what was kept.
+COLOURS = {"violation": "#c0392b", "alleged": "#e67e22", "justified": "#2e86c1", "unresolved": "#d4ac0d",
+           "pending": "#7f8c8d", "not_triggered": "#aab7b8", "met": "#27ae60", "missed": "#a04000",
+           "complied": "#1e8449"}
 WIDTH, LEFT, RIGHT, LANE, TOP = 960, 130, 70, 34, 40
 
 
@@ -77,5 +82,6 @@ def render_html(report: Report) -> str:
             cited_by.setdefault(e, []).append(f"f-{i}")
     template = _environment().get_template("report.html.j2")
     return template.render(report=report, statuses=STATUSES, colours=COLOURS, findings=findings,
+                           claim_sections=CLAIM_SECTIONS,
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
                            event_anchor=event_anchor)

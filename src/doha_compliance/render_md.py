@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .models import STATUSES
+from .render_text import CLAIM_SECTIONS
 from .report import Report
 
 
@@ -22,7 +23,8 @@ def md_lines(report: Report) -> Iterator[str]:
     yield f"# Compliance report: {report.agreement.title}"
     yield ""
     yield (f"As of **{report.as_of}**. Events read: {inputs.read} — evaluated {inputs.evaluated} "
-        f"({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
+        f"({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}. "
+        + _cell(report.coverage.describe(report.judged)))
     yield ""
     yield "## Summary"
     yield ""
@@ -51,25 +53,47 @@ def md_lines(report: Report) -> Iterator[str]:
                 yield f"- **Due:** {f.due}"
             yield f"- **Reason:** {_cell(f.reason)}"
             yield "- **Evidence:** " + (", ".join(f"`{e}`" for e in f.evidence) or "none")
+            if f.performed_by:
+                yield "- **Performed by:** " + ", ".join(_cell(report.agreement.label(p)) for p in f.performed_by)
             if f.claims:
                 yield "- **Claims about it:** " + ", ".join(f"`{c}`" for c in f.claims)
-    if report.claims:
+            if f.linked:
+                yield "- **Linked:** " + "; ".join(_cell(link.describe()) for link in f.linked)
+    for role, heading, _verb in CLAIM_SECTIONS:
+        claims = [c for c in report.claims if c.claimant_role == role]
+        if not claims:
+            continue
         yield ""
-        yield "## Claims set beside the evidence"
+        yield f"## {heading}"
         yield ""
         yield "| date | claim | by | against | rule | assessment | findings |"
         yield "| --- | --- | --- | --- | --- | --- | --- |"
-        for c in report.claims:
+        for c in claims:
             yield (f"| {c.date} | `{c.event}` | {c.claimant} | {c.accused} | {c.rule or '—'} | {c.assessment} | "
                 + (", ".join(f"`{x}`" for x in c.findings) or "—") + " |")
+    if report.defaults:
+        yield ""
+        yield "## Who defaulted first, among linked commitments"
+        for group in report.defaults:
+            yield ""
+            yield "Commitments: " + ", ".join(f"`{r}`" for r in group.rules)
+            yield ""
+            yield "| date | party | first default | finding |"
+            yield "| --- | --- | --- | --- |"
+            for d in group.parties:
+                if d.date is None:
+                    yield f"| — | {d.party} | no default in the input | — |"
+                else:
+                    yield f"| {d.date} | {d.party} | {d.status} of `{d.rule}` | `{d.finding}` |"
     if report.not_assessed:
         yield ""
         yield "## Not assessed"
         yield ""
-        yield "No event in the input bears on these deadlines, so a miss cannot be told from missing data."
+        yield "The input cannot speak for these: missing data is not evidence of a breach."
         yield ""
         for n in report.not_assessed:
-            yield f"- `{n.rule}` ({n.party})"
+            version = "" if n.version == n.rule else f", version `{n.version}`"
+            yield f"- `{n.rule}` ({n.party}{version}): {_cell(n.reason)}"
     if report.events:
         yield ""
         yield "## Evidence"

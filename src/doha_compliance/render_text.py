@@ -16,6 +16,10 @@ from .models import STATUSES
 from .report import Report
 
 WIDTH = 110
+# Claims by who makes them: a party's accusation, a monitor's report, anyone else's.
+CLAIM_SECTIONS = (("party", "Claims by parties, set beside the evidence", "accuses"),
+                  ("monitor", "Reports by monitors (third parties, not a party's allegation)", "reports on"),
+                  ("other", "Claims by others, set beside the evidence", "accuses"))
 
 
 def _wrapped(text: str, indent: int = 14) -> str:
@@ -35,6 +39,7 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     yield from out(f"{report.agreement.title}")
     yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
                    f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
+    yield from out(report.coverage.describe(report.judged))
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     summary.add_column("party")
     for status in STATUSES:
@@ -54,23 +59,39 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             if f.party != party:
                 continue
             version = "" if f.version == f.rule else f"  (version {f.version})"
-            yield from out(f"  {f.date}  {f.status:<9}  {f.rule}{version}")
-            yield from out(_wrapped("evidence: " + (", ".join(f.evidence) or "none")))
-            yield from out(_wrapped(f.reason))
+            yield from out(f"  {f.date}  {f.status:<13}  {f.rule}{version}")
+            yield from out(_wrapped("evidence: " + (", ".join(f.evidence) or "none"), 18))
+            yield from out(_wrapped(f.reason, 18))
+            if f.linked:
+                yield from out(_wrapped("linked: " + "; ".join(link.describe() for link in f.linked), 18))
         yield from out("")
-    if report.claims:
-        yield from out("Claims set beside the evidence")
-        for c in report.claims:
+    for role, heading, verb in CLAIM_SECTIONS:
+        claims = [c for c in report.claims if c.claimant_role == role]
+        if not claims:
+            continue
+        yield from out(heading)
+        for c in claims:
             yield from out(f"  {c.date}  {c.assessment:<14}  {c.event}")
-            yield from out(_wrapped(f"{c.claimant} accuses {c.accused} ({c.rule or 'no rule named'})"))
-            yield from out(_wrapped("findings: " + (", ".join(c.findings) or "none")))
-            yield from out(_wrapped(c.reason))
+            yield from out(_wrapped(f"{c.claimant} {verb} {c.accused} ({c.rule or 'no rule named'})", 18))
+            yield from out(_wrapped("findings: " + (", ".join(c.findings) or "none"), 18))
+            yield from out(_wrapped(c.reason, 18))
+        yield from out("")
+    if report.defaults:
+        yield from out("Who defaulted first, among linked commitments")
+        for group in report.defaults:
+            yield from out(_wrapped("commitments: " + ", ".join(group.rules), 2))
+            for d in group.parties:
+                if d.date is None:
+                    yield from out(f"    {d.party}: no default in the input")
+                else:
+                    yield from out(f"    {d.date}  {d.party}: {d.status} of {d.rule} ({d.finding})")
         yield from out("")
     if report.not_assessed:
-        yield from out("Not assessed: no event in the input bears on these, so a missed deadline cannot be told "
-                       "from missing data")
+        yield from out("Not assessed: the input cannot speak for these (missing data is not evidence of a breach)")
         for n in report.not_assessed:
-            yield from out(f"  {n.rule} ({n.party})")
+            version = "" if n.version == n.rule else f"  (version {n.version})"
+            yield from out(f"  {n.rule} ({n.party}){version}")
+            yield from out(_wrapped(n.reason, 6))
         yield from out("")
     if report.rejected:
         yield from out(f"Rejected events ({len(report.rejected)}):")

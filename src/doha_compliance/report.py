@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import attrs
 
+from .links import DefaultGroup, linked_ids
 from .models import STATUSES, Agreement, Claim, Event, Finding, NotAssessed, Rejection
 from .spool import claims_spool, findings_spool
 
@@ -39,6 +40,26 @@ class Inputs:
 
 
 @attrs.frozen
+class Coverage:
+    """What the input covers: its first and last judged events (dated up to the report date), and
+    how many of them nobody claimed (actor `unknown`): never a party's finding, still counted."""
+
+    first: Optional[dt.date] = None
+    last: Optional[dt.date] = None
+    unattributed: int = 0
+
+    def to_dict(self) -> dict:
+        return {"first": self.first.isoformat() if self.first else None,
+                "last": self.last.isoformat() if self.last else None, "unattributed": self.unattributed}
+
+    def describe(self, judged: int) -> str:
+        if self.first is None:
+            return "The input holds no event dated up to the report date."
+        unclaimed = f", {self.unattributed} of them unattributed (actor unknown)" if self.unattributed else ""
+        return f"The input covers {self.first} to {self.last} ({judged} events judged{unclaimed})."
+
+
+@attrs.frozen
 class Report:
     """Long lists (findings, claims, rejections, events) may be `Spool`s: sequences that live on
     disk past a size, so that a report on millions of events fits in bounded memory."""
@@ -51,6 +72,13 @@ class Report:
     claims: Tuple[Claim, ...] = ()
     not_assessed: Tuple[NotAssessed, ...] = ()
     events: Tuple[Event, ...] = ()  # the events findings and claims cite, for explanations and timelines
+    coverage: Coverage = Coverage()
+    defaults: Tuple[DefaultGroup, ...] = ()  # who defaulted first, per group of linked commitments
+
+    @property
+    def judged(self) -> int:
+        """Events evaluated and dated up to the report date."""
+        return self.inputs.evaluated - self.inputs.after_as_of
 
     @property
     def parties(self) -> Dict[str, Dict[str, int]]:
@@ -79,6 +107,10 @@ class Report:
         rules = {}
         for r in self.agreement.rules:
             rules[r.version] = {"rule": r.id, "title": r.title, "source": r.source, "basis": r.basis,
+                                "kind": r.kind, "modality": r.modality, "parties": list(r.parties),
+                                "performed_by": list(r.performed_by),
+                                "starts_when": r.starts_when.describe() if r.starts_when else None,
+                                "linked": linked_ids(self.agreement, r),
                                 "effective_from": r.effective_from.isoformat(),
                                 "effective_until": r.effective_until.isoformat() if r.effective_until else None}
         return dict(sorted(rules.items()))
@@ -87,11 +119,12 @@ class Report:
         """(key, value or generator of items) in report order; lists are generated item by item."""
         return [
             ("agreement", self.agreement.id), ("title", self.agreement.title), ("as_of", self.as_of.isoformat()),
-            ("inputs", self.inputs.to_dict()),
+            ("inputs", self.inputs.to_dict()), ("coverage", self.coverage.to_dict()),
             ("rejected", (r.to_dict() for r in self.rejected)),
             ("findings", (f.to_dict() for f in self.findings)),
             ("claims", (c.to_dict() for c in self.claims)),
             ("not_assessed", (n.to_dict() for n in self.not_assessed)),
+            ("defaults", (g.to_dict() for g in self.defaults)),
             ("parties", self.parties), ("rules", self._rules_dict()),
             ("events", (event_dict(e) for e in self.events)),
         ]

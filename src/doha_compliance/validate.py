@@ -11,12 +11,12 @@ import sys
 from typing import Any, Optional, Union
 
 from .hints import did_you_mean
-from .models import CONTRACT, COUNT_FIELDS, Agreement, Event, Rejection
+from .models import CONTRACT, COUNT_FIELDS, RESERVED_ACTORS, Agreement, Event, Rejection
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
 _NO_EXTRA: dict = {}  # shared by events without extra fields (never mutated: Event is frozen)
-TEXT_FIELDS = ("province", "place", "source", "description")
+TEXT_FIELDS = ("province", "place", "source", "description", "stated_justification")
 
 
 class _Bad(Exception):
@@ -86,7 +86,7 @@ def _vocabulary(agreement: Agreement) -> dict:
     if cached is None or cached[0] is not agreement:
         def words(values: Any) -> dict:
             return {sys.intern(v): sys.intern(v) for v in values}
-        cached = (agreement, {"type": words(agreement.event_types), "party": words(agreement.parties),
+        cached = (agreement, {"type": words(agreement.event_types), "party": words((*agreement.parties, *RESERVED_ACTORS)),
                               "location_kind": words(agreement.location_kinds), "rule": words(agreement.rule_ids())})
         _VOCABULARIES.clear()  # one agreement at a time in practice; never a stale id() match
         _VOCABULARIES[key] = cached

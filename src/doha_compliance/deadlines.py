@@ -1,0 +1,166 @@
+"""Deadlines: how far a commitment got, and its status on the report date.
+
+A deadline is met by the events its `fulfilled_by` names — one event, or events whose
+`total_of` adds up — and, when it has several parts ("all US forces out" and "all coalition
+forces out"), by the last part met. What the text does not make an obligation is not judged as
+one: a best effort or an aim whose date passes unmet is `missed`, not a `violation`. A ceiling
+("up to five thousand") is never read as a minimum: it is met by what the rule says the text
+requires (`at_least`, by default any amount), and the total keeps counting so the reader sees
+how far it went. A deadline starts with its trigger: only events from that day count, and a
+date in the text that passed before the commitment started is moved to the day it started —
+no party can default before its commitment begins. A commitment with no date (an undertaking)
+is pending until it is done; it is never a violation.
+
+Everything here uses event dates and the report date, never the clock.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import attrs
+
+from .models import Agreement, Event, Finding, Fulfilment, NotAssessed, Rule
+from .rules import add_offset
+from .triggers import Triggers
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+@attrs.define
+class PartProgress:
+    """One part of a deadline: the event that completed it, the events counted, the running total.
+    Past completion only a ceiling keeps counting (to show how far it went); others stop."""
+
+    done: Optional[Event] = None
+    used: List[Event] = attrs.field(factory=list)
+    total: int = 0
+
+    def advance(self, fulfilment: Fulfilment, events: Sequence[Event], since: dt.date) -> None:
+        """Count the events dated on or after `since` (the trigger), in (date, id) order."""
+        for e in sorted(events, key=lambda e: e.sort_key):
+            if e.date < since:
+                continue
+            if self.done is not None and fulfilment.up_to is None:
+                return
+            if not fulfilment.total_of:
+                self.done, self.used = e, [e]
+                return
+            value = e.get(fulfilment.total_of)
+            if isinstance(value, int) and not isinstance(value, bool):
+                self.total += value
+                self.used.append(e)
+                if self.done is None and self.total >= fulfilment.required:
+                    self.done = e
+
+
+Progress = Dict[int, PartProgress]  # by part index
+
+
+def completed(progress: Progress, rule: Rule) -> Optional[Event]:
+    """The event that completed the last part, if every part is done."""
+    dones = [progress.get(i, PartProgress()).done for i in range(len(rule.fulfilments))]
+    if not dones or any(d is None for d in dones):
+        return None
+    return max(dones, key=lambda e: e.sort_key)  # type: ignore[arg-type,return-value]
+
+
+@attrs.frozen
+class Deadline:
+    """A deadline unit decided on the report date: its finding (or why it is not assessed), and the
+    dates `links` needs to tell its status on any other day."""
+
+    rule: Rule
+    party: str
+    finding: Optional[Finding]
+    not_assessed: Optional[NotAssessed]
+    start: Optional[dt.date]           # the trigger (None: not triggered by the report date)
+    day: Optional[dt.date]             # the deadline day (None: no date set)
+    done: Optional[dt.date]            # completed on (None: not by the report date)
+    evidence: Tuple[Event, ...] = ()
+
+
+def deadline_day(rule: Rule, start: dt.date) -> Tuple[Optional[dt.date], str]:
+    """(the day the commitment falls due, a note when it is not the text's date)."""
+    if rule.due_after_trigger is not None:
+        days, months = rule.due_after_trigger
+        return add_offset(start, days, months), f" (due {rule.due_note}, which started on {start})"
+    if rule.due is None:
+        return None, ""
+    if rule.due < start:
+        return start, (f" (the date in the text, {rule.due}, passed before the commitment started on {start}: "
+                       f"it is judged from that day)")
+    return rule.due, ""
+
+
+def _progress_text(rule: Rule, progress: Progress, so_far: bool) -> str:
+    """How far each counted part got: "4580 of up to 5000 count" or "120 of 1000 count so far"."""
+    bits = []
+    for i, f in enumerate(rule.fulfilments):
+        if not f.total_of:
+            continue
+        got = progress.get(i, PartProgress()).total
+        bits.append(f"{got} of up to {f.up_to} {f.total_of}" if f.up_to is not None else f"{got} of {f.required} {f.total_of}")
+    return f" ({'; '.join(bits)}{' so far' if so_far else ''})" if bits else ""
+
+
+def _parts_text(rule: Rule, progress: Progress) -> str:
+    """For a deadline with several parts: when each was met, or that it was not."""
+    if len(rule.fulfilments) < 2:
+        return ""
+    bits = []
+    for i, f in enumerate(rule.fulfilments):
+        done = progress.get(i, PartProgress()).done
+        name = f.label or f"part {i + 1}"
+        bits.append(f"{name}: met on {done.date} ({done.id})" if done else f"{name}: not met")
+    return " [" + "; ".join(bits) + "]"
+
+
+def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
+           covered: bool, last_event: Optional[dt.date]) -> Deadline:
+    """The deadline unit's status on the report date (events after it are never seen)."""
+    start = triggers.start(rule, party)
+    if start is not None and start > as_of:
+        start = None
+    if start is None:
+        finding = Finding(rule=rule.id, version=rule.version, party=party, status="not_triggered", date=as_of,
+                          evidence=(), reason=f"{rule.title}: not triggered: {triggers.why_not(rule, as_of)}.")
+        return Deadline(rule, party, finding, None, None, None, None)
+    day, day_note = deadline_day(rule, start)
+    if not covered and not (day is not None and as_of <= day):
+        return Deadline(rule, party, None, NotAssessed(
+            rule.id, rule.version, party, "no event in the input bears on it (nothing matches its covered_by), "
+                                          "so a missed deadline cannot be told from missing data."), start, day, None)
+    done = completed(progress, rule)
+    used: List[Event] = sorted({e.id: e for p in progress.values() for e in p.used}.values(), key=lambda e: e.sort_key)
+    evidence = tuple(e.id for e in used)
+    how_far = _progress_text(rule, progress, done is None) + _parts_text(rule, progress)
+    started = f" It started on {start} ({rule.starts_when.describe()})." if rule.starts_when else ""
+    if performers := [p for p in rule.performed_by if p != party]:
+        started += f" Performed by {', '.join(agreement.label(p) for p in performers)}."
+
+    def finding(status: str, date: dt.date, text: str) -> Deadline:
+        reason = f"{rule.title}: {text}{started}"
+        return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
+                                             evidence=evidence, reason=reason, due=day),
+                        None, start, day, done.date if done else None, tuple(used))
+
+    if day is None:
+        if done is not None:
+            return finding("met", done.date, f"met on {done.date} ({done.id}){how_far}; no date was set.")
+        return finding("pending", as_of, f"not yet done as of {as_of}{how_far}; no date was set.")
+    if done is not None and done.date <= day:
+        return finding("met", done.date, f"met on {done.date} ({done.id}){how_far}, due {day}{day_note}.")
+    if as_of <= day:
+        left = (day - as_of).days
+        return finding("pending", day, f"due {day}{day_note}, {plural(left, 'day')} after the report date; "
+                                       f"not yet met{how_far}.")
+    ends = f"; the input ends on {last_event}" if last_event is not None and last_event < day else ""
+    if done is not None:
+        late = (done.date - day).days
+        return finding(rule.breach, day, f"not met by {day}{day_note}{rule.modality_note()}; met late on {done.date} "
+                                         f"({done.id}), {plural(late, 'day')} after the deadline{how_far}.")
+    return finding(rule.breach, day, f"not met by {day}{day_note}{rule.modality_note()}, nor by the report date "
+                                     f"{as_of}{how_far}{ends}.")
