@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shlex
 import sys
 import tempfile
 import traceback
 from typing import List, Optional
 
-from . import api, readers
+from . import __version__, api, bundled, readers
 from .errors import ComplianceError, RuleSetError
 from .models import Rejection
 from .render_text import text_lines
@@ -27,13 +28,36 @@ def _date(text: str) -> dt.date:
 
 def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     """What `report` and `explain` both need: the rule set, the events, the report date."""
-    command.add_argument("--rules", required=True, help="rule folder (e.g. rules/doha)")
-    command.add_argument("--events", required=True, action="append",
-                         help="event file (.yaml .json .jsonl .csv, or an ACLED/UCDP export); repeatable")
+    command.add_argument("--rules", required=True, type=_rules_argument, help=_rules_help())
+    command.add_argument("--events", required=True, action="append", type=_events_argument,
+                         help="event file (.yaml .json .jsonl .csv, or an ACLED/UCDP export), or example:NAME "
+                              "for a bundled example's events (see: doha-compliance example); repeatable")
     command.add_argument("--as-of", type=_date, help="report date YYYY-MM-DD (default: the latest event's date)")
     command.add_argument("--events-format", choices=readers.ALL_FORMATS,
                          help="format of the event files (default: from the file name; ACLED/UCDP CSV by header)")
     command.add_argument("--mapping", help="YAML mapping for ACLED/UCDP exports (default: the shipped one)")
+
+
+def _rules_help() -> str:
+    names = ", ".join(bundled.rule_sets()) or "none installed"
+    return (f"rule set: a bundled one by name ({names}; see: doha-compliance rules list) or a rule folder "
+            "(e.g. rules/doha); a folder here named like a bundled set wins over it")
+
+
+def _rules_argument(text: str) -> str:
+    """--rules and `rules check|list`: a bundled set's name, resolved to its folder, or a folder path."""
+    try:
+        return bundled.resolve_rules(text)
+    except ComplianceError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _events_argument(text: str) -> str:
+    """--events: a file path, or example:NAME for a bundled example's event file."""
+    try:
+        return bundled.resolve_events(text)
+    except ComplianceError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _events(args: argparse.Namespace) -> "api.EventSource":
@@ -41,9 +65,13 @@ def _events(args: argparse.Namespace) -> "api.EventSource":
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="doha-compliance",
-                                     description="Check dated events against a peace agreement's commitments.")
+    parser = argparse.ArgumentParser(
+        prog="doha-compliance", description="Check dated events against a peace agreement's commitments.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="A first report, on a bundled example with the bundled Doha rule set:\n"
+               "  doha-compliance report --rules doha --events example:oct2020 --as-of 2020-10-31")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="evaluate events against a rule set and print a compliance report")
     _evaluation_arguments(rep)
@@ -65,10 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     _evaluation_arguments(exp)
     rules = sub.add_parser("rules", help="check or list a rule set without events")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
-    check = rules_sub.add_parser("check", help="validate a rule folder; exit 2 listing every problem")
-    check.add_argument("folder")
-    listing = rules_sub.add_parser("list", help="list rules: ids, versions, parties, basis, sources")
-    listing.add_argument("folder", nargs="?", default="rules/doha")
+    check = rules_sub.add_parser("check", help="validate a rule set; exit 2 listing every problem")
+    check.add_argument("folder", metavar="NAME-or-FOLDER", type=_rules_argument, help=_rules_help())
+    listing = rules_sub.add_parser("list", help="list the bundled rule sets; or, given one, its rules: "
+                                                "ids, versions, parties, basis, sources")
+    listing.add_argument("folder", metavar="NAME-or-FOLDER", nargs="?", type=_rules_argument,
+                         help=_rules_help() + "; without it, the bundled sets")
+    example = sub.add_parser("example", help="list the bundled examples; or, given one, where its files are "
+                                             "and the commands that give its expected reports")
+    example.add_argument("name", nargs="?", help="an example's name (e.g. oct2020)")
     return parser
 
 
@@ -208,6 +241,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
+    if args.folder is None:
+        return _list_rule_sets()
     agreement = api.load_rules(args.folder)
     if args.rules_command == "check":
         bases = len(agreement.rule_ids())
@@ -216,6 +251,78 @@ def _rules(args: argparse.Namespace) -> int:
         return EXIT_OK
     from .render_text import render_rules
     sys.stdout.write(render_rules(agreement))
+    return EXIT_OK
+
+
+def _list_rule_sets() -> int:
+    """`rules list` without an argument: the bundled rule sets, each with its agreement and version."""
+    sets = bundled.rule_sets()
+    if not sets:
+        print("doha-compliance: this installation has no bundled rule sets; pass a rule folder "
+              "(doha-compliance rules list PATH)", file=sys.stderr)
+        return EXIT_INPUT
+    print("Bundled rule sets; use one with --rules NAME:")
+    status = EXIT_OK
+    for name, folder in sets.items():
+        print()
+        try:
+            agreement = api.load_rules(folder)
+        except RuleSetError as exc:
+            print(f"{name}  cannot be used ({len(exc.errors)} problem{'s' if len(exc.errors) != 1 else ''}): "
+                  f"see doha-compliance rules check {name}")
+            status = EXIT_INPUT
+            continue
+        print(f"{name}  {agreement.id}, signed {agreement.signed}, {len(agreement.rule_ids())} rules "
+              f"({len(agreement.rules)} versions), version {__version__}")
+        print(f"    {agreement.title}")
+        print(f"    {folder}")
+    print()
+    print("Its rules: doha-compliance rules list NAME · a folder of your own: doha-compliance rules list PATH")
+    return status
+
+
+def _example_rule_set(example: bundled.Example) -> str:
+    """The bundled rule set an example's expected reports were made with (the only one, if it does not say)."""
+    sets = bundled.rule_sets()
+    for name, folder in sets.items():
+        try:
+            if example.agreement and api.load_rules(folder).id == example.agreement:
+                return name
+        except RuleSetError:
+            continue
+    return next(iter(sets), "RULES")
+
+
+def _example(args: argparse.Namespace) -> int:
+    """`example [NAME]`: where a bundled example's files are, and the commands to run it."""
+    if args.name is None:
+        found = bundled.examples()
+        if not found:
+            print("doha-compliance: this installation has no bundled examples", file=sys.stderr)
+            return EXIT_INPUT
+        width = max(len(name) for name in found)
+        print("Bundled examples; `doha-compliance example NAME` shows one's files and commands:")
+        for name, example in found.items():
+            print(f"  {name:<{width}}  {example.title}")
+        return EXIT_OK
+    example = bundled.example(args.name)
+    print(f"{example.name}: {example.title}")
+    print(f"  folder:   {example.folder}")
+    if example.events is not None:
+        print(f"  events:   {example.events.name}  (--events {bundled.EXAMPLE_PREFIX}{example.name})")
+    if example.expected:
+        print(f"  expected: {', '.join(p.name for p in example.expected)}")
+    if example.readme is not None:
+        print(f"  readme:   {example.readme.name}")
+    runs = example.runs(_example_rule_set(example))
+    if runs:
+        print()
+        print("Run it:")
+    for expected, run in runs:
+        print(f"  {shlex.join(('doha-compliance', *run))}")
+        if expected is not None:
+            print(f"      gives {expected.name}" + (", but for the event file's path in each event's location"
+                                                    if expected.suffix == ".json" else ""))
     return EXIT_OK
 
 
@@ -229,6 +336,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _explain(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "example":
+            return _example(args)
         parser.error(f"unknown command {args.command}")
     except RuleSetError as exc:
         print(f"doha-compliance: the rule set cannot be used ({len(exc.errors)} problem"
