@@ -105,7 +105,7 @@ def test_python_dash_m_and_no_network_needed():
 
 def test_readme_commands_and_ci_agree():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = readme.split("## Two commands", 1)[1].split("## What the report says", 1)[0]
+    blocks = readme.split("## Two commands", 1)[1].split("\n## ", 1)[0]
     commands = [line for line in blocks.splitlines() if line.startswith("python3 -m pip install")]
     assert len(commands) == 2
     run_command, test_command = commands
