@@ -11,7 +11,7 @@ import sys
 from typing import Any, Optional, Union
 
 from .hints import did_you_mean
-from .models import CONTRACT, COUNT_FIELDS, RESERVED_ACTORS, Agreement, Event, Rejection
+from .models import CONTRACT, COUNT_FIELDS, OTHER, RESERVED_ACTORS, Agreement, Event, Rejection
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
@@ -86,7 +86,8 @@ def _vocabulary(agreement: Agreement) -> dict:
     if cached is None or cached[0] is not agreement:
         def words(values: Any) -> dict:
             return {sys.intern(v): sys.intern(v) for v in values}
-        cached = (agreement, {"type": words(agreement.event_types), "party": words((*agreement.parties, *RESERVED_ACTORS)),
+        cached = (agreement, {"type": words((*agreement.event_types, OTHER)), "party": words(agreement.parties),
+                              "actor": words((*agreement.parties, *RESERVED_ACTORS)),
                               "location_kind": words(agreement.location_kinds), "rule": words(agreement.rule_ids())})
         _VOCABULARIES.clear()  # one agreement at a time in practice; never a stale id() match
         _VOCABULARIES[key] = cached
@@ -116,11 +117,11 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         vocab = _vocabulary(agreement)
         fields: dict = {
             "type": _vocab("type", data["type"], vocab["type"], "event type"),
-            "actor": _vocab("actor", data["actor"], vocab["party"], "party"),
+            "actor": _vocab("actor", data["actor"], vocab["actor"], "party"),
         }
         for name in ("target", "accused"):
             if data.get(name) is not None:
-                fields[name] = _vocab(name, data[name], vocab["party"], "party")
+                fields[name] = _vocab(name, data[name], vocab["actor" if name == "target" else "party"], "party")
         if data.get("location_kind") is not None:
             fields["location_kind"] = _vocab("location_kind", data["location_kind"], vocab["location_kind"],
                                              "location kind")
