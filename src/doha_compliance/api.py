@@ -18,7 +18,7 @@ from .reference import reference_matches
 from .matching import Matches
 from .stream import IdLedger, InEventTime, OutOfOrder, SortedEvents
 from .models import UNKNOWN
-from .report import Coverage, Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
+from .report import Coverage, ImportTally, Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
 from .rules import load_rules  # noqa: F401  (re-exported)
 from .validate import check_row
 
@@ -74,6 +74,7 @@ class _Intake:
         self.read = 0
         self.rejected: Spool[Rejection] = rejections_spool()
         self.ids = IdLedger()
+        self.imports = ImportTally()  # evaluated rows per file and mapping outcome, for the report
 
     def __iter__(self) -> Iterator[Event]:
         for row in _rows(self.rows):
@@ -90,6 +91,7 @@ class _Intake:
                 if self.max_errors is not None and len(self.rejected) >= self.max_errors:
                     raise TooManyRejections(self.rejected, self.read)
                 continue
+            self.imports.add(result)
             yield result
 
 
@@ -184,7 +186,7 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0])
     return Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
                   findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
-                  events=result.events, coverage=Coverage(seen.first, seen.last, seen.unattributed),
+                  events=result.events, imports=intake.imports.counts(), coverage=Coverage(seen.first, seen.last, seen.unattributed),
                   defaults=result.defaults)
 
 

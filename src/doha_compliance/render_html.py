@@ -9,7 +9,7 @@ import jinja2
 
 from .models import STATUSES
 from .render_text import CLAIM_SECTIONS
-from .report import Report
+from .report import IMPORT_OUTCOMES, Report
 
 # One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
 # yet due or started, greens and blues for what was kept.
@@ -84,4 +84,4 @@ def render_html(report: Report) -> str:
     return template.render(report=report, statuses=STATUSES, colours=COLOURS, findings=findings,
                            claim_sections=CLAIM_SECTIONS,
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
-                           event_anchor=event_anchor)
+                           event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES)

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from .models import STATUSES
 from .render_text import CLAIM_SECTIONS
-from .report import Report
+from .report import IMPORT_OUTCOMES, Report
 
 
 def _cell(text: str) -> str:
@@ -103,6 +103,17 @@ def md_lines(report: Report) -> Iterator[str]:
         for e in report.events:
             place = ", ".join(x for x in (e.province, e.place) if x) or "—"
             yield f"| `{e.id}` | {e.date} | {e.type} | {e.actor} | {_cell(place)} | {_cell(e.source or '—')} |"
+    yield ""
+    yield "## Rows by mapping outcome"
+    yield ""
+    yield ("Evaluated rows of each input: actor a party, `other` (no party), `unknown` (the source does not identify "
+           "it), or undirected (both sides kept, no attacker recorded); and rows of type `other`.")
+    yield ""
+    yield "| file | format | evaluated | " + " | ".join(IMPORT_OUTCOMES) + " | type other |"
+    yield "| --- | --- | ---: | " + " | ".join("---:" for _ in IMPORT_OUTCOMES) + " | ---: |"
+    for i in report.imports:
+        yield (f"| `{_cell(i.file)}` | {i.format} | {i.evaluated} | " + " | ".join(str(n) for _, n in i.actors)
+               + f" | {i.other_type} |")
     if report.rejected:
         yield ""
         yield "## Rejected events"

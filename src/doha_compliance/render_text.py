@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .models import STATUSES
-from .report import Report
+from .report import IMPORT_OUTCOMES, Report
 
 WIDTH = 110
 # Claims by who makes them: a party's accusation, a monitor's report, anyone else's.
@@ -46,11 +46,7 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
         summary.add_column(status, justify="right", no_wrap=True, min_width=len(status))
     for party, counts in parties.items():
         summary.add_row(party, *(str(counts[s]) for s in STATUSES))
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=WIDTH, force_terminal=color, color_system="standard" if color else None,
-                      highlight=False, emoji=False, markup=False, legacy_windows=False)
-    console.print(summary)
-    yield from out(buffer.getvalue())
+    yield from out(_table_text(summary, color))
     for party, counts in parties.items():
         if not any(counts.values()):
             continue
@@ -93,10 +89,33 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             yield from out(f"  {n.rule} ({n.party}){version}")
             yield from out(_wrapped(n.reason, 6))
         yield from out("")
+    yield from out(_table_text(_imports_table(report), color))
     if report.rejected:
         yield from out(f"Rejected events ({len(report.rejected)}):")
         for r in report.rejected:
             yield from out(f"  {r.where}: {r.id or '-'}: {r.reason}")
+
+
+def _table_text(table: Table, color: bool = False) -> str:
+    """A rich table as text: fixed width, and no colour unless asked, so the bytes are stable."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=WIDTH, force_terminal=color, color_system="standard" if color else None,
+                      highlight=False, emoji=False, markup=False, legacy_windows=False)
+    console.print(table)
+    return buffer.getvalue()
+
+
+def _imports_table(report: Report) -> Table:
+    table = Table(title="Rows by mapping outcome (actor: a party, other = no party, unknown = not identified by the "
+                        "source, undirected = both sides kept, no attacker recorded)",
+                  box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("file", overflow="fold")
+    table.add_column("format")
+    for name in ("evaluated", *IMPORT_OUTCOMES, "type other"):
+        table.add_column(name, justify="right")
+    for i in report.imports:
+        table.add_row(i.file, i.format, str(i.evaluated), *(str(n) for _, n in i.actors), str(i.other_type))
+    return table
 
 
 def render_text(report: Report, color: bool = False) -> str:

@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Tuple
 import attrs
 
 from .links import DefaultGroup, linked_ids
-from .models import STATUSES, Agreement, Claim, Event, Finding, NotAssessed, Rejection
+from .models import OTHER, RESERVED_ACTORS, STATUSES, Agreement, Claim, Event, Finding, NotAssessed, Rejection
 from .spool import claims_spool, findings_spool
 
 
@@ -37,6 +37,68 @@ class Inputs:
     def to_dict(self) -> dict:
         return {"read": self.read, "evaluated": self.evaluated, "rejected": self.rejected,
                 "after_as_of": self.after_as_of}
+
+
+IMPORT_OUTCOMES = ("party", "other", "unknown", "undirected")
+
+
+@attrs.frozen
+class ImportCount:
+    """One input file's evaluated rows by mapping outcome, so that nothing is set aside unseen.
+
+    `actors`: the row's actor is a party of the agreement, `other` (no party: the mapping names no
+    party for it), `unknown` (the source does not identify it), or the row is `undirected` (a clash
+    whose two sides are kept but whose attacker the source does not record). `other_type`: rows of
+    the reserved type `other` (no event type of the agreement). Plain event files are counted the
+    same way: their rows may use `unknown` and `other` too."""
+
+    file: str
+    format: str
+    evaluated: int
+    actors: Tuple[Tuple[str, int], ...]
+    other_type: int
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "format": self.format, "evaluated": self.evaluated,
+                "actors": dict(self.actors), "other_type": self.other_type}
+
+
+class ImportTally:
+    """Counts evaluated events per input file and outcome as they pass (a few counters per file)."""
+
+    def __init__(self) -> None:
+        # file -> [format, evaluated, {outcome: n}, rows of type other]; in the order the files are read
+        self._files: Dict[str, list] = {}
+
+    def add(self, event: Event) -> None:
+        where = event.where
+        cut = where.rfind(":")
+        file = where[:cut] if cut > 0 else (where or "<events>")
+        entry = self._files.get(file)
+        if entry is None:
+            entry = self._files[file] = [event.extra.get("source_format") or _plain_format(file), 0,
+                                         dict.fromkeys(IMPORT_OUTCOMES, 0), 0]
+        entry[1] += 1
+        actor = event.actor
+        if actor in RESERVED_ACTORS:
+            entry[2]["undirected" if actor == "unknown" and "side_a" in event.extra else actor] += 1
+        else:
+            entry[2]["party"] += 1
+        if event.type == OTHER:
+            entry[3] += 1
+
+    def counts(self) -> Tuple[ImportCount, ...]:
+        return tuple(ImportCount(file, fmt, n, tuple(outcomes.items()), other)
+                     for file, (fmt, n, outcomes, other) in self._files.items())
+
+
+def _plain_format(file: str) -> str:
+    from .errors import ComplianceError
+    from .readers import detect_format
+    try:
+        return detect_format(file)
+    except ComplianceError:  # rows handed over in memory ("<events>") have no file name to tell
+        return "events"
 
 
 @attrs.frozen
@@ -72,6 +134,7 @@ class Report:
     claims: Tuple[Claim, ...] = ()
     not_assessed: Tuple[NotAssessed, ...] = ()
     events: Tuple[Event, ...] = ()  # the events findings and claims cite, for explanations and timelines
+    imports: Tuple[ImportCount, ...] = ()  # evaluated rows per input file and mapping outcome
     coverage: Coverage = Coverage()
     defaults: Tuple[DefaultGroup, ...] = ()  # who defaulted first, per group of linked commitments
 
@@ -120,6 +183,7 @@ class Report:
         return [
             ("agreement", self.agreement.id), ("title", self.agreement.title), ("as_of", self.as_of.isoformat()),
             ("inputs", self.inputs.to_dict()), ("coverage", self.coverage.to_dict()),
+            ("imports", (i.to_dict() for i in self.imports)),
             ("rejected", (r.to_dict() for r in self.rejected)),
             ("findings", (f.to_dict() for f in self.findings)),
             ("claims", (c.to_dict() for c in self.claims)),
