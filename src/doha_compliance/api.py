@@ -34,8 +34,10 @@ class EventSource:
     mapping: Optional[str] = None
 
     def __iter__(self) -> Iterator[RawRow]:
+        from .importers import file_labels
+        labels = file_labels(self.paths)  # ids made from file and line never collide between files
         for path in self.paths:
-            yield from readers.read_rows(path, self.fmt, self.mapping)
+            yield from readers.read_rows(path, self.fmt, self.mapping, labels[path])
 
 
 def read_events(*paths: Union[str, os.PathLike], fmt: Optional[str] = None, mapping: Optional[str] = None) -> EventSource:

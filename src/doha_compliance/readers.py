@@ -265,13 +265,15 @@ READERS = {"yaml": read_yaml, "json": read_json, "jsonl": read_jsonl, "csv": rea
 ALL_FORMATS = FORMATS + ("acled", "ucdp")
 
 
-def read_rows(path: str, fmt: Optional[str] = None, mapping_path: Optional[str] = None) -> Iterator[RawRow]:
-    """Rows of one file, lazily for line formats. A CSV whose header is ACLED's or UCDP's is imported as such."""
+def read_rows(path: str, fmt: Optional[str] = None, mapping_path: Optional[str] = None,
+              label: Optional[str] = None) -> Iterator[RawRow]:
+    """Rows of one file, lazily for line formats. A CSV whose header is ACLED's or UCDP's (or has the
+    --mapping's columns) is imported as such; `label` names the file in ids made from file and line."""
     from . import importers
     check_readable(path, fmt)
     fmt = fmt or detect_format(path)
     if fmt == "csv":
-        fmt = importers.sniff(path) or "csv"
+        fmt = importers.sniff(path, mapping_path) or "csv"
     if fmt in importers.FORMATS:
-        return importers.read_export(path, fmt, importers.load_mapping(fmt, mapping_path))
+        return importers.read_export(path, fmt, importers.load_mapping(fmt, mapping_path), label)
     return READERS[fmt](path)
