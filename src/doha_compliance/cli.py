@@ -102,6 +102,15 @@ def _parser() -> argparse.ArgumentParser:
     example = sub.add_parser("example", help="list the bundled examples; or, given one, where its files are "
                                              "and the commands that give its expected reports")
     example.add_argument("name", nargs="?", help="an example's name (e.g. oct2020)")
+    mapping = sub.add_parser("mapping", help="check how an ACLED/UCDP export maps onto events")
+    mapping_sub = mapping.add_subparsers(dest="mapping_command", required=True)
+    mcheck = mapping_sub.add_parser("check", help="every actor name and event type of an export, its rows, and "
+                                                  "what it maps to (a party, other, unknown)")
+    mcheck.add_argument("file", help="an ACLED or UCDP CSV export")
+    mcheck.add_argument("--mapping", help="YAML mapping (default: the shipped one for the export's format)")
+    mcheck.add_argument("--events-format", choices=("acled", "ucdp"),
+                        help="the export's format (default: from --mapping's 'format', or from the header)")
+    mcheck.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -323,6 +332,22 @@ def _example(args: argparse.Namespace) -> int:
         if expected is not None:
             print(f"      gives {expected.name}" + (", but for the event file's path in each event's location"
                                                     if expected.suffix == ".json" else ""))
+def _mapping_check(args: argparse.Namespace) -> int:
+    """`mapping check`: what each name in an export maps to, so a mapping is fixed in one pass."""
+    import json
+    from . import importers
+    from .errors import InputFileError
+    from .render_text import render_mapping_check
+    readers.check_readable(args.file, "csv")
+    fmt = args.events_format or importers.sniff(args.file, args.mapping)
+    if fmt is None:
+        raise InputFileError(f"{args.file}: the header is neither ACLED's nor UCDP's; pass --mapping with this "
+                             "export's column names (or --events-format acled|ucdp)")
+    result = importers.check_export(args.file, importers.load_mapping(fmt, args.mapping))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_mapping_check(result))
     return EXIT_OK
 
 
@@ -338,6 +363,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _rules(args)
         if args.command == "example":
             return _example(args)
+        if args.command == "mapping":
+            return _mapping_check(args)
         parser.error(f"unknown command {args.command}")
     except RuleSetError as exc:
         print(f"doha-compliance: the rule set cannot be used ({len(exc.errors)} problem"

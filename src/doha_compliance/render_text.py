@@ -118,6 +118,33 @@ def _imports_table(report: Report) -> Table:
     return table
 
 
+def render_mapping_check(result: dict) -> str:
+    """`mapping check` as text: what each actor name and event type of an export maps to."""
+    actors = Table(title=f"Actor names in {result['file']} ({result['rows']} rows; mapping {result['mapping']})",
+                   box=box.SIMPLE_HEAD, title_justify="left")
+    actors.add_column("actor name (actor and target columns)", overflow="fold")
+    actors.add_column("maps to")
+    actors.add_column("rows", justify="right")
+    actors.add_column("by entry", overflow="fold")
+    for a in result["actors"]:
+        actors.add_row(a["name"], a["party"], str(a["rows"]), a["pattern"] or "(no entry matches: other)")
+    types = Table(title="Event types", box=box.SIMPLE_HEAD, title_justify="left")
+    types.add_column("export's type", overflow="fold")
+    types.add_column("maps to")
+    types.add_column("rows", justify="right")
+    for t in result["event_types"]:
+        types.add_row(t["name"] or "(no type columns)", t["type"] + (" (undirected: no actor, both sides kept)"
+                                                                     if t["undirected"] else ""), str(t["rows"]))
+    text = _table_text(actors) + _table_text(types)
+    if result["malformed"]:
+        text += (f"{result['malformed']} rows are malformed (an empty required cell, a bad date or number): a report "
+                 "lists them as rejected, with the reason.\n")
+    if result["unread_columns"]:
+        text += (f"Columns the mapping tests that this file lacks (those tests never hold): "
+                 f"{', '.join(result['unread_columns'])}.\n")
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
 def render_text(report: Report, color: bool = False) -> str:
     return "".join(text_lines(report, color))
 
