@@ -88,7 +88,7 @@ def test_header_detection():
 
 def test_names_the_mapping_lacks_are_other_and_ambiguous_ones_unknown(doha):
     rows, rejected, read = events(doha, ACLED_2022)
-    assert read == 16 and len(rows) == 13 and set(rejected) == {"TST1014", "TST1015", "TST1016"}
+    assert read == 17 and len(rows) == 14 and set(rejected) == {"TST1014", "TST1015", "TST1016"}
     assert rows["TST1001"].actor == "unknown"    # Taliban and/or Islamic State Khorasan Province (ISKP)
     assert rows["TST1002"].actor == "unknown"    # Unidentified Armed Group (Afghanistan)
     assert rows["TST1003"].actor == "unknown"    # Protesters (Afghanistan)
@@ -148,7 +148,9 @@ def test_association_with_us_forces_is_not_a_us_strike_by_default(doha, tmp_path
     mine.write_text(shipped[:start] + entry + shipped[end:], encoding="utf-8")
     rows, _, _ = events(doha, ACLED_2022, mine)
     assert (rows["TST1008"].actor, rows["TST1008"].target) == ("us", "taliban")
-    assert rows["TST1004"].target == "afghan_forces"   # role: actor, and only air strikes
+    assert rows["TST1004"].target == "afghan_forces"   # only air strikes
+    friendly_fire = rows["TST1017"]                    # the entry has role: actor: actor2 stays Afghan forces
+    assert (friendly_fire.actor, friendly_fire.target) == ("us", "afghan_forces")
 
 
 def test_any_column_can_decide_a_party(doha, tmp_path):
