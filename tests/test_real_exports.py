@@ -156,3 +156,13 @@ def test_mapping_check_lists_every_actor_of_a_real_export(path, columns, mapping
 def test_the_provided_extract_mapping_says_what_replaced_its_capitals():
     result = run_cli("mapping", "check", str(ACLED_2019), "--mapping", str(REAL / "conflict-elections.mapping.yaml"))
     assert result.returncode == 2 and "provincial_capitals: capitals now come from a gazetteer" in result.stderr
+
+
+def test_the_readmes_mapping_check_table_is_the_real_one():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### ACLED and UCDP exports", 1)[1].split("### Long streams", 1)[0]
+    block = section.split("```\n", 2)[1]
+    result = run_cli("mapping", "check", str(ACLED_2022))
+    assert result.returncode == 0, result.stderr
+    shown = [line for line in block.splitlines() if line.strip() and line.strip() != "..."]
+    assert len(shown) >= 15 and all(line in result.stdout.splitlines() for line in shown)
