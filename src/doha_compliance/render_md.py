@@ -111,8 +111,9 @@ def md_lines(report: Report) -> Iterator[str]:
     yield ""
     yield "| file | format | evaluated | " + " | ".join(IMPORT_OUTCOMES) + " | type other |"
     yield "| --- | --- | ---: | " + " | ".join("---:" for _ in IMPORT_OUTCOMES) + " | ---: |"
+    labels = report.import_labels
     for i in report.imports:
-        yield (f"| `{_cell(i.file)}` | {i.format} | {i.evaluated} | " + " | ".join(str(n) for _, n in i.actors)
+        yield (f"| `{_cell(labels[i.file])}` | {i.format} | {i.evaluated} | " + " | ".join(str(n) for _, n in i.actors)
                + f" | {i.other_type} |")
     if report.rejected:
         yield ""

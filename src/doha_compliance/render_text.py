@@ -113,8 +113,9 @@ def _imports_table(report: Report) -> Table:
     table.add_column("format")
     for name in ("evaluated", *IMPORT_OUTCOMES, "type other"):
         table.add_column(name, justify="right")
+    labels = report.import_labels
     for i in report.imports:
-        table.add_row(i.file, i.format, str(i.evaluated), *(str(n) for _, n in i.actors), str(i.other_type))
+        table.add_row(labels[i.file], i.format, str(i.evaluated), *(str(n) for _, n in i.actors), str(i.other_type))
     return table
 
 

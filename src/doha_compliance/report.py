@@ -139,6 +139,13 @@ class Report:
     defaults: Tuple[DefaultGroup, ...] = ()  # who defaulted first, per group of linked commitments
 
     @property
+    def import_labels(self) -> Dict[str, str]:
+        """Each input file as reports name it: its base name, or as much of its path as tells it from the
+        run's other files — so a report does not depend on the folder the files were read from."""
+        from .importers import file_labels
+        return file_labels([i.file for i in self.imports])
+
+    @property
     def judged(self) -> int:
         """Events evaluated and dated up to the report date."""
         return self.inputs.evaluated - self.inputs.after_as_of
