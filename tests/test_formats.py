@@ -162,7 +162,7 @@ def test_explain_cli():
 
 def test_rules_check_and_list(tmp_path):
     ok = run_cli("rules", "check", "rules/doha")
-    assert ok.returncode == 0 and "11 rules, 12 versions" in ok.stdout
+    assert ok.returncode == 0 and "12 rules, 13 versions" in ok.stdout
     listed = run_cli("rules", "list", "rules/doha")
     assert "violence.reduction  (version violence.reduction@reset-2020-10-15, amends violence.reduction)" in listed.stdout
     assert "owed by us, coalition · deadline · public_text" in listed.stdout

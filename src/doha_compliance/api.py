@@ -15,6 +15,7 @@ from .spool import Spool, rejections_spool
 from .models import Agreement, Event, Rejection
 from .readers import RawRow
 from .reference import reference_matches
+from .scores import with_scores
 from .matching import Matches
 from .stream import IdLedger, InEventTime, OutOfOrder, SortedEvents
 from .models import UNKNOWN
@@ -166,9 +167,11 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
                 later[0] += 1
                 continue
             seen.add(event)
+            seen_day(event.date)
             yield event
 
     judge = Judge(agreement)
+    seen_day = judge.levels.activity.add  # issue 15: the days the input covers (levels)
 
     def match(ordered: Iterable[Event], report_date: Optional[dt.date]) -> Matches:
         if engine == "durable":  # findings are judged day by day, as the stream advances
@@ -186,10 +189,11 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
     as_of = as_of or latest or agreement.signed
     result = judge.finish(matches, as_of, (seen.first, seen.last))
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0])
-    return Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
-                  findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
-                  events=result.events, imports=intake.imports.counts(), coverage=Coverage(seen.first, seen.last, seen.unattributed),
-                  defaults=result.defaults)
+    report = Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
+                    findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
+                    events=result.events, imports=intake.imports.counts(), coverage=Coverage(seen.first, seen.last, seen.unattributed),
+                    defaults=result.defaults, series=result.series)
+    return with_scores(report)  # issue 15: scores by month, from the findings
 
 
 class _Seen:

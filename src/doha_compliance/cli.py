@@ -16,7 +16,7 @@ from .models import Rejection
 from .render_text import text_lines
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
-FORMATS = ("text", "json", "md", "html")
+FORMATS = ("text", "json", "md", "html", "csv")
 
 
 def _date(text: str) -> dt.date:
@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="how many days behind the latest event an event may arrive and still stream through "
                           "(default 0); a stream more out of order is sorted on disk first")
     rep.add_argument("--format", choices=FORMATS, default="text")
+    rep.add_argument("--table", choices=("findings", "scores", "series"),
+                     help="with --format csv: which table (default findings, one row each; scores: every commitment's "
+                          "score by month; series: every judged period of the level rules)")
     rep.add_argument("--output", help="write the report to this file (atomically) instead of stdout")
     rep.add_argument("--party", action="append", help="only findings for this party; repeatable")
     rep.add_argument("--rule", action="append", help="only findings of this rule id; repeatable")
@@ -137,7 +140,7 @@ def write_output(text, path: Optional[str]) -> None:
         raise
 
 
-def _render(report: api.Report, fmt: str):
+def _render(report: api.Report, fmt: str, table: Optional[str] = None):
     """What writes the report: text, Markdown and JSON stream line by line (a report on a
     million events is never held whole); HTML, made to be opened in a browser, is built at once."""
     if fmt == "json":
@@ -148,6 +151,9 @@ def _render(report: api.Report, fmt: str):
     if fmt == "html":
         from .render_html import render_html
         return render_html(report)
+    if fmt == "csv":  # issue 15
+        from .render_csv import csv_writer
+        return csv_writer(report, table or "findings")
     return lambda fh: fh.writelines(text_lines(report))
 
 
@@ -192,6 +198,8 @@ class _WithProgress:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.table and args.format != "csv":
+        raise ComplianceError(f"--table {args.table} is for --format csv (the other formats show every table)")
     agreement = api.load_rules(args.rules)
     source = _events(args)
     if sys.stderr.isatty():
@@ -219,7 +227,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"doha-compliance: {len(report.rejected)} events rejected and --strict is set; no report written",
               file=sys.stderr)
         return EXIT_INPUT
-    write_output(_render(report, args.format), args.output)
+    write_output(_render(report, args.format, args.table), args.output)
     if args.fail_on and any(f.status == args.fail_on for f in report.findings):
         return EXIT_FAIL_ON
     return EXIT_OK

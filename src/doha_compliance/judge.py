@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
 from . import continuing, deadlines, links
 from .claims import set_claims
+from .levels import LevelJudge
 from .continuing import Continuing
 from .deadlines import Deadline, PartProgress, Progress
 from .links import DefaultGroup, Linker
@@ -119,6 +120,7 @@ class Judged:
     not_assessed: Tuple[NotAssessed, ...]
     events: Spool[Event]  # every event a finding or claim cites, in (date, id) order
     defaults: Tuple[DefaultGroup, ...] = ()
+    series: Tuple[Any, ...] = ()  # issue 15: levels.SeriesRow, every judged period of every level rule
 
 
 Coverage = Tuple[Optional[dt.date], Optional[dt.date]]  # first and last events judged
@@ -139,6 +141,7 @@ class Judge:
         self.triggers = Triggers(agreement)
         self.continuing = Continuing()
         self._claim_counts: Dict[Tuple[str, str], int] = {}  # (rule named, accused) -> claims
+        self.levels = LevelJudge(agreement.rules)  # issue 15: level rules' per-period tallies
 
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.
@@ -180,6 +183,7 @@ class Judge:
                         self._cited.cite(e)
                         key = (str(e.rule), str(e.get(rule.accused_field)))
                         self._claim_counts[key] = self._claim_counts.get(key, 0) + 1
+        self.levels.take(matches.hits, self._cited.cite)  # issue 15
         matches.justifications.clear()
         matches.justifier_counts.clear()
         findings.sort(key=lambda f: f.sort_key)
@@ -216,6 +220,9 @@ class Judge:
         untriggered, unassessed = self._untriggered_and_claimable(as_of)
         not_assessed += unassessed
         late = [d.finding for d in decided.values() if d.finding is not None] + more + untriggered
+        level_findings, level_not_assessed, series = self.levels.finish(as_of)  # issue 15
+        late += level_findings
+        not_assessed += level_not_assessed
         evidence = [e for d in decided.values() for e in d.evidence]
         self._cited.release(None)
         history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of, coverage)
@@ -226,7 +233,7 @@ class Judge:
             self._claim_events.finish(), decided, as_of, linker.annotate)
         events = events_spool(_merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key)))
         not_assessed.sort(key=lambda n: (n.rule, n.party, n.version))
-        return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults())
+        return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(), tuple(series))
 
     def _deadlines(self, matches: Matches, as_of: dt.date, last_event: Optional[dt.date]
                    ) -> Tuple[Dict[Tuple[str, str], Deadline], List[NotAssessed]]:

@@ -97,6 +97,9 @@ def match_window(agreement: Agreement, rule: Rule) -> Tuple[dt.date, dt.date | N
     """Dates of events a version may match. Deadlines count evidence from their first version on."""
     if rule.kind == "deadline":
         return first_effective(agreement, rule), None
+    if rule.kind == "level":  # issue 15: its baseline span and whole periods (levels.py)
+        from .levels import match_window as level_window
+        return level_window(rule)
     return rule.effective_from, rule.effective_until
 
 

@@ -81,7 +81,9 @@ def render_html(report: Report) -> str:
         for e in f.evidence:
             cited_by.setdefault(e, []).append(f"f-{i}")
     template = _environment().get_template("report.html.j2")
+    from .render_svg import heatmap, level_charts  # issue 15: the score heatmap and the level charts
     return template.render(report=report, statuses=STATUSES, colours=COLOURS, findings=findings,
                            claim_sections=CLAIM_SECTIONS,
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
-                           event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES)
+                           event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES, heatmap=heatmap(report, finding_anchor),
+                           level_charts=level_charts(report))

@@ -85,6 +85,9 @@ def md_lines(report: Report) -> Iterator[str]:
                     yield f"| — | {d.party} | no default in the input | — |"
                 else:
                     yield f"| {d.date} | {d.party} | {d.status} of `{d.rule}` | `{d.finding}` |"
+    from .render_time import score_md, series_md  # issue 15
+    yield from score_md(report)
+    yield from series_md(report)
     if report.not_assessed:
         yield ""
         yield "## Not assessed"

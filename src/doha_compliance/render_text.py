@@ -82,6 +82,9 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
                 else:
                     yield from out(f"    {d.date}  {d.party}: {d.status} of {d.rule} ({d.finding})")
         yield from out("")
+    from .render_time import score_text, series_text  # issue 15
+    for line in (*score_text(report), *series_text(report)):
+        yield from out(line)
     if report.not_assessed:
         yield from out("Not assessed: the input cannot speak for these (missing data is not evidence of a breach)")
         for n in report.not_assessed:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import attrs
 
@@ -137,6 +137,10 @@ class Report:
     imports: Tuple[ImportCount, ...] = ()  # evaluated rows per input file and mapping outcome
     coverage: Coverage = Coverage()
     defaults: Tuple[DefaultGroup, ...] = ()  # who defaulted first, per group of linked commitments
+    # issue 15: every judged period of every level rule (levels.SeriesRow), every commitment's score
+    # by month (scores.Score)
+    series: Tuple[Any, ...] = ()
+    scores: Tuple[Any, ...] = ()
 
     @property
     def import_labels(self) -> Dict[str, str]:
@@ -168,6 +172,8 @@ class Report:
             findings=findings_spool(f for f in self.findings if keep(f.party, f.rule)).finish(),
             claims=claims_spool(c for c in self.claims if keep(c.accused, c.rule)).finish(),
             not_assessed=tuple(n for n in self.not_assessed if keep(n.party, n.rule)),
+            series=tuple(r for r in self.series if keep(r.party, r.rule)),
+            scores=tuple(r for r in self.scores if keep(r.party, r.rule)),
         )
 
     def rule_version(self, version: str):
@@ -196,6 +202,7 @@ class Report:
             ("claims", (c.to_dict() for c in self.claims)),
             ("not_assessed", (n.to_dict() for n in self.not_assessed)),
             ("defaults", (g.to_dict() for g in self.defaults)),
+            ("series", (r.to_dict() for r in self.series)), ("scores", (r.to_dict() for r in self.scores)),
             ("parties", self.parties), ("rules", self._rules_dict()),
             ("events", (event_dict(e) for e in self.events)),
         ]
@@ -218,6 +225,16 @@ class Report:
                 first = False
             fh.write("[]" if first else "\n  ]")
         fh.write("\n}\n")
+
+    def to_frame(self, table: str = "findings") -> Any:
+        """A pandas DataFrame of "findings", "scores" or "series" (pip install -e '.[pandas]')."""
+        from .notebook import to_frame
+        return to_frame(self, table)
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows for a report: its summary."""
+        from .notebook import summary_html
+        return summary_html(self)
 
     def to_dict(self) -> dict:
         return {key: value if isinstance(value, (dict, str)) else list(value) for key, value in self._parts()}

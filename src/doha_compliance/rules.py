@@ -18,7 +18,7 @@ import cattrs
 import jsonschema
 import yaml
 
-from . import conditions, safeyaml
+from . import conditions, levels, safeyaml
 from .errors import Location, RuleError, RuleSetError
 from .hints import did_you_mean
 from .models import RESERVED_ACTORS, Agreement, Fulfilment, JustifiedBy, Rule, Trigger
@@ -31,11 +31,13 @@ KIND_REQUIRES = {
     "deadline": ("fulfilled_by",),
     "claim": ("when",),
     "claimable": (),
+    "level": ("when", "baseline", "limit"),  # issue 15 (levels.py)
 }
 # Fields that only make sense for some kinds: a typo in `kind` should not pass silently.
 KIND_ALLOWS = {
     "due": ("deadline",), "fulfilled_by": ("deadline",), "justified_by": ("conditional",),
     "scope": ("prohibited", "conditional"), "lookback_days": ("claim",), "accused_field": ("claim",),
+    "measure": ("level",), "period": ("level",), "baseline": ("level",), "limit": ("level",), "level_from": ("level",),
 }
 # What an amendment never inherits: its own identity, place and end.
 _NOT_INHERITED = ("id", "amends", "file", "line", "key_lines", "effective_until")
@@ -76,6 +78,11 @@ class RuleSpec:
     effective_from: Optional[str] = None
     effective_until: Optional[str] = None
     notes: Optional[str] = None
+    measure: Any = None      # issue 15: the `level` kind's fields (levels.py); `from` is read as level_from
+    period: Optional[str] = None
+    baseline: Any = None
+    limit: Optional[Dict[str, Any]] = None
+    level_from: Optional[str] = None
     file: str = ""
     line: Optional[int] = None
     key_lines: Dict[str, int] = attrs.field(factory=dict)
@@ -269,8 +276,13 @@ def _specs(path: str, data: dict, node: Any, skip: set) -> List[RuleSpec]:
     for index, (item, item_node) in enumerate(zip(data["rules"], rules_node.value, strict=True)):
         if index in skip:
             continue
-        spec = _converter.structure(_jsonable(item), RuleSpec)
+        item = _jsonable(item)
+        if "from" in item:  # a level rule's `from` (a Python keyword) is the spec's level_from
+            item["level_from"] = item.pop("from")
+        spec = _converter.structure(item, RuleSpec)
         spec.file, spec.line, spec.key_lines = path, safeyaml.node_line(item_node), safeyaml.key_lines(item_node)
+        if "from" in spec.key_lines:
+            spec.key_lines["level_from"] = spec.key_lines["from"]
         specs.append(spec)
     return specs
 
@@ -348,6 +360,7 @@ def _build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signe
                 errors.append(RuleError(spec.at("kind"), f"a '{merged.kind}' rule needs '{name}'"))
         for name, kinds in KIND_ALLOWS.items():
             if getattr(merged, name) is not None and merged.kind not in kinds:
+                name = "from" if name == "level_from" else name
                 errors.append(RuleError(spec.at(name), f"'{name}' has no meaning for a '{merged.kind}' rule "
                                                        f"(only for {', '.join(kinds)})"))
     parties = _party_list(merged.party)
@@ -375,13 +388,17 @@ def _build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signe
         if not merged.starts_when:
             errors.append(RuleError(spec.at("due"), "'from: trigger' needs 'starts_when' (what starts the commitment)"))
         after_trigger = (merged.due.get("days", 0), merged.due.get("months", 0))
+    level = None
+    if merged.kind == "level":  # issue 15: the level kind's data (levels.py)
+        level = levels.build(merged, signed, lambda f, m: errors.append(RuleError(spec.at(f), m)))
     if len(errors) > start_errors:
         return None
     jb = merged.justified_by
     return Rule(
         id=base.id if base else spec.id, version=spec.id, parties=tuple(parties), title=merged.title or "",
         source=merged.source or "", basis=merged.basis or "", kind=merged.kind or "",
-        effective_from=eff_from, effective_until=eff_until, when=merged.when or {},
+        effective_from=eff_from, effective_until=eff_until,
+        when=merged.when or {},
         justified_by=JustifiedBy(jb["when"], jb["within_days"], tuple(jb.get("same", ()))) if jb else None,
         due=due, due_note=due_note, fulfilments=fulfilments, covered_by=merged.covered_by,
         modality=merged.modality or "obligation", wording=merged.wording, performed_by=tuple(performers),
@@ -390,7 +407,7 @@ def _build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signe
         accused_field=merged.accused_field or "accused",
         lookback_days=merged.lookback_days if merged.lookback_days is not None else 30,
         status=merged.status or "violation", amends=spec.amends, notes=merged.notes,
-        file=spec.file, line=spec.line,
+        file=spec.file, line=spec.line, level=level,
     )
 
 
