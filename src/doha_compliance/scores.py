@@ -180,7 +180,7 @@ def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_ass
         kind = rules[f.version].kind
         what = effect(kind, f.status)
         if family(kind) == "continuing" and f.status != "alleged":
-            judged.add(unit)  # a judged act (justified ones too) shows the input bears on the commitment
+            judged.add((f.version, f.party))  # a judged act (justified too) shows the input bears on that version
         if what in (NO_EFFECT,):
             continue
         earliest[unit] = min(earliest.get(unit, f.date), f.date)
@@ -194,7 +194,8 @@ def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_ass
             kept = effects[unit].setdefault(month, {})
             if what not in kept:
                 kept[what] = f.id
-    unassessed = {(n.rule, n.party) for n in not_assessed if family(rules[n.version].kind) != "level"}
+    unassessed = {(n.rule, n.party) for n in not_assessed if family(rules[n.version].kind) == "deadline"}
+    version_unassessed = {(n.version, n.party) for n in not_assessed}
     wanted = {e for f in deadline.values() for e in f.evidence}
     cited = {e.id: e for e in events if e.id in wanted}
     out: List[Score] = []
@@ -204,14 +205,17 @@ def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_ass
         start = index_of("month", min(v.effective_from for v in versions))
         scorer = (_Deadline(rules[deadline[unit].version], unit[1], deadline[unit], cited)
                   if unit in deadline else None)
-        end, assessed = None, False
+        covered: Set[int] = set()   # months some judged, assessed version of a continuing commitment speaks for
         if family(kind) == "continuing" and last is not None:
-            until = [v.effective_until for v in versions]
-            end_day = min(as_of, last, *(u for u in until if u)) if all(until) else min(as_of, last)
-            end = index_of("month", end_day)
+            begin = versions[0].effective_from
             if versions[0].starts_when and unit in earliest:  # the findings do not carry the trigger date
-                start = max(start, index_of("month", earliest[unit]))
-            assessed = unit in judged
+                begin = max(begin, earliest[unit])
+            for v in versions:
+                if (v.version, unit[1]) not in judged or (v.version, unit[1]) in version_unassessed:
+                    continue
+                a, b = max(v.effective_from, begin), min(as_of, last, v.effective_until or as_of)
+                if a <= b:
+                    covered.update(range(index_of("month", a), index_of("month", b) + 1))
         for month in range(first_month, last_month + 1):
             score, why = None, None
             if unit in untriggered or unit in unassessed or month < start:
@@ -226,7 +230,7 @@ def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_ass
                     why = kept[UNSETTLED]
                 elif FULL in kept:
                     score, why = 3, kept[FULL]
-                elif family(kind) == "continuing" and assessed and end is not None and month <= end:
+                elif month in covered:
                     score = 3  # in force, covered by the input, and no finding against it this month
             out.append(Score(unit[0], unit[1], label("month", month), score, why))
     return out
