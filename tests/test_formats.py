@@ -16,6 +16,7 @@ import doha_compliance as dc
 from doha_compliance.explain import explain
 from doha_compliance.render_html import render_html
 from doha_compliance.render_md import render_md
+from browser import launch
 from conftest import D, OCT2020, ROOT, RULES, TIMELINE, run_cli
 
 
@@ -110,9 +111,7 @@ def test_html_renders_in_a_real_browser(timeline_report, tmp_path):
     path = tmp_path / "report.html"
     path.write_text(render_html(timeline_report), encoding="utf-8")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = launch(p, chromium)
         try:
             page = browser.new_page()
             page.goto(path.as_uri())
