@@ -16,7 +16,7 @@ import doha_compliance as dc
 from doha_compliance.explain import explain
 from doha_compliance.render_html import render_html
 from doha_compliance.render_md import render_md
-from browser import launch
+from browser import page_of
 from conftest import D, OCT2020, ROOT, RULES, TIMELINE, run_cli
 
 
@@ -104,33 +104,21 @@ def test_html_is_self_contained_and_links_resolve(timeline_report):
 
 
 def test_html_renders_in_a_real_browser(timeline_report, tmp_path):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium; apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-    path = tmp_path / "report.html"
-    path.write_text(render_html(timeline_report), encoding="utf-8")
-    with sync_api.sync_playwright() as p:
-        browser = launch(p, chromium)
-        try:
-            page = browser.new_page()
-            page.goto(path.as_uri())
-            for party, counts in timeline_report.parties.items():
-                for status, n in counts.items():
-                    cell = page.locator(f'#summary tr[data-party="{party}"] td[data-status="{status}"]')
-                    assert cell.inner_text() == str(n)
-            marks = page.locator("#timeline circle.finding-mark")
-            assert marks.count() == len(timeline_report.findings)
-            box = marks.first.bounding_box()
-            assert box and box["width"] > 0 and box["height"] > 0          # drawn, not just present
-            assert page.locator("#timeline rect.event-mark").count() == len(timeline_report.events)
-            violation = page.locator('#timeline circle[data-status="violation"]').last
-            violation.click()                                                # a mark links to its finding
-            assert page.evaluate("location.hash").startswith("#f-")
-            target = page.locator(page.evaluate("location.hash"))
-            assert target.get_attribute("data-status") == "violation"
-        finally:
-            browser.close()
+    with page_of(render_html(timeline_report), tmp_path) as page:
+        for party, counts in timeline_report.parties.items():
+            for status, n in counts.items():
+                cell = page.locator(f'#summary tr[data-party="{party}"] td[data-status="{status}"]')
+                assert cell.inner_text() == str(n)
+        marks = page.locator("#timeline circle.finding-mark")
+        assert marks.count() == len(timeline_report.findings)
+        box = marks.first.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0          # drawn, not just present
+        assert page.locator("#timeline rect.event-mark").count() == len(timeline_report.events)
+        violation = page.locator('#timeline circle[data-status="violation"]').last
+        violation.click()                                                # a mark links to its finding
+        assert page.evaluate("location.hash").startswith("#f-")
+        target = page.locator(page.evaluate("location.hash"))
+        assert target.get_attribute("data-status") == "violation"
 
 
 def test_explain_a_justified_strike(oct_report):

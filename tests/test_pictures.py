@@ -16,7 +16,7 @@ from doha_compliance.render_csv import render_csv
 from doha_compliance.render_html import render_html
 from doha_compliance.render_md import render_md
 from doha_compliance.render_text import render_text
-from browser import chromium_path, launch
+from browser import page_of
 from conftest import D, ROOT, TIMELINE, run_cli
 
 DONE = ("report", "--rules", "rules/doha", "--events", "examples/timeline_2020_2021/events.yaml", "--as-of", "2021-09-01")
@@ -105,36 +105,24 @@ def _png_size(data: bytes) -> tuple:
 
 
 def test_pictures_in_a_real_browser(report, tmp_path):
-    chromium = chromium_path()
-    if not chromium:
-        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium; apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-    path = tmp_path / "report.html"
-    path.write_text(render_html(report), encoding="utf-8")
-    with sync_api.sync_playwright() as p:
-        browser = launch(p, chromium)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.goto(path.as_uri())
-            heatmap = page.locator("#score-heatmap")
-            assert page.locator("#score-heatmap rect.score-cell").count() == len(report.scores)
-            assert page.locator("#score-heatmap .legend rect").count() == 5          # 0-3 and no score
-            assert page.locator("#score-heatmap text.month").count() >= 6            # the month axis
-            box = heatmap.bounding_box()
-            assert box and box["width"] > 600 and box["height"] > 18 * 10
-            shot = heatmap.screenshot(path=str(tmp_path / "heatmap.png"))
-            width, height = _png_size(shot)
-            assert abs(width - box["width"]) <= 2 and abs(height - box["height"]) <= 2
-            assert len(shot) > 8_000        # coloured cells and text, not a blank rectangle (a blank one is ~1 kB)
-            cell = page.locator('#score-heatmap rect[data-rule="withdrawal.full"][data-party="us"][data-month="2021-05"]')
-            assert cell.get_attribute("fill") == "#d7301f"                            # score 0: red
-            chart = page.locator("svg.level-chart")
-            assert chart.count() == 1
-            bars = page.locator("svg.level-chart rect.level-bar")
-            assert bars.count() == sum(1 for r in report.series if r.value is not None)
-            top = max((r for r in report.series if r.value), key=lambda r: r.value)      # the tallest bar is drawn tall
-            assert page.locator(f'svg.level-chart rect.level-bar[data-period="{top.period}"]').bounding_box()["height"] > 50
-            shot = chart.screenshot(path=str(tmp_path / "level.png"))
-            assert _png_size(shot)[0] >= 600 and len(shot) > 4_000
-        finally:
-            browser.close()
+    with page_of(render_html(report), tmp_path, {"width": 1100, "height": 900}) as page:
+        heatmap = page.locator("#score-heatmap")
+        assert page.locator("#score-heatmap rect.score-cell").count() == len(report.scores)
+        assert page.locator("#score-heatmap .legend rect").count() == 5          # 0-3 and no score
+        assert page.locator("#score-heatmap text.month").count() >= 6            # the month axis
+        box = heatmap.bounding_box()
+        assert box and box["width"] > 600 and box["height"] > 18 * 10
+        shot = heatmap.screenshot(path=str(tmp_path / "heatmap.png"))
+        width, height = _png_size(shot)
+        assert abs(width - box["width"]) <= 2 and abs(height - box["height"]) <= 2
+        assert len(shot) > 8_000        # coloured cells and text, not a blank rectangle (a blank one compresses to a few kB)
+        cell = page.locator('#score-heatmap rect[data-rule="withdrawal.full"][data-party="us"][data-month="2021-05"]')
+        assert cell.get_attribute("fill") == "#d7301f"                            # score 0: red
+        chart = page.locator("svg.level-chart")
+        assert chart.count() == 1
+        bars = page.locator("svg.level-chart rect.level-bar")
+        assert bars.count() == sum(1 for r in report.series if r.value is not None)
+        top = max((r for r in report.series if r.value), key=lambda r: r.value)      # the tallest bar is drawn tall
+        assert page.locator(f'svg.level-chart rect.level-bar[data-period="{top.period}"]').bounding_box()["height"] > 50
+        shot = chart.screenshot(path=str(tmp_path / "level.png"))
+        assert _png_size(shot)[0] >= 600 and len(shot) > 4_000

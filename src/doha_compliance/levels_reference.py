@@ -75,7 +75,8 @@ def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.da
             base: Optional[Fraction] = level.baseline_value
             if level.baseline_span:
                 a, b = level.baseline_span
-                total, weight = 0, Fraction(0)
+                total: int = 0
+                weight = Fraction(0)
                 for _, period_days in _periods(level.period, a, b):
                     inside = [d for d in period_days if a <= d <= b and d <= as_of]
                     if not any(d in days for d in inside):
@@ -84,10 +85,10 @@ def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.da
                     weight += Fraction(len(inside), len(period_days))
                 base = Fraction(total) / weight if weight else None
             known = base is not None and not (base == 0 and level.at_most is not None)
-            limit = None
+            limit: Optional[Fraction] = None
             if known:
                 limit = level.at_most_value if level.at_most_value is not None else base * level.at_most
-            rows = []
+            rows: List[tuple] = []
             if start <= stop:
                 for name, period_days in _periods(level.period, start, stop):
                     if period_days[0] < start:
@@ -102,6 +103,7 @@ def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.da
                     if not known:
                         rows.append((name, "not_assessed", value, None, None))
                         continue
+                    assert limit is not None and last is not None
                     if value > limit:
                         status = "violation" if rule.modality == "obligation" else "missed"
                     elif end > as_of:

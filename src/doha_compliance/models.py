@@ -165,7 +165,7 @@ class Rule:
     notes: Optional[str] = None
     file: str = ""
     line: Optional[int] = None
-    level: Optional[Any] = None  # issue 15: levels.Level, for kind `level` (what it measures, per period, against what)
+    level: Any = None  # issue 15: levels.Level, for kind `level` (what it measures, per period, against what)
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
