@@ -68,6 +68,9 @@ def test_a_month_against_the_mean_of_the_months_before(self=None):
         assert april.evidence == ("a1", "a2", "a3") and april.version == "lvl"
         assert "2020-04: 3 matching events against a limit of 2 (at most 80 % of the baseline, 2.50 a month" in april.reason
         assert "above the limit" in april.reason
+        from doha_compliance.explain import explain
+        assert ("level:     matching events per month, from the first whole month starting on or after 2020-03-01; "
+                "baseline the mean per month over 2020-01-01 to 2020-02-29; limit at most 80 % of it") in explain(report, april.id)
         pending = next(f for f in report.findings if f.status == "pending")
         assert pending.date == D("2020-07-31") and "after the report date" in pending.reason
 
@@ -229,6 +232,8 @@ def pipeline(report: dc.Report) -> dict:
 def test_the_pipeline_equals_the_independent_reference(rules, rows, as_of):
     events, _, _ = collect(rules, rows)   # (`unknown` actors are rejected until the reserved ids land)
     expected = reference_series(rules, events, as_of)
+    assert dc.evaluate(rules, rows, as_of=as_of).to_json() == \
+        dc.evaluate(rules, rows, as_of=as_of, engine="reference").to_json()   # same bytes, either engine
     for engine in ("durable", "reference"):
         report = dc.evaluate(rules, rows, as_of=as_of, engine=engine)
         got = pipeline(report)

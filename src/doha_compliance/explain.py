@@ -62,6 +62,9 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
         lines.append("judged:    through claims only (no event type records it)")
     else:
         lines.append(f"condition: {_condition(rule.when)}")
+        if rule.level is not None:  # issue 15
+            from .levels import describe
+            lines.append(f"level:     {describe(rule.level)}")
         if rule.scope:
             lines.append(f"scope:     {_condition(rule.scope)} (acts outside it are not judged by this rule)")
     if rule.justified_by:

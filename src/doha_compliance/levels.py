@@ -66,6 +66,18 @@ class Level:
         return self.baseline_span[0] if self.baseline_span else None
 
 
+def describe(level: Level) -> str:
+    """The rule's measure, period, baseline and limit in one line (for `explain`)."""
+    if level.baseline_span:
+        base = f"the mean per {level.period} over {level.baseline_span[0]} to {level.baseline_span[1]}"
+    else:
+        base = f"{text(level.baseline_value)} a {level.period} (a number set in the rule)"
+    limit = (f"at most {_percent(level.at_most)} of it" if level.at_most is not None
+             else f"at most {text(level.at_most_value)} a {level.period}")
+    return (f"{level.measure_text} per {level.period}, from the first whole {level.period} starting on or after "
+            f"{level.start}; baseline {base}; limit {limit}")
+
+
 def decimal(value: Any) -> Fraction:
     """A YAML number as an exact fraction of its decimal text (0.8 is 4/5, not a binary float)."""
     return Fraction(str(value))
