@@ -55,8 +55,8 @@ def _independent_counts(rejected_lines: set) -> Counter:
             taliban = row["Actor1"].startswith("Taliban") and "and/or" not in row["Actor1"]
             if line in rejected_lines or not taliban or row["Type"] not in ATTACKS:
                 continue
-            if row["Sub_type"] == "Air/drone strike":
-                continue
+            if row["Sub_type"] in ("Air/drone strike", "Abduction/forced disappearance"):
+                continue  # a strike is not an attack; the mapping counts an abduction as `other`, not an attack
             counts[dt.datetime.strptime(row["event_date"], "%d %B %Y").strftime("%Y-%m")] += 1
     return counts
 
