@@ -65,7 +65,7 @@ class RuleSpec:
     status: Optional[str] = None
     justified_by: Optional[Dict[str, Any]] = None
     due: Any = None
-    fulfilled_by: Optional[Dict[str, Any]] = None
+    fulfilled_by: Any = None  # one part (a mapping) or a list of parts (SPEC-12 §3)
     covered_by: Optional[Dict[str, Any]] = None
     modality: Optional[str] = None
     wording: Optional[str] = None
