@@ -1,11 +1,31 @@
 #!/usr/bin/env bash
 # Rewrite the examples' expected reports after a deliberate change; review the diff before committing.
+#
+# The expected reports are written by the code under test, so they cannot by themselves catch a verdict
+# that changed by mistake. tests/test_example_verdicts.py holds each example's verdicts reasoned by hand
+# from the agreement's text and the events; this script runs its live checks first and writes nothing
+# unless the code agrees with every table. A disagreement is an error in a table (fix it and say why) or
+# a bug (fix the code): never a reason to regenerate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! python3 -m pytest -q -p no:cacheprovider tests/test_example_verdicts.py -k live; then
+  echo "regenerate_expected.sh: the code disagrees with the hand-reasoned verdict tables" >&2
+  echo "(tests/test_example_verdicts.py); nothing was written." >&2
+  exit 1
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 run() { python3 -m doha_compliance report --rules rules/doha "$@"; }
-run --events examples/oct2020/events.yaml --as-of 2020-10-31 --format json > examples/oct2020/expected.json
-run --events examples/oct2020/events.yaml --as-of 2020-10-31 > examples/oct2020/expected.txt
-for d in 2020-07-14 2021-04-30 2021-05-02; do
-  run --events examples/timeline_2020_2021/events.yaml --as-of "$d" --format json > "examples/timeline_2020_2021/expected-$d.json"
+# Everything is written to a temporary folder first: a run that fails half-way changes no file.
+run --events examples/oct2020/events.yaml --as-of 2020-10-31 --format json > "$tmp/oct2020__expected.json"
+run --events examples/oct2020/events.yaml --as-of 2020-10-31 > "$tmp/oct2020__expected.txt"
+for d in 2020-07-14 2021-04-30 2021-05-02 2021-09-01; do
+  run --events examples/timeline_2020_2021/events.yaml --as-of "$d" --format json > "$tmp/timeline_2020_2021__expected-$d.json"
 done
-run --events examples/timeline_2020_2021/events.yaml --as-of 2021-05-02 > examples/timeline_2020_2021/expected-2021-05-02.txt
+for d in 2021-05-02 2021-09-01; do
+  run --events examples/timeline_2020_2021/events.yaml --as-of "$d" > "$tmp/timeline_2020_2021__expected-$d.txt"
+done
+for f in "$tmp"/*; do
+  name=$(basename "$f")
+  mv "$f" "examples/${name%%__*}/${name#*__}"
+done
