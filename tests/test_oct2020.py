@@ -7,6 +7,7 @@ import pytest
 
 import doha_compliance as dc
 from conftest import D, OCT2020, ROOT, by_status
+from doha_compliance.models import STATUSES
 
 
 @pytest.fixture(scope="module")
@@ -63,21 +64,37 @@ def test_us_statement_on_helmand_is_corroborated_not_double_counted(report):
 
 
 def test_deadlines_as_of_october_2020(report):
+    # The US owes the withdrawal (Part One's chapeau); the Coalition performs it but did not sign.
     full = {f.party: f.status for f in report.findings if f.rule == "withdrawal.full"}
-    assert full == {"us": "pending", "coalition": "pending"}
+    assert full == {"us": "pending"}
     late = by_status(report, "taliban", "violation", "negotiations.start")
     assert len(late) == 1 and late[0].evidence == ("oct2020-talks-open",) and "met late on 2020-09-12" in late[0].reason
-    # No troop level, prisoner or sanctions event in the article: these are not judged on missing data.
+    # The talks opened on 12 September: the three-month prisoner goal started then, due 12 December.
+    remaining = [f for f in report.findings if f.rule == "prisoners.release_remaining"]
+    assert [(f.status, f.date) for f in remaining] == [("pending", D("2020-12-12"))]
+    # No troop level, base, prisoner, sanctions or UN event in the article: these are not judged on missing
+    # data; nor are the commitments no event type records (claimable).
     assert {(n.rule, n.party) for n in report.not_assessed} == {
-        ("withdrawal.phase_one", "us"), ("prisoners.release", "us"), ("prisoners.release_by_taliban", "taliban"),
-        ("sanctions.un_removal", "us"), ("sanctions.us_removal", "us"),
+        ("withdrawal.phase_one", "us"), ("withdrawal.bases_five", "us"), ("prisoners.release", "us"),
+        ("prisoners.release_by_taliban", "taliban"), ("sanctions.un_removal", "us"), ("sanctions.us_removal", "us"),
+        ("sanctions.us_review", "us"), ("un.endorsement", "us"), ("counterterrorism.no_safe_haven", "taliban"),
+        ("counterterrorism.no_cooperation", "taliban"), ("counterterrorism.no_hosting", "taliban"),
+        ("counterterrorism.asylum", "taliban"), ("counterterrorism.no_visas", "taliban"),
+        ("prisoners.no_threat", "taliban"), ("force.non_intervention", "us"),
         ("violence.level", "taliban")}   # its baseline (before signature) is not in the October 2020 events
+
+
+def test_no_attack_on_foreign_forces_in_the_article_is_compliance(report):
+    # Three Taliban attacks, none on US or Coalition forces, over the period the article covers.
+    kept = by_status(report, "taliban", "complied")
+    assert [(f.rule, f.date, f.evidence) for f in kept] == [("violence.foreign_forces", D("2020-10-27"), ())]
 
 
 def test_counts_reconcile_and_summary_matches_findings(report):
     assert report.inputs.read == 12 == report.inputs.evaluated + report.inputs.rejected
     assert report.parties["taliban"]["violation"] == 4  # three attacks + late start of negotiations
-    assert report.parties["us"] == {"violation": 1, "alleged": 1, "justified": 2, "unresolved": 0, "pending": 1,
+    assert report.parties["taliban"]["complied"] == 1
+    assert report.parties["us"] == {"violation": 1, "alleged": 1, "justified": 2, "unresolved": 0, "pending": 3,
                                    "not_triggered": 0, "met": 0, "missed": 0, "complied": 0}
 
 
@@ -97,6 +114,6 @@ def test_json_shape(report):
     assert data["as_of"] == "2020-10-31"
     for f in data["findings"]:
         assert set(f) >= {"rule", "party", "status", "date", "evidence", "reason"}
-        assert f["status"] in dc.models.STATUSES
+        assert f["status"] in STATUSES
     keys = [(f["date"], f["party"], f["rule"]) for f in data["findings"]]
     assert keys == sorted(keys)
