@@ -24,7 +24,7 @@ def rows(n: int):
     start = dt.date(2020, 10, 1)
     for i in range(n):
         day = (start + dt.timedelta(days=i * 30 // n)).isoformat()
-        yield {"id": f"s{i:07d}", "date": day, "type": "airstrike", "actor": "us", "province": "Zabul"}
+        yield {"id": f"s{i:07d}", "date": day, "type": "airstrike", "actor": "us", "target": "taliban", "province": "Zabul"}
         yield {"id": f"c{i:07d}", "date": day, "type": "allegation", "actor": "taliban", "accused": "us",
                "province": "Zabul", "rule": "strikes.defensive_only"}
 

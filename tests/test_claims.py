@@ -21,7 +21,7 @@ def _claim(report: dc.Report, event_id: str = "claim") -> dc.Claim:
 
 
 def _strike(id: str, date: str, province: str) -> dict:
-    return ev(id, date, "airstrike", "us", province=province)  # no Taliban attack anywhere: a violation
+    return ev(id, date, "airstrike", "us", target="taliban", province=province)  # no Taliban attack anywhere: a violation
 
 
 def test_a_claim_naming_another_province_is_not_corroborated(doha):
@@ -67,7 +67,7 @@ def test_a_met_deadline_contradicts_a_claim(doha):
 
 def test_justified_and_met_both_answer_a_claim_that_names_no_rule(doha):
     rows = [ev("attack", "2020-06-20", "attack", "taliban", target="afghan_forces", province="Helmand"),
-            ev("strike", "2020-06-21", "airstrike", "us", province="Helmand"),
+            ev("strike", "2020-06-21", "airstrike", "us", target="taliban", province="Helmand"),
             ev("troops", "2020-06-22", "troop_level", "us", count=8600),
             ev("claim", "2020-06-25", "allegation", "taliban", accused="us")]
     claim = _claim(dc.evaluate(doha, rows, as_of=D("2020-07-31")))

@@ -28,22 +28,33 @@ def status(report, rule, party):
 def test_full_withdrawal_either_side_of_the_deadline(doha, as_of, expected):
     report = dc.evaluate(doha, LEVELS, as_of=D(as_of))
     assert status(report, "withdrawal.full", "us").status == expected
-    assert status(report, "withdrawal.full", "coalition").status == expected
+    # The US owes the withdrawal of allied forces too (Part One's chapeau); the Coalition did not sign.
+    assert [f for f in report.findings if f.party == "coalition"] == []
+
+
+ZEROS = [ev("zero", "", "troop_level", "us", count=0), ev("zero-coalition", "", "troop_level", "coalition", count=0)]
 
 
 @pytest.mark.parametrize("day, as_of, expected", [
-    ("2021-05-01", "2021-05-02", "met"),        # a zero level on the deadline day meets it
+    ("2021-05-01", "2021-05-02", "met"),        # both zero on the deadline day meets it
     ("2021-04-20", "2021-04-25", "met"),        # met before the deadline, as of before it too
     ("2021-05-02", "2021-05-03", "violation"),  # one day late
 ])
 def test_zero_troop_level(doha, day, as_of, expected):
-    report = dc.evaluate(doha, LEVELS + [ev("zero", day, "troop_level", "us", count=0)], as_of=D(as_of))
+    zeros = [{**z, "date": day} for z in ZEROS]
+    report = dc.evaluate(doha, LEVELS + zeros, as_of=D(as_of))
     f = status(report, "withdrawal.full", "us")
     assert f.status == expected
-    assert f.evidence == ("zero",)
+    assert sorted(f.evidence) == ["zero", "zero-coalition"]
     if expected == "violation":
         assert "met late" in f.reason
-    assert status(report, "withdrawal.full", "coalition").status in ("pending", "violation")
+
+
+def test_us_at_zero_with_allied_forces_still_there_is_not_withdrawal(doha):
+    # Two parts: US forces at zero AND allied/Coalition forces at zero.
+    report = dc.evaluate(doha, LEVELS + [{**ZEROS[0], "date": "2021-05-01"}], as_of=D("2021-05-02"))
+    f = status(report, "withdrawal.full", "us")
+    assert f.status == "violation" and "met late" not in f.reason
 
 
 def test_phase_one_due_date_is_computed_from_signature(doha):
@@ -60,7 +71,7 @@ def test_phase_one_met_by_june_level(doha):
     assert (f.status, f.evidence, f.date) == ("met", ("tl-2",), D("2020-06-18"))
 
 
-def test_cumulative_prisoner_releases_met_late(doha):
+def test_cumulative_prisoner_releases_ceiling_and_best_efforts(doha):
     rows = [ev(f"pr-{i}", d, "prisoner_release", "afghan_government", target="taliban", count=n)
             for i, (d, n) in enumerate([("2020-04-08", 100), ("2020-05-26", 2900), ("2020-09-03", 2000)])]
     early = dc.evaluate(doha, rows, as_of=D("2020-03-09"))  # releases after the report date are not seen
@@ -68,11 +79,13 @@ def test_cumulative_prisoner_releases_met_late(doha):
     assert (f.status, f.evidence, early.inputs.after_as_of) == ("pending", (), 3)
     late = dc.evaluate(doha, rows, as_of=D("2020-12-31"))
     f = status(late, "prisoners.release", "us")
-    assert f.status == "violation"
-    assert f.evidence == ("pr-0", "pr-1", "pr-2")
-    assert "met late on 2020-09-03" in f.reason
+    # "Up to 5,000" is a ceiling (any release meets it) and the US's undertaking is best efforts:
+    # the first release, after 10 March, makes it missed (met late), never a violation.
+    assert f.status == "missed"
+    assert f.evidence == ("pr-0", "pr-1", "pr-2")   # a ceiling keeps counting
+    assert "met late on 2020-04-08" in f.reason and "5000 of up to 5000" in f.reason
     partial = dc.evaluate(doha, rows[:2], as_of=D("2020-12-31"))
-    assert "3000 of 5000 count so far" in status(partial, "prisoners.release", "us").reason
+    assert "3000 of up to 5000" in status(partial, "prisoners.release", "us").reason
 
 
 def test_status_only_moves_forward_as_of_advances(doha):

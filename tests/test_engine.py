@@ -21,7 +21,7 @@ def test_one_event_serves_two_rules(doha):
     """An attack is a violation *and* justifies a later strike: asserted facts let both rules fire."""
     rows = [ev("a", "2020-10-10", "attack", "taliban", target="afghan_forces", province="Helmand",
                location_kind="provincial_capital"),
-            ev("s", "2020-10-11", "airstrike", "us", province="Helmand")]
+            ev("s", "2020-10-11", "airstrike", "us", target="taliban", province="Helmand")]
     report = dc.evaluate(doha, rows)
     statuses = {(f.rule, f.evidence[0]): f.status for f in report.findings if f.evidence}
     assert statuses[("violence.reduction", "a")] == "violation"
@@ -41,7 +41,7 @@ def test_a_justifier_matching_two_alternatives_counts_once_past_the_cited_three(
     the latest three, and was counted again (9 instead of 6): found at scale, kept here."""
     rows = [ev(f"a{i}", f"2020-10-{10 + i}", "attack", "taliban", target="afghan_forces",
                location_kind="provincial_capital", province="Helmand") for i in range(6)]
-    rows.append(ev("s", "2020-10-16", "airstrike", "us", province="Helmand"))
+    rows.append(ev("s", "2020-10-16", "airstrike", "us", target="taliban", province="Helmand"))
     durable, reference = matches_both(doha, rows)
     assert durable.canonical() == reference.canonical()
     assert durable.justifier_counts == {("strikes.defensive_only", "us", "s"): 6}
@@ -55,7 +55,7 @@ def test_dense_activity_in_one_province_matches_the_reference(doha):
     rows = [ev(f"a{d:02d}-{i:03d}", f"2020-11-{1 + d:02d}", "attack", "taliban", province="Helmand",
                target="afghan_forces" if i % 2 else "civilians", location_kind="provincial_capital" if i % 3 else "rural")
             for d in range(20) for i in range(150)]
-    rows += [ev(f"s{d:02d}-{p}", f"2020-11-{1 + d:02d}", "airstrike", "us", province=p)
+    rows += [ev(f"s{d:02d}-{p}", f"2020-11-{1 + d:02d}", "airstrike", "us", target="taliban", province=p)
              for d in range(0, 20, 3) for p in ("Helmand", "Kunduz")]
     durable, reference = matches_both(doha, rows)
     assert durable.canonical() == reference.canonical()
@@ -73,7 +73,7 @@ def test_events_no_rule_concerns_are_evaluated_not_raised(doha):
 
 def test_same_day_attack_listed_after_the_strike_still_justifies(doha):
     rows = [ev("z-attack", "2020-06-01", "attack", "taliban", target="afghan_forces", province="Kunduz"),
-            ev("a-strike", "2020-06-01", "airstrike", "us", province="Kunduz")]
+            ev("a-strike", "2020-06-01", "airstrike", "us", target="taliban", province="Kunduz")]
     durable, ref = matches_both(doha, rows)
     assert durable.canonical() == ref.canonical()
     report = dc.evaluate(doha, rows)
@@ -83,7 +83,7 @@ def test_same_day_attack_listed_after_the_strike_still_justifies(doha):
 def test_window_edges(doha):
     def strike_status(attack_day: str) -> str:
         rows = [ev("att", attack_day, "attack", "taliban", target="afghan_forces", province="Kandahar"),
-                ev("str", "2020-07-15", "airstrike", "us", province="Kandahar")]
+                ev("str", "2020-07-15", "airstrike", "us", target="taliban", province="Kandahar")]
         durable, ref = matches_both(doha, rows)
         assert durable.canonical() == ref.canonical()
         return next(f.status for f in dc.evaluate(doha, rows).findings if f.rule == "strikes.defensive_only" and f.evidence)
@@ -95,14 +95,14 @@ def test_window_edges(doha):
 
 def test_other_province_does_not_justify(doha):
     rows = [ev("att", "2020-07-10", "attack", "taliban", target="afghan_forces", province="Kandahar"),
-            ev("str", "2020-07-11", "airstrike", "us", province="Wardak")]
+            ev("str", "2020-07-11", "airstrike", "us", target="taliban", province="Wardak")]
     assert next(f.status for f in dc.evaluate(doha, rows).findings if f.rule == "strikes.defensive_only" and f.evidence) == "violation"
 
 
 def test_no_threads_left_running(doha):
     before = threading.active_count()
     for _ in range(20):
-        dc.evaluate(doha, [ev("x", "2020-05-01", "airstrike", "us", province="Zabul")])
+        dc.evaluate(doha, [ev("x", "2020-05-01", "airstrike", "us", target="taliban", province="Zabul")])
     assert threading.active_count() <= before
 
 
@@ -171,7 +171,7 @@ def test_fast_fact_maker_equals_the_plain_one(doha):
 
 def test_a_claim_lists_at_most_the_latest_twenty_findings(doha):
     from doha_compliance.claims import MAX_LISTED
-    rows = [ev(f"s{i:02d}", f"2020-10-{1 + i % 28:02d}", "airstrike", "us", province="Zabul") for i in range(30)]
+    rows = [ev(f"s{i:02d}", f"2020-10-{1 + i % 28:02d}", "airstrike", "us", target="taliban", province="Zabul") for i in range(30)]
     rows.append(ev("claim", "2020-10-29", "allegation", "taliban", accused="us"))
     report = dc.evaluate(doha, rows)
     claim = report.claims[0]
@@ -182,7 +182,7 @@ def test_a_claim_lists_at_most_the_latest_twenty_findings(doha):
 def test_a_justified_strike_cites_its_latest_three_attacks(doha):
     rows = [ev(f"a{i}", f"2020-07-{1 + i:02d}", "attack", "taliban", target="afghan_forces", province="Kunar")
             for i in range(6)]
-    rows.append(ev("strike", "2020-07-10", "airstrike", "us", province="Kunar"))
+    rows.append(ev("strike", "2020-07-10", "airstrike", "us", target="taliban", province="Kunar"))
     durable, ref = matches_both(doha, rows)
     assert durable.canonical() == ref.canonical()
     f = next(f for f in dc.evaluate(doha, rows).findings if f.rule == "strikes.defensive_only" and f.evidence)

@@ -141,7 +141,7 @@ STRIKE_DAY = dt.date(2020, 7, 15)
 def test_a_strike_is_justified_iff_an_attack_lies_in_the_window(doha, offset, province, on_forces):
     attack = {"id": "att", "date": (STRIKE_DAY - dt.timedelta(days=offset)).isoformat(), "type": "attack",
               "actor": "taliban", "province": province, "target": "afghan_forces" if on_forces else "civilians"}
-    strike = {"id": "str", "date": STRIKE_DAY.isoformat(), "type": "airstrike", "actor": "us", "province": "Kandahar"}
+    strike = {"id": "str", "date": STRIKE_DAY.isoformat(), "type": "airstrike", "actor": "us", "target": "taliban", "province": "Kandahar"}
     report = dc.evaluate(doha, [attack, strike], as_of=STRIKE_DAY)
     status = next(f.status for f in report.findings if f.rule == "strikes.defensive_only" and f.evidence)
     expected = 0 <= offset <= 14 and province == "Kandahar" and on_forces
@@ -186,7 +186,7 @@ def test_leap_day_signature_and_deadline_arithmetic(doha):
 
 def test_datetimes_with_time_zones_keep_their_written_date(doha):
     rows = [{"id": "late-kabul", "date": "2021-05-01T23:30:00+04:30", "type": "troop_level", "actor": "us", "count": 0},
-            {"id": "c", "date": "2021-05-01", "type": "troop_level", "actor": "coalition", "count": 5}]
+            {"id": "c", "date": "2021-05-01", "type": "troop_level", "actor": "coalition", "count": 0}]  # both parts
     report = dc.evaluate(doha, rows, as_of=dt.date(2021, 5, 2))
     us = next(f for f in report.findings if f.rule == "withdrawal.full" and f.party == "us")
     assert us.status == "met" and us.date == dt.date(2021, 5, 1)
@@ -198,7 +198,7 @@ def test_datetimes_with_time_zones_keep_their_written_date(doha):
 def test_events_at_the_same_timestamp_are_ordered_by_id(doha, ids):
     rows = [{"id": i, "date": "2020-10-10T10:00:00+04:30", "type": "attack", "actor": "taliban",
              "target": "afghan_forces", "province": "Helmand", "location_kind": "city"} for i in ids]
-    rows.append({"id": "s", "date": "2020-10-10T10:00:00+04:30", "type": "airstrike", "actor": "us", "province": "Helmand"})
+    rows.append({"id": "s", "date": "2020-10-10T10:00:00+04:30", "type": "airstrike", "actor": "us", "target": "taliban", "province": "Helmand"})
     report = dc.evaluate(doha, rows)
     strike = next(f for f in report.findings if f.rule == "strikes.defensive_only" and f.evidence)
     assert strike.status == "justified" and strike.justified_by == ("a", "b", "c")
