@@ -32,6 +32,9 @@ Row = Tuple[str, str, str, str, Optional[str], str]
 PART_TWO_CLAIMABLE = [("counterterrorism.asylum", "taliban"), ("counterterrorism.no_cooperation", "taliban"),
                       ("counterterrorism.no_hosting", "taliban"), ("counterterrorism.no_visas", "taliban")]
 CLAIMABLE = PART_TWO_CLAIMABLE + [("force.non_intervention", "us"), ("prisoners.no_threat", "taliban")]
+# violence.level (rules/doha/levels.yaml) measures Taliban attacks against a baseline of 1 January to 21 February
+# 2020: neither example has an event before 29 February 2020, so it is never assessed here (as its notes say).
+NO_BASELINE = [("violence.level", "taliban")]
 
 # ---------------------------------------------------------------------------------------------------
 # examples/oct2020 — the seed article, as of 2020-10-31. Input covers 2020-09-12 .. 2020-10-27.
@@ -68,7 +71,7 @@ OCT2020_ROWS: List[Row] = [
      "Part One B.1: 14 months (1 May 2021 as used), after the report date. Owed by the US alone: the Coalition "
      "performs but did not sign, so it owes no finding of its own."),
 ]
-OCT2020_NOT_ASSESSED = sorted(CLAIMABLE + [
+OCT2020_NOT_ASSESSED = sorted(CLAIMABLE + NO_BASELINE + [
     # No prisoner, sanctions, UN, troop-level or base event in the article: missing data is not evidence.
     ("prisoners.release", "us"), ("prisoners.release_by_taliban", "taliban"),
     # Triggered by the talks (12 September), their dates fall before: due on 12 September, and nothing bears on them.
@@ -239,10 +242,10 @@ TIMELINE_ROWS["2021-09-01"] = [
      "No Taliban attack on US or Coalition forces to the last US flight: Kandahar Airfield (1 May) was unclaimed, "
      "the Abbey Gate bombing and the 30 August rockets were ISIS-K's."),
 ]
-_NA_FROM_2021 = sorted(CLAIMABLE + [("sanctions.us_removal", "us"), ("sanctions.us_review", "us")])
+_NA_FROM_2021 = sorted(CLAIMABLE + NO_BASELINE + [("sanctions.us_removal", "us"), ("sanctions.us_review", "us")])
 TIMELINE_NOT_ASSESSED: Dict[str, List[Tuple[str, str]]] = {
     # Claimables are always listed; Part Two 1 has no attack by jihadists or on foreign forces to 14 July 2020.
-    "2020-07-14": sorted(CLAIMABLE + [("counterterrorism.no_safe_haven", "taliban")]),
+    "2020-07-14": sorted(CLAIMABLE + NO_BASELINE + [("counterterrorism.no_safe_haven", "taliban")]),
     # No event on US sanctions at all; still no attack bearing on Part Two 1; and the reset version of
     # violence.reduction: no attack at all between 15 October 2020 and the last event (15 April 2021).
     "2021-04-30": sorted(_NA_FROM_2021 + [("counterterrorism.no_safe_haven", "taliban"), ("violence.reduction", "taliban")]),
@@ -380,7 +383,8 @@ def _mismatch(report: dict, rows: List[Row]) -> List[str]:
 def _check(report: dict, rows, not_assessed, claims) -> None:
     problems = _mismatch(report, rows)
     assert not problems, "\n".join(problems)
-    assert sorted((n["rule"], n["party"]) for n in report["not_assessed"]) == sorted(not_assessed)
+    # a set: a level rule lists each span it cannot judge (its baseline, months with no data) separately
+    assert {(n["rule"], n["party"]) for n in report["not_assessed"]} == set(not_assessed)
     assert {c["event"]: (c["assessment"], c["claimant_role"]) for c in report["claims"]} == claims
 
 
