@@ -59,7 +59,7 @@ def test_a_met_deadline_contradicts_a_claim(doha):
     report = dc.evaluate(doha, rows, as_of=D("2020-07-31"))
     claim = _claim(report)
     assert claim.assessment == "contradicted"
-    assert claim.findings == ("withdrawal.phase_one/us/troops",)
+    assert claim.findings == ("withdrawal.phase_one/us/2020-07-13",)
     assert "was met on 2020-06-18, by its date 2020-07-13" in claim.reason  # weighed against the deadline itself
     alleged = [f for f in report.findings if f.status == "alleged"]
     assert [(f.rule, f.party, f.evidence) for f in alleged] == [("withdrawal.phase_one", "us", ("claim", "troops"))]
@@ -72,7 +72,7 @@ def test_justified_and_met_both_answer_a_claim_that_names_no_rule(doha):
             ev("claim", "2020-06-25", "allegation", "taliban", accused="us")]
     claim = _claim(dc.evaluate(doha, rows, as_of=D("2020-07-31")))
     assert claim.assessment == "contradicted"
-    assert claim.findings == ("strikes.defensive_only/us/strike", "withdrawal.phase_one/us/troops")
+    assert claim.findings == ("strikes.defensive_only/us/strike", "withdrawal.phase_one/us/2020-07-13")
     assert "the 2 acts found for any rule owed by us" in claim.reason and "judged justified/met" in claim.reason
 
 

@@ -145,10 +145,17 @@ def test_a_trigger_counts_the_deadline_from_its_day():
     f = _by_rule(_report())[("aid.followup", "pending", None)]
     assert f.date == f.due == D("2020-01-19")  # 2020-01-09 + 10 days
     assert "It started on 2020-01-09 (when talks.open is fulfilled)" in f.reason
-    early = dc.evaluate(load_rules_from_texts({"agreement.yaml": AGREEMENT, "rules.yaml": RULES}), ROWS,
-                        as_of=D("2020-01-08"))
-    not_yet = [(x.rule, x.status, x.date) for x in early.findings if x.rule == "aid.followup"]
-    assert not_yet == [("aid.followup", "not_triggered", D("2020-01-08"))]
+    agreement = load_rules_from_texts({"agreement.yaml": AGREEMENT, "rules.yaml": RULES})
+    # on 01-04 talks.open is still pending (due 01-05): its dependant has not started
+    early = dc.evaluate(agreement, ROWS, as_of=D("2020-01-04"))
+    not_yet = [(x.rule, x.status, x.date, x.id) for x in early.findings if x.rule == "aid.followup"]
+    assert not_yet == [("aid.followup", "not_triggered", D("2020-01-04"), "aid.followup/blue/not-triggered")]
+    # on 01-08 talks.open is past due and no note bears on it (e7 comes on 01-09): not assessed, and so
+    # whether aid.followup started cannot be told either — not assessed, not "not triggered"
+    later = dc.evaluate(agreement, ROWS, as_of=D("2020-01-08"))
+    assert not [x for x in later.findings if x.rule == "aid.followup"]
+    (unknown,) = [n for n in later.not_assessed if n.rule == "aid.followup"]
+    assert "talks.open is not assessed" in unknown.reason
 
 
 def test_an_unresolved_act_and_an_act_outside_the_scope():
@@ -168,7 +175,7 @@ def test_claims_by_role_and_about_a_deadline():
     claims = {c.event: c for c in _report().claims}
     assert claims["e8"].claimant_role == "monitor" and claims["e8"].assessment == "corroborated"
     assert claims["e9"].claimant_role == "party" and claims["e9"].assessment == "corroborated"
-    assert claims["e9"].findings == ("aid.release/blue/e6",)
+    assert claims["e9"].findings == ("aid.release/blue/2020-01-05",)  # a deadline is named by its due date
     assert "fell due on 2020-01-05 and passed unmet (met late on 2020-01-08)" in claims["e9"].reason
     cited = next(f for f in _report().findings if f.rule == "aid.release")
     assert cited.claims == ("e9",)
@@ -181,7 +188,7 @@ def test_links_show_the_other_side_on_the_finding_s_date():
         ("talks.open", "red", "pending", D("2020-01-01"))]
     talks = by[("talks.open", "violation", "e7")]  # dated 2020-01-05
     assert [(x.rule, x.party, x.status, x.since) for x in talks.linked] == [
-        ("aid.release", "blue", "pending", D("2020-01-01")),   # its day is the 5th itself: not yet passed
+        ("aid.release", "blue", "missed", D("2020-01-05")),    # at the end of the 5th, unmet: missed too
         ("no.attacks", "red", "violation", D("2020-01-02"))]
     assert by[("aid.followup", "pending", None)].linked == ()
 

@@ -309,7 +309,7 @@ DEFAULTS["2021-05-02"] = DEFAULTS["2021-09-01"] = [
 # A selector is (version, party, date, anchor); an entry (rule, party, status, since) — since ANY: not checked.
 LINKED = {
     "oct2020": [
-        # The talks deadline beside the prisoner releases: on 10 March their own date is that very day (pending).
+        # The talks deadline beside the prisoner releases: the article records no release, so they are not assessed.
         (("negotiations.start", "taliban", "2020-03-10", "oct2020-talks-open"),
          [("prisoners.release", "us", "not_assessed", None),
           ("prisoners.release_by_taliban", "taliban", "not_assessed", None),
@@ -321,12 +321,17 @@ LINKED = {
          [("withdrawal.full", "us", "pending", "2020-02-29")]),
     ],
     "2021-09-01": [
+        # At the end of 10 March the prisoner releases due that day had not happened either: missed (best
+        # efforts) since 2020-03-10, beside the Taliban's own late start of the talks.
         (("negotiations.start", "taliban", "2020-03-10", "tl-talks-open"),
-         [("prisoners.release", "us", "pending", "2020-02-29"),
-          ("prisoners.release_by_taliban", "taliban", "pending", "2020-02-29"),
+         [("prisoners.release", "us", "missed", "2020-03-10"),
+          ("prisoners.release_by_taliban", "taliban", "missed", "2020-03-10"),
           ("prisoners.release_remaining", "us", "not_triggered", ANY)]),
+        # Beside the fall of Kabul: the US withdrawal default, and the US strikes record, which holds a strike
+        # (Wardak, 25 Oct 2020) the input cannot settle: unresolved since then, not "complied".
         ((RESET, "taliban", "2021-08-15", "tl-kabul-2021-08-15"),
-         [("withdrawal.full", "us", "violation", "2021-05-01")]),
+         [("withdrawal.full", "us", "violation", "2021-05-01"),
+          ("strikes.defensive_only", "us", "unresolved", "2020-10-25")]),
         (("withdrawal.full", "us", "2021-05-01", ANY),
          [("violence.reduction", "taliban", "violation", "2020-10-10"),
           ("violence.foreign_forces", "taliban", "complied", "2020-02-29"),

@@ -103,7 +103,9 @@ def test_ambiguous_actors_are_never_a_partys_finding(doha):
     cited = {e for f in report.findings for e in f.evidence}
     assert not cited & {"TST1001", "TST1002", "TST1003", "TST1010", "TST1013"}
     # TST1001: six killed by "Taliban and/or ISKP" in Kabul city would be a Taliban violation under ^Taliban
-    assert set(findings(report)) == {"TST1005", "TST1009", "TST1011"}
+    # TST1011 (2022, Taliban forces against the NRF) is read as the Taliban's, but the reduction in violence
+    # ends on 31 August 2021 in the Doha rules (rules/doha/violence.yaml): no finding
+    assert set(findings(report)) == {"TST1005", "TST1009"}
 
 
 def test_malformed_rows_are_rejected_naming_the_mappings_column(doha):

@@ -159,5 +159,5 @@ def test_json_scores_and_series_are_the_report_data():
     report = dc.evaluate(truce(), EVENTS, as_of=AS_OF)
     data = json.loads(report.to_json())
     assert data["scores"][0] == {"rule": "hand.over", "party": "blue", "month": "2020-03", "score": 1,
-                                 "finding": "hand.over/blue/h1"}
+                                 "finding": "hand.over/blue/2020-05-15"}
     assert len(data["scores"]) == 5 * 5 and data["series"] == []

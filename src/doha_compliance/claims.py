@@ -185,7 +185,8 @@ def _in_window(rule: Rule, e: Event, accused: str, window: _Window) -> Tuple[str
     counts, shown = window.select(accused, e.rule, e.province, ANSWERING, start, e.date)
     if counts:
         total = sum(counts.values())
-        return "contradicted", (f"the {_plural(total, 'act')} found for {scope} in {span} were judged "
+        return "contradicted", (f"the {_plural(total, 'act')} found for {scope} in {span} "
+                                f"{'was' if total == 1 else 'were'} judged "
                                 f"{'/'.join(sorted(counts))}, not violations{_listed(total)}."), shown
     return "uncorroborated", f"no event shows {scope} breached in {span}.", []
 

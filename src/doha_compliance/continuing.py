@@ -32,6 +32,7 @@ class UnitRecord:
 
     first_bad: Optional[dt.date] = None          # its first violation, unresolved or missed act
     first_violation: Optional[dt.date] = None    # its first violation or missed act (a default)
+    first_unresolved: Optional[dt.date] = None   # its first act left unresolved
     findings: int = 0
     cover_days: Dict[int, int] = attrs.field(factory=dict)      # ordinal day -> covering events
     justified_days: Dict[int, int] = attrs.field(factory=dict)  # ordinal day -> justified acts
@@ -56,6 +57,8 @@ class Continuing:
             rec.first_bad = f.date
         if f.status in ("violation", "missed") and (rec.first_violation is None or f.date < rec.first_violation):
             rec.first_violation = f.date
+        if f.status == "unresolved" and (rec.first_unresolved is None or f.date < rec.first_unresolved):
+            rec.first_unresolved = f.date
         if f.status == "justified":
             day = f.date.toordinal()
             rec.justified_days[day] = rec.justified_days.get(day, 0) + 1
@@ -108,6 +111,7 @@ def decide(agreement: Agreement, continuing: Continuing, triggers: Triggers, as_
                     if justified else ""
                 findings.append(Finding(
                     rule=rule.id, version=rule.version, party=party, status="complied", date=p.end, evidence=(),
+                    anchor="complied" if rule.version == rule.id else f"complied-{rule.version}",
                     reason=(f"{rule.title}: no violation among the {plural(covering, 'event')} in the input that bear on "
                             f"it from {p.start} to {p.end}{also}.")))
             elif rec.findings == 0:

@@ -16,7 +16,7 @@ Everything here uses event dates and the report date, never the clock.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import attrs
 
@@ -118,15 +118,35 @@ def _parts_text(rule: Rule, progress: Progress) -> str:
     return " [" + "; ".join(bits) + "]"
 
 
+def not_triggered(rule: Rule, party: str, triggers: Triggers, as_of: dt.date) -> Finding:
+    """The one finding of a commitment that had not started by the report date."""
+    return Finding(rule=rule.id, version=rule.version, party=party, status="not_triggered", date=as_of,
+                   evidence=(), reason=f"{rule.title}: not triggered: {triggers.why_not(rule, as_of)}.",
+                   anchor="not-triggered")
+
+
+def trigger_unknown(rule: Rule, party: str, unassessed: Set[str]) -> Optional[NotAssessed]:
+    """A commitment started by a rule the input cannot speak for is not assessed either: whether it
+    started cannot be told from missing data (it is not `not_triggered`)."""
+    source = rule.starts_when.rule if rule.starts_when else None
+    if source is None or source not in unassessed:
+        return None
+    return NotAssessed(rule.id, rule.version, party, f"it starts when {source} is fulfilled, and {source} is not "
+                                                     "assessed (no event in the input bears on it): whether it "
+                                                     "started cannot be told from missing data.")
+
+
 def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
-           covered: bool, last_event: Optional[dt.date]) -> Deadline:
-    """The deadline unit's status on the report date (events after it are never seen)."""
+           covered: bool, last_event: Optional[dt.date], unassessed: Set[str] = frozenset()) -> Deadline:
+    """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
+    the deadline rules already found not assessed (a trigger source is decided before its dependants)."""
     start = triggers.start(rule, party)
     if start is not None and start > as_of:
         start = None
+    if start is None and (unknown := trigger_unknown(rule, party, unassessed)) is not None:
+        return Deadline(rule, party, None, unknown, None, None, None)
     if start is None:
-        finding = Finding(rule=rule.id, version=rule.version, party=party, status="not_triggered", date=as_of,
-                          evidence=(), reason=f"{rule.title}: not triggered: {triggers.why_not(rule, as_of)}.")
+        finding = not_triggered(rule, party, triggers, as_of)
         return Deadline(rule, party, finding, None, None, None, None)
     day, day_note = deadline_day(rule, start)
     if not covered and not (day is not None and as_of <= day):
@@ -144,7 +164,8 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
     def finding(status: str, date: dt.date, text: str) -> Deadline:
         reason = f"{rule.title}: {text}{started}"
         return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
-                                             evidence=evidence, reason=reason, due=day),
+                                             evidence=evidence, reason=reason, due=day,
+                                             anchor=day.isoformat() if day else "undated"),
                         None, start, day, done.date if done else None, tuple(used))
 
     if day is None:

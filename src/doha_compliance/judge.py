@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import attrs
 
@@ -141,6 +141,7 @@ class Judge:
         self.triggers = Triggers(agreement)
         self.continuing = Continuing()
         self._claim_counts: Dict[Tuple[str, str], int] = {}  # (rule named, accused) -> claims
+        self._unassessed: Set[str] = set()  # deadline rules no event bears on (decided at the end)
         self.levels = LevelJudge(agreement.rules)  # issue 15: level rules' per-period tallies
 
     def take(self, matches: Matches) -> None:
@@ -240,20 +241,20 @@ class Judge:
         """Each deadline rule's version on the report date, decided for each party owing it."""
         decided: Dict[Tuple[str, str], Deadline] = {}
         not_assessed: List[NotAssessed] = []
-        for rule_id in self.agreement.rule_ids():
+        for rule_id in dict.fromkeys(r.id for r in self._deadlines_in_order):  # trigger sources first
             versions = self.agreement.versions(rule_id)
-            if versions[0].kind != "deadline":
-                continue
             rule = self.agreement.version_in_force(rule_id, as_of) or (versions[-1] if as_of > versions[-1].effective_from else None)
             if rule is None:
                 continue
             for party in rule.parties:
                 unit = (rule.version, party)
                 d = deadlines.decide(self.agreement, rule, party, self._progress.get(unit, {}), self.triggers, as_of,
-                                     unit in matches.covered, last_event)
+                                     unit in matches.covered, last_event, self._unassessed)
                 decided[(rule.id, party)] = d
                 if d.not_assessed is not None:
                     not_assessed.append(d.not_assessed)
+            if all(decided[(rule.id, p)].not_assessed is not None for p in rule.parties):
+                self._unassessed.add(rule.id)
         return decided, not_assessed
 
     def _untriggered_and_claimable(self, as_of: dt.date) -> Tuple[List[Finding], List[NotAssessed]]:
@@ -271,9 +272,11 @@ class Judge:
             for party in rule.parties:
                 start = self.triggers.start(rule, party)
                 if rule.starts_when and (start is None or start > as_of):
-                    findings.append(Finding(rule=rule.id, version=rule.version, party=party, status="not_triggered",
-                                            date=as_of, evidence=(),
-                                            reason=f"{rule.title}: not triggered: {self.triggers.why_not(rule, as_of)}."))
+                    unknown = deadlines.trigger_unknown(rule, party, self._unassessed)
+                    if unknown is not None:
+                        listed.append(unknown)
+                    else:
+                        findings.append(deadlines.not_triggered(rule, party, self.triggers, as_of))
                 elif rule.kind == "claimable":
                     n = self._claim_counts.get((rule.id, party), 0)
                     listed.append(NotAssessed(rule.id, rule.version, party,

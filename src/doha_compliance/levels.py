@@ -408,7 +408,7 @@ def judge_unit(rule: Rule, party: str, periods: Dict[int, Tally], base_tallies: 
 
         def finding(status: str, date: dt.date, reason: str) -> Finding:
             return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
-                           evidence=tuple(tally.cited), reason=reason)
+                           evidence=tuple(tally.cited), reason=reason, anchor=name)
 
         if tally.value > limit:
             status = "violation" if rule.modality == "obligation" else "missed"

@@ -40,9 +40,12 @@ class History:
     breach: str = "violation"                   # what a missed deadline is called
     assessed: bool = True
     first_default: Optional[dt.date] = None     # continuing: its first violation
+    first_unresolved: Optional[dt.date] = None  # continuing: its first act left unresolved
     complied_since: Optional[dt.date] = None    # continuing: the start of a covered period
 
     def on(self, day: dt.date) -> Tuple[str, Optional[dt.date]]:
+        """(status, since when) at the END of `day`: a deadline falling due that day and not met by then
+        has been missed, so a default dated on a deadline shows the linked deadlines of that day too."""
         if not self.assessed:
             return "not_assessed", None
         if self.start is None or day < self.start:
@@ -50,12 +53,14 @@ class History:
         if self.kind == "deadline":
             if self.done is not None and self.done <= day and (self.day is None or self.done <= self.day):
                 return "met", self.done
-            if self.day is None or day <= self.day:
+            if self.day is None or day < self.day:
                 return "pending", self.start
             return self.breach, self.day
         if self.kind == "continuing":
             if self.first_default is not None and self.first_default <= day:
                 return self.breach, self.first_default
+            if self.first_unresolved is not None and self.first_unresolved <= day:
+                return "unresolved", self.first_unresolved
             if self.complied_since is not None and self.complied_since <= day:
                 return "complied", self.complied_since
             return "not_assessed", None
@@ -195,17 +200,20 @@ def histories(agreement: Agreement, deadlines: Iterable[Deadline], continuing: C
             if kind == "claimable":
                 out[(rule_id, party)] = History("claimable", start=start)
                 continue
-            defaults, covered = [], []
+            defaults, unresolved, covered = [], [], []
             for r in versions:
                 unit = continuing.units.get((r.version, party))
                 if unit is None:
                     continue
                 if unit.first_violation:
                     defaults.append(unit.first_violation)
+                if unit.first_unresolved:
+                    unresolved.append(unit.first_unresolved)
                 p = period(r, starts.get(r.version), as_of, coverage)
                 if p is not None and any(p.start.toordinal() <= day <= p.end.toordinal() for day in unit.cover_days):
                     covered.append(p.start)
             out[(rule_id, party)] = History("continuing", start=start, breach=versions[0].breach,
                                             first_default=min(defaults) if defaults else None,
+                                            first_unresolved=min(unresolved) if unresolved else None,
                                             complied_since=min(covered) if covered else None)
     return out

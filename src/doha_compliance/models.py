@@ -306,11 +306,14 @@ class Finding:
     linked: Tuple[Link, ...] = ()
     performed_by: Tuple[str, ...] = ()
     modality: str = "obligation"
+    anchor: Optional[str] = None  # what names a finding about a commitment as a whole (a due date, a period)
 
     @property
     def id(self) -> str:
-        """A stable, human-readable handle: rule, party and first evidence or due date."""
-        anchor = self.evidence[0] if self.evidence else (self.due or self.date).isoformat()
+        """A stable, human-readable handle: rule, party, and what the finding is about — the act (its
+        first evidence), or for a commitment judged as a whole its anchor (the due date, the period,
+        "complied", "not-triggered"), which stays the same whatever the report date."""
+        anchor = self.anchor or (self.evidence[0] if self.evidence else (self.due or self.date).isoformat())
         return f"{self.rule}/{self.party}/{anchor}"
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .models import STATUSES
-from .render_text import CLAIM_SECTIONS
+from .render_text import CLAIM_SECTIONS, default_words
 from .report import IMPORT_OUTCOMES, Report
 
 
@@ -84,7 +84,7 @@ def md_lines(report: Report) -> Iterator[str]:
                 if d.date is None:
                     yield f"| — | {d.party} | no default in the input | — |"
                 else:
-                    yield f"| {d.date} | {d.party} | {d.status} of `{d.rule}` | `{d.finding}` |"
+                    yield f"| {d.date} | {d.party} | {default_words(d.status)} `{d.rule}` | `{d.finding}` |"
     from .render_time import score_md, series_md  # issue 15
     yield from score_md(report)
     yield from series_md(report)

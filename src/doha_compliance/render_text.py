@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from typing import Iterator
+from typing import Iterator, Optional
 
 from rich import box
 from rich.console import Console
@@ -80,7 +80,7 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
                 if d.date is None:
                     yield from out(f"    {d.party}: no default in the input")
                 else:
-                    yield from out(f"    {d.date}  {d.party}: {d.status} of {d.rule} ({d.finding})")
+                    yield from out(f"    {d.date}  {d.party}: {default_words(d.status)} {d.rule} ({d.finding})")
         yield from out("")
     from .render_time import score_text, series_text  # issue 15
     for line in (*score_text(report), *series_text(report)):
@@ -147,6 +147,11 @@ def render_mapping_check(result: dict) -> str:
         text += (f"Columns the mapping tests that this file lacks (those tests never hold): "
                  f"{', '.join(result['unread_columns'])}.\n")
     return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def default_words(status: Optional[str]) -> str:
+    """How a first default reads: "violation of X", "missed X"."""
+    return "violation of" if status == "violation" else str(status)
 
 
 def render_text(report: Report, color: bool = False) -> str:
