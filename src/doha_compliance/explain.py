@@ -116,13 +116,10 @@ def explain(report: Report, key: str) -> str:
     raise KeyError(key)
 
 
-def _reads_type(rule: Rule, event_type: str) -> bool:
-    """Could any condition of the rule match an event of this type (judged by its guards)?"""
+def _admits_type(cond, event_type: str) -> bool:
+    """Could this condition match an event of this type (judged by the pre-filter's guards)?"""
     from .engine import _guards
-    for cond in rule.conditions:
-        if any("type" not in g or event_type in g["type"] for g in _guards(cond)):
-            return True
-    return False
+    return any("type" not in g or event_type in g["type"] for g in _guards(cond))
 
 
 def explain_uncited(report: Report, event: Event) -> str:
@@ -133,13 +130,13 @@ def explain_uncited(report: Report, event: Event) -> str:
         return "\n".join(lines) + "\n"
     lines.append("status:    evaluated; no finding cites it")
     in_force = [r for r in report.agreement.rules if r.in_force(event.date) or r.kind == "deadline"]
-    readers = [r for r in in_force if _reads_type(r, event.type)]
+    readers = [(r, [c for c in r.conditions if _admits_type(c, event.type)]) for r in in_force]
+    readers = [(r, conds) for r, conds in readers if conds]
     if readers:
-        lines.append("rules that read its type, whose other conditions it does not meet:")
-        lines += [f"  - {r.version}: {_condition(r.when or (r.fulfilled_by.when if r.fulfilled_by else {}))}"
-                  for r in readers]
-    if event.actor == UNKNOWN:
-        lines.append("nobody claimed it (actor unknown): an unattributed act is never a party's finding")
+        lines.append("rules with a condition on its type, whose other terms it does not meet:")
+        lines += [f"  - {r.version}: {' / '.join(_condition(c) for c in conds)}" for r, conds in readers]
     else:
         lines.append(f"no rule in force on {event.date} reads events of type '{event.type}'")
+    if event.actor == UNKNOWN:
+        lines.append("nobody claimed it (actor unknown): an unattributed act is never a party's finding")
     return "\n".join(lines) + "\n"
