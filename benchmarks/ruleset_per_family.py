@@ -23,10 +23,9 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "src"))
 
 import attrs  # noqa: E402
-import durable_rules_engine  # noqa: E402
 
 import doha_compliance as dc  # noqa: E402
-from doha_compliance import engine  # noqa: E402
+from doha_compliance import durable_internals, engine  # noqa: E402
 from doha_compliance.api import collect  # noqa: E402
 from doha_compliance.matching import units  # noqa: E402
 
@@ -51,8 +50,7 @@ def run(agreement, events, variant: str) -> tuple:
     definition = engine.compile_ruleset(agreement, lambda tag, eid: fired.append((tag[0], tag[1], eid)))
     rulesets = {"all": definition} if variant == "one" else split_by_family(agreement, definition)
     names = {f"bench_{variant}_{family}": rules for family, rules in rulesets.items()}
-    host = engine._EventTimeHost()
-    host.register_rulesets(names)
+    host = durable_internals.new_host(names)
     numeric, text = engine.fields_read(agreement)
     make = engine.fact_maker(numeric, text)
     could_match = engine.prefilter(agreement)
@@ -71,7 +69,7 @@ def run(agreement, events, variant: str) -> tuple:
                 host.retract_facts(name, facts)
     seconds = time.perf_counter() - start
     for name in names:
-        durable_rules_engine.delete_ruleset(host.get_ruleset(name)._handle)
+        durable_internals.delete_ruleset(host, name)
     return seconds, len(names), sorted(set(fired))
 
 

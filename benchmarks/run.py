@@ -43,9 +43,25 @@ def _peak_mb() -> float:
 
 # --- the contenders, each run in a child process ----------------------------------------
 
+def _engine_stats() -> list:
+    """What the engine logs at the end of a run (facts seen, asked of durable_rules, cached decisions)."""
+    import logging
+    found: list = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if hasattr(record, "engine_stats"):
+                found.append(record.engine_stats)
+    log = logging.getLogger("doha_compliance.engine")
+    log.setLevel(logging.DEBUG)
+    log.addHandler(Keep())
+    return found
+
+
 def run_pipeline(path: str) -> dict:
     import doha_compliance as dc
     rules = dc.load_rules(os.path.join(ROOT, "rules", "doha"))
+    stats = _engine_stats()
     start = time.perf_counter()
     report = dc.evaluate(rules, dc.read_events(path))
     out_path = path + ".report.json"
@@ -57,7 +73,8 @@ def run_pipeline(path: str) -> dict:
               "justified": sum(1 for f in report.findings if f.status == "justified"),
               "strikes": sum(1 for f in report.findings if f.rule == "strikes.defensive_only")}
     return {"seconds": elapsed, "events": report.inputs.read, "peak_mb": _peak_mb(), "counts": counts,
-            "findings": len(report.findings), "report_bytes": report_bytes}
+            "findings": len(report.findings), "claims": len(report.claims), "report_bytes": report_bytes,
+            "engine": stats[-1] if stats else None}
 
 
 class _One:
@@ -120,12 +137,7 @@ def _raw_ruleset(record, tuned=False):
 def run_durable(path: str, tuned: bool = False) -> dict:
     import datetime as dt
     import itertools
-    from durable import engine
-    import durable_rules_engine
-
-    class Host(engine.Host):
-        def _run(self):
-            return None
+    from doha_compliance import durable_internals  # a Host without timer threads; the ruleset freed after
 
     found = {"v": set(), "s": set(), "j": set()}
     keep = {}
@@ -137,8 +149,7 @@ def run_durable(path: str, tuned: bool = False) -> dict:
             keep[eid] = True
 
     start = time.perf_counter()
-    host = Host()
-    host.register_rulesets({"raw": _raw_ruleset(record, tuned)})
+    host = durable_internals.new_host({"raw": _raw_ruleset(record, tuned)})
     fields = ("type", "actor", "target", "province", "location_kind", "accused")
     n = 0
     kept = []  # (day, fact)
@@ -166,7 +177,7 @@ def run_durable(path: str, tuned: bool = False) -> dict:
                 kept.append((day, fact))
             else:
                 host.retract_fact("raw", fact)
-    durable_rules_engine.delete_ruleset(host.get_ruleset("raw")._handle)
+    durable_internals.delete_ruleset(host, "raw")
     elapsed = time.perf_counter() - start
     counts = {"violence": len(found["v"]), "justified": len(found["j"]), "strikes": len(found["s"])}
     return {"seconds": elapsed, "events": n, "peak_mb": _peak_mb(), "counts": counts}
@@ -231,8 +242,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[10_000])
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--shape", choices=("mixed", "dense"), default="mixed",
+                        help="mixed: 34 provinces (default); dense: one province, five times the accusations")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--only", nargs="+", choices=list(CONTENDERS), default=list(CONTENDERS),
+                        help="run only these contenders (the raw ones take minutes on dense data: they join)")
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -243,22 +258,29 @@ def main() -> None:
     for n in args.n:
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "events.jsonl")
-            synthetic.write_jsonl(path, n, args.seed)
-            row = {"n": n, "file_mb": round(os.path.getsize(path) / 2**20, 1)}
-            for which in CONTENDERS:
+            synthetic.write_jsonl(path, n, args.seed, args.shape)
+            row = {"n": n, "shape": args.shape, "file_mb": round(os.path.getsize(path) / 2**20, 1)}
+            for which in args.only:
                 row[which] = measure(which, path)
-            counts = {k: row[k]["counts"] for k in CONTENDERS}
+            counts = {k: row[k]["counts"] for k in args.only}
             row["counts_agree"] = len({json.dumps(c, sort_keys=True) for c in counts.values()}) == 1
             results.append(row)
-            p, d, dt_, py = row["pipeline"], row["durable"], row["durable_tuned"], row["python"]
-            print(f"\nN = {n:,} events ({row['file_mb']} MB JSONL); matches agree: {row['counts_agree']} {counts['pipeline']}")
+            p = row["pipeline"]
+            print(f"\nN = {n:,} events, {args.shape} ({row['file_mb']} MB JSONL); matches agree: {row['counts_agree']} "
+                  f"{counts['pipeline']}; the report: {p['findings']:,} findings, {p['claims']:,} claims")
             print(f"  {'':10} {'seconds':>9} {'events/s':>10} {'peak RSS MB':>12}")
-            for name in CONTENDERS:
+            for name in args.only:
                 r = row[name]
                 print(f"  {name:10} {r['seconds']:9.2f} {n / r['seconds']:10,.0f} {r['peak_mb']:12.1f}")
-            print(f"  pipeline / raw durable time: {p['seconds'] / d['seconds']:.2f}x;"
-                  f" pipeline / tuned raw durable time: {p['seconds'] / dt_['seconds']:.2f}x;"
-                  f" pipeline / plain Python time: {p['seconds'] / py['seconds']:.1f}x")
+            ratios = [f"pipeline / {label} time: {p['seconds'] / row[k]['seconds']:.2f}x"
+                      for k, label in (("durable", "raw durable"), ("durable_tuned", "tuned raw durable"), ("python", "plain Python"))
+                      if k in row]
+            print("  " + "; ".join(ratios))
+            e = p["engine"]
+            if e:
+                print(f"  facts that reached durable_rules: {e['asserted']:,} of the {e['entered']:,} past the pre-filter "
+                      f"({e['asserted'] / max(e['entered'], 1):.2%}; {e['events']:,} events), {e['decisions']:,} cached "
+                      f"decisions, cache cleared {e['clears']} times")
     if len(results) > 1:
         a, b = results[0], results[-1]
         growth = b["pipeline"]["peak_mb"] / a["pipeline"]["peak_mb"] - 1

@@ -24,22 +24,30 @@ MIX = [
     (1, "troop_level", "us", [None]),
     (1, "prisoner_release", "afghan_government", ["taliban"]),
 ]
+# The dense, claims-heavy shape: every event in one province (as an ACLED export of one busy
+# province is), and five times as many accusations, statements naming an accused half the time.
+DENSE_MIX = [(w * 5 if t == "allegation" else w, t, a, targets) for w, t, a, targets in MIX]
 KINDS = ["rural"] * 6 + ["district"] * 3 + ["highway", "city", "provincial_capital"]
+SHAPES = ("mixed", "dense")
 
 
 PER_DAY = 140  # about 50,000 events a year: a busy country in ACLED, several times Afghanistan's rate
 
 
-def events(n: int, seed: int = 2020, start: dt.date = dt.date(2020, 3, 1), days: int = 0) -> Iterator[dict]:
-    """n events in date order, PER_DAY a day (the span grows with n, as real data does), ids unique."""
+def events(n: int, seed: int = 2020, start: dt.date = dt.date(2020, 3, 1), days: int = 0,
+           shape: str = "mixed") -> Iterator[dict]:
+    """n events in date order, PER_DAY a day (the span grows with n, as real data does), ids unique.
+    shape "mixed": 34 provinces; "dense": one province and five times the accusations."""
     rnd = random.Random(seed)
     days = days or max(1, n // PER_DAY)
-    weights = [m[0] for m in MIX]
+    mix = DENSE_MIX if shape == "dense" else MIX
+    provinces = PROVINCES[10:11] if shape == "dense" else PROVINCES
+    weights = [m[0] for m in mix]
     for i in range(n):
         day = start + dt.timedelta(days=i * days // max(n, 1))
-        _, etype, actor, targets = rnd.choices(MIX, weights)[0]
+        _, etype, actor, targets = rnd.choices(mix, weights)[0]
         row = {"id": f"syn-{i:08d}", "date": day.isoformat(), "type": etype, "actor": actor,
-               "province": rnd.choice(PROVINCES)}
+               "province": rnd.choice(provinces)}
         target = rnd.choice(targets)
         if target:
             row["target"] = target
@@ -51,13 +59,13 @@ def events(n: int, seed: int = 2020, start: dt.date = dt.date(2020, 3, 1), days:
             row["count"] = rnd.choice([8600, 4500, 2500])
         elif etype == "prisoner_release":
             row["count"] = rnd.randint(20, 300)
-        elif etype == "allegation":
+        elif etype == "allegation" or (shape == "dense" and etype == "statement" and rnd.random() < 0.5):
             row["accused"] = target
         row["source"] = "synthetic"
         yield row
 
 
-def write_jsonl(path: str, n: int, seed: int = 2020) -> None:
+def write_jsonl(path: str, n: int, seed: int = 2020, shape: str = "mixed") -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        for row in events(n, seed):
+        for row in events(n, seed, shape=shape):
             fh.write(json.dumps(row) + "\n")

@@ -1,9 +1,22 @@
 """The durable_rules engine, behind one function: `durable_matches`.
 
+durable_rules decides each *distinct* fact once. Whether an event is an act, a justifier, a
+fulfilment, coverage or a claim (its "tags") depends only on the narrow fact — the fields rules
+read — and on the rule versions in force that day; at scale the same narrow fact recurs again and
+again (100,000 synthetic events: 308 distinct). So a day's facts are keyed (`_Decisions`): the
+narrow fact without id, each field reduced to what the ruleset's tests can tell apart (a number
+tested only by `at_least: 5` to "below 5 / 5 and above", a text tested against constants to
+"which constant, or none"), and the day reduced to the interval between rule window edges (an id
+of the versions in force). Only facts of unseen keys go to durable_rules, in the same per-day
+batches with the catch-all; repeats take the cached decision. Which kinds this serves and why it
+is sound: `_Decisions`. `durable_matches(cache=False)` sends every fact, for the laws.
+
 How durable_rules is used, and why (each point was measured on 2.0.28):
 - A private `Host` per evaluation, with its background dispatch threads switched
   off: we never use wall-clock timers, and the threads of every Host ever made
-  would otherwise keep running. The ruleset is deleted from the C engine after use.
+  would otherwise keep running. The ruleset is deleted from the C engine after use
+  (rulesets cannot be unregistered). These use private internals, all of them in
+  `durable_internals`, which checks the installed version.
 - Rulesets are JSON compiled from the YAML rules, under a unique name.
 - Events enter as *facts* (`assert_facts`), so every rule that matches an event fires
   (a `post`ed event is consumed by the first match): an attack is a hit of one rule
@@ -16,47 +29,43 @@ How durable_rules is used, and why (each point was measured on 2.0.28):
   a lookup in `_Justifiers`, by event date and the shared fields. A join hands over
   every (act, justifier) pair: with activity concentrated in one province (10,000 ACLED
   rows, 1.1 million pairs) it took 18.8 s, most of it decoding the pairs' JSON, and it
-  grows with the square of the density. The lookup counts them instead.
+  grows with the square of the density. The lookup counts them instead (and no join is
+  what makes every decision a decision about one fact, which the cache needs).
   While it was a join we found that durable_rules ignores join terms placed after an
   `$or` (it joined an attack to a strike the day before it); the oracle keeps that case.
 - A catch-all rule on `type` means an event no rule concerns is still handled
   (durable raises MessageNotHandledException otherwise). A catch-all on `id`
-  hung the process, and aliases named `s` clash with the closure's state. The
-  catch-all is a join whose second half no fact can satisfy: a fact that enters
-  its first half counts as handled, and no action ever runs. An action costs
+  hung the process (so does `$nex`), and aliases named `s` clash with the closure's
+  state. The catch-all is a join whose second half no fact can satisfy: a fact that
+  enters its first half counts as handled, and no action ever runs. An action costs
   more than the matching (durable_rules serialises the state for each one):
   a catch-all that fired for every fact made the engine twice as slow.
 - Every rule has a `cap`: a day's matches of a rule reach its action as one
   list, not one action each. The per-action cost is a JSON round trip of the state
   in durable_rules' Python layer; capped actions made the engine 1.7x faster.
-- A day's events go in as one `assert_facts` batch (fewer round trips). Without the
+- A day's facts go in as one `assert_facts` batch (fewer round trips). Without the
   catch-all this would be unsafe: one unhandled fact in a batch raises, and then no
   action runs for the facts that did match. `any:` alternatives compile to `$or`,
-  which fires once per satisfied branch: `Matches` counts each event once.
-- Only the fields rules read are passed in, keeping facts narrow, and events whose (type,
-  actor) no rule condition admits never enter (`prefilter`): they would only meet the catch-all.
+  which fires once per satisfied branch: a decision keeps each tag once.
+- Only the fields rules read are passed in, keeping facts narrow (a 16 MiB text field
+  segfaults durable_rules: nothing else of a row reaches it), and events whose (type, actor)
+  no rule condition admits never enter (`prefilter`): they would only meet the catch-all.
 """
 from __future__ import annotations
 
+import bisect
 import collections
 import itertools
+import logging
+import math
 from typing import Any, Callable, Deque, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
-import durable_rules_engine
-from durable import engine as durable_engine
-
 from . import conditions
+from .durable_internals import delete_ruleset, fact_dict, new_host
 from .matching import MAX_JUSTIFIERS, Matches, Unit, covers_continuing, first_effective, match_window, units
 from .models import EVENT_FIELDS, Agreement, Event
 
 _names = itertools.count()
-
-
-class _EventTimeHost(durable_engine.Host):
-    """A Host without the dispatch/timer threads (wall-clock machinery we do not use)."""
-
-    def _run(self) -> None:
-        return None
 
 
 def fields_read(agreement: Agreement) -> Tuple[Set[str], Set[str]]:
@@ -74,38 +83,53 @@ def fields_read(agreement: Agreement) -> Tuple[Set[str], Set[str]]:
     return numeric, text
 
 
-def fact_maker(numeric: Set[str], text: Set[str]) -> Callable[[Event], Dict[str, Any]]:
-    """Build the durable_rules fact of an event: its id, its day number, and only the fields rules
-    read — text as text ("" when missing), numbers only when present. Field lookups are decided
-    once, not per event (the hot path at scale)."""
+def narrow_maker(numeric: Set[str], text: Set[str]) -> Tuple[Tuple[str, ...], Callable[[Event], tuple]]:
+    """(field names, a function giving an event's values for them): the narrow fact without id and
+    date — text as text ("" when missing), numbers only when present (None otherwise). What durable_rules
+    is shown and what the decision cache keys on both come from these values, so they cannot drift
+    apart. Field lookups are decided once, not per event (the hot path at scale)."""
     contract = set(EVENT_FIELDS) - {"id", "date"}
-    text_plain = sorted(n for n in text if n in contract)
-    text_extra = sorted(n for n in text if n not in contract and n != "date")
-    numeric_plain = sorted(n for n in numeric if n in contract)
-    numeric_extra = sorted(n for n in numeric if n not in contract)
+    text_plain = tuple(sorted(n for n in text if n in contract))
+    text_extra = tuple(sorted(n for n in text if n not in contract and n != "date"))
+    numeric_plain = tuple(sorted(n for n in numeric if n in contract))
+    numeric_extra = tuple(sorted(n for n in numeric if n not in contract))
     wants_date = "date" in text
+    names = text_plain + text_extra + numeric_plain + numeric_extra + (("date",) if wants_date else ())
 
-    def make(event: Event) -> Dict[str, Any]:
-        fact: Dict[str, Any] = {"id": event.id, "day": event.date.toordinal()}
+    def values(event: Event) -> tuple:
+        out = []
         for name in text_plain:
             value = getattr(event, name)
-            fact[name] = "" if value is None else (value if type(value) is str else str(value))
+            out.append("" if value is None else (value if type(value) is str else str(value)))
+        extra = event.extra
         for name in text_extra:
-            value = event.extra.get(name)
-            fact[name] = "" if value is None else str(value)
+            value = extra.get(name)
+            out.append("" if value is None else str(value))
         for name in numeric_plain:
-            value = getattr(event, name)
-            if value is not None:
-                fact[name] = value
+            out.append(getattr(event, name))
         for name in numeric_extra:
-            value = event.extra.get(name)
-            if isinstance(value, int) and not isinstance(value, bool):
-                fact[name] = value
+            value = extra.get(name)
+            out.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
         if wants_date:
-            fact["date"] = event.date.isoformat()
-        return fact
+            out.append(event.date.isoformat())
+        return tuple(out)
 
-    return make
+    return names, values
+
+
+def _fact(names: Tuple[str, ...], event_id: str, day: int, values: tuple) -> Dict[str, Any]:
+    """The durable_rules fact: id, day number, and the narrow values (absent numbers left out)."""
+    fact: Dict[str, Any] = {"id": event_id, "day": day}
+    for name, value in zip(names, values):
+        if value is not None:
+            fact[name] = value
+    return fact
+
+
+def fact_maker(numeric: Set[str], text: Set[str]) -> Callable[[Event], Dict[str, Any]]:
+    """Build the durable_rules fact of an event: its id, its day number, and only the fields rules read."""
+    names, values = narrow_maker(numeric, text)
+    return lambda event: _fact(names, event.id, event.date.toordinal(), values(event))
 
 
 def _values(constraint: Any) -> Any:
@@ -203,6 +227,7 @@ def _all(parts: List[dict]) -> dict:
 CAP = 10_000
 # The catch-all's second half: a type no event can have (event types are ids, `[a-z0-9_][a-z0-9_.@-]*`).
 _NEVER = {"type": "\u0000never"}
+CATCH_ALL = "_any"
 
 
 def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
@@ -212,10 +237,10 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
     def action(*tag: Any) -> Callable[[Any], None]:
         # With `cap`, c.m is the list of matching facts. Keep only ids: holding on to durable's
         # closure objects costs memory and time.
-        # `_d` is the plain dict inside durable's Content wrapper: reading it spares a wrapper per match.
+        # The plain dict inside durable's Content wrapper spares a wrapper per match (durable_internals).
         def matched(c: Any) -> None:
             for fact in c.m:
-                record(tag, fact._d["id"])
+                record(tag, fact_dict(fact)["id"])
         return matched
 
     def durable(cond: Mapping[str, Any], party: str) -> List[dict]:
@@ -253,13 +278,215 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
             assert jb is not None
             jcond = conditions.to_durable(conditions.substitute_party(jb.when, party))
             definition[f"k{index}"] = {"all": [{"m": _all(jcond)}], "cap": CAP, "run": action("k", unit)}
-    definition["_any"] = {"all": [{"m": {"$ex": {"type": 1}}}, {"n": _NEVER}], "run": action("_")}
+    definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"type": 1}}}, {"n": _NEVER}], "run": action("_")}
     return definition
 
 
 def _always_covered(agreement: Agreement) -> Set[Unit]:
     """Deadline units judged whatever the input holds (they name no `covered_by`)."""
     return {(rule.version, party) for rule, party in units(agreement) if rule.kind == "deadline" and not rule.covered_by}
+
+
+# --- the decision cache --------------------------------------------------------------------------
+
+Tags = Tuple[Tuple[str, Unit], ...]  # what one fact matched: ("h"|"k"|"f"|"c", unit) each
+# Decisions kept at most; past it the cache is cleared (a safety net: keys are bounded by
+# construction unless a rule compares a field in a way `_bucketing` cannot bound, e.g. a regex).
+CACHE_LIMIT = 20_000
+_log = logging.getLogger(__name__)
+
+
+class _Opaque(Exception):
+    """The ruleset holds a test the cache cannot key on (a join, a reference to state)."""
+
+
+def _comparisons(definition: Mapping[str, dict]) -> Dict[str, List[Tuple[str, Any]]]:
+    """Every (operator, constant) each fact field is compared with, over the whole ruleset.
+
+    Raises `_Opaque` unless every rule tests one fact at a time against constants: a rule with
+    two patterns (a join), or a constant that refers to another fact or to state, makes a
+    fact's decision depend on more than the fact."""
+    found: Dict[str, List[Tuple[str, Any]]] = {}
+
+    def term(op: str, tested: Any) -> None:
+        if not isinstance(tested, dict) or not tested:
+            raise _Opaque(f"{op}: {tested!r}")
+        for field, constant in tested.items():
+            if isinstance(constant, (dict, list)):
+                raise _Opaque(f"{field} compared with {constant!r}")
+            found.setdefault(field, []).append((op, constant))
+
+    def walk(expr: Any) -> None:
+        if not isinstance(expr, dict):
+            raise _Opaque(repr(expr))
+        for key, value in expr.items():
+            if key in ("$and", "$or"):
+                for sub in value:
+                    walk(sub)
+            elif key in ("$ex", "$nex"):
+                term("$ex", {field: None for field in value})
+            elif key.startswith("$"):  # $gte, $lt, $neq, ... but also $mt (regex) and the like
+                term(key, value)
+            else:
+                term("$eq", {key: value})
+
+    for name, rule in definition.items():
+        patterns = rule["all"]
+        if name == CATCH_ALL and patterns[1:] == [{"n": _NEVER}]:
+            patterns = patterns[:1]  # its second half matches no fact: it only marks facts handled
+        if set(rule) - {"all", "cap", "run"} or len(patterns) != 1:
+            raise _Opaque(f"rule {name} is not a test of one fact")
+        (expr,) = patterns[0].values()
+        walk(expr)
+    return found
+
+
+_ORDER_OPS = {"$gte", "$gt", "$lte", "$lt", "$eq", "$neq", "$ex"}
+_TEXT_OPS = {"$eq", "$neq", "$ex"}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _integer_cuts(tests: List[Tuple[str, Any]]) -> List[int]:
+    """Where the answer of an order or equality test can change, for whole numbers: `at_least: 5`
+    cuts at 5 ("below 5 / 5 and above"), `above: 5` and `at_most: 5` at 6, `equals: 5` at 5 and 6."""
+    cuts = set()
+    for op, c in tests:
+        if op in ("$gte", "$lt"):
+            cuts.add(math.ceil(c))
+        elif op in ("$gt", "$lte"):
+            cuts.add(math.floor(c) + 1)
+        elif op in ("$eq", "$neq") and c == int(c):
+            cuts.update((int(c), int(c) + 1))
+    return sorted(cuts)
+
+
+def _numeric_bucket(tests: List[Tuple[str, Any]]) -> Callable[[Any], Any]:
+    """A number's interval between the cut points of the tests on its field: two whole numbers in
+    one interval pass and fail the same tests. Absent: None (every test on it is false).
+    Numbers that are not whole (the fact maker makes none today) get their place among the
+    constants: equal to the i-th, or strictly between two."""
+    cuts = _integer_cuts(tests)
+    constants = sorted({c for op, c in tests if op != "$ex"})
+    right, left = bisect.bisect_right, bisect.bisect_left
+
+    def bucket(value: Any) -> Any:
+        if type(value) is int:
+            return right(cuts, value)
+        if value is None:
+            return None
+        if type(value) is float:
+            i = left(constants, value)
+            return ("place", i, i < len(constants) and constants[i] == value)
+        return ("value", value)  # not a number: kept as is
+    return bucket
+
+
+def _bucketing(comparisons: Mapping[str, List[Tuple[str, Any]]], numeric: Set[str]
+               ) -> Dict[str, Callable[[Any], Any]]:
+    """For each field a rule tests, the function that maps its value to what the tests can tell apart.
+
+    - numbers compared by order or equality with numeric constants: the interval between the cut
+      points of those tests (`_numeric_bucket`) — `at_least: 5` alone splits values in two;
+    - text compared by equality, `in`, `not`, `not_in` with text constants: which constant, or
+      none of them (None) — a finite key space however many distinct texts the stream holds;
+    - anything else (a regex, a number compared with text): the value itself, unbounded, which is
+      why the cache also has a size limit."""
+    out: Dict[str, Callable[[Any], Any]] = {}
+    for field, tests in comparisons.items():
+        ops = {op for op, _ in tests}
+        constants = [c for op, c in tests if op != "$ex"]
+        if field in numeric and ops <= _ORDER_OPS and all(_is_number(c) for c in constants):
+            out[field] = _numeric_bucket(tests)
+        elif field not in numeric and ops <= _TEXT_OPS and all(isinstance(c, str) for c in constants):
+            table = {c: c for c in constants}
+            out[field] = table.get  # fact text is never None: None means "none of the constants"
+        else:
+            out[field] = _identity
+    return out
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+class _Decisions:
+    """Which rules each fact matches, decided by durable_rules once per distinct key.
+
+    Sound because of what a key holds and what the ruleset can test (checked by `_comparisons`,
+    or the cache stays off): every rule tests one fact at a time against constants, so a fact's
+    tags are a function of the values of the fields tested, and the key keeps exactly what those
+    tests can tell apart (`_bucketing`). The day is one of those fields: rule windows are tests
+    of `day` against each version's first and last day, so the day's bucket is an id of the set
+    of versions in force — it changes only at amendment boundaries and window edges.
+
+    It serves every per-fact decision the compiled ruleset makes, whatever rule kind asked for it
+    (acts, justifiers, fulfilments, coverage, claims today; a trigger, a scope test or an event a
+    `level` rule counts tomorrow), with no code per kind. What needs more than one fact — a
+    justification window, a claim's lookback, totals toward a deadline, counts per period — is
+    decided in Python from these tags, not by a durable_rules join; a ruleset with a join would
+    make `_comparisons` refuse, and every fact would go to durable_rules as before.
+
+    With `enabled=False` every fact goes to durable_rules (the laws compare both ways)."""
+
+    def __init__(self, definition: Mapping[str, dict], names: Tuple[str, ...], numeric: Set[str],
+                 enabled: bool = True, limit: Optional[int] = None):
+        self.names, self.limit = names, CACHE_LIMIT if limit is None else limit
+        self.cache: Dict[tuple, Tags] = {}
+        self.asserted = self.clears = 0
+        buckets: Dict[str, Callable[[Any], Any]] = {}
+        if enabled:
+            try:
+                buckets = _bucketing(_comparisons(definition), numeric | {"day"})
+            except _Opaque as why:
+                _log.debug("decision cache off: %s", why)
+                enabled = False
+        self.enabled = enabled
+        self._day = buckets.get("day", _identity)
+        # (position in the narrow values, bucket) for every value a rule tests
+        self._keyed = tuple((i, buckets[n]) for i, n in enumerate(names) if n in buckets)
+
+    def key(self, day: Any, values: tuple) -> tuple:
+        return (day,) + tuple([bucket(values[i]) for i, bucket in self._keyed])
+
+    def of_day(self, day: int, events: List[Event], values: List[tuple],
+               ask: Callable[[List[Dict[str, Any]]], Dict[str, List[Tuple[str, Unit]]]]) -> List[Tags]:
+        """The tags of each of a day's events. `ask(facts)` runs facts through durable_rules (one
+        batch) and returns the tags each fact id fired; only facts of unseen keys are asked about."""
+        names = self.names
+        if not self.enabled:
+            facts = [_fact(names, e.id, day, v) for e, v in zip(events, values)]
+            self.asserted += len(facts)
+            fired = ask(facts)
+            return [_unique(fired.get(e.id, ())) for e in events]
+        cache = self.cache
+        bucketed_day = self._day(day)
+        keys = [self.key(bucketed_day, v) for v in values]
+        unseen: Dict[tuple, str] = {}
+        facts = []
+        for key, event, v in zip(keys, events, values):
+            if key not in cache and key not in unseen:
+                unseen[key] = event.id
+                facts.append(_fact(names, event.id, day, v))
+        if not facts:
+            return [cache[key] for key in keys]
+        self.asserted += len(facts)
+        fired = ask(facts)
+        learnt = {key: _unique(fired.get(eid, ())) for key, eid in unseen.items()}
+        out = [learnt[key] if key in learnt else cache[key] for key in keys]
+        if len(cache) + len(learnt) > self.limit:
+            cache.clear()
+            self.clears += 1
+        cache.update(learnt)
+        return out
+
+
+def _unique(tags: Iterable[Tuple[str, Unit]]) -> Tags:
+    """Each tag once, in first-fired order (an `any:` fires once per satisfied branch)."""
+    return tuple(dict.fromkeys(tags))
+
 
 
 class _Justifiers:
@@ -310,60 +537,68 @@ class _Justifiers:
 
 
 def durable_matches(agreement: Agreement, events: Iterable[Event],
-                    on_day: Optional[Callable[[Matches], None]] = None) -> Matches:
+                    on_day: Optional[Callable[[Matches], None]] = None, cache: bool = True) -> Matches:
     """Run events (sorted by date, then id; none after the report date) through durable_rules.
 
     `on_day(matches)` is called after each day: every hit of that day and its justifications are
     final by then (a justifier is never dated after what it justifies), so a consumer may judge
-    and remove them, and memory does not grow with the stream."""
+    and remove them, and memory does not grow with the stream. `cache=False` sends every fact to
+    durable_rules (for the laws that compare both)."""
     numeric, text = fields_read(agreement)
-    make_fact = fact_maker(numeric, text)
+    names, narrow = narrow_maker(numeric, text)
     could_match = prefilter(agreement)
     fired: List[Tuple[tuple, str]] = []
     definition = compile_ruleset(agreement, lambda tag, eid: fired.append((tag, eid)))
     out = Matches(covered=_always_covered(agreement))
     windows = {(rule.version, party): _Justifiers(rule.justified_by.within_days, tuple(rule.justified_by.same))
                for rule, party in units(agreement) if rule.kind == "conditional" and rule.justified_by}
+    decisions = _Decisions(definition, names, numeric, enabled=cache)
     name = f"doha_compliance_{next(_names)}"
-    host = _EventTimeHost()
-    host.register_rulesets({name: definition})
+    host = new_host({name: definition})
+    seen = entered = 0
+
+    def ask(facts: List[Dict[str, Any]]) -> Dict[str, List[Tuple[str, Unit]]]:
+        fired.clear()
+        host.assert_facts(name, facts)
+        host.retract_facts(name, facts)  # every fact leaves at the end of its day (one call for all)
+        by_id: Dict[str, List[Tuple[str, Unit]]] = {}
+        for tag, eid in fired:
+            by_id.setdefault(eid, []).append(tag)
+        return by_id
+
     try:
         for day, day_events in itertools.groupby(events, key=lambda e: e.date):
             today = day.toordinal()
             out.new_day()
-            todays = [e for e in day_events if could_match(e)]
+            everything = list(day_events)
+            seen += len(everything)
+            todays = [e for e in everything if could_match(e)]
             if not todays:
                 continue
-            live: Dict[str, Event] = {}
-            facts = []
-            for event in todays:
-                live[event.id] = event
-                facts.append(make_fact(event))
-            fired.clear()
-            host.assert_facts(name, facts)
-            host.retract_facts(name, facts)  # every fact leaves at the end of its day (one call for all)
+            entered += len(todays)
+            tags_of = decisions.of_day(today, todays, [narrow(e) for e in todays], ask)
             justifiers: Dict[Unit, List[Event]] = {}
-            acts: Dict[Unit, Dict[str, Event]] = {}
-            for tag, eid in fired:
-                kind, unit = tag
-                if kind == "h":
-                    out.add_hit(unit, live[eid])
-                    if unit in windows:
-                        acts.setdefault(unit, {})[eid] = live[eid]
-                elif kind == "k":
-                    justifiers.setdefault(unit, []).append(live[eid])
-                elif kind == "f":
-                    out.add_fulfil(unit, live[eid])  # here `unit` is (version, party, part)
-                elif kind == "c":
-                    out.covered.add(unit)
-                elif kind == "v":
-                    out.add_cover(unit, live[eid])
-                elif kind == "t":
-                    out.add_trigger(unit, live[eid])
+            acts: Dict[Unit, List[Event]] = {}
+            for event, tags in zip(todays, tags_of):
+                for kind, unit in tags:
+                    if kind == "h":
+                        out.add_hit(unit, event)
+                        if unit in windows:
+                            acts.setdefault(unit, []).append(event)
+                    elif kind == "k":
+                        justifiers.setdefault(unit, []).append(event)
+                    elif kind == "f":
+                        out.add_fulfil(unit, event)  # here `unit` is (version, party, part)
+                    elif kind == "c":
+                        out.covered.add(unit)
+                    elif kind == "v":
+                        out.add_cover(unit, event)
+                    elif kind == "t":
+                        out.add_trigger(unit, event)
             for unit, window in windows.items():
                 window.forget_before(today)
-                window.add(today, list({e.id: e for e in justifiers.get(unit, ())}.values()))
-                for act in acts.get(unit, {}).values():
+                window.add(today, justifiers.get(unit, []))
+                for act in acts.get(unit, ()):
                     count, latest = window.of(act)
                     if count:
                         key = (unit[0], unit[1], act.id)
@@ -372,7 +607,10 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
             if on_day is not None:
                 on_day(out)
     finally:
-        ruleset = host._ruleset_directory.get(name)
-        if ruleset is not None:
-            durable_rules_engine.delete_ruleset(ruleset._handle)
+        delete_ruleset(host, name)
+    _log.debug("durable_rules decided %d of %d facts (%d events, %d past the pre-filter; %d cached decisions, "
+               "cache cleared %d times)", decisions.asserted, entered, seen, entered, len(decisions.cache),
+               decisions.clears, extra={"engine_stats": {
+                   "events": seen, "entered": entered, "asserted": decisions.asserted,
+                   "decisions": len(decisions.cache), "clears": decisions.clears, "cached": decisions.enabled}})
     return out

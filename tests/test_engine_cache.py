@@ -1,0 +1,224 @@
+"""The decision cache: durable_rules decides each distinct (bucketed) fact once per set of rule
+versions in force; repeats take the cached decision. Laws against the uncached engine and the
+reference, and hand-reasoned edges of the bucketing."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import warnings
+
+import pytest
+from hypothesis import example, given, strategies as st
+
+import doha_compliance as dc
+from doha_compliance import durable_internals, engine
+from doha_compliance.api import collect
+from doha_compliance.engine import durable_matches
+from doha_compliance.reference import reference_matches
+from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.testing import SMALL, _condition, agreement_texts, event_streams, rule_dicts
+from conftest import ev
+
+
+def agreement_of(*rules: dict) -> dc.Agreement:
+    return load_rules_from_texts(agreement_texts(list(rules), SMALL))
+
+
+def prohibited(when: dict, **more) -> dict:
+    return {"id": "r.prohibited", "party": "red", "title": "T", "source": "S", "basis": "reported",
+            "kind": "prohibited", "when": when, **more}
+
+
+def run(agreement, rows, caplog, cache=True):
+    """(hits by unit as ids, the engine's counts) for rows, through the engine."""
+    events, rejected, _ = collect(agreement, rows)
+    assert rejected == []
+    events.sort(key=lambda e: e.sort_key)
+    with caplog.at_level(logging.DEBUG, logger="doha_compliance.engine"):
+        caplog.clear()
+        matches = durable_matches(agreement, events, cache=cache)
+    stats = [r.engine_stats for r in caplog.records if hasattr(r, "engine_stats")][-1]
+    return {unit: [e.id for e in hits] for unit, hits in matches.hits.items()}, stats
+
+
+# --- laws -----------------------------------------------------------------------------------
+
+@st.composite
+def amended_rule_sets(draw):
+    """Random rule sets where conditional and deadline rules, not only prohibited ones, may be
+    amended mid-stream (the generator in `testing` amends prohibited rules only)."""
+    rules = draw(rule_dicts())
+    for rule in list(rules):
+        if rule.get("amends") or rule["kind"] not in ("conditional", "deadline") or not draw(st.booleans()):
+            continue
+        start = dt.date.fromisoformat(rule.get("effective_from", SMALL.start.isoformat()))
+        amendment = {"id": f"{rule['id']}@amended", "amends": rule["id"],
+                     "effective_from": draw(st.dates(start + dt.timedelta(days=1), SMALL.end)).isoformat()}
+        if rule["kind"] == "conditional":
+            amendment["when"] = _condition(draw, SMALL, True)
+            amendment["justified_by"] = {"when": _condition(draw, SMALL, False),
+                                         "within_days": draw(st.integers(0, 6)), "same": rule["justified_by"]["same"]}
+        else:
+            amendment["fulfilled_by"] = {**rule["fulfilled_by"],
+                                         "when": {**rule["fulfilled_by"]["when"], "type": draw(st.sampled_from(SMALL.types))}}
+        rules.append(amendment)
+    return load_rules_from_texts(agreement_texts(rules, SMALL))
+
+
+@st.composite
+def streams_with_repeats(draw):
+    """Streams where narrow facts recur on other days (what the cache serves), crossing the
+    days where rule versions change."""
+    rows = draw(event_streams(max_size=20, vocabulary=SMALL))
+    repeats = []
+    for i, row in enumerate(rows):
+        for j in range(draw(st.integers(0, 2))):
+            day = draw(st.dates(SMALL.start, SMALL.end))
+            repeats.append({**row, "id": f"r{i:03d}-{j}", "date": day.isoformat()})
+    return rows + repeats
+
+
+@given(amended_rule_sets(), streams_with_repeats())
+@example(  # a value on the cut point, and the version boundary between two days of equal facts
+    agreement=agreement_of(prohibited({"type": "attack", "fatalities": {"at_least": 5}}),
+                           {"id": "r.prohibited@amended", "amends": "r.prohibited", "effective_from": "2020-01-05",
+                            "when": {"type": "attack", "fatalities": {"at_least": 6}}}),
+    rows=[ev("a", "2020-01-04", "attack", "red", fatalities=5), ev("b", "2020-01-05", "attack", "red", fatalities=5),
+          ev("c", "2020-01-06", "attack", "red", fatalities=6)])
+def test_cached_equals_uncached_equals_reference(agreement, rows):
+    events, rejected, _ = collect(agreement, rows)
+    assert rejected == []
+    events.sort(key=lambda e: e.sort_key)
+    cached = durable_matches(agreement, events).canonical()
+    assert cached == durable_matches(agreement, events, cache=False).canonical()
+    assert cached == reference_matches(agreement, events).canonical()
+
+
+@given(amended_rule_sets(), streams_with_repeats())
+def test_a_cache_cleared_when_full_decides_the_same(agreement, rows):
+    events, _, _ = collect(agreement, rows)
+    events.sort(key=lambda e: e.sort_key)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(engine, "CACHE_LIMIT", 2)
+        small = durable_matches(agreement, events).canonical()
+    assert small == reference_matches(agreement, events).canonical()
+
+
+# --- the bucketing, by hand -----------------------------------------------------------------
+
+def test_a_value_exactly_on_a_cut_point(caplog):
+    """`at_least: 5`: 5 matches and 4 does not, though they are neighbours: values fall in
+    "below 5" or "5 and above", and 5 is with 6 and 50."""
+    agreement = agreement_of(prohibited({"type": "attack", "fatalities": {"at_least": 5}}))
+    rows = [ev(f"f{v}", "2020-01-02", "attack", "red", fatalities=v) for v in (4, 5, 6, 50, 3)]
+    hits, stats = run(agreement, rows, caplog)
+    assert sorted(hits[("r.prohibited", "red")]) == ["f5", "f50", "f6"]
+    assert stats["asserted"] == 2 and stats["decisions"] == 2
+
+
+def test_a_field_compared_with_at_least_and_below(caplog):
+    """wounded in [3, 7): cut points 3 and 7; 4, 5 and 6 lie in one interval."""
+    agreement = agreement_of(prohibited({"type": "attack", "wounded": {"at_least": 3, "below": 7}}))
+    rows = [ev(f"w{v}", "2020-01-02", "attack", "red", wounded=v) for v in (2, 3, 4, 5, 6, 7, 8)]
+    rows.append(ev("none", "2020-01-02", "attack", "red"))  # no number: every comparison is false
+    hits, stats = run(agreement, rows, caplog)
+    assert sorted(hits[("r.prohibited", "red")]) == ["w3", "w4", "w5", "w6"]
+    # below 3 (2) | 3 to 6 | 7 and above (7, 8) | absent -> four decisions for eight facts
+    assert stats["asserted"] == 4
+
+
+def test_in_over_integers(caplog):
+    """`count: [1, 3]` compares whole numbers by equality: cuts at 1, 2, 3 and 4. (The `any:` keeps
+    the pre-filter from narrowing, so every value reaches the engine.)"""
+    agreement = agreement_of(prohibited({"type": "level", "any": [{"count": [1, 3]}, {"fatalities": {"at_least": 99}}]}))
+    rows = [ev(f"c{v}", "2020-01-02", "level", "red", count=v) for v in (0, 1, 2, 3, 4, 9)]
+    hits, stats = run(agreement, rows, caplog)
+    assert sorted(hits[("r.prohibited", "red")]) == ["c1", "c3"]
+    assert stats["asserted"] == 5  # below 1 | 1 | 2 | 3 | 4 and above (4 and 9)
+
+
+def test_a_text_field_compared_by_not(caplog):
+    """`target: {not: blue}`: only "blue" or any other text (a missing target is the empty text) matter."""
+    agreement = agreement_of(prohibited({"type": "attack", "target": {"not": "blue"}}))
+    rows = [ev("t-blue", "2020-01-02", "attack", "red", target="blue"),
+            ev("t-green", "2020-01-02", "attack", "red", target="green"),
+            ev("t-red", "2020-01-02", "attack", "red", target="red"),
+            ev("t-none", "2020-01-02", "attack", "red")]
+    hits, stats = run(agreement, rows, caplog)
+    assert sorted(hits[("r.prohibited", "red")]) == ["t-green", "t-none", "t-red"]
+    assert stats["asserted"] == 2  # "blue", and "none of the constants"
+
+
+def test_a_repeat_on_another_day_is_decided_once_unless_the_versions_in_force_change(caplog):
+    """The day is keyed by which rule versions are in force: the same fact is asked again only
+    across a version boundary (here the amendment of 5 January)."""
+    agreement = agreement_of(prohibited({"type": "attack", "fatalities": {"at_least": 5}}),
+                             {"id": "r.prohibited@amended", "amends": "r.prohibited", "effective_from": "2020-01-05",
+                              "when": {"type": "attack", "fatalities": {"at_least": 6}}})
+    rows = [ev(f"d{d}", f"2020-01-{d:02d}", "attack", "red", fatalities=5) for d in range(1, 10)]
+    hits, stats = run(agreement, rows, caplog)
+    assert hits == {("r.prohibited", "red"): ["d1", "d2", "d3", "d4"]}  # 5 killed stops counting on the 5th
+    assert stats["asserted"] == 2
+    uncached_hits, uncached = run(agreement, rows, caplog, cache=False)
+    assert uncached_hits == hits and uncached["asserted"] == 9
+
+
+def test_wide_numbers_do_not_grow_the_cache(doha, caplog):
+    """A thousand distinct casualty figures in one kind of attack: the Doha rules test fatalities
+    `at_least` 5 and 10 and wounded `at_least` 20, so there are 3 x 2 intervals (below 5, 5-9,
+    10 and above; below 20, 20 and above), all present here, and 6 decisions."""
+    pairs = [(f, w) for f in range(40) for w in range(25)]
+    rows = [ev(f"a{f:02d}-{w:02d}", "2020-11-02", "attack", "taliban", target="civilians", location_kind="rural",
+               province="Helmand", fatalities=f, wounded=w) for f, w in pairs]
+    hits, stats = run(doha, rows, caplog)
+    assert stats["decisions"] == 6 and stats["asserted"] == 6
+    # after the reset of 15 October: 5 or more killed, or 20 or more wounded
+    expected = sorted(f"a{f:02d}-{w:02d}" for f, w in pairs if f >= 5 or w >= 20)
+    assert sorted(hits[("violence.reduction@reset-2020-10-15", "taliban")]) == expected
+
+
+def test_a_join_in_the_ruleset_turns_the_cache_off():
+    """A rule testing two facts at once could not be decided per fact: the cache refuses it."""
+    definition = {"j": {"all": [{"a": {"type": "attack"}}, {"b": {"$and": [{"type": "strike"},
+                                                                           {"province": {"a": "province"}}]}}]},
+                  engine.CATCH_ALL: {"all": [{"m": {"$ex": {"type": 1}}}, {"n": engine._NEVER}]}}
+    assert not engine._Decisions(definition, ("type", "province"), set()).enabled
+    alone = {"p": {"all": [{"m": {"$and": [{"type": "attack"}, {"$gte": {"day": 737000}}]}}]}}
+    assert engine._Decisions(alone, ("type",), set()).enabled
+
+
+def test_a_regex_keeps_values_as_they_are():
+    """A test the bucketing cannot bound keys on the value itself (the size limit bounds the cache)."""
+    buckets = engine._bucketing({"place": [("$mt", "^K")], "type": [("$eq", "attack")]}, set())
+    assert buckets["place"]("Kabul") == "Kabul" and buckets["type"]("raid") is None
+
+
+def test_numbers_that_are_not_whole_keep_their_place_among_the_constants():
+    bucket = engine._bucketing({"level": [("$gt", 2), ("$lte", 7)]}, {"level"})["level"]
+    assert [bucket(v) for v in (2, 3, 7, 8, None)] == [0, 1, 1, 2, None]  # cuts at 3 and 8
+    assert bucket(2.5) == bucket(2.75) != bucket(2.0) != bucket(2)
+
+
+# --- durable_rules' internals behind one adapter --------------------------------------------
+
+def test_the_installed_durable_rules_has_the_internals_we_use():
+    assert durable_internals._missing() == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        durable_internals.check(version=durable_internals.MEASURED)
+
+
+def test_another_version_with_the_same_internals_warns_once():
+    with pytest.warns(RuntimeWarning, match="2.0.99 is installed; this tool was measured on 2.0.28"):
+        durable_internals.check(version="2.0.99", missing=[])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        durable_internals.check(version="2.0.99", missing=[])  # once per version
+
+
+def test_a_version_without_them_fails_clearly():
+    with pytest.raises(durable_internals.EngineUnavailable) as caught:
+        durable_internals.check(version="3.0.0", missing=["Content._d"])
+    message = str(caught.value)
+    assert "durable_rules 3.0.0 is installed" in message and "Content._d" in message
+    assert "durable_rules==2.0.28" in message and "--engine reference" in message
