@@ -182,9 +182,13 @@ def test_a_join_in_the_ruleset_turns_the_cache_off():
     definition = {"j": {"all": [{"a": {"type": "attack"}}, {"b": {"$and": [{"type": "strike"},
                                                                            {"province": {"a": "province"}}]}}]},
                   engine.CATCH_ALL: {"all": [{"m": {"$ex": {"type": 1}}}, {"n": engine._NEVER}]}}
-    assert not engine._Decisions(definition, ("type", "province"), set()).enabled
+    def decisions(definition, names):
+        return engine._Decisions(definition, names, set(), lambda e: (), lambda e: True)
+    assert not decisions(definition, ("type", "province")).enabled
     alone = {"p": {"all": [{"m": {"$and": [{"type": "attack"}, {"$gte": {"day": 737000}}]}}]}}
-    assert engine._Decisions(alone, ("type",), set()).enabled
+    assert decisions(alone, ("type",)).enabled
+    by_id = {"p": {"all": [{"m": {"$and": [{"type": "attack"}, {"id": "e1"}]}}]}}
+    assert not decisions(by_id, ("type",)).enabled  # the key leaves the id out
 
 
 def test_a_regex_keeps_values_as_they_are():
@@ -222,3 +226,23 @@ def test_a_version_without_them_fails_clearly():
     message = str(caught.value)
     assert "durable_rules 3.0.0 is installed" in message and "Content._d" in message
     assert "durable_rules==2.0.28" in message and "--engine reference" in message
+
+
+def test_a_rule_reading_the_date_is_decided_day_by_day(caplog):
+    """The same event on three days, a rule that excludes one date: the raw values remembered in
+    front of the cache do not hold the date, so they are forgotten every day."""
+    agreement = agreement_of(prohibited({"type": "attack", "date": {"not": "2020-01-03"}}))
+    rows = [ev(f"d{d}", f"2020-01-{d:02d}", "attack", "red") for d in (2, 3, 4)]
+    hits, stats = run(agreement, rows, caplog)
+    assert hits == {("r.prohibited", "red"): ["d2", "d4"]}
+    assert stats["asserted"] == 2  # the named date, and any other
+
+
+def test_an_extra_field_holding_a_list_is_decided_not_remembered(caplog):
+    agreement = agreement_of(prohibited({"type": "attack", "stage": "opening"}))
+    rows = [ev("a", "2020-01-02", "attack", "red", stage=["opening"]), ev("b", "2020-01-02", "attack", "red", stage="opening"),
+            ev("c", "2020-01-03", "attack", "red", stage=["opening"])]
+    hits, stats = run(agreement, rows, caplog)
+    assert hits == {("r.prohibited", "red"): ["b"]}  # a list is its text, "['opening']", not "opening"
+    events, _, _ = collect(agreement, rows)
+    assert reference_matches(agreement, events).canonical()["hits"] == {("r.prohibited", "red"): ["b"]}

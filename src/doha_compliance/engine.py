@@ -58,7 +58,10 @@ import collections
 import itertools
 import logging
 import math
+import operator
 from typing import Any, Callable, Deque, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+
+import attrs
 
 from . import conditions
 from .durable_internals import delete_ruleset, fact_dict, new_host
@@ -293,6 +296,7 @@ Tags = Tuple[Tuple[str, Unit], ...]  # what one fact matched: ("h"|"k"|"f"|"c", 
 # Decisions kept at most; past it the cache is cleared (a safety net: keys are bounded by
 # construction unless a rule compares a field in a way `_bucketing` cannot bound, e.g. a regex).
 CACHE_LIMIT = 20_000
+RECENT_LIMIT = 4_096  # raw inputs remembered in front of the cache (see `_Decisions`)
 _log = logging.getLogger(__name__)
 
 
@@ -429,17 +433,30 @@ class _Decisions:
     decided in Python from these tags, not by a durable_rules join; a ruleset with a join would
     make `_comparisons` refuse, and every fact would go to durable_rules as before.
 
-    With `enabled=False` every fact goes to durable_rules (the laws compare both ways)."""
+    In front of it, `_recent` remembers, for the versions in force now, the decision for the raw
+    field values an event's narrow fact is made from (its `_inputs`): a repeat is then one tuple
+    and one dict lookup, without the pre-filter, the narrow fact or its key. Same inputs, same
+    narrow fact, same key: it can only repeat what the cache would say. It holds at most
+    RECENT_LIMIT entries (raw numbers are not bucketed there) and is emptied when they change.
+
+    With `enabled=False` every fact the pre-filter admits goes to durable_rules (the laws compare
+    both ways)."""
 
     def __init__(self, definition: Mapping[str, dict], names: Tuple[str, ...], numeric: Set[str],
+                 narrow: Callable[[Event], tuple], could_match: Callable[[Event], bool],
                  enabled: bool = True, limit: Optional[int] = None):
-        self.names, self.limit = names, CACHE_LIMIT if limit is None else limit
+        self.names, self.narrow, self.could_match = names, narrow, could_match
+        self.limit = CACHE_LIMIT if limit is None else limit
         self.cache: Dict[tuple, Tags] = {}
-        self.asserted = self.clears = 0
+        self.entered = self.asserted = self.clears = 0
         buckets: Dict[str, Callable[[Any], Any]] = {}
         if enabled:
             try:
-                buckets = _bucketing(_comparisons(definition), numeric | {"day"})
+                comparisons = _comparisons(definition)
+                outside = sorted(set(comparisons) - set(names) - {"day"})
+                if outside:  # e.g. `id`: a fact's decision would depend on more than its key
+                    raise _Opaque(f"rules test {', '.join(outside)}, which the key does not hold")
+                buckets = _bucketing(comparisons, numeric | {"day"})
             except _Opaque as why:
                 _log.debug("decision cache off: %s", why)
                 enabled = False
@@ -447,40 +464,115 @@ class _Decisions:
         self._day = buckets.get("day", _identity)
         # (position in the narrow values, bucket) for every value a rule tests
         self._keyed = tuple((i, buckets[n]) for i, n in enumerate(names) if n in buckets)
+        plain = [n for n in names if n in EVENT_FIELDS and n != "date"]
+        self._plain = operator.attrgetter(*plain) if plain else _nothing
+        self._extras = tuple(n for n in names if n not in EVENT_FIELDS)
+        self._daily = "date" in names  # the date itself is read: inputs differ from day to day
+        self._recent: Dict[Any, Tuple[bool, Tags]] = {}  # inputs -> (pre-filter admits, tags)
+        self._epoch: Any = _nothing
 
     def key(self, day: Any, values: tuple) -> tuple:
         return (day,) + tuple([bucket(values[i]) for i, bucket in self._keyed])
 
-    def of_day(self, day: int, events: List[Event], values: List[tuple],
+    def _inputs(self, event: Event) -> Any:
+        """The raw values the narrow fact is made from (`narrow_maker` reads these and nothing else).
+        Most events carry no extra field: their contract values alone (a tuple of another length)."""
+        extra = event.extra
+        if not extra or not self._extras:
+            return self._plain(event)
+        return (self._plain(event),) + tuple([extra.get(n) for n in self._extras])
+
+    def of_day(self, day: int, events: List[Event],
                ask: Callable[[List[Dict[str, Any]]], Dict[str, List[Tuple[str, Unit]]]]) -> List[Tags]:
-        """The tags of each of a day's events. `ask(facts)` runs facts through durable_rules (one
-        batch) and returns the tags each fact id fired; only facts of unseen keys are asked about."""
-        names = self.names
+        """The tags of each of a day's events (none for those the pre-filter refuses). `ask(facts)`
+        runs facts through durable_rules (one batch) and returns the tags each fact id fired; only
+        facts of unseen keys are asked about."""
+        names, narrow = self.names, self.narrow
         if not self.enabled:
-            facts = [_fact(names, e.id, day, v) for e, v in zip(events, values)]
-            self.asserted += len(facts)
-            fired = ask(facts)
+            todays = [e for e in events if self.could_match(e)]
+            self.entered += len(todays)
+            self.asserted += len(todays)
+            fired = ask([_fact(names, e.id, day, narrow(e)) for e in todays]) if todays else {}
             return [_unique(fired.get(e.id, ())) for e in events]
-        cache = self.cache
-        bucketed_day = self._day(day)
-        keys = [self.key(bucketed_day, v) for v in values]
+        epoch = self._day(day)
+        recent = self._recent
+        if epoch != self._epoch or self._daily or len(recent) > RECENT_LIMIT:
+            recent.clear()
+            self._epoch = epoch
+        known: List[Any] = []  # a decision, or the inputs to decide
+        missing: Dict[Any, Event] = {}
+        for event in events:
+            inputs = self._inputs(event)
+            try:
+                got = recent.get(inputs)
+            except TypeError:  # a list or mapping in an extra field: decided, not remembered
+                got, inputs = None, _Unhashable(event.id)
+            if got is None:
+                if inputs not in missing:
+                    missing[inputs] = event
+                known.append(_Pending(inputs))
+            else:
+                known.append(got)
+        if missing:
+            decided = self._decide(day, epoch, missing, ask)
+            known = [decided[got.inputs] if type(got) is _Pending else got for got in known]
+        entered = 0
+        out = []
+        for admitted, tags in known:  # type: ignore[misc]
+            entered += admitted
+            out.append(tags)
+        self.entered += entered
+        return out
+
+    def _decide(self, day: int, epoch: Any, missing: Dict[Any, Event],
+                ask: Callable[[List[Dict[str, Any]]], Dict[str, List[Tuple[str, Unit]]]]) -> Dict[Any, Tuple[bool, Tags]]:
+        """Decisions for inputs not seen lately: from the cache, or from durable_rules."""
+        cache, names = self.cache, self.names
+        decided: Dict[Any, Tuple[bool, Tags]] = {}
+        keys: Dict[Any, tuple] = {}
         unseen: Dict[tuple, str] = {}
         facts = []
-        for key, event, v in zip(keys, events, values):
+        for inputs, event in missing.items():
+            if not self.could_match(event):
+                decided[inputs] = (False, ())
+                continue
+            values = self.narrow(event)
+            key = keys[inputs] = self.key(epoch, values)
             if key not in cache and key not in unseen:
                 unseen[key] = event.id
-                facts.append(_fact(names, event.id, day, v))
-        if not facts:
-            return [cache[key] for key in keys]
-        self.asserted += len(facts)
-        fired = ask(facts)
-        learnt = {key: _unique(fired.get(eid, ())) for key, eid in unseen.items()}
-        out = [learnt[key] if key in learnt else cache[key] for key in keys]
-        if len(cache) + len(learnt) > self.limit:
-            cache.clear()
-            self.clears += 1
-        cache.update(learnt)
-        return out
+                facts.append(_fact(names, event.id, day, values))
+        learnt: Dict[tuple, Tags] = {}
+        if facts:
+            self.asserted += len(facts)
+            fired = ask(facts)
+            learnt = {key: _unique(fired.get(eid, ())) for key, eid in unseen.items()}
+        for inputs, key in keys.items():
+            decided[inputs] = (True, learnt[key] if key in learnt else cache[key])
+        if learnt:
+            if len(cache) + len(learnt) > self.limit:
+                cache.clear()
+                self.clears += 1
+            cache.update(learnt)
+        recent = self._recent
+        for inputs, decision in decided.items():
+            if type(inputs) is not _Unhashable:
+                recent[inputs] = decision
+        return decided
+
+
+@attrs.frozen
+class _Unhashable:
+    """Stands for the inputs of an event that cannot be a dict key (decided alone)."""
+    event_id: str
+
+
+@attrs.frozen
+class _Pending:
+    inputs: Any
+
+
+def _nothing(event: Event) -> None:
+    return None
 
 
 def _unique(tags: Iterable[Tuple[str, Unit]]) -> Tags:
@@ -552,10 +644,10 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
     out = Matches(covered=_always_covered(agreement))
     windows = {(rule.version, party): _Justifiers(rule.justified_by.within_days, tuple(rule.justified_by.same))
                for rule, party in units(agreement) if rule.kind == "conditional" and rule.justified_by}
-    decisions = _Decisions(definition, names, numeric, enabled=cache)
+    decisions = _Decisions(definition, names, numeric, narrow, could_match, enabled=cache)
     name = f"doha_compliance_{next(_names)}"
     host = new_host({name: definition})
-    seen = entered = 0
+    seen = 0
 
     def ask(facts: List[Dict[str, Any]]) -> Dict[str, List[Tuple[str, Unit]]]:
         fired.clear()
@@ -570,13 +662,9 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
         for day, day_events in itertools.groupby(events, key=lambda e: e.date):
             today = day.toordinal()
             out.new_day()
-            everything = list(day_events)
-            seen += len(everything)
-            todays = [e for e in everything if could_match(e)]
-            if not todays:
-                continue
-            entered += len(todays)
-            tags_of = decisions.of_day(today, todays, [narrow(e) for e in todays], ask)
+            todays = list(day_events)
+            seen += len(todays)
+            tags_of = decisions.of_day(today, todays, ask)
             justifiers: Dict[Unit, List[Event]] = {}
             acts: Dict[Unit, List[Event]] = {}
             for event, tags in zip(todays, tags_of):
@@ -609,8 +697,8 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
     finally:
         delete_ruleset(host, name)
     _log.debug("durable_rules decided %d of %d facts (%d events, %d past the pre-filter; %d cached decisions, "
-               "cache cleared %d times)", decisions.asserted, entered, seen, entered, len(decisions.cache),
+               "cache cleared %d times)", decisions.asserted, decisions.entered, seen, decisions.entered, len(decisions.cache),
                decisions.clears, extra={"engine_stats": {
-                   "events": seen, "entered": entered, "asserted": decisions.asserted,
+                   "events": seen, "entered": decisions.entered, "asserted": decisions.asserted,
                    "decisions": len(decisions.cache), "clears": decisions.clears, "cached": decisions.enabled}})
     return out
