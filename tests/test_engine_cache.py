@@ -46,8 +46,19 @@ def run(agreement, rows, caplog, cache=True):
 @st.composite
 def amended_rule_sets(draw):
     """Random rule sets where conditional and deadline rules, not only prohibited ones, may be
-    amended mid-stream (the generator in `testing` amends prohibited rules only)."""
+    amended mid-stream (the generator in `testing` amends prohibited rules only), and where rules
+    may have a trigger (`starts_when`), a `scope`, or coverage of a continuing rule: every
+    per-event decision the ruleset asks durable_rules for."""
     rules = draw(rule_dicts())
+    for rule in rules:
+        if rule.get("amends") or rule["kind"] == "claim":
+            continue
+        if draw(st.integers(0, 3)) == 0:
+            rule["starts_when"] = {"when": _condition(draw, SMALL, False)}
+        if rule["kind"] in ("prohibited", "conditional") and draw(st.integers(0, 3)) == 0:
+            rule["scope"] = _condition(draw, SMALL, False)
+        if rule["kind"] == "prohibited" and draw(st.integers(0, 3)) == 0:
+            rule["covered_by"] = _condition(draw, SMALL, False)
     for rule in list(rules):
         if rule.get("amends") or rule["kind"] not in ("conditional", "deadline") or not draw(st.booleans()):
             continue

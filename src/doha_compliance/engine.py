@@ -427,8 +427,9 @@ class _Decisions:
     of versions in force — it changes only at amendment boundaries and window edges.
 
     It serves every per-fact decision the compiled ruleset makes, whatever rule kind asked for it
-    (acts, justifiers, fulfilments, coverage, claims today; a trigger, a scope test or an event a
-    `level` rule counts tomorrow), with no code per kind. What needs more than one fact — a
+    — acts (with their `scope`), justifiers, fulfilments and their parts, deadline coverage,
+    continuing rules' coverage, triggers (`starts_when: {when: ...}`), claims; tomorrow an event a
+    `level` rule counts — with no code per kind: the tags are whatever the rules' actions record. What needs more than one fact — a
     justification window, a claim's lookback, totals toward a deadline, counts per period — is
     decided in Python from these tags, not by a durable_rules join; a ruleset with a join would
     make `_comparisons` refuse, and every fact would go to durable_rules as before.
