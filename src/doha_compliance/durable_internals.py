@@ -27,8 +27,8 @@ import importlib.metadata
 import warnings
 from typing import Any, Dict, Optional
 
-import durable_rules_engine
-from durable import engine as durable_engine
+import durable_rules_engine  # type: ignore[import-not-found]
+from durable import engine as durable_engine  # type: ignore[import-untyped]
 
 from .errors import ComplianceError
 

@@ -100,7 +100,7 @@ def narrow_maker(numeric: Set[str], text: Set[str]) -> Tuple[Tuple[str, ...], Ca
     names = text_plain + text_extra + numeric_plain + numeric_extra + (("date",) if wants_date else ())
 
     def values(event: Event) -> tuple:
-        out = []
+        out: List[Any] = []
         for name in text_plain:
             value = getattr(event, name)
             out.append("" if value is None else (value if type(value) is str else str(value)))
@@ -292,7 +292,9 @@ def _always_covered(agreement: Agreement) -> Set[Unit]:
 
 # --- the decision cache --------------------------------------------------------------------------
 
-Tags = Tuple[Tuple[str, Unit], ...]  # what one fact matched: ("h"|"k"|"f"|"c", unit) each
+# What one fact matched: (kind, unit) each, as the rules' actions record them — ("h", unit) an act,
+# "k" a justifier, "f" a fulfilment (of (version, party, part)), "c"/"v" coverage, "t" a trigger.
+Tags = Tuple[Tuple[str, Any], ...]
 # Decisions kept at most; past it the cache is cleared (a safety net: keys are bounded by
 # construction unless a rule compares a field in a way `_bucketing` cannot bound, e.g. a regex).
 CACHE_LIMIT = 20_000
@@ -484,7 +486,7 @@ class _Decisions:
         return (self._plain(event),) + tuple([extra.get(n) for n in self._extras])
 
     def of_day(self, day: int, events: List[Event],
-               ask: Callable[[List[Dict[str, Any]]], Dict[str, List[Tuple[str, Unit]]]]) -> List[Tags]:
+               ask: Callable[[List[Dict[str, Any]]], Dict[str, List[Tuple[str, Any]]]]) -> List[Tags]:
         """The tags of each of a day's events (none for those the pre-filter refuses). `ask(facts)`
         runs facts through durable_rules (one batch) and returns the tags each fact id fired; only
         facts of unseen keys are asked about."""
@@ -526,7 +528,7 @@ class _Decisions:
         return out
 
     def _decide(self, day: int, epoch: Any, missing: Dict[Any, Event],
-                ask: Callable[[List[Dict[str, Any]]], Dict[str, List[Tuple[str, Unit]]]]) -> Dict[Any, Tuple[bool, Tags]]:
+                ask: Callable[[List[Dict[str, Any]]], Dict[str, List[Tuple[str, Any]]]]) -> Dict[Any, Tuple[bool, Tags]]:
         """Decisions for inputs not seen lately: from the cache, or from durable_rules."""
         cache, names = self.cache, self.names
         decided: Dict[Any, Tuple[bool, Tags]] = {}
@@ -576,7 +578,7 @@ def _nothing(event: Event) -> None:
     return None
 
 
-def _unique(tags: Iterable[Tuple[str, Unit]]) -> Tags:
+def _unique(tags: Iterable[Tuple[str, Any]]) -> Tags:
     """Each tag once, in first-fired order (an `any:` fires once per satisfied branch)."""
     return tuple(dict.fromkeys(tags))
 
@@ -635,8 +637,8 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
 
     `on_day(matches)` is called after each day: every hit of that day and its justifications are
     final by then (a justifier is never dated after what it justifies), so a consumer may judge
-    and remove them, and memory does not grow with the stream. `cache=False` sends every fact to
-    durable_rules (for the laws that compare both)."""
+    and remove them, and memory does not grow with the stream. `cache=False` sends every fact the
+    pre-filter admits to durable_rules (for the laws that compare both)."""
     numeric, text = fields_read(agreement)
     names, narrow = narrow_maker(numeric, text)
     could_match = prefilter(agreement)
@@ -650,11 +652,11 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
     host = new_host({name: definition})
     seen = 0
 
-    def ask(facts: List[Dict[str, Any]]) -> Dict[str, List[Tuple[str, Unit]]]:
+    def ask(facts: List[Dict[str, Any]]) -> Dict[str, List[Tuple[str, Any]]]:
         fired.clear()
         host.assert_facts(name, facts)
         host.retract_facts(name, facts)  # every fact leaves at the end of its day (one call for all)
-        by_id: Dict[str, List[Tuple[str, Unit]]] = {}
+        by_id: Dict[str, List[Tuple[str, Any]]] = {}
         for tag, eid in fired:
             by_id.setdefault(eid, []).append(tag)
         return by_id
