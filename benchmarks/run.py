@@ -76,7 +76,8 @@ def run_pipeline(path: str) -> dict:
     report_bytes = os.path.getsize(out_path)
     counts = {"violence": sum(1 for f in report.findings if f.rule == "violence.reduction" and f.status == "violation"),
               "justified": sum(1 for f in report.findings if f.status == "justified"),
-              "strikes": sum(1 for f in report.findings if f.rule == "strikes.defensive_only")}
+              # strikes judged one by one (a period with no breach also gets a `complied` finding, without evidence)
+              "strikes": sum(1 for f in report.findings if f.rule == "strikes.defensive_only" and f.evidence)}
     return {"seconds": elapsed, "cpu_seconds": cpu, "events": report.inputs.read, "peak_mb": _peak_mb(), "counts": counts,
             "findings": len(report.findings), "claims": len(report.claims), "report_bytes": report_bytes,
             "engine": stats[-1] if stats else None}

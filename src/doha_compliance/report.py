@@ -157,12 +157,14 @@ class Report:
     @property
     def parties(self) -> Dict[str, Dict[str, int]]:
         """Per party, how many findings of each status (every status present, even at 0)."""
-        owing = {p for r in self.agreement.rules if r.kind != "claim" for p in r.parties}
-        owing |= {f.party for f in self.findings}
-        out = {p: {s: 0 for s in STATUSES} for p in sorted(owing)}
-        for f in self.findings:
-            out[f.party][f.status] += 1
-        return out
+        counted: Dict[str, Dict[str, int]] = {}
+        for f in self.findings:  # one pass: a spooled list is read back from disk on every pass
+            statuses = counted.get(f.party)
+            if statuses is None:
+                statuses = counted[f.party] = {s: 0 for s in STATUSES}
+            statuses[f.status] += 1
+        owing = {p for r in self.agreement.rules if r.kind != "claim" for p in r.parties} | set(counted)
+        return {p: counted.get(p) or {s: 0 for s in STATUSES} for p in sorted(owing)}
 
     def filtered(self, parties: List[str] | None = None, rules: List[str] | None = None) -> "Report":
         def keep(party: str, rule: str | None) -> bool:
