@@ -63,9 +63,29 @@ def _engine_stats() -> list:
     return found
 
 
+def benchmark_rules():
+    """rules/doha as shipped, except that the two rules ending on 31 August 2021 (the reduction in
+    violence after its reset, the US strike limits) stay in force over the synthetic stream's years:
+    the other contenders judge every event by them, and a benchmark of rules that judge nothing after
+    2021 would measure little. Nothing else is changed."""
+    import tempfile
+    import doha_compliance as dc
+    folder = tempfile.mkdtemp(prefix="doha-bench-rules-")
+    source = os.path.join(ROOT, "rules", "doha")
+    for name in os.listdir(source):
+        if name.endswith((".yaml", ".yml")):
+            with open(os.path.join(source, name), encoding="utf-8") as fh:
+                text = fh.read()
+            if name in ("violence.yaml", "strikes.yaml"):
+                text = text.replace("    effective_until: 2021-08-31\n", "")
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as fh:
+                fh.write(text)
+    return dc.load_rules(folder)
+
+
 def run_pipeline(path: str) -> dict:
     import doha_compliance as dc
-    rules = dc.load_rules(os.path.join(ROOT, "rules", "doha"))
+    rules = benchmark_rules()
     stats = _engine_stats()
     start, cpu = time.perf_counter(), time.process_time()
     report = dc.evaluate(rules, dc.read_events(path))

@@ -284,3 +284,14 @@ def test_what_a_trigger_starts_and_what_comes_before_it():
     (claim,) = report.claims
     assert (claim.claimant_role, claim.assessment) == ("monitor", "contradicted")
     assert report.to_json() == dc.evaluate(agreement, ROWS_2, as_of=D("2020-01-10"), engine="reference").to_json()
+
+
+def test_a_ceiling_cites_its_events_up_to_the_ceiling_and_counts_the_rest():
+    # aid.release: up to 100. 60 on 01-02 and 50 on 01-03 reach 110 (both cited: the first 60 were under
+    # the ceiling when the second came); 30 more on 01-04 are counted, not cited.
+    agreement = load_rules_from_texts({"agreement.yaml": AGREEMENT, "rules.yaml": RULES})
+    rows = [ev("r1", "2020-01-02", "level", "green", count=60), ev("r2", "2020-01-03", "level", "green", count=50),
+            ev("r3", "2020-01-04", "level", "green", count=30)]
+    f = next(f for f in dc.evaluate(agreement, rows, as_of=D("2020-01-12")).findings if f.rule == "aid.release")
+    assert (f.status, f.date, f.evidence) == ("met", D("2020-01-02"), ("r1", "r2"))
+    assert "140 of up to 100 count; 1 event past the ceiling counted, not cited" in f.reason

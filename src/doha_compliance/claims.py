@@ -65,8 +65,11 @@ class _Dated:
         self.items.append(f)
 
     def forget_before(self, day: dt.date) -> None:
+        """Drop what is older than `day` once it is most of the list: each item is copied O(1) times in
+        all. The floor is small because the index has thousands of small lists (party × rule ×
+        province × status), and forgotten findings must not pile up in each of them."""
         self.lo = bisect.bisect_left(self.dates, day, self.lo)
-        if self.lo > 1024 and self.lo * 2 > len(self.dates):
+        if self.lo > 16 and self.lo * 2 > len(self.dates) or self.lo == len(self.dates):
             del self.dates[:self.lo], self.seqs[:self.lo], self.items[:self.lo]
             self.lo = 0
 

@@ -9,12 +9,15 @@ what covers the rule (`covered_by`, or an event of a type its `when` names) and 
 violation, unresolved or missed. Otherwise, if the unit has no finding at all, it is listed as
 not assessed: silence is not compliance.
 
-Memory: per unit, a count of covering events and of justified acts per day (days, not events).
+Memory: per unit, a count of covering events and of justified acts per day, in two compact
+arrays (8 bytes a day with any, not an object per event).
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from typing import Dict, List, Optional, Tuple
+from array import array
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import attrs
 
@@ -26,6 +29,39 @@ from .triggers import Triggers
 BAD = ("violation", "unresolved", "missed")
 
 
+class DayCounts:
+    """How many events on each day, for days that come in date order (as the stream does): two arrays
+    of day numbers and counts, so the memory follows the days with events, not the events."""
+
+    __slots__ = ("days", "counts")
+
+    def __init__(self) -> None:
+        self.days = array("l")
+        self.counts = array("l")
+
+    def add(self, day: int, n: int) -> None:
+        if self.days and self.days[-1] == day:
+            self.counts[-1] += n
+        elif not self.days or self.days[-1] < day:
+            self.days.append(day)
+            self.counts.append(n)
+        else:  # out of date order (the reference hands over a whole stream at once): keep it sorted
+            i = bisect.bisect_left(self.days, day)
+            if i < len(self.days) and self.days[i] == day:
+                self.counts[i] += n
+            else:
+                self.days.insert(i, day)
+                self.counts.insert(i, n)
+
+    def between(self, lo: int, hi: int) -> int:
+        """Events from day `lo` to day `hi`, both included."""
+        i, j = bisect.bisect_left(self.days, lo), bisect.bisect_right(self.days, hi)
+        return sum(self.counts[i:j])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.days)
+
+
 @attrs.define
 class UnitRecord:
     """What the stream showed of one continuing unit."""
@@ -34,8 +70,8 @@ class UnitRecord:
     first_violation: Optional[dt.date] = None    # its first violation or missed act (a default)
     first_unresolved: Optional[dt.date] = None   # its first act left unresolved
     findings: int = 0
-    cover_days: Dict[int, int] = attrs.field(factory=dict)      # ordinal day -> covering events
-    justified_days: Dict[int, int] = attrs.field(factory=dict)  # ordinal day -> justified acts
+    cover_days: DayCounts = attrs.field(factory=DayCounts)      # covering events by day number
+    justified_days: DayCounts = attrs.field(factory=DayCounts)  # justified acts by day number
 
 
 class Continuing:
@@ -60,12 +96,10 @@ class Continuing:
         if f.status == "unresolved" and (rec.first_unresolved is None or f.date < rec.first_unresolved):
             rec.first_unresolved = f.date
         if f.status == "justified":
-            day = f.date.toordinal()
-            rec.justified_days[day] = rec.justified_days.get(day, 0) + 1
+            rec.justified_days.add(f.date.toordinal(), 1)
 
     def saw_cover(self, unit: Unit, day: dt.date, n: int) -> None:
-        days = self.record(unit).cover_days
-        days[day.toordinal()] = days.get(day.toordinal(), 0) + n
+        self.record(unit).cover_days.add(day.toordinal(), n)
 
 
 @attrs.frozen
@@ -85,9 +119,8 @@ def period(rule: Rule, start: Optional[dt.date], as_of: dt.date,
     return Period(begin, end) if begin <= end else None
 
 
-def _count(days: Dict[int, int], p: Period) -> int:
-    lo, hi = p.start.toordinal(), p.end.toordinal()
-    return sum(n for day, n in days.items() if lo <= day <= hi)
+def _count(days: DayCounts, p: Period) -> int:
+    return days.between(p.start.toordinal(), p.end.toordinal())
 
 
 def decide(agreement: Agreement, continuing: Continuing, triggers: Triggers, as_of: dt.date,

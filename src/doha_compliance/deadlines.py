@@ -32,11 +32,14 @@ def plural(n: int, word: str) -> str:
 @attrs.define
 class PartProgress:
     """One part of a deadline: the event that completed it, the events counted, the running total.
-    Past completion only a ceiling keeps counting (to show how far it went); others stop."""
+    Past completion only a ceiling keeps counting (to show how far it went); others stop. A ceiling
+    cites its events until the total reaches the ceiling; past it, events are counted, not kept
+    (`beyond`), so memory and the evidence list follow the rule, not the stream."""
 
     done: Optional[Event] = None
     used: List[Event] = attrs.field(factory=list)
     total: int = 0
+    beyond: int = 0  # events counted past the ceiling, not cited
 
     def advance(self, fulfilment: Fulfilment, events: Sequence[Event], since: dt.date) -> None:
         """Count the events dated on or after `since` (the trigger), in (date, id) order."""
@@ -50,8 +53,11 @@ class PartProgress:
                 return
             value = e.get(fulfilment.total_of)
             if isinstance(value, int) and not isinstance(value, bool):
+                if fulfilment.up_to is not None and self.total >= fulfilment.up_to:
+                    self.beyond += 1
+                else:
+                    self.used.append(e)
                 self.total += value
-                self.used.append(e)
                 if self.done is None and self.total >= fulfilment.required:
                     self.done = e
 
@@ -101,8 +107,11 @@ def _progress_text(rule: Rule, progress: Progress, so_far: bool) -> str:
     for i, f in enumerate(rule.fulfilments):
         if not f.total_of:
             continue
-        got = progress.get(i, PartProgress()).total
-        bits.append(f"{got} of up to {f.up_to} {f.total_of}" if f.up_to is not None else f"{got} of {f.required} {f.total_of}")
+        part = progress.get(i, PartProgress())
+        got = part.total
+        past = (f"; {plural(part.beyond, 'event')} past the ceiling counted, not cited" if part.beyond else "")
+        bits.append(f"{got} of up to {f.up_to} {f.total_of}{past}" if f.up_to is not None
+                    else f"{got} of {f.required} {f.total_of}")
     return f" ({'; '.join(bits)}{' so far' if so_far else ''})" if bits else ""
 
 

@@ -210,7 +210,7 @@ def histories(agreement: Agreement, deadlines: Iterable[Deadline], continuing: C
                 if unit.first_unresolved:
                     unresolved.append(unit.first_unresolved)
                 p = period(r, starts.get(r.version), as_of, coverage)
-                if p is not None and any(p.start.toordinal() <= day <= p.end.toordinal() for day in unit.cover_days):
+                if p is not None and unit.cover_days.between(p.start.toordinal(), p.end.toordinal()):
                     covered.append(p.start)
             out[(rule_id, party)] = History("continuing", start=start, breach=versions[0].breach,
                                             first_default=min(defaults) if defaults else None,
