@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Set, Tuple
 
+from .values import whole_number
+
 NUMERIC_OPS = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt"}
 COMBINERS = ("any", "all")
 PARTY = "$party"
@@ -107,7 +109,8 @@ def to_durable(cond: Mapping[str, Any]) -> List[dict]:
 
 def _test(op: str, arg: Any, value: Any) -> bool:
     if is_numeric_test(op, arg):
-        if not _is_int(value):
+        value = whole_number(value)  # 4 from JSONL and "4" from CSV alike
+        if value is None:
             return False
         if op == "at_least":
             return value >= arg

@@ -23,6 +23,7 @@ import attrs
 from .models import Agreement, Event, Finding, Fulfilment, NotAssessed, Rule
 from .rules import add_offset
 from .triggers import Triggers
+from .values import whole_number
 
 
 def plural(n: int, word: str) -> str:
@@ -51,8 +52,8 @@ class PartProgress:
             if not fulfilment.total_of:
                 self.done, self.used = e, [e]
                 return
-            value = e.get(fulfilment.total_of)
-            if isinstance(value, int) and not isinstance(value, bool):
+            value = whole_number(e.get(fulfilment.total_of))  # 4 from JSONL and "4" from CSV alike
+            if value is not None:
                 if fulfilment.up_to is not None and self.total >= fulfilment.up_to:
                     self.beyond += 1
                 else:

@@ -67,6 +67,7 @@ from . import conditions
 from .durable_internals import delete_ruleset, fact_dict, new_host
 from .matching import MAX_JUSTIFIERS, Matches, Unit, covers_continuing, first_effective, match_window, units
 from .models import EVENT_FIELDS, Agreement, Event
+from .values import whole_number
 
 _names = itertools.count()
 
@@ -111,8 +112,7 @@ def narrow_maker(numeric: Set[str], text: Set[str]) -> Tuple[Tuple[str, ...], Ca
         for name in numeric_plain:
             out.append(getattr(event, name))
         for name in numeric_extra:
-            value = extra.get(name)
-            out.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
+            out.append(whole_number(extra.get(name)))  # 4 from JSONL and "4" from CSV alike
         if wants_date:
             out.append(event.date.isoformat())
         return tuple(out)

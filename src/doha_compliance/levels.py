@@ -38,6 +38,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import attrs
 
 from .models import Event, Finding, NotAssessed, Rule
+from .values import whole_number
 
 PERIODS = ("month", "week")
 MAX_EVIDENCE = 10  # events a period's finding cites (the first, by date then id)
@@ -212,8 +213,8 @@ def measure_of(level: Level, event: Event) -> Optional[int]:
     """What one event adds: 1 for a count; the field's whole number for a sum (None if it has none)."""
     if level.measure is None:
         return 1
-    value = event.get(level.measure)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    value = whole_number(event.get(level.measure))  # 4 from JSONL and "4" from CSV alike
+    return value if value is not None and value >= 0 else None
 
 
 @attrs.frozen

@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import conditions
 from .models import UNKNOWN, Agreement, Event
+from .values import whole_number
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -49,8 +50,8 @@ def _periods(period: str, start: dt.date, end: dt.date) -> List[Tuple[str, List[
 def _amount(measure: Optional[str], event: Event) -> int:
     if measure is None:
         return 1
-    value = event.get(measure)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+    value = whole_number(event.get(measure))  # 4 from JSONL and "4" from CSV alike
+    return value if value is not None and value >= 0 else 0
 
 
 def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.date) -> Dict[tuple, tuple]:

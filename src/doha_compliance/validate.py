@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import sys
 from typing import Any, Optional, Union
 
 from .hints import did_you_mean
+from .limits import MAX_FIELD_CHARS, MAX_NESTING, MAX_WHOLE, size_text
 from .models import CONTRACT, COUNT_FIELDS, OTHER, RESERVED_ACTORS, Agreement, Event, Rejection
 from .readers import RawRow
+from .values import check_day, iso_day, read_whole, shown
 
 REQUIRED = ("id", "date", "type", "actor")
 _NO_EXTRA: dict = {}  # shared by events without extra fields (never mutated: Event is frozen)
@@ -29,40 +32,115 @@ class _Bad(Exception):
 def _day(text: str) -> dt.date:
     """Streams have few distinct days: share one date object per day (the recent ones: the cache
     must not grow with a stream that spans decades)."""
-    return dt.date.fromisoformat(text)
+    return iso_day(text)
+
+
+_DATE_TIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,9})?)?"
+                        r"(?:Z|[+-]([0-9]{2}):([0-9]{2}))?")
 
 
 def parse_date(value: Any) -> dt.date:
-    """ISO date or datetime. A datetime keeps the calendar date it was written in (its own offset)."""
+    """`YYYY-MM-DD`, or an ISO 8601 date-time `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM]` (a space may
+    stand for the T). A date-time keeps the calendar date it was written in (its own offset).
+    Other spellings Python would accept (`20201005`, `2020-W41-1`) are refused, as are dates
+    outside the range the tool reads (`limits.DATE_MIN`..`DATE_MAX`)."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return check_day(value.date())
     if isinstance(value, dt.date):
-        return value
+        return check_day(value)
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a date")
+        raise ValueError(f"{shown(value)} is not a date")
     text = value.strip()
     try:
         if len(text) == 10:
             return _day(text)
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1)).date()
-    except ValueError:
-        raise ValueError(f"'{value}' is not a real date written YYYY-MM-DD (or an ISO date-time)") from None
+        match = _DATE_TIME.fullmatch(text)
+        if match is None:
+            raise ValueError("not ISO")
+        hour, minute, second, off_hour, off_minute = (int(g) if g else 0 for g in match.groups()[1:])
+        if hour > 23 or minute > 59 or second > 59 or off_hour > 23 or off_minute > 59:
+            raise ValueError("not a time")
+        return _day(match.group(1))
+    except ValueError as exc:
+        if "outside the dates" in str(exc):
+            raise
+        raise ValueError(f"{shown(value)} is not a real date written YYYY-MM-DD (or an ISO date-time "
+                         "YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])") from None
 
 
 def _count(name: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise _Bad(name, f"{name} must be a whole number, got {value!r}")
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        number = int(value.strip())
-    else:
-        raise _Bad(name, f"{name} must be a whole number, got {value!r}")
+    try:
+        number = read_whole(value)
+    except ValueError as exc:
+        raise _Bad(name, f"{name} {exc}") from None
     if number < 0:
         raise _Bad(name, f"{name} cannot be negative, got {number}")
     return number
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]").search
+
+
+def _text_problem(text: str) -> Optional[str]:
+    if len(text) > MAX_FIELD_CHARS:
+        return f"is {len(text):,} characters long; a field holds at most {MAX_FIELD_CHARS:,} ({size_text(MAX_FIELD_CHARS)})"
+    if not text.isascii() and _SURROGATE(text):
+        return "is not valid Unicode text (it holds an unpaired surrogate, e.g. from a \\ud800 escape)"
+    return None
+
+
+def _check_values(data: dict) -> None:
+    """Every field name and value is text the engine and the reports can take: names are text,
+    no field (a list or mapping: all its text together) is longer than MAX_FIELD_CHARS, nesting
+    is at most MAX_NESTING deep. A 16 MiB field segfaulted durable_rules."""
+    for name, value in data.items():
+        if type(name) is not str:
+            raise _Bad(str(name)[:80], f"field names must be text, got {name!r:.80}")
+        problem = _text_problem(name)
+        if problem:
+            raise _Bad(ascii(name[:80]), f"a field name {problem}")
+        kind = type(value)
+        if kind is str:
+            problem = _text_problem(value)
+        elif kind in (list, dict):
+            problem = _nested_problem(value)
+        else:
+            continue
+        if problem:
+            raise _Bad(name, f"{name} {problem}")
+
+
+def _nested_problem(value: Any) -> Optional[str]:
+    """The text in a list or mapping, counted as a whole, with its depth; iterative (no recursion)."""
+    budget = MAX_FIELD_CHARS
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return f"nests lists and mappings deeper than {MAX_NESTING} levels"
+        if isinstance(item, dict):
+            budget -= len(item)
+            for key, sub in item.items():
+                if not isinstance(key, str):
+                    key = str(key)
+                problem = _text_problem(key)
+                if problem:
+                    return f"has a key that {problem}"
+                budget -= len(key)
+                stack.append((sub, depth + 1))
+        elif isinstance(item, list):
+            budget -= len(item)
+            stack.extend((sub, depth + 1) for sub in item)
+        elif isinstance(item, str):
+            problem = _text_problem(item)
+            if problem:
+                return f"holds text that {problem}"
+            budget -= len(item)
+        else:
+            budget -= 1
+        if budget < 0:
+            return f"holds more than {MAX_FIELD_CHARS:,} characters in all; a field holds at most {size_text(MAX_FIELD_CHARS)}"
+    return None
 
 
 def _vocab(name: str, value: Any, allowed: Any, what: str) -> str:
@@ -72,7 +150,8 @@ def _vocab(name: str, value: Any, allowed: Any, what: str) -> str:
             return canonical  # the common case: one shared string per vocabulary word
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
     if text is None or text not in allowed:
-        raise _Bad(name, f"unknown {what} '{value}'{did_you_mean(value, allowed)}")
+        hint = did_you_mean(value, allowed) if len(str(value)) < 200 else ""
+        raise _Bad(name, f"unknown {what} {shown(value)}{hint}")
     return allowed[text]
 
 
@@ -104,12 +183,18 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
     if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and str(raw_id).strip():
         event_id = str(raw_id).strip()
     try:
+        try:
+            _check_values(data)
+        except _Bad:
+            if event_id is not None and _text_problem(event_id):
+                event_id = None  # an id that cannot be shown is not repeated in the rejection
+            raise
         for name in REQUIRED:
             value = data.get(name)
             if value is None or (type(value) is str and not value.strip()):
                 raise _Bad(name, f"required field '{name}' is missing")
         if event_id is None:
-            raise _Bad("id", f"id must be text, got {raw_id!r}")
+            raise _Bad("id", f"id must be text, got {shown(raw_id)}")
         try:
             date = parse_date(data["date"])
         except ValueError as exc:
@@ -130,7 +215,7 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         for name in COUNT_FIELDS:
             value = data.get(name)
             if value is not None:
-                fields[name] = value if type(value) is int and value >= 0 else _count(name, value)
+                fields[name] = value if type(value) is int and 0 <= value <= MAX_WHOLE else _count(name, value)
         for name in TEXT_FIELDS:
             value = data.get(name)
             if value is not None:
