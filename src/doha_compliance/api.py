@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Union
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Union
 
 import attrs
 
-from . import readers
+from . import sources
 from .engine import durable_matches
 from .errors import EventError, InputFileError, Location
 from .judge import Judge
 from .spool import Spool, rejections_spool
-from .models import Agreement, Event, Rejection
+from .limits import DATE_RANGE_TEXT, MAX_WINDOW_DAYS
+from .models import EVENT_FIELDS, Agreement, Event, Rejection
 from .readers import RawRow
 from .reference import reference_matches
 from .scores import with_scores
@@ -22,23 +24,54 @@ from .models import UNKNOWN
 from .report import Coverage, ImportTally, Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
 from .rules import load_rules  # noqa: F401  (re-exported)
 from .validate import check_row
+from .values import check_day
 
 EventInput = Union[Event, RawRow, dict]
 
 
 @attrs.frozen
 class EventSource:
-    """Event files to be read lazily when evaluated; iterate for raw rows with their file:line."""
+    """Event files to be read lazily when evaluated; iterate for raw rows with their file:line.
+
+    `-` (stdin), a pipe or a device is copied to a temporary file the first time it is read, and
+    read from there after that (see `sources`); `close()` removes the copies (so does dropping
+    the source)."""
 
     paths: tuple
     fmt: Optional[str] = None
     mapping: Optional[str] = None
+    _spools: dict = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[RawRow]:
         from .importers import file_labels
-        labels = file_labels(self.paths)  # ids made from file and line never collide between files
-        for path in self.paths:
-            yield from readers.read_rows(path, self.fmt, self.mapping, labels[path])
+        shown = [sources.shown(path) for path in self.paths]
+        labels = file_labels(shown)  # ids made from file and line never collide between files
+        for path, name in zip(self.paths, shown):
+            yield from sources.rows(path, self.fmt, self.mapping, self._spooled(path), labels[name])
+
+    def _spooled(self, path: str) -> Optional[sources.Spooled]:
+        if path not in self._spools:
+            self._spools[path] = sources.spool(path, self.fmt) if sources.is_stream(path) else None
+        return self._spools[path]
+
+    def close(self) -> None:
+        for spooled in self._spools.values():
+            if spooled is not None:
+                spooled.close()
+
+    def __enter__(self) -> "EventSource":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _path(value: Any, what: str) -> str:
+    if isinstance(value, (str, os.PathLike)):
+        name = os.fspath(value)
+        if isinstance(name, str):
+            return name
+    raise TypeError(f"{what} is named by a path (str or os.PathLike), got {type(value).__name__}")
 
 
 def read_events(*paths: Union[str, os.PathLike], fmt: Optional[str] = None, mapping: Optional[str] = None) -> EventSource:
@@ -46,26 +79,55 @@ def read_events(*paths: Union[str, os.PathLike], fmt: Optional[str] = None, mapp
 
     `fmt`: yaml, json, jsonl, csv, acled or ucdp (default: from the name; a CSV's header tells ACLED
     and UCDP exports apart). `mapping`: a YAML file replacing the shipped ACLED/UCDP mapping.
+    `-` reads stdin (its format must then be given); a pipe or /dev/stdin works too.
     """
-    names = tuple(os.fspath(p) for p in paths)
-    if fmt is not None and fmt not in readers.ALL_FORMATS:
-        raise InputFileError(f"unknown events format '{fmt}'; use one of {', '.join(readers.ALL_FORMATS)}")
+    if not paths:
+        raise TypeError("read_events needs at least one event file")
+    names = tuple(_path(p, "an event file") for p in paths)
+    if names.count(sources.STDIN) > 1:
+        raise InputFileError("stdin (-) is named more than once: it can be read only once")
+    if fmt is not None and fmt not in sources.ALL_FORMATS:
+        raise InputFileError(f"unknown events format '{fmt}'; use one of {', '.join(sources.ALL_FORMATS)}")
     for name in names:
-        readers.check_readable(name, fmt)
+        sources.check(name, fmt)
+    if mapping is not None:
+        mapping = _path(mapping, "a mapping file")
     if fmt in ("acled", "ucdp") or mapping:
         from .importers import load_mapping
         load_mapping(fmt or "acled", mapping)  # a bad mapping file fails before any event is read
     return EventSource(names, fmt, mapping)
 
 
-def _rows(events: Iterable[EventInput]) -> Iterator[Union[Event, RawRow]]:
+def _event_row(event: Event, index: int) -> RawRow:
+    """An Event made by hand is checked like a row: the same contract, the same vocabulary."""
+    data = dict(event.extra)
+    for name in EVENT_FIELDS:
+        value = getattr(event, name)
+        if value is not None:
+            data[name] = value
+    return RawRow(event.where or f"<events>:{index}", data)
+
+
+def _rows(events: Iterable[EventInput]) -> Iterator[RawRow]:
     for index, item in enumerate(events, start=1):
-        if isinstance(item, (Event, RawRow)):
+        if isinstance(item, RawRow):
             yield item
+        elif isinstance(item, Event):
+            yield _event_row(item, index)
         elif isinstance(item, dict):
             yield RawRow(f"<events>:{index}", item)
         else:
             yield RawRow(f"<events>:{index}", None, f"an event must be a mapping of fields, got {type(item).__name__}")
+
+
+def find_event(agreement: Agreement, events: Iterable[EventInput], event_id: str) -> Optional[Union[Event, Rejection]]:
+    """The first row with this id, checked (an Event, or its Rejection); None if no row has it.
+    Reads lazily and stops there: nothing else is held."""
+    for row in _rows(events):
+        raw = row.data.get("id") if row.data is not None else row.id
+        if raw is not None and not isinstance(raw, bool) and str(raw).strip() == event_id:
+            return check_row(row, agreement)
+    return None
 
 
 class _Intake:
@@ -82,7 +144,7 @@ class _Intake:
     def __iter__(self) -> Iterator[Event]:
         for row in _rows(self.rows):
             self.read += 1
-            result = row if isinstance(row, Event) else check_row(row, self.agreement)
+            result = check_row(row, self.agreement)
             if isinstance(result, Event):
                 seen = self.ids.first_seen(result.id, result.where)
                 if seen is not None:
@@ -125,12 +187,11 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
     in any other order is sorted externally first (a re-readable source — files, a list, or an
     object with `reiterable = True` — is read again; a one-shot iterator is sorted from the start).
     """
+    _check_arguments(agreement, events, as_of, engine, lateness_days, max_errors)
     if strict:
         def raise_first(r: Rejection) -> None:
             raise EventError(Location(r.where, None, r.field), r.reason)
         on_reject = raise_first
-    if engine not in ("durable", "reference"):
-        raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'reference'")
     if isinstance(events, (EventSource, list, tuple)) or getattr(events, "reiterable", False):
         told = [0]
 
@@ -151,6 +212,44 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
                     on_reject(r)
             return _evaluate(agreement, events, as_of, engine, tell_new, max_errors, None)
     return _evaluate(agreement, events, as_of, engine, on_reject, max_errors, None)
+
+
+def _check_arguments(agreement: Any, events: Any, as_of: Any, engine: Any, lateness_days: Any, max_errors: Any) -> None:
+    """Clear TypeError/ValueError for a call that cannot mean what it says (evaluate("f.yaml")
+    would otherwise read the name's characters as events)."""
+    if not isinstance(agreement, Agreement):
+        raise TypeError(f"evaluate's first argument is a rule set from load_rules(folder), got {type(agreement).__name__}")
+    if isinstance(events, (str, bytes, os.PathLike)):
+        raise TypeError(f"events must be events, not a file name ({events!r:.80}): "
+                        "pass read_events(path), e.g. evaluate(rules, read_events(path))")
+    if isinstance(events, (Mapping, Event, RawRow)):
+        raise TypeError(f"events must be a list (or another iterable) of events, got one {type(events).__name__}: "
+                        "put a single event in a list")
+    if not isinstance(events, Iterable):
+        raise TypeError(f"events must be a list (or another iterable) of events, got {type(events).__name__}")
+    if as_of is not None:
+        if isinstance(as_of, dt.datetime):
+            raise TypeError("as_of is a calendar day (datetime.date), got a datetime: pass as_of.date()")
+        if isinstance(as_of, str):
+            raise TypeError(f"as_of is a datetime.date, got the text {as_of!r:.40}: "
+                            "pass datetime.date.fromisoformat(...)")
+        if not isinstance(as_of, dt.date):
+            raise TypeError(f"as_of is a datetime.date, got {type(as_of).__name__}")
+        try:
+            check_day(as_of)
+        except ValueError:
+            raise ValueError(f"as_of {as_of.isoformat()} is outside the dates this tool reads ({DATE_RANGE_TEXT})") from None
+    if engine not in ("durable", "reference"):
+        raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'reference'")
+    if not isinstance(lateness_days, int) or isinstance(lateness_days, bool):
+        raise TypeError(f"lateness_days is a whole number of days, got {type(lateness_days).__name__}")
+    if not 0 <= lateness_days <= MAX_WINDOW_DAYS:
+        raise ValueError(f"lateness_days must be 0 to {MAX_WINDOW_DAYS:,}, got {lateness_days}")
+    if max_errors is not None:
+        if not isinstance(max_errors, int) or isinstance(max_errors, bool):
+            raise TypeError(f"max_errors is a whole number, got {type(max_errors).__name__}")
+        if max_errors < 1:
+            raise ValueError(f"max_errors must be 1 or more, got {max_errors}")
 
 
 def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional[dt.date], engine: str,

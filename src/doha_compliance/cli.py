@@ -3,27 +3,47 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import os
 import shlex
+import signal
+import stat
 import sys
 import tempfile
+import threading
 import traceback
-from typing import List, Optional
+from typing import Any, Iterator, List, Optional
 
-from . import __version__, api, bundled, readers
+from . import __version__, api, bundled, sources
 from .errors import ComplianceError, RuleSetError
-from .models import Rejection
+from .limits import MAX_WINDOW_DAYS
+from .models import Agreement, Rejection
 from .render_text import text_lines
+from .values import iso_day
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143  # 128 + SIGINT, SIGPIPE, SIGTERM
 FORMATS = ("text", "json", "md", "html", "csv")
 
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+        return iso_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _whole(low: int, high: Optional[int] = None) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {low} or more" + (f" and at most {high:,}" if high else "")
+                                             + f", got {value}")
+        return value
+    return parse
 
 
 def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
@@ -31,9 +51,10 @@ def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--rules", required=True, type=_rules_argument, help=_rules_help())
     command.add_argument("--events", required=True, action="append", type=_events_argument,
                          help="event file (.yaml .json .jsonl .csv, or an ACLED/UCDP export), or example:NAME "
-                              "for a bundled example's events (see: doha-compliance example); repeatable")
+                              "for a bundled example's events (see: doha-compliance example), or - for "
+                              "stdin (with --events-format); repeatable")
     command.add_argument("--as-of", type=_date, help="report date YYYY-MM-DD (default: the latest event's date)")
-    command.add_argument("--events-format", choices=readers.ALL_FORMATS,
+    command.add_argument("--events-format", choices=sources.ALL_FORMATS,
                          help="format of the event files (default: from the file name; ACLED/UCDP CSV by header)")
     command.add_argument("--mapping", help="YAML mapping for ACLED/UCDP exports (default: the shipped one)")
 
@@ -75,18 +96,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="evaluate events against a rule set and print a compliance report")
     _evaluation_arguments(rep)
-    rep.add_argument("--lateness", type=int, default=0, metavar="DAYS",
+    rep.add_argument("--lateness", type=_whole(0, MAX_WINDOW_DAYS), default=0, metavar="DAYS",
                      help="how many days behind the latest event an event may arrive and still stream through "
                           "(default 0); a stream more out of order is sorted on disk first")
     rep.add_argument("--format", choices=FORMATS, default="text")
     rep.add_argument("--table", choices=("findings", "scores", "series"),
                      help="with --format csv: which table (default findings, one row each; scores: every commitment's "
                           "score by month; series: every judged period of the level rules)")
-    rep.add_argument("--output", help="write the report to this file (atomically) instead of stdout")
+    rep.add_argument("--output", help="write the report to this file (atomically) instead of stdout (- is stdout); "
+                                      "never an input file, a folder, a symbolic link or a device")
     rep.add_argument("--party", action="append", help="only findings for this party; repeatable")
     rep.add_argument("--rule", action="append", help="only findings of this rule id; repeatable")
     rep.add_argument("--strict", action="store_true", help="exit 2 if any event is rejected")
-    rep.add_argument("--max-errors", type=int, help="stop after this many rejected events (exit 2)")
+    rep.add_argument("--max-errors", type=_whole(1), help="stop after this many rejected events (exit 2)")
     rep.add_argument("--fail-on", choices=("violation", "alleged"), help="exit 1 if a finding has this status")
     rep.add_argument("--engine", choices=("durable", "reference"), default="durable",
                      help="evaluator: durable_rules (default) or the plain-Python reference, an oracle "
@@ -123,12 +145,15 @@ def write_output(text, path: Optional[str]) -> None:
     `text` is a string, or a function that writes to a file object (a large report streams)."""
     write = text if callable(text) else (lambda fh: fh.write(text))
     if not path:
+        reconfigure = getattr(sys.stdout, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")  # a file name that is not UTF-8 is shown, not a crash
         write(sys.stdout)
         return
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".doha-compliance-", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
             write(fh)
         umask = os.umask(0)
         os.umask(umask)
@@ -197,10 +222,89 @@ class _WithProgress:
         return with_progress(iter(self.source))
 
 
+def _input_files(args: argparse.Namespace) -> Iterator[str]:
+    """Every file the run reads: event files, the rule folder's files, the mapping."""
+    yield from (name for name in args.events if name != sources.STDIN)
+    if args.mapping:
+        yield args.mapping
+    if os.path.isdir(args.rules):
+        yield from (os.path.join(args.rules, name) for name in os.listdir(args.rules))
+
+
+def _output_target(path: Optional[str], inputs: Iterator[str]) -> Optional[str]:
+    """The file --output names, checked before any work: None for stdout. A report replaces the
+    file it is written to, so an input file, a folder, a device, a pipe, a read-only file or a
+    symbolic link (the link would be replaced, not the file it points to) are refused."""
+    if path is None or path == "-":
+        return None
+    where = f"--output {path}"
+    if not path or path.endswith(os.sep):
+        raise ComplianceError(f"{where}: name a file to write the report to")
+    try:
+        st: Optional[os.stat_result] = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise ComplianceError(f"{where}: {exc.strerror}") from None
+    if st is not None:
+        if stat.S_ISLNK(st.st_mode):
+            raise ComplianceError(f"{where}: is a symbolic link; writing the report would replace the link: name the "
+                                  f"file it points to ({os.path.realpath(path)}) or another file")
+        if stat.S_ISDIR(st.st_mode):
+            raise ComplianceError(f"{where}: is a folder; name a file (e.g. {os.path.join(path, 'report.txt')})")
+        if not stat.S_ISREG(st.st_mode):
+            raise ComplianceError(f"{where}: is not a regular file (a device, a pipe or a socket) and would be "
+                                  "replaced by one; write to a file, or to stdout (- or no --output)")
+        for name in inputs:
+            try:
+                same = os.path.samefile(path, name)
+            except OSError:
+                continue
+            if same:
+                raise ComplianceError(f"{where}: is an input of this run ({name}); the report would replace it: "
+                                      "choose another file")
+        if not st.st_mode & 0o222:
+            raise ComplianceError(f"{where}: the file is read-only; choose another file or make it writable")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ComplianceError(f"{where}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ComplianceError(f"{where}: cannot write in the folder {folder} (permission denied)")
+    return path
+
+
+def _write_report(render: Any, path: Optional[str]) -> None:
+    try:
+        write_output(render, path)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        target = path or "stdout"
+        raise ComplianceError(f"cannot write the report to {target}: {exc.strerror or exc}") from None
+
+
+def _suggest(value: str, known: Any) -> str:
+    hint = difflib.get_close_matches(value, sorted(known), n=1)
+    return f" (did you mean '{hint[0]}'?)" if hint else ""
+
+
+def _check_filters(agreement: Agreement, args: argparse.Namespace) -> None:
+    """--party and --rule name what the rule set knows: checked before the evaluation, not after it."""
+    for party in args.party or []:
+        if party not in agreement.parties:
+            raise ComplianceError(f"--party {party}: not a party of {agreement.id}{_suggest(party, agreement.parties)} "
+                                  f"({', '.join(sorted(agreement.parties))})")
+    for rule in args.rule or []:
+        if rule not in agreement.rule_ids():
+            raise ComplianceError(f"--rule {rule}: not a rule of {agreement.id}{_suggest(rule, agreement.rule_ids())}")
+
+
 def _report(args: argparse.Namespace) -> int:
     if args.table and args.format != "csv":
         raise ComplianceError(f"--table {args.table} is for --format csv (the other formats show every table)")
     agreement = api.load_rules(args.rules)
+    _check_filters(agreement, args)
+    output = _output_target(args.output, _input_files(args))
     source = _events(args)
     if sys.stderr.isatty():
         source = _WithProgress(source)
@@ -215,19 +319,13 @@ def _report(args: argparse.Namespace) -> int:
         print(f"doha-compliance: stopped: {len(exc.rejected)} events rejected (--max-errors {args.max_errors}); "
               "no report written", file=sys.stderr)
         return EXIT_INPUT
-    unknown = [p for p in (args.party or []) if p not in agreement.parties]
-    if unknown:
-        raise ComplianceError(f"--party {unknown[0]}: not a party of {agreement.id} ({', '.join(sorted(agreement.parties))})")
-    unknown = [r for r in (args.rule or []) if r not in agreement.rule_ids()]
-    if unknown:
-        raise ComplianceError(f"--rule {unknown[0]}: not a rule of {agreement.id}")
     if args.party or args.rule:
         report = report.filtered(args.party, args.rule)
     if args.strict and report.rejected:
         print(f"doha-compliance: {len(report.rejected)} events rejected and --strict is set; no report written",
               file=sys.stderr)
         return EXIT_INPUT
-    write_output(_render(report, args.format, args.table), args.output)
+    _write_report(_render(report, args.format, args.table), output)
     if args.fail_on and any(f.status == args.fail_on for f in report.findings):
         return EXIT_FAIL_ON
     return EXIT_OK
@@ -247,8 +345,8 @@ def _explain(args: argparse.Namespace) -> int:
     if rejected is not None:
         print(f"event {args.key} was rejected at {rejected.where}: {rejected.reason}")
         return EXIT_OK
-    event = next((e for e in api.collect(agreement, source)[0] if e.id == args.key), None)
-    if event is not None:
+    event = api.find_event(agreement, source, args.key)  # reads up to the event only, holding nothing else
+    if isinstance(event, api.Event):
         sys.stdout.write(explain_uncited(report, event))
         return EXIT_OK
     example = report.findings[0].id if report.findings else "rule/party/event"
@@ -340,13 +438,15 @@ def _example(args: argparse.Namespace) -> int:
         if expected is not None:
             print(f"      gives {expected.name}" + (", but for the event file's path in each event's location"
                                                     if expected.suffix == ".json" else ""))
+
+
 def _mapping_check(args: argparse.Namespace) -> int:
     """`mapping check`: what each name in an export maps to, so a mapping is fixed in one pass."""
     import json
     from . import importers
     from .errors import InputFileError
     from .render_text import render_mapping_check
-    readers.check_readable(args.file, "csv")
+    sources.check(args.file, "csv")
     fmt = args.events_format or importers.sniff(args.file, args.mapping)
     if fmt is None:
         raise InputFileError(f"{args.file}: the header is neither ACLED's nor UCDP's; pass --mapping with this "
@@ -359,7 +459,46 @@ def _mapping_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is so that cleanup (temporary files) runs as for Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated()
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null, so the final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    """Run the command: SIGTERM and Ctrl-C end it with one line (no traceback, no temporary file
+    left beside --output); a reader that stops reading (`| head -1`) ends it quietly."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main_thread else None
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("doha-compliance: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        print("doha-compliance: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Optional[List[str]]) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:

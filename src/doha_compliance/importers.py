@@ -12,7 +12,6 @@ for the file (exit 2), never one per row.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from collections import Counter
@@ -22,7 +21,7 @@ import attrs
 
 from .errors import InputFileError
 from .mapping_file import FORMATS, Mapping, load_mapping  # noqa: F401  (re-exported)
-from .readers import RawRow, read_csv
+from .readers import RawRow, csv_header, read_csv
 
 SIGNATURES = {"acled": ("event_id_cnty", "event_date", "actor1"), "ucdp": ("type_of_violence", "side_a", "date_start")}
 
@@ -35,15 +34,11 @@ def detect(header: List[str]) -> Optional[str]:
 
 
 def read_header(path: str) -> List[str]:
-    """A CSV's first non-empty line, as column names."""
+    """A CSV's first non-empty row, as column names (read bounded: a file without line ends is not held)."""
     try:
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            for line in fh:
-                if line.strip():
-                    return [h.strip() for h in next(csv.reader([line]), [])]
+        return csv_header(path)
     except OSError:
-        pass
-    return []
+        return []
 
 
 def sniff(path: str, mapping_path: Optional[str] = None) -> Optional[str]:

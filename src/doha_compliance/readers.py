@@ -1,25 +1,36 @@
 """Event files -> raw rows, each with the file:line it came from.
 
-Readers never judge content (that is `validate`); they only split a file into rows
-and say exactly where each row starts. Line-based formats (JSONL, CSV) are read
-lazily, one row at a time, and a bad line spoils only itself.
+Readers never judge content (that is `validate`) and never choose a format (that is `sources`);
+they only split a file into rows and say exactly where each row starts. Line-based formats
+(JSONL, CSV) are read lazily, one row at a time, and a bad line spoils only itself. Every read
+is bounded by bytes actually read (`limits`), never by the size a file reports: /dev/zero and
+pipes report 0.
+
+- CSV is read with Python's `csv` module (RFC 4180: a cell that *starts* with `"` runs to its
+  closing `"`; a `"` inside an unquoted cell is an ordinary character), lines ending in LF, CRLF
+  or a lone CR, each row located at the line where it starts.
+- JSON is walked value by value with json's own decoder: each event keeps its line, only a
+  top-level `events` key counts, and a second `events` key or anything after the end is reported.
 """
 from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 import os
-from typing import Any, Iterator, Optional, Sequence
+import re
+import stat
+from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
 from . import safeyaml
-from .errors import InputFileError
+from .errors import ComplianceError, InputFileError
+from .limits import MiB, MAX_DOCUMENT_BYTES, MAX_FIELD_CHARS, MAX_INT_DIGITS, MAX_NESTING, MAX_ROW_BYTES, size_text
 
-MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # YAML/JSON are parsed whole; bigger streams belong in JSONL/CSV
 FORMATS = ("yaml", "json", "jsonl", "csv")
+CHUNK = 1024 * 1024
+csv.field_size_limit(MAX_FIELD_CHARS)
 
 
 @attrs.frozen
@@ -33,42 +44,70 @@ class RawRow:
     id: Optional[str] = None
 
 
-def detect_format(path: str) -> str:
-    lower = path.lower()
-    for ext, fmt in ((".yaml", "yaml"), (".yml", "yaml"), (".jsonl", "jsonl"), (".ndjson", "jsonl"),
-                     (".json", "json"), (".csv", "csv")):
-        if lower.endswith(ext):
-            return fmt
-    raise InputFileError(f"{path}: cannot tell the format from the name; use .yaml, .json, .jsonl or .csv")
+class FileProblem(ComplianceError):
+    """A whole file cannot be read as text: too big, or not UTF-8 (with the line of the first bad byte)."""
+
+    def __init__(self, line: Optional[int], message: str, size: Optional[int] = None):
+        self.line = line
+        self.message = message
+        self.size = size  # set when the file is too big
+        super().__init__(message)
 
 
-def check_readable(path: str, fmt: Optional[str] = None) -> None:
-    if not os.path.exists(path):
-        raise InputFileError(f"{path}: event file not found")
-    if os.path.isdir(path):
-        raise InputFileError(f"{path}: is a folder, not an event file")
-    if fmt is None:
-        detect_format(path)
-
-
-def _whole_text(path: str) -> tuple[Optional[str], Optional[RawRow]]:
-    size = os.path.getsize(path)
-    if size > MAX_DOCUMENT_BYTES:
-        return None, RawRow(path, None, f"file is {size // (1024 * 1024)} MB; YAML and JSON files over "
-                                        f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB are refused (parsed whole): "
-                                        "convert it to JSONL or CSV, which are read row by row")
+def read_bounded(path: str, limit: int, what: str = "file") -> bytes:
+    """The file's bytes, refusing one over `limit` bytes (counted as read: devices report size 0)."""
+    parts: List[bytes] = []
+    total = 0
     with open(path, "rb") as fh:
-        raw = fh.read()
+        st = os.fstat(fh.fileno())
+        if stat.S_ISREG(st.st_mode) and st.st_size // MiB > limit // MiB:  # known without reading it
+            raise FileProblem(None, f"{what} is {st.st_size // MiB} MB", st.st_size)
+        while True:
+            chunk = fh.read(min(CHUNK, limit + 1 - total))
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise FileProblem(None, f"{what} is over {limit // MiB} MB", total)
+    return b"".join(parts)
+
+
+def decode(raw: bytes) -> str:
     try:
-        return raw.decode("utf-8-sig"), None
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return None, RawRow(f"{path}:{line}", None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+        raise FileProblem(line, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+
+
+def read_text(path: str, limit: int, what: str = "file") -> str:
+    """A whole file as text, bounded; FileProblem if too big or not UTF-8."""
+    return decode(read_bounded(path, limit, what))
+
+
+def _whole_text(path: str) -> Tuple[Optional[str], Optional[RawRow]]:
+    try:
+        return read_text(path, MAX_DOCUMENT_BYTES), None
+    except FileProblem as exc:
+        if exc.size is not None:
+            return None, RawRow(path, None, f"{exc.message}; YAML and JSON files over {MAX_DOCUMENT_BYTES // MiB} MB "
+                                             "are refused (parsed whole): convert it to JSONL or CSV, which are read "
+                                             "row by row")
+        return None, RawRow(f"{path}:{exc.line}", None, exc.message)
 
 
 def _empty(path: str) -> RawRow:
     return RawRow(path, None, "the file holds no events")
 
+
+def _row(where: str, data: Any) -> RawRow:
+    if isinstance(data, dict):
+        return RawRow(where, data)
+    return RawRow(where, None, f"an event must be a mapping of fields, got {type(data).__name__}")
+
+
+# --- YAML -------------------------------------------------------------------
 
 def read_yaml(path: str) -> Iterator[RawRow]:
     text, problem = _whole_text(path)
@@ -84,8 +123,14 @@ def read_yaml(path: str) -> Iterator[RawRow]:
         yield _empty(path)
         return
     seq = node
-    if hasattr(node, "value") and isinstance(node.value, list) and node.tag.endswith(":map"):
-        seq = next((v for k, v in node.value if getattr(k, "value", None) == "events"), None)
+    if node.tag.endswith(":map"):
+        twice = safeyaml.duplicate_key(loader, node)
+        if twice is not None:
+            line, first, key = twice
+            yield RawRow(f"{path}:{line}", None, f"the key {key!r} appears twice at the top of the file (first at line "
+                                                 f"{first}); the file was not read")
+            return
+        seq = next((v for k, v in node.value if k.tag == safeyaml.STR and k.value == "events"), None)
     if seq is None or not node.tag.endswith((":seq", ":map")) or not seq.tag.endswith(":seq"):
         yield RawRow(f"{path}:{safeyaml.node_line(node)}", None,
                      "expected a list of events, or a mapping with a key 'events' holding that list")
@@ -97,15 +142,29 @@ def read_yaml(path: str) -> Iterator[RawRow]:
         try:
             data = safeyaml.construct(loader, item)
         except safeyaml.YamlProblem as exc:
-            yield RawRow(where, None, exc.message)
+            yield RawRow(f"{path}:{exc.line}" if exc.line else where, None, exc.message)
             continue
         yield _row(where, data)
 
 
-def _row(where: str, data: Any) -> RawRow:
-    if isinstance(data, dict):
-        return RawRow(where, data)
-    return RawRow(where, None, f"an event must be a mapping of fields, got {type(data).__name__}")
+# --- JSON -------------------------------------------------------------------
+
+class _NotJson(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not a number JSON allows")
+
+
+def _whole(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _NotJson(f"a number of {len(text):,} digits (at most {MAX_INT_DIGITS:,} are read)")
+    return int(text)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_int=_whole)
+_WS = re.compile(r"[ \t\r\n]*")
 
 
 def _line_at(text: str, pos: int) -> int:
@@ -113,35 +172,74 @@ def _line_at(text: str, pos: int) -> int:
 
 
 def _skip_ws(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t\r\n":
-        pos += 1
-    return pos
+    return _WS.match(text, pos).end()  # type: ignore[union-attr]
 
 
-def _json_array(text: str, pos: int, path: str, decoder: json.JSONDecoder) -> Iterator[RawRow]:
-    """Walk a JSON array element by element so every event keeps its line."""
+class _Bad(Exception):
+    def __init__(self, pos: int, message: str):
+        self.pos = pos
+        self.message = message
+
+
+def _decode_at(text: str, pos: int) -> Tuple[Any, int]:
+    """One JSON value at pos: (value, end), or _Bad with where and why."""
+    try:
+        return _DECODER.raw_decode(text, pos)
+    except json.JSONDecodeError as exc:
+        raise _Bad(exc.pos, f"invalid JSON at column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise _Bad(pos, f"invalid JSON: nested too deeply to read (at most {MAX_NESTING} levels are accepted)") from None
+    except ValueError as exc:  # _NotJson, and any other refusal of a value by the decoder
+        raise _Bad(pos, f"invalid JSON: {exc}") from None
+
+
+def _skip_array(text: str, pos: int) -> int:
+    """Past the array at pos, decoding its elements one at a time (never the whole list at once)."""
+    end = [pos]
+    for _ in _walk(text, pos, end):
+        pass
+    return end[0]
+
+
+def _events_key(text: str, pos: int) -> int:
+    """Check a top-level object's members; the position of the one `events` value (an array).
+
+    Values are decoded and dropped one at a time (arrays element by element), so checking a
+    large file holds no more than one event at once."""
+    found: Optional[int] = None
     pos = _skip_ws(text, pos + 1)
-    if pos < len(text) and text[pos] == "]":
-        yield _empty(path)
-        return
-    while pos < len(text):
-        line = _line_at(text, pos)
-        try:
-            data, pos = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            yield RawRow(f"{path}:{exc.lineno}", None,
-                         f"invalid JSON at column {exc.colno}: {exc.msg}; the rest of the file was not read")
-            return
-        yield _row(f"{path}:{line}", data)
+    if text[pos:pos + 1] == "}":
+        pos += 1
+    while text[pos - 1:pos] != "}":
+        if text[pos:pos + 1] != '"':
+            raise _Bad(pos, "invalid JSON: expected a key in double quotes")
+        key, pos = _decode_at(text, pos)
         pos = _skip_ws(text, pos)
-        if pos < len(text) and text[pos] == ",":
-            pos = _skip_ws(text, pos + 1)
-            continue
-        if pos < len(text) and text[pos] == "]":
-            return
-        break
-    yield RawRow(f"{path}:{_line_at(text, min(pos, len(text)))}", None,
-                 "invalid JSON: the list of events is not closed; the rest of the file was not read")
+        if text[pos:pos + 1] != ":":
+            raise _Bad(pos, "invalid JSON: expected ':' after a key")
+        pos = _skip_ws(text, pos + 1)
+        if key == "events":
+            if found is not None:
+                raise _Bad(pos, f"a second key 'events' (the first is at line {_line_at(text, found)}): which "
+                                "list is meant is unclear; the file was not read")
+            if text[pos:pos + 1] != "[":
+                raise _Bad(pos, "the key 'events' must hold a list of events")
+            found = pos
+        pos = _skip_array(text, pos) if text[pos:pos + 1] == "[" else _decode_at(text, pos)[1]
+        pos = _skip_ws(text, pos)
+        if text[pos:pos + 1] not in (",", "}"):
+            raise _Bad(pos, "invalid JSON: the object is not closed (expected ',' or '}')")
+        pos = _skip_ws(text, pos + 1) if text[pos] == "," else pos + 1
+    _after_end(text, pos)
+    if found is None:
+        raise _Bad(0, "expected a list of events, or an object with a key 'events' holding that list")
+    return found
+
+
+def _after_end(text: str, pos: int) -> None:
+    pos = _skip_ws(text, pos)
+    if pos < len(text):
+        raise _Bad(pos, "data after the end of the JSON document (one list, or one object, per file)")
 
 
 def read_json(path: str) -> Iterator[RawRow]:
@@ -150,130 +248,264 @@ def read_json(path: str) -> Iterator[RawRow]:
         yield problem
         return
     text = text or ""
-    decoder = json.JSONDecoder()
     pos = _skip_ws(text, 0)
     if pos >= len(text):
         yield _empty(path)
         return
-    if text[pos] == "[":
-        yield from _json_array(text, pos, path, decoder)
-        return
+    top_array = text[pos] == "["
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield RawRow(f"{path}:{exc.lineno}", None, f"invalid JSON at column {exc.colno}: {exc.msg}")
+        if text[pos] == "{":
+            pos = _events_key(text, pos)  # the whole object is checked before any event is passed on
+        elif not top_array:
+            _decode_at(text, pos)
+            raise _Bad(pos, "expected a list of events, or an object with a key 'events' holding that list")
+    except _Bad as bad:
+        yield RawRow(f"{path}:{_line_at(text, bad.pos)}", None,
+                     bad.message + ("" if "not read" in bad.message else "; the file was not read"))
         return
-    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-        yield RawRow(f"{path}:1", None, "expected a list of events, or an object with a key 'events' holding that list")
-        return
-    # Locate the events array so each element keeps its line.
-    start = text.find("[", text.find('"events"'))
-    yield from _json_array(text, start, path, decoder)
+    end = [pos]
+    any_row = False
+    try:
+        for start, value in _walk(text, pos, end):
+            any_row = True
+            yield _row(f"{path}:{_line_at(text, start)}", value)
+        if not any_row:
+            yield _empty(path)
+        if top_array:
+            _after_end(text, end[0])
+    except _Bad as bad:
+        yield RawRow(f"{path}:{_line_at(text, bad.pos)}", None, bad.message + "; the rest of the file was not read")
 
 
-def _decoded_lines(path: str) -> Iterator[tuple[int, Optional[str], Optional[str]]]:
-    """(line number, text or None, problem) for each line, decoding each line on its own."""
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8):]
-            try:
-                yield number, raw.decode("utf-8"), None
-            except UnicodeDecodeError as exc:
-                yield number, None, f"not UTF-8 text (byte {exc.start} of the line); save the file as UTF-8"
+def _walk(text: str, pos: int, end: List[int]) -> Iterator[Tuple[int, Any]]:
+    """(start, value) of each element of the array at pos, lazily; end[0] is then past its ']'."""
+    pos = _skip_ws(text, pos + 1)
+    if pos < len(text) and text[pos] == "]":
+        end[0] = pos + 1
+        return
+    while True:
+        start = pos
+        value, after = _decode_at(text, pos)
+        yield start, value
+        pos = _skip_ws(text, after)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip_ws(text, pos + 1)
+            continue
+        if pos < len(text) and text[pos] == "]":
+            end[0] = pos + 1
+            return
+        raise _Bad(pos, "invalid JSON: the list of events is not closed (expected ',' or ']')")
+
+
+# --- line-based formats -----------------------------------------------------
+
+class _LongLine(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+class Lines:
+    """A binary file as text lines ending in LF, CRLF or a lone CR (what csv expects of a file
+    opened with newline=''), read in chunks: no line is held past MAX_ROW_BYTES.
+
+    Each line is decoded on its own; one that is not UTF-8 is still passed on (undecodable bytes as
+    lone surrogates) and `bad` records it, so the row it belongs to is rejected and no other.
+    `number` is the line last read; `row_bytes` and `bad` are reset by the reader at each row."""
+
+    def __init__(self, fh: Any, limit: int = MAX_ROW_BYTES):
+        self._fh, self._limit = fh, limit
+        self._lines: List[bytes] = []
+        self._index = 0
+        self._carry = b""
+        self._eof = False
+        self.number = 0
+        self.row_bytes = 0
+        self.bad: Optional[str] = None
+
+    def __iter__(self) -> "Lines":
+        return self
+
+    def _fill(self) -> bool:
+        """Read until at least one whole line is ready; False at the end of the file."""
+        while self._index >= len(self._lines):
+            if self._eof:
+                return False
+            chunk = self._fh.read(CHUNK)
+            if not chunk:
+                self._eof = True
+                self._lines, self._index = ([self._carry] if self._carry else []), 0
+                self._carry = b""
+                continue
+            lines = (self._carry + chunk).splitlines(keepends=True)
+            self._carry = lines.pop()  # may be incomplete, or a CR whose LF is in the next chunk
+            self._lines, self._index = lines, 0
+            if len(self._carry) > self._limit:
+                self._skip_long_line()
+        return True
+
+    def _skip_long_line(self) -> None:
+        """Drop a line longer than the limit without holding it, up to its end; then say so."""
+        self._carry = b""
+        while True:
+            chunk = self._fh.read(CHUNK)
+            if not chunk:
+                self._eof = True
+                break
+            cut = re.search(rb"\r\n|\r|\n", chunk)
+            if cut:
+                self._carry = chunk[cut.end():]
+                if cut.group() == b"\r" and cut.end() == len(chunk):
+                    peek = self._fh.read(1)
+                    self._carry = b"" if peek == b"\n" else peek
+                break
+        self.number += 1
+        raise _LongLine(self.number)
+
+    def __next__(self) -> str:
+        if not self._fill():
+            raise StopIteration
+        raw = self._lines[self._index]
+        self._index += 1
+        self.number += 1
+        self.row_bytes += len(raw)
+        if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.bad = self.bad or f"not UTF-8 text (line {self.number}, byte {exc.start} of the line); save the file as UTF-8"
+            return raw.decode("utf-8", "surrogateescape")
+
+    def new_row(self) -> int:
+        """Start a row: the line it starts on."""
+        self.row_bytes = 0
+        self.bad = None
+        return self.number + 1
+
+
+def _too_long(line: int) -> str:
+    return f"line {line} is longer than {size_text(MAX_ROW_BYTES)}: not read"
 
 
 def read_jsonl(path: str) -> Iterator[RawRow]:
     any_row = False
-    for number, line, problem in _decoded_lines(path):
-        where = f"{path}:{number}"
-        if problem:
+    with open(path, "rb") as fh:
+        lines = Lines(fh)
+        while True:
+            start = lines.new_row()
+            try:
+                line = next(lines)
+            except StopIteration:
+                break
+            except _LongLine as long:
+                any_row = True
+                yield RawRow(f"{path}:{long.line}", None, _too_long(long.line))
+                continue
+            where = f"{path}:{lines.number}"
+            if lines.bad:
+                any_row = True
+                yield RawRow(where, None, lines.bad.replace(f"line {start}, ", ""))
+                continue
+            if not line.strip(" \t\r\n"):
+                continue
             any_row = True
-            yield RawRow(where, None, problem)
-            continue
-        if not line or not line.strip():
-            continue
-        any_row = True
-        try:
-            data = json.loads(line.rstrip("\r\n"))
-        except json.JSONDecodeError as exc:
-            cut = " (the line looks cut short)" if exc.msg.startswith(("Expecting", "Unterminated")) else ""
-            yield RawRow(where, None, f"invalid JSON at column {exc.colno}: {exc.msg}{cut}")
-            continue
-        yield _row(where, data)
+            try:
+                data, end = _decode_at(line, _skip_ws(line, 0))
+                if _skip_ws(line, end) < len(line):
+                    raise _Bad(end, f"invalid JSON at column {end + 1}: more after the event (one event per line)")
+            except _Bad as bad:
+                cut = " (the line looks cut short)" if ": Expecting" in bad.message or ": Unterminated" in bad.message else ""
+                yield RawRow(where, None, bad.message + cut)
+                continue
+            yield _row(where, data)
     if not any_row:
         yield _empty(path)
 
 
 def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor")) -> Iterator[RawRow]:
-    """CSV with a header row; empty cells are absent fields. Lines are decoded one by one."""
-    lines = _decoded_lines(path)
-    header_line = None
-    for number, line, problem in lines:
-        if problem:
-            yield RawRow(f"{path}:{number}", None, f"header row: {problem}")
-            return
-        if line and line.strip():
-            header_line = (number, line)
-            break
-    if header_line is None:
-        yield _empty(path)
-        return
-    header = [h.strip() for h in next(csv.reader([header_line[1]]))]
-    missing = [name for name in required if name not in header]
-    any_row = False
-    if missing:
-        any_row = True
-        yield RawRow(f"{path}:{header_line[0]}", None,
-                     f"the first line is read as the header row and lacks the column(s) {', '.join(missing)}; "
-                     "a CSV event file starts with a header naming its columns")
-    buffer = ""
-    start = None
-    for number, line, problem in lines:
-        if problem:
+    """CSV with a header row; empty cells are absent fields. A header naming a column twice is refused."""
+    with open(path, "rb") as fh:
+        lines = Lines(fh)
+        reader = csv.reader(lines, strict=True)
+        header: Optional[List[str]] = None
+        header_line = 0
+        missing: List[str] = []
+        any_row = False
+        while True:
+            start = lines.new_row()
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except _LongLine as long:
+                problem, cells = _too_long(long.line), None
+            except csv.Error as exc:
+                problem, cells = _csv_problem(str(exc), start, lines.number), None
+            else:
+                problem = lines.bad
+            if header is None:
+                if problem:
+                    yield RawRow(f"{path}:{start}", None, f"header row: {problem}")
+                    return
+                if not cells or not any(c.strip() for c in cells):
+                    continue
+                header, header_line = [h.strip() for h in cells], start
+                _check_header(path, start, header)
+                missing = [name for name in required if name not in header]
+                if missing:
+                    any_row = True
+                    yield RawRow(f"{path}:{start}", None,
+                                 f"the first line is read as the header row and lacks the column(s) {', '.join(missing)}; "
+                                 "a CSV event file starts with a header naming its columns")
+                continue
+            where = f"{path}:{start}"
+            if problem is None and not any(c.strip() for c in cells or ()):
+                continue  # a blank line
             any_row = True
-            yield RawRow(f"{path}:{number}", None, problem)
-            continue
-        if not buffer and (not line or not line.strip()):
-            continue
-        buffer += line or ""
-        start = start or number
-        if buffer.count('"') % 2:  # a quoted cell runs on to the next line
-            continue
-        where = f"{path}:{start}"
-        row_text, buffer, start = buffer, "", None
-        any_row = True
-        if missing:
-            yield RawRow(where, None, f"the header row (line {header_line[0]}) lacks the column(s) "
-                                      f"{', '.join(missing)}; a CSV event file starts with a header naming its columns")
-            continue
-        cells = next(csv.reader(io.StringIO(row_text)), [])
-        if len(cells) > len(header):
-            yield RawRow(where, None, f"{len(cells)} cells but the header names {len(header)} columns"
-                                      f"{' (row id ' + cells[header.index('id')] + ')' if 'id' in header else ''}")
-            continue
-        data = {name: cell for name, cell in zip(header, cells, strict=False) if name and cell.strip() != ""}
-        yield RawRow(where, data)
-    if buffer:
-        any_row = True
-        yield RawRow(f"{path}:{start}", None, "a quoted cell is never closed (the file looks cut short)")
+            if problem is None and missing:
+                problem = (f"the header row (line {header_line}) lacks the column(s) {', '.join(missing)}; "
+                           "a CSV event file starts with a header naming its columns")
+            if problem is None and cells is not None and len(cells) > len(header):
+                row_id = cells[header.index("id")] if "id" in header else None
+                problem = f"{len(cells)} cells but the header names {len(header)} columns" + \
+                          (f" (row id {row_id})" if row_id and len(row_id) < 200 else "")
+            if problem is not None:
+                yield RawRow(where, None, problem)
+                continue
+            yield RawRow(where, {name: cell for name, cell in zip(header, cells) if name and cell.strip() != ""})
     if not any_row:
         yield _empty(path)
 
 
-READERS = {"yaml": read_yaml, "json": read_json, "jsonl": read_jsonl, "csv": read_csv}
-ALL_FORMATS = FORMATS + ("acled", "ucdp")
+def csv_header(path: str) -> List[str]:
+    """The column names of a CSV file's first non-blank row ([] if it has none readable)."""
+    with open(path, "rb") as fh:
+        lines = Lines(fh)
+        reader = csv.reader(lines, strict=True)
+        try:
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    return [c.strip() for c in cells]
+        except (csv.Error, _LongLine):
+            pass
+    return []
 
 
-def read_rows(path: str, fmt: Optional[str] = None, mapping_path: Optional[str] = None,
-              label: Optional[str] = None) -> Iterator[RawRow]:
-    """Rows of one file, lazily for line formats. A CSV whose header is ACLED's or UCDP's (or has the
-    --mapping's columns) is imported as such; `label` names the file in ids made from file and line."""
-    from . import importers
-    check_readable(path, fmt)
-    fmt = fmt or detect_format(path)
-    if fmt == "csv":
-        fmt = importers.sniff(path, mapping_path) or "csv"
-    if fmt in importers.FORMATS:
-        return importers.read_export(path, fmt, importers.load_mapping(fmt, mapping_path), label)
-    return READERS[fmt](path)
+def _check_header(path: str, line: int, header: List[str]) -> None:
+    seen: dict = {}
+    for index, name in enumerate(header, start=1):
+        if name and name in seen:
+            raise InputFileError(f"{path}:{line}: the header names the column '{name}' twice (columns {seen[name]} "
+                                 f"and {index}): which one holds the value is unclear; rename one")
+        seen[name] = index
+
+
+def _csv_problem(message: str, start: int, line: int) -> str:
+    if "field larger than field limit" in message:
+        return f"a cell is longer than {size_text(MAX_FIELD_CHARS)} (the limit for one field): not read"
+    if "unexpected end of data" in message:
+        return f"a quoted cell opened in this row is never closed (the file looks cut short at line {line})"
+    if "expected after" in message:
+        return f"a quoted cell is followed by more text before the next comma (line {line}); " \
+               "quote the whole cell and double any \" inside it"
+    return f"cannot read this CSV row: {message}"
