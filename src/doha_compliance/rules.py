@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 import json
 import os
+import stat
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Dict, List, Optional, Tuple
@@ -18,12 +19,13 @@ import cattrs
 import jsonschema
 import yaml
 
-from . import conditions, levels, safeyaml
+from . import conditions, levels, readers, safeyaml
 from .errors import Location, RuleError, RuleSetError
 from .hints import did_you_mean
+from .limits import MAX_RULE_FILE_BYTES
 from .models import RESERVED_ACTORS, Agreement, Fulfilment, JustifiedBy, Rule, Trigger
+from .values import iso_day
 
-MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
 AGREEMENT_FILE = "agreement.yaml"
 KIND_REQUIRES = {
     "prohibited": ("when",),
@@ -142,7 +144,9 @@ def _schema_messages(error: jsonschema.ValidationError, allowed: Dict[str, Any])
     if error.validator == "required":
         return [(path, error.message.replace("is a required property", "is required but missing"))]
     if error.validator == "minimum":
-        return [(path, f"must be {error.validator_value} or more, got {error.instance!r}")]
+        return [(path, f"must be {error.validator_value:,} or more, got {error.instance!r:.40}")]
+    if error.validator == "maximum":
+        return [(path, f"must be at most {error.validator_value:,}, got {error.instance!r:.40}")]
     if error.validator == "pattern" and error.schema == rule_schema()["$defs"]["date"]:
         return [(path, f"{error.instance!r} is not a date written YYYY-MM-DD")]
     if error.validator == "enum":
@@ -153,10 +157,11 @@ def _schema_messages(error: jsonschema.ValidationError, allowed: Dict[str, Any])
 
 
 def _parse_date(text: str, where: Location, errors: List[RuleError]) -> Optional[dt.date]:
+    """A rule's date, real and within the supported range (so that it plus or minus any window is a date)."""
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        errors.append(RuleError(where, f"{text!r} is not a real calendar date"))
+        return iso_day(text)
+    except ValueError as exc:
+        errors.append(RuleError(where, str(exc)))
         return None
 
 
@@ -215,15 +220,12 @@ def _read_file(path: str, errors: List[RuleError], text: Optional[str] = None) -
     if text is not None:
         return _parse_text(name, text, errors)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_RULE_FILE_BYTES:
-            errors.append(RuleError(Location(name), f"rule file is {size} bytes; more than {MAX_RULE_FILE_BYTES} is refused"))
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            errors.append(RuleError(Location(name), "not a regular file (a pipe or a device): rule files are files"))
             return None
-        with open(path, "rb") as fh:
-            raw = fh.read()
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        errors.append(RuleError(Location(name), f"not UTF-8 text (byte {exc.start})"))
+        text = readers.read_text(path, MAX_RULE_FILE_BYTES, "rule file")
+    except readers.FileProblem as exc:
+        errors.append(RuleError(Location(name, exc.line), exc.message + ("; refused" if exc.size else "")))
         return None
     except OSError as exc:
         errors.append(RuleError(Location(name), f"cannot read: {exc.strerror}"))
@@ -233,13 +235,12 @@ def _read_file(path: str, errors: List[RuleError], text: Optional[str] = None) -
 
 def _parse_text(name: str, text: str, errors: List[RuleError]) -> Optional[Tuple[Any, Any]]:
     try:
-        loader, node = safeyaml.compose(text)
-        if node is None:
-            errors.append(RuleError(Location(name), "file is empty"))
-            return None
-        data = safeyaml.construct(loader, node)
+        data, node = safeyaml.load(text)
     except safeyaml.YamlProblem as exc:
         errors.append(RuleError(Location(name, exc.line), exc.message))
+        return None
+    if node is None:
+        errors.append(RuleError(Location(name), "file is empty"))
         return None
     return data, node
 
@@ -391,6 +392,9 @@ def _build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signe
     level = None
     if merged.kind == "level":  # issue 15: the level kind's data (levels.py)
         level = levels.build(merged, signed, lambda f, m: errors.append(RuleError(spec.at(f), m)))
+    if due is not None and due < signed:
+        errors.append(RuleError(spec.at("due"), f"due {due} is before the agreement was signed ({signed}): a "
+                                                "commitment cannot fall due before it is made"))
     if len(errors) > start_errors:
         return None
     jb = merged.justified_by
@@ -502,6 +506,8 @@ def _check_references(rules: List[Rule], errors: List[RuleError]) -> None:
 
 def load_rules(folder: str | os.PathLike) -> Agreement:
     """Load and check a rule folder; raises RuleSetError listing every problem found."""
+    if not isinstance(folder, (str, os.PathLike)) or not isinstance(os.fspath(folder), str):
+        raise TypeError(f"load_rules takes the path of a rule folder (str or os.PathLike), got {type(folder).__name__}")
     folder = os.fspath(folder)
     if not os.path.isdir(folder):
         raise RuleSetError([RuleError(Location(folder), "rule folder not found" if not os.path.exists(folder) else "not a folder")])
