@@ -18,6 +18,7 @@ import attrs
 
 from . import safeyaml
 from .errors import InputFileError
+from .readers import read_data_file
 
 DEFAULT = "afghanistan.gazetteer.yaml"  # in the package's mappings/ folder
 TOWN_WORDS = ("city", "town")
@@ -89,13 +90,7 @@ class Gazetteer:
 def _text_of(path: Optional[str]) -> Tuple[str, str]:
     if path is None:
         return resources.files("doha_compliance").joinpath(f"mappings/{DEFAULT}").read_text("utf-8"), f"mappings/{DEFAULT}"
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read(), path
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot read the gazetteer: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path}: the gazetteer is not UTF-8 text (byte {exc.start})") from None
+    return read_data_file(path, "gazetteer"), path
 
 
 _CACHE: Dict[Optional[str], Gazetteer] = {}
@@ -110,7 +105,7 @@ def load_gazetteer(path: Optional[str] = None) -> Gazetteer:
         loader, node = safeyaml.compose(text)
         data = safeyaml.construct(loader, node) if node is not None else None
     except safeyaml.YamlProblem as exc:
-        raise InputFileError(f"{name}:{exc.line}: {exc.message}") from None
+        raise InputFileError(f"{name}{':' + str(exc.line) if exc.line else ''}: {exc.message}") from None
     problems: List[str] = []
     lines = safeyaml.key_lines(node) if node is not None else {}
 

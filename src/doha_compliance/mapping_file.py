@@ -21,6 +21,7 @@ from . import safeyaml
 from .errors import InputFileError
 from .gazetteer import Gazetteer, load_gazetteer
 from .models import OTHER
+from .readers import read_data_file
 
 FORMATS = ("acled", "ucdp")
 TOP_KEYS = ("format", "columns", "type_columns", "date_formats", "strip_from_province", "actors", "types",
@@ -281,13 +282,7 @@ def _text_list(data: Any, key: str, problems: _Problems, line: Optional[int]) ->
 def _read(fmt: str, path: Optional[str]) -> Tuple[str, str, Optional[str]]:
     """(text, name for messages, folder a relative gazetteer path is read from; None: the package's)."""
     if path:
-        try:
-            with open(path, encoding="utf-8") as fh:
-                return fh.read(), path, os.path.dirname(os.path.abspath(path))
-        except OSError as exc:
-            raise InputFileError(f"{path}: cannot read the mapping file: {exc.strerror}") from None
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"{path}: the mapping file is not UTF-8 text (byte {exc.start})") from None
+        return read_data_file(path, "mapping file"), path, os.path.dirname(os.path.abspath(path))
     if fmt not in FORMATS:
         raise InputFileError(f"no shipped mapping for '{fmt}'; use one of {', '.join(FORMATS)} or pass --mapping")
     return resources.files("doha_compliance").joinpath(f"mappings/{fmt}.yaml").read_text("utf-8"), f"mappings/{fmt}.yaml", None
@@ -300,7 +295,7 @@ def load_mapping(fmt: str, path: Optional[str] = None) -> Mapping:
         loader, node = safeyaml.compose(text)
         data = safeyaml.construct(loader, node) if node is not None else None
     except safeyaml.YamlProblem as exc:
-        raise InputFileError(f"{name}:{exc.line}: {exc.message}") from None
+        raise InputFileError(f"{name}{':' + str(exc.line) if exc.line else ''}: {exc.message}") from None
     if not isinstance(data, dict) or not {"columns", "actors", "types"} <= set(data):
         raise InputFileError(f"{name}: a mapping needs 'columns', 'actors' and 'types'")
     problems = _Problems(name, node)

@@ -26,7 +26,7 @@ import attrs
 
 from . import safeyaml
 from .errors import ComplianceError, InputFileError
-from .limits import MiB, MAX_DOCUMENT_BYTES, MAX_FIELD_CHARS, MAX_INT_DIGITS, MAX_NESTING, MAX_ROW_BYTES, size_text
+from .limits import MiB, MAX_DOCUMENT_BYTES, MAX_RULE_FILE_BYTES, MAX_FIELD_CHARS, MAX_INT_DIGITS, MAX_NESTING, MAX_ROW_BYTES, size_text
 
 FORMATS = ("yaml", "json", "jsonl", "csv")
 CHUNK = 1024 * 1024
@@ -84,6 +84,18 @@ def decode(raw: bytes) -> str:
 def read_text(path: str, limit: int, what: str = "file") -> str:
     """A whole file as text, bounded; FileProblem if too big or not UTF-8."""
     return decode(read_bounded(path, limit, what))
+
+
+def read_data_file(path: str, what: str) -> str:
+    """A mapping or gazetteer file as text: a regular file, bounded, UTF-8; InputFileError saying why not."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputFileError(f"{path}: the {what} is not a regular file (a folder, a pipe or a device)")
+        return read_text(path, MAX_RULE_FILE_BYTES, what)
+    except FileProblem as exc:
+        raise InputFileError(f"{path}{':' + str(exc.line) if exc.line else ''}: {exc.message}") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read the {what}: {exc.strerror}") from None
 
 
 def _whole_text(path: str) -> Tuple[Optional[str], Optional[RawRow]]:
