@@ -42,6 +42,28 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+def run_main(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """The command in this process (fast): cli.main with stdout and stderr captured. An exception
+    escaping main is left to fail the test: main must turn every user mistake into a message."""
+    import contextlib
+    import io
+
+    from doha_compliance import cli
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        sys.stdin = old_stdin
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
 def by_status(report: dc.Report, party: str, status: str, rule: str | None = None) -> list:
     return [f for f in report.findings if f.party == party and f.status == status and (rule is None or f.rule == rule)]
 
