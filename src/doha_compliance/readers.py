@@ -399,28 +399,36 @@ def _too_long(line: int) -> str:
     return f"line {line} is longer than {size_text(MAX_ROW_BYTES)}: not read"
 
 
+def _records(lines: Lines, records: Iterator[Any]) -> Iterator[Tuple[int, Any, Optional[str]]]:
+    """(line it starts on, record, problem) for each record (a JSONL line, a CSV row): a line too long
+    to read, bytes that are not UTF-8 or a CSV row csv cannot read become the record's problem."""
+    while True:
+        start = lines.new_row()
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except _LongLine as long:
+            yield start, None, _too_long(long.line)
+            continue
+        except csv.Error as exc:
+            yield start, None, _csv_problem(str(exc), start, lines.number)
+            continue
+        yield start, record, lines.bad
+
+
 def read_jsonl(path: str) -> Iterator[RawRow]:
     any_row = False
     with open(path, "rb") as fh:
         lines = Lines(fh)
-        while True:
-            start = lines.new_row()
-            try:
-                line = next(lines)
-            except StopIteration:
-                break
-            except _LongLine as long:
-                any_row = True
-                yield RawRow(f"{path}:{long.line}", None, _too_long(long.line))
-                continue
-            where = f"{path}:{lines.number}"
-            if lines.bad:
-                any_row = True
-                yield RawRow(where, None, lines.bad.replace(f"line {start}, ", ""))
-                continue
-            if not line.strip(" \t\r\n"):
+        for start, line, problem in _records(lines, lines):
+            where = f"{path}:{start}"
+            if problem is None and not line.strip(" \t\r\n"):
                 continue
             any_row = True
+            if problem is not None:
+                yield RawRow(where, None, problem.replace(f"line {start}, ", ""))
+                continue
             try:
                 data, end = _decode_at(line, _skip_ws(line, 0))
                 if _skip_ws(line, end) < len(line):
@@ -438,23 +446,11 @@ def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor"
     """CSV with a header row; empty cells are absent fields. A header naming a column twice is refused."""
     with open(path, "rb") as fh:
         lines = Lines(fh)
-        reader = csv.reader(lines, strict=True)
         header: Optional[List[str]] = None
         header_line = 0
         missing: List[str] = []
         any_row = False
-        while True:
-            start = lines.new_row()
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except _LongLine as long:
-                problem, cells = _too_long(long.line), None
-            except csv.Error as exc:
-                problem, cells = _csv_problem(str(exc), start, lines.number), None
-            else:
-                problem = lines.bad
+        for start, cells, problem in _records(lines, csv.reader(lines, strict=True)):
             if header is None:
                 if problem:
                     yield RawRow(f"{path}:{start}", None, f"header row: {problem}")
