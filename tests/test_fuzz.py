@@ -140,7 +140,7 @@ def check_command(*args: str, inputs: Path, output: Optional[Path] = None) -> No
         assert not [p for p in output.parent.iterdir() if p.name.startswith(".doha-compliance-")]
 
 
-def _report_on(fmt: str, content: bytes, cached_rules: bool = True) -> None:
+def _report_on(fmt: str, content: bytes, report_format: str = "json") -> None:
     with tempfile.TemporaryDirectory() as tmp:
         inputs, out = Path(tmp) / "in", Path(tmp) / "out"
         inputs.mkdir()
@@ -149,8 +149,8 @@ def _report_on(fmt: str, content: bytes, cached_rules: bool = True) -> None:
         path.write_bytes(content)
         extra = ["--events-format", fmt] if fmt in ("acled", "ucdp") else []
         with mock.patch.object(api, "load_rules", _rules):
-            check_command("report", "--rules", str(RULES), "--events", str(path), "--format", "json", *extra,
-                          inputs=inputs, output=out / "report.json")
+            check_command("report", "--rules", str(RULES), "--events", str(path), "--format", report_format, *extra,
+                          inputs=inputs, output=out / f"report.{report_format}")
 
 
 FAST = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -175,7 +175,8 @@ def test_random_bytes_after_a_valid_start(data):
 @given(st.data())
 def test_mutated_event_files_in_every_format(data):
     fmt = data.draw(st.sampled_from(sorted(SEEDS)))
-    _report_on(fmt, data.draw(mutated(SEEDS[fmt], TOKENS)))
+    report_format = data.draw(st.sampled_from(["json", "json", "text", "md", "html"]))  # every renderer sees it too
+    _report_on(fmt, data.draw(mutated(SEEDS[fmt], TOKENS)), report_format)
 
 
 RULE_FILES = sorted(p.name for p in (ROOT / RULES).glob("*.yaml"))
