@@ -94,7 +94,7 @@ class ImportTally:
 
 def _plain_format(file: str) -> str:
     from .errors import ComplianceError
-    from .readers import detect_format
+    from .sources import detect_format
     try:
         return detect_format(file)
     except ComplianceError:  # rows handed over in memory ("<events>") have no file name to tell
