@@ -612,6 +612,12 @@ HEAD = "rules:\n  - id: x.y\n    party: us\n    title: T\n    source: S\n    bas
     ("    kind: deadline\n    due: {from: 2019-01-01, days: 3}\n    fulfilled_by: {when: {type: troop_level}}\n",
      "is before the agreement was signed"),
     ("    kind: prohibited\n    when: {type: attack, fatalities: {at_least: 99999999999999999999}}\n", "must be at most"),
+    ("    kind: level\n    when: {type: attack}\n    measure: count\n    baseline: 1e999\n    limit: {at_most: 0.8}\n",
+     "baseline: must be at most"),
+    ("    kind: level\n    when: {type: attack}\n    measure: count\n    baseline: 3\n    limit: {at_most: 1e999}\n",
+     "limit.at_most: must be at most"),
+    ("    kind: level\n    when: {type: attack}\n    measure: count\n    baseline: 3\n    limit: {at_most: 0.8}\n"
+     "    from: 0001-01-01\n", "from: 0001-01-01 is outside the dates"),
 ])
 def test_rules_check_refuses_out_of_range_rules(tmp_path, body, phrase):
     folder = tmp_path / "rules"

@@ -38,7 +38,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import attrs
 
 from .models import Event, Finding, NotAssessed, Rule
-from .values import whole_number
+from .values import iso_day, whole_number
 
 PERIODS = ("month", "week")
 MAX_EVIDENCE = 10  # events a period's finding cites (the first, by date then id)
@@ -88,9 +88,9 @@ def build(spec: Any, signed: dt.date, error: Callable[[str, str], None]) -> Opti
     """The Level of a rule spec (after the schema check); `error(field, message)` records problems."""
     def date(field: str, text: str) -> Optional[dt.date]:
         try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            error(field, f"{text!r} is not a real calendar date")
+            return iso_day(text)  # real, and within the dates the tool reads
+        except ValueError as exc:
+            error(field, str(exc))
             return None
 
     start = signed if spec.level_from in (None, "signature") else date("from", spec.level_from)
