@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Dict, List, Optional
 from unittest import mock
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from doha_compliance import api
@@ -241,9 +240,6 @@ def test_random_bytes_as_mapping_files(fmt, content):
     _report_with_mapping(fmt, content)
 
 
-@pytest.mark.xfail(raises=(TypeError, KeyError, AttributeError, ValueError), strict=False,
-                   reason="checking a mapping file's structure (unknown keys, a list as a column name, a missing "
-                          "section) is issue 13's; remove this mark when it lands")
 @FAST
 @given(st.data())
 def test_mutated_mapping_files(data):
