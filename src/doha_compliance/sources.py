@@ -17,6 +17,7 @@ import os
 import stat
 import sys
 import tempfile
+import weakref
 from typing import Any, Iterator, Optional
 
 import attrs
@@ -83,21 +84,27 @@ def check(name: str, fmt: Optional[str] = None) -> None:
         raise InputFileError(f"{name}: cannot read: permission denied")
 
 
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 @attrs.define
 class Spooled:
-    """A stream copied to a temporary file; the file goes when this object does (or at `close`)."""
+    """A stream copied to a temporary file; the file goes when this object does, at `close`, or when
+    the interpreter exits (a finalizer, so it is removed even if the object outlives the run)."""
 
     name: str
     path: str
+    _finalizer: Any = attrs.field(init=False, default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._finalizer = weakref.finalize(self, _unlink, self.path)
 
     def close(self) -> None:
-        try:
-            os.unlink(self.path)
-        except FileNotFoundError:
-            pass
-
-    def __del__(self) -> None:
-        self.close()
+        self._finalizer()
 
 
 def spool(name: str, fmt: Optional[str]) -> Spooled:
