@@ -438,6 +438,7 @@ def _example(args: argparse.Namespace) -> int:
         if expected is not None:
             print(f"      gives {expected.name}" + (", but for the event file's path in each event's location"
                                                     if expected.suffix == ".json" else ""))
+    return EXIT_OK
 
 
 def _mapping_check(args: argparse.Namespace) -> int:
