@@ -676,3 +676,20 @@ def test_explain_of_an_uncited_event_stops_reading_at_it(doha):
     found = dc.api.find_event(doha, rows(), "e10")
     assert isinstance(found, dc.Event) and found.id == "e10" and len(read) == 11
     assert isinstance(dc.api.find_event(doha, [dict(EVENT, date="bad")], "a1"), dc.Rejection)
+
+
+def test_control_characters_in_event_text_never_reach_the_terminal(tmp_path):
+    """An ESC (a terminal escape sequence) in a description, a place or an id is shown as \\x1b."""
+    import json
+    from conftest import run_cli
+    events = tmp_path / "events.jsonl"
+    events.write_text(json.dumps({"id": "a\u001b[2J", "date": "2020-10-10", "type": "attack", "actor": "taliban",
+                                  "location_kind": "city", "place": "x\u001b[31mred", "description": "d\u0007"}) + "\n"
+                      + json.dumps({"id": "b", "date": "2020-10-10", "type": "attack", "actor": "tali\u001bban"}) + "\n",
+                      encoding="utf-8")
+    report = run_cli("report", "--rules", "rules/doha", "--events", str(events))
+    assert report.returncode == 0, report.stderr
+    assert "\u001b" not in report.stdout and "\u001b" not in report.stderr
+    assert "x\\x1b[31mred" in report.stdout and "tali\\x1bban" in report.stderr
+    explained = run_cli("explain", "a\u001b[2J", "--rules", "rules/doha", "--events", str(events))
+    assert explained.returncode == 0 and "\u001b" not in explained.stdout and "a\\x1b[2J" in explained.stdout

@@ -18,7 +18,7 @@ from . import __version__, api, bundled, sources
 from .errors import ComplianceError, RuleSetError
 from .limits import MAX_WINDOW_DAYS
 from .models import Agreement, Rejection
-from .render_text import text_lines
+from .render_text import inert, text_lines
 from .values import iso_day
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
@@ -310,7 +310,7 @@ def _report(args: argparse.Namespace) -> int:
         source = _WithProgress(source)
 
     def on_reject(r: Rejection) -> None:
-        print(f"rejected: {r.where}: {r.id or '-'}: {r.reason}", file=sys.stderr)
+        print(inert(f"rejected: {r.where}: {r.id or '-'}: {r.reason}"), file=sys.stderr)
 
     try:
         report = api.evaluate(agreement, source, as_of=args.as_of, engine=args.engine, on_reject=on_reject,
@@ -331,27 +331,32 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def inert_lines(text: str) -> str:
+    """Multi-line text for a terminal: each line made inert, the line breaks kept."""
+    return "".join(inert(line) + "\n" for line in text.splitlines())
+
+
 def _explain(args: argparse.Namespace) -> int:
     from .explain import explain, explain_uncited
     agreement = api.load_rules(args.rules)
     source = _events(args)
     report = api.evaluate(agreement, source, as_of=args.as_of)
     try:
-        sys.stdout.write(explain(report, args.key))
+        sys.stdout.write(inert_lines(explain(report, args.key)))
         return EXIT_OK
     except KeyError:
         pass
     rejected = next((r for r in report.rejected if r.id == args.key), None)
     if rejected is not None:
-        print(f"event {args.key} was rejected at {rejected.where}: {rejected.reason}")
+        print(inert(f"event {args.key} was rejected at {rejected.where}: {rejected.reason}"))
         return EXIT_OK
     event = api.find_event(agreement, source, args.key)  # reads up to the event only, holding nothing else
     if isinstance(event, api.Event):
-        sys.stdout.write(explain_uncited(report, event))
+        sys.stdout.write(inert_lines(explain_uncited(report, event)))
         return EXIT_OK
     example = report.findings[0].id if report.findings else "rule/party/event"
-    print(f"doha-compliance: '{args.key}' is neither a finding id nor an event id in the input "
-          f"(finding ids look like {example})", file=sys.stderr)
+    print(inert(f"doha-compliance: '{args.key}' is neither a finding id nor an event id in the input "
+                f"(finding ids look like {example})"), file=sys.stderr)
     return EXIT_INPUT
 
 

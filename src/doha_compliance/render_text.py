@@ -5,6 +5,7 @@ Output to a file or pipe has a fixed width and no colour, so it is byte-stable.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from typing import Iterator, Optional
 
@@ -16,6 +17,14 @@ from .models import STATUSES
 from .report import IMPORT_OUTCOMES, Report
 
 WIDTH = 110
+# Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """Text safe to print on a terminal: control characters written as \\x1b and the like."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
 # Claims by who makes them: a party's accusation, a monitor's report, anyone else's.
 CLAIM_SECTIONS = (("party", "Claims by parties, set beside the evidence", "accuses"),
                   ("monitor", "Reports by monitors (third parties, not a party's allegation)", "reports on"),
@@ -34,7 +43,7 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
 
     def out(text: str) -> Iterator[str]:
         for line in text.splitlines() or [""]:
-            yield line.rstrip() + "\n"
+            yield inert(line.rstrip()) + "\n"
 
     yield from out(f"{report.agreement.title}")
     yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
