@@ -168,8 +168,10 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
     evidence = tuple(e.id for e in used)
     how_far = _progress_text(rule, progress, done is None) + _parts_text(rule, progress)
     started = f" It started on {start} ({rule.starts_when.describe()})." if rule.starts_when else ""
-    if performers := [p for p in rule.performed_by if p != party]:
-        started += f" Performed by {', '.join(agreement.label(p) for p in performers)}."
+    if rule.performed_by and tuple(rule.performed_by) != (party,):
+        # every performer, the owing party too when it is one: talks that either side may open are performed
+        # by both, not by the other side alone
+        started += f" Performed by {' and '.join(agreement.label(p) for p in rule.performed_by)}."
 
     def finding(status: str, date: dt.date, text: str) -> Deadline:
         reason = f"{rule.title}: {text}{started}"

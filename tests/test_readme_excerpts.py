@@ -1,0 +1,46 @@
+"""The README's report excerpts are real: every line of them (but '...') is a line of the expected
+report they come from, in the same order, so the README cannot drift from what the tool prints."""
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+EXPECTED = {
+    "2020-10-31": ROOT / "examples" / "oct2020" / "expected.txt",
+    "2021-09-01": ROOT / "examples" / "timeline_2020_2021" / "expected-2021-09-01.txt",
+}
+
+
+def _blocks(text: str):
+    """The README's fenced code blocks, as lists of lines."""
+    block = None
+    for line in text.splitlines():
+        if line.startswith("```"):
+            if block is None:
+                block = []
+            else:
+                yield block
+                block = None
+        elif block is not None:
+            block.append(line)
+
+
+def _excerpts():
+    for block in _blocks((ROOT / "README.md").read_text(encoding="utf-8")):
+        found = re.match(r"Compliance report as of (\d{4}-\d{2}-\d{2})\.", block[0]) if block else None
+        if found:
+            yield found.group(1), block
+
+
+def test_every_report_excerpt_in_the_readme_is_printed_by_the_tool():
+    excerpts = list(_excerpts())
+    assert {as_of for as_of, _ in excerpts} == set(EXPECTED)
+    for as_of, lines in excerpts:
+        report = EXPECTED[as_of].read_text(encoding="utf-8").splitlines()
+        at = 0
+        for line in lines:
+            if line.strip() == "...":
+                continue
+            assert line in report[at:], f"README excerpt of {as_of}: not in {EXPECTED[as_of].name} (in order): {line!r}"
+            at = report.index(line, at) + 1
