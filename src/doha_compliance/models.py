@@ -194,10 +194,12 @@ class Rule:
     def conditions(self) -> Tuple[Mapping[str, Any], ...]:
         """Every event condition the rule states: what it judges, its scope, what justifies, fulfils,
         triggers or covers it. Field lists, the pre-filter and `explain` all read these."""
-        acts = self.act_condition if self.kind in ("prohibited", "conditional") else self.when
+        acts = self.act_condition if self.kind in ("prohibited", "conditional") else (self.when or None)
         found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
                  *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None)
-        return tuple(c for c in found if c)
+        # An empty condition is kept: it is a continuing rule's cover when `when` names no type (any
+        # event covers it), and the pre-filter must then let every event through.
+        return tuple(c for c in found if c is not None)
 
     @property
     def breach(self) -> str:
