@@ -185,13 +185,17 @@ def test_leap_day_signature_and_deadline_arithmetic(doha):
 
 
 def test_datetimes_with_time_zones_keep_their_written_date(doha):
-    rows = [{"id": "late-kabul", "date": "2021-05-01T23:30:00+04:30", "type": "troop_level", "actor": "us", "count": 0},
+    # Each time falls on another day in UTC than where it was written: only the written date gives
+    # these answers (withdrawal.full is due 2021-05-01).
+    rows = [{"id": "late-evening", "date": "2021-05-01T23:30:00-05:00", "type": "troop_level", "actor": "us",
+             "count": 0},  # 2021-05-02 04:30 in UTC
             {"id": "c", "date": "2021-05-01", "type": "troop_level", "actor": "coalition", "count": 0}]  # both parts
     report = dc.evaluate(doha, rows, as_of=dt.date(2021, 5, 2))
     us = next(f for f in report.findings if f.rule == "withdrawal.full" and f.party == "us")
     assert us.status == "met" and us.date == dt.date(2021, 5, 1)
-    zulu = dc.evaluate(doha, [{**rows[0], "date": "2021-05-02T00:30:00Z"}, rows[1]], as_of=dt.date(2021, 5, 3))
-    assert next(f for f in zulu.findings if f.rule == "withdrawal.full" and f.party == "us").status == "violation"
+    kabul = dc.evaluate(doha, [{**rows[0], "date": "2021-05-02T01:00:00+04:30"}, rows[1]],  # 2021-05-01 20:30 UTC
+                        as_of=dt.date(2021, 5, 3))
+    assert next(f for f in kabul.findings if f.rule == "withdrawal.full" and f.party == "us").status == "violation"
 
 
 @given(st.permutations(["a", "b", "c"]))

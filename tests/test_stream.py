@@ -27,16 +27,22 @@ def test_spilled_sort_equals_sorted(n, run_size, seed):
         assert ordered.spilled == (0 if n < run_size else -(-n // run_size))
 
 
-def test_spill_files_are_removed():
+def test_spill_files_are_nameless_and_closed():
+    """Each spilled run is its own temporary file with no name in any folder (nothing can be left
+    behind, even if the process dies) and `close()` closes it. Checked on the spool's own files: a
+    listing of the temporary folder could not see a nameless file, and changed whenever another
+    process wrote there."""
     import os
-    import tempfile
-    before = set(os.listdir(tempfile.gettempdir()))
     ordered = stream.SortedEvents(iter(make(100, 1)), run_size=10)
     assert ordered.spilled == 10
-    list(ordered)
+    files = [run._file for run in ordered._runs]
+    assert all(f is not None and not f.closed for f in files)
+    assert len({os.fstat(f.fileno()).st_ino for f in files}) == 10
+    if os.name == "posix":
+        assert [os.fstat(f.fileno()).st_nlink for f in files] == [0] * 10
+    assert list(ordered) == sorted(make(100, 1), key=lambda e: e.sort_key)
     ordered.close()
-    assert all(run._file.closed for run in ordered._runs)  # anonymous files: closed is gone
-    assert set(os.listdir(tempfile.gettempdir())) - before == set()
+    assert all(f.closed for f in files)
 
 
 def test_id_ledger_across_merges():
