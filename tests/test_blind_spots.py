@@ -206,6 +206,31 @@ def test_a_continuing_rule_that_names_no_type_is_covered_by_any_event(engine):
     assert report.not_assessed == ()
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_condition_with_many_alternatives_compiles(engine):
+    """Found by the generators: durable_rules refuses (error 113) an `any:` of 15 alternatives of two
+    terms (or fewer, nested deeper) — a traceback on a valid rule set. Such a rule set is compiled with
+    one durable rule per alternative; the act matching the eighth alternative is a violation, once."""
+    when = {"any": [{"type": "attack", "count": i} for i in range(15)]}
+    agreement = rules(rule("no.attacks", "prohibited", "red", when=when),
+                      rule("answer", "conditional", "blue", when={"type": "strike", "actor": "blue"},
+                           justified_by={"when": when, "within_days": 2}))
+    rows = [ev("a", "2020-01-02", "attack", "red", count=7), ev("s", "2020-01-03", "strike", "blue"),
+            ev("b", "2020-01-04", "attack", "red", count=15)]
+    assert statuses(dc.evaluate(agreement, rows, engine=engine)) == {
+        ("no.attacks", "red", "violation", "a"), ("answer", "blue", "justified", "s")}
+
+
+def test_a_condition_durable_rules_cannot_take_is_an_error_not_a_traceback():
+    """2^13 alternatives: too many to split; the message says what to do (the reference engine works)."""
+    pair = {"any": [{"type": "attack", "actor": "red"}, {"type": "strike", "actor": "blue"}]}
+    agreement = rules(rule("x", "prohibited", "red", when={"any": [{"all": [pair] * 13}, {"type": "note", "count": 1}]}))
+    rows = [ev("a", "2020-01-02", "attack", "red")]
+    with pytest.raises(dc.ComplianceError, match="--engine reference"):
+        dc.evaluate(agreement, rows)
+    assert statuses(dc.evaluate(agreement, rows, engine="reference")) == {("x", "red", "violation", "a")}
+
+
 # --- $party, wherever it is written -------------------------------------------------------------
 
 @pytest.mark.parametrize("engine", ENGINES)

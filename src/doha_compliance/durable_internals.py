@@ -35,6 +35,10 @@ from .errors import ComplianceError
 MEASURED = "2.0.28"
 
 
+# What durable_rules raises when it refuses to compile a ruleset (e.g. error 113: too many alternatives).
+RulesetRefused = durable_rules_engine.error
+
+
 class EngineUnavailable(ComplianceError):
     """The installed durable_rules lacks an internal this tool relies on."""
 
