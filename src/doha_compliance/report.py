@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import attrs
 
+from .levels import SeriesRow
 from .links import DefaultGroup, linked_ids
 from .models import OTHER, RESERVED_ACTORS, STATUSES, Agreement, Claim, Event, Finding, NotAssessed, Rejection
+from .scores import Score
 from .spool import claims_spool, findings_spool
 
 
@@ -129,18 +131,18 @@ class Report:
     agreement: Agreement
     as_of: dt.date
     inputs: Inputs
-    rejected: Tuple[Rejection, ...]
-    findings: Tuple[Finding, ...]
-    claims: Tuple[Claim, ...] = ()
+    rejected: Sequence[Rejection]  # a Spool or a tuple
+    findings: Sequence[Finding]
+    claims: Sequence[Claim] = ()
     not_assessed: Tuple[NotAssessed, ...] = ()
-    events: Tuple[Event, ...] = ()  # the events findings and claims cite, for explanations and timelines
+    events: Sequence[Event] = ()  # the events findings and claims cite, for explanations and timelines
     imports: Tuple[ImportCount, ...] = ()  # evaluated rows per input file and mapping outcome
     coverage: Coverage = Coverage()
     defaults: Tuple[DefaultGroup, ...] = ()  # who defaulted first, per group of linked commitments
     # issue 15: every judged period of every level rule (levels.SeriesRow), every commitment's score
     # by month (scores.Score)
-    series: Tuple[Any, ...] = ()
-    scores: Tuple[Any, ...] = ()
+    series: Tuple[SeriesRow, ...] = ()
+    scores: Tuple[Score, ...] = ()
 
     @property
     def import_labels(self) -> Dict[str, str]:

@@ -13,7 +13,7 @@ import operator
 import os
 import pickle
 import tempfile
-from typing import Any, Callable, Generic, Iterable, Iterator, List, Optional, Tuple, TypeVar
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union, overload
 
 import attrs
 
@@ -35,9 +35,11 @@ def attrs_packer(cls: type) -> Tuple[Callable[[Any], tuple], Callable[[tuple], A
     return operator.attrgetter(*names), lambda t: cls(*t)
 
 
-class Spool(Generic[T]):
+class Spool(Sequence[T]):
     """An append-only sequence that spills to an anonymous temporary file past `limit` items.
 
+    A `collections.abc.Sequence` (len, iteration, indexing and slicing, `in`, `index`, `count`,
+    `reversed`), so a report's lists type as what they are whether they spilled or not.
     `pack`/`unpack` turn an item into something cheap to pickle (a tuple) and back."""
 
     def __init__(self, items: Iterable[T] = (), limit: Optional[int] = None,
@@ -121,9 +123,15 @@ class Spool(Generic[T]):
         self._file.seek(offset)
         return pickle.loads(self._file.read(length))
 
-    def __getitem__(self, index: int) -> T:
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Tuple[T, ...]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[T, Tuple[T, ...]]:
         if isinstance(index, slice):
-            return tuple(self)[index]  # type: ignore[return-value]
+            return tuple(self)[index]
         if index < 0:
             index += self._size
         if not 0 <= index < self._size:
