@@ -350,17 +350,18 @@ def _satisfy(draw: Any, cond: Any, party: str, out: Dict[str, Any], v: Vocabular
             _satisfy(draw, draw(st.sampled_from(value)), party, out, v)
             continue
         ops = value if isinstance(value, dict) else ({"in": value} if isinstance(value, list) else {"equals": value})
-        for op, arg in ops.items():
-            arg = [party if a == "$party" else a for a in arg] if isinstance(arg, list) else (party if arg == "$party" else arg)
+        for op, written in ops.items():
+            arg: Any = ([party if a == "$party" else a for a in written] if isinstance(written, list)
+                        else (party if written == "$party" else written))
             chosen: Any = None
             if op == "equals":
                 chosen = arg
             elif op == "in":
                 chosen = draw(st.sampled_from(arg))
             elif op in ("at_least", "above"):
-                chosen = arg + (op == "above") + draw(st.integers(0, 3))
+                chosen = arg + int(op == "above") + draw(st.integers(0, 3))
             elif op in ("at_most", "below"):
-                chosen = arg - (op == "below") - draw(st.integers(0, 3))
+                chosen = arg - int(op == "below") - draw(st.integers(0, 3))
             if chosen is None or (isinstance(chosen, int) and chosen < 0):
                 continue
             if key in LANGUAGE_NUMBERS and not isinstance(chosen, int):
@@ -523,7 +524,7 @@ def _nestings(cond: Any, inside: str = "") -> Iterator[str]:
 
 def features(agreement: Agreement, rows: Sequence[dict]) -> List[str]:
     """What a case reaches of the language, named for `hypothesis.event()`."""
-    found = set()
+    found: set = set()
     for rule in agreement.rules:
         for cond in rule.conditions:
             found.update(_nestings(cond))

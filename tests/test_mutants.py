@@ -1,0 +1,91 @@
+"""Tests for mutants the suite let through (tools/mutate.py; tests/README.md has the figures).
+
+Each test names, in its docstring, the one-line bug it kills; each was checked by making that
+bug by hand (`python tools/mutate.py --replace MODULE OLD NEW`) and watching it fail. The
+expectations are reasoned from the rules written here. Rule sets use the invented three-party
+agreement of test_blind_spots.py (red, blue, green; signed 2020-01-01).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import doha_compliance as dc
+from doha_compliance.engine import durable_matches
+from doha_compliance.judge import Judge
+from doha_compliance.api import collect
+
+from conftest import D, ev
+from test_blind_spots import ENGINES, rule, rules, statuses
+
+
+# --- judge: what an act's finding is called, which commitments are listed ----------------------------
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_act_breaking_a_best_effort_or_an_aim_is_missed_and_a_rule_may_name_its_status(engine):
+    """judge._event_findings: `breach = rule.status if rule.status != "violation" else rule.breach`
+    (negated, or `!=` flipped, an aim's act became a violation and a named status was lost)."""
+    agreement = rules(
+        rule("calm", "prohibited", "red", when={"type": "attack", "actor": "red"}, modality="aim", wording="seek calm"),
+        rule("answer", "conditional", "blue", when={"type": "strike", "actor": "blue"}, modality="best_efforts",
+             justified_by={"when": {"type": "attack"}, "within_days": 1}),
+        rule("quiet", "prohibited", "green", when={"type": "note", "actor": "green"}, status="alleged"))
+    rows = [ev("a", "2020-01-02", "attack", "red"), ev("s", "2020-01-05", "strike", "blue"),
+            ev("n", "2020-01-06", "note", "green")]
+    report = dc.evaluate(agreement, rows, engine=engine)
+    assert statuses(report) == {("calm", "red", "missed", "a"), ("answer", "blue", "missed", "s"),
+                                ("quiet", "green", "alleged", "n")}
+    calm = next(f for f in report.findings if f.rule == "calm")
+    assert "(an aim: 'seek calm'; missed, not a violation)" in calm.reason
+
+
+def test_a_commitment_not_yet_in_force_on_the_report_date_is_not_listed():
+    """judge._untriggered_and_claimable: `if rule.effective_from > as_of: continue` (removed: a rule
+    taking effect later was listed as not triggered or not assessed; `>=`: one taking effect on the
+    report date was left out)."""
+    agreement = rules(
+        rule("visas", "claimable", "red", effective_from="2020-01-10"),
+        rule("later", "prohibited", "blue", when={"type": "attack", "actor": "blue"},
+             starts_when={"when": {"type": "note"}}, effective_from="2020-01-10"))
+    before = dc.evaluate(agreement, [ev("x", "2020-01-02", "level", "green")], as_of=D("2020-01-09"))
+    assert report_units(before) == set()
+    on_the_day = dc.evaluate(agreement, [ev("x", "2020-01-02", "level", "green")], as_of=D("2020-01-10"))
+    assert report_units(on_the_day) == {("visas", "red", "not assessed"), ("later", "blue", "not_triggered")}
+
+
+def report_units(report: dc.Report) -> set:
+    return ({(f.rule, f.party, f.status) for f in report.findings}
+            | {(n.rule, n.party, "not assessed") for n in report.not_assessed})
+
+
+@pytest.mark.parametrize("kind", ["prohibited", "conditional"])
+def test_an_untriggered_continuing_commitment_is_not_triggered(kind):
+    """judge._untriggered_and_claimable: `("prohibited", "conditional", "claimable")` with a kind
+    dropped: an untriggered commitment of that kind got no finding at all."""
+    extra = {"justified_by": {"when": {"type": "attack"}, "within_days": 1}} if kind == "conditional" else {}
+    agreement = rules(
+        rule("sign", "deadline", "red", due="2020-01-20", fulfilled_by={"when": {"type": "note", "actor": "red"}}),
+        rule("after", kind, "blue", when={"type": "strike", "actor": "blue"}, starts_when={"rule": "sign"}, **extra))
+    report = dc.evaluate(agreement, [ev("s", "2020-01-02", "strike", "blue")], as_of=D("2020-01-05"))
+    assert [(f.rule, f.status, f.date) for f in report.findings if f.rule == "after"] == [
+        ("after", "not_triggered", D("2020-01-05"))]
+
+
+def test_cited_events_leave_memory_once_no_later_finding_can_cite_them():
+    """judge.Judge.take: `latest = last if latest is None or last > latest else latest` (negated, the
+    cited events were held to the end of the stream: memory grew with it). Sixty days of attacks, a
+    justification window of 3 days: after the last day, at most the last 4 days' events are held."""
+    agreement = rules(rule("no.attacks", "prohibited", "red", when={"type": "attack", "actor": "red"}),
+                      rule("answer", "conditional", "blue", when={"type": "strike", "actor": "blue"},
+                           justified_by={"when": {"type": "attack"}, "within_days": 3}))
+    rows = [ev(f"a{i:02d}", (D("2020-01-01") + dt.timedelta(days=i)).isoformat(), "attack", "red") for i in range(60)]
+    events, _, _ = collect(agreement, rows)
+    judge = Judge(agreement)
+    held = []
+
+    def take(matches: dc.api.Matches) -> None:
+        judge.take(matches)
+        held.append(len(judge._cited._held._heap))
+    durable_matches(agreement, events, on_day=take)
+    assert max(held) <= 4 and len(judge._cited.out) >= 56
