@@ -43,6 +43,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -216,6 +217,11 @@ def mutants_of(module: str, root: Path = ROOT) -> Tuple[List[Mutant], ast.Module
             continue
         for description, apply in _sites(node):
             out.append(Mutant(module, index, line, description, lines[line - 1] if line else "", apply))
+    seen: Dict[str, int] = {}
+    for mutant in out:  # the same mutation twice on one line: the second is "(2nd)", so keys stay unique
+        n = seen[mutant.key] = seen.get(mutant.key, 0) + 1
+        if n > 1:
+            mutant.description += f" ({n}{'nd' if n == 2 else 'rd' if n == 3 else 'th'})"
     return out, tree, source
 
 
@@ -347,7 +353,7 @@ class Workspace:
         shutil.copytree(ROOT, self.root, ignore=COPY_IGNORE, symlinks=True)
         self.timeout = timeout
         self.tests = list(tests)
-        self.env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(self.root / "src"), str(ROOT / "tools")]),
+        self.env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(self.root / "src"), str(self.root / "tools")]),
                         PYTHONDONTWRITEBYTECODE="1", MUTATE_PLUGIN="1", PYTHONHASHSEED="0")
         for name_ in ("MUTATE_TRACE", "MUTATE_SELECT"):
             self.env.pop(name_, None)
@@ -496,6 +502,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--json", help="write every result to this file")
     parser.add_argument("--check", action="store_true", help="exit 1 if a survivor is not in " + SURVIVORS_FILE.name)
     parser.add_argument("--max-minutes", type=float, default=0, help="stop starting mutants after this long")
+    parser.add_argument("--again", metavar="JSON", help="only the mutants that survived in this earlier --json "
+                        "result (after adding tests); the others keep their result and are reported too")
     args = parser.parse_args(argv)
 
     modules = [m.strip().removesuffix(".py") for m in args.modules.split(",") if m.strip()]
@@ -514,6 +522,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.sample and len(found) > args.sample:
             found = sorted(rnd.sample(found, args.sample), key=lambda x: x.index)
         catalogue.extend((x, tree, source) for x in found)
+    earlier: List[Dict[str, Any]] = []
+    if args.again:
+        earlier = [r for r in json.loads(Path(args.again).read_text(encoding="utf-8")) if r["module"] in modules]
+        again = {r["key"] for r in earlier if r["outcome"] == "survived"}
+        catalogue = [item for item in catalogue if item[0].key in again]
+        earlier = [r for r in earlier if r["outcome"] != "survived"]
     if args.list:
         for mutant, _, _ in catalogue:
             print(f"{mutant.where:<18} {mutant.description:<40} | {mutant.source_line}")
@@ -521,6 +535,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
 
     base = Path(tempfile.mkdtemp(prefix="doha-mutate-"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # killed: still remove the copies (finally)
     results: List[Dict[str, Any]] = []
     try:
         workspaces = [Workspace(base, f"job{i}", args.timeout, tests) for i in range(max(1, args.jobs))]
@@ -562,6 +577,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                       f"  {result.get('seconds', '')}", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+    results = earlier + results
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
     text, new = summary(results, modules, accepted_survivors())
