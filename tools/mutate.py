@@ -61,7 +61,7 @@ CORE = ("judge", "conditions", "matching", "rules", "validate", "stream")  # the
 # subprocess tests are left out (they would add minutes per surviving mutant and kill nothing more).
 EXCLUDED_TESTS = ("test_wheel.py", "test_pictures.py", "test_benchmark_smoke.py", "test_real_exports.py",
                   "test_levels_real_data.py", "test_mutation.py", "test_api_cli.py", "test_bundled.py",
-                  "test_importers.py", "test_mappings.py")
+                  "test_importers.py", "test_mappings.py", "test_fuzz.py", "test_readme_excerpts.py")
 DESELECT = "not browser"  # -k: the HTML report's real-browser tests
 SURVIVORS_FILE = ROOT / "tools" / "mutation-survivors.txt"
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".hypothesis", "*.egg-info", "build", "dist",
