@@ -278,9 +278,9 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
         return reference_matches(agreement, list(in_scope(ordered, report_date)))
 
     if lateness_days is not None:
-        ordered = InEventTime(intake, lateness_days)
-        matches = match(ordered, as_of)
-        latest, evaluated = ordered.latest, ordered.count
+        streamed = InEventTime(intake, lateness_days)
+        matches = match(streamed, as_of)
+        latest, evaluated = streamed.latest, streamed.count
     else:
         with SortedEvents(intake) as ordered:
             matches = match(ordered, as_of or ordered.latest)

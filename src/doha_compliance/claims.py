@@ -154,7 +154,7 @@ def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadline
     role = agreement.role(e.actor)
     invoked = agreement.version_in_force(e.rule, e.date) if e.rule else None
     if _names_deadline(agreement, e):
-        assessment, reason, shown = _about_deadline(e, accused, deadlines.get((e.rule, accused)), as_of)
+        assessment, reason, shown = _about_deadline(e, accused, deadlines.get((str(e.rule), accused)), as_of)
     else:
         assessment, reason, shown = _in_window(rule, e, accused, window)
     claim = Claim(event=e.id, date=e.date, claimant=e.actor, accused=accused, rule=e.rule, assessment=assessment,
@@ -255,7 +255,7 @@ def _deadline_citations(agreement: Agreement, claim_events: Iterable[Tuple[int, 
         if not _names_deadline(agreement, e):
             continue
         accused = str(e.get(agreement.rules[rule_index].accused_field))
-        d = deadlines.get((e.rule, accused))
+        d = deadlines.get((str(e.rule), accused))
         if d is not None and d.finding is not None:
             out.setdefault(d.finding.id, []).append(e.id)
     return out

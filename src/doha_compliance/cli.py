@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import traceback
-from typing import Any, Iterator, List, Optional
+from typing import Any, Iterable, Iterator, List, Optional
 
 from . import __version__, api, bundled, sources
 from .errors import ComplianceError, RuleSetError
@@ -202,7 +202,7 @@ def with_progress(rows, after: int = PROGRESS_AFTER, stream=None):
                                     TimeElapsedColumn(), console=Console(file=stream), transient=True)
                 progress.start()
                 task = progress.add_task("read", total=None, completed=n)
-            elif progress is not None and n % 5000 == 0:
+            elif progress is not None and task is not None and n % 5000 == 0:
                 progress.update(task, completed=n)
             yield row
     finally:
@@ -305,7 +305,7 @@ def _report(args: argparse.Namespace) -> int:
     agreement = api.load_rules(args.rules)
     _check_filters(agreement, args)
     output = _output_target(args.output, _input_files(args))
-    source = _events(args)
+    source: Iterable[Any] = _events(args)
     if sys.stderr.isatty():
         source = _WithProgress(source)
 

@@ -16,7 +16,7 @@ Everything here uses event dates and the report date, never the clock.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Dict, List, Optional, Sequence, Tuple
 
 import attrs
 
@@ -69,9 +69,10 @@ Progress = Dict[int, PartProgress]  # by part index
 def completed(progress: Progress, rule: Rule) -> Optional[Event]:
     """The event that completed the last part, if every part is done."""
     dones = [progress.get(i, PartProgress()).done for i in range(len(rule.fulfilments))]
-    if not dones or any(d is None for d in dones):
+    done = [d for d in dones if d is not None]
+    if not dones or len(done) < len(dones):
         return None
-    return max(dones, key=lambda e: e.sort_key)  # type: ignore[arg-type,return-value]
+    return max(done, key=lambda e: e.sort_key)
 
 
 @attrs.frozen
@@ -135,7 +136,7 @@ def not_triggered(rule: Rule, party: str, triggers: Triggers, as_of: dt.date) ->
                    anchor="not-triggered")
 
 
-def trigger_unknown(rule: Rule, party: str, unassessed: Set[str]) -> Optional[NotAssessed]:
+def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Optional[NotAssessed]:
     """A commitment started by a rule the input cannot speak for is not assessed either: whether it
     started cannot be told from missing data (it is not `not_triggered`)."""
     source = rule.starts_when.rule if rule.starts_when else None
@@ -147,7 +148,7 @@ def trigger_unknown(rule: Rule, party: str, unassessed: Set[str]) -> Optional[No
 
 
 def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
-           covered: bool, last_event: Optional[dt.date], unassessed: Set[str] = frozenset()) -> Deadline:
+           covered: bool, last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset()) -> Deadline:
     """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
     the deadline rules already found not assessed (a trigger source is decided before its dependants)."""
     start = triggers.start(rule, party)
@@ -156,8 +157,7 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
     if start is None and (unknown := trigger_unknown(rule, party, unassessed)) is not None:
         return Deadline(rule, party, None, unknown, None, None, None)
     if start is None:
-        finding = not_triggered(rule, party, triggers, as_of)
-        return Deadline(rule, party, finding, None, None, None, None)
+        return Deadline(rule, party, not_triggered(rule, party, triggers, as_of), None, None, None, None)
     day, day_note = deadline_day(rule, start)
     if not covered and not (day is not None and as_of <= day):
         return Deadline(rule, party, None, NotAssessed(

@@ -589,7 +589,7 @@ class _Decisions:
             known = [decided[got.inputs] if type(got) is _Pending else got for got in known]
         entered = 0
         out = []
-        for admitted, tags in known:  # type: ignore[misc]
+        for admitted, tags in known:
             entered += admitted
             out.append(tags)
         self.entered += entered

@@ -6,7 +6,7 @@ makes "same input, same output" cheap to guarantee.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 import attrs
 
@@ -323,7 +323,7 @@ class Finding:
         return (self.date, self.party, self.rule, self.evidence, self.status)
 
     def to_dict(self) -> dict:
-        out = {
+        out: Dict[str, Any] = {
             "id": self.id, "rule": self.rule, "version": self.version, "party": self.party,
             "status": self.status, "date": self.date.isoformat(), "evidence": list(self.evidence),
             "reason": self.reason,

@@ -12,7 +12,7 @@ import os
 import stat
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import attrs
 import cattrs
@@ -288,7 +288,8 @@ def _specs(path: str, data: dict, node: Any, skip: set) -> List[RuleSpec]:
     return specs
 
 
-def _check_condition(spec: RuleSpec, field: str, cond: Optional[dict], agreement: dict, errors: List[RuleError]) -> None:
+def _check_condition(spec: RuleSpec, field: str, cond: Optional[Mapping[str, Any]], agreement: dict,
+                     errors: List[RuleError]) -> None:
     """Values named in a condition must exist in the agreement's vocabulary (typos match nothing, silently)."""
     if not cond:
         return

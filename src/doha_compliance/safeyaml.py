@@ -136,7 +136,7 @@ class CappedLoader(Reader, Scanner, Parser, Composer, _PlainData, _JsonScalars):
         _JsonScalars.__init__(self)
         self._depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:

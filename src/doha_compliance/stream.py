@@ -107,7 +107,7 @@ class SortedEvents:
 
     def __init__(self, events: Iterable[Event], run_size: int = RUN_SIZE):
         self.count = 0
-        self.latest = None
+        self.latest: Optional[dt.date] = None
         self._runs: List[Spool[Event]] = []
         buffer: List[Event] = []
         for event in events:
@@ -169,7 +169,7 @@ class InEventTime:
         self._events = events
         self.lateness = lateness_days
         self.count = 0
-        self.latest = None
+        self.latest: Optional[dt.date] = None
 
     def __iter__(self) -> Iterator[Event]:
         heap: list = []
@@ -179,10 +179,9 @@ class InEventTime:
             if released is not None and key < released:
                 raise OutOfOrder(event, released)
             self.count += 1
-            if self.latest is None or event.date > self.latest:
-                self.latest = event.date
+            latest = self.latest = event.date if self.latest is None or event.date > self.latest else self.latest
             heapq.heappush(heap, (key, seq, event))
-            horizon = self.latest.toordinal() - self.lateness
+            horizon = latest.toordinal() - self.lateness
             while heap and heap[0][0][0].toordinal() < horizon:
                 released, _, ready = heapq.heappop(heap)
                 yield ready
