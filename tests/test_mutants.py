@@ -89,3 +89,40 @@ def test_cited_events_leave_memory_once_no_later_finding_can_cite_them():
         held.append(len(judge._cited._held._heap))
     durable_matches(agreement, events, on_day=take)
     assert max(held) <= 4 and len(judge._cited.out) >= 56
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_after_every_version_ended_the_last_version_speaks(engine):
+    """judge._deadlines and _untriggered_and_claimable: `versions[-1]` when no version is in force on
+    the report date (`-1` shifted to `0` or `-2`, the first version spoke for a rule amended since).
+
+    deliver: due 01-06 in its first version, then from 01-05 to 01-08 due 01-07; as of 01-10 neither is
+    in force: the amendment, the last, decides (pending till 01-07, nothing delivered: a violation of
+    it). after: never triggered; its last version (from 01-05 to 01-08) is the one not triggered."""
+    agreement = rules(
+        rule("deliver", "deadline", "red", due="2020-01-06", fulfilled_by={"when": {"type": "level", "actor": "red"}}),
+        {"id": "deliver@later", "amends": "deliver", "effective_from": "2020-01-05", "effective_until": "2020-01-08",
+         "due": "2020-01-07"},
+        rule("after", "prohibited", "blue", when={"type": "attack", "actor": "blue"},
+             starts_when={"when": {"type": "note", "actor": "green"}}),
+        {"id": "after@later", "amends": "after", "effective_from": "2020-01-05", "effective_until": "2020-01-08"})
+    report = dc.evaluate(agreement, [ev("x", "2020-01-02", "claim", "green")], as_of=D("2020-01-10"), engine=engine)
+    assert {(f.rule, f.version, f.status, f.date) for f in report.findings} == {
+        ("deliver", "deliver@later", "violation", D("2020-01-07")),
+        ("after", "after@later", "not_triggered", D("2020-01-10"))}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_commitment_triggered_on_the_report_date_has_started(engine):
+    """judge._untriggered_and_claimable and deadlines.decide: `start > as_of` (`>=`: a commitment
+    triggered on the report date itself was called not triggered). Green's note on 01-05 starts both;
+    as of 01-05: blue's attack that day is a violation, red's deadline (due 3 days after) is pending."""
+    agreement = rules(
+        rule("after", "prohibited", "blue", when={"type": "attack", "actor": "blue"},
+             starts_when={"when": {"type": "note", "actor": "green"}}),
+        rule("answer", "deadline", "red", starts_when={"when": {"type": "note", "actor": "green"}},
+             due={"from": "trigger", "days": 3}, fulfilled_by={"when": {"type": "level", "actor": "red"}}))
+    rows = [ev("n", "2020-01-05", "note", "green"), ev("a", "2020-01-05", "attack", "blue")]
+    report = dc.evaluate(agreement, rows, as_of=D("2020-01-05"), engine=engine)
+    assert {(f.rule, f.status, f.date) for f in report.findings} == {
+        ("after", "violation", D("2020-01-05")), ("answer", "pending", D("2020-01-08"))}
