@@ -47,11 +47,14 @@ def test_a_commitment_not_yet_in_force_on_the_report_date_is_not_listed():
     agreement = rules(
         rule("visas", "claimable", "red", effective_from="2020-01-10"),
         rule("later", "prohibited", "blue", when={"type": "attack", "actor": "blue"},
-             starts_when={"when": {"type": "note"}}, effective_from="2020-01-10"))
+             starts_when={"when": {"type": "note"}}, effective_from="2020-01-10"),
+        rule("deliver", "deadline", "green", due="2020-01-20", effective_from="2020-01-10",
+             fulfilled_by={"when": {"type": "level", "actor": "green"}}))
     before = dc.evaluate(agreement, [ev("x", "2020-01-02", "level", "green")], as_of=D("2020-01-09"))
     assert report_units(before) == set()
     on_the_day = dc.evaluate(agreement, [ev("x", "2020-01-02", "level", "green")], as_of=D("2020-01-10"))
-    assert report_units(on_the_day) == {("visas", "red", "not assessed"), ("later", "blue", "not_triggered")}
+    assert report_units(on_the_day) == {("visas", "red", "not assessed"), ("later", "blue", "not_triggered"),
+                                        ("deliver", "green", "pending")}  # x, before it started, does not count
 
 
 def report_units(report: dc.Report) -> set:
