@@ -276,13 +276,19 @@ def _tracer_for(targets: Dict[str, str]) -> Callable[..., Any]:
     return global_
 
 
-def pytest_configure(config: Any) -> None:
-    if os.environ.get("MUTATE_TRACE"):
-        package = Path(os.environ["MUTATE_PACKAGE"])
-        targets = {str(package / f"{m}.py"): m for m in os.environ["MUTATE_MODULES"].split(",")}
-        tracer = _tracer_for(targets)
-        sys.settrace(tracer)
-        threading.settrace(tracer)
+def _start_tracing() -> None:
+    package = Path(os.environ["MUTATE_PACKAGE"])
+    targets = {str(package / f"{m}.py"): m for m in os.environ["MUTATE_MODULES"].split(",")}
+    tracer = _tracer_for(targets)
+    sys.settrace(tracer)
+    threading.settrace(tracer)
+
+
+# Traced from the moment pytest loads this plugin: before conftest.py imports the package, so the
+# lines run at import (constants, defaults) count as executed (by no test in particular: a mutant
+# there is run against every test).
+if os.environ.get("MUTATE_TRACE"):
+    _start_tracing()
 
 
 def pytest_collection_modifyitems(session: Any, config: Any, items: List[Any]) -> None:
