@@ -1,0 +1,502 @@
+"""Commitments as the agreement states them (issue 12): expectations reasoned by hand from
+notes/SPEC-12.md, written as literals, one test (at least) per semantic point.
+
+Each test runs twice: on the pipeline's report (`doha_compliance.evaluate`, projected by
+`pipeline_conclusions`) and on the independent reference judge (`reference_conclusions`), and
+fails if either disagrees with the hand-reasoned expectation. `pytest -k reference` runs the
+reference half alone.
+
+Every agreement here is the invented SMALL one (parties red, blue, green; types attack, strike,
+level, claim, note), signed on 2020-01-01, so a rule is in force from 2020-01-01 unless it says
+otherwise. Dates below are in January 2020: "01-05" is 2020-01-05.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import List, Optional
+
+import pytest
+
+import doha_compliance as dc
+from doha_compliance.reference_judge import pipeline_conclusions, reference_conclusions
+from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.testing import SMALL, agreement_texts, validated_events
+
+from conftest import ev
+
+
+@pytest.fixture(params=["pipeline", "reference"])
+def who(request):
+    return request.param
+
+
+def agree(*rules: dict, signatories: Optional[List[str]] = None, monitors: Optional[List[str]] = None) -> dc.Agreement:
+    return load_rules_from_texts(agreement_texts(list(rules), SMALL, signatories=signatories, monitors=monitors))
+
+
+def rule(id: str, party, kind: str, **fields) -> dict:
+    return {"id": id, "party": party, "title": id.replace(".", " "), "source": f"article on {id}",
+            "basis": "public_text", "kind": kind, **fields}
+
+
+def judge(who: str, agreement: dc.Agreement, rows: List[dict], as_of: str) -> dict:
+    events = validated_events(agreement, rows)
+    day = dt.date.fromisoformat(as_of)
+    if who == "pipeline":
+        return pipeline_conclusions(dc.evaluate(agreement, events, as_of=day))
+    return reference_conclusions(agreement, events, day)
+
+
+def report(agreement: dc.Agreement, rows: List[dict], as_of: str) -> dc.Report:
+    """The pipeline's own report, for what only it says (reasons)."""
+    return dc.evaluate(agreement, validated_events(agreement, rows), as_of=dt.date.fromisoformat(as_of))
+
+
+def D(day: str) -> str:
+    """A January 2020 day: D("01-05") == "2020-01-05"."""
+    return f"2020-{day}"
+
+
+def found(c: dict, rule_id: Optional[str] = None) -> list:
+    """(rule, party, status, date, evidence, due) of each finding, in a stable order."""
+    rows = [(f["rule"], f["party"], f["status"], f["date"], tuple(f["evidence"]), f["due"])
+            for f in c["findings"] if rule_id in (None, f["rule"])]
+    return sorted(rows, key=str)
+
+
+def one(c: dict, rule_id: str, party: str, status: Optional[str] = None) -> dict:
+    hits = [f for f in c["findings"] if f["rule"] == rule_id and f["party"] == party
+            and status in (None, f["status"])]
+    assert len(hits) == 1, hits
+    return hits[0]
+
+
+def claim_of(c: dict, event: str) -> dict:
+    hits = [x for x in c["claims"] if x["event"] == event]
+    assert len(hits) == 1, c["claims"]
+    return hits[0]
+
+
+LEVEL = {"when": {"type": "level", "actor": "$party"}}
+CLAIMS = rule("claims", ["red", "blue", "green"], "claim", when={"type": "claim", "accused": "$party"},
+              lookback_days=30)
+
+
+# --- modality ------------------------------------------------------------------
+
+@pytest.mark.parametrize("modality", ["aim", "best_efforts"])
+def test_an_aim_or_best_effort_unmet_is_missed_never_a_violation(who, modality):
+    a = agree(rule("sanctions", "blue", "deadline", due=D("01-10"), fulfilled_by=LEVEL, modality=modality,
+                   wording="with the aim of"))
+    rows = [ev("n1", D("01-02"), "note", "red")]
+    # as of 01-15 the deadline (01-10) has passed with no level by blue: missed, dated the deadline
+    assert found(judge(who, a, rows, D("01-15"))) == [("sanctions", "blue", "missed", D("01-10"), (), D("01-10"))]
+    # as of the deadline day itself it is still pending
+    assert found(judge(who, a, rows, D("01-10"))) == [("sanctions", "blue", "pending", D("01-10"), (), D("01-10"))]
+
+
+def test_an_aim_met_late_is_missed_with_its_date_and_an_obligation_met_late_is_a_violation(who):
+    a = agree(rule("aim", "blue", "deadline", due=D("01-10"), fulfilled_by=LEVEL, modality="aim"),
+              rule("duty", "blue", "deadline", due=D("01-10"), fulfilled_by=LEVEL))
+    rows = [ev("late", D("01-12"), "level", "blue")]
+    assert found(judge(who, a, rows, D("01-15"))) == [
+        ("aim", "blue", "missed", D("01-10"), ("late",), D("01-10")),
+        ("duty", "blue", "violation", D("01-10"), ("late",), D("01-10")),
+    ]
+    if who == "pipeline":
+        reasons = {f.rule: f.reason for f in report(a, rows, D("01-15")).findings}
+        assert "met late on 2020-01-12" in reasons["aim"] and "not a violation" in reasons["aim"]
+
+
+def test_an_aim_met_on_the_day_is_met(who):
+    a = agree(rule("aim", "blue", "deadline", due=D("01-10"), fulfilled_by=LEVEL, modality="aim"))
+    rows = [ev("l", D("01-10"), "level", "blue")]
+    assert found(judge(who, a, rows, D("01-15"))) == [("aim", "blue", "met", D("01-10"), ("l",), D("01-10"))]
+
+
+def test_a_prohibited_act_under_an_aim_is_missed(who):
+    a = agree(rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": "$party"}, modality="aim"))
+    rows = [ev("a1", D("01-03"), "attack", "blue")]
+    assert found(judge(who, a, rows, D("01-05"))) == [("quiet", "blue", "missed", D("01-03"), ("a1",), None)]
+
+
+# --- triggers --------------------------------------------------------------------
+
+TALKS = rule("talks", "red", "deadline", due=D("01-05"), fulfilled_by={"when": {"type": "note", "actor": "$party"}})
+RELEASE = rule("release", "blue", "deadline", starts_when={"rule": "talks"}, due={"from": "trigger", "days": 3},
+               fulfilled_by=LEVEL)
+
+
+def test_a_commitment_before_its_trigger_is_not_triggered_and_nothing_else(who):
+    a = agree(TALKS, RELEASE)
+    rows = [ev("l0", D("01-04"), "level", "blue")]  # a release before talks: it does not count
+    assert found(judge(who, a, rows, D("01-08"))) == [
+        ("release", "blue", "not_triggered", D("01-08"), (), None),   # one finding, dated the report date
+        ("talks", "red", "violation", D("01-05"), (), D("01-05")),
+    ]
+    assert judge(who, a, rows, D("01-08"))["not_assessed"] == []
+
+
+def test_a_deadline_counted_from_a_rule_trigger_met_late(who):
+    # talks fulfilled late on 01-06 still triggers release: due 01-06 + 3 days = 01-09
+    a = agree(TALKS, RELEASE)
+    rows = [ev("l0", D("01-04"), "level", "blue"), ev("n", D("01-06"), "note", "red")]
+    assert found(judge(who, a, rows, D("01-08"))) == [
+        ("release", "blue", "pending", D("01-09"), (), D("01-09")),
+        ("talks", "red", "violation", D("01-05"), ("n",), D("01-05")),
+    ]
+    # the release of 01-04, before the trigger, never counts: unmet by 01-09
+    assert ("release", "blue", "violation", D("01-09"), (), D("01-09")) in found(judge(who, a, rows, D("01-12")))
+    # a release on the deadline day meets it
+    late = rows + [ev("l1", D("01-09"), "level", "blue")]
+    assert ("release", "blue", "met", D("01-09"), ("l1",), D("01-09")) in found(judge(who, a, late, D("01-12")))
+
+
+def test_an_event_trigger_starts_a_prohibition_and_earlier_acts_give_nothing(who):
+    a = agree(rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": "$party"},
+                   starts_when={"when": {"type": "note", "actor": "green"}}))
+    rows = [ev("a1", D("01-02"), "attack", "blue"), ev("n", D("01-04"), "note", "green"),
+            ev("a2", D("01-06"), "attack", "blue")]
+    assert found(judge(who, a, rows, D("01-08"))) == [("quiet", "blue", "violation", D("01-06"), ("a2",), None)]
+    # with no note, never triggered: one not_triggered finding, not even the attacks
+    quiet = [r for r in rows if r["id"] != "n"]
+    assert found(judge(who, a, quiet, D("01-08"))) == [("quiet", "blue", "not_triggered", D("01-08"), (), None)]
+
+
+def test_a_fixed_date_before_the_trigger_becomes_the_trigger_day(who):
+    a = agree(rule("hand", "blue", "deadline", due=D("01-03"), starts_when={"when": {"type": "note"}},
+                   fulfilled_by=LEVEL))
+    rows = [ev("n", D("01-05"), "note", "red")]
+    # the text's date (01-03) passed before the commitment started (01-05): the deadline day is 01-05
+    assert found(judge(who, a, rows, D("01-05"))) == [("hand", "blue", "pending", D("01-05"), (), D("01-05"))]
+    assert found(judge(who, a, rows, D("01-06"))) == [("hand", "blue", "violation", D("01-05"), (), D("01-05"))]
+    met = rows + [ev("l", D("01-05"), "level", "blue")]
+    assert found(judge(who, a, met, D("01-06"))) == [("hand", "blue", "met", D("01-05"), ("l",), D("01-05"))]
+
+
+# --- ceilings and parts ----------------------------------------------------------
+
+RELEASES = [ev("r1", D("01-03"), "level", "red", count=5), ev("r2", D("01-08"), "level", "red", count=50),
+            ev("r3", D("01-12"), "level", "red", count=60)]
+
+
+def test_a_ceiling_is_not_a_minimum_and_keeps_counting(who):
+    a = agree(rule("release", "red", "deadline", due=D("01-10"),
+                   fulfilled_by={"when": {"type": "level", "actor": "$party"}, "total_of": "count", "up_to": 100}))
+    # "up to 100": some released (5 on 01-03) meets it; every release counted is evidence, later ones too
+    assert found(judge(who, a, RELEASES, D("01-15"))) == [
+        ("release", "red", "met", D("01-03"), ("r1", "r2", "r3"), D("01-10"))]
+
+
+def test_a_ceiling_with_a_required_total(who):
+    a = agree(rule("release", "red", "deadline", due=D("01-10"),
+                   fulfilled_by={"when": {"type": "level", "actor": "$party"}, "total_of": "count",
+                                 "at_least": 50, "up_to": 100}))
+    # 5, then 55 on 01-08: met on 01-08
+    assert found(judge(who, a, RELEASES, D("01-15"))) == [
+        ("release", "red", "met", D("01-08"), ("r1", "r2", "r3"), D("01-10"))]
+
+
+def test_a_total_without_ceiling_cites_up_to_completion(who):
+    a = agree(rule("release", "red", "deadline", due=D("01-10"),
+                   fulfilled_by={"when": {"type": "level", "actor": "$party"}, "total_of": "count", "at_least": 50}))
+    assert found(judge(who, a, RELEASES, D("01-15"))) == [
+        ("release", "red", "met", D("01-08"), ("r1", "r2"), D("01-10"))]
+
+
+PARTS = rule("handover", "red", "deadline", due=D("01-10"),
+             fulfilled_by=[{"when": {"type": "level", "actor": "$party"}, "label": "troops"},
+                           {"when": {"type": "note", "actor": "$party"}, "label": "statement"}])
+
+
+def test_parts_are_met_when_all_are_on_the_latest_parts_date(who):
+    a = agree(PARTS)
+    rows = [ev("n", D("01-04"), "note", "red"), ev("l", D("01-07"), "level", "red")]
+    assert found(judge(who, a, rows, D("01-12"))) == [("handover", "red", "met", D("01-07"), ("n", "l"), D("01-10"))]
+
+
+def test_one_part_missing_is_unmet(who):
+    a = agree(PARTS)
+    rows = [ev("n", D("01-04"), "note", "red")]
+    assert found(judge(who, a, rows, D("01-12"))) == [("handover", "red", "violation", D("01-10"), ("n",), D("01-10"))]
+    late = rows + [ev("l", D("01-11"), "level", "red")]
+    assert found(judge(who, a, late, D("01-12"))) == [
+        ("handover", "red", "violation", D("01-10"), ("n", "l"), D("01-10"))]
+
+
+# --- undertakings without a date, claimable commitments ------------------------------
+
+def test_an_undertaking_without_a_date_is_pending_or_met_never_a_violation(who):
+    a = agree(rule("promise", "blue", "deadline", fulfilled_by=LEVEL))
+    rows = [ev("n", D("01-02"), "note", "red")]
+    # long after every event: still pending, dated the report date, no due date
+    assert found(judge(who, a, rows, "2020-06-30")) == [("promise", "blue", "pending", "2020-06-30", (), None)]
+    done = rows + [ev("l", D("01-06"), "level", "blue")]
+    assert found(judge(who, a, done, "2020-06-30")) == [("promise", "blue", "met", D("01-06"), ("l",), None)]
+
+
+def test_a_claimable_commitment_is_not_assessed_and_claims_naming_it_are_uncorroborated(who):
+    a = agree(rule("visas", "red", "claimable"), CLAIMS)
+    rows = [ev("c", D("01-05"), "claim", "blue", accused="red", rule="visas")]
+    c = judge(who, a, rows, D("01-08"))
+    assert c["not_assessed"] == [{"rule": "visas", "version": "visas", "party": "red"}]
+    assert claim_of(c, "c")["assessment"] == "uncorroborated" and claim_of(c, "c")["findings"] == []
+    assert found(c) == [("visas", "red", "alleged", D("01-05"), ("c",), None)]
+    if who == "pipeline":
+        reason = next(n.reason for n in report(a, rows, D("01-08")).not_assessed if n.rule == "visas")
+        assert "judged through claims only (1 claims name it)" in reason
+
+
+def test_a_claimable_commitment_with_an_unmet_trigger_is_not_triggered(who):
+    a = agree(TALKS, rule("visas", "red", "claimable", starts_when={"rule": "talks"}))
+    c = judge(who, a, [ev("x", D("01-02"), "note", "blue")], D("01-08"))
+    assert ("visas", "red", "not_triggered", D("01-08"), (), None) in found(c)
+    assert c["not_assessed"] == []
+
+
+# --- performed by, signatories ---------------------------------------------------------
+
+def test_a_commitment_performed_by_a_non_signatory(who):
+    a = agree(rule("release", "blue", "deadline", due=D("01-10"), performed_by="green",
+                   fulfilled_by={"when": {"type": "level", "actor": "green"}}),
+              signatories=["red", "blue"])
+    rows = [ev("g", D("01-04"), "level", "green")]
+    f = one(judge(who, a, rows, D("01-12")), "release", "blue")
+    assert (f["status"], f["evidence"], f["performed_by"]) == ("met", ["g"], ["green"])
+    if who == "pipeline":
+        reason = report(a, rows, D("01-12")).findings[0].reason
+        assert "performed by green (not a signatory)" in reason
+
+
+# --- links and who defaulted first ---------------------------------------------------
+
+LINKED = [TALKS, rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": "$party"}, linked=["talks"])]
+LINKED_ROWS = [ev("a1", D("01-03"), "attack", "blue"), ev("n", D("01-07"), "note", "red"),
+               ev("a2", D("01-09"), "attack", "blue")]
+
+
+def test_links_are_symmetric_and_give_the_status_on_the_findings_date(who):
+    c = judge(who, agree(*LINKED), LINKED_ROWS, D("01-10"))
+    # talks (due 01-05) was met late on 01-07; quiet lists talks, so talks' finding lists quiet too
+    talks = one(c, "talks", "red")
+    assert (talks["status"], talks["date"], talks["evidence"]) == ("violation", D("01-05"), ["n"])
+    # on 01-05 blue's first violation of quiet (01-03) had happened
+    assert talks["linked"] == [{"rule": "quiet", "party": "blue", "status": "violation", "since": D("01-03")}]
+    by_act = {f["evidence"][0]: f["linked"] for f in c["findings"] if f["rule"] == "quiet"}
+    # on 01-03 talks was pending (since it started, at signature); on 01-09 in default since 01-05,
+    # even though met late on 01-07
+    assert by_act == {
+        "a1": [{"rule": "talks", "party": "red", "status": "pending", "since": D("01-01")}],
+        "a2": [{"rule": "talks", "party": "red", "status": "violation", "since": D("01-05")}],
+    }
+
+
+def test_a_linked_continuing_commitment_kept_shows_complied_since_the_period_began(who):
+    a = agree(TALKS, rule("calm", "green", "prohibited", when={"type": "strike", "actor": "$party"}, linked=["talks"]))
+    rows = [ev("s", D("01-02"), "strike", "red"), ev("x", D("01-08"), "note", "blue")]
+    c = judge(who, a, rows, D("01-08"))
+    # calm: input covers 01-02 .. 01-08, a strike (by red) in it covers it, green never struck
+    assert ("calm", "green", "complied", D("01-08"), (), None) in found(c)
+    talks = one(c, "talks", "red")
+    assert talks["linked"] == [{"rule": "calm", "party": "green", "status": "complied", "since": D("01-02")}]
+    assert one(c, "calm", "green")["linked"] == [
+        {"rule": "talks", "party": "red", "status": "violation", "since": D("01-05")}]
+
+
+def test_who_defaulted_first(who):
+    rules = LINKED + [
+        rule("calm", "green", "prohibited", when={"type": "strike", "actor": "$party"}, linked=["quiet"]),
+        rule("hush", "red", "prohibited", when={"type": "attack", "actor": "$party"}, linked=["talks"]),
+        rule("alone", "red", "prohibited", when={"type": "strike", "actor": "$party"}),
+    ]
+    rows = LINKED_ROWS + [ev("h", D("01-05"), "attack", "red"), ev("s", D("01-01"), "strike", "red")]
+    c = judge(who, agree(*rules), rows, D("01-10"))
+    # one group {calm, hush, quiet, talks} ('alone' links nothing). blue's first default: quiet on
+    # 01-03; red's: hush and talks both on 01-05 -> by rule id, hush; green: none.
+    assert c["defaults"] == [{"rules": ["calm", "hush", "quiet", "talks"], "parties": [
+        {"party": "blue", "date": D("01-03"), "rule": "quiet", "finding": "quiet/blue/a1", "status": "violation"},
+        {"party": "red", "date": D("01-05"), "rule": "hush", "finding": "hush/red/h", "status": "violation"},
+        {"party": "green", "date": None, "rule": None, "finding": None, "status": None},
+    ]}]
+
+
+def test_who_defaulted_first_orders_a_tie_by_party_and_counts_a_missed_aim(who):
+    rules = [rule("give", "red", "deadline", due=D("01-04"), fulfilled_by=LEVEL, modality="aim", linked=["take"]),
+             rule("take", "blue", "deadline", due=D("01-04"), fulfilled_by=LEVEL)]
+    c = judge(who, agree(*rules), [ev("x", D("01-02"), "note", "green")], D("01-06"))
+    assert c["defaults"] == [{"rules": ["give", "take"], "parties": [
+        {"party": "blue", "date": D("01-04"), "rule": "take", "finding": "take/blue/2020-01-04", "status": "violation"},
+        {"party": "red", "date": D("01-04"), "rule": "give", "finding": "give/red/2020-01-04", "status": "missed"},
+    ]}]
+
+
+# --- continuing commitments: complied --------------------------------------------------
+
+QUIET = rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": "$party"})
+
+
+def test_a_prohibition_kept_over_the_input_is_complied_over_that_period(who):
+    rows = [ev("n", D("01-02"), "note", "green"), ev("a", D("01-03"), "attack", "red"),
+            ev("b", D("01-08"), "attack", "red")]
+    c = judge(who, agree(QUIET), rows, D("01-10"))
+    # period = 01-02 (first event) .. 01-08 (last event); covered by the attacks (type attack)
+    assert found(c) == [("quiet", "blue", "complied", D("01-08"), (), None)]
+    assert one(c, "quiet", "blue")["id"] == "quiet/blue/2020-01-08"
+    assert c["coverage"] == {"first": D("01-02"), "last": D("01-08"), "unattributed": 0}
+
+
+def test_no_event_of_the_types_named_means_not_assessed_unless_covered_by_says_otherwise(who):
+    rows = [ev("n", D("01-02"), "note", "green"), ev("m", D("01-04"), "note", "red")]
+    c = judge(who, agree(QUIET), rows, D("01-10"))
+    assert found(c) == [] and c["not_assessed"] == [{"rule": "quiet", "version": "quiet", "party": "blue"}]
+    covered = dict(QUIET, covered_by={"type": "note"})
+    c = judge(who, agree(covered), rows, D("01-10"))
+    assert found(c) == [("quiet", "blue", "complied", D("01-04"), (), None)] and c["not_assessed"] == []
+
+
+def test_no_complied_beside_a_violation_or_an_unresolved_act(who):
+    rows = [ev("a", D("01-03"), "attack", "red"), ev("b", D("01-05"), "attack", "blue")]
+    assert found(judge(who, agree(QUIET), rows, D("01-10"))) == [("quiet", "blue", "violation", D("01-05"), ("b",), None)]
+    strikes = rule("strikes", "blue", "conditional", when={"type": "strike", "actor": "$party"},
+                   justified_by={"when": {"type": "attack", "target": "$party"}, "within_days": 2})
+    rows = [ev("a", D("01-03"), "attack", "red", target="green"),
+            ev("s", D("01-05"), "strike", "blue", stated_justification="answering an attack")]
+    assert found(judge(who, agree(strikes), rows, D("01-10"))) == [
+        ("strikes", "blue", "unresolved", D("01-05"), ("s",), None)]
+
+
+def test_complied_is_judged_per_version(who):
+    amended = {"id": "quiet@v2", "amends": "quiet", "effective_from": D("01-06"),
+               "when": {"type": "attack", "actor": "$party", "target": "red"}}
+    rows = [ev("a", D("01-03"), "attack", "red"), ev("b", D("01-08"), "attack", "red")]
+    c = judge(who, agree(QUIET, amended), rows, D("01-10"))
+    # version 1: 01-03 .. 01-05 (its end); version 2: 01-06 .. 01-08 (the last event)
+    assert sorted((f["version"], f["status"], f["date"], f["id"]) for f in c["findings"]) == [
+        ("quiet", "complied", D("01-05"), "quiet/blue/2020-01-05"),
+        ("quiet@v2", "complied", D("01-08"), "quiet/blue/2020-01-08"),
+    ]
+
+
+def test_complied_starts_with_the_trigger(who):
+    a = agree(dict(QUIET, starts_when={"when": {"type": "note", "actor": "green"}}))
+    # the only attack (01-03) is before the trigger (01-05): the period 01-05 .. 01-06 holds no
+    # attack to cover it, so nothing bears on it
+    rows = [ev("a", D("01-03"), "attack", "red"), ev("n", D("01-05"), "note", "green"),
+            ev("m", D("01-06"), "note", "red")]
+    c = judge(who, a, rows, D("01-10"))
+    assert found(c) == [] and c["not_assessed"] == [{"rule": "quiet", "version": "quiet", "party": "blue"}]
+    later = rows + [ev("b", D("01-07"), "attack", "red")]
+    assert found(judge(who, a, later, D("01-10"))) == [("quiet", "blue", "complied", D("01-07"), (), None)]
+
+
+# --- conditional acts: justified, unresolved ------------------------------------------
+
+STRIKES = rule("strikes", "blue", "conditional", when={"type": "strike", "actor": "$party"},
+               justified_by={"when": {"type": "attack", "target": "$party"}, "within_days": 2})
+
+
+def test_a_stated_justification_makes_an_act_unresolved_never_justified(who):
+    rows = [ev("s1", D("01-05"), "strike", "blue", stated_justification="answering an attack"),
+            ev("s2", D("01-06"), "strike", "blue"),
+            ev("a", D("01-07"), "attack", "red", target="blue"),
+            ev("s3", D("01-08"), "strike", "blue", stated_justification="answering an attack")]
+    assert found(judge(who, agree(STRIKES), rows, D("01-10"))) == [
+        ("strikes", "blue", "justified", D("01-08"), ("s3", "a"), None),   # the attack justifies, not the words
+        ("strikes", "blue", "unresolved", D("01-05"), ("s1",), None),
+        ("strikes", "blue", "violation", D("01-06"), ("s2",), None),
+    ]
+    if who == "pipeline":
+        reason = next(f.reason for f in report(agree(STRIKES), rows, D("01-10")).findings if f.status == "unresolved")
+        assert "answering an attack" in reason
+
+
+def test_a_scope_leaves_acts_outside_it_without_finding(who):
+    a = agree(rule("strikes", "blue", "prohibited", when={"type": "strike", "actor": "$party"}, scope={"target": "red"}))
+    rows = [ev("s1", D("01-03"), "strike", "blue", target="green"), ev("s2", D("01-04"), "strike", "blue", target="red")]
+    assert found(judge(who, a, rows, D("01-05"))) == [("strikes", "blue", "violation", D("01-04"), ("s2",), None)]
+
+
+# --- unknown actors --------------------------------------------------------------------
+
+def test_an_unclaimed_act_is_never_a_partys_finding_but_is_counted_and_covers(who):
+    a = agree(rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": {"not": "red"}}))
+    rows = [ev("u", D("01-03"), "attack", "unknown")]
+    c = judge(who, a, rows, D("01-05"))
+    # 'not red' would match it, but an unclaimed attack is nobody's: blue kept the commitment
+    # over 01-03 .. 01-03, the unknown attack being the event that covers it
+    assert found(c) == [("quiet", "blue", "complied", D("01-03"), (), None)]
+    assert c["coverage"] == {"first": D("01-03"), "last": D("01-03"), "unattributed": 1}
+
+
+def test_an_unclaimed_event_can_still_justify(who):
+    a = agree(rule("strikes", "blue", "conditional", when={"type": "strike", "actor": "$party"},
+                   justified_by={"when": {"type": "attack"}, "within_days": 2}))
+    rows = [ev("u", D("01-04"), "attack", "unknown"), ev("s", D("01-05"), "strike", "blue")]
+    # the strike is justified by the unclaimed attack; over 01-04 .. 01-05 (covered by the strike)
+    # blue kept the commitment: a justified act is no breach
+    assert found(judge(who, a, rows, D("01-05"))) == [
+        ("strikes", "blue", "complied", D("01-05"), (), None),
+        ("strikes", "blue", "justified", D("01-05"), ("s", "u"), None)]
+
+
+# --- claims: monitors, deadlines, unresolved acts ------------------------------------------
+
+def test_a_monitors_claim_is_a_report_not_an_allegation(who):
+    a = agree(QUIET, CLAIMS, signatories=["red", "blue"], monitors=["green"])
+    rows = [ev("by-monitor", D("01-04"), "claim", "green", accused="blue"),
+            ev("by-party", D("01-04"), "claim", "red", accused="blue"),
+            ev("by-nobody", D("01-04"), "claim", "unknown", accused="blue")]
+    c = judge(who, a, rows, D("01-05"))
+    assert sorted((x["event"], x["claimant_role"], x["assessment"]) for x in c["claims"]) == [
+        ("by-monitor", "monitor", "uncorroborated"), ("by-nobody", "other", "uncorroborated"),
+        ("by-party", "party", "uncorroborated")]
+    # only the party's and the other's claims are alleged findings (no attack at all: quiet not assessed)
+    assert found(c) == [("claims", "blue", "alleged", D("01-04"), ("by-nobody",), None),
+                        ("claims", "blue", "alleged", D("01-04"), ("by-party",), None)]
+
+
+WITHDRAW = rule("withdraw", "blue", "deadline", due=D("01-10"),
+                fulfilled_by={"when": {"type": "level", "actor": "$party", "count": 0}})
+SHORT_CLAIMS = dict(CLAIMS, lookback_days=2)
+EARLY_CLAIM = ev("c", D("01-02"), "claim", "red", accused="blue", rule="withdraw")
+
+
+def test_a_claim_about_a_deadline_is_uncorroborated_while_it_is_pending(who):
+    c = judge(who, agree(WITHDRAW, SHORT_CLAIMS), [EARLY_CLAIM], D("01-08"))
+    assert claim_of(c, "c")["assessment"] == "uncorroborated"
+    assert claim_of(c, "c")["findings"] == ["withdraw/blue/2020-01-10"]
+    assert ("withdraw", "blue", "alleged", D("01-02"), ("c",), None) in found(c)
+
+
+def test_a_claim_made_before_a_deadline_is_corroborated_once_it_passes_unmet(who):
+    # made on 01-02 with a 2-day lookback, eight days before the deadline: still weighed against it
+    c = judge(who, agree(WITHDRAW, SHORT_CLAIMS), [EARLY_CLAIM], D("01-12"))
+    assert (claim_of(c, "c")["assessment"], claim_of(c, "c")["findings"]) == ("corroborated", ["withdraw/blue/2020-01-10"])
+    assert found(c) == [("withdraw", "blue", "violation", D("01-10"), (), D("01-10"))]
+
+
+def test_a_claim_about_a_deadline_met_is_contradicted(who):
+    rows = [EARLY_CLAIM, ev("zero", D("01-09"), "level", "blue", count=0)]
+    c = judge(who, agree(WITHDRAW, SHORT_CLAIMS), rows, D("01-12"))
+    assert (claim_of(c, "c")["assessment"], claim_of(c, "c")["findings"]) == ("contradicted", ["withdraw/blue/zero"])
+    assert found(c) == [("withdraw", "blue", "alleged", D("01-02"), ("c", "zero"), None),
+                        ("withdraw", "blue", "met", D("01-09"), ("zero",), D("01-10"))]
+
+
+def test_a_claim_over_unresolved_acts_is_uncorroborated(who):
+    # DECISION (reference_judge): the claim cites the unresolved findings it was set against
+    rows = [ev("s", D("01-05"), "strike", "blue", stated_justification="answering an attack"),
+            ev("c", D("01-06"), "claim", "red", accused="blue", rule="strikes")]
+    c = judge(who, agree(STRIKES, CLAIMS), rows, D("01-08"))
+    assert claim_of(c, "c")["assessment"] == "uncorroborated"
+    assert claim_of(c, "c")["findings"] == ["strikes/blue/s"]
+
+
+# --- coverage ---------------------------------------------------------------------------
+
+def test_coverage_counts_evaluated_events_up_to_the_report_date(who):
+    a = agree(QUIET)
+    rows = [ev("a", D("01-03"), "note", "red"), ev("u", D("01-07"), "attack", "unknown"),
+            ev("later", D("01-12"), "attack", "unknown")]
+    assert judge(who, a, rows, D("01-10"))["coverage"] == {"first": D("01-03"), "last": D("01-07"), "unattributed": 1}
+    assert judge(who, a, [], D("01-10"))["coverage"] == {"first": None, "last": None, "unattributed": 0}
