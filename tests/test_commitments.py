@@ -163,6 +163,26 @@ def test_an_event_trigger_starts_a_prohibition_and_earlier_acts_give_nothing(who
     assert found(judge(who, a, quiet, D("01-08"))) == [("quiet", "blue", "not_triggered", D("01-08"), (), None)]
 
 
+def test_a_trigger_event_before_the_rule_is_in_force_does_not_start_it(who):
+    a = agree(rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": "$party"}, effective_from=D("01-05"),
+                   starts_when={"when": {"type": "note", "actor": "green"}}))
+    # the note of 01-03 precedes the rule; the one of 01-06 starts it: the attack of 01-05 is before it
+    rows = [ev("n1", D("01-03"), "note", "green"), ev("a1", D("01-05"), "attack", "blue"),
+            ev("n2", D("01-06"), "note", "green"), ev("a2", D("01-07"), "attack", "blue")]
+    assert found(judge(who, a, rows, D("01-08"))) == [("quiet", "blue", "violation", D("01-07"), ("a2",), None)]
+
+
+@pytest.mark.parametrize("kind", ["prohibited", "deadline", "claimable"])
+def test_a_commitment_not_yet_in_force_on_the_report_date_is_not_triggered(who, kind):
+    # SPEC 5.2: with no starts_when, T is the rule's effective_from; T after the report date -> one
+    # not_triggered finding, dated the report date ("every commitment owed appears as a finding").
+    fields = {"prohibited": {"when": {"type": "attack"}}, "deadline": {"due": D("01-09"), "fulfilled_by": LEVEL},
+              "claimable": {}}[kind]
+    a = agree(rule("later", "red", kind, effective_from=D("01-05"), **fields))
+    c = judge(who, a, [ev("x", D("01-02"), "attack", "red")], D("01-03"))
+    assert found(c) == [("later", "red", "not_triggered", D("01-03"), (), None)] and c["not_assessed"] == []
+
+
 def test_a_fixed_date_before_the_trigger_becomes_the_trigger_day(who):
     a = agree(rule("hand", "blue", "deadline", due=D("01-03"), starts_when={"when": {"type": "note"}},
                    fulfilled_by=LEVEL))
@@ -202,6 +222,14 @@ def test_a_total_without_ceiling_cites_up_to_completion(who):
                    fulfilled_by={"when": {"type": "level", "actor": "$party"}, "total_of": "count", "at_least": 50}))
     assert found(judge(who, a, RELEASES, D("01-15"))) == [
         ("release", "red", "met", D("01-08"), ("r1", "r2"), D("01-10"))]
+
+
+def test_a_total_is_met_by_the_event_that_reaches_it_exactly(who):
+    a = agree(rule("release", "red", "deadline", due=D("01-10"),
+                   fulfilled_by={"when": {"type": "level", "actor": "$party"}, "total_of": "count", "at_least": 10}))
+    rows = [ev("r1", D("01-03"), "level", "red", count=9), ev("r2", D("01-04"), "level", "red", count=1),
+            ev("r3", D("01-05"), "level", "red", count=4)]
+    assert found(judge(who, a, rows, D("01-12"))) == [("release", "red", "met", D("01-04"), ("r1", "r2"), D("01-10"))]
 
 
 PARTS = rule("handover", "red", "deadline", due=D("01-10"),
@@ -244,7 +272,7 @@ def test_a_claimable_commitment_is_not_assessed_and_claims_naming_it_are_uncorro
     assert found(c) == [("visas", "red", "alleged", D("01-05"), ("c",), None)]
     if who == "pipeline":
         reason = next(n.reason for n in report(a, rows, D("01-08")).not_assessed if n.rule == "visas")
-        assert "judged through claims only (1 claims name it)" in reason
+        assert "judged through claims only" in reason and "(1 claim" in reason
 
 
 def test_a_claimable_commitment_with_an_unmet_trigger_is_not_triggered(who):
@@ -265,7 +293,7 @@ def test_a_commitment_performed_by_a_non_signatory(who):
     assert (f["status"], f["evidence"], f["performed_by"]) == ("met", ["g"], ["green"])
     if who == "pipeline":
         reason = report(a, rows, D("01-12")).findings[0].reason
-        assert "performed by green (not a signatory)" in reason
+        assert "performed by green (not a signatory)" in reason.lower()
 
 
 # --- links and who defaulted first ---------------------------------------------------
@@ -289,6 +317,40 @@ def test_links_are_symmetric_and_give_the_status_on_the_findings_date(who):
         "a1": [{"rule": "talks", "party": "red", "status": "pending", "since": D("01-01")}],
         "a2": [{"rule": "talks", "party": "red", "status": "violation", "since": D("01-05")}],
     }
+
+
+def test_a_linked_deadline_reads_met_only_from_the_day_it_was_met(who):
+    rows = [ev("a1", D("01-03"), "attack", "blue"), ev("n", D("01-04"), "note", "red"),
+            ev("a2", D("01-06"), "attack", "blue")]
+    c = judge(who, agree(*LINKED), rows, D("01-10"))
+    by_act = {f["evidence"][0]: f["linked"] for f in c["findings"] if f["rule"] == "quiet"}
+    assert by_act == {
+        "a1": [{"rule": "talks", "party": "red", "status": "pending", "since": D("01-01")}],
+        "a2": [{"rule": "talks", "party": "red", "status": "met", "since": D("01-04")}],
+    }
+
+
+def test_a_linked_status_is_never_read_past_the_report_date(who):
+    # DECISION (reference_judge): withdraw's pending finding is dated 01-08, after the report date
+    # (01-02); talks' own finding says pending as of 01-02 (its deadline day), so the link says so too,
+    # not "violation since 01-02", which the input cannot show yet.
+    a = agree(rule("talks", "red", "deadline", due=D("01-02"), fulfilled_by=LEVEL, linked=["withdraw"]),
+              rule("withdraw", "blue", "deadline", due=D("01-08"), fulfilled_by=LEVEL))
+    c = judge(who, a, [ev("x", D("01-01"), "note", "green")], D("01-02"))
+    assert one(c, "talks", "red")["status"] == "pending"
+    assert one(c, "withdraw", "blue")["linked"] == [
+        {"rule": "talks", "party": "red", "status": "pending", "since": D("01-01")}]
+
+
+def test_a_linked_commitment_triggered_but_not_yet_in_force_is_not_triggered_that_day(who):
+    # DECISION (reference_judge): a commitment starts on the later of its trigger and its first day in force
+    a = agree(rule("d", "red", "deadline", due=D("01-12"), fulfilled_by=LEVEL, linked=["p"]),
+              rule("p", "red", "prohibited", when={"type": "attack"}, starts_when={"rule": "d"},
+                   effective_from=D("01-05")))
+    rows = [ev("l", D("01-01"), "level", "red"), ev("a", D("01-06"), "attack", "blue")]
+    c = judge(who, a, rows, D("01-06"))
+    assert one(c, "d", "red")["linked"] == [{"rule": "p", "party": "red", "status": "not_triggered", "since": None}]
+    assert one(c, "p", "red")["linked"] == [{"rule": "d", "party": "red", "status": "met", "since": D("01-01")}]
 
 
 def test_a_linked_continuing_commitment_kept_shows_complied_since_the_period_began(who):
@@ -318,6 +380,13 @@ def test_who_defaulted_first(who):
         {"party": "red", "date": D("01-05"), "rule": "hush", "finding": "hush/red/h", "status": "violation"},
         {"party": "green", "date": None, "rule": None, "finding": None, "status": None},
     ]}]
+
+
+def test_who_defaulted_first_is_in_date_order_whatever_the_party(who):
+    rules = [rule("give", "red", "deadline", due=D("01-03"), fulfilled_by=LEVEL, linked=["take"]),
+             rule("take", "blue", "deadline", due=D("01-05"), fulfilled_by=LEVEL)]
+    c = judge(who, agree(*rules), [ev("x", D("01-02"), "note", "green")], D("01-08"))
+    assert [(p["party"], p["date"]) for p in c["defaults"][0]["parties"]] == [("red", D("01-03")), ("blue", D("01-05"))]
 
 
 def test_who_defaulted_first_orders_a_tie_by_party_and_counts_a_missed_aim(who):
@@ -481,6 +550,13 @@ def test_a_claim_about_a_deadline_met_is_contradicted(who):
     assert (claim_of(c, "c")["assessment"], claim_of(c, "c")["findings"]) == ("contradicted", ["withdraw/blue/zero"])
     assert found(c) == [("withdraw", "blue", "alleged", D("01-02"), ("c", "zero"), None),
                         ("withdraw", "blue", "met", D("01-09"), ("zero",), D("01-10"))]
+
+
+def test_a_claim_about_an_aim_missed_is_corroborated(who):
+    aim = dict(WITHDRAW, modality="aim")
+    c = judge(who, agree(aim, SHORT_CLAIMS), [EARLY_CLAIM], D("01-12"))
+    assert (claim_of(c, "c")["assessment"], claim_of(c, "c")["findings"]) == ("corroborated", ["withdraw/blue/2020-01-10"])
+    assert found(c) == [("withdraw", "blue", "missed", D("01-10"), (), D("01-10"))]
 
 
 def test_a_claim_over_unresolved_acts_is_uncorroborated(who):

@@ -19,19 +19,22 @@ below (the lead aligns the pipeline or the spec):
 - DECISION (start): a commitment starts on the later of its trigger date and its first version's
   effective_from (a `{rule: R}` trigger can fall before the rule is in force); a deadline counted
   `from: trigger` counts from that start, and a fixed `due` before it becomes the start.
-- DECISION (undertakings): a deadline rule without a date is never "not assessed" for want of a
-  covering event: it is pending (it claims nothing) or met.
+- DECISION (undertakings): a deadline rule without a date and with a `covered_by` that nothing in
+  the input matches is not assessed (whether it was done cannot be told from missing data).
 - DECISION (parts): a deadline's evidence is the union of its parts' counted events, in (date, id)
   order. An event without a value for `total_of` is not counted (nor evidence), as today.
 - DECISION (stated justification on a prohibited act): ignored; only conditional acts can be
   `unresolved` (the status table says "a conditional act").
 - DECISION (linked status date): a linked unit's status is taken on the finding's date, but never
   beyond the report date (a pending deadline is dated after it): min(finding date, as_of).
-- DECISION (linked since for not_triggered): the rule's first version's effective_from.
+- DECISION (linked since for not_triggered): null (the SPEC hesitates between null and the first
+  effective_from; aligned with the pipeline).
 - DECISION (linked, continuing units): a `missed` act (a non-obligation) is a default like a
   violation: the linked status is that finding's status, since its date.
-- DECISION (links per version): a version's links are its own `linked` plus every rule having a
-  version that lists its rule id; the parties of a linked rule are those of all its versions.
+- DECISION (links per version): a finding's links are its version's own `linked` plus every rule
+  whose version on the finding's date lists its rule id — for a continuing rule the version in force
+  that day (none: no link), for other kinds as above with that date for the report date (aligned
+  with the pipeline); the parties of a linked rule are those of all its versions.
 - DECISION (claims over unresolved acts): the claim cites the unresolved findings (the latest 20),
   as a contradicted claim cites the answering ones.
 - DECISION (performed_by): every finding of a version with `performed_by` carries it, alleged
@@ -237,11 +240,14 @@ class _Judge:
             due = max(rule.due, start)  # a party cannot default before its commitment starts
         state["due"] = due
         covered = rule.covered_by is None or any(_match(rule.covered_by, party, e) for e in self.seen)
-        if due is None:  # an undertaking with no date (DECISION: never "not assessed")
-            state["status"], state["date"] = ("met", done) if done is not None else ("pending", self.as_of)
-            return state
-        if self.as_of > due and not covered:
+        if not covered and (due is None or self.as_of > due):
+            # nothing bears on it: a missed date (or, with no date, whether it was done at all) cannot
+            # be told from missing data (DECISION, aligned with the pipeline: an undertaking is never
+            # "still pending" for this purpose)
             state["status"] = "not_assessed"
+            return state
+        if due is None:  # an undertaking with no date: met once done, else pending, never a violation
+            state["status"], state["date"] = ("met", done) if done is not None else ("pending", self.as_of)
             return state
         if done is not None and done <= due:
             state["status"], state["date"] = "met", done
@@ -405,10 +411,9 @@ class _Judge:
             return  # a monitor is not a party: its report is no party's allegation
         in_force = [r for r in _versions(self.agreement, named) if _in_force(r, e.date)] if named else []
         version = in_force[0] if in_force else claim_rule
-        evidence = [e.id]
-        for f in cited:
-            if f["evidence"] and f["evidence"][0] not in evidence:
-                evidence.append(f["evidence"][0])
+        # the claim, then the first evidence of each finding it is set against (as today: an event that is
+        # both the claim and a cited act is listed twice)
+        evidence = [e.id] + [f["evidence"][0] for f in cited if f["evidence"]]
         self.add(version, accused, "alleged", e.date, evidence, rule_id=named or claim_rule.id,
                  province=e.province)
 
@@ -421,11 +426,19 @@ class _Judge:
         self.findings.append(f)
         return f
 
-    def links_of(self, version: Rule) -> List[str]:
+    def links_of(self, version: Rule, day: dt.date) -> List[str]:
+        """The finding's version's own links, and every rule whose version on the day lists it: for a
+        continuing rule the version in force that day (none: no link); for others the version in force,
+        else the latest begun, else the first (DECISION (versions))."""
         linked = set(version.linked)
-        for other in self.agreement.rules:
-            if version.id in other.linked:
-                linked.add(other.id)
+        for other_id in sorted({r.id for r in self.agreement.rules}):
+            versions = _versions(self.agreement, other_id)
+            if versions[0].kind in ("prohibited", "conditional"):
+                on_day = [r for r in versions if _in_force(r, day)]  # a continuing rule not in force links nothing
+            else:
+                on_day = [_chosen_version(self.agreement, other_id, day)]
+            if any(version.id in r.linked for r in on_day):
+                linked.add(other_id)
         linked.discard(version.id)
         return sorted(linked)
 
@@ -440,7 +453,7 @@ class _Judge:
                 return "not_assessed", None
             start, due, done = state["start"], state["due"], state["done"]
             if start is None or day < start:
-                return "not_triggered", first.effective_from
+                return "not_triggered", None
             if done is not None and done <= day and (due is None or done <= due):
                 return "met", done
             if due is not None and day > due:
@@ -449,7 +462,7 @@ class _Judge:
         if kind in ("prohibited", "conditional"):
             unit = self.continuing.get((rule_id, party))
             if unit is None or unit["start"] is None or day < unit["start"]:
-                return "not_triggered", first.effective_from
+                return "not_triggered", None
             defaults = sorted((f for f in self.findings if f["rule"] == rule_id and f["party"] == party
                                and f["status"] in ("violation", "missed") and f["date"] <= day), key=_report_order)
             if defaults:
@@ -459,9 +472,9 @@ class _Judge:
                 return "complied", begun[0]
             return "not_assessed", None
         if kind == "claimable":
-            rule = _chosen_version(self.agreement, rule_id, self.as_of)
-            if self.start(rule, party) is None:
-                return "not_triggered", first.effective_from
+            start = self.start(_chosen_version(self.agreement, rule_id, self.as_of), party)
+            if start is None or day < start:
+                return "not_triggered", None
             return "not_assessed", None
         return "not_assessed", None  # a claim rule owes nothing of its own
 
@@ -469,7 +482,7 @@ class _Judge:
         version = _version_by_name(self.agreement, f["version"])
         day = min(f["date"], self.as_of)
         out = []
-        for other in self.links_of(version):
+        for other in self.links_of(version, day):
             for party in _owing(self.agreement, other):
                 status, since = self.status_on(other, party, day)
                 out.append({"rule": other, "party": party, "status": status, "since": _iso(since)})
