@@ -108,6 +108,20 @@ def test_an_aim_met_late_is_missed_with_its_date_and_an_obligation_met_late_is_a
         assert "met late on 2020-01-12" in reasons["aim"] and "not a violation" in reasons["aim"]
 
 
+def test_a_commitment_judged_as_a_whole_keeps_one_id_across_report_dates(who):
+    a = agree(TALKS, RELEASE, rule("promise", "blue", "deadline", fulfilled_by=LEVEL))
+    ids = {}
+    for as_of, rows in ((D("01-03"), []), (D("01-07"), [ev("n", D("01-06"), "note", "red")])):
+        c = judge(who, a, rows + [ev("x", D("01-02"), "note", "green")], as_of)
+        ids[as_of] = sorted((f["id"], f["status"]) for f in c["findings"])
+    assert ids == {
+        D("01-03"): [("promise/blue/undated", "pending"), ("release/blue/not-triggered", "not_triggered"),
+                     ("talks/red/2020-01-05", "pending")],
+        D("01-07"): [("promise/blue/undated", "pending"), ("release/blue/2020-01-09", "pending"),
+                     ("talks/red/2020-01-05", "violation")],
+    }
+
+
 def test_an_aim_met_on_the_day_is_met(who):
     a = agree(rule("aim", "blue", "deadline", due=D("01-10"), fulfilled_by=LEVEL, modality="aim"))
     rows = [ev("l", D("01-10"), "level", "blue")]
@@ -173,6 +187,21 @@ def test_a_trigger_event_before_the_rule_is_in_force_does_not_start_it(who):
 
 
 @pytest.mark.parametrize("kind", ["prohibited", "deadline", "claimable"])
+def test_a_commitment_whose_trigger_cannot_be_assessed_is_not_assessed(who, kind):
+    # talks has a covered_by nothing matches and its day (01-05) has passed: not assessed. Whether what
+    # starts with it started cannot be told: not assessed too, not not_triggered (SPEC addendum 4).
+    fields = {"prohibited": {"when": {"type": "attack"}}, "deadline": {"due": D("01-09"), "fulfilled_by": LEVEL},
+              "claimable": {}}[kind]
+    talks = dict(TALKS, covered_by={"type": "strike"})
+    a = agree(talks, rule("after", "blue", kind, starts_when={"rule": "talks"}, **fields))
+    c = judge(who, a, [ev("x", D("01-02"), "attack", "red")], D("01-07"))
+    assert found(c) == [] and sorted(n["rule"] for n in c["not_assessed"]) == ["after", "talks"]
+    # while talks is pending (as of its day), what starts with it is simply not triggered
+    c = judge(who, a, [ev("x", D("01-02"), "attack", "red")], D("01-05"))
+    assert ("after", "blue", "not_triggered", D("01-05"), (), None) in found(c)
+
+
+@pytest.mark.parametrize("kind", ["prohibited", "deadline", "claimable"])
 def test_a_commitment_not_yet_in_force_on_the_report_date_is_not_triggered(who, kind):
     # SPEC 5.2: with no starts_when, T is the rule's effective_from; T after the report date -> one
     # not_triggered finding, dated the report date ("every commitment owed appears as a finding").
@@ -206,6 +235,16 @@ def test_a_ceiling_is_not_a_minimum_and_keeps_counting(who):
     # "up to 100": some released (5 on 01-03) meets it; every release counted is evidence, later ones too
     assert found(judge(who, a, RELEASES, D("01-15"))) == [
         ("release", "red", "met", D("01-03"), ("r1", "r2", "r3"), D("01-10"))]
+
+
+def test_a_ceiling_cites_every_event_counted_past_it(who):
+    # SPEC 5.3: "all counted events for ceilings": 5 + 5 reaches the ceiling of 10, the third 5 is
+    # counted (15 of up to 10) and cited as well
+    a = agree(rule("release", "red", "deadline", due=D("01-10"),
+                   fulfilled_by={"when": {"type": "level", "actor": "$party"}, "total_of": "count", "up_to": 10}))
+    rows = [ev(f"r{i}", D(f"01-0{3 + 2 * i}"), "level", "red", count=5) for i in range(3)]
+    assert found(judge(who, a, rows, D("01-12"))) == [
+        ("release", "red", "met", D("01-03"), ("r0", "r1", "r2"), D("01-10"))]
 
 
 def test_a_ceiling_with_a_required_total(who):
@@ -319,6 +358,15 @@ def test_links_are_symmetric_and_give_the_status_on_the_findings_date(who):
     }
 
 
+def test_a_default_on_a_deadline_day_shows_the_deadline_due_that_day_as_missed(who):
+    # SPEC addendum 1: links are told at the end of the finding's day: blue's attack on 01-05, the day
+    # talks fell due unmet, shows talks in default since 01-05 (no longer "pending")
+    rows = [ev("a", D("01-05"), "attack", "blue")]
+    c = judge(who, agree(*LINKED), rows, D("01-10"))
+    assert one(c, "quiet", "blue", "violation")["linked"] == [
+        {"rule": "talks", "party": "red", "status": "violation", "since": D("01-05")}]
+
+
 def test_a_linked_deadline_reads_met_only_from_the_day_it_was_met(who):
     rows = [ev("a1", D("01-03"), "attack", "blue"), ev("n", D("01-04"), "note", "red"),
             ev("a2", D("01-06"), "attack", "blue")]
@@ -342,6 +390,17 @@ def test_a_linked_status_is_never_read_past_the_report_date(who):
         {"rule": "talks", "party": "red", "status": "pending", "since": D("01-01")}]
 
 
+def test_which_links_hold_is_read_in_the_rule_set_on_the_findings_date(who):
+    # quiet's amendment links it to withdraw from 01-05; withdraw's pending finding is dated 01-08, so it
+    # lists quiet, though the report is as of 01-03 (quiet's status is read as of then: nothing covers it)
+    a = agree(rule("withdraw", "red", "deadline", due=D("01-08"), fulfilled_by=LEVEL), QUIET,
+              {"id": "quiet@v2", "amends": "quiet", "effective_from": D("01-05"), "linked": ["withdraw"]})
+    c = judge(who, a, [ev("x", D("01-02"), "note", "green")], D("01-03"))
+    assert one(c, "withdraw", "red")["linked"] == [{"rule": "quiet", "party": "blue", "status": "not_assessed",
+                                                    "since": None}]
+    assert c["not_assessed"] == [{"rule": "quiet", "version": "quiet", "party": "blue"}]
+
+
 def test_a_linked_commitment_triggered_but_not_yet_in_force_is_not_triggered_that_day(who):
     # DECISION (reference_judge): a commitment starts on the later of its trigger and its first day in force
     a = agree(rule("d", "red", "deadline", due=D("01-12"), fulfilled_by=LEVEL, linked=["p"]),
@@ -363,6 +422,15 @@ def test_a_linked_continuing_commitment_kept_shows_complied_since_the_period_beg
     assert talks["linked"] == [{"rule": "calm", "party": "green", "status": "complied", "since": D("01-02")}]
     assert one(c, "calm", "green")["linked"] == [
         {"rule": "talks", "party": "red", "status": "violation", "since": D("01-05")}]
+
+
+def test_a_linked_continuing_commitment_with_an_unresolved_act_reads_unresolved(who):
+    strikes = dict(STRIKES, linked=["talks"])
+    rows = [ev("s", D("01-03"), "strike", "blue", stated_justification="answering an attack")]
+    c = judge(who, agree(TALKS, strikes), rows, D("01-08"))
+    # talks' default (01-05) shows blue's strikes since the unresolved strike of 01-03 (SPEC addendum 2)
+    assert one(c, "talks", "red")["linked"] == [
+        {"rule": "strikes", "party": "blue", "status": "unresolved", "since": D("01-03")}]
 
 
 def test_who_defaulted_first(who):
@@ -410,7 +478,7 @@ def test_a_prohibition_kept_over_the_input_is_complied_over_that_period(who):
     c = judge(who, agree(QUIET), rows, D("01-10"))
     # period = 01-02 (first event) .. 01-08 (last event); covered by the attacks (type attack)
     assert found(c) == [("quiet", "blue", "complied", D("01-08"), (), None)]
-    assert one(c, "quiet", "blue")["id"] == "quiet/blue/2020-01-08"
+    assert one(c, "quiet", "blue")["id"] == "quiet/blue/complied"  # one id whatever the report date
     assert c["coverage"] == {"first": D("01-02"), "last": D("01-08"), "unattributed": 0}
 
 
@@ -441,8 +509,8 @@ def test_complied_is_judged_per_version(who):
     c = judge(who, agree(QUIET, amended), rows, D("01-10"))
     # version 1: 01-03 .. 01-05 (its end); version 2: 01-06 .. 01-08 (the last event)
     assert sorted((f["version"], f["status"], f["date"], f["id"]) for f in c["findings"]) == [
-        ("quiet", "complied", D("01-05"), "quiet/blue/2020-01-05"),
-        ("quiet@v2", "complied", D("01-08"), "quiet/blue/2020-01-08"),
+        ("quiet", "complied", D("01-05"), "quiet/blue/complied"),
+        ("quiet@v2", "complied", D("01-08"), "quiet/blue/complied-quiet@v2"),
     ]
 
 
@@ -547,7 +615,8 @@ def test_a_claim_made_before_a_deadline_is_corroborated_once_it_passes_unmet(who
 def test_a_claim_about_a_deadline_met_is_contradicted(who):
     rows = [EARLY_CLAIM, ev("zero", D("01-09"), "level", "blue", count=0)]
     c = judge(who, agree(WITHDRAW, SHORT_CLAIMS), rows, D("01-12"))
-    assert (claim_of(c, "c")["assessment"], claim_of(c, "c")["findings"]) == ("contradicted", ["withdraw/blue/zero"])
+    # the met deadline's id is anchored on its day, 01-10, not on the event that met it
+    assert (claim_of(c, "c")["assessment"], claim_of(c, "c")["findings"]) == ("contradicted", ["withdraw/blue/2020-01-10"])
     assert found(c) == [("withdraw", "blue", "alleged", D("01-02"), ("c", "zero"), None),
                         ("withdraw", "blue", "met", D("01-09"), ("zero",), D("01-10"))]
 

@@ -70,8 +70,10 @@ def amended_rule_sets(draw):
             amendment["justified_by"] = {"when": _condition(draw, SMALL, False),
                                          "within_days": draw(st.integers(0, 6)), "same": rule["justified_by"]["same"]}
         else:
-            amendment["fulfilled_by"] = {**rule["fulfilled_by"],
-                                         "when": {**rule["fulfilled_by"]["when"], "type": draw(st.sampled_from(SMALL.types))}}
+            fulfilled = rule["fulfilled_by"]  # one part, or a list of parts (testing.rule_dicts draws both)
+            first = fulfilled[0] if isinstance(fulfilled, list) else fulfilled
+            changed = {**first, "when": {**first["when"], "type": draw(st.sampled_from(SMALL.types))}}
+            amendment["fulfilled_by"] = [changed, *fulfilled[1:]] if isinstance(fulfilled, list) else changed
         rules.append(amendment)
     return load_rules_from_texts(agreement_texts(rules, SMALL))
 

@@ -271,6 +271,11 @@ _NOTE = {"id": "n", "date": "2020-01-01", "type": "note", "actor": "green"}
                  effective_from="2020-01-05")],
     rows=[{"id": "l", "date": "2020-01-01", "type": "level", "actor": "red"},
           {"id": "a", "date": "2020-01-06", "type": "attack", "actor": "blue"}], as_of=dt.date(2020, 1, 6)))
+@example(Scenario(  # "up to 10": every counted event is evidence (SPEC 5.3), those past the ceiling too
+    rules=[_rule("r", "red", "deadline", due="2020-01-10",
+                 fulfilled_by={"when": {"type": "level", "actor": "$party"}, "total_of": "count", "up_to": 10})],
+    rows=[{"id": f"r{i}", "date": f"2020-01-0{3 + 2 * i}", "type": "level", "actor": "red", "count": 5}
+          for i in range(3)], as_of=dt.date(2020, 1, 12)))
 # Choices the reference aligned with the pipeline (SPEC silent or ambiguous), kept so they stay aligned:
 @example(Scenario(  # linked and not triggered: since null
     rules=[_rule("d1", "red", "deadline", due="2020-01-03", fulfilled_by=_LEVEL, linked=["d2"]),
@@ -310,6 +315,7 @@ def _kinds(scenario: Scenario) -> dict:
 @given(scenarios())
 def test_an_unattributed_act_is_never_a_partys_finding(who, scenario):
     c = judged(who, scenario)
+    tally(c)
     unknown = {r["id"] for r in scenario.rows if r["actor"] == "unknown"}
     kinds = _kinds(scenario)
     acts = [f for f in c["findings"] if kinds[f["version"]] in ("prohibited", "conditional") and f["evidence"]]

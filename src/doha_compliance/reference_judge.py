@@ -3,9 +3,10 @@
 Why it exists: `reference.py` re-does only the MATCHING, and the durable_rules pipeline and the
 reference then share the judging code (statuses, triggers, links, claims), so a bug there is
 invisible to the engine-vs-reference law. This module judges again, written from the lead's
-specification of issue 12 (notes/SPEC-12.md) and the documented behaviour of the report — never
-from the pipeline's judging modules — as plainly as possible: whole lists in memory, nested loops,
-no streaming, no spools, no indexes. It is obviously right rather than fast; tests compare its
+specification of issue 12 (notes/SPEC-12.md, its addendum included) and the documented behaviour
+of reports before it — never from the pipeline's judging modules — as plainly as possible: whole
+lists in memory, nested loops, no streaming, no spools, no indexes. It is obviously right rather
+than fast; tests compare its
 `reference_conclusions` with `pipeline_conclusions(report)` (the same canonical, JSON-able form).
 
 What it shares with the pipeline, on purpose: the rule loader (models.Rule, as loaded), the
@@ -25,8 +26,11 @@ below (the lead aligns the pipeline or the spec):
   order. An event without a value for `total_of` is not counted (nor evidence), as today.
 - DECISION (stated justification on a prohibited act): ignored; only conditional acts can be
   `unresolved` (the status table says "a conditional act").
-- DECISION (linked status date): a linked unit's status is taken on the finding's date, but never
-  beyond the report date (a pending deadline is dated after it): min(finding date, as_of).
+- DECISION (linked status date): a linked unit's status is taken at the end of the finding's date
+  (addendum 1), but never beyond the report date (a pending deadline is dated after it):
+  min(finding date, as_of); and a deadline is a breach in a link only once the report date is past
+  its day, as its own finding says. Which links hold is read on the finding's date itself (the rule
+  set says in advance when an amendment adds one).
 - DECISION (linked since for not_triggered): null (the SPEC hesitates between null and the first
   effective_from; aligned with the pipeline).
 - DECISION (linked, continuing units): a `missed` act (a non-obligation) is a default like a
@@ -40,6 +44,10 @@ below (the lead aligns the pipeline or the spec):
 - DECISION (performed_by): every finding of a version with `performed_by` carries it, alleged
   findings included (their version is the rule the claim names, when in force).
 - DECISION (defaults ties): same date: by rule id, then in report order.
+- As before issue 12 (kept): an alleged finding's evidence is the claim, then the first evidence of
+  each finding cited (an event both the claim and a cited act is listed twice); a claim's rule names
+  the alleged finding's version when in force on the claim's date, else the claim rule's.
+- SPEC 5.3 read literally: a ceiling's evidence is every counted event, those past the ceiling too.
 """
 from __future__ import annotations
 
@@ -80,8 +88,12 @@ def _iso(day: Optional[dt.date]) -> Optional[str]:
 
 
 def _finding_id(f: dict) -> str:
-    """rule/party/anchor: the first evidence id, else the due date, else the finding's date (SPEC §5.8)."""
-    if f["evidence"]:
+    """rule/party/anchor (SPEC §5.8 and its addendum 3): a finding about a commitment as a whole has a
+    stable anchor (a deadline's day or `undated`, `not-triggered`, `complied[-<amendment>]`); an act or
+    a claim its first evidence id."""
+    if f["anchor"] is not None:
+        anchor = f["anchor"]
+    elif f["evidence"]:
         anchor = f["evidence"][0]
     elif f["due"] is not None:
         anchor = f["due"].isoformat()
@@ -178,6 +190,14 @@ class _Judge:
                 return e.date
         return None
 
+    def trigger_unassessable(self, rule: Rule) -> bool:
+        """Starts when R is fulfilled, and no unit of R can be assessed: whether it started cannot be
+        told from missing data (SPEC addendum 4)."""
+        sw = rule.starts_when
+        if sw is None or sw.rule is None:
+            return False
+        return all(self.deadline(sw.rule, p)["status"] == "not_assessed" for p in _owing(self.agreement, sw.rule))
+
     def start(self, rule: Rule, party: str) -> Optional[dt.date]:
         """The day the commitment starts for the party (DECISION: the later of the trigger and the
         first version's effective_from), or None if it has not started by the report date."""
@@ -203,6 +223,8 @@ class _Judge:
                        "evidence": [], "status": "not_triggered", "date": self.as_of}
         start = self.start(rule, party)
         if start is None:
+            if self.trigger_unassessable(rule):
+                state["status"] = "not_assessed"
             return state
         state["start"] = start
         # what fulfils it, counted from the start (SPEC §5.3)
@@ -268,7 +290,8 @@ class _Judge:
                     continue
                 due = state["due"] if state["status"] != "not_triggered" else None
                 evidence = state["evidence"] if state["status"] != "not_triggered" else []
-                self.add(rule, party, state["status"], state["date"], evidence, due=due)
+                anchor = due.isoformat() if due is not None else "undated"
+                self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
 
     # --- continuing commitments (prohibited, conditional) --------------------
 
@@ -277,8 +300,12 @@ class _Judge:
         for rule_id in rule_ids:
             chosen = _chosen_version(self.agreement, rule_id, self.as_of)
             for party in chosen.parties:
-                self.continuing[(rule_id, party)] = {"start": None, "periods": []}
+                self.continuing[(rule_id, party)] = {"start": None, "periods": [], "assessable": True}
                 start = self.start(chosen, party)
+                if start is None and self.trigger_unassessable(chosen):
+                    self.continuing[(rule_id, party)]["assessable"] = False
+                    self.not_assessed.append({"rule": rule_id, "version": chosen.version, "party": party})
+                    continue
                 if start is None:
                     self.add(chosen, party, "not_triggered", self.as_of, [])
                     continue
@@ -349,7 +376,7 @@ class _Judge:
         for rule_id in sorted({r.id for r in self.agreement.rules if r.kind == "claimable"}):
             rule = _chosen_version(self.agreement, rule_id, self.as_of)
             for party in rule.parties:
-                if self.start(rule, party) is None:
+                if self.start(rule, party) is None and not self.trigger_unassessable(rule):
                     self.add(rule, party, "not_triggered", self.as_of, [])
                 else:
                     self.not_assessed.append({"rule": rule_id, "version": rule.version, "party": party})
@@ -420,9 +447,14 @@ class _Judge:
     # --- findings, links, defaults -------------------------------------------
 
     def add(self, rule: Rule, party: str, status: str, date: dt.date, evidence: List[str],
-            due: Optional[dt.date] = None, province: Optional[str] = None, rule_id: Optional[str] = None) -> dict:
+            due: Optional[dt.date] = None, province: Optional[str] = None, rule_id: Optional[str] = None,
+            anchor: Optional[str] = None) -> dict:
+        if status == "not_triggered":
+            anchor = "not-triggered"
+        elif status == "complied":
+            anchor = "complied" if rule.amends is None else f"complied-{rule.version}"
         f = {"rule": rule_id or rule.id, "version": rule.version, "party": party, "status": status, "date": date,
-             "evidence": list(evidence), "due": due, "province": province}
+             "evidence": list(evidence), "due": due, "province": province, "anchor": anchor}
         self.findings.append(f)
         return f
 
@@ -456,23 +488,31 @@ class _Judge:
                 return "not_triggered", None
             if done is not None and done <= day and (due is None or done <= due):
                 return "met", done
-            if due is not None and day > due:
+            # told at the end of the day (addendum 1): on the deadline day itself, unmet, it is a breach
+            # -- once the report date is past that day (DECISION: a report as of D calls D pending)
+            if due is not None and day >= due and self.as_of > due:
                 return ("violation" if state["rule"].modality == "obligation" else "missed"), due
             return "pending", start
         if kind in ("prohibited", "conditional"):
             unit = self.continuing.get((rule_id, party))
+            if unit is not None and not unit["assessable"]:
+                return "not_assessed", None
             if unit is None or unit["start"] is None or day < unit["start"]:
                 return "not_triggered", None
-            defaults = sorted((f for f in self.findings if f["rule"] == rule_id and f["party"] == party
-                               and f["status"] in ("violation", "missed") and f["date"] <= day), key=_report_order)
-            if defaults:
-                return defaults[0]["status"], defaults[0]["date"]
+            for statuses in (("violation", "missed"), ("unresolved",)):  # addendum 2
+                earlier = sorted((f for f in self.findings if f["rule"] == rule_id and f["party"] == party
+                                  and f["status"] in statuses and f["date"] <= day), key=_report_order)
+                if earlier:
+                    return earlier[0]["status"], earlier[0]["date"]
             begun = sorted(p for p in unit["periods"] if p <= day)
             if begun:
                 return "complied", begun[0]
             return "not_assessed", None
         if kind == "claimable":
-            start = self.start(_chosen_version(self.agreement, rule_id, self.as_of), party)
+            chosen = _chosen_version(self.agreement, rule_id, self.as_of)
+            start = self.start(chosen, party)
+            if start is None and self.trigger_unassessable(chosen):
+                return "not_assessed", None
             if start is None or day < start:
                 return "not_triggered", None
             return "not_assessed", None
@@ -480,9 +520,9 @@ class _Judge:
 
     def linked(self, f: dict) -> List[dict]:
         version = _version_by_name(self.agreement, f["version"])
-        day = min(f["date"], self.as_of)
+        day = min(f["date"], self.as_of)  # what the input shows, never past the report date
         out = []
-        for other in self.links_of(version, day):
+        for other in self.links_of(version, f["date"]):  # the rules say in advance which links hold when
             for party in _owing(self.agreement, other):
                 status, since = self.status_on(other, party, day)
                 out.append({"rule": other, "party": party, "status": status, "since": _iso(since)})

@@ -103,7 +103,7 @@ def events(draw: Any, parties: Sequence[str] = DOHA.parties, types: Sequence[str
     if rule_ids and draw(st.integers(0, 3)) == 0:
         row["rule"] = draw(st.sampled_from(list(rule_ids)))
     if reserved:
-        if draw(st.integers(0, 4)) == 0:
+        if draw(st.integers(0, 7)) == 0:
             row["actor"] = UNKNOWN
         if "target" in row and draw(st.integers(0, 5)) == 0:
             row["target"] = UNKNOWN
