@@ -40,10 +40,10 @@ def test_an_act_breaking_a_best_effort_or_an_aim_is_missed_and_a_rule_may_name_i
     assert "(an aim: 'seek calm'; missed, not a violation)" in calm.reason
 
 
-def test_a_commitment_not_yet_in_force_on_the_report_date_is_not_listed():
-    """judge._untriggered_and_claimable: `if rule.effective_from > as_of: continue` (removed: a rule
-    taking effect later was listed as not triggered or not assessed; `>=`: one taking effect on the
-    report date was left out)."""
+def test_a_commitment_not_yet_in_force_on_the_report_date_is_not_triggered():
+    """Every commitment owed appears in the report (SPEC-12 5.2): one taking effect after the report date
+    is `not_triggered`, and says when it takes effect (before 2026-11-26 such commitments were left out);
+    on its first day it is judged (a deadline counts nothing dated before it started)."""
     agreement = rules(
         rule("visas", "claimable", "red", effective_from="2020-01-10"),
         rule("later", "prohibited", "blue", when={"type": "attack", "actor": "blue"},
@@ -51,7 +51,12 @@ def test_a_commitment_not_yet_in_force_on_the_report_date_is_not_listed():
         rule("deliver", "deadline", "green", due="2020-01-20", effective_from="2020-01-10",
              fulfilled_by={"when": {"type": "level", "actor": "green"}}))
     before = dc.evaluate(agreement, [ev("x", "2020-01-02", "level", "green")], as_of=D("2020-01-09"))
-    assert report_units(before) == set()
+    assert report_units(before) == {("visas", "red", "not_triggered"), ("later", "blue", "not_triggered"),
+                                    ("deliver", "green", "not_triggered")}
+    for f in before.findings:
+        assert f.date == D("2020-01-09") and "takes effect on 2020-01-10, after the report date 2020-01-09" in f.reason
+    later = next(f for f in before.findings if f.rule == "later")
+    assert "from then it starts at the first event matching its starts_when" in later.reason
     on_the_day = dc.evaluate(agreement, [ev("x", "2020-01-02", "level", "green")], as_of=D("2020-01-10"))
     assert report_units(on_the_day) == {("visas", "red", "not assessed"), ("later", "blue", "not_triggered"),
                                         ("deliver", "green", "pending")}  # x, before it started, does not count

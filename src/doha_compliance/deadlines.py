@@ -132,7 +132,7 @@ def _parts_text(rule: Rule, progress: Progress) -> str:
 def not_triggered(rule: Rule, party: str, triggers: Triggers, as_of: dt.date) -> Finding:
     """The one finding of a commitment that had not started by the report date."""
     return Finding(rule=rule.id, version=rule.version, party=party, status="not_triggered", date=as_of,
-                   evidence=(), reason=f"{rule.title}: not triggered: {triggers.why_not(rule, as_of)}.",
+                   evidence=(), reason=f"{rule.title}: not triggered: {triggers.why_not(rule, party, as_of)}.",
                    anchor="not-triggered")
 
 

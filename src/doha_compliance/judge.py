@@ -227,7 +227,7 @@ class Judge:
         evidence = [e for d in decided.values() for e in d.evidence]
         self._cited.release(None)
         history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of, coverage)
-        linker = Linker(self.agreement, history)
+        linker = Linker(self.agreement, history, as_of)
         findings, claims = set_claims(
             self.agreement,
             heapq.merge(self._findings.finish(), sorted(late, key=lambda f: f.sort_key), key=lambda f: f.sort_key),
@@ -242,10 +242,7 @@ class Judge:
         decided: Dict[Tuple[str, str], Deadline] = {}
         not_assessed: List[NotAssessed] = []
         for rule_id in dict.fromkeys(r.id for r in self._deadlines_in_order):  # trigger sources first
-            versions = self.agreement.versions(rule_id)
-            rule = self.agreement.version_in_force(rule_id, as_of) or (versions[-1] if as_of > versions[-1].effective_from else None)
-            if rule is None:
-                continue
+            rule = self.agreement.version_on(rule_id, as_of)
             for party in rule.parties:
                 unit = (rule.version, party)
                 d = deadlines.decide(self.agreement, rule, party, self._progress.get(unit, {}), self.triggers, as_of,
@@ -266,12 +263,10 @@ class Judge:
             versions = self.agreement.versions(rule_id)
             if versions[0].kind not in ("prohibited", "conditional", "claimable"):
                 continue
-            rule = self.agreement.version_in_force(rule_id, as_of) or versions[-1]
-            if rule.effective_from > as_of:
-                continue
+            rule = self.agreement.version_on(rule_id, as_of)
             for party in rule.parties:
                 start = self.triggers.start(rule, party)
-                if rule.starts_when and (start is None or start > as_of):
+                if start is None or start > as_of:  # not triggered, or not yet in force
                     unknown = deadlines.trigger_unknown(rule, party, self._unassessed)
                     if unknown is not None:
                         listed.append(unknown)

@@ -4,8 +4,9 @@ The Doha agreement's parts are "interrelated": the US withdrawal comes "with the
 action on the obligations" of the Taliban, and the prisoner releases and the talks were set for
 the same day. A verdict on one side is unfair without the other side's record beside it. Rules
 name what the text links (`linked`, symmetric); every finding then carries, for each linked
-commitment and each party owing it, that commitment's status ON THE FINDING'S DATE and since
-when — a missed talks deadline shows the unfinished prisoner exchange beside it.
+commitment and each party owing it, that commitment's status ON THE FINDING'S DATE (the report
+date for a pending deadline dated after it: the input says nothing later) and since when — a
+missed talks deadline shows the unfinished prisoner exchange beside it.
 
 The "who defaulted first" view groups linked commitments (connected components of the links)
 and gives, for each party owing one of them, its first default (`violation` or `missed`), in
@@ -43,9 +44,11 @@ class History:
     first_unresolved: Optional[dt.date] = None  # continuing: its first act left unresolved
     complied_since: Optional[dt.date] = None    # continuing: the start of a covered period
 
-    def on(self, day: dt.date) -> Tuple[str, Optional[dt.date]]:
-        """(status, since when) at the END of `day`: a deadline falling due that day and not met by then
-        has been missed, so a default dated on a deadline shows the linked deadlines of that day too."""
+    def on(self, day: dt.date, as_of: dt.date) -> Tuple[str, Optional[dt.date]]:
+        """(status, since when) at the END of `day` (never after the report date `as_of`): a deadline
+        falling due that day and not met by then has been missed, so a default dated on a deadline shows
+        the linked deadlines of that day too — unless the report is as of that very day, when the
+        deadline's own finding still says pending (the day is not over in the input)."""
         if not self.assessed:
             return "not_assessed", None
         if self.start is None or day < self.start:
@@ -53,7 +56,7 @@ class History:
         if self.kind == "deadline":
             if self.done is not None and self.done <= day and (self.day is None or self.done <= self.day):
                 return "met", self.done
-            if self.day is None or day < self.day:
+            if self.day is None or day < self.day or as_of <= self.day:
                 return "pending", self.start
             return self.breach, self.day
         if self.kind == "continuing":
@@ -105,9 +108,10 @@ def groups(agreement: Agreement) -> List[Tuple[str, ...]]:
 class Linker:
     """Annotates findings with their linked commitments' status, and keeps each party's first default."""
 
-    def __init__(self, agreement: Agreement, histories: Dict[Tuple[str, str], History]):
+    def __init__(self, agreement: Agreement, histories: Dict[Tuple[str, str], History], as_of: dt.date):
         self.agreement = agreement
         self.histories = histories
+        self.as_of = as_of
         self._versions = {r.version: r for r in agreement.rules}
         self._group_of = {rule_id: g for g in groups(agreement) for rule_id in g}
         self._first: Dict[Tuple[Tuple[str, ...], str], Finding] = {}
@@ -134,7 +138,7 @@ class Linker:
                 parties = sorted({p for r in self.agreement.versions(rule_id) for p in r.parties})
                 for party in parties:
                     history = self.histories.get((rule_id, party))
-                    status, since = history.on(day) if history else ("not_assessed", None)
+                    status, since = history.on(min(day, self.as_of), self.as_of) if history else ("not_assessed", None)
                     out.append(Link(rule_id, party, status, since))
             found = self._cache[version] = tuple(out)
         return found

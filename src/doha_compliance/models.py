@@ -261,6 +261,13 @@ class Agreement:
         """The version of a rule in force on a day, if any."""
         return next((r for r in self.versions(rule_id) if r.in_force(day)), None)
 
+    def version_on(self, rule_id: str, day: dt.date) -> Rule:
+        """The version a finding about the whole commitment speaks of on `day`: the one in force, else the
+        latest that had started (the commitment has ended), else the first (it has not begun yet)."""
+        versions = sorted(self.versions(rule_id), key=lambda r: r.effective_from)
+        started = [r for r in versions if r.effective_from <= day]
+        return self.version_in_force(rule_id, day) or (started[-1] if started else versions[0])
+
 
 @attrs.frozen
 class NotAssessed:

@@ -47,7 +47,8 @@ below (the lead aligns the pipeline or the spec):
 - As before issue 12 (kept): an alleged finding's evidence is the claim, then the first evidence of
   each finding cited (an event both the claim and a cited act is listed twice); a claim's rule names
   the alleged finding's version when in force on the claim's date, else the claim rule's.
-- SPEC 5.3 read literally: a ceiling's evidence is every counted event, those past the ceiling too.
+- SPEC 5.3: a ceiling's evidence is every event counted until the total reached the ceiling; events
+  past it are counted (the total and the reason show them), not cited.
 """
 from __future__ import annotations
 
@@ -245,11 +246,21 @@ class _Judge:
                     done_at = index
                     break
             part_done.append(counted[done_at].date if done_at is not None else None)
-            if part.up_to is not None or done_at is None:
-                evidence.extend(counted)  # a ceiling keeps counting after it is met
+            if part.up_to is not None:
+                # a ceiling keeps counting after it is met; its evidence is what was counted until the
+                # total reached the ceiling (SPEC 5.3): the events past it are counted, not cited
+                running = 0
+                for e in counted:
+                    if running >= part.up_to:
+                        break
+                    evidence.append(e)
+                    running += _number(e.get(part.total_of)) or 0
+            elif done_at is None:
+                evidence.extend(counted)
             else:
                 evidence.extend(counted[:done_at + 1])
-        done = max(part_done) if part_done and all(d is not None for d in part_done) else None
+        reached = [d for d in part_done if d is not None]
+        done = max(reached) if reached and len(reached) == len(part_done) else None
         unique = {e.id: e for e in evidence}
         state["evidence"] = [e.id for e in sorted(unique.values(), key=lambda e: (e.date, e.id))]
         state["done"] = done
@@ -338,6 +349,7 @@ class _Judge:
             cover = _covering_condition(rule)
             covered = any(begin <= e.date <= end and _match(cover, party, e) for e in self.seen)
         if covered:
+            assert begin is not None and end is not None
             self.continuing[(rule.id, party)]["periods"].append(begin)
             if not any(f["status"] in BAD_FOR_COMPLIED for f in unit_findings):
                 self.add(rule, party, "complied", end, [])
@@ -550,11 +562,11 @@ class _Judge:
             placed |= group
             groups.append(sorted(group))
         out = []
-        for group in sorted(groups):
-            parties = sorted({p for rule_id in group for p in _owing(self.agreement, rule_id)})
+        for members in sorted(groups):
+            parties = sorted({p for rule_id in members for p in _owing(self.agreement, rule_id)})
             with_default, without = [], []
             for party in parties:
-                candidates = [f for f in self.findings if f["rule"] in group and f["party"] == party
+                candidates = [f for f in self.findings if f["rule"] in members and f["party"] == party
                               and f["status"] in ("violation", "missed")]
                 if not candidates:
                     without.append({"party": party, "date": None, "rule": None, "finding": None, "status": None})
@@ -563,7 +575,7 @@ class _Judge:
                 with_default.append({"party": party, "date": first["date"].isoformat(), "rule": first["rule"],
                                      "finding": _finding_id(first), "status": first["status"]})
             with_default.sort(key=lambda x: (x["date"], x["party"]))
-            out.append({"rules": group, "parties": with_default + without})
+            out.append({"rules": members, "parties": with_default + without})
         return out
 
     def run(self) -> dict:

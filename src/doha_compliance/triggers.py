@@ -38,22 +38,36 @@ class Triggers:
         if rule_id not in self._fulfilled or day < self._fulfilled[rule_id]:
             self._fulfilled[rule_id] = day
 
-    def start(self, rule: Rule, party: str) -> Optional[dt.date]:
-        """The day the unit's commitment started, or None while it has not."""
+    def trigger(self, rule: Rule, party: str) -> Optional[dt.date]:
+        """The day what starts the unit happened (None: not yet; a rule without `starts_when` has none)."""
         sw = rule.starts_when
         if sw is None:
-            return first_effective(self.agreement, rule) if rule.kind == "deadline" else rule.effective_from
-        if sw.rule:
-            return self._fulfilled.get(sw.rule)
-        return self._event.get((rule.version, party))
+            return None
+        return self._fulfilled.get(sw.rule) if sw.rule else self._event.get((rule.version, party))
+
+    def start(self, rule: Rule, party: str) -> Optional[dt.date]:
+        """The day the unit's commitment started, or None while it has not: the later of its trigger and
+        the day its first version takes effect (a talks deadline met before a rule is in force starts
+        nothing before that rule's first day)."""
+        first = first_effective(self.agreement, rule)
+        if rule.starts_when is None:
+            return first if rule.kind == "deadline" else rule.effective_from
+        t = self.trigger(rule, party)
+        return None if t is None else max(t, first)
 
     def started_by(self, rule: Rule, party: str, day: dt.date) -> bool:
         start = self.start(rule, party)
         return start is not None and start <= day
 
-    def why_not(self, rule: Rule, as_of: dt.date) -> str:
+    def why_not(self, rule: Rule, party: str, as_of: dt.date) -> str:
         """Why a commitment has not started by the report date, in words."""
+        first = first_effective(self.agreement, rule)
         sw = rule.starts_when
+        if first > as_of:
+            t = self.trigger(rule, party)
+            then = ("" if sw is None else f"; its trigger ({sw.describe()}) came on {t}" if t is not None and t <= as_of
+                    else f"; from then it starts {sw.describe()}")
+            return f"it takes effect on {first}, after the report date {as_of}{then}"
         assert sw is not None
         if sw.rule:
             return f"it starts when {sw.rule} is fulfilled, which it is not in the input as of {as_of}"
