@@ -223,6 +223,38 @@ def test_a_fixed_date_before_the_trigger_becomes_the_trigger_day(who):
     assert found(judge(who, a, met, D("01-06"))) == [("hand", "blue", "met", D("01-05"), ("l",), D("01-05"))]
 
 
+def test_only_what_the_input_says_after_a_deadline_started_can_assess_it(who):
+    # release starts when talks are met (01-02) and is due 3 days later (01-05); its covered_by is any
+    # level event. A level event before the start (01-01, red's) says nothing about whether blue released
+    # after it: as of 01-08 release is not assessed (missing data is not a miss). One level event after
+    # the start (01-03, green's) shows the input speaks for that time: then the miss is a violation.
+    release = dict(RELEASE, covered_by={"type": "level"})
+    a = agree(TALKS, release)
+    rows = [ev("l", D("01-01"), "level", "red"), ev("t", D("01-02"), "note", "red")]
+    c = judge(who, a, rows, D("01-08"))
+    assert ("talks", "red", "met", D("01-02"), ("t",), D("01-05")) in found(c)
+    assert [f for f in found(c) if f[0] == "release"] == []
+    assert c["not_assessed"] == [{"rule": "release", "version": "release", "party": "blue"}]
+    after = rows + [ev("g", D("01-03"), "level", "green")]
+    assert ("release", "blue", "violation", D("01-05"), (), D("01-05")) in found(judge(who, a, after, D("01-08")))
+    if who == "pipeline":
+        why = report(a, rows, D("01-08")).not_assessed[0].reason
+        assert "nothing matches its covered_by on or after 2020-01-02, when it started" in why
+
+
+def test_a_commitment_not_assessed_as_a_whole_reads_not_triggered_before_it_started(who):
+    # release (as above: no event after its start bears on it) is not assessed; beside an act of 01-01,
+    # before release started (01-02), the link says not_triggered, a fact; beside one of 01-06, not_assessed
+    release = dict(RELEASE, covered_by={"type": "level"})
+    quiet = dict(QUIET, linked=["release"])
+    rows = [ev("a1", D("01-01"), "attack", "blue"), ev("l", D("01-01"), "level", "red"),
+            ev("t", D("01-02"), "note", "red"), ev("a2", D("01-06"), "attack", "blue")]
+    c = judge(who, agree(TALKS, release, quiet), rows, D("01-08"))
+    by_act = {f["evidence"][0]: f["linked"] for f in c["findings"] if f["rule"] == "quiet"}
+    assert by_act == {"a1": [{"rule": "release", "party": "blue", "status": "not_triggered", "since": None}],
+                      "a2": [{"rule": "release", "party": "blue", "status": "not_assessed", "since": None}]}
+
+
 # --- ceilings and parts ----------------------------------------------------------
 
 RELEASES = [ev("r1", D("01-03"), "level", "red", count=5), ev("r2", D("01-08"), "level", "red", count=50),

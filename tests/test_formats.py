@@ -62,10 +62,10 @@ def test_rule_schema_in_rules_folder_is_the_packaged_one():
 
 def test_markdown_has_summary_table_and_every_finding(oct_report):
     md = render_md(oct_report)
-    assert "| us | 1 | 1 | 2 | 0 | 3 | 0 | 0 | 0 | 0 |" in md and "| taliban | 4 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |" in md
+    assert "| us | 1 | 1 | 2 | 0 | 3 | 0 | 0 | 0 | 0 |" in md and "| taliban | 3 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |" in md
     headings = re.findall(r"^#### (\S+) — (\w+): (.+)$", md, flags=re.M)
     assert len(headings) == len(oct_report.findings)
-    assert ("2020-10-25", "violation", "No US force against the Taliban except in defence of Afghan forces under Taliban attack") in headings
+    assert ("2020-10-25", "violation", "Reported terms: no US force against the Taliban except in defence of Afghan forces under Taliban attack") in headings
     assert "- **Clause:** Reported terms only" in md
     assert "- **Evidence:** `oct2020-us-strike-wardak`" in md
     assert "| 2020-10-12 | `oct2020-taliban-alleges-excessive-strikes` | taliban | us | strikes.defensive_only | contradicted |" in md
@@ -131,10 +131,10 @@ def test_explain_a_justified_strike(oct_report):
 
 
 def test_explain_an_event_and_the_matching_condition(oct_report):
-    text = explain(oct_report, "oct2020-ghor-car-bomb")
-    assert text.startswith("event oct2020-ghor-car-bomb is evidence in 1 finding")
+    text = explain(oct_report, "oct2020-takhar-ambush")
+    assert text.startswith("event oct2020-takhar-ambush is evidence in 1 finding")
     assert "version:   violence.reduction@reset-2020-10-15" in text
-    assert "satisfies {fatalities: {at_least: 5}} and {wounded: {at_least: 20}}" in text
+    assert "satisfies {fatalities: {at_least: 5}}" in text
     with pytest.raises(KeyError):
         explain(oct_report, "no-such-thing")
 

@@ -117,11 +117,26 @@ def test_every_cited_event_is_listed_once_in_order(case):
     _record(agreement, rows, report)
 
 
+# An event that is both an act (its type is what the rule prohibits, whoever acts) and a claim naming the
+# rule: the act is judged, and the claim, contradicted, is an `alleged` finding whose evidence begins with
+# the same event — a claim, not the act judged twice.
+_BOTH = language_agreement([
+    {"id": "r0.conditional", "party": ["red", "blue"], "title": "Rule 0", "source": "generated", "basis": "reported",
+     "kind": "conditional", "when": {"type": "level"}, "justified_by": {"when": {"type": "attack"}, "within_days": 0}},
+    {"id": "r1.claim", "party": "red", "title": "Rule 1", "source": "generated", "basis": "reported", "kind": "claim",
+     "when": {"accused": "$party", "type": "level"}, "lookback_days": 0}], SMALL)
+_BOTH_ROWS = [{"id": "j00", "date": "2020-01-01", "type": "attack", "actor": "red"},
+              {"id": "c00", "date": "2020-01-01", "type": "level", "actor": "blue", "accused": "red",
+               "rule": "r0.conditional"}]
+
+
 @given(language_cases())
 @example(case=(_NESTED, _NESTED_ROWS, dt.date(2020, 1, 6)))
+@example(case=(_BOTH, _BOTH_ROWS, dt.date(2020, 1, 1)))
 def test_an_act_is_judged_by_the_version_in_force_on_its_day(case):
     """Whatever the versions (one-day ones too), an act's finding names a version in force on the
-    act's date that had started by then, and no act is judged twice by one rule for one party."""
+    act's date that had started by then, and no act is judged twice by one rule for one party (a
+    claim's `alleged` finding is not an act: its evidence may begin with an event that is one)."""
     agreement, rows, as_of = case
     report = dc.evaluate(agreement, rows, as_of=as_of)
     versions = {r.version: r for r in agreement.rules}
@@ -131,6 +146,9 @@ def test_an_act_is_judged_by_the_version_in_force_on_its_day(case):
         if rule.kind not in ("prohibited", "conditional") or not f.evidence:
             continue
         assert rule.in_force(f.date), (f.version, f.date)
+        if f.status == "alleged":
+            event("an alleged finding (a claim) beside the acts")
+            continue
         assert (f.rule, f.party, f.evidence[0]) not in seen
         seen.add((f.rule, f.party, f.evidence[0]))
     _record(agreement, rows, report)

@@ -148,7 +148,8 @@ def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Opt
 
 
 def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
-           covered: bool, last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset()) -> Deadline:
+           last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset()
+           ) -> Deadline:
     """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
     the deadline rules already found not assessed (a trigger source is decided before its dependants)."""
     start = triggers.start(rule, party)
@@ -159,9 +160,12 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
     if start is None:
         return Deadline(rule, party, not_triggered(rule, party, triggers, as_of), None, None, None, None)
     day, day_note = deadline_day(rule, start)
-    if not covered and not (day is not None and as_of <= day):
+    # assessed only if an event bearing on it falls in its own time: what the input says before the
+    # commitment started cannot show whether it was done after (events past the report date are never seen)
+    if (last_cover is None or last_cover < start) and not (day is not None and as_of <= day):
+        since = "" if last_cover is None else f" on or after {start}, when it started"
         return Deadline(rule, party, None, NotAssessed(
-            rule.id, rule.version, party, "no event in the input bears on it (nothing matches its covered_by), "
+            rule.id, rule.version, party, f"no event in the input bears on it (nothing matches its covered_by{since}), "
                                           "so a missed deadline cannot be told from missing data."), start, day, None)
     done = completed(progress, rule)
     used: List[Event] = sorted({e.id: e for p in progress.values() for e in p.used}.values(), key=lambda e: e.sort_key)

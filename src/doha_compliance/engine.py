@@ -59,6 +59,7 @@ import itertools
 import logging
 import math
 import operator
+import datetime as dt
 from typing import Any, Callable, Deque, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 import attrs
@@ -353,9 +354,10 @@ def split_alternatives(definition: Dict[str, dict]) -> Dict[str, dict]:
     return out
 
 
-def _always_covered(agreement: Agreement) -> Set[Unit]:
+def _always_covered(agreement: Agreement) -> Dict[Unit, dt.date]:
     """Deadline units judged whatever the input holds (they name no `covered_by`)."""
-    return {(rule.version, party) for rule, party in units(agreement) if rule.kind == "deadline" and not rule.covered_by}
+    return {(rule.version, party): dt.date.max for rule, party in units(agreement)
+            if rule.kind == "deadline" and not rule.covered_by}
 
 
 # --- the decision cache --------------------------------------------------------------------------
@@ -758,7 +760,7 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
                     elif kind == "f":
                         out.add_fulfil(unit, event)  # here `unit` is (version, party, part)
                     elif kind == "c":
-                        out.covered.add(unit)
+                        out.add_covered(unit, event)
                     elif kind == "v":
                         out.add_cover(unit, event)
                     elif kind == "t":

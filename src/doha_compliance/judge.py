@@ -70,11 +70,12 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             total = matches.justifier_counts.get((rule.version, party, e.id), len(justifiers))
             more = f" ({total} justifying events in the window; the latest {len(justifiers)} cited)" if total > len(justifiers) else ""
             out.append(_act_finding(rule, party, e, "justified",
-                                    f"{e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} "
+                                    f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} "
                                     f"on {latest.date} ({latest.id}), {deadlines.plural(days, 'day')} before{same}, within "
                                     f"the {jb.within_days}-day window of {rule.id}{more}.", tuple(justifiers)))
             continue
-        missing = (f"{e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
+        # every act's reason opens with what the commitment is (and so whether its terms are only reported)
+        missing = (f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
                    f"in the {jb.within_days} days before, among the events given")
         if e.stated_justification:
             out.append(_act_finding(rule, party, e, "unresolved",
@@ -246,7 +247,7 @@ class Judge:
             for party in rule.parties:
                 unit = (rule.version, party)
                 d = deadlines.decide(self.agreement, rule, party, self._progress.get(unit, {}), self.triggers, as_of,
-                                     unit in matches.covered, last_event, self._unassessed)
+                                     matches.covered.get(unit), last_event, self._unassessed)
                 decided[(rule.id, party)] = d
                 if d.not_assessed is not None:
                     not_assessed.append(d.not_assessed)

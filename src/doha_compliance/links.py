@@ -49,9 +49,11 @@ class History:
         falling due that day and not met by then has been missed, so a default dated on a deadline shows
         the linked deadlines of that day too — unless the report is as of that very day, when the
         deadline's own finding still says pending (the day is not over in the input)."""
+        if self.start is not None and day < self.start:  # before it started, whatever the input says after
+            return "not_triggered", None
         if not self.assessed:
             return "not_assessed", None
-        if self.start is None or day < self.start:
+        if self.start is None:
             return "not_triggered", None
         if self.kind == "deadline":
             if self.done is not None and self.done <= day and (self.day is None or self.done <= self.day):

@@ -27,7 +27,9 @@ class Matches:
     # (version, party, act id) -> {justifier id: justifier event}, the latest MAX_JUSTIFIERS only
     justifications: Dict[Tuple[str, str, str], Dict[str, Event]] = attrs.field(factory=dict)
     fulfils: Dict[Part, List[Event]] = attrs.field(factory=dict)
-    covered: Set[Unit] = attrs.field(factory=set)  # deadline units some event bears on
+    # deadline units some event bears on: the latest such event's date (date.max for a unit judged
+    # whatever the input holds); a deadline is assessed only if one falls on or after its start
+    covered: Dict[Unit, dt.date] = attrs.field(factory=dict)
     justifier_counts: Dict[Tuple[str, str, str], int] = attrs.field(factory=dict)
     covers: Dict[Unit, List[Event]] = attrs.field(factory=dict)  # continuing units: the covering events
     triggers: Dict[Unit, List[Event]] = attrs.field(factory=dict)  # events matching a unit's starts_when
@@ -55,6 +57,10 @@ class Matches:
             self._seen.add(("c", unit, event.id))
             self.covers.setdefault(unit, []).append(event)
 
+    def add_covered(self, unit: Unit, event: Event) -> None:
+        if unit not in self.covered or self.covered[unit] < event.date:
+            self.covered[unit] = event.date
+
     def add_trigger(self, unit: Unit, event: Event) -> None:
         if ("t", unit, event.id) not in self._seen:
             self._seen.add(("t", unit, event.id))
@@ -78,7 +84,7 @@ class Matches:
             "justifications": {k: sorted(v) for k, v in sorted(self.justifications.items()) if v},
             "justifier_counts": dict(sorted(self.justifier_counts.items())),
             "fulfils": {k: sorted(e.id for e in v) for k, v in sorted(self.fulfils.items()) if v},
-            "covered": sorted(self.covered),
+            "covered": sorted(self.covered.items()),
             "covers": {k: sorted(e.id for e in v) for k, v in sorted(self.covers.items()) if v},
             "triggers": {k: sorted(e.id for e in v) for k, v in sorted(self.triggers.items()) if v},
         }

@@ -36,9 +36,12 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
                 for e in in_window:
                     if conditions.matches(cond, _getter(e)):
                         out.add_fulfil((rule.version, party, part), e)
-            if rule.covered_by is None or any(
-                    conditions.matches(conditions.substitute_party(rule.covered_by, party), _getter(e)) for e in events):
-                out.covered.add(unit)
+            if rule.covered_by is None:
+                out.covered[unit] = dt.date.max
+            else:
+                for e in events:
+                    if conditions.matches(conditions.substitute_party(rule.covered_by, party), _getter(e)):
+                        out.add_covered(unit, e)
             continue
         if rule.kind == "claimable":
             continue

@@ -272,7 +272,8 @@ class _Judge:
         elif rule.due is not None:
             due = max(rule.due, start)  # a party cannot default before its commitment starts
         state["due"] = due
-        covered = rule.covered_by is None or any(_match(rule.covered_by, party, e) for e in self.seen)
+        # SPEC 5.3: an event bearing on it must fall in its own time (on or after its start)
+        covered = rule.covered_by is None or any(e.date >= start and _match(rule.covered_by, party, e) for e in self.seen)
         if not covered and (due is None or self.as_of > due):
             # nothing bears on it: a missed date (or, with no date, whether it was done at all) cannot
             # be told from missing data (DECISION, aligned with the pipeline: an undertaking is never
@@ -493,10 +494,12 @@ class _Judge:
         kind = first.kind
         if kind == "deadline":
             state = self.deadline(rule_id, party)
+            start, due, done = state.get("start"), state.get("due"), state.get("done")
+            if start is not None and day < start:  # before it started: not triggered, assessed or not
+                return "not_triggered", None
             if state["status"] == "not_assessed":
                 return "not_assessed", None
-            start, due, done = state["start"], state["due"], state["done"]
-            if start is None or day < start:
+            if start is None:
                 return "not_triggered", None
             if done is not None and done <= day and (due is None or done <= due):
                 return "met", done
