@@ -7,9 +7,10 @@ a DataFrame never disagree on a column.
 from __future__ import annotations
 
 import csv
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Tuple
 
-from .report import Report
+if TYPE_CHECKING:  # a report's own methods use these rows (Report.to_frame): only its type is read here
+    from .report import Report
 
 TABLES = ("findings", "scores", "series")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
