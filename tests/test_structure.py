@@ -1,4 +1,5 @@
-"""The package's shape (issue 17): no import circle among its modules.
+"""The package's shape (issue 17): no import circle among its modules, and one place for what must
+read the same everywhere (the "did you mean" hint).
 
 Imports are read from the source with `ast`, not by importing: a circle that happens to import in
 today's order still breaks the day a module is imported first from elsewhere, and it means two
@@ -143,6 +144,14 @@ def test_no_circle_even_counting_imports_inside_functions():
                           f"{ {m: sorted(t) for m, t in unlisted.items() if t} })"
     stale = [pair for pair in LATE_IMPORTS_ALLOWED if pair[1] not in late.get(pair[0], set())]
     assert not stale, f"listed late imports that no longer exist: {stale}"
+
+
+def test_the_did_you_mean_hint_has_one_home():
+    """Every "did you mean" reads the same because one function writes it (hints.py)."""
+    users = sorted(path.name for path in PACKAGE.glob("*.py")
+                   if path.name != "hints.py" and ("difflib" in path.read_text(encoding="utf-8")
+                                                   or "did you mean" in path.read_text(encoding="utf-8")))
+    assert users == [], f"modules that build their own 'did you mean' hint: {users}"
 
 
 def test_readers_only_parse():

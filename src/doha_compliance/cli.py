@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import os
 import shlex
 import signal
@@ -16,6 +15,7 @@ from typing import Any, Iterable, Iterator, List, Optional
 
 from . import __version__, api, bundled, sources
 from .errors import ComplianceError, RuleSetError
+from .hints import did_you_mean
 from .limits import MAX_WINDOW_DAYS
 from .models import Agreement, Rejection
 from .render_text import inert, text_lines
@@ -283,20 +283,15 @@ def _write_report(render: Any, path: Optional[str]) -> None:
         raise ComplianceError(f"cannot write the report to {target}: {exc.strerror or exc}") from None
 
 
-def _suggest(value: str, known: Any) -> str:
-    hint = difflib.get_close_matches(value, sorted(known), n=1)
-    return f" (did you mean '{hint[0]}'?)" if hint else ""
-
-
 def _check_filters(agreement: Agreement, args: argparse.Namespace) -> None:
     """--party and --rule name what the rule set knows: checked before the evaluation, not after it."""
     for party in args.party or []:
         if party not in agreement.parties:
-            raise ComplianceError(f"--party {party}: not a party of {agreement.id}{_suggest(party, agreement.parties)} "
+            raise ComplianceError(f"--party {party}: not a party of {agreement.id}{did_you_mean(party, agreement.parties)} "
                                   f"({', '.join(sorted(agreement.parties))})")
     for rule in args.rule or []:
         if rule not in agreement.rule_ids():
-            raise ComplianceError(f"--rule {rule}: not a rule of {agreement.id}{_suggest(rule, agreement.rule_ids())}")
+            raise ComplianceError(f"--rule {rule}: not a rule of {agreement.id}{did_you_mean(rule, agreement.rule_ids())}")
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -9,7 +9,6 @@ What a mapping does not name is never a reason to reject a row: an actor no entr
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 from importlib import resources
@@ -20,6 +19,7 @@ import attrs
 from . import safeyaml
 from .errors import InputFileError
 from .gazetteer import Gazetteer, load_gazetteer
+from .hints import did_you_mean
 from .models import OTHER
 from .readers import read_data_file
 
@@ -139,8 +139,7 @@ def _unknown(keys: Sequence[Any], allowed: Sequence[str]) -> List[str]:
     for key in keys:
         if key in allowed:
             continue
-        hint = difflib.get_close_matches(str(key), list(allowed), n=1)
-        out.append(f"unknown key '{key}'{f' (did you mean {hint[0]!r}?)' if hint else ''}; allowed: {', '.join(allowed)}")
+        out.append(f"unknown key '{key}'{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
     return out
 
 
