@@ -52,6 +52,10 @@ def test_id_ledger_across_merges():
     assert len(ledger) == 100
     assert ledger.first_seen("id-3", "g:1") == "earlier in the input"     # merged into the compact array
     assert ledger.first_seen("id-99", "g:2") == "f:99"                    # still recent: its line is known
+    # at most merge_every ids keep their text and place (bounded memory): ids 0-97 were merged in
+    # 14 batches of 7 as each batch filled, so 97's place is forgotten and 98's is not
+    assert ledger.first_seen("id-97", "g:5") == "earlier in the input"
+    assert ledger.first_seen("id-98", "g:6") == "f:98"
     assert ledger.first_seen("id-100", "g:3") is None
     assert ledger.first_seen("id-100", "g:4") == "g:3"
 
