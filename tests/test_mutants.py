@@ -15,6 +15,9 @@ import doha_compliance as dc
 from doha_compliance.engine import durable_matches
 from doha_compliance.judge import Judge
 from doha_compliance.api import collect
+from doha_compliance import conditions
+from doha_compliance.matching import Matches
+from doha_compliance.models import Event
 
 from conftest import D, ev
 from test_blind_spots import ENGINES, rule, rules, statuses
@@ -153,3 +156,59 @@ def test_between_a_version_that_ended_and_an_amendment_not_yet_in_force_a_deadli
     assert [(f.rule, f.version, f.status) for f in gap.findings] == []
     later = dc.evaluate(agreement, rows, as_of=D("2020-01-12"), engine=engine)
     assert [(f.version, f.status, f.date) for f in later.findings] == [("deliver@later", "pending", D("2020-01-25"))]
+
+
+# --- conditions: the bounds of the numeric operators ------------------------------------------------
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_numeric_operators_at_their_bound(engine):
+    """conditions._test: `value > arg` for `above` (`>=`: an event at the bound matched "above"), and
+    the other three at their bound. The reference runs this code; the engine compiles the same
+    operators to durable_rules' $gt/$gte/$lt/$lte, so both must agree on every row of this table.
+
+    Four rules, one per operator, bound 4; acts with 3, 4 and 5 dead (and one with none: a missing
+    number fails every comparison)."""
+    ops = {"above": {"3": False, "4": False, "5": True}, "at_least": {"3": False, "4": True, "5": True},
+           "below": {"3": True, "4": False, "5": False}, "at_most": {"3": True, "4": True, "5": False}}
+    agreement = rules(*(rule(f"no.{op}", "prohibited", "red", covered_by={"type": "note"},
+                             when={"type": "attack", "actor": "red", "fatalities": {op: 4}}) for op in ops))
+    rows = [ev(f"k{n}", "2020-01-02", "attack", "red", fatalities=int(n)) for n in ("3", "4", "5")]
+    rows.append(ev("none", "2020-01-02", "attack", "red"))
+    found = statuses(dc.evaluate(agreement, rows, engine=engine))
+    assert found == {(f"no.{op}", "red", "violation", f"k{n}") for op, table in ops.items() for n, hit in table.items() if hit}
+    for op, table in ops.items():  # CSV gives the number as text: the same bound
+        assert conditions.matches({"fatalities": {op: 4}}, {"fatalities": "4"}.get) is table["4"], op
+
+
+# --- matching: the oracle's comparison form keeps what was found ------------------------------------
+
+def test_the_canonical_form_the_oracle_compares_keeps_every_match_and_drops_only_empty_lists():
+    """matching.Matches.canonical: `if v` (negated, the form kept only empty entries, and the
+    engine-vs-reference law compared two empty dicts: it could not fail)."""
+    a, b = Event(id="a", date=D("2020-01-02"), type="attack", actor="red"), Event(id="b", date=D("2020-01-01"), type="attack", actor="red")
+    m = Matches()
+    m.hits = {("r", "red"): [a, b], ("r", "blue"): []}
+    m.justifications = {("r", "red", "a"): {"b": b}, ("r", "red", "x"): {}}
+    m.justifier_counts = {("r", "red", "a"): 1}
+    m.fulfils = {("d", "red", 0): [a], ("d", "red", 1): []}
+    m.covered = {("d", "red")}
+    m.covers = {("r", "red"): [b, a], ("r", "blue"): []}
+    m.triggers = {("t", "red"): [a], ("t", "blue"): []}
+    assert m.canonical() == {
+        "hits": {("r", "red"): ["a", "b"]}, "justifications": {("r", "red", "a"): ["b"]},
+        "justifier_counts": {("r", "red", "a"): 1}, "fulfils": {("d", "red", 0): ["a"]},
+        "covered": [("d", "red")], "covers": {("r", "red"): ["a", "b"]}, "triggers": {("t", "red"): ["a"]}}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_amended_deadline_counts_evidence_from_its_first_version_on(engine):
+    """matching.match_window: a deadline's versions all match from the first version's start (with the
+    `return` for deadlines removed, the amendment counted only events from its own effective_from).
+
+    deliver: due 01-10; from 01-05 amended to due 01-12. Red delivers on 01-03, under the first
+    version. As of 01-15 the amendment decides: the delivery counts for it, so it is met on 01-03."""
+    agreement = rules(
+        rule("deliver", "deadline", "red", due="2020-01-10", fulfilled_by={"when": {"type": "level", "actor": "red"}}),
+        {"id": "deliver@later", "amends": "deliver", "effective_from": "2020-01-05", "due": "2020-01-12"})
+    report = dc.evaluate(agreement, [ev("l", "2020-01-03", "level", "red")], as_of=D("2020-01-15"), engine=engine)
+    assert {(f.version, f.status, f.date) for f in report.findings} == {("deliver@later", "met", D("2020-01-03"))}
