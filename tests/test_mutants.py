@@ -212,3 +212,16 @@ def test_an_amended_deadline_counts_evidence_from_its_first_version_on(engine):
         {"id": "deliver@later", "amends": "deliver", "effective_from": "2020-01-05", "due": "2020-01-12"})
     report = dc.evaluate(agreement, [ev("l", "2020-01-03", "level", "red")], as_of=D("2020-01-15"), engine=engine)
     assert {(f.version, f.status, f.date) for f in report.findings} == {("deliver@later", "met", D("2020-01-03"))}
+
+
+# --- rules: what the loader says about a rule it cannot use -------------------------------------------
+
+def test_a_rule_without_a_basis_is_refused_and_a_bad_party_is_named_as_such():
+    """rules.BASE_REQUIRES: 'basis' dropped (a rule citing no basis loaded, with an empty one), and
+    rules._schema_messages: `path[-1] == "party"` (negated or flipped, a number as party got jsonschema's
+    own oneOf text instead of the analyst's message)."""
+    no_basis = {k: v for k, v in rule("x", "prohibited", "red", when={"type": "attack"}).items() if k != "basis"}
+    with pytest.raises(dc.RuleSetError, match=r"rule 'x' has no 'basis'"):
+        rules(no_basis)
+    with pytest.raises(dc.RuleSetError, match=r"rules\[0\]\.party: must be a party id or a list of party ids"):
+        rules(rule("y", "prohibited", 5, when={"type": "attack"}))
