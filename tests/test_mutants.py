@@ -140,12 +140,14 @@ def test_a_commitment_triggered_on_the_report_date_has_started(engine):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_between_a_version_that_ended_and_an_amendment_not_yet_in_force_a_deadline_is_not_listed(engine):
-    """judge._deadlines: the last version speaks only when `as_of > versions[-1].effective_from` (with
-    `versions[0]`, a report dated in a gap between versions listed an amendment not yet in force).
+def test_between_a_version_that_ended_and_an_amendment_not_yet_in_force_the_ended_version_speaks(engine):
+    """judge._deadlines reads `Agreement.version_on`: the version in force, else the latest that had
+    started, else the first. (Before version_on, the mutant `versions[-1]` -> `versions[0]` in the
+    fallback listed the amendment not yet in force on a day between versions; this test kept.)
 
     deliver: due 01-20, in force until 01-05; its amendment (due 01-25) takes effect on 01-10. As of
-    01-07 no version binds red: nothing is listed for deliver. As of 01-12 the amendment is in force:
+    01-07 no version is in force; the first had started, the amendment had not: the first speaks,
+    pending till its due day 01-20 (nothing delivered yet). As of 01-12 the amendment is in force:
     pending till 01-25."""
     agreement = rules(
         rule("deliver", "deadline", "red", due="2020-01-20", effective_until="2020-01-05",
@@ -153,7 +155,7 @@ def test_between_a_version_that_ended_and_an_amendment_not_yet_in_force_a_deadli
         {"id": "deliver@later", "amends": "deliver", "effective_from": "2020-01-10", "due": "2020-01-25"})
     rows = [ev("x", "2020-01-02", "note", "green")]
     gap = dc.evaluate(agreement, rows, as_of=D("2020-01-07"), engine=engine)
-    assert [(f.rule, f.version, f.status) for f in gap.findings] == []
+    assert [(f.version, f.status, f.date) for f in gap.findings] == [("deliver", "pending", D("2020-01-20"))]
     later = dc.evaluate(agreement, rows, as_of=D("2020-01-12"), engine=engine)
     assert [(f.version, f.status, f.date) for f in later.findings] == [("deliver@later", "pending", D("2020-01-25"))]
 
