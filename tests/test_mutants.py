@@ -15,6 +15,8 @@ import doha_compliance as dc
 from doha_compliance.engine import durable_matches
 from doha_compliance.judge import Judge
 from doha_compliance.api import collect
+from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.testing import SMALL, agreement_texts
 from doha_compliance import conditions
 from doha_compliance.matching import Matches
 from doha_compliance.models import Event
@@ -227,3 +229,60 @@ def test_a_rule_without_a_basis_is_refused_and_a_bad_party_is_named_as_such():
         rules(no_basis)
     with pytest.raises(dc.RuleSetError, match=r"rules\[0\]\.party: must be a party id or a list of party ids"):
         rules(rule("y", "prohibited", 5, when={"type": "attack"}))
+
+
+def _problems(files: dict) -> str:
+    with pytest.raises(dc.RuleSetError) as caught:
+        load_rules_from_texts(files)
+    return str(caught.value)
+
+
+def test_a_due_date_with_no_offset_reads_zero_days():
+    """rules._offset_text: `due.get('days', 0)` (the default moved to 1 or -1: "1 days after the trigger"
+    for a deadline due the day it is triggered)."""
+    agreement = rules(rule("d", "deadline", "red", starts_when={"when": {"type": "note", "actor": "green"}},
+                           due={"from": "trigger"}, fulfilled_by={"when": {"type": "level"}}))
+    assert agreement.rules[0].due_note == "0 days after the trigger"
+
+
+def test_a_bad_rule_leaves_the_others_checked():
+    """rules._check_schema: a schema error on a rule as a whole (path ["rules", 0]) marks that rule only
+    (`len(p) >= 2`; with `>= 3` the whole file was given up and the second rule's typo went unreported)."""
+    files = agreement_texts([rule("x", "prohibited", "red", when={"type": "attack"}),
+                             rule("y", "prohibited", "red", when={"type": "atack"})], SMALL)
+    files["rules.yaml"] = files["rules.yaml"].replace("rules:\n- id: x", "rules:\n- just a string\n- id: x")
+    text = _problems(files)
+    assert "rules[0]" in text and "type 'atack' is not declared in agreement.yaml (did you mean 'attack'?)" in text
+
+
+def test_an_unusable_amendment_is_reported_not_a_crash():
+    """rules._versions: `if rule is None: continue` (removed, an amendment that could not be built crashed
+    the loader with AttributeError instead of listing its problem)."""
+    text = _problems(agreement_texts([rule("x", "prohibited", "red", when={"type": "attack"}),
+                                      {"id": "x@later", "amends": "x", "effective_from": "2020-03-01",
+                                       "effective_until": "2020-02-01"}], SMALL))
+    assert "ends (2020-02-01) before it starts (2020-03-01)" in text
+
+
+def test_a_trigger_circle_is_placed_at_its_first_rule():
+    """rules._check_references: the circle's message is placed at the rule it starts from
+    (`r.id == first`; flipped, it named the line of another rule)."""
+    files = agreement_texts([rule("c", "prohibited", "red", when={"type": "attack"}),
+                             *(rule(x, "deadline", "red", starts_when={"rule": y}, due={"from": "trigger", "days": 5},
+                                    fulfilled_by={"when": {"type": "level"}}) for x, y in (("a", "b"), ("b", "a")))], SMALL)
+    line_of_a = files["rules.yaml"].splitlines().index("- id: a") + 1
+    assert f"rules.yaml:{line_of_a}: starts_when: triggers form a circle: a -> b -> a" in _problems(files)
+
+
+def test_a_rule_file_too_big_is_refused_and_says_so(tmp_path):
+    """rules._read_file: a file over the size limit is named as refused (`if exc.size`: negated, the
+    message lost its "; refused" and a problem of another kind gained one)."""
+    for name, text in agreement_texts([rule("x", "prohibited", "red", when={"type": "attack"})], SMALL).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "big.yaml").write_bytes(b"# " + b"x" * (2 * 1024 * 1024 + 10) + b"\n")
+    (tmp_path / "latin.yaml").write_bytes(b"rules: []\n# caf\xe9\n")
+    with pytest.raises(dc.RuleSetError) as caught:
+        dc.load_rules(tmp_path)
+    lines = str(caught.value).splitlines()
+    assert any("big.yaml" in line and line.endswith("; refused") for line in lines), lines
+    assert any("latin.yaml" in line and not line.endswith("; refused") for line in lines), lines
