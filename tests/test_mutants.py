@@ -8,6 +8,7 @@ agreement of test_blind_spots.py (red, blue, green; signed 2020-01-01).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -286,3 +287,34 @@ def test_a_rule_file_too_big_is_refused_and_says_so(tmp_path):
     lines = str(caught.value).splitlines()
     assert any("big.yaml" in line and line.endswith("; refused") for line in lines), lines
     assert any("latin.yaml" in line and not line.endswith("; refused") for line in lines), lines
+
+
+# --- validate: what a rejected row is told -----------------------------------------------------------
+
+def test_rows_with_bad_words_are_rejected_with_the_right_reason():
+    """validate._vocab and _nested_problem, in-process (the CLI tests of test_bad_events run in a
+    subprocess, which the mutation tool's trace cannot see):
+    - a short misspelling gets a hint; a value of 200 characters or more gets none (it is not a word:
+      `len(str(value)) < 200`, negated, the hint moved to long values only);
+    - a list where a word belongs is rejected, not a crash (`type(value) is str`, negated, looked a
+      list up in a dict: TypeError);
+    - an extra field nested deeper than MAX_NESTING is rejected (the depth guard removed, it passed)."""
+    from doha_compliance.limits import MAX_NESTING
+    deep: Any = "v"
+    for _ in range(MAX_NESTING + 2):
+        deep = [deep]
+    agreement = rules(rule("x", "prohibited", "red", when={"type": "attack"}))
+    rows = [dict(id="t1", date="2020-01-02", type="atack", actor="red"),
+            dict(id="t2", date="2020-01-02", type="atack" * 50, actor="red"),
+            dict(id="t3", date="2020-01-02", type=["attack"], actor="red"),
+            dict(id="t4", date="2020-01-02", type="attack", actor=True),
+            dict(id="t5", date="2020-01-02", type="attack", actor="red", extra=deep),
+            dict(id="ok", date="2020-01-02", type=" attack ", actor="red")]
+    report = dc.evaluate(agreement, rows)
+    assert [(r.id, r.field, r.reason) for r in report.rejected] == [
+        ("t1", "type", "unknown event type 'atack' (did you mean 'attack'?)"),
+        ("t2", "type", "unknown event type '" + ("atack" * 50)[:55] + "...'"),
+        ("t3", "type", "unknown event type ['attack'] (did you mean 'attack'?)"),
+        ("t4", "actor", "unknown party True"),
+        ("t5", "extra", f"extra nests lists and mappings deeper than {MAX_NESTING} levels")]
+    assert [(e.id, e.type) for e in report.events] == [("ok", "attack")]
