@@ -318,3 +318,13 @@ def test_rows_with_bad_words_are_rejected_with_the_right_reason():
         ("t4", "actor", "unknown party True"),
         ("t5", "extra", f"extra nests lists and mappings deeper than {MAX_NESTING} levels")]
     assert [(e.id, e.type) for e in report.events] == [("ok", "attack")]
+
+
+def test_a_long_near_miss_under_200_characters_still_gets_its_hint():
+    """validate._vocab: values under 200 characters are compared with the vocabulary (`< 200`; at
+    `< 199` a 199-character near-miss of a long rule id lost its hint). Rule ids have no length limit."""
+    long_id = "r" * 198
+    agreement = rules(rule(long_id, "prohibited", "red", when={"type": "attack"}))
+    rows = [dict(id="c", date="2020-01-02", type="attack", actor="red", rule=long_id[:-1] + "xy")]
+    (rejected,) = dc.evaluate(agreement, rows).rejected
+    assert len(long_id[:-1] + "xy") == 199 and rejected.reason.endswith(f"(did you mean '{long_id}'?)")
