@@ -196,13 +196,13 @@ def test_the_canonical_form_the_oracle_compares_keeps_every_match_and_drops_only
     m.justifications = {("r", "red", "a"): {"b": b}, ("r", "red", "x"): {}}
     m.justifier_counts = {("r", "red", "a"): 1}
     m.fulfils = {("d", "red", 0): [a], ("d", "red", 1): []}
-    m.covered = {("d", "red")}
+    m.covered = {("d", "red"): D("2020-01-02")}
     m.covers = {("r", "red"): [b, a], ("r", "blue"): []}
     m.triggers = {("t", "red"): [a], ("t", "blue"): []}
     assert m.canonical() == {
         "hits": {("r", "red"): ["a", "b"]}, "justifications": {("r", "red", "a"): ["b"]},
         "justifier_counts": {("r", "red", "a"): 1}, "fulfils": {("d", "red", 0): ["a"]},
-        "covered": [("d", "red")], "covers": {("r", "red"): ["a", "b"]}, "triggers": {("t", "red"): ["a"]}}
+        "covered": [(("d", "red"), D("2020-01-02"))], "covers": {("r", "red"): ["a", "b"]}, "triggers": {("t", "red"): ["a"]}}
 
 
 @pytest.mark.parametrize("engine", ENGINES)
