@@ -76,7 +76,7 @@ def md_lines(report: Report) -> Iterator[str]:
             if f.claims:
                 yield "- **Claims about it:** " + ", ".join(_code(c) for c in f.claims)
             if f.linked:
-                yield "- **Linked:** " + "; ".join(_cell(link.describe()) for link in f.linked)
+                yield "- **Linked, on that date:** " + "; ".join(_cell(link.describe()) for link in f.linked)
     for role, heading, _verb in CLAIM_SECTIONS:
         claims = [c for c in report.claims if c.claimant_role == role]
         if not claims:

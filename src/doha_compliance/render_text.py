@@ -68,7 +68,7 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             yield from out(_wrapped("evidence: " + (", ".join(f.evidence) or "none"), 18))
             yield from out(_wrapped(f.reason, 18))
             if f.linked:
-                yield from out(_wrapped("linked: " + "; ".join(link.describe() for link in f.linked), 18))
+                yield from out(_wrapped("linked, on that date: " + "; ".join(link.describe() for link in f.linked), 18))
         yield from out("")
     for role, heading, verb in CLAIM_SECTIONS:
         claims = [c for c in report.claims if c.claimant_role == role]
