@@ -25,13 +25,12 @@ import heapq
 import itertools
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-import attrs
-
 from .deadlines import Deadline
-from .models import Agreement, Claim, Event, Finding, Rule
+from .models import Agreement, Claim, Event, Finding, Rule, replacer
 from .spool import Spool, claims_spool, findings_spool
 from .stream import Held
 
+_with_claims = replacer(Finding, "claims")  # attrs.evolve(f, claims=...), cheaper: many findings are cited
 MAX_LISTED = 20  # a claim links to at most this many findings (the latest); its reason gives the total
 
 # The statuses a claim is weighed against: what corroborates it, and what answers it.
@@ -215,7 +214,7 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
     def release(before: Optional[dt.date]) -> None:
         for f in waiting.dated_before(before):
             if f.status != "alleged" and f.id in cited_by:
-                f = attrs.evolve(f, claims=tuple(sorted(set(cited_by.pop(f.id)))))
+                f = _with_claims(f, tuple(sorted(set(cited_by.pop(f.id)))))
             out.append(finish(f))
 
     for day, todays in itertools.groupby(claim_events, key=lambda item: item[1].date):

@@ -24,10 +24,12 @@ import attrs
 
 from .continuing import Continuing, period
 from .deadlines import Deadline
-from .models import Agreement, Finding, Link, Rule
+from .models import Agreement, Finding, Link, Rule, replacer
 from .triggers import Triggers
 
 DEFAULTS = ("violation", "missed")
+# attrs.evolve(f, linked=..., performed_by=..., modality=...) at a third of its cost: every finding passes here
+_annotated = replacer(Finding, "linked", "performed_by", "modality")
 
 
 @attrs.frozen
@@ -148,8 +150,7 @@ class Linker:
     def annotate(self, f: Finding) -> Finding:
         """The finding with its links, its modality and who performs it; noted if it is a first default."""
         rule = self._versions[f.version]
-        f = attrs.evolve(f, linked=self.links(f.version, f.date), performed_by=rule.performed_by,
-                         modality=rule.modality)
+        f = _annotated(f, self.links(f.version, f.date), rule.performed_by, rule.modality)
         group = self._group_of.get(f.rule)
         if group is not None and f.status in DEFAULTS and (group, f.party) not in self._first:
             self._first[(group, f.party)] = f  # findings come sorted by date, then party, then rule

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, 
 
 import attrs
 
-from .models import Claim, Event, Finding, Rejection
+from .models import Claim, Event, Finding, Rejection, builder
 
 T = TypeVar("T")
 
@@ -30,9 +30,12 @@ def _identity(x: Any) -> Any:
 
 
 def attrs_packer(cls: type) -> Tuple[Callable[[Any], tuple], Callable[[tuple], Any]]:
-    """(to tuple, from tuple) for an attrs class: cheap to pickle, unlike the objects themselves."""
+    """(to tuple, from tuple) for an attrs class: cheap to pickle, unlike the objects themselves.
+    Read back, the tuple is turned into the object by `models.builder` (every spooled item is
+    rebuilt on every pass over the spool)."""
     names = [a.name for a in attrs.fields(cls)]
-    return operator.attrgetter(*names), lambda t: cls(*t)
+    build = builder(cls)
+    return operator.attrgetter(*names), lambda t: build(*t)
 
 
 class Spool(Sequence[T]):
