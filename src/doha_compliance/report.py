@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
@@ -27,6 +27,33 @@ def event_dict(e: Event) -> dict:
         if value is not None:
             out[name] = value
     return out
+
+
+_LINES_A_WRITE = 256
+
+
+def _write_list(fh: Any, items: Any) -> None:
+    """A JSON list, one item a line, written a few hundred lines at a time: a write call for each
+    item (through the text file's encoder) cost about as much as encoding the item."""
+    encode = _ONE_LINE.encode
+    lines: List[str] = []
+    first = True
+    for item in items:
+        lines.append(encode(item))
+        if len(lines) == _LINES_A_WRITE:
+            fh.write(("[\n    " if first else ",\n    ") + ",\n    ".join(lines))
+            first, lines = False, []
+    if lines:
+        fh.write(("[\n    " if first else ",\n    ") + ",\n    ".join(lines))
+        first = False
+    fh.write("[]" if first else "\n  ]")
+
+
+def _count_status(counted: Dict[str, Dict[str, int]], f: Finding) -> None:
+    statuses = counted.get(f.party)
+    if statuses is None:
+        statuses = counted[f.party] = {s: 0 for s in STATUSES}
+    statuses[f.status] += 1
 
 
 @attrs.frozen
@@ -161,12 +188,20 @@ class Report:
         """Per party, how many findings of each status (every status present, even at 0)."""
         counted: Dict[str, Dict[str, int]] = {}
         for f in self.findings:  # one pass: a spooled list is read back from disk on every pass
-            statuses = counted.get(f.party)
-            if statuses is None:
-                statuses = counted[f.party] = {s: 0 for s in STATUSES}
-            statuses[f.status] += 1
+            _count_status(counted, f)
+        return self._party_table(counted)
+
+    def _party_table(self, counted: Dict[str, Dict[str, int]]) -> Dict[str, Dict[str, int]]:
         owing = {p for r in self.agreement.rules if r.kind != "claim" for p in r.parties} | set(counted)
         return {p: counted.get(p) or {s: 0 for s in STATUSES} for p in sorted(owing)}
+
+    def _findings_counted(self, counted: Dict[str, Dict[str, int]], done: List[bool]) -> Iterator[dict]:
+        """Each finding as the report shows it, counted by party and status on the way (`done` once
+        all were): the report then writes the per-party table without reading the findings again."""
+        for f in self.findings:
+            _count_status(counted, f)
+            yield f.to_dict()
+        done.append(True)
 
     def filtered(self, parties: List[str] | None = None, rules: List[str] | None = None) -> "Report":
         def keep(party: str, rule: str | None) -> bool:
@@ -195,21 +230,25 @@ class Report:
                                 "effective_until": r.effective_until.isoformat() if r.effective_until else None}
         return dict(sorted(rules.items()))
 
-    def _parts(self):
-        """(key, value or generator of items) in report order; lists are generated item by item."""
-        return [
+    def _parts(self) -> Iterator[Tuple[str, Any]]:
+        """(key, value or generator of items) in report order; lists are generated item by item,
+        and each part only when the parts before it were taken (the per-party table is counted
+        while the findings are written, when they all were)."""
+        counted: Dict[str, Dict[str, int]] = {}
+        done: List[bool] = []
+        yield from [
             ("agreement", self.agreement.id), ("title", self.agreement.title), ("as_of", self.as_of.isoformat()),
             ("inputs", self.inputs.to_dict()), ("coverage", self.coverage.to_dict()),
             ("imports", (i.to_dict() for i in self.imports)),
             ("rejected", (r.to_dict() for r in self.rejected)),
-            ("findings", (f.to_dict() for f in self.findings)),
+            ("findings", self._findings_counted(counted, done)),
             ("claims", (c.to_dict() for c in self.claims)),
             ("not_assessed", (n.to_dict() for n in self.not_assessed)),
             ("defaults", (g.to_dict() for g in self.defaults)),
             ("series", (r.to_dict() for r in self.series)), ("scores", (r.to_dict() for r in self.scores)),
-            ("parties", self.parties), ("rules", self._rules_dict()),
-            ("events", (event_dict(e) for e in self.events)),
         ]
+        yield "parties", self._party_table(counted) if done else self.parties
+        yield from [("rules", self._rules_dict()), ("events", (event_dict(e) for e in self.events))]
 
     def write_json(self, fh) -> None:
         """The JSON report, written item by item so a large report never exists twice in memory.
@@ -222,12 +261,7 @@ class Report:
             if isinstance(value, (dict, str)):
                 fh.write(_INDENTED.encode(value).replace("\n", "\n  "))
                 continue
-            line = _ONE_LINE.encode
-            first = True
-            for item in value:
-                fh.write(("[\n    " if first else ",\n    ") + line(item))
-                first = False
-            fh.write("[]" if first else "\n  ]")
+            _write_list(fh, value)
         fh.write("\n}\n")
 
     def to_frame(self, table: str = "findings") -> Any:
