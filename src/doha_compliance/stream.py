@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import heapq
 import itertools
+import operator
 from array import array
 from typing import Any, Dict, Generic, Iterable, Iterator, List, Optional, Tuple, TypeVar
 
@@ -172,19 +173,42 @@ class InEventTime:
         self.latest: Optional[dt.date] = None
 
     def __iter__(self) -> Iterator[Event]:
-        heap: list = []
+        # Held events by day, in arrival order, and a heap of those days: releasing a day sorts it by
+        # id (stable, so ties keep their arrival order) — the (date, id, arrival) order a heap of
+        # events gives, at a list append an event instead of a heap push and pop.
+        held: Dict[dt.date, List[Event]] = {}
+        days: List[dt.date] = []
         released: Optional[tuple] = None
-        for seq, event in enumerate(self._events):
-            key = event.sort_key
-            if released is not None and key < released:
+        horizon = 0  # ordinal of the first day not yet released
+
+        def release(before: Optional[int]) -> Iterator[Event]:
+            nonlocal released
+            while days and (before is None or days[0].toordinal() < before):
+                ready = held.pop(heapq.heappop(days))
+                ready.sort(key=_ID)
+                for event in ready:
+                    released = (event.date, event.id)
+                    yield event
+
+        for event in self._events:
+            day = event.date
+            if released is not None and (day, event.id) < released:
                 raise OutOfOrder(event, released)
             self.count += 1
-            latest = self.latest = event.date if self.latest is None or event.date > self.latest else self.latest
-            heapq.heappush(heap, (key, seq, event))
-            horizon = latest.toordinal() - self.lateness
-            while heap and heap[0][0][0].toordinal() < horizon:
-                released, _, ready = heapq.heappop(heap)
-                yield ready
-        while heap:
-            released, _, ready = heapq.heappop(heap)
-            yield ready
+            if self.latest is None or day > self.latest:
+                self.latest = day
+                horizon = day.toordinal() - self.lateness
+                yield from release(horizon)
+            if day.toordinal() < horizon:  # late, but after every event released: its turn is now
+                released = (day, event.id)
+                yield event
+                continue
+            waiting = held.get(day)
+            if waiting is None:
+                waiting = held[day] = []
+                heapq.heappush(days, day)
+            waiting.append(event)
+        yield from release(None)
+
+
+_ID = operator.attrgetter("id")
