@@ -176,6 +176,9 @@ def _whole(text: str) -> int:
 
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_int=_whole)
+# A text no longer than MAX_INT_DIGITS cannot hold a longer number: it is decoded with json's own
+# int parsing, done in C, rather than a call of `_whole` for every number (most JSONL lines).
+_SHORT_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 _WS = re.compile(r"[ \t\r\n]*")
 
 
@@ -196,7 +199,7 @@ class _Bad(Exception):
 def _decode_at(text: str, pos: int) -> Tuple[Any, int]:
     """One JSON value at pos: (value, end), or _Bad with where and why."""
     try:
-        return _DECODER.raw_decode(text, pos)
+        return (_SHORT_DECODER if len(text) <= MAX_INT_DIGITS else _DECODER).raw_decode(text, pos)
     except json.JSONDecodeError as exc:
         raise _Bad(exc.pos, f"invalid JSON at column {exc.colno}: {exc.msg}") from None
     except RecursionError:
@@ -423,15 +426,16 @@ def read_jsonl(path: str) -> Iterator[RawRow]:
         lines = Lines(fh)
         for start, line, problem in _records(lines, lines):
             where = f"{path}:{start}"
-            if problem is None and not line.strip(" \t\r\n"):
+            body = line.rstrip(" \t\r\n") if problem is None else ""  # the line but its trailing spaces
+            if problem is None and not body:
                 continue
             any_row = True
             if problem is not None:
                 yield RawRow(where, None, problem.replace(f"line {start}, ", ""))
                 continue
             try:
-                data, end = _decode_at(line, _skip_ws(line, 0))
-                if _skip_ws(line, end) < len(line):
+                data, end = _decode_at(line, 0 if line[0] == "{" else _skip_ws(line, 0))
+                if end < len(body):  # something but spaces after the event
                     raise _Bad(end, f"invalid JSON at column {end + 1}: more after the event (one event per line)")
             except _Bad as bad:
                 cut = " (the line looks cut short)" if ": Expecting" in bad.message or ": Unterminated" in bad.message else ""
