@@ -28,7 +28,7 @@ from .deadlines import Deadline, PartProgress, Progress
 from .links import DefaultGroup, Linker
 from .matching import Matches, Unit
 from .models import Agreement, Claim, Event, Finding, NotAssessed, Rule
-from .spool import PACK_EVENT, Spool, events_spool, findings_spool
+from .spool import PACK_EVENT, Spool, events_spool, findings_spool, merged_events
 from .stream import Held
 from .triggers import Triggers, order
 
@@ -104,14 +104,6 @@ class _Cited:
             if event.id != self._last:
                 self.out.append(event)
                 self._last = event.id
-
-
-def _merged_events(first: Iterable[Event], second: Iterable[Event]) -> Iterator[Event]:
-    last = None
-    for event in heapq.merge(first, second, key=lambda e: e.sort_key):
-        if event.id != last:
-            yield event
-            last = event.id
 
 
 @attrs.frozen
@@ -233,7 +225,7 @@ class Judge:
             self.agreement,
             heapq.merge(self._findings.finish(), sorted(late, key=lambda f: f.sort_key), key=lambda f: f.sort_key),
             self._claim_events.finish(), decided, as_of, linker.annotate)
-        events = events_spool(_merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key)))
+        events = merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key))
         not_assessed.sort(key=lambda n: (n.rule, n.party, n.version))
         return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(), tuple(series))
 

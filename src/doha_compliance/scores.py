@@ -23,6 +23,7 @@ import attrs
 from . import conditions
 from .levels import bounds, index_of, label
 from .models import Event, Finding, NotAssessed, Rule
+from .spool import events_with_ids
 
 SCALE = {0: "not implemented, or violated that month", 1: "minimal", 2: "intermediate", 3: "full"}
 
@@ -197,7 +198,7 @@ def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_ass
     unassessed = {(n.rule, n.party) for n in not_assessed if family(rules[n.version].kind) == "deadline"}
     version_unassessed = {(n.version, n.party) for n in not_assessed}
     wanted = {e for f in deadline.values() for e in f.evidence}
-    cited = {e.id: e for e in events if e.id in wanted}
+    cited = {e.id: e for e in events_with_ids(events, wanted)} if wanted else {}
     out: List[Score] = []
     for unit in sorted(units):
         versions = units[unit]

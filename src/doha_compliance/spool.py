@@ -9,11 +9,12 @@ a tuple. Items are written in the order given: the writer is responsible for the
 """
 from __future__ import annotations
 
+import heapq
 import operator
 import os
 import pickle
 import tempfile
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union, overload
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, TypeVar, Union, overload
 
 import attrs
 
@@ -74,6 +75,31 @@ class Spool(Sequence[T]):
     def extend(self, items: Iterable[T]) -> None:
         for item in items:
             self.append(item)
+
+    def append_packed(self, packed: Any) -> None:
+        """Append an item given packed (as `packed()` hands them out): written as it is, never rebuilt
+        unless it is one of the first `limit`, which are held as items."""
+        if self._closed:
+            raise ValueError("a finished spool cannot grow")
+        if len(self._head) < self._limit:
+            self.append(self._unpack(packed))
+            return
+        self._size += 1
+        self._pending.append(packed)
+        if len(self._pending) >= self._batch:
+            self._write()
+
+    def packed(self) -> Iterator[Any]:
+        """The items packed, in order, without rebuilding them: for a pass that reads a field or
+        two of each item, or passes them on to another spool (`append_packed`)."""
+        pack = self._pack
+        for item in self._head:
+            yield pack(item)
+        if self._file is None:
+            return
+        self._write()
+        for offset, length, _ in list(self._batches):
+            yield from self._read(offset, length)
 
     def _write(self) -> None:
         if not self._pending:
@@ -176,6 +202,36 @@ def claims_spool(items: Iterable[Claim] = ()) -> Spool[Claim]:
 
 def events_spool(items: Iterable[Event] = ()) -> Spool[Event]:
     return Spool(items, pack=PACK_EVENT[0], unpack=PACK_EVENT[1])
+
+
+_EVENT_FIELDS = [a.name for a in attrs.fields(Event)]
+_EVENT_ID, _EVENT_DATE = _EVENT_FIELDS.index("id"), _EVENT_FIELDS.index("date")  # where a packed event holds them
+
+
+def events_with_ids(events: Iterable[Event], ids: Set[str]) -> Iterator[Event]:
+    """The events whose id is in `ids`, in order; of an events spool, only those are rebuilt."""
+    if isinstance(events, Spool) and events._unpack is PACK_EVENT[1]:
+        unpack = PACK_EVENT[1]
+        return (unpack(t) for t in events.packed() if t[_EVENT_ID] in ids)
+    return (e for e in events if e.id in ids)
+
+
+def merged_events(spooled: Spool[Event], more: Iterable[Event]) -> Spool[Event]:
+    """The events of both (each in (date, id) order) in one new spool, in that order, each id once.
+    The spooled ones, most of them, pass from spool to spool packed: rebuilding each event only
+    to write it again cost more than reading and writing it."""
+    pack = PACK_EVENT[0]
+    out = events_spool()
+    last = None
+    for packed in heapq.merge(spooled.packed(), (pack(e) for e in more), key=_packed_event_order):
+        if packed[_EVENT_ID] != last:
+            out.append_packed(packed)
+            last = packed[_EVENT_ID]
+    return out
+
+
+def _packed_event_order(packed: tuple) -> Tuple[Any, str]:
+    return packed[_EVENT_DATE], packed[_EVENT_ID]  # Event.sort_key
 
 
 def rejections_spool(items: Iterable[Rejection] = ()) -> Spool[Rejection]:
