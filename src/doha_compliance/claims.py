@@ -31,6 +31,7 @@ from .spool import Spool, claims_spool, findings_spool
 from .stream import Held
 
 _with_claims = replacer(Finding, "claims")  # attrs.evolve(f, claims=...), cheaper: many findings are cited
+_FORGET_EVERY = dt.timedelta(days=7)  # how often the window drops findings too old for any claim (memory only)
 MAX_LISTED = 20  # a claim links to at most this many findings (the latest); its reason gives the total
 
 # The statuses a claim is weighed against: what corroborates it, and what answers it.
@@ -105,7 +106,7 @@ class _Window:
         """(how many findings of each status the claim reaches, the latest MAX_LISTED of them in order)."""
         provinces = (province, _NOWHERE) if province else (_ANY,)
         counts: Dict[str, int] = {}
-        tails: List[List[Tuple[int, Finding]]] = []
+        tails: List[Tuple[_Dated, int, int]] = []  # (list, first, end) of each list reached
         for status in statuses:
             for place in provinces:
                 dated = self._by.get((party, rule, place, status))
@@ -115,8 +116,12 @@ class _Window:
                 if hi > lo:
                     counts[status] = counts.get(status, 0) + hi - lo
                     first = max(lo, hi - MAX_LISTED)
-                    tails.append(list(zip(dated.seqs[first:hi], dated.items[first:hi], strict=True)))
-        latest = list(heapq.merge(*tails, key=lambda item: item[0]))[-MAX_LISTED:]
+                    tails.append((dated, first, hi))
+        if len(tails) == 1:  # the common case: one list, already in order
+            dated, first, hi = tails[0]
+            return counts, dated.items[first:hi]
+        latest = list(heapq.merge(*(zip(dated.seqs[first:hi], dated.items[first:hi], strict=True)
+                                    for dated, first, hi in tails), key=lambda item: item[0]))[-MAX_LISTED:]
         return counts, [f for _, f in latest]
 
 
@@ -217,15 +222,19 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
                 f = _with_claims(f, tuple(sorted(set(cited_by.pop(f.id)))))
             out.append(finish(f))
 
+    forgotten = dt.date.min  # findings dated before it were last dropped from the window
     for day, todays in itertools.groupby(claim_events, key=lambda item: item[1].date):
         horizon = day - lookback
         while upcoming is not None and upcoming.date <= day:
             waiting.push(upcoming)
             window.add(upcoming)
-            release(horizon)
+            if upcoming.date < horizon:  # else nothing waiting is older than the horizon: releasing is a no-op
+                release(horizon)
             upcoming = next(findings, None)
         release(horizon)
-        window.forget_before(horizon)
+        if horizon - forgotten >= _FORGET_EVERY:  # a window holds thousands of lists: visit them once a week
+            window.forget_before(horizon)
+            forgotten = horizon
         assessed = []
         for rule_index, e in todays:
             claim, shown, alleged = assess(agreement, agreement.rules[rule_index], e, window, deadlines, as_of)
