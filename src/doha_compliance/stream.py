@@ -14,7 +14,6 @@ import bisect
 import datetime as dt
 import hashlib
 import heapq
-import itertools
 import operator
 from array import array
 from typing import Any, Dict, Generic, Iterable, Iterator, List, Optional, Tuple, TypeVar
@@ -36,20 +35,34 @@ def fingerprint(text: str) -> int:
 class Held(Generic[T]):
     """Items (findings, events) held until the stream has moved past their date, then handed
     out in sort order: what lets a pass write its output in order while the input is still coming.
-    Items have a `sort_key` whose first element is their date."""
+    Items have a `sort_key` whose first element is their date, and a `date`.
+
+    Held by day, in the order they came, with a heap of the days: a day is sorted when it is handed
+    out (a stable sort: ties keep the order items came in) — the order a heap of all items would
+    give, at a list append an item instead of a push and a pop among thousands."""
 
     def __init__(self) -> None:
-        self._heap: List[Tuple[Any, int, T]] = []
-        self._order = itertools.count()  # ties keep the order items came in
+        self._by_day: Dict[dt.date, List[T]] = {}
+        self._days: List[dt.date] = []
 
     def push(self, item: T) -> None:
-        heapq.heappush(self._heap, (item.sort_key, next(self._order), item))  # type: ignore[attr-defined]
+        day = item.date  # type: ignore[attr-defined]
+        items = self._by_day.get(day)
+        if items is None:
+            items = self._by_day[day] = []
+            heapq.heappush(self._days, day)
+        items.append(item)
 
     def dated_before(self, day: Optional[dt.date]) -> Iterator[T]:
         """Pop, in order, every item dated before `day` (all of them for None)."""
-        heap = self._heap
-        while heap and (day is None or heap[0][0][0] < day):
-            yield heapq.heappop(heap)[2]
+        days = self._days
+        while days and (day is None or days[0] < day):
+            items = self._by_day.pop(heapq.heappop(days))
+            items.sort(key=_SORT_KEY)
+            yield from items
+
+
+_SORT_KEY = operator.attrgetter("sort_key")
 
 
 class IdLedger:
@@ -88,19 +101,22 @@ class IdLedger:
         return None
 
     def _merge(self) -> None:
-        fresh: Dict[int, List[int]] = {}
+        keys = sorted(self._recent)
+        self._recent = {}
         prefixes = self._prefixes
-        for key in sorted(self._recent):
-            fresh.setdefault(key >> 56, []).append(key)
+        for key in keys:
             prefix = key >> 40
             prefixes[prefix >> 3] |= 1 << (prefix & 7)
-        self._recent = {}
-        for top, keys in fresh.items():
+        start = 0
+        while start < len(keys):  # sorted keys: each bucket's (same top byte) are one slice, found by bisection
+            top = keys[start] >> 56
+            end = bisect.bisect_left(keys, (top + 1) << 56, start)
             runs = self._buckets[top]
-            runs.append(array("Q", keys))
+            runs.append(array("Q", keys[start:end]))
             while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
                 newer = runs.pop()
                 runs[-1] = array("Q", sorted(runs[-1] + newer))  # two sorted runs: timsort merges them in C
+            start = end
 
 
 class SortedEvents:
