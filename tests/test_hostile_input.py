@@ -138,6 +138,16 @@ def test_a_field_at_the_limit_is_evaluated(tmp_path):
     assert report("--events", str(path))["inputs"]["evaluated"] == 1
 
 
+def test_contract_fields_past_the_limit_or_not_unicode_are_rejected(tmp_path):
+    """A row of the contract's fields only takes the row check's short path: it still measures each value."""
+    path = write(tmp_path / "e.jsonl", json.dumps(dict(EVENT, description="d" * (1024 * 1024 + 1))) + "\n"
+                 + json.dumps(dict(EVENT, id="a2", place="Kabul \ud800")) + "\n" + json.dumps(dict(EVENT, id="a3")) + "\n")
+    data = report("--events", str(path))
+    assert data["inputs"]["evaluated"] == 1 and data["inputs"]["rejected"] == 2
+    first, second = (r["reason"] for r in data["rejected"])
+    assert "description is 1,048,577 characters long" in first and "unpaired surrogate" in second
+
+
 def test_the_huge_field_no_longer_kills_the_process(tmp_path):
     path = write(tmp_path / "e.json", json.dumps([dict(EVENT, type="negotiation", target="afghan_government",
                                                        stage="o" * BIG)]))
