@@ -27,7 +27,7 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence,
 
 from .deadlines import Deadline
 from .models import Agreement, Claim, Event, Finding, Rule, replacer
-from .spool import Spool, claims_spool, findings_spool
+from .spool import Spool, claims_spool, findings_spool, naming_rules
 from .stream import Held
 
 _with_claims = replacer(Finding, "claims")  # attrs.evolve(f, claims=...), cheaper: many findings are cited
@@ -259,7 +259,8 @@ def _deadline_citations(agreement: Agreement, claim_events: Iterable[Tuple[int, 
     """Which claims cite each deadline finding, known before the pass: a deadline finding may be
     written out long before a claim that names it (claims about deadlines ignore the lookback)."""
     out: Dict[str, List[str]] = {}
-    for rule_index, e in claim_events:
+    deadline_rules = {rule_id for rule_id in agreement.rule_ids() if agreement.versions(rule_id)[0].kind == "deadline"}
+    for rule_index, e in naming_rules(claim_events, deadline_rules):  # of a spool, only those are rebuilt
         if not _names_deadline(agreement, e):
             continue
         accused = str(e.get(agreement.rules[rule_index].accused_field))

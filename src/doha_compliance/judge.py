@@ -28,7 +28,7 @@ from .deadlines import Deadline, PartProgress, Progress
 from .links import DefaultGroup, Linker
 from .matching import Matches, Unit
 from .models import Agreement, Claim, Event, Finding, NotAssessed, Rule
-from .spool import PACK_EVENT, Spool, events_spool, findings_spool, merged_events
+from .spool import Spool, events_spool, findings_spool, indexed_events_spool, merged_events
 from .stream import Held
 from .triggers import Triggers, order
 
@@ -125,8 +125,7 @@ class Judge:
     def __init__(self, agreement: Agreement):
         self.agreement = agreement
         self._findings = findings_spool()
-        self._claim_events: Spool[Tuple[int, Event]] = Spool(
-            pack=lambda item: (item[0], PACK_EVENT[0](item[1])), unpack=lambda t: (t[0], PACK_EVENT[1](t[1])))
+        self._claim_events = indexed_events_spool()
         reach = max((r.justified_by.within_days for r in agreement.rules if r.justified_by), default=0)
         self._cited = _Cited(reach)
         self._progress: Dict[Unit, Progress] = {}

@@ -205,7 +205,7 @@ def events_spool(items: Iterable[Event] = ()) -> Spool[Event]:
 
 
 _EVENT_FIELDS = [a.name for a in attrs.fields(Event)]
-_EVENT_ID, _EVENT_DATE = _EVENT_FIELDS.index("id"), _EVENT_FIELDS.index("date")  # where a packed event holds them
+_EVENT_ID, _EVENT_DATE, _EVENT_RULE = (_EVENT_FIELDS.index(name) for name in ("id", "date", "rule"))  # in a packed event
 
 
 def events_with_ids(events: Iterable[Event], ids: Set[str]) -> Iterator[Event]:
@@ -214,6 +214,27 @@ def events_with_ids(events: Iterable[Event], ids: Set[str]) -> Iterator[Event]:
         unpack = PACK_EVENT[1]
         return (unpack(t) for t in events.packed() if t[_EVENT_ID] in ids)
     return (e for e in events if e.id in ids)
+
+
+def _pack_indexed(item: Tuple[int, Event]) -> tuple:
+    return item[0], PACK_EVENT[0](item[1])
+
+
+def _unpack_indexed(packed: tuple) -> Tuple[int, Event]:
+    return packed[0], PACK_EVENT[1](packed[1])
+
+
+def indexed_events_spool() -> Spool[Tuple[int, Event]]:
+    """(a number, an event) pairs: the claim events, each with the index of the rule that claims it."""
+    return Spool(pack=_pack_indexed, unpack=_unpack_indexed)
+
+
+def naming_rules(indexed: Iterable[Tuple[int, Event]], rules: Set[str]) -> Iterator[Tuple[int, Event]]:
+    """The pairs whose event names one of `rules` (its `rule` field), in order; of a spool made by
+    `indexed_events_spool`, only those are rebuilt."""
+    if isinstance(indexed, Spool) and indexed._unpack is _unpack_indexed:
+        return (_unpack_indexed(t) for t in indexed.packed() if t[1][_EVENT_RULE] in rules)
+    return (item for item in indexed if item[1].rule in rules)
 
 
 def merged_events(spooled: Spool[Event], more: Iterable[Event]) -> Spool[Event]:
