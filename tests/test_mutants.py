@@ -100,7 +100,7 @@ def test_cited_events_leave_memory_once_no_later_finding_can_cite_them():
 
     def take(matches: dc.api.Matches) -> None:
         judge.take(matches)
-        held.append(len(judge._cited._held._heap))
+        held.append(len(judge._cited._held))
     durable_matches(agreement, events, on_day=take)
     assert max(held) <= 4 and len(judge._cited.out) >= 56
 

@@ -44,6 +44,11 @@ class Held(Generic[T]):
     def __init__(self) -> None:
         self._by_day: Dict[dt.date, List[T]] = {}
         self._days: List[dt.date] = []
+        self._count = 0
+
+    def __len__(self) -> int:
+        """How many items are held (what memory holds)."""
+        return self._count
 
     def push(self, item: T) -> None:
         day = item.date  # type: ignore[attr-defined]
@@ -52,12 +57,14 @@ class Held(Generic[T]):
             items = self._by_day[day] = []
             heapq.heappush(self._days, day)
         items.append(item)
+        self._count += 1
 
     def dated_before(self, day: Optional[dt.date]) -> Iterator[T]:
         """Pop, in order, every item dated before `day` (all of them for None)."""
         days = self._days
         while days and (day is None or days[0] < day):
             items = self._by_day.pop(heapq.heappop(days))
+            self._count -= len(items)
             items.sort(key=_SORT_KEY)
             yield from items
 
