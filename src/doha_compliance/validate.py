@@ -227,19 +227,10 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         # Each optional field into its own name, and the Event built from them in one call (no dict of
         # fields, no ** call): the checks run in the order they always did, so a row with several
         # faults is rejected for the same one.
-        target = accused = location_kind = rule = None
-        value = data.get("target")
-        if value is not None:
-            target = _vocab("target", value, vocab["actor"], "party")
-        value = data.get("accused")
-        if value is not None:
-            accused = _vocab("accused", value, vocab["party"], "party")
-        value = data.get("location_kind")
-        if value is not None:
-            location_kind = _vocab("location_kind", value, vocab["location_kind"], "location kind")
-        value = data.get("rule")
-        if value is not None:
-            rule = _vocab("rule", value, vocab["rule"], "rule")
+        target = _word_field("target", data.get("target"), vocab["actor"], "party")
+        accused = _word_field("accused", data.get("accused"), vocab["party"], "party")
+        location_kind = _word_field("location_kind", data.get("location_kind"), vocab["location_kind"], "location kind")
+        rule = _word_field("rule", data.get("rule"), vocab["rule"], "rule")
         fatalities = _count_field("fatalities", data.get("fatalities"))
         wounded = _count_field("wounded", data.get("wounded"))
         count = _count_field("count", data.get("count"))
@@ -259,6 +250,10 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
 
 _event = builder(Event)  # Event(...) with every field given, without attrs' __init__ (models.builder)
 _INTERNED = ("province", "place", "source")  # few distinct values, each held once
+
+
+def _word_field(name: str, value: Any, allowed: Any, what: str) -> Optional[str]:
+    return None if value is None else _vocab(name, value, allowed, what)
 
 
 def _count_field(name: str, value: Any) -> Optional[int]:
