@@ -235,9 +235,9 @@ TIMELINE_ROWS["2021-09-01"] = [
     ("strikes.defensive_only", "us", "alleged", "2021-08-08", "tl-taliban-alleges-strikes-helmand-2021-08-08",
      "Taliban: US strikes in Helmand hit civilian sites; the Helmand strike in its window (3 August) was justified — "
      "contradicted (the rule can judge only whether a strike answered an attack)."),
-    ("claims.accusation", "us", "alleged", "2021-08-28", "tl-taliban-condemns-nangarhar-strike-2021-08-28",
-     "Taliban condemn the Nangarhar strike (on ISIS-K, outside strikes.defensive_only's scope), naming no clause: "
-     "nothing found for the US there — uncorroborated."),
+    ("force.non_intervention", "us", "alleged", "2021-08-28", "tl-taliban-condemns-nangarhar-strike-2021-08-28",
+     "Taliban condemn the Nangarhar strike (on ISIS-K, outside strikes.defensive_only's scope) as 'a clear attack on "
+     "Afghan territory': Part One F's subject, a claimable commitment no event can show — uncorroborated."),
     ("claims.accusation", "us", "alleged", "2021-08-30", "tl-taliban-condemns-kabul-strike-2021-08-30",
      "Taliban condemn the 29 August Kabul strike (on a supposed ISIS-K car, outside the rule's scope): uncorroborated."),
     ("counterterrorism.no_safe_haven", "taliban", "complied", "2021-08-30", None,
