@@ -74,3 +74,20 @@ def ev(id: str, date: str, type: str, actor: str, **kw) -> dict:
 
 
 D = dt.date.fromisoformat
+
+
+def assert_prefilter_hides_nothing(agreement: dc.Agreement, rows: list) -> None:
+    """The pre-filter keeps from durable_rules only events no condition of any rule (for any party
+    owing it) could match: a hidden event would be a silent miss."""
+    from doha_compliance import conditions
+    from doha_compliance.api import collect
+    from doha_compliance.engine import prefilter
+    from doha_compliance.matching import units
+    events, _, _ = collect(agreement, rows)
+    could_match = prefilter(agreement)
+    for e in events:
+        if could_match(e):
+            continue
+        for rule, party in units(agreement):
+            for cond in rule.conditions:
+                assert not conditions.matches(conditions.substitute_party(cond, party), e.get), (e, rule.version)

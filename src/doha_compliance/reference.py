@@ -39,8 +39,9 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
             if rule.covered_by is None:
                 out.covered[unit] = dt.date.max
             else:
+                covering = conditions.substitute_party(rule.covered_by, party)
                 for e in events:
-                    if conditions.matches(conditions.substitute_party(rule.covered_by, party), _getter(e)):
+                    if conditions.matches(covering, _getter(e)):
                         out.add_covered(unit, e)
             continue
         if rule.kind == "claimable":

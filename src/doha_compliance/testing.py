@@ -291,14 +291,20 @@ def agreement_texts(rules: List[dict], v: Vocabulary = SMALL, signed: Optional[d
             "rules.yaml": yaml.safe_dump({"rules": rules}, sort_keys=False)}
 
 
-@st.composite
-def _agreements(draw: Any, v: Vocabulary) -> Agreement:
-    rules = draw(rule_dicts(v))
+def _roles(draw: Any, v: Vocabulary) -> Tuple[Optional[List[str]], Optional[List[str]]]:
+    """Signatories (None: every party signed) and monitors (None: none), drawn for a rule set."""
     signatories = monitors = None
     if draw(st.booleans()):
         signatories = draw(st.lists(st.sampled_from(list(v.parties)), min_size=1, max_size=len(v.parties), unique=True))
     if draw(st.integers(0, 2)) == 0:
         monitors = [draw(st.sampled_from(list(v.parties)))]
+    return signatories, monitors
+
+
+@st.composite
+def _agreements(draw: Any, v: Vocabulary) -> Agreement:
+    rules = draw(rule_dicts(v))
+    signatories, monitors = _roles(draw, v)
     return load_rules_from_texts(agreement_texts(rules, v, signatories=signatories, monitors=monitors))
 
 
@@ -330,11 +336,7 @@ def scenarios(draw: Any, v: Vocabulary = COMPACT, min_size: int = 3, max_size: i
     justifications, allegations naming its rules (deadlines among them), events aimed at its
     conditions — and a report date, sometimes past the stream's end."""
     rules = draw(rule_dicts(v))
-    signatories = monitors = None
-    if draw(st.booleans()):
-        signatories = draw(st.lists(st.sampled_from(list(v.parties)), min_size=1, max_size=len(v.parties), unique=True))
-    if draw(st.integers(0, 2)) == 0:
-        monitors = [draw(st.sampled_from(list(v.parties)))]
+    signatories, monitors = _roles(draw, v)
     agreement = load_rules_from_texts(agreement_texts(rules, v, signatories=signatories, monitors=monitors))
     rows = draw(event_streams(min_size, max_size, vocabulary=v, rule_ids=agreement.rule_ids(), reserved=True))
     for row in rows:

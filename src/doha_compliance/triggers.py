@@ -49,11 +49,10 @@ class Triggers:
         """The day the unit's commitment started, or None while it has not: the later of its trigger and
         the day its first version takes effect (a talks deadline met before a rule is in force starts
         nothing before that rule's first day)."""
-        first = first_effective(self.agreement, rule)
         if rule.starts_when is None:
-            return first if rule.kind == "deadline" else rule.effective_from
+            return first_effective(self.agreement, rule) if rule.kind == "deadline" else rule.effective_from
         t = self.trigger(rule, party)
-        return None if t is None else max(t, first)
+        return None if t is None else max(t, first_effective(self.agreement, rule))
 
     def started_by(self, rule: Rule, party: str, day: dt.date) -> bool:
         start = self.start(rule, party)
