@@ -25,9 +25,10 @@ sys.path.insert(0, os.path.join(ROOT, "src"))
 import attrs  # noqa: E402
 
 import doha_compliance as dc  # noqa: E402
-from doha_compliance import durable_internals, engine  # noqa: E402
+from doha_compliance.matching.durable import _adapter as durable_internals
+from doha_compliance.matching.durable import engine
 from doha_compliance.api import collect  # noqa: E402
-from doha_compliance.matching import units  # noqa: E402
+from doha_compliance.matching.matches import units  # noqa: E402
 
 
 def split_by_family(agreement, definition):

@@ -57,7 +57,7 @@ def _engine_stats() -> list:
         def emit(self, record: logging.LogRecord) -> None:
             if hasattr(record, "engine_stats"):
                 found.append(record.engine_stats)
-    log = logging.getLogger("doha_compliance.engine")
+    log = logging.getLogger("doha_compliance.matching.durable.engine")
     log.setLevel(logging.DEBUG)
     log.addHandler(Keep())
     return found
@@ -163,7 +163,7 @@ def _raw_ruleset(record, tuned=False):
 def run_durable(path: str, tuned: bool = False) -> dict:
     import datetime as dt
     import itertools
-    from doha_compliance import durable_internals  # a Host without timer threads; the ruleset freed after
+    from doha_compliance.matching.durable import _adapter as durable_internals
 
     found = {"v": set(), "s": set(), "j": set()}
     keep = {}

@@ -79,10 +79,10 @@ D = dt.date.fromisoformat
 def assert_prefilter_hides_nothing(agreement: dc.Agreement, rows: list) -> None:
     """The pre-filter keeps from durable_rules only events no condition of any rule (for any party
     owing it) could match: a hidden event would be a silent miss."""
-    from doha_compliance import conditions
+    from doha_compliance.rules import conditions
     from doha_compliance.api import collect
-    from doha_compliance.engine import prefilter
-    from doha_compliance.matching import units
+    from doha_compliance.matching.durable.engine import prefilter
+    from doha_compliance.matching.matches import units
     events, _, _ = collect(agreement, rows)
     could_match = prefilter(agreement)
     for e in events:

@@ -104,7 +104,7 @@ def test_a_claim_lists_the_latest_twenty_across_provinces_and_deadlines(doha):
 def test_findings_of_one_day_are_listed_in_report_order_whatever_their_province():
     # An invented agreement whose deadline's id sorts before the prohibition's: on 10 June the
     # missed deadline (no province) comes before the shelling in the north, as in the report.
-    from doha_compliance.rules import load_rules_from_texts
+    from doha_compliance.rules.loader import load_rules_from_texts
     from doha_compliance.testing import SMALL, agreement_texts
     rules = [
         {"id": "a.deadline", "party": "blue", "title": "Hand over", "source": "art. 1", "basis": "public_text",

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 
 import doha_compliance as dc
-from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.rules.loader import load_rules_from_texts
 
 from conftest import D, ev
 

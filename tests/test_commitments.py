@@ -18,8 +18,8 @@ from typing import List, Optional
 import pytest
 
 import doha_compliance as dc
-from doha_compliance.reference_judge import pipeline_conclusions, reference_conclusions
-from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions
+from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, agreement_texts, validated_events
 
 from conftest import ev

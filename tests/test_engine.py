@@ -5,8 +5,8 @@ import threading
 
 import doha_compliance as dc
 from doha_compliance.api import collect
-from doha_compliance.engine import durable_matches
-from doha_compliance.reference import reference_matches
+from doha_compliance.matching.durable.engine import durable_matches
+from doha_compliance.reference.engine import reference_matches
 from conftest import ev
 
 
@@ -115,7 +115,7 @@ def test_events_outside_a_version_window_are_not_judged_by_it(doha):
 
 def test_join_with_alternatives_in_the_act_condition():
     """Found by the oracle: with an `any:` in the act's condition, durable_rules dropped the window."""
-    from doha_compliance.rules import load_rules_from_texts
+    from doha_compliance.rules.loader import load_rules_from_texts
     from doha_compliance.testing import SMALL, agreement_texts
     rules = [{"id": "r.conditional", "party": "red", "title": "T", "source": "S", "basis": "reported",
               "kind": "conditional",
@@ -152,7 +152,7 @@ def to_fact(event, numeric, text):
 
 
 def test_fast_fact_maker_equals_the_plain_one(doha):
-    from doha_compliance.engine import fact_maker, fields_read
+    from doha_compliance.matching.durable.engine import fact_maker, fields_read
     from doha_compliance.testing import event_streams
     from hypothesis import given, settings
 
@@ -170,7 +170,7 @@ def test_fast_fact_maker_equals_the_plain_one(doha):
 
 
 def test_a_claim_lists_at_most_the_latest_twenty_findings(doha):
-    from doha_compliance.claims import MAX_LISTED
+    from doha_compliance.judging.claims import MAX_LISTED
     rows = [ev(f"s{i:02d}", f"2020-10-{1 + i % 28:02d}", "airstrike", "us", target="taliban", province="Zabul") for i in range(30)]
     rows.append(ev("claim", "2020-10-29", "allegation", "taliban", accused="us"))
     report = dc.evaluate(doha, rows)
@@ -191,7 +191,7 @@ def test_a_justified_strike_cites_its_latest_three_attacks(doha):
 
 
 def test_prefilter_guards_follow_any_and_all():
-    from doha_compliance.engine import _guards
+    from doha_compliance.matching.durable.engine import _guards
     cond = {"type": ["attack", "airstrike"], "fatalities": {"at_least": 3},
             "all": [{"type": "attack"}, {"actor": {"not": "us"}}],
             "any": [{"location_kind": ["city"]}, {"target": "civilians", "type": ["attack", "raid"]}]}

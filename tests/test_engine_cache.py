@@ -11,11 +11,12 @@ import pytest
 from hypothesis import example, given, strategies as st
 
 import doha_compliance as dc
-from doha_compliance import durable_internals, engine
+from doha_compliance.matching.durable import _adapter as durable_internals
+from doha_compliance.matching.durable import engine
 from doha_compliance.api import collect
-from doha_compliance.engine import durable_matches
-from doha_compliance.reference import reference_matches
-from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.matching.durable.engine import durable_matches
+from doha_compliance.reference.engine import reference_matches
+from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, _condition, agreement_texts, event_streams, rule_dicts
 from conftest import ev
 
@@ -34,7 +35,7 @@ def run(agreement, rows, caplog, cache=True):
     events, rejected, _ = collect(agreement, rows)
     assert rejected == []
     events.sort(key=lambda e: e.sort_key)
-    with caplog.at_level(logging.DEBUG, logger="doha_compliance.engine"):
+    with caplog.at_level(logging.DEBUG, logger="doha_compliance.matching.durable.engine"):
         caplog.clear()
         matches = durable_matches(agreement, events, cache=cache)
     stats = [r.engine_stats for r in caplog.records if hasattr(r, "engine_stats")][-1]

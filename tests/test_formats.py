@@ -13,9 +13,9 @@ import jsonschema
 import pytest
 
 import doha_compliance as dc
-from doha_compliance.explain import explain
-from doha_compliance.render_html import render_html
-from doha_compliance.render_md import render_md
+from doha_compliance.report.explain import explain
+from doha_compliance.renderers.html import render_html
+from doha_compliance.renderers.md import render_md
 from browser import page_of
 from conftest import D, OCT2020, ROOT, RULES, TIMELINE, run_cli
 

@@ -25,7 +25,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from doha_compliance import api
-from doha_compliance.rules import load_rules
+from doha_compliance.rules.loader import load_rules
 from conftest import ROOT, RULES, run_main
 
 EVENTS = [

@@ -506,7 +506,7 @@ def test_an_unreadable_event_file_is_a_message(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "access", lambda path, mode: False)
     fails("report", "--rules", str(RULES), "--events", str(events), phrase="permission denied")
     monkeypatch.undo()
-    from doha_compliance import readers
+    from doha_compliance.intake import readers
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")

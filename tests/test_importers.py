@@ -17,7 +17,7 @@ import pytest
 import doha_compliance as dc
 from doha_compliance import api
 from doha_compliance.errors import InputFileError
-from doha_compliance.importers import detect, file_labels, load_mapping, map_row
+from doha_compliance.intake.exports.importers import detect, file_labels, load_mapping, map_row
 from conftest import D, run_cli
 
 ACLED = Path("examples/acled/afghanistan_oct2020_sample.csv")

@@ -17,10 +17,10 @@ from hypothesis import assume, event, example, given, settings, strategies as st
 
 import doha_compliance as dc
 from doha_compliance.api import collect
-from doha_compliance.engine import durable_matches
-from doha_compliance.reference import reference_matches
+from doha_compliance.matching.durable.engine import durable_matches
+from doha_compliance.reference.engine import reference_matches
 from doha_compliance.testing import SMALL, crosses_midnight, features, language_agreement, language_cases
-from doha_compliance.validate import parse_date
+from doha_compliance.intake.validate import parse_date
 
 from conftest import assert_prefilter_hides_nothing
 

@@ -11,10 +11,10 @@ from hypothesis import assume, event, example, given, strategies as st, target
 
 import doha_compliance as dc
 from doha_compliance.api import collect
-from doha_compliance.engine import durable_matches
-from doha_compliance.reference import reference_matches
-from doha_compliance.reference_judge import pipeline_conclusions, reference_conclusions
-from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.matching.durable.engine import durable_matches
+from doha_compliance.reference.engine import reference_matches
+from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions
+from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import (COMPACT, SMALL, Scenario, agreement_texts, event_streams, invalid_rows, rule_sets,
                                      scenarios, validated_events)
 

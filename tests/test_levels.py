@@ -14,9 +14,9 @@ from hypothesis import assume, given, strategies as st
 import doha_compliance as dc
 from doha_compliance.api import collect
 from doha_compliance.errors import RuleSetError
-from doha_compliance.levels import bounds, first_whole, index_of, label
-from doha_compliance.levels_reference import reference_series
-from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.rules.kinds.level import bounds, first_whole, index_of, label
+from doha_compliance.reference.levels import reference_series
+from doha_compliance.rules.loader import load_rules_from_texts
 from conftest import D, ev
 
 AGREEMENT = {"agreement": {"id": "t", "title": "Test truce", "signed": "2020-03-01", "parties": {"red": "Red", "blue": "Blue"},
@@ -68,7 +68,7 @@ def test_a_month_against_the_mean_of_the_months_before(self=None):
         assert april.evidence == ("a1", "a2", "a3") and april.version == "lvl"
         assert "2020-04: 3 matching events against a limit of 2 (at most 80 % of the baseline, 2.50 a month" in april.reason
         assert "above the limit" in april.reason
-        from doha_compliance.explain import explain
+        from doha_compliance.report.explain import explain
         assert ("level:     matching events per month, from the first whole month starting on or after 2020-03-01; "
                 "baseline the mean per month over 2020-01-01 to 2020-02-29; limit at most 80 % of it") in explain(report, april.id)
         pending = next(f for f in report.findings if f.status == "pending")

@@ -10,9 +10,9 @@ import pytest
 
 import doha_compliance as dc
 from doha_compliance.errors import InputFileError, RuleSetError
-from doha_compliance.gazetteer import load_gazetteer, normal
-from doha_compliance.importers import load_mapping
-from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.intake.exports.gazetteer import load_gazetteer, normal
+from doha_compliance.intake.exports.importers import load_mapping
+from doha_compliance.rules.loader import load_rules_from_texts
 from conftest import RULES, ROOT, ev, run_cli
 
 DATA = Path("tests/data")
@@ -155,9 +155,9 @@ def test_every_report_counts_rows_by_mapping_outcome(doha):
     assert imports[str(paths[2])]["format"] == "yaml" and imports[str(paths[2])]["actors"]["party"] == 11 \
         and imports[str(paths[2])]["actors"]["unknown"] == 1  # the Ghor car bomb: blamed, unclaimed
     assert sum(i["evaluated"] for i in data["imports"]) == data["inputs"]["evaluated"]
-    from doha_compliance.render_html import render_html
-    from doha_compliance.render_md import render_md
-    from doha_compliance.render_text import render_text
+    from doha_compliance.renderers.html import render_html
+    from doha_compliance.renderers.md import render_md
+    from doha_compliance.renderers.text import render_text
     assert "Rows by mapping outcome" in render_text(report) and "| `ucdp_ged_shape.csv` | ucdp | 8 | 5 | 0 | 0 | 3 | 0 |" in render_md(report)
     assert 'id="imports"' in render_html(report)
 

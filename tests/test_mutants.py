@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 import doha_compliance as dc
-from doha_compliance.engine import durable_matches
-from doha_compliance.judge import Judge
+from doha_compliance.matching.durable.engine import durable_matches
+from doha_compliance.judging.judge import Judge
 from doha_compliance.api import collect
-from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, agreement_texts
-from doha_compliance import conditions
-from doha_compliance.matching import Matches
+from doha_compliance.rules import conditions
+from doha_compliance.matching.matches import Matches
 from doha_compliance.models import Event
 
 from conftest import D, ev
@@ -299,7 +299,7 @@ def test_rows_with_bad_words_are_rejected_with_the_right_reason():
     - a list where a word belongs is rejected, not a crash (`type(value) is str`, negated, looked a
       list up in a dict: TypeError);
     - an extra field nested deeper than MAX_NESTING is rejected (the depth guard removed, it passed)."""
-    from doha_compliance.limits import MAX_NESTING
+    from doha_compliance._util.limits import MAX_NESTING
     deep: Any = "v"
     for _ in range(MAX_NESTING + 2):
         deep = [deep]

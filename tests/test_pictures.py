@@ -12,10 +12,10 @@ from html.parser import HTMLParser
 import pytest
 
 import doha_compliance as dc
-from doha_compliance.render_csv import render_csv
-from doha_compliance.render_html import render_html
-from doha_compliance.render_md import render_md
-from doha_compliance.render_text import render_text
+from doha_compliance.renderers.csv import render_csv
+from doha_compliance.renderers.html import render_html
+from doha_compliance.renderers.md import render_md
+from doha_compliance.renderers.text import render_text
 from browser import page_of
 from conftest import D, ROOT, TIMELINE, run_cli
 

@@ -61,7 +61,7 @@ def test_two_runs_with_different_string_hashes_write_the_same_bytes(tmp_path):
 def test_an_id_fingerprint_is_a_fixed_function_of_the_id():
     """The stream remembers ids by a 64-bit fingerprint: blake2b of the UTF-8 text, so a collision
     reported once is reported again on the next run (pinned values: any process, any seed)."""
-    from doha_compliance.stream import fingerprint
+    from doha_compliance._util.stream import fingerprint
 
     assert fingerprint("acled:EXAMPLE1") == 2629902346455484211
     assert fingerprint("") == 13020603013274838756

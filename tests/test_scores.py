@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given, strategies as st
 
 import doha_compliance as dc
-from doha_compliance import scores
-from doha_compliance.rules import load_rules_from_texts
+from doha_compliance.report import scores
+from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, event_streams, rule_sets
 from conftest import D, ROOT, ev
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, strategies as st
 
 import doha_compliance as dc
-from doha_compliance import spool
-from doha_compliance.spool import PACK_FINDING
-from doha_compliance.render_md import render_md
-from doha_compliance.spool import Spool
+from doha_compliance._util import spool
+from doha_compliance._util.spool import PACK_FINDING
+from doha_compliance.renderers.md import render_md
+from doha_compliance._util.spool import Spool
 
 from conftest import ROOT, TIMELINE
 

@@ -7,7 +7,8 @@ import random
 from hypothesis import given, strategies as st
 
 import doha_compliance as dc
-from doha_compliance import api, stream
+from doha_compliance import api
+from doha_compliance._util import stream
 from doha_compliance.models import Event
 
 

@@ -1,17 +1,25 @@
-"""The package's shape (issue 17): no import circle among its modules, and one place for what must
-read the same everywhere (the "did you mean" hint).
+"""The package's shape (issues 17 and 22): the layer contract, kept by import-linter (configured in
+pyproject.toml: each pipeline stage imports only from the stages before it, no loop among the
+modules of any package, private modules stay in their package), plus what the tool cannot say:
+one home for the "did you mean" hint, and no import circle even through imports inside functions.
 
 Imports are read from the source with `ast`, not by importing: a circle that happens to import in
-today's order still breaks the day a module is imported first from elsewhere, and it means two
-modules that cannot be understood (or tested) one without the other.
+today's order still breaks the day a module is imported first from elsewhere.
 """
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Dict, List, Set, Tuple
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "doha_compliance"
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "doha_compliance"
 NAME = "doha_compliance"
 
 # Imports inside a function, run when it is called, not when its module loads. Each is listed with
@@ -20,26 +28,54 @@ LATE_IMPORTS_ALLOWED: Dict[Tuple[str, str], str] = {
 }
 
 
+def _dotted(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
 def _modules() -> Dict[str, ast.Module]:
-    return {path.stem: ast.parse(path.read_text(encoding="utf-8"), str(path))
-            for path in sorted(PACKAGE.glob("*.py"))}
+    """Every module of the package by its dotted name below the package ("api", "rules.loader")."""
+    return {_dotted(path): ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for path in sorted(PACKAGE.rglob("*.py")) if _dotted(path)}
+
+
+def _package_of(module: str, known: Set[str]) -> str:
+    """The package a module's relative imports start from."""
+    return module if module in known and (PACKAGE / module.replace(".", "/") / "__init__.py").exists() \
+        else module.rpartition(".")[0]
+
+
+def _known_prefix(name: str, known: Set[str]) -> str:
+    """The longest package module that a dotted name starts with ("" for the package itself)."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in known:
+            return ".".join(parts[:end])
+    return ""
 
 
 def _targets(node: ast.AST, module: str, known: Set[str]) -> List[str]:
-    """The package modules an import statement names (`from . import x`, `from .x import y`, `import doha_compliance.x`)."""
+    """The package modules an import statement names (`from . import x`, `from .x import y`,
+    `from doha_compliance.a.b import c`, `import doha_compliance.x`), by dotted name below the package."""
     out: List[str] = []
     if isinstance(node, ast.ImportFrom):
-        if node.level == 0 and (node.module or "").split(".")[0] != NAME:
-            return out
-        base = (node.module or "") if node.level else (node.module or "").removeprefix(NAME).lstrip(".")
-        if base:
-            out.append(base.split(".")[0])
-        else:  # from . import a, b: each may be a module
-            out.extend(alias.name for alias in node.names if alias.name in known)
+        if node.level == 0:
+            if (node.module or "").split(".")[0] != NAME:
+                return out
+            base = (node.module or "").removeprefix(NAME).lstrip(".")
+        else:
+            anchor = _package_of(module, known).split(".") if _package_of(module, known) else []
+            anchor = anchor[:len(anchor) - (node.level - 1)] if node.level > 1 else anchor
+            base = ".".join(anchor + ([node.module] if node.module else []))
+        for alias in node.names:  # `from a import b` names module a.b when b is a module
+            whole = f"{base}.{alias.name}" if base else alias.name
+            out.append(whole if whole in known else _known_prefix(base, known))
     elif isinstance(node, ast.Import):
-        out.extend(alias.name.split(".")[1] for alias in node.names
-                   if alias.name.startswith(NAME + ".") and alias.name.count(".") >= 1)
-    return [m for m in out if m in known and m != module]
+        out.extend(_known_prefix(alias.name.removeprefix(NAME + "."), known) for alias in node.names
+                   if alias.name.startswith(NAME + "."))
+    return [m for m in out if m and m in known and m != module]
 
 
 def _is_type_checking(node: ast.If) -> bool:
@@ -120,11 +156,14 @@ def test_the_cycle_finder_finds_a_circle_and_nothing_else():
 
 
 def test_the_import_reader_sees_every_form_of_import():
-    known = {"x", "y", "z", "w", "me"}
+    known = {"x", "y", "z", "w", "me", "pkg", "pkg.a", "pkg.me2"}
     tree = ast.parse("from . import x\nfrom .y import f\nimport doha_compliance.z\nimport json\n"
                      "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .w import T\n"
+                     "from doha_compliance.pkg import a\n"
                      "def later():\n    from . import me, w\n")
-    assert _imports(tree, "me", known) == ({"x", "y", "z"}, {"w"})
+    assert _imports(tree, "me", known) == ({"x", "y", "z", "pkg.a"}, {"w"})
+    inner = ast.parse("from .a import f\nfrom .. import x\n")
+    assert _imports(inner, "pkg.me2", known) == ({"pkg.a", "x"}, set())
 
 
 def test_no_module_imports_itself_back_when_the_package_loads():
@@ -147,15 +186,43 @@ def test_no_circle_even_counting_imports_inside_functions():
 
 
 def test_the_did_you_mean_hint_has_one_home():
-    """Every "did you mean" reads the same because one function writes it (hints.py)."""
-    users = sorted(path.name for path in PACKAGE.glob("*.py")
+    """Every "did you mean" reads the same because one function writes it (_util/hints.py)."""
+    users = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
                    if path.name != "hints.py" and ("difflib" in path.read_text(encoding="utf-8")
                                                    or "did you mean" in path.read_text(encoding="utf-8")))
     assert users == [], f"modules that build their own 'did you mean' hint: {users}"
 
 
-def test_readers_only_parse():
-    """The circle issue 17 names: readers and importers each imported the other. `sources` now picks
-    the reader; readers know no export, mapping or source."""
-    at_load, late = _graph()
-    assert not (at_load["readers"] | late["readers"]) & {"importers", "mapping_file", "sources"}
+def _lint_imports(src: Path) -> subprocess.CompletedProcess:
+    """import-linter's verdict on the package under `src`, with this repository's contracts."""
+    if shutil.which("lint-imports") is None and not (Path(sys.executable).parent / "lint-imports").exists():
+        pytest.skip("import-linter is not installed (pip install -e '.[test]' installs it)")
+    exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    return subprocess.run([exe, "--config", str(ROOT / "pyproject.toml"), "--no-cache"], cwd=src.parent,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_layer_contract_holds():
+    result = _lint_imports(ROOT / "src")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "BROKEN" not in result.stdout and "KEPT" in result.stdout
+
+
+@pytest.mark.parametrize("where, line", [
+    # an upward import: the rule language reaching for a renderer
+    ("rules/conditions.py", "from doha_compliance.renderers import text as _upward  # noqa\n"),
+    # a loop inside one package, hidden under TYPE_CHECKING
+    ("judging/triggers.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                            "    from doha_compliance.judging import judge as _loop  # noqa\n"),
+    # readers reaching for the exports
+    ("intake/readers.py", "from doha_compliance.intake.exports import importers as _up  # noqa\n"),
+])
+def test_the_layer_contract_fails_when_broken(tmp_path, where, line):
+    """The contract is not decorative: each kind of break makes import-linter fail."""
+    copy = tmp_path / "src"
+    shutil.copytree(ROOT / "src", copy, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    target = copy / "doha_compliance" / where
+    target.write_text(target.read_text(encoding="utf-8") + "\n" + line, encoding="utf-8")
+    result = _lint_imports(copy)
+    assert result.returncode != 0 and "BROKEN" in result.stdout, result.stdout[-2000:]

@@ -6,9 +6,9 @@ import collections.abc
 from importlib import resources
 
 import doha_compliance as dc
-from doha_compliance import spool
-from doha_compliance.levels import SeriesRow
-from doha_compliance.scores import Score
+from doha_compliance._util import spool
+from doha_compliance.rules.kinds.level import SeriesRow
+from doha_compliance.report.scores import Score
 
 from conftest import ev
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
 import doha_compliance as dc  # noqa: E402
-from doha_compliance.render_html import render_html  # noqa: E402
+from doha_compliance.renderers.html import render_html  # noqa: E402
 from browser import chromium_path, launch  # noqa: E402
 
 

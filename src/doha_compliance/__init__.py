@@ -3,18 +3,42 @@
     rules = doha_compliance.load_rules("rules/doha")   # or bundled.rule_set("doha") from any install
     events = doha_compliance.read_events("events.yaml")  # or bundled.example("oct2020").events
     report = doha_compliance.evaluate(rules, events, as_of=date(2020, 10, 31))
-    report.findings; report.to_json()
+    report.findings; doha_compliance.render(report, "md")
+
+The package is laid out by pipeline stage, each layer importing only from those before it
+(checked by import-linter, see pyproject.toml): `rules` (the rule language) -> `intake` (event
+files and exports) -> `matching` (which events each rule matches) -> `judging` (statuses) ->
+`report` -> `render` -> `api` -> `cli`; `reference` holds the plain-Python oracles beside the
+engine. What is public is listed in `__all__` below (and pinned by tests/test_public_api.py);
+every other module is an implementation detail that may move.
 """
-from . import bundled
-from .api import EventSource, evaluate, read_events
-from .errors import ComplianceError, EventError, InputFileError, Location, RuleError, RuleSetError
-from .models import Agreement, Claim, Event, Finding, Rejection, Rule
-from .report import Report
-from .rules import load_rules
+from doha_compliance import bundled
+from doha_compliance.api import EventSource, evaluate, read_events
+from doha_compliance.errors import (
+    ComplianceError,
+    EngineUnavailable,
+    EventError,
+    FileProblem,
+    InputFileError,
+    LocatedError,
+    Location,
+    PandasMissing,
+    RuleError,
+    RuleSetError,
+    TooManyRejections,
+    YamlProblem,
+)
+from doha_compliance.models import Agreement, Claim, Event, Finding, Rejection, Rule
+from doha_compliance.renderers import FORMATS, render
+from doha_compliance.report.explain import explain
+from doha_compliance.report.report import Report
+from doha_compliance.rules.loader import load_rules, load_rules_from_texts
 
 __all__ = [
-    "Agreement", "Claim", "ComplianceError", "Event", "EventError", "EventSource", "Finding", "InputFileError",
-    "Location", "Rejection", "Report", "Rule", "RuleError", "RuleSetError", "evaluate", "load_rules", "read_events",
+    "FORMATS", "Agreement", "Claim", "ComplianceError", "EngineUnavailable", "Event", "EventError", "EventSource",
+    "FileProblem", "Finding", "InputFileError", "LocatedError", "Location", "PandasMissing", "Rejection", "Report",
+    "Rule", "RuleError", "RuleSetError", "TooManyRejections", "YamlProblem", "bundled", "evaluate", "explain",
+    "load_rules", "load_rules_from_texts", "read_events", "render",
 ]
 
 

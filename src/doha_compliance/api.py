@@ -4,27 +4,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Union
 
 import attrs
 
-from . import sources
-from .engine import durable_matches
+from doha_compliance._util.limits import DATE_RANGE_TEXT, MAX_WINDOW_DAYS
+from doha_compliance._util.spool import Spool, rejections_spool
+from doha_compliance._util.stream import IdLedger, InEventTime, OutOfOrder, SortedEvents
+from doha_compliance._util.values import check_day
+from doha_compliance.errors import TooManyRejections
+from doha_compliance.intake import sources
+from doha_compliance.intake.readers import RawRow
+from doha_compliance.intake.validate import check_row
+from doha_compliance.judging.judge import Judge
+from doha_compliance.matching.durable.engine import durable_matches
+from doha_compliance.matching.matches import Matches
+from doha_compliance.reference.engine import reference_matches
+from doha_compliance.report.report import Coverage, ImportTally, Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
+from doha_compliance.report.scores import with_scores
+from doha_compliance.rules.loader import load_rules  # noqa: F401  (re-exported)
+
 from .errors import EventError, InputFileError, Location
-from .judge import Judge
-from .spool import Spool, rejections_spool
-from .limits import DATE_RANGE_TEXT, MAX_WINDOW_DAYS
-from .models import EVENT_FIELDS, Agreement, Event, Rejection
-from .readers import RawRow
-from .reference import reference_matches
-from .scores import with_scores
-from .matching import Matches
-from .stream import IdLedger, InEventTime, OutOfOrder, SortedEvents
-from .models import UNKNOWN
-from .report import Coverage, ImportTally, Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
-from .rules import load_rules  # noqa: F401  (re-exported)
-from .validate import check_row
-from .values import check_day
+from .models import EVENT_FIELDS, UNKNOWN, Agreement, Event, Rejection
 
 EventInput = Union[Event, RawRow, dict]
 
@@ -43,7 +44,7 @@ class EventSource:
     _spools: dict = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[RawRow]:
-        from .importers import file_labels
+        from doha_compliance.intake.exports.importers import file_labels
         shown = [sources.shown(path) for path in self.paths]
         labels = file_labels(shown)  # ids made from file and line never collide between files
         for path, name in zip(self.paths, shown):
@@ -93,7 +94,7 @@ def read_events(*paths: Union[str, os.PathLike], fmt: Optional[str] = None, mapp
     if mapping is not None:
         mapping = _path(mapping, "a mapping file")
     if fmt in ("acled", "ucdp") or mapping:
-        from .importers import load_mapping
+        from doha_compliance.intake.exports.importers import load_mapping
         load_mapping(fmt or "acled", mapping)  # a bad mapping file fails before any event is read
     return EventSource(names, fmt, mapping)
 
@@ -167,14 +168,6 @@ def collect(agreement: Agreement, events: Iterable[EventInput],
     intake = _Intake(agreement, events, on_reject, max_errors)
     accepted = list(intake)
     return accepted, list(intake.rejected), intake.read
-
-
-class TooManyRejections(EventError):
-    def __init__(self, rejected: Sequence[Rejection], read: int):
-        self.rejected = rejected
-        self.read = read
-        last = rejected[-1]
-        super().__init__(Location(last.where, None, last.field), f"stopped after {len(rejected)} rejected events (--max-errors)")
 
 
 def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional[dt.date] = None,

@@ -5,9 +5,12 @@ Analysts fix their files, not our code: every error names the file, the line
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 import attrs
+
+if TYPE_CHECKING:  # only the type of a rejected row is read here
+    from doha_compliance.models import Rejection
 
 
 @attrs.frozen
@@ -32,6 +35,8 @@ class ComplianceError(Exception):
 
 
 class LocatedError(ComplianceError):
+    """A problem at one place in an input file: `location` (file, line, field) and `message`."""
+
     def __init__(self, location: Location, message: str):
         self.location = location
         self.message = message
@@ -56,3 +61,41 @@ class RuleSetError(ComplianceError):
 
 class InputFileError(ComplianceError):
     """An input file is missing or unreadable as a whole."""
+
+
+class TooManyRejections(EventError):
+    """More events were rejected than `max_errors` allows: the run stopped, no report was made."""
+
+    def __init__(self, rejected: Sequence[Rejection], read: int):
+        self.rejected = rejected
+        self.read = read
+        last = rejected[-1]
+        super().__init__(Location(last.where, None, last.field), f"stopped after {len(rejected)} rejected events (--max-errors)")
+
+
+class EngineUnavailable(ComplianceError):
+    """The installed durable_rules lacks an internal this tool relies on."""
+
+
+class FileProblem(ComplianceError):
+    """A whole file cannot be read as text: too big, or not UTF-8 (with the line of the first bad byte)."""
+
+    def __init__(self, line: Optional[int], message: str, size: Optional[int] = None):
+        self.line = line
+        self.message = message
+        self.size = size  # set when the file is too big
+        super().__init__(message)
+
+
+class YamlProblem(ComplianceError):
+    """A YAML text cannot be read as plain data (syntax, a duplicate key, an alias bomb): where and why."""
+
+    def __init__(self, line: Optional[int], column: Optional[int], message: str):
+        self.line = line
+        self.column = column
+        self.message = message
+        super().__init__(message)
+
+
+class PandasMissing(ImportError):
+    """`Report.to_frame` needs pandas, an optional extra that is not installed."""

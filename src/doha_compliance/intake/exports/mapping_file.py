@@ -1,0 +1,337 @@
+"""Mapping files: how an ACLED or UCDP export's columns, actor names and event types map onto events.
+
+A mapping is data an analyst edits (`mappings/acled.yaml`, `mappings/ucdp.yaml`, or their own with
+--mapping), so it is checked the way rule files are: every problem at once, each with its line,
+unknown keys named with the allowed ones, regular expressions compiled with a readable error.
+What a mapping does not name is never a reason to reject a row: an actor no entry matches is
+`other`, an event type no entry matches is type `other` (see `importers`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from importlib import resources
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import attrs
+
+from doha_compliance._util import safeyaml
+from doha_compliance._util.hints import did_you_mean
+from doha_compliance.errors import InputFileError
+from doha_compliance.intake.readers import read_data_file
+from doha_compliance.models import OTHER
+
+from .gazetteer import Gazetteer, load_gazetteer
+
+FORMATS = ("acled", "ucdp")
+TOP_KEYS = ("format", "columns", "type_columns", "date_formats", "strip_from_province", "actors", "types",
+            "default_location_kind", "gazetteer")
+COLUMN_KEYS = ("id", "date", "actor", "target", "province", "place", "point", "precision", "fatalities",
+               "description", "source")
+REQUIRED_COLUMNS = ("date", "actor")
+ACTOR_KEYS = ("match", "party", "from", "until", "role", "when")
+TYPE_KEYS = ("type", "target", "undirected", "when")
+ROLES = ("actor", "target")
+
+
+@attrs.frozen
+class Condition:
+    """One column's test: equal to one of `values`, or matching `pattern`."""
+
+    column: str
+    values: Tuple[str, ...] = ()
+    pattern: Optional["re.Pattern[str]"] = None
+
+    def holds(self, raw: Dict[str, str]) -> bool:
+        cell = (raw.get(self.column) or "").strip()
+        if self.pattern is not None:
+            return bool(self.pattern.search(cell))
+        return cell in self.values
+
+
+def _all(conditions: Sequence[Condition], raw: Dict[str, str]) -> bool:
+    return all(c.holds(raw) for c in conditions)
+
+
+@attrs.frozen
+class ActorEntry:
+    pattern: "re.Pattern[str]"
+    party: str
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+    role: Optional[str] = None
+    when: Tuple[Condition, ...] = ()
+
+    def applies(self, name: str, day: Optional[dt.date], raw: Dict[str, str], role: str) -> bool:
+        if self.role is not None and self.role != role:
+            return False
+        if day is not None and ((self.start and day < self.start) or (self.end and day > self.end)):
+            return False
+        if day is None and (self.start or self.end):
+            return False
+        return bool(self.pattern.search(name)) and _all(self.when, raw)
+
+    def describe(self) -> str:
+        """How `mapping check` shows the entry: its pattern, its dates and conditions."""
+        text = self.pattern.pattern
+        if self.start or self.end:
+            text += f" ({self.start or '…'} to {self.end or '…'})"
+        if self.role:
+            text += f" [{self.role} only]"
+        if self.when:
+            text += " if " + ", ".join(c.column for c in self.when)
+        return text
+
+
+@attrs.frozen
+class TypeEntry:
+    type: str
+    when: Tuple[Condition, ...]
+    target: Optional[str] = None
+    undirected: bool = False
+
+
+@attrs.frozen
+class Mapping:
+    format: str
+    columns: Dict[str, str]
+    date_formats: Tuple[str, ...]
+    actors: Tuple[ActorEntry, ...]
+    types: Tuple[TypeEntry, ...]
+    type_columns: Tuple[str, ...] = ()
+    default_location_kind: Optional[str] = None
+    strip_from_province: Tuple[str, ...] = ()
+    gazetteer: Optional[Gazetteer] = None
+    source: str = ""
+
+    def party(self, name: str, day: Optional[dt.date], raw: Dict[str, str], role: str) -> Tuple[str, Optional[ActorEntry]]:
+        """(party id, the entry that decided) — `other` with no entry when none matches."""
+        for entry in self.actors:
+            if entry.applies(name, day, raw, role):
+                return entry.party, entry
+        return OTHER, None  # the reserved id `other`
+
+    def event_type(self, raw: Dict[str, str]) -> Optional[TypeEntry]:
+        return next((t for t in self.types if _all(t.when, raw)), None)
+
+    def type_name(self, raw: Dict[str, str]) -> str:
+        """The export's own name for the row's type: its type columns' values, joined by ': '."""
+        return ": ".join(raw.get(c, "").strip() for c in self.type_columns if raw.get(c, "").strip())
+
+    def condition_columns(self) -> List[str]:
+        """Columns the mapping's entries test (a file may lack some: those tests then never hold)."""
+        names = {c.column for e in self.actors for c in e.when} | {c.column for t in self.types for c in t.when}
+        return sorted(names | set(self.type_columns))
+
+
+class _Problems:
+    def __init__(self, name: str, node: Any):
+        self.name = name
+        self.node = node
+        self.items: List[str] = []
+
+    def add(self, line: Optional[int], where: str, message: str) -> None:
+        self.items.append(f"{self.name}:{line or 1}: {where}: {message}")
+
+
+def _unknown(keys: Sequence[Any], allowed: Sequence[str]) -> List[str]:
+    out = []
+    for key in keys:
+        if key in allowed:
+            continue
+        out.append(f"unknown key '{key}'{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
+    return out
+
+
+def _regex(text: Any, where: str, line: Optional[int], problems: _Problems) -> Optional["re.Pattern[str]"]:
+    if not isinstance(text, str) or not text:
+        problems.add(line, where, f"a regular expression (text) is needed, got {text!r}")
+        return None
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        problems.add(line, where, f"'{text}' is not a valid regular expression: {exc}")
+        return None
+
+
+def _conditions(data: Any, where: str, line: Optional[int], problems: _Problems) -> Tuple[Condition, ...]:
+    """{column: value | [values] | {match: regex}} -> conditions."""
+    if not isinstance(data, dict):
+        problems.add(line, where, "a mapping of column -> value, [values] or {match: regular expression}")
+        return ()
+    out = []
+    for column, test in data.items():
+        here = f"{where}.{column}"
+        if isinstance(test, dict):
+            if set(test) != {"match"}:
+                problems.add(line, here, "a condition is a value, a list of values, or {match: regular expression}")
+                continue
+            pattern = _regex(test["match"], here, line, problems)
+            if pattern is not None:
+                out.append(Condition(str(column), pattern=pattern))
+        elif isinstance(test, list) and test and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in test):
+            out.append(Condition(str(column), tuple(str(v).strip() for v in test)))
+        elif isinstance(test, (str, int)) and not isinstance(test, bool):
+            out.append(Condition(str(column), (str(test).strip(),)))
+        else:
+            problems.add(line, here, f"{test!r} is not a value, a list of values or {{match: ...}}")
+    return tuple(out)
+
+
+def _day(value: Any, where: str, line: Optional[int], problems: _Problems) -> Optional[dt.date]:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        problems.add(line, where, f"{value!r} is not a date written YYYY-MM-DD")
+        return None
+
+
+def _item_lines(node: Any, key: str) -> List[int]:
+    """The line of each item of a top-level list, to point at a bad entry."""
+    for k, v in getattr(node, "value", []) or []:
+        if getattr(k, "value", None) == key and hasattr(v, "value") and isinstance(v.value, list):
+            return [safeyaml.node_line(item) for item in v.value]
+    return []
+
+
+def _actors(entries: Any, lines: List[int], problems: _Problems) -> Tuple[ActorEntry, ...]:
+    if not isinstance(entries, list):
+        problems.add(None, "actors", "a list of {match: regular expression, party: id} entries")
+        return ()
+    out = []
+    for index, entry in enumerate(entries):
+        line = lines[index] if index < len(lines) else None
+        where = f"actors[{index + 1}]"
+        if not isinstance(entry, dict):
+            problems.add(line, where, "each entry is {match: regular expression, party: id, ...}")
+            continue
+        for message in _unknown(list(entry), ACTOR_KEYS):
+            problems.add(line, where, message)
+        pattern = _regex(entry.get("match"), f"{where}.match", line, problems)
+        party = entry.get("party")
+        if not isinstance(party, str) or not party.strip():
+            problems.add(line, f"{where}.party", "a party id is needed (or unknown / other)")
+        role = entry.get("role")
+        if role is not None and role not in ROLES:
+            problems.add(line, f"{where}.role", f"'{role}' is not one of {', '.join(ROLES)}")
+        start = _day(entry["from"], f"{where}.from", line, problems) if "from" in entry else None
+        end = _day(entry["until"], f"{where}.until", line, problems) if "until" in entry else None
+        when = _conditions(entry["when"], f"{where}.when", line, problems) if "when" in entry else ()
+        if pattern is not None and isinstance(party, str) and party.strip():
+            out.append(ActorEntry(pattern, party.strip(), start, end, role, when))
+    return tuple(out)
+
+
+def _types(entries: Any, lines: List[int], problems: _Problems) -> Tuple[TypeEntry, ...]:
+    if not isinstance(entries, list):
+        problems.add(None, "types", "a list of {<column>: value, type: event type} entries")
+        return ()
+    out = []
+    for index, entry in enumerate(entries):
+        line = lines[index] if index < len(lines) else None
+        where = f"types[{index + 1}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
+            problems.add(line, where, "each entry is {<column>: value, ..., type: event type}")
+            continue
+        undirected = entry.get("undirected", False)
+        if not isinstance(undirected, bool):
+            problems.add(line, f"{where}.undirected", "true or false")
+        target = entry.get("target")
+        if target is not None and not isinstance(target, str):
+            problems.add(line, f"{where}.target", "a party id")
+        columns = {k: v for k, v in entry.items() if k not in TYPE_KEYS}
+        when = _conditions(columns, where, line, problems)
+        if "when" in entry:
+            when += _conditions(entry["when"], f"{where}.when", line, problems)
+        out.append(TypeEntry(entry["type"], when, target, bool(undirected)))
+    return tuple(out)
+
+
+def _columns(data: Any, problems: _Problems, line: Optional[int]) -> Dict[str, str]:
+    if not isinstance(data, dict):
+        problems.add(line, "columns", "a mapping of field -> the export's column name")
+        return {}
+    for message in _unknown(list(data), COLUMN_KEYS):
+        problems.add(line, "columns", message)
+    out = {}
+    for key, column in data.items():
+        if isinstance(column, list):
+            problems.add(line, f"columns.{key}", f"one column name, not a list ({column!r})")
+        elif not isinstance(column, str) or not column.strip():
+            problems.add(line, f"columns.{key}", f"a column name (text), got {column!r}")
+        elif key in COLUMN_KEYS:
+            out[key] = column.strip()
+    for key in REQUIRED_COLUMNS:
+        if key not in data:
+            problems.add(line, "columns", f"'{key}' is required (the export's column for the event's {key})")
+    return out
+
+
+def _text_list(data: Any, key: str, problems: _Problems, line: Optional[int]) -> Tuple[str, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
+        problems.add(line, key, "a list of texts")
+        return ()
+    return tuple(data)
+
+
+def _read(fmt: str, path: Optional[str]) -> Tuple[str, str, Optional[str]]:
+    """(text, name for messages, folder a relative gazetteer path is read from; None: the package's)."""
+    if path:
+        return read_data_file(path, "mapping file"), path, os.path.dirname(os.path.abspath(path))
+    if fmt not in FORMATS:
+        raise InputFileError(f"no shipped mapping for '{fmt}'; use one of {', '.join(FORMATS)} or pass --mapping")
+    return resources.files("doha_compliance").joinpath(f"mappings/{fmt}.yaml").read_text("utf-8"), f"mappings/{fmt}.yaml", None
+
+
+def load_mapping(fmt: str, path: Optional[str] = None) -> Mapping:
+    """The shipped mapping for a format, or a user's file; raises InputFileError naming every problem."""
+    text, name, folder = _read(fmt, path)
+    try:
+        loader, node = safeyaml.compose(text)
+        data = safeyaml.construct(loader, node) if node is not None else None
+    except safeyaml.YamlProblem as exc:
+        raise InputFileError(f"{name}{':' + str(exc.line) if exc.line else ''}: {exc.message}") from None
+    if not isinstance(data, dict) or not {"columns", "actors", "types"} <= set(data):
+        raise InputFileError(f"{name}: a mapping needs 'columns', 'actors' and 'types'")
+    problems = _Problems(name, node)
+    lines = safeyaml.key_lines(node)
+    for key in data:
+        if key == "provincial_capitals":
+            problems.add(lines.get(key), key, "capitals now come from a gazetteer (spellings per province, precision "
+                                              "rules): remove this key, or name your own with 'gazetteer: FILE'")
+        else:
+            for message in _unknown([key], TOP_KEYS):
+                problems.add(lines.get(key), str(key), message)
+    fmt = data.get("format", fmt)
+    if fmt not in FORMATS:
+        problems.add(lines.get("format"), "format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
+    columns = _columns(data["columns"], problems, lines.get("columns"))
+    date_formats = _text_list(data.get("date_formats", ["%Y-%m-%d"]), "date_formats", problems, lines.get("date_formats"))
+    if "date_formats" in data and not date_formats:
+        problems.add(lines.get("date_formats"), "date_formats", "at least one strptime format, e.g. '%Y-%m-%d'")
+    actors = _actors(data["actors"], _item_lines(node, "actors"), problems)
+    types = _types(data["types"], _item_lines(node, "types"), problems)
+    type_columns = _text_list(data.get("type_columns"), "type_columns", problems, lines.get("type_columns"))
+    strip = _text_list(data.get("strip_from_province"), "strip_from_province", problems, lines.get("strip_from_province"))
+    default_kind = data.get("default_location_kind")
+    if default_kind is not None and not isinstance(default_kind, str):
+        problems.add(lines.get("default_location_kind"), "default_location_kind", "a location kind (text)")
+    where = data.get("gazetteer")
+    if where is not None and not isinstance(where, str):
+        problems.add(lines.get("gazetteer"), "gazetteer", "the path of a gazetteer file (relative to this mapping)")
+        where = None
+    if problems.items:
+        raise InputFileError(f"the mapping cannot be used ({len(problems.items)} problem"
+                             f"{'s' if len(problems.items) != 1 else ''}):\n  " + "\n  ".join(problems.items))
+    if where is None:
+        gazetteer = load_gazetteer(None)  # the shipped one: Afghanistan
+    else:
+        gazetteer = load_gazetteer(where if os.path.isabs(where) or folder is None else os.path.join(folder, where))
+    return Mapping(format=fmt, columns=columns, date_formats=date_formats, actors=actors, types=types,
+                   type_columns=type_columns, default_location_kind=default_kind, strip_from_province=strip,
+                   gazetteer=gazetteer, source=name)

@@ -1,0 +1,211 @@
+"""Deadlines: how far a commitment got, and its status on the report date.
+
+A deadline is met by the events its `fulfilled_by` names — one event, or events whose
+`total_of` adds up — and, when it has several parts ("all US forces out" and "all coalition
+forces out"), by the last part met. What the text does not make an obligation is not judged as
+one: a best effort or an aim whose date passes unmet is `missed`, not a `violation`. A ceiling
+("up to five thousand") is never read as a minimum: it is met by what the rule says the text
+requires (`at_least`, by default any amount), and the total keeps counting so the reader sees
+how far it went. A deadline starts with its trigger: only events from that day count, and a
+date in the text that passed before the commitment started is moved to the day it started —
+no party can default before its commitment begins. A commitment with no date (an undertaking)
+is pending until it is done; it is never a violation.
+
+Everything here uses event dates and the report date, never the clock.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import AbstractSet, Dict, List, Optional, Sequence, Tuple
+
+import attrs
+
+from doha_compliance._util.dates import add_offset
+from doha_compliance._util.values import whole_number
+from doha_compliance.models import (
+    Agreement,
+    Event,
+    Finding,
+    Fulfilment,
+    NotAssessed,
+    Rule,
+)
+
+from .triggers import Triggers
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+@attrs.define
+class PartProgress:
+    """One part of a deadline: the event that completed it, the events counted, the running total.
+    Past completion only a ceiling keeps counting (to show how far it went); others stop. A ceiling
+    cites its events until the total reaches the ceiling; past it, events are counted, not kept
+    (`beyond`), so memory and the evidence list follow the rule, not the stream."""
+
+    done: Optional[Event] = None
+    used: List[Event] = attrs.field(factory=list)
+    total: int = 0
+    beyond: int = 0  # events counted past the ceiling, not cited
+
+    def advance(self, fulfilment: Fulfilment, events: Sequence[Event], since: dt.date) -> None:
+        """Count the events dated on or after `since` (the trigger), in (date, id) order."""
+        for e in sorted(events, key=lambda e: e.sort_key):
+            if e.date < since:
+                continue
+            if self.done is not None and fulfilment.up_to is None:
+                return
+            if not fulfilment.total_of:
+                self.done, self.used = e, [e]
+                return
+            value = whole_number(e.get(fulfilment.total_of))  # 4 from JSONL and "4" from CSV alike
+            if value is not None:
+                if fulfilment.up_to is not None and self.total >= fulfilment.up_to:
+                    self.beyond += 1
+                else:
+                    self.used.append(e)
+                self.total += value
+                if self.done is None and self.total >= fulfilment.required:
+                    self.done = e
+
+
+Progress = Dict[int, PartProgress]  # by part index
+
+
+def completed(progress: Progress, rule: Rule) -> Optional[Event]:
+    """The event that completed the last part, if every part is done."""
+    dones = [progress.get(i, PartProgress()).done for i in range(len(rule.fulfilments))]
+    done = [d for d in dones if d is not None]
+    if not dones or len(done) < len(dones):
+        return None
+    return max(done, key=lambda e: e.sort_key)
+
+
+@attrs.frozen
+class Deadline:
+    """A deadline unit decided on the report date: its finding (or why it is not assessed), and the
+    dates `links` needs to tell its status on any other day."""
+
+    rule: Rule
+    party: str
+    finding: Optional[Finding]
+    not_assessed: Optional[NotAssessed]
+    start: Optional[dt.date]           # the trigger (None: not triggered by the report date)
+    day: Optional[dt.date]             # the deadline day (None: no date set)
+    done: Optional[dt.date]            # completed on (None: not by the report date)
+    evidence: Tuple[Event, ...] = ()
+
+
+def deadline_day(rule: Rule, start: dt.date) -> Tuple[Optional[dt.date], str]:
+    """(the day the commitment falls due, a note when it is not the text's date)."""
+    if rule.due_after_trigger is not None:
+        days, months = rule.due_after_trigger
+        return add_offset(start, days, months), f" (due {rule.due_note}, which started on {start})"
+    if rule.due is None:
+        return None, ""
+    if rule.due < start:
+        return start, (f" (the date in the text, {rule.due}, passed before the commitment started on {start}: "
+                       f"it is judged from that day)")
+    return rule.due, ""
+
+
+def _progress_text(rule: Rule, progress: Progress, so_far: bool) -> str:
+    """How far each counted part got: "4580 of up to 5000 count" or "120 of 1000 count so far"."""
+    bits = []
+    for i, f in enumerate(rule.fulfilments):
+        if not f.total_of:
+            continue
+        part = progress.get(i, PartProgress())
+        got = part.total
+        past = (f"; {plural(part.beyond, 'event')} past the ceiling counted, not cited" if part.beyond else "")
+        bits.append(f"{got} of up to {f.up_to} {f.total_of}{past}" if f.up_to is not None
+                    else f"{got} of {f.required} {f.total_of}")
+    return f" ({'; '.join(bits)}{' so far' if so_far else ''})" if bits else ""
+
+
+def _parts_text(rule: Rule, progress: Progress) -> str:
+    """For a deadline with several parts: when each was met, or that it was not."""
+    if len(rule.fulfilments) < 2:
+        return ""
+    bits = []
+    for i, f in enumerate(rule.fulfilments):
+        done = progress.get(i, PartProgress()).done
+        name = f.label or f"part {i + 1}"
+        bits.append(f"{name}: met on {done.date} ({done.id})" if done else f"{name}: not met")
+    return " [" + "; ".join(bits) + "]"
+
+
+def not_triggered(rule: Rule, party: str, triggers: Triggers, as_of: dt.date) -> Finding:
+    """The one finding of a commitment that had not started by the report date."""
+    return Finding(rule=rule.id, version=rule.version, party=party, status="not_triggered", date=as_of,
+                   evidence=(), reason=f"{rule.title}: not triggered: {triggers.why_not(rule, party, as_of)}.",
+                   anchor="not-triggered")
+
+
+def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Optional[NotAssessed]:
+    """A commitment started by a rule the input cannot speak for is not assessed either: whether it
+    started cannot be told from missing data (it is not `not_triggered`)."""
+    source = rule.starts_when.rule if rule.starts_when else None
+    if source is None or source not in unassessed:
+        return None
+    return NotAssessed(rule.id, rule.version, party, f"it starts when {source} is fulfilled, and {source} is not "
+                                                     "assessed (no event in the input bears on it): whether it "
+                                                     "started cannot be told from missing data.")
+
+
+def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
+           last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset()
+           ) -> Deadline:
+    """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
+    the deadline rules already found not assessed (a trigger source is decided before its dependants)."""
+    start = triggers.start(rule, party)
+    if start is not None and start > as_of:
+        start = None
+    if start is None and (unknown := trigger_unknown(rule, party, unassessed)) is not None:
+        return Deadline(rule, party, None, unknown, None, None, None)
+    if start is None:
+        return Deadline(rule, party, not_triggered(rule, party, triggers, as_of), None, None, None, None)
+    day, day_note = deadline_day(rule, start)
+    # assessed only if an event bearing on it falls in its own time: what the input says before the
+    # commitment started cannot show whether it was done after (events past the report date are never seen)
+    if (last_cover is None or last_cover < start) and not (day is not None and as_of <= day):
+        since = "" if last_cover is None else f" on or after {start}, when it started"
+        return Deadline(rule, party, None, NotAssessed(
+            rule.id, rule.version, party, f"no event in the input bears on it (nothing matches its covered_by{since}), "
+                                          "so a missed deadline cannot be told from missing data."), start, day, None)
+    done = completed(progress, rule)
+    used: List[Event] = sorted({e.id: e for p in progress.values() for e in p.used}.values(), key=lambda e: e.sort_key)
+    evidence = tuple(e.id for e in used)
+    how_far = _progress_text(rule, progress, done is None) + _parts_text(rule, progress)
+    started = f" It started on {start} ({rule.starts_when.describe()})." if rule.starts_when else ""
+    if rule.performed_by and tuple(rule.performed_by) != (party,):
+        # every performer, the owing party too when it is one: talks that either side may open are performed
+        # by both, not by the other side alone
+        started += f" Performed by {' and '.join(agreement.label(p) for p in rule.performed_by)}."
+
+    def finding(status: str, date: dt.date, text: str) -> Deadline:
+        reason = f"{rule.title}: {text}{started}"
+        return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
+                                             evidence=evidence, reason=reason, due=day,
+                                             anchor=day.isoformat() if day else "undated"),
+                        None, start, day, done.date if done else None, tuple(used))
+
+    if day is None:
+        if done is not None:
+            return finding("met", done.date, f"met on {done.date} ({done.id}){how_far}; no date was set.")
+        return finding("pending", as_of, f"not yet done as of {as_of}{how_far}; no date was set.")
+    if done is not None and done.date <= day:
+        return finding("met", done.date, f"met on {done.date} ({done.id}){how_far}, due {day}{day_note}.")
+    if as_of <= day:
+        left = (day - as_of).days
+        return finding("pending", day, f"due {day}{day_note}, {plural(left, 'day')} after the report date; "
+                                       f"not yet met{how_far}.")
+    ends = f"; the input ends on {last_event}" if last_event is not None and last_event < day else ""
+    if done is not None:
+        late = (done.date - day).days
+        return finding(rule.breach, day, f"not met by {day}{day_note}{rule.modality_note()}; met late on {done.date} "
+                                         f"({done.id}), {plural(late, 'day')} after the deadline{how_far}.")
+    return finding(rule.breach, day, f"not met by {day}{day_note}{rule.modality_note()}, nor by the report date "
+                                     f"{as_of}{how_far}{ends}.")

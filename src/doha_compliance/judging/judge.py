@@ -1,0 +1,297 @@
+"""Matches -> findings and claims: the statuses, and a one-sentence reason for each.
+
+This is where time is decided (deadlines against `as_of`, windows in days), in
+plain date arithmetic on event dates: never the wall clock.
+
+Judging follows the stream (`Judge`): a day's hits are judged as soon as the engine
+has seen the day, and their findings go to a `Spool` (on disk past a limit), so
+memory does not grow with the stream. What a commitment means is decided in small
+modules: `triggers` (when it starts), `deadlines` (met, pending, missed, violated),
+`continuing` (complied), `links` (linked commitments, who defaulted first) and
+`claims` (accusations beside the evidence). Deadlines, compliance and links need the
+whole stream and the report date, so they are decided at the end; claims are then set
+beside the findings in one more ordered pass, which also writes each finding's links.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
+
+import attrs
+
+from doha_compliance._util.spool import (
+    Spool,
+    events_spool,
+    findings_spool,
+    indexed_events_spool,
+    merged_events,
+)
+from doha_compliance._util.stream import Held
+from doha_compliance.matching.matches import Matches, Unit
+from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule
+from doha_compliance.rules.kinds.level import LevelJudge
+
+from . import continuing, deadlines, links
+from .claims import set_claims
+from .continuing import Continuing
+from .deadlines import Deadline, PartProgress, Progress
+from .links import DefaultGroup, Linker
+from .triggers import Triggers, order
+
+
+def _where(e: Event) -> str:
+    if e.province and e.place:
+        return f" in {e.province} ({e.place})"
+    return f" in {e.province or e.place}" if (e.province or e.place) else ""
+
+
+def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
+                 justifiers: Tuple[str, ...] = ()) -> Finding:
+    return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=e.date,
+                   evidence=(e.id,) + justifiers, reason=reason, province=e.province, justified_by=justifiers)
+
+
+def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matches,
+                    cite: Callable[[Event], None]) -> List[Finding]:
+    """Acts judged by a prohibited or conditional rule: a violation (missed, for a non-obligation),
+    justified by an event in its window, or unresolved when only the actor's word justifies it."""
+    out = []
+    breach = rule.status if rule.status != "violation" else rule.breach
+    for e in hits:
+        cite(e)
+        if rule.kind == "prohibited":
+            out.append(_act_finding(rule, party, e, breach, f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)}"
+                                                            f"{rule.modality_note()}."))
+            continue
+        jb = rule.justified_by
+        assert jb is not None
+        kept = matches.justifications.get((rule.version, party, e.id), {})
+        justifiers = sorted(kept, key=lambda j: kept[j].sort_key)
+        same = f" in the same {', '.join(jb.same)}" if jb.same else ""
+        if justifiers:
+            for j in justifiers:
+                cite(kept[j])
+            latest = kept[justifiers[-1]]
+            days = (e.date - latest.date).days
+            total = matches.justifier_counts.get((rule.version, party, e.id), len(justifiers))
+            more = f" ({total} justifying events in the window; the latest {len(justifiers)} cited)" if total > len(justifiers) else ""
+            out.append(_act_finding(rule, party, e, "justified",
+                                    f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} "
+                                    f"on {latest.date} ({latest.id}), {deadlines.plural(days, 'day')} before{same}, within "
+                                    f"the {jb.within_days}-day window of {rule.id}{more}.", tuple(justifiers)))
+            continue
+        # every act's reason opens with what the commitment is (and so whether its terms are only reported)
+        missing = (f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
+                   f"in the {jb.within_days} days before, among the events given")
+        if e.stated_justification:
+            out.append(_act_finding(rule, party, e, "unresolved",
+                                    f"{missing}; {e.actor} states: {e.stated_justification!r}. The input cannot settle "
+                                    f"it: unresolved, neither justified nor a violation."))
+        else:
+            out.append(_act_finding(rule, party, e, breach, f"{missing}{rule.modality_note()}."))
+    return out
+
+
+class _Cited:
+    """The events findings and claims cite, each once, in (date, id) order, written out once no
+    later finding can cite them (a justifier is cited for at most its window after its date)."""
+
+    def __init__(self, reach_days: int):
+        self.reach = dt.timedelta(days=reach_days)
+        self.out = events_spool()
+        self._held: Held[Event] = Held()
+        self._last: Optional[str] = None
+
+    def cite(self, event: Event) -> None:
+        self._held.push(event)
+
+    def release(self, today: Optional[dt.date]) -> None:
+        for event in self._held.dated_before(None if today is None else today - self.reach):
+            if event.id != self._last:
+                self.out.append(event)
+                self._last = event.id
+
+
+@attrs.frozen
+class Judged:
+    findings: Spool[Finding]
+    claims: Spool[Claim]
+    not_assessed: Tuple[NotAssessed, ...]
+    events: Spool[Event]  # every event a finding or claim cites, in (date, id) order
+    defaults: Tuple[DefaultGroup, ...] = ()
+    series: Tuple[Any, ...] = ()  # issue 15: levels.SeriesRow, every judged period of every level rule
+
+
+Coverage = Tuple[Optional[dt.date], Optional[dt.date]]  # first and last events judged
+
+
+class Judge:
+    """Findings as the stream advances: `take` a day's (or any later) matches, then `finish`."""
+
+    def __init__(self, agreement: Agreement):
+        self.agreement = agreement
+        self._findings = findings_spool()
+        self._claim_events = indexed_events_spool()
+        reach = max((r.justified_by.within_days for r in agreement.rules if r.justified_by), default=0)
+        self._cited = _Cited(reach)
+        self._progress: Dict[Unit, Progress] = {}
+        self._deadlines_in_order = order(agreement)
+        self.triggers = Triggers(agreement)
+        self.continuing = Continuing()
+        self._claim_counts: Dict[Tuple[str, str], int] = {}  # (rule named, accused) -> claims
+        self._unassessed: Set[str] = set()  # deadline rules no event bears on (decided at the end)
+        self.levels = LevelJudge(agreement.rules)  # issue 15: level rules' per-period tallies
+
+    def take(self, matches: Matches) -> None:
+        """Judge the hits in `matches` and remove them (with their justifications) from it.
+
+        Every hit taken must be dated on or after every hit taken before."""
+        for unit, events in matches.triggers.items():
+            self.triggers.saw(unit, min(e.date for e in events))
+        matches.triggers.clear()
+        self._advance_deadlines(matches)
+        findings: List[Finding] = []
+        claimed: List[Tuple[int, Event]] = []
+        latest = None
+        for index, rule in enumerate(self.agreement.rules):
+            if rule.kind not in ("prohibited", "conditional", "claim"):
+                continue
+            seen = set()
+            for party in rule.parties:
+                unit = (rule.version, party)
+                covers = matches.covers.pop(unit, None)
+                if covers:
+                    for day, n in _per_day(covers):
+                        self.continuing.saw_cover(unit, day, n)
+                hits = matches.hits.pop(unit, None)
+                if not hits:
+                    continue
+                last = max(e.date for e in hits)
+                latest = last if latest is None or last > latest else latest
+                if rule.kind != "claim":
+                    start = self.triggers.start(rule, party)
+                    judged = [e for e in hits if start is not None and e.date >= start]
+                    for f in _event_findings(rule, party, judged, matches, self._cited.cite):
+                        self.continuing.saw_finding(unit, f)
+                        findings.append(f)
+                    continue
+                for e in hits:
+                    if e.id not in seen:  # a claim rule judges an event once, whichever party it matched for
+                        seen.add(e.id)
+                        claimed.append((index, e))
+                        self._cited.cite(e)
+                        key = (str(e.rule), str(e.get(rule.accused_field)))
+                        self._claim_counts[key] = self._claim_counts.get(key, 0) + 1
+        self.levels.take(matches.hits, self._cited.cite)  # issue 15
+        matches.justifications.clear()
+        matches.justifier_counts.clear()
+        findings.sort(key=lambda f: f.sort_key)
+        self._findings.extend(findings)
+        claimed.sort(key=lambda item: item[1].date)
+        self._claim_events.extend(claimed)
+        if latest is not None:
+            self._cited.release(latest)
+
+    def _advance_deadlines(self, matches: Matches) -> None:
+        """Count fulfilling events, trigger sources first: a deadline met today starts its dependants today."""
+        for rule in self._deadlines_in_order:
+            for party in rule.parties:
+                unit = (rule.version, party)
+                for part, fulfilment in enumerate(rule.fulfilments):
+                    events = matches.fulfils.pop((rule.version, party, part), None)
+                    start = self.triggers.start(rule, party)
+                    if not events or start is None:
+                        continue
+                    progress = self._progress.setdefault(unit, {})
+                    progress.setdefault(part, PartProgress()).advance(fulfilment, events, start)
+                done = deadlines.completed(self._progress.get(unit, {}), rule)
+                if done is not None:
+                    self.triggers.fulfilled(rule.id, done.date)
+        matches.fulfils.clear()  # parts of units that had not started: their events do not count
+
+    def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None)) -> Judged:
+        """Decide the deadlines, compliance and links as of the report date, set the claims beside
+        everything, and close."""
+        self.take(matches)
+        decided, not_assessed = self._deadlines(matches, as_of, coverage[1])
+        more, not_assessed_more = continuing.decide(self.agreement, self.continuing, self.triggers, as_of, coverage)
+        not_assessed += not_assessed_more
+        untriggered, unassessed = self._untriggered_and_claimable(as_of)
+        not_assessed += unassessed
+        late = [d.finding for d in decided.values() if d.finding is not None] + more + untriggered
+        level_findings, level_not_assessed, series = self.levels.finish(as_of)  # issue 15
+        late += level_findings
+        not_assessed += level_not_assessed
+        evidence = [e for d in decided.values() for e in d.evidence]
+        self._cited.release(None)
+        history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of, coverage)
+        linker = Linker(self.agreement, history, as_of)
+        findings, claims = set_claims(
+            self.agreement,
+            heapq.merge(self._findings.finish(), sorted(late, key=lambda f: f.sort_key), key=lambda f: f.sort_key),
+            self._claim_events.finish(), decided, as_of, linker.annotate)
+        events = merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key))
+        not_assessed.sort(key=lambda n: (n.rule, n.party, n.version))
+        return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(), tuple(series))
+
+    def _deadlines(self, matches: Matches, as_of: dt.date, last_event: Optional[dt.date]
+                   ) -> Tuple[Dict[Tuple[str, str], Deadline], List[NotAssessed]]:
+        """Each deadline rule's version on the report date, decided for each party owing it."""
+        decided: Dict[Tuple[str, str], Deadline] = {}
+        not_assessed: List[NotAssessed] = []
+        for rule_id in dict.fromkeys(r.id for r in self._deadlines_in_order):  # trigger sources first
+            rule = self.agreement.version_on(rule_id, as_of)
+            for party in rule.parties:
+                unit = (rule.version, party)
+                d = deadlines.decide(self.agreement, rule, party, self._progress.get(unit, {}), self.triggers, as_of,
+                                     matches.covered.get(unit), last_event, self._unassessed)
+                decided[(rule.id, party)] = d
+                if d.not_assessed is not None:
+                    not_assessed.append(d.not_assessed)
+            if all(decided[(rule.id, p)].not_assessed is not None for p in rule.parties):
+                self._unassessed.add(rule.id)
+        return decided, not_assessed
+
+    def _untriggered_and_claimable(self, as_of: dt.date) -> Tuple[List[Finding], List[NotAssessed]]:
+        """One `not_triggered` finding per continuing or claimable commitment that had not started;
+        claimable commitments that had are judged through claims only, and listed as such."""
+        findings: List[Finding] = []
+        listed: List[NotAssessed] = []
+        for rule_id in self.agreement.rule_ids():
+            versions = self.agreement.versions(rule_id)
+            if versions[0].kind not in ("prohibited", "conditional", "claimable"):
+                continue
+            rule = self.agreement.version_on(rule_id, as_of)
+            for party in rule.parties:
+                start = self.triggers.start(rule, party)
+                if start is None or start > as_of:  # not triggered, or not yet in force
+                    unknown = deadlines.trigger_unknown(rule, party, self._unassessed)
+                    if unknown is not None:
+                        listed.append(unknown)
+                    else:
+                        findings.append(deadlines.not_triggered(rule, party, self.triggers, as_of))
+                elif rule.kind == "claimable":
+                    n = self._claim_counts.get((rule.id, party), 0)
+                    listed.append(NotAssessed(rule.id, rule.version, party,
+                                              "no event type records it; judged through claims only "
+                                              f"({deadlines.plural(n, 'claim')} in the input name it)."))
+        return findings, listed
+
+
+def _per_day(events: Iterable[Event]) -> Iterator[Tuple[dt.date, int]]:
+    counts: Dict[dt.date, int] = {}
+    for e in events:
+        counts[e.date] = counts.get(e.date, 0) + 1
+    return iter(sorted(counts.items()))

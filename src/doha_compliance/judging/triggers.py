@@ -1,0 +1,88 @@
+"""When a commitment starts.
+
+Many commitments do not run from the signature: the Doha agreement's sanctions reviews begin
+"with the start of intra-Afghan negotiations", its follow-on prisoner releases run "over the
+course of the subsequent three months". A rule's `starts_when` names what starts it — another
+rule's fulfilment, or the first event matching a condition — and until that happens the
+commitment is `not_triggered`: neither pending nor broken.
+
+Triggers are learnt as the stream advances (events come in date order), so an act is judged
+only if its commitment had started by the act's date. Rule triggers point at deadline rules
+and form no circle (`rules check` refuses one), so a day's deadlines are advanced in `order()`:
+a commitment completed today starts its dependants today.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Dict, List, Optional
+
+from doha_compliance.matching.matches import Unit, first_effective
+from doha_compliance.models import Agreement, Rule
+
+
+class Triggers:
+    """Trigger dates learnt so far: first matching event per unit, first fulfilment per rule."""
+
+    def __init__(self, agreement: Agreement):
+        self.agreement = agreement
+        self._event: Dict[Unit, dt.date] = {}
+        self._fulfilled: Dict[str, dt.date] = {}
+
+    def saw(self, unit: Unit, day: dt.date) -> None:
+        """An event matching the unit's `starts_when.when` on `day`."""
+        if unit not in self._event or day < self._event[unit]:
+            self._event[unit] = day
+
+    def fulfilled(self, rule_id: str, day: dt.date) -> None:
+        """A unit of rule `rule_id` was fulfilled (met or met late) on `day`."""
+        if rule_id not in self._fulfilled or day < self._fulfilled[rule_id]:
+            self._fulfilled[rule_id] = day
+
+    def trigger(self, rule: Rule, party: str) -> Optional[dt.date]:
+        """The day what starts the unit happened (None: not yet; a rule without `starts_when` has none)."""
+        sw = rule.starts_when
+        if sw is None:
+            return None
+        return self._fulfilled.get(sw.rule) if sw.rule else self._event.get((rule.version, party))
+
+    def start(self, rule: Rule, party: str) -> Optional[dt.date]:
+        """The day the unit's commitment started, or None while it has not: the later of its trigger and
+        the day its first version takes effect (a talks deadline met before a rule is in force starts
+        nothing before that rule's first day)."""
+        if rule.starts_when is None:
+            return first_effective(self.agreement, rule) if rule.kind == "deadline" else rule.effective_from
+        t = self.trigger(rule, party)
+        return None if t is None else max(t, first_effective(self.agreement, rule))
+
+    def started_by(self, rule: Rule, party: str, day: dt.date) -> bool:
+        start = self.start(rule, party)
+        return start is not None and start <= day
+
+    def why_not(self, rule: Rule, party: str, as_of: dt.date) -> str:
+        """Why a commitment has not started by the report date, in words."""
+        first = first_effective(self.agreement, rule)
+        sw = rule.starts_when
+        if first > as_of:
+            t = self.trigger(rule, party)
+            then = ("" if sw is None else f"; its trigger ({sw.describe()}) came on {t}" if t is not None and t <= as_of
+                    else f"; from then it starts {sw.describe()}")
+            return f"it takes effect on {first}, after the report date {as_of}{then}"
+        assert sw is not None
+        if sw.rule:
+            return f"it starts when {sw.rule} is fulfilled, which it is not in the input as of {as_of}"
+        return f"it starts at the first event matching its starts_when condition; none in the input as of {as_of}"
+
+
+def order(agreement: Agreement) -> List[Rule]:
+    """Deadline rule versions, every trigger source before the rules it starts."""
+    deadlines = [r for r in agreement.rules if r.kind == "deadline"]
+    depth: Dict[str, int] = {}
+
+    def depth_of(rule_id: str, seen: frozenset = frozenset()) -> int:
+        if rule_id not in depth:
+            rule = agreement.versions(rule_id)[0]
+            source = rule.starts_when.rule if rule.starts_when else None
+            depth[rule_id] = 0 if source is None or source in seen else 1 + depth_of(source, seen | {rule_id})
+        return depth[rule_id]
+
+    return sorted(deadlines, key=lambda r: (depth_of(r.id), r.id, r.effective_from))

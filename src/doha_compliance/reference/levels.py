@@ -1,0 +1,118 @@
+"""The `level` kind again, the slow and obvious way: an oracle for `levels.py`.
+
+Written apart from `levels.py` (which tallies as the stream passes) and sharing none of its
+period arithmetic: it walks the calendar day by day, names periods with `strftime` and
+`isocalendar`, and rescans the whole event list for every period. Only the rule data (`Level`)
+and the condition language are shared. `reference_series` gives, for every level rule version
+and party, each judged period's (label, status, value, baseline, limit) and whether the baseline
+could be had; the laws compare it with the pipeline's `report.series` and findings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from doha_compliance._util.values import whole_number
+from doha_compliance.models import UNKNOWN, Agreement, Event
+from doha_compliance.rules import conditions
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _name(period: str, day: dt.date) -> str:
+    if period == "month":
+        return day.strftime("%Y-%m")
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def _periods(period: str, start: dt.date, end: dt.date) -> List[Tuple[str, List[dt.date]]]:
+    """Every period touching [start, end], with all of its days (not only those in the range)."""
+    out: Dict[str, List[dt.date]] = {}
+    day = start
+    while day <= end:
+        out.setdefault(_name(period, day), [])
+        day += ONE_DAY
+    # fill in every day of each named period, by walking out from the range's ends
+    lo, hi = start, end
+    while _name(period, lo - ONE_DAY) in out:
+        lo -= ONE_DAY
+    while _name(period, hi + ONE_DAY) in out:
+        hi += ONE_DAY
+    day = lo
+    while day <= hi:
+        out[_name(period, day)].append(day)
+        day += ONE_DAY
+    return sorted(out.items(), key=lambda item: item[1][0])
+
+
+def _amount(measure: Optional[str], event: Event) -> int:
+    if measure is None:
+        return 1
+    value = whole_number(event.get(measure))  # 4 from JSONL and "4" from CSV alike
+    return value if value is not None and value >= 0 else 0
+
+
+def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.date) -> Dict[tuple, tuple]:
+    """{(version, party): (baseline known?, [(period, status, value, baseline, limit), ...])} for every
+    level version in force by the report date. `events`: every evaluated event (any date)."""
+    seen = [e for e in events if e.date <= as_of]
+    days = {e.date for e in seen}
+    last = max(days) if days else None
+    out: Dict[tuple, tuple] = {}
+    for rule in agreement.rules:
+        if rule.kind != "level" or rule.effective_from > as_of:
+            continue
+        level = rule.level
+        start = max(level.start, rule.effective_from)
+        # the first whole period starting on or after `start`: skip the days of the period it falls in
+        while _name(level.period, start - ONE_DAY) == _name(level.period, start):
+            start += ONE_DAY
+        stop = min(d for d in (rule.effective_until, as_of) if d is not None)
+        for party in rule.parties:
+            cond = conditions.substitute_party(rule.when, party)
+            hits = [e for e in seen if e.actor != UNKNOWN and conditions.matches(cond, e.get)]
+            base: Optional[Fraction] = level.baseline_value
+            if level.baseline_span:
+                a, b = level.baseline_span
+                total: int = 0
+                weight = Fraction(0)
+                for _, period_days in _periods(level.period, a, b):
+                    inside = [d for d in period_days if a <= d <= b and d <= as_of]
+                    if not any(d in days for d in inside):
+                        continue
+                    total += sum(_amount(level.measure, e) for e in hits if e.date in inside)
+                    weight += Fraction(len(inside), len(period_days))
+                base = Fraction(total) / weight if weight else None
+            known = base is not None and not (base == 0 and level.at_most is not None)
+            limit: Optional[Fraction] = None
+            if known:
+                limit = level.at_most_value if level.at_most_value is not None else base * level.at_most
+            rows: List[tuple] = []
+            if start <= stop:
+                for name, period_days in _periods(level.period, start, stop):
+                    if period_days[0] < start:
+                        continue
+                    first, end = period_days[0], period_days[-1]
+                    mine = [e for e in hits if first <= e.date <= end]
+                    value = sum(_amount(level.measure, e) for e in mine)
+                    has_data = any(first <= d <= min(end, as_of) for d in days)
+                    if not has_data:
+                        rows.append((name, "not_assessed", None, base if known else None, limit))
+                        continue
+                    if not known:
+                        rows.append((name, "not_assessed", value, None, None))
+                        continue
+                    assert limit is not None and last is not None
+                    if value > limit:
+                        status = "violation" if rule.modality == "obligation" else "missed"
+                    elif end > as_of:
+                        status = "pending"
+                    elif end > last:
+                        status = "not_assessed"
+                    else:
+                        status = "met"
+                    rows.append((name, status, value, base, limit))
+            out[(rule.version, party)] = (known, rows)
+    return out

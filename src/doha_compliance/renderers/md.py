@@ -1,0 +1,146 @@
+"""The Markdown report: for pasting into briefs. A summary table per party, then every finding.
+
+Every text that comes from an input (ids, reasons, sources, places, titles) is made inert: no
+raw HTML (`<`, `>`, `&` become entities), no line break, no `|` that would end a table cell,
+no Markdown formatting. Ids are shown as code when they hold nothing that could break out of it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from doha_compliance.models import STATUSES
+from doha_compliance.report.report import IMPORT_OUTCOMES, Report
+
+from .text import CLAIM_SECTIONS, default_words
+
+_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+_MARKUP = re.compile(r"([\\`*\[\]|~#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")  # an intraword _ is no markup
+_NOT_IN_CODE = re.compile("[`<>&|\\\\\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _cell(value: Any) -> str:
+    """Input text as inert Markdown, on one line (a table cell, a list item, a heading)."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKUP.sub(r"\\\1", _BREAKS.sub(" ", text))
+
+
+def _code(value: Any) -> str:
+    """An id as code (`id`), or as inert text when it holds a character code could not keep inert."""
+    text = str(value)
+    return f"`{text}`" if text and not _NOT_IN_CODE.search(text) and text.strip() == text else _cell(text)
+
+
+def render_md(report: Report) -> str:
+    return "".join(line + "\n" for line in md_lines(report))
+
+
+def md_lines(report: Report) -> Iterator[str]:
+    """The report's lines, one at a time: a report on millions of events is never held whole."""
+    parties = report.parties
+    inputs = report.inputs
+    yield f"# Compliance report: {_cell(report.agreement.title)}"
+    yield ""
+    yield (f"As of **{report.as_of}**. Events read: {inputs.read} — evaluated {inputs.evaluated} "
+        f"({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}. "
+        + _cell(report.coverage.describe(report.judged)))
+    yield ""
+    yield "## Summary"
+    yield ""
+    yield "| party | " + " | ".join(STATUSES) + " |"
+    yield "| --- | " + " | ".join("---:" for _ in STATUSES) + " |"
+    for party, counts in parties.items():
+        yield f"| {_cell(party)} | " + " | ".join(str(counts[s]) for s in STATUSES) + " |"
+    yield ""
+    yield "## Findings"
+    for party, counts in parties.items():
+        if not any(counts.values()):
+            continue
+        yield ""
+        yield f"### {_cell(party)}: {_cell(report.agreement.parties.get(party, party))}"
+        for f in report.findings:
+            if f.party != party:
+                continue
+            rule = report.rule_version(f.version)
+            version = f" (version {_code(f.version)})" if f.version != f.rule else ""
+            yield ""
+            yield f"#### {f.date} — {f.status}: {_cell(rule.title)}"
+            yield ""
+            yield f"- **Rule:** {_code(f.rule)}{version}, basis: {_cell(rule.basis)}"
+            yield f"- **Clause:** {_cell(rule.source)}"
+            if f.due:
+                yield f"- **Due:** {f.due}"
+            yield f"- **Reason:** {_cell(f.reason)}"
+            yield "- **Evidence:** " + (", ".join(_code(e) for e in f.evidence) or "none")
+            if f.performed_by:
+                yield "- **Performed by:** " + ", ".join(_cell(report.agreement.label(p)) for p in f.performed_by)
+            if f.claims:
+                yield "- **Claims about it:** " + ", ".join(_code(c) for c in f.claims)
+            if f.linked:
+                yield "- **Linked, on that date:** " + "; ".join(_cell(link.describe()) for link in f.linked)
+    for role, heading, _verb in CLAIM_SECTIONS:
+        claims = [c for c in report.claims if c.claimant_role == role]
+        if not claims:
+            continue
+        yield ""
+        yield f"## {heading}"
+        yield ""
+        yield "| date | claim | by | against | rule | assessment | findings |"
+        yield "| --- | --- | --- | --- | --- | --- | --- |"
+        for c in claims:
+            yield (f"| {c.date} | {_code(c.event)} | {_cell(c.claimant)} | {_cell(c.accused)} | {_cell(c.rule or '—')} | "
+                   f"{_cell(c.assessment)} | " + (", ".join(_code(x) for x in c.findings) or "—") + " |")
+    if report.defaults:
+        yield ""
+        yield "## Who defaulted first, among linked commitments"
+        for group in report.defaults:
+            yield ""
+            yield "Commitments: " + ", ".join(_code(r) for r in group.rules)
+            yield ""
+            yield "| date | party | first default | finding |"
+            yield "| --- | --- | --- | --- |"
+            for d in group.parties:
+                if d.date is None:
+                    yield f"| — | {_cell(d.party)} | no default in the input | — |"
+                else:
+                    yield f"| {d.date} | {_cell(d.party)} | {_cell(default_words(d.status))} {_code(d.rule)} | {_code(d.finding)} |"
+    from .time import score_md, series_md  # issue 15
+    yield from score_md(report)
+    yield from series_md(report)
+    if report.not_assessed:
+        yield ""
+        yield "## Not assessed"
+        yield ""
+        yield "The input cannot speak for these: missing data is not evidence of a breach."
+        yield ""
+        for n in report.not_assessed:
+            version = "" if n.version == n.rule else f", version {_code(n.version)}"
+            yield f"- {_code(n.rule)} ({_cell(n.party)}{version}): {_cell(n.reason)}"
+    if report.events:
+        yield ""
+        yield "## Evidence"
+        yield ""
+        yield "| id | date | type | actor | where | source |"
+        yield "| --- | --- | --- | --- | --- | --- |"
+        for e in report.events:
+            place = ", ".join(x for x in (e.province, e.place) if x) or "—"
+            yield (f"| {_code(e.id)} | {e.date} | {_cell(e.type)} | {_cell(e.actor)} | {_cell(place)} | "
+                   f"{_cell(e.source or '—')} |")
+    yield ""
+    yield "## Rows by mapping outcome"
+    yield ""
+    yield ("Evaluated rows of each input: actor a party, `other` (no party), `unknown` (the source does not identify "
+           "it), or undirected (both sides kept, no attacker recorded); and rows of type `other`.")
+    yield ""
+    yield "| file | format | evaluated | " + " | ".join(IMPORT_OUTCOMES) + " | type other |"
+    yield "| --- | --- | ---: | " + " | ".join("---:" for _ in IMPORT_OUTCOMES) + " | ---: |"
+    labels = report.import_labels
+    for i in report.imports:
+        yield (f"| {_code(labels[i.file])} | {i.format} | {i.evaluated} | " + " | ".join(str(n) for _, n in i.actors)
+               + f" | {i.other_type} |")
+    if report.rejected:
+        yield ""
+        yield "## Rejected events"
+        yield ""
+        for r in report.rejected:
+            yield f"- {_code(r.where)} {_code(r.id) if r.id else ''}: {_cell(r.reason)}"

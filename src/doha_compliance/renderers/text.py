@@ -1,0 +1,181 @@
+"""The text report: a per-party summary table and the findings, drawn with rich.
+
+Output to a file or pipe has a fixed width and no colour, so it is byte-stable.
+"""
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from typing import Iterator, Optional
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from doha_compliance.models import STATUSES
+from doha_compliance.report.report import IMPORT_OUTCOMES, Report
+
+WIDTH = 110
+# Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """Text safe to print on a terminal: control characters written as \\x1b and the like."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+# Claims by who makes them: a party's accusation, a monitor's report, anyone else's.
+CLAIM_SECTIONS = (("party", "Claims by parties, set beside the evidence", "accuses"),
+                  ("monitor", "Reports by monitors (third parties, not a party's allegation)", "reports on"),
+                  ("other", "Claims by others, set beside the evidence", "accuses"))
+
+
+def _wrapped(text: str, indent: int = 14) -> str:
+    return textwrap.fill(text, width=WIDTH, initial_indent=" " * indent, subsequent_indent=" " * indent,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def text_lines(report: Report, color: bool = False) -> Iterator[str]:
+    """The report's lines, one at a time: a report on millions of events is never held whole."""
+    parties = report.parties
+    inputs = report.inputs
+
+    def out(text: str) -> Iterator[str]:
+        for line in text.splitlines() or [""]:
+            yield inert(line.rstrip()) + "\n"
+
+    yield from out(f"{report.agreement.title}")
+    yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
+                   f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
+    yield from out(report.coverage.describe(report.judged))
+    summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    summary.add_column("party")
+    for status in STATUSES:
+        summary.add_column(status, justify="right", no_wrap=True, min_width=len(status))
+    for party, counts in parties.items():
+        summary.add_row(party, *(str(counts[s]) for s in STATUSES))
+    yield from out(_table_text(summary, color))
+    for party, counts in parties.items():
+        if not any(counts.values()):
+            continue
+        yield from out(f"{party}: {report.agreement.parties.get(party, party)}")
+        for f in report.findings:
+            if f.party != party:
+                continue
+            version = "" if f.version == f.rule else f"  (version {f.version})"
+            yield from out(f"  {f.date}  {f.status:<13}  {f.rule}{version}")
+            yield from out(_wrapped("evidence: " + (", ".join(f.evidence) or "none"), 18))
+            yield from out(_wrapped(f.reason, 18))
+            if f.linked:
+                yield from out(_wrapped("linked, on that date: " + "; ".join(link.describe() for link in f.linked), 18))
+        yield from out("")
+    for role, heading, verb in CLAIM_SECTIONS:
+        claims = [c for c in report.claims if c.claimant_role == role]
+        if not claims:
+            continue
+        yield from out(heading)
+        for c in claims:
+            yield from out(f"  {c.date}  {c.assessment:<14}  {c.event}")
+            yield from out(_wrapped(f"{c.claimant} {verb} {c.accused} ({c.rule or 'no rule named'})", 18))
+            yield from out(_wrapped("findings: " + (", ".join(c.findings) or "none"), 18))
+            yield from out(_wrapped(c.reason, 18))
+        yield from out("")
+    if report.defaults:
+        yield from out("Who defaulted first, among linked commitments")
+        for group in report.defaults:
+            yield from out(_wrapped("commitments: " + ", ".join(group.rules), 2))
+            for d in group.parties:
+                if d.date is None:
+                    yield from out(f"    {d.party}: no default in the input")
+                else:
+                    yield from out(f"    {d.date}  {d.party}: {default_words(d.status)} {d.rule} ({d.finding})")
+        yield from out("")
+    from .time import score_text, series_text  # issue 15
+    for line in (*score_text(report), *series_text(report)):
+        yield from out(line)
+    if report.not_assessed:
+        yield from out("Not assessed: the input cannot speak for these (missing data is not evidence of a breach)")
+        for n in report.not_assessed:
+            version = "" if n.version == n.rule else f"  (version {n.version})"
+            yield from out(f"  {n.rule} ({n.party}){version}")
+            yield from out(_wrapped(n.reason, 6))
+        yield from out("")
+    yield from out(_table_text(_imports_table(report), color))
+    if report.rejected:
+        yield from out(f"Rejected events ({len(report.rejected)}):")
+        for r in report.rejected:
+            yield from out(f"  {r.where}: {r.id or '-'}: {r.reason}")
+
+
+def _table_text(table: Table, color: bool = False) -> str:
+    """A rich table as text: fixed width, and no colour unless asked, so the bytes are stable."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=WIDTH, force_terminal=color, color_system="standard" if color else None,
+                      highlight=False, emoji=False, markup=False, legacy_windows=False)
+    console.print(table)
+    return buffer.getvalue()
+
+
+def _imports_table(report: Report) -> Table:
+    table = Table(title="Rows by mapping outcome (actor: a party, other = no party, unknown = not identified by the "
+                        "source, undirected = both sides kept, no attacker recorded)",
+                  box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("file", overflow="fold")
+    table.add_column("format")
+    for name in ("evaluated", *IMPORT_OUTCOMES, "type other"):
+        table.add_column(name, justify="right")
+    labels = report.import_labels
+    for i in report.imports:
+        table.add_row(labels[i.file], i.format, str(i.evaluated), *(str(n) for _, n in i.actors), str(i.other_type))
+    return table
+
+
+def render_mapping_check(result: dict) -> str:
+    """`mapping check` as text: what each actor name and event type of an export maps to."""
+    actors = Table(title=f"Actor names in {result['file']} ({result['rows']} rows; mapping {result['mapping']})",
+                   box=box.SIMPLE_HEAD, title_justify="left")
+    actors.add_column("actor name (actor and target columns)", overflow="fold")
+    actors.add_column("maps to")
+    actors.add_column("rows", justify="right")
+    actors.add_column("by entry", overflow="fold")
+    for a in result["actors"]:
+        actors.add_row(a["name"], a["party"], str(a["rows"]), a["pattern"] or "(no entry matches: other)")
+    types = Table(title="Event types", box=box.SIMPLE_HEAD, title_justify="left")
+    types.add_column("export's type", overflow="fold")
+    types.add_column("maps to")
+    types.add_column("rows", justify="right")
+    for t in result["event_types"]:
+        types.add_row(t["name"] or "(no type columns)", t["type"] + (" (undirected: no actor, both sides kept)"
+                                                                     if t["undirected"] else ""), str(t["rows"]))
+    text = _table_text(actors) + _table_text(types)
+    if result["malformed"]:
+        text += (f"{result['malformed']} rows are malformed (an empty required cell, a bad date or number): a report "
+                 "lists them as rejected, with the reason.\n")
+    if result["unread_columns"]:
+        text += (f"Columns the mapping tests that this file lacks (those tests never hold): "
+                 f"{', '.join(result['unread_columns'])}.\n")
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def default_words(status: Optional[str]) -> str:
+    """How a first default reads: "violation of X", "missed X"."""
+    return "violation of" if status == "violation" else str(status)
+
+
+def render_text(report: Report, color: bool = False) -> str:
+    return "".join(text_lines(report, color))
+
+
+def render_rules(agreement) -> str:
+    """`rules list`: each rule version with its parties, kind, basis, time in force and source."""
+    lines = [f"{agreement.id}: {agreement.title}", f"signed {agreement.signed}; {len(agreement.rule_ids())} rules, "
+             f"{len(agreement.rules)} versions", ""]
+    for r in agreement.rules:
+        name = r.id if r.version == r.id else f"{r.id}  (version {r.version}, amends {r.amends})"
+        until = r.effective_until or "open-ended"
+        lines.append(name)
+        lines.append(f"    owed by {', '.join(r.parties)} · {r.kind} · {r.basis} · in force {r.effective_from} to {until}"
+                     + (f" · due {r.due}" if r.due else ""))
+        lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ", subsequent_indent="      "))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,151 @@
+"""`explain`: why a finding has its status, or what became of an event — in words an analyst can check."""
+from __future__ import annotations
+
+from typing import List
+
+import yaml
+
+from doha_compliance.judging.links import linked_ids
+from doha_compliance.models import (
+    STATUS_MEANINGS,
+    UNKNOWN,
+    Agreement,
+    Event,
+    Finding,
+    Fulfilment,
+    Rule,
+)
+from doha_compliance.rules import conditions
+
+from .report import Report
+
+
+def _condition(cond) -> str:
+    return yaml.safe_dump(dict(cond), sort_keys=True, default_flow_style=True, width=1000).strip()
+
+
+def _event_line(e: Event) -> str:
+    bits = [f"{e.id}: {e.date} {e.type} by {e.actor}"]
+    if e.target:
+        bits.append(f"against {e.target}")
+    if e.province or e.place:
+        bits.append("in " + ", ".join(x for x in (e.province, e.place) if x))
+    for name in ("fatalities", "wounded", "count"):
+        if getattr(e, name) is not None:
+            bits.append(f"{name} {getattr(e, name)}")
+    line = " ".join(bits) + f"  [{e.where}]"
+    if e.source:
+        line += f"\n      source: {e.source}"
+    return line
+
+
+def _fulfilment(f: Fulfilment) -> str:
+    text = f"an event matching {_condition(f.when)}"
+    if f.total_of and f.up_to is not None:
+        text += f", whose {f.total_of} adds up to at least {f.required} (a ceiling of up to {f.up_to}: never a minimum)"
+    elif f.total_of:
+        text += f", whose {f.total_of} adds up to at least {f.required}"
+    return (f"{f.label}: " if f.label else "") + text
+
+
+def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
+    until = rule.effective_until.isoformat() if rule.effective_until else "open-ended"
+    lines = [f"rule:      {rule.id} — {rule.title}",
+             f"version:   {rule.version} (in force {rule.effective_from} to {until})"
+             + (f", amends {rule.amends}" if rule.amends else ""),
+             f"source:    {rule.source} [{rule.basis}]",
+             f"kind:      {rule.kind}" + (f", {rule.modality.replace('_', ' ')}" if rule.modality != "obligation" else "")
+             + (f" ({rule.wording!r})" if rule.wording else "")]
+    owed = ", ".join(agreement.label(p) for p in rule.parties)
+    lines.append(f"owed by:   {owed}" + (f"; performed by {', '.join(agreement.label(p) for p in rule.performed_by)}"
+                                         if rule.performed_by else ""))
+    if rule.starts_when:
+        what = _condition(rule.starts_when.when) if rule.starts_when.when else ""
+        lines.append(f"starts:    {rule.starts_when.describe()}{' ' + what if what else ''}")
+    if rule.kind == "deadline":
+        due = str(rule.due) if rule.due else ("counted from the trigger" if rule.due_after_trigger else "no date set")
+        lines.append(f"due:       {due}" + (f" ({rule.due_note})" if rule.due_note else ""))
+        for i, f in enumerate(rule.fulfilments):
+            lines.append(("met by:    " if i == 0 else "  and:     ") + _fulfilment(f))
+    elif rule.kind == "claimable":
+        lines.append("judged:    through claims only (no event type records it)")
+    else:
+        lines.append(f"condition: {_condition(rule.when)}")
+        if rule.level is not None:  # issue 15
+            from doha_compliance.rules.kinds.level import describe
+            lines.append(f"level:     {describe(rule.level)}")
+        if rule.scope:
+            lines.append(f"scope:     {_condition(rule.scope)} (acts outside it are not judged by this rule)")
+    if rule.justified_by:
+        jb = rule.justified_by
+        same = f", same {', '.join(jb.same)}" if jb.same else ""
+        lines.append(f"justified: by an event matching {_condition(jb.when)} within {jb.within_days} days before{same}")
+    linked = linked_ids(agreement, rule)
+    if linked:
+        lines.append(f"linked:    {', '.join(linked)}")
+    if rule.notes:
+        lines.append(f"notes:     {rule.notes}")
+    lines.append(f"defined:   {rule.file}:{rule.line}")
+    return lines
+
+
+def explain_finding(report: Report, f: Finding) -> str:
+    events = {e.id: e for e in report.events}
+    rule = report.rule_version(f.version)
+    lines = [f"finding:   {f.id}", f"status:    {f.status} for {f.party}, dated {f.date} (report as of {report.as_of})",
+             f"meaning:   {f.status}: {STATUS_MEANINGS[f.status]}",
+             f"why:       {f.reason}"]
+    lines += _rule_lines(report.agreement, rule)
+    for link in f.linked:
+        lines.append(f"linked on {f.date}: {link.describe()}")
+    if f.justified_by:
+        lines.append("justified by:")
+        lines += [f"  - {_event_line(events[j])}" for j in f.justified_by if j in events]
+    first = events.get(f.evidence[0]) if f.evidence else None
+    if first is not None and rule.kind in ("prohibited", "conditional") and "any" in rule.when:
+        held = [_condition(alt) for alt in rule.when["any"] if conditions.matches(alt, first.get)]
+        lines.append(f"matched:   {first.id} satisfies " + " and ".join(held) + " (of the alternatives under 'any')")
+    lines.append("evidence:" if f.evidence else "evidence:  none in the input")
+    lines += [f"  - {_event_line(events[e])}" if e in events else f"  - {e}" for e in f.evidence]
+    claims = [c for c in report.claims if c.event in f.claims or f.id in c.findings or c.event in f.evidence]
+    for c in claims:
+        lines.append(f"claim:     {c.event} by {c.claimant} ({c.claimant_role}) against {c.accused}: {c.assessment} — {c.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def explain(report: Report, key: str) -> str:
+    """Explain a finding (by its id) or an event (by its id). Raises KeyError if neither is known."""
+    found = [f for f in report.findings if f.id == key]
+    if found:
+        return "\n".join(explain_finding(report, f) for f in found)
+    citing = [f for f in report.findings if key in f.evidence]
+    if citing:
+        head = f"event {key} is evidence in {len(citing)} finding{'s' if len(citing) != 1 else ''}:\n\n"
+        return head + "\n".join(explain_finding(report, f) for f in citing)
+    raise KeyError(key)
+
+
+def _admits_type(cond, event_type: str) -> bool:
+    """Could this condition match an event of this type (judged by the pre-filter's guards)?"""
+    from doha_compliance.matching.durable.engine import _guards
+    return any("type" not in g or event_type in g["type"] for g in _guards(cond))
+
+
+def explain_uncited(report: Report, event: Event) -> str:
+    """An evaluated event no finding cites: say so, and which rules would have looked at it."""
+    lines = [f"event:     {_event_line(event)}"]
+    if event.date > report.as_of:
+        lines.append(f"status:    dated after the report date ({report.as_of}): not judged")
+        return "\n".join(lines) + "\n"
+    lines.append("status:    evaluated; no finding cites it")
+    in_force = [r for r in report.agreement.rules if r.in_force(event.date) or r.kind == "deadline"]
+    readers = [(r, [c for c in r.conditions if _admits_type(c, event.type)]) for r in in_force]
+    readers = [(r, conds) for r, conds in readers if conds]
+    if readers:
+        lines.append("rules with a condition on its type, whose other terms it does not meet:")
+        lines += [f"  - {r.version}: {' / '.join(_condition(c) for c in conds)}" for r, conds in readers]
+    else:
+        lines.append(f"no rule in force on {event.date} reads events of type '{event.type}'")
+    if event.actor == UNKNOWN:
+        lines.append("nobody claimed it (actor unknown): an unattributed act is never a party's finding")
+    return "\n".join(lines) + "\n"
