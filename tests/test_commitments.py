@@ -1,5 +1,5 @@
 """Commitments as the agreement states them (issue 12): expectations reasoned by hand from
-notes/SPEC-12.md, written as literals, one test (at least) per semantic point.
+docs/commitment-semantics.md, written as literals, one test (at least) per semantic point.
 
 Each test runs twice: on the pipeline's report (`doha_compliance.evaluate`, projected by
 `pipeline_conclusions`) and on the independent reference judge (`reference_conclusions`), and

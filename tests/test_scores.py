@@ -1,4 +1,4 @@
-"""Implementation scores by month: a hand-reasoned example of every row of the table, the README's
+"""Implementation scores by month: a hand-reasoned example of every row of the table, docs/levels-and-scores.md's
 copy of the table, and the laws (scores read only the findings; after a `met` a month never drops
 below it unless a violation follows; a claim never moves a score)."""
 from __future__ import annotations
@@ -101,9 +101,9 @@ def test_aims_missed_and_unresolved_acts():
     assert table(report) == {("talks", "red"): [None, None, 0], ("strikes", "blue"): [None, 0, 3]}
 
 
-def test_the_readme_prints_the_table_from_scores_py():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert scores.table_markdown() in readme
+def test_the_docs_print_the_table_from_scores_py():
+    page = (ROOT / "docs" / "levels-and-scores.md").read_text(encoding="utf-8")
+    assert scores.table_markdown() in page
     assert set(scores.TABLE) == {*dc.models.STATUSES, "not assessed"}
 
 
