@@ -40,6 +40,8 @@ import attrs
 from doha_compliance._util.values import iso_day, whole_number
 from doha_compliance.models import Event, Finding, NotAssessed, Rule
 
+from .base import Kind
+
 PERIODS = ("month", "week")
 MAX_EVIDENCE = 10  # events a period's finding cites (the first, by date then id)
 NOT_ASSESSED = "not_assessed"  # a series row's status for a period the input cannot judge
@@ -110,6 +112,11 @@ def build(spec: Any, signed: dt.date, error: Callable[[str, str], None]) -> Opti
                  baseline_value=value,
                  at_most=decimal(limit["at_most"]) if "at_most" in limit else None,
                  at_most_value=decimal(limit["at_most_value"]) if "at_most_value" in limit else None)
+
+
+# The registry's record of this kind (rules.kinds): its schema part, its validation hook (build).
+KIND = Kind(name="level", requires=("when", "baseline", "limit"),
+            allows=("measure", "period", "baseline", "limit", "level_from"), series=True, build=build)
 
 
 # --- periods ---------------------------------------------------------------------------------
