@@ -59,6 +59,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from doha_compliance.models import Agreement, Event, Rule
 from doha_compliance.rules import conditions
+from doha_compliance.rules.kinds import Kind, kind_of
 
 UNKNOWN = "unknown"
 MAX_CITED = 20  # a claim cites the latest 20 findings it is set against
@@ -293,7 +294,7 @@ class _Judge:
         return state
 
     def judge_deadlines(self) -> None:
-        for rule_id in sorted({r.id for r in self.agreement.rules if r.kind == "deadline"}):
+        for rule_id in sorted({r.id for r in self.agreement.rules if kind_of(r).deadline}):
             for party in _chosen_version(self.agreement, rule_id, self.as_of).parties:
                 state = self.deadline(rule_id, party)
                 rule = state["rule"]
@@ -308,7 +309,7 @@ class _Judge:
     # --- continuing commitments (prohibited, conditional) --------------------
 
     def judge_continuing(self) -> None:
-        rule_ids = sorted({r.id for r in self.agreement.rules if r.kind in ("prohibited", "conditional")})
+        rule_ids = sorted({r.id for r in self.agreement.rules if kind_of(r).continuing})
         for rule_id in rule_ids:
             chosen = _chosen_version(self.agreement, rule_id, self.as_of)
             for party in chosen.parties:
@@ -358,7 +359,7 @@ class _Judge:
             self.not_assessed.append({"rule": rule.id, "version": rule.version, "party": party})
 
     def _judge_act(self, rule: Rule, party: str, act: Event) -> dict:
-        if rule.kind == "prohibited":
+        if not kind_of(rule).justifiable:
             status = rule.status
             if status == "violation" and rule.modality != "obligation":
                 status = "missed"
@@ -386,7 +387,7 @@ class _Judge:
     # --- claimable -----------------------------------------------------------
 
     def judge_claimable(self) -> None:
-        for rule_id in sorted({r.id for r in self.agreement.rules if r.kind == "claimable"}):
+        for rule_id in sorted({r.id for r in self.agreement.rules if kind_of(r).through_claims}):
             rule = _chosen_version(self.agreement, rule_id, self.as_of)
             for party in rule.parties:
                 if self.start(rule, party) is None and not self.trigger_unassessable(rule):
@@ -405,8 +406,8 @@ class _Judge:
 
     def judge_claims(self) -> None:
         judged = sorted(self.findings, key=_report_order)  # the findings claims are set against
-        kinds = {r.id: r.kind for r in self.agreement.rules}
-        for rule in sorted((r for r in self.agreement.rules if r.kind == "claim"), key=lambda r: r.version):
+        kinds = {r.id: kind_of(r) for r in self.agreement.rules}
+        for rule in sorted((r for r in self.agreement.rules if kind_of(r).claim), key=lambda r: r.version):
             for party in rule.parties:
                 for e in self.seen:
                     if e.date < rule.effective_from or (rule.effective_until and e.date > rule.effective_until):
@@ -415,10 +416,10 @@ class _Judge:
                         continue
                     self._weigh(rule, e, str(e.get(rule.accused_field)), judged, kinds)
 
-    def _weigh(self, claim_rule: Rule, e: Event, accused: str, judged: List[dict], kinds: Dict[str, str]) -> None:
+    def _weigh(self, claim_rule: Rule, e: Event, accused: str, judged: List[dict], kinds: Dict[str, Kind]) -> None:
         named = e.rule
         cited: List[dict] = []
-        if named is not None and kinds.get(named) == "deadline":
+        if named is not None and named in kinds and kinds[named].deadline:
             # weighed against that deadline's finding, whatever the lookback (SPEC §5.7)
             own = [f for f in judged if f["rule"] == named and f["party"] == accused]
             if own and own[0]["status"] in ("violation", "missed"):
@@ -478,7 +479,7 @@ class _Judge:
         linked = set(version.linked)
         for other_id in sorted({r.id for r in self.agreement.rules}):
             versions = _versions(self.agreement, other_id)
-            if versions[0].kind in ("prohibited", "conditional"):
+            if kind_of(versions[0]).continuing:
                 on_day = [r for r in versions if _in_force(r, day)]  # a continuing rule not in force links nothing
             else:
                 on_day = [_chosen_version(self.agreement, other_id, day)]
@@ -491,8 +492,8 @@ class _Judge:
         """A linked unit's status on a day, and since when (SPEC §5.6)."""
         versions = _versions(self.agreement, rule_id)
         first = versions[0]
-        kind = first.kind
-        if kind == "deadline":
+        kind = kind_of(first)
+        if kind.deadline:
             state = self.deadline(rule_id, party)
             start, due, done = state.get("start"), state.get("due"), state.get("done")
             if start is not None and day < start:  # before it started: not triggered, assessed or not
@@ -508,7 +509,7 @@ class _Judge:
             if due is not None and day >= due and self.as_of > due:
                 return ("violation" if state["rule"].modality == "obligation" else "missed"), due
             return "pending", start
-        if kind in ("prohibited", "conditional"):
+        if kind.continuing:
             unit = self.continuing.get((rule_id, party))
             if unit is not None and not unit["assessable"]:
                 return "not_assessed", None
@@ -523,7 +524,7 @@ class _Judge:
             if begun:
                 return "complied", begun[0]
             return "not_assessed", None
-        if kind == "claimable":
+        if kind.through_claims:
             chosen = _chosen_version(self.agreement, rule_id, self.as_of)
             start = self.start(chosen, party)
             if start is None and self.trigger_unassessable(chosen):
