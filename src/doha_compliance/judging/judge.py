@@ -42,7 +42,7 @@ from doha_compliance._util.stream import Held
 from doha_compliance.matching.matches import Matches, Unit
 from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule
 from doha_compliance.rules.kinds import kind_of
-from doha_compliance.rules.kinds.level import LevelJudge
+from doha_compliance.rules.kinds.level_judge import LevelJudge
 
 from . import continuing, deadlines, links
 from .claims import set_claims
