@@ -35,7 +35,9 @@ def kind_named(name: str) -> Kind:
 
 
 def kind_of(rule: Any) -> Kind:
-    """The kind of a rule (anything with a `kind` name: a Rule, a rule spec)."""
+    """The kind of a rule (anything with a `kind` name: a Rule, a rule spec). A loaded Rule also
+    carries it as `Rule.traits` (set by the loader): models.py, below this layer, asks that, and so
+    may any module that would otherwise import this one for a single query."""
     return kind_named(rule.kind)
 
 
