@@ -166,6 +166,8 @@ class Rule:
     file: str = ""
     line: Optional[int] = None
     level: Any = None  # issue 15: levels.Level, for kind `level` (what it measures, per period, against what)
+    # The kind's record (rules.kinds.Kind), set by the loader: what this layer asks of the kind.
+    traits: Any = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -183,7 +185,7 @@ class Rule:
     def coverage_condition(self) -> Optional[Mapping[str, Any]]:
         """What shows the input covers this commitment: `covered_by`; for a continuing commitment
         without it, an event of a type its `when` names (any event when it names none)."""
-        if self.covered_by or self.kind not in ("prohibited", "conditional"):
+        if self.covered_by or not self.traits.continuing:
             return self.covered_by
         types = self.when.get("type")
         if isinstance(types, (str, list)):
@@ -194,7 +196,7 @@ class Rule:
     def conditions(self) -> Tuple[Mapping[str, Any], ...]:
         """Every event condition the rule states: what it judges, its scope, what justifies, fulfils,
         triggers or covers it. Field lists, the pre-filter and `explain` all read these."""
-        acts = self.act_condition if self.kind in ("prohibited", "conditional") else (self.when or None)
+        acts = self.act_condition if self.traits.continuing else (self.when or None)
         found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
                  *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None)
         # An empty condition is kept: it is a continuing rule's cover when `when` names no type (any

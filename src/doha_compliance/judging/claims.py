@@ -34,6 +34,7 @@ from doha_compliance._util.spool import (
 )
 from doha_compliance._util.stream import Held
 from doha_compliance.models import Agreement, Claim, Event, Finding, Rule
+from doha_compliance.rules.kinds import kind_of
 
 from .deadlines import Deadline
 
@@ -137,7 +138,7 @@ def _listed(total: int) -> str:
 
 
 def _names_deadline(agreement: Agreement, e: Event) -> bool:
-    return bool(e.rule) and agreement.versions(str(e.rule))[0].kind == "deadline"
+    return bool(e.rule) and kind_of(agreement.versions(str(e.rule))[0]).deadline
 
 
 def _about_deadline(e: Event, accused: str, deadline: Optional[Deadline], as_of: dt.date
@@ -215,7 +216,7 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
 
     `claim_events` are (index of the claim rule in agreement.rules, event), re-readable; `deadlines`
     the deadline units decided on the report date, by (rule id, party)."""
-    claim_rules = [r for r in agreement.rules if r.kind == "claim"]
+    claim_rules = [r for r in agreement.rules if kind_of(r).claim]
     lookback = dt.timedelta(days=max((r.lookback_days for r in claim_rules), default=0))
     out, claims_out = findings_spool(), claims_spool()
     window = _Window()
@@ -266,7 +267,7 @@ def _deadline_citations(agreement: Agreement, claim_events: Iterable[Tuple[int, 
     """Which claims cite each deadline finding, known before the pass: a deadline finding may be
     written out long before a claim that names it (claims about deadlines ignore the lookback)."""
     out: Dict[str, List[str]] = {}
-    deadline_rules = {rule_id for rule_id in agreement.rule_ids() if agreement.versions(rule_id)[0].kind == "deadline"}
+    deadline_rules = {rule_id for rule_id in agreement.rule_ids() if kind_of(agreement.versions(rule_id)[0]).deadline}
     for rule_index, e in naming_rules(claim_events, deadline_rules):  # of a spool, only those are rebuilt
         if not _names_deadline(agreement, e):
             continue

@@ -23,6 +23,7 @@ import attrs
 
 from doha_compliance.matching.matches import Unit
 from doha_compliance.models import Agreement, Finding, NotAssessed, Rule
+from doha_compliance.rules.kinds import kind_of
 
 from .deadlines import plural
 from .triggers import Triggers
@@ -130,7 +131,7 @@ def decide(agreement: Agreement, continuing: Continuing, triggers: Triggers, as_
     findings: List[Finding] = []
     not_assessed: List[NotAssessed] = []
     for rule in agreement.rules:
-        if rule.kind not in ("prohibited", "conditional") or rule.effective_from > as_of:
+        if not kind_of(rule).continuing or rule.effective_from > as_of:
             continue
         for party in rule.parties:
             start = triggers.start(rule, party)

@@ -41,7 +41,8 @@ from doha_compliance._util.spool import (
 from doha_compliance._util.stream import Held
 from doha_compliance.matching.matches import Matches, Unit
 from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule
-from doha_compliance.rules.kinds.level import LevelJudge
+from doha_compliance.rules.kinds import kind_of
+from doha_compliance.rules.kinds.level_judge import LevelJudge
 
 from . import continuing, deadlines, links
 from .claims import set_claims
@@ -71,7 +72,7 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
     breach = rule.status if rule.status != "violation" else rule.breach
     for e in hits:
         cite(e)
-        if rule.kind == "prohibited":
+        if not kind_of(rule).justifiable:
             out.append(_act_finding(rule, party, e, breach, f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)}"
                                                             f"{rule.modality_note()}."))
             continue
@@ -166,7 +167,8 @@ class Judge:
         claimed: List[Tuple[int, Event]] = []
         latest = None
         for index, rule in enumerate(self.agreement.rules):
-            if rule.kind not in ("prohibited", "conditional", "claim"):
+            kind = kind_of(rule)
+            if not (kind.continuing or kind.claim):  # deadlines and levels are judged elsewhere
                 continue
             seen = set()
             for party in rule.parties:
@@ -180,7 +182,7 @@ class Judge:
                     continue
                 last = max(e.date for e in hits)
                 latest = last if latest is None or last > latest else latest
-                if rule.kind != "claim":
+                if not kind.claim:
                     start = self.triggers.start(rule, party)
                     judged = [e for e in hits if start is not None and e.date >= start]
                     for f in _event_findings(rule, party, judged, matches, self._cited.cite):
@@ -271,7 +273,8 @@ class Judge:
         listed: List[NotAssessed] = []
         for rule_id in self.agreement.rule_ids():
             versions = self.agreement.versions(rule_id)
-            if versions[0].kind not in ("prohibited", "conditional", "claimable"):
+            kind = kind_of(versions[0])
+            if not (kind.continuing or kind.through_claims):
                 continue
             rule = self.agreement.version_on(rule_id, as_of)
             for party in rule.parties:
@@ -282,7 +285,7 @@ class Judge:
                         listed.append(unknown)
                     else:
                         findings.append(deadlines.not_triggered(rule, party, self.triggers, as_of))
-                elif rule.kind == "claimable":
+                elif kind.through_claims:
                     n = self._claim_counts.get((rule.id, party), 0)
                     listed.append(NotAssessed(rule.id, rule.version, party,
                                               "no event type records it; judged through claims only "

@@ -24,6 +24,7 @@ import attrs
 
 from doha_compliance._util.fast import replacer
 from doha_compliance.models import Agreement, Finding, Link, Rule
+from doha_compliance.rules.kinds import Kind, kind_of
 
 from .continuing import Continuing, period
 from .deadlines import Deadline
@@ -38,7 +39,7 @@ _annotated = replacer(Finding, "linked", "performed_by", "modality")
 class History:
     """Enough of a commitment's record (one rule, one party) to tell its status on any day."""
 
-    kind: str                                   # deadline, continuing, claimable
+    kind: Kind                                  # the rule's: a deadline, continuing or judged through claims
     start: Optional[dt.date] = None             # when it started (None: not triggered)
     day: Optional[dt.date] = None               # deadline day (None: no date set)
     done: Optional[dt.date] = None              # deadline completed on
@@ -59,13 +60,13 @@ class History:
             return "not_assessed", None
         if self.start is None:
             return "not_triggered", None
-        if self.kind == "deadline":
+        if self.kind.deadline:
             if self.done is not None and self.done <= day and (self.day is None or self.done <= self.day):
                 return "met", self.done
             if self.day is None or day < self.day or as_of <= self.day:
                 return "pending", self.start
             return self.breach, self.day
-        if self.kind == "continuing":
+        if self.kind.continuing:
             if self.first_default is not None and self.first_default <= day:
                 return self.breach, self.first_default
             if self.first_unresolved is not None and self.first_unresolved <= day:
@@ -77,7 +78,7 @@ class History:
 
 
 def deadline_history(d: Deadline) -> History:
-    return History("deadline", start=d.start, day=d.day, done=d.done, breach=d.rule.breach,
+    return History(kind_of(d.rule), start=d.start, day=d.day, done=d.done, breach=d.rule.breach,
                    assessed=d.not_assessed is None)
 
 
@@ -128,7 +129,8 @@ class Linker:
         """What the rule's version lists, and every rule whose version in force that day lists it."""
         ids = set(rule.linked)
         for other in self.agreement.rules:
-            if rule.id in other.linked and (other.in_force(day) or other.kind in ("deadline", "claimable")):
+            if rule.id in other.linked and (other.in_force(day) or kind_of(other).deadline
+                                          or kind_of(other).through_claims):
                 ids.add(other.id)
         ids.discard(rule.id)
         return sorted(ids)
@@ -200,14 +202,14 @@ def histories(agreement: Agreement, deadlines: Iterable[Deadline], continuing: C
         out[(d.rule.id, d.party)] = deadline_history(d)
     for rule_id in agreement.rule_ids():
         versions = agreement.versions(rule_id)
-        kind = versions[0].kind
-        if kind not in ("prohibited", "conditional", "claimable"):
+        kind = kind_of(versions[0])
+        if not (kind.continuing or kind.through_claims):
             continue
         for party in sorted({p for r in versions for p in r.parties}):
             starts = {r.version: s for r in versions if (s := triggers.start(r, party)) is not None and s <= as_of}
             start = min(starts.values()) if starts else None
-            if kind == "claimable":
-                out[(rule_id, party)] = History("claimable", start=start)
+            if kind.through_claims:
+                out[(rule_id, party)] = History(kind, start=start)
                 continue
             defaults, unresolved, covered = [], [], []
             for r in versions:
@@ -221,7 +223,7 @@ def histories(agreement: Agreement, deadlines: Iterable[Deadline], continuing: C
                 p = period(r, starts.get(r.version), as_of, coverage)
                 if p is not None and unit.cover_days.between(p.start.toordinal(), p.end.toordinal()):
                     covered.append(p.start)
-            out[(rule_id, party)] = History("continuing", start=start, breach=versions[0].breach,
+            out[(rule_id, party)] = History(kind, start=start, breach=versions[0].breach,
                                             first_default=min(defaults) if defaults else None,
                                             first_unresolved=min(unresolved) if unresolved else None,
                                             complied_since=min(covered) if covered else None)

@@ -18,6 +18,7 @@ from typing import Dict, List, Optional
 
 from doha_compliance.matching.matches import Unit, first_effective
 from doha_compliance.models import Agreement, Rule
+from doha_compliance.rules.kinds import kind_of
 
 
 class Triggers:
@@ -50,7 +51,7 @@ class Triggers:
         the day its first version takes effect (a talks deadline met before a rule is in force starts
         nothing before that rule's first day)."""
         if rule.starts_when is None:
-            return first_effective(self.agreement, rule) if rule.kind == "deadline" else rule.effective_from
+            return first_effective(self.agreement, rule) if kind_of(rule).deadline else rule.effective_from
         t = self.trigger(rule, party)
         return None if t is None else max(t, first_effective(self.agreement, rule))
 
@@ -75,7 +76,7 @@ class Triggers:
 
 def order(agreement: Agreement) -> List[Rule]:
     """Deadline rule versions, every trigger source before the rules it starts."""
-    deadlines = [r for r in agreement.rules if r.kind == "deadline"]
+    deadlines = [r for r in agreement.rules if kind_of(r).deadline]
     depth: Dict[str, int] = {}
 
     def depth_of(rule_id: str, seen: frozenset = frozenset()) -> int:

@@ -101,9 +101,9 @@ def first_effective(agreement: Agreement, rule: Rule) -> dt.date:
 
 def match_window(agreement: Agreement, rule: Rule) -> Tuple[dt.date, dt.date | None]:
     """Dates of events a version may match. Deadlines count evidence from their first version on."""
-    if rule.kind == "deadline":
+    if rule.traits.deadline:
         return first_effective(agreement, rule), None
-    if rule.kind == "level":  # issue 15: its baseline span and whole periods (levels.py)
+    if rule.traits.series:  # issue 15: its baseline span and whole periods (levels.py)
         from doha_compliance.rules.kinds.level import match_window as level_window
         return level_window(rule)
     return rule.effective_from, rule.effective_until
@@ -112,4 +112,4 @@ def match_window(agreement: Agreement, rule: Rule) -> Tuple[dt.date, dt.date | N
 def covers_continuing(rule: Rule) -> bool:
     """Continuing commitments (prohibitions, conditional permissions) record what covers them day by
     day: `complied` needs a covering event inside the period it speaks for."""
-    return rule.kind in ("prohibited", "conditional")
+    return rule.traits.continuing

@@ -36,7 +36,7 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
             for e in events:
                 if e.date >= first and conditions.matches(tcond, _getter(e)):
                     out.add_trigger(unit, e)
-        if rule.kind == "deadline":
+        if rule.traits.deadline:
             for part, fulfilment in enumerate(rule.fulfilments):
                 cond = conditions.substitute_party(fulfilment.when, party)
                 for e in in_window:
@@ -50,21 +50,21 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
                     if conditions.matches(covering, _getter(e)):
                         out.add_covered(unit, e)
             continue
-        if rule.kind == "claimable":
+        if rule.traits.through_claims:
             continue
         if covers_continuing(rule):
             cover = conditions.substitute_party(rule.coverage_condition or {}, party)
             for e in in_window:
                 if conditions.matches(cover, _getter(e)):
                     out.add_cover(unit, e)
-        cond = conditions.substitute_party(rule.when if rule.kind == "claim" else rule.act_condition, party)
+        cond = conditions.substitute_party(rule.when if rule.traits.claim else rule.act_condition, party)
         for e in in_window:
             if not conditions.matches(cond, _getter(e)):
                 continue
-            if rule.kind == "claim" and not e.get(rule.accused_field):
+            if rule.traits.claim and not e.get(rule.accused_field):
                 continue
             out.add_hit(unit, e)
-            if rule.kind == "conditional":
+            if rule.traits.justifiable:
                 jb = rule.justified_by
                 assert jb is not None
                 jcond = conditions.substitute_party(jb.when, party)

@@ -52,107 +52,35 @@ below (the lead aligns the pipeline or the spec):
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import json
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from doha_compliance.models import Agreement, Event, Rule
-from doha_compliance.rules import conditions
+from doha_compliance.rules.kinds import Kind, kind_of
 
-UNKNOWN = "unknown"
-MAX_CITED = 20  # a claim cites the latest 20 findings it is set against
-MAX_JUSTIFIERS = 3  # an act cites its latest 3 justifying events
-BAD_FOR_COMPLIED = ("violation", "unresolved", "missed")
+from ._plain import (
+    BAD_FOR_COMPLIED,
+    MAX_JUSTIFIERS,
+    UNKNOWN,
+    _chosen_version,
+    _covering_condition,
+    _finding_id,
+    _in_force,
+    _iso,
+    _match,
+    _offset,
+    _owing,
+    _report_order,
+    _sorted,
+    _version_by_name,
+    _versions,
+)
+from .claims import assess, role_of
+from .conclusions import pipeline_conclusions
+from .deadlines import fulfilled
+from .links import defaults, links_of
 
-
-# --- small helpers -----------------------------------------------------------
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
-
-
-def _offset(start: dt.date, days: int, months: int) -> dt.date:
-    """Days first, then months (a month end stays in its month), as the rule loader documents."""
-    return _add_months(start + dt.timedelta(days=days), months)
-
-
-def _match(cond: Any, party: str, event: Event) -> bool:
-    return conditions.matches(conditions.substitute_party(cond, party), event.get)
-
-
-def _iso(day: Optional[dt.date]) -> Optional[str]:
-    return day.isoformat() if day is not None else None
-
-
-def _finding_id(f: dict) -> str:
-    """rule/party/anchor (SPEC §5.8 and its addendum 3): a finding about a commitment as a whole has a
-    stable anchor (a deadline's day or `undated`, `not-triggered`, `complied[-<amendment>]`); an act or
-    a claim its first evidence id."""
-    if f["anchor"] is not None:
-        anchor = f["anchor"]
-    elif f["evidence"]:
-        anchor = f["evidence"][0]
-    elif f["due"] is not None:
-        anchor = f["due"].isoformat()
-    else:
-        anchor = f["date"].isoformat()
-    return f"{f['rule']}/{f['party']}/{anchor}"
-
-
-def _report_order(f: dict) -> tuple:
-    return (f["date"], f["party"], f["rule"], tuple(f["evidence"]), f["status"])
-
-
-def _versions(agreement: Agreement, rule_id: str) -> List[Rule]:
-    return sorted((r for r in agreement.rules if r.id == rule_id), key=lambda r: r.effective_from)
-
-
-def _in_force(rule: Rule, day: dt.date) -> bool:
-    return rule.effective_from <= day and (rule.effective_until is None or day <= rule.effective_until)
-
-
-def _chosen_version(agreement: Agreement, rule_id: str, as_of: dt.date) -> Rule:
-    """In force on the report date, else the latest that started before it, else the first."""
-    versions = _versions(agreement, rule_id)
-    for r in versions:
-        if _in_force(r, as_of):
-            return r
-    started = [r for r in versions if r.effective_from <= as_of]
-    return started[-1] if started else versions[0]
-
-
-def _version_by_name(agreement: Agreement, version: str) -> Rule:
-    for r in agreement.rules:
-        if r.version == version:
-            return r
-    raise KeyError(version)
-
-
-def _owing(agreement: Agreement, rule_id: str) -> List[str]:
-    return sorted({p for r in _versions(agreement, rule_id) for p in r.parties})
-
-
-def _number(value: Any) -> Optional[int]:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return None
-
-
-def _covering_condition(rule: Rule) -> Any:
-    """A continuing commitment's cover: `covered_by`, else an event of a type its `when` names at
-    top level, else any event (SPEC §5.5)."""
-    if rule.covered_by:
-        return rule.covered_by
-    named = rule.when.get("type")
-    if isinstance(named, str):
-        return {"type": named}
-    if isinstance(named, list):
-        return {"type": list(named)}
-    return {}
+__all__ = ["pipeline_conclusions", "reference_conclusions"]
 
 
 class _Judge:
@@ -228,41 +156,7 @@ class _Judge:
                 state["status"] = "not_assessed"
             return state
         state["start"] = start
-        # what fulfils it, counted from the start (SPEC §5.3)
-        part_done: List[Optional[dt.date]] = []
-        evidence: List[Event] = []
-        for part in rule.fulfilments:
-            matching = [e for e in self.seen if e.date >= start and _match(part.when, party, e)]
-            if part.total_of is None:
-                part_done.append(matching[0].date if matching else None)
-                evidence.extend(matching[:1])
-                continue
-            counted = [e for e in matching if _number(e.get(part.total_of)) is not None]
-            required = part.at_least if part.at_least is not None else (1 if part.up_to is not None else 0)
-            total, done_at = 0, None
-            for index, e in enumerate(counted):
-                total += _number(e.get(part.total_of)) or 0
-                if total >= required:
-                    done_at = index
-                    break
-            part_done.append(counted[done_at].date if done_at is not None else None)
-            if part.up_to is not None:
-                # a ceiling keeps counting after it is met; its evidence is what was counted until the
-                # total reached the ceiling (SPEC 5.3): the events past it are counted, not cited
-                running = 0
-                for e in counted:
-                    if running >= part.up_to:
-                        break
-                    evidence.append(e)
-                    running += _number(e.get(part.total_of)) or 0
-            elif done_at is None:
-                evidence.extend(counted)
-            else:
-                evidence.extend(counted[:done_at + 1])
-        reached = [d for d in part_done if d is not None]
-        done = max(reached) if reached and len(reached) == len(part_done) else None
-        unique = {e.id: e for e in evidence}
-        state["evidence"] = [e.id for e in sorted(unique.values(), key=lambda e: (e.date, e.id))]
+        done, state["evidence"] = fulfilled(rule, party, start, self.seen)
         state["done"] = done
         # the deadline day
         due = None
@@ -293,7 +187,7 @@ class _Judge:
         return state
 
     def judge_deadlines(self) -> None:
-        for rule_id in sorted({r.id for r in self.agreement.rules if r.kind == "deadline"}):
+        for rule_id in sorted({r.id for r in self.agreement.rules if kind_of(r).deadline}):
             for party in _chosen_version(self.agreement, rule_id, self.as_of).parties:
                 state = self.deadline(rule_id, party)
                 rule = state["rule"]
@@ -308,7 +202,7 @@ class _Judge:
     # --- continuing commitments (prohibited, conditional) --------------------
 
     def judge_continuing(self) -> None:
-        rule_ids = sorted({r.id for r in self.agreement.rules if r.kind in ("prohibited", "conditional")})
+        rule_ids = sorted({r.id for r in self.agreement.rules if kind_of(r).continuing})
         for rule_id in rule_ids:
             chosen = _chosen_version(self.agreement, rule_id, self.as_of)
             for party in chosen.parties:
@@ -358,7 +252,7 @@ class _Judge:
             self.not_assessed.append({"rule": rule.id, "version": rule.version, "party": party})
 
     def _judge_act(self, rule: Rule, party: str, act: Event) -> dict:
-        if rule.kind == "prohibited":
+        if not kind_of(rule).justifiable:
             status = rule.status
             if status == "violation" and rule.modality != "obligation":
                 status = "missed"
@@ -386,7 +280,7 @@ class _Judge:
     # --- claimable -----------------------------------------------------------
 
     def judge_claimable(self) -> None:
-        for rule_id in sorted({r.id for r in self.agreement.rules if r.kind == "claimable"}):
+        for rule_id in sorted({r.id for r in self.agreement.rules if kind_of(r).through_claims}):
             rule = _chosen_version(self.agreement, rule_id, self.as_of)
             for party in rule.parties:
                 if self.start(rule, party) is None and not self.trigger_unassessable(rule):
@@ -396,17 +290,10 @@ class _Judge:
 
     # --- claims ----------------------------------------------------------------
 
-    def role(self, actor: str) -> str:
-        if actor in self.agreement.monitors:
-            return "monitor"
-        if self.agreement.signatories:
-            return "party" if actor in self.agreement.signatories else "other"
-        return "party" if any(actor in r.parties for r in self.agreement.rules) else "other"
-
     def judge_claims(self) -> None:
         judged = sorted(self.findings, key=_report_order)  # the findings claims are set against
-        kinds = {r.id: r.kind for r in self.agreement.rules}
-        for rule in sorted((r for r in self.agreement.rules if r.kind == "claim"), key=lambda r: r.version):
+        kinds = {r.id: kind_of(r) for r in self.agreement.rules}
+        for rule in sorted((r for r in self.agreement.rules if kind_of(r).claim), key=lambda r: r.version):
             for party in rule.parties:
                 for e in self.seen:
                     if e.date < rule.effective_from or (rule.effective_until and e.date > rule.effective_until):
@@ -415,36 +302,10 @@ class _Judge:
                         continue
                     self._weigh(rule, e, str(e.get(rule.accused_field)), judged, kinds)
 
-    def _weigh(self, claim_rule: Rule, e: Event, accused: str, judged: List[dict], kinds: Dict[str, str]) -> None:
+    def _weigh(self, claim_rule: Rule, e: Event, accused: str, judged: List[dict], kinds: Dict[str, Kind]) -> None:
         named = e.rule
-        cited: List[dict] = []
-        if named is not None and kinds.get(named) == "deadline":
-            # weighed against that deadline's finding, whatever the lookback (SPEC §5.7)
-            own = [f for f in judged if f["rule"] == named and f["party"] == accused]
-            if own and own[0]["status"] in ("violation", "missed"):
-                assessment, cited = "corroborated", own[:1]
-            elif own and own[0]["status"] == "met":
-                assessment, cited = "contradicted", own[:1]
-            else:
-                assessment, cited = "uncorroborated", own[:1]
-        else:
-            since = e.date - dt.timedelta(days=claim_rule.lookback_days)
-            window = [f for f in judged
-                      if f["party"] == accused and since <= f["date"] <= e.date
-                      and (named is None or f["rule"] == named)
-                      and (e.province is None or f["province"] is None or f["province"] == e.province)]
-            violations = [f for f in window if f["status"] == "violation"]
-            unresolved = [f for f in window if f["status"] == "unresolved"]
-            answers = [f for f in window if f["status"] in ("justified", "met")]
-            if violations:
-                assessment, cited = "corroborated", violations[-MAX_CITED:]
-            elif unresolved:
-                assessment, cited = "uncorroborated", unresolved[-MAX_CITED:]
-            elif answers:
-                assessment, cited = "contradicted", answers[-MAX_CITED:]
-            else:
-                assessment = "uncorroborated"
-        role = self.role(e.actor)
+        assessment, cited = assess(claim_rule, e, accused, judged, kinds)
+        role = role_of(self.agreement, e.actor)
         self.claims.append({"event": e.id, "accused": accused, "rule": named, "assessment": assessment,
                             "claimant_role": role, "findings": [_finding_id(f) for f in cited]})
         if role == "monitor" or assessment == "corroborated":
@@ -471,28 +332,12 @@ class _Judge:
         self.findings.append(f)
         return f
 
-    def links_of(self, version: Rule, day: dt.date) -> List[str]:
-        """The finding's version's own links, and every rule whose version on the day lists it: for a
-        continuing rule the version in force that day (none: no link); for others the version in force,
-        else the latest begun, else the first (DECISION (versions))."""
-        linked = set(version.linked)
-        for other_id in sorted({r.id for r in self.agreement.rules}):
-            versions = _versions(self.agreement, other_id)
-            if versions[0].kind in ("prohibited", "conditional"):
-                on_day = [r for r in versions if _in_force(r, day)]  # a continuing rule not in force links nothing
-            else:
-                on_day = [_chosen_version(self.agreement, other_id, day)]
-            if any(version.id in r.linked for r in on_day):
-                linked.add(other_id)
-        linked.discard(version.id)
-        return sorted(linked)
-
     def status_on(self, rule_id: str, party: str, day: dt.date) -> Tuple[str, Optional[dt.date]]:
         """A linked unit's status on a day, and since when (SPEC §5.6)."""
         versions = _versions(self.agreement, rule_id)
         first = versions[0]
-        kind = first.kind
-        if kind == "deadline":
+        kind = kind_of(first)
+        if kind.deadline:
             state = self.deadline(rule_id, party)
             start, due, done = state.get("start"), state.get("due"), state.get("done")
             if start is not None and day < start:  # before it started: not triggered, assessed or not
@@ -508,7 +353,7 @@ class _Judge:
             if due is not None and day >= due and self.as_of > due:
                 return ("violation" if state["rule"].modality == "obligation" else "missed"), due
             return "pending", start
-        if kind in ("prohibited", "conditional"):
+        if kind.continuing:
             unit = self.continuing.get((rule_id, party))
             if unit is not None and not unit["assessable"]:
                 return "not_assessed", None
@@ -523,7 +368,7 @@ class _Judge:
             if begun:
                 return "complied", begun[0]
             return "not_assessed", None
-        if kind == "claimable":
+        if kind.through_claims:
             chosen = _chosen_version(self.agreement, rule_id, self.as_of)
             start = self.start(chosen, party)
             if start is None and self.trigger_unassessable(chosen):
@@ -537,48 +382,10 @@ class _Judge:
         version = _version_by_name(self.agreement, f["version"])
         day = min(f["date"], self.as_of)  # what the input shows, never past the report date
         out = []
-        for other in self.links_of(version, f["date"]):  # the rules say in advance which links hold when
+        for other in links_of(self.agreement, version, f["date"]):  # the rules say in advance which links hold when
             for party in _owing(self.agreement, other):
                 status, since = self.status_on(other, party, day)
                 out.append({"rule": other, "party": party, "status": status, "since": _iso(since)})
-        return out
-
-    def defaults(self) -> List[dict]:
-        edges: Dict[str, set] = {}
-        for r in self.agreement.rules:
-            for other in r.linked:
-                if other != r.id:
-                    edges.setdefault(r.id, set()).add(other)
-                    edges.setdefault(other, set()).add(r.id)
-        groups: List[List[str]] = []
-        placed: set = set()
-        for rule_id in sorted(edges):
-            if rule_id in placed:
-                continue
-            group, todo = set(), [rule_id]
-            while todo:
-                current = todo.pop()
-                if current in group:
-                    continue
-                group.add(current)
-                todo.extend(edges.get(current, ()))
-            placed |= group
-            groups.append(sorted(group))
-        out = []
-        for members in sorted(groups):
-            parties = sorted({p for rule_id in members for p in _owing(self.agreement, rule_id)})
-            with_default, without = [], []
-            for party in parties:
-                candidates = [f for f in self.findings if f["rule"] in members and f["party"] == party
-                              and f["status"] in ("violation", "missed")]
-                if not candidates:
-                    without.append({"party": party, "date": None, "rule": None, "finding": None, "status": None})
-                    continue
-                first = min(candidates, key=lambda f: (f["date"], f["rule"], _report_order(f)))
-                with_default.append({"party": party, "date": first["date"].isoformat(), "rule": first["rule"],
-                                     "finding": _finding_id(first), "status": first["status"]})
-            with_default.sort(key=lambda x: (x["date"], x["party"]))
-            out.append({"rules": members, "parties": with_default + without})
         return out
 
     def run(self) -> dict:
@@ -598,14 +405,10 @@ class _Judge:
             "findings": _sorted(findings),
             "claims": _sorted(self.claims),
             "not_assessed": _sorted(self.not_assessed),
-            "defaults": self.defaults(),
+            "defaults": defaults(self.agreement, self.findings),
             "coverage": {"first": _iso(self.first_day), "last": _iso(self.last_day),
                          "unattributed": sum(1 for e in self.seen if e.actor == UNKNOWN)},
         }
-
-
-def _sorted(items: List[dict]) -> List[dict]:
-    return sorted(items, key=lambda x: json.dumps(x, sort_keys=True))
 
 
 def reference_conclusions(agreement: Agreement, events: Sequence[Event], as_of: dt.date) -> dict:
@@ -615,23 +418,3 @@ def reference_conclusions(agreement: Agreement, events: Sequence[Event], as_of: 
     return _Judge(agreement, events, as_of).run()
 
 
-def pipeline_conclusions(report: Any) -> dict:
-    """The same canonical form, read from a `Report` or its JSON (`json.loads(report.to_json())`)."""
-    data = report if isinstance(report, dict) else json.loads(report.to_json())
-    findings = [{
-        "id": f["id"], "rule": f["rule"], "version": f["version"], "party": f["party"], "status": f["status"],
-        "date": f["date"], "evidence": list(f["evidence"]), "due": f.get("due"),
-        "linked": [{"rule": x["rule"], "party": x["party"], "status": x["status"], "since": x.get("since")}
-                   for x in f.get("linked", [])],
-        "performed_by": list(f.get("performed_by", [])),
-    } for f in data["findings"]]
-    claims = [{"event": c["event"], "accused": c["accused"], "rule": c.get("rule"), "assessment": c["assessment"],
-               "claimant_role": c.get("claimant_role"), "findings": list(c["findings"])} for c in data["claims"]]
-    not_assessed = [{"rule": n["rule"], "version": n["version"], "party": n["party"]} for n in data["not_assessed"]]
-    return {
-        "findings": _sorted(findings),
-        "claims": _sorted(claims),
-        "not_assessed": _sorted(not_assessed),
-        "defaults": data.get("defaults"),
-        "coverage": data.get("coverage"),
-    }

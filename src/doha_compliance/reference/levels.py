@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from doha_compliance._util.values import whole_number
 from doha_compliance.models import UNKNOWN, Agreement, Event
 from doha_compliance.rules import conditions
+from doha_compliance.rules.kinds import kind_of
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -62,7 +63,7 @@ def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.da
     last = max(days) if days else None
     out: Dict[tuple, tuple] = {}
     for rule in agreement.rules:
-        if rule.kind != "level" or rule.effective_from > as_of:
+        if not kind_of(rule).series or rule.effective_from > as_of:
             continue
         level = rule.level
         start = max(level.start, rule.effective_from)

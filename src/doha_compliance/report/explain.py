@@ -62,12 +62,12 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     if rule.starts_when:
         what = _condition(rule.starts_when.when) if rule.starts_when.when else ""
         lines.append(f"starts:    {rule.starts_when.describe()}{' ' + what if what else ''}")
-    if rule.kind == "deadline":
+    if rule.traits.deadline:
         due = str(rule.due) if rule.due else ("counted from the trigger" if rule.due_after_trigger else "no date set")
         lines.append(f"due:       {due}" + (f" ({rule.due_note})" if rule.due_note else ""))
         for i, f in enumerate(rule.fulfilments):
             lines.append(("met by:    " if i == 0 else "  and:     ") + _fulfilment(f))
-    elif rule.kind == "claimable":
+    elif rule.traits.through_claims:
         lines.append("judged:    through claims only (no event type records it)")
     else:
         lines.append(f"condition: {_condition(rule.when)}")
@@ -102,7 +102,7 @@ def explain_finding(report: Report, f: Finding) -> str:
         lines.append("justified by:")
         lines += [f"  - {_event_line(events[j])}" for j in f.justified_by if j in events]
     first = events.get(f.evidence[0]) if f.evidence else None
-    if first is not None and rule.kind in ("prohibited", "conditional") and "any" in rule.when:
+    if first is not None and rule.traits.continuing and "any" in rule.when:
         held = [_condition(alt) for alt in rule.when["any"] if conditions.matches(alt, first.get)]
         lines.append(f"matched:   {first.id} satisfies " + " and ".join(held) + " (of the alternatives under 'any')")
     lines.append("evidence:" if f.evidence else "evidence:  none in the input")
@@ -138,7 +138,7 @@ def explain_uncited(report: Report, event: Event) -> str:
         lines.append(f"status:    dated after the report date ({report.as_of}): not judged")
         return "\n".join(lines) + "\n"
     lines.append("status:    evaluated; no finding cites it")
-    in_force = [r for r in report.agreement.rules if r.in_force(event.date) or r.kind == "deadline"]
+    in_force = [r for r in report.agreement.rules if r.in_force(event.date) or r.traits.deadline]
     readers = [(r, [c for c in r.conditions if _admits_type(c, event.type)]) for r in in_force]
     readers = [(r, conds) for r, conds in readers if conds]
     if readers:

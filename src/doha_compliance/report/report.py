@@ -20,6 +20,7 @@ from doha_compliance.models import (
     NotAssessed,
     Rejection,
 )
+from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 
 from .scores import Score
@@ -217,7 +218,7 @@ class Report:
         return self._party_table(counted)
 
     def _party_table(self, counted: Dict[str, Dict[str, int]]) -> Dict[str, Dict[str, int]]:
-        owing = {p for r in self.agreement.rules if r.kind != "claim" for p in r.parties} | set(counted)
+        owing = {p for r in self.agreement.rules if kind_of(r).owed for p in r.parties} | set(counted)
         return {p: counted.get(p) or {s: 0 for s in STATUSES} for p in sorted(owing)}
 
     def _findings_counted(self, counted: Dict[str, Dict[str, int]], done: List[bool]) -> Iterator[dict]:

@@ -23,6 +23,7 @@ import attrs
 from doha_compliance._util.spool import events_with_ids
 from doha_compliance.models import Event, Finding, NotAssessed, Rule
 from doha_compliance.rules import conditions
+from doha_compliance.rules.kinds import Kind, kind_of
 from doha_compliance.rules.kinds.level import bounds, index_of, label
 
 SCALE = {0: "not implemented, or violated that month", 1: "minimal", 2: "intermediate", 3: "full"}
@@ -64,21 +65,12 @@ WHY = {
 }
 # A share done -> score: all of it 3, half or more 2, some 1 (nothing: see PROGRESS / PROGRESS_OR_ZERO).
 FRACTIONS = ((Fraction(1), 3), (Fraction(1, 2), 2), (Fraction(0), 1))
-CONTINUING = ("prohibited", "conditional")
 
 
-def family(kind: str) -> Optional[str]:
-    if kind == "deadline":
-        return "deadline"
-    if kind in CONTINUING:
-        return "continuing"
-    if kind == "level":
-        return "level"
-    return None  # claim rules are not commitments; claimable ones are judged through claims only
-
-
-def effect(kind: str, status: str) -> str:
-    fam = family(kind)
+def effect(kind: Kind, status: str) -> str:
+    """What a finding of that status does to its month's score, by the kind's column of the table
+    (none for claim rules, which are not commitments, and claimable ones, judged through claims only)."""
+    fam = kind.score_family
     return TABLE[status][FAMILIES.index(fam)] if fam else NONE
 
 
@@ -165,7 +157,7 @@ def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_ass
     rules = {r.version: r for r in agreement.rules}
     units: Dict[Tuple[str, str], List[Rule]] = {}
     for r in agreement.rules:
-        if r.kind == "claim":
+        if not kind_of(r).owed:
             continue
         for p in r.parties:
             units.setdefault((r.id, p), []).append(r)
@@ -178,16 +170,16 @@ def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_ass
         unit = (f.rule, f.party)
         if unit not in units:
             continue
-        kind = rules[f.version].kind
+        kind = kind_of(rules[f.version])
         what = effect(kind, f.status)
-        if family(kind) == "continuing" and f.status != "alleged":
+        if kind.continuing and f.status != "alleged":
             judged.add((f.version, f.party))  # a judged act (justified too) shows the input bears on that version
         if what in (NO_EFFECT,):
             continue
         earliest[unit] = min(earliest.get(unit, f.date), f.date)
         if what == NONE:
             untriggered.add(unit)
-        elif family(kind) == "deadline":
+        elif kind.deadline:
             if unit not in deadline or f.date >= deadline[unit].date:
                 deadline[unit] = f
         else:
@@ -195,19 +187,19 @@ def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_ass
             kept = effects[unit].setdefault(month, {})
             if what not in kept:
                 kept[what] = f.id
-    unassessed = {(n.rule, n.party) for n in not_assessed if family(rules[n.version].kind) == "deadline"}
+    unassessed = {(n.rule, n.party) for n in not_assessed if kind_of(rules[n.version]).deadline}
     version_unassessed = {(n.version, n.party) for n in not_assessed}
     wanted = {e for f in deadline.values() for e in f.evidence}
     cited = {e.id: e for e in events_with_ids(events, wanted)} if wanted else {}
     out: List[Score] = []
     for unit in sorted(units):
         versions = units[unit]
-        kind = versions[0].kind
+        kind = kind_of(versions[0])
         start = index_of("month", min(v.effective_from for v in versions))
         scorer = (_Deadline(rules[deadline[unit].version], unit[1], deadline[unit], cited)
                   if unit in deadline else None)
         covered: Set[int] = set()   # months some judged, assessed version of a continuing commitment speaks for
-        if family(kind) == "continuing" and last is not None:
+        if kind.continuing and last is not None:
             begin = versions[0].effective_from
             if versions[0].starts_when and unit in earliest:  # the findings do not carry the trigger date
                 begin = max(begin, earliest[unit])
@@ -223,7 +215,7 @@ def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_ass
                 pass
             elif scorer is not None:
                 score, why = scorer.score(month, as_of), scorer.finding.id
-            elif family(kind) in ("continuing", "level"):
+            elif kind.continuing or kind.series:
                 kept = effects[unit].get(month, {})
                 if ZERO in kept:
                     score, why = 0, kept[ZERO]

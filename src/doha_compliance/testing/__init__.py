@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from doha_compliance.models import UNKNOWN, Agreement, Event
 from doha_compliance.rules.loader import load_rules_from_texts
+from doha_compliance.rules.kinds import Kind, kind_named
 
 
 @attrs.frozen
@@ -214,29 +215,29 @@ def rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[dict]:
         parties = draw(st.lists(st.sampled_from(list(v.parties)), min_size=1, max_size=2, unique=True))
         rule: dict = {"id": f"r{index}.{kind}", "party": parties if len(parties) > 1 else parties[0],
                       "title": f"Rule {index}", "source": "generated", "basis": "reported", "kind": kind}
-        if kind != "claim":
+        if kind_named(kind).owed:
             trigger = _trigger(draw, v, deadlines)
             if trigger:
                 rule["starts_when"] = trigger
-            if kind != "claimable" and draw(st.integers(0, 2)) == 0:
+            if not kind_named(kind).through_claims and draw(st.integers(0, 2)) == 0:
                 rule["modality"] = draw(st.sampled_from(["best_efforts", "aim", "obligation"]))
                 rule["wording"] = "with the aim of"
             if draw(st.integers(0, 4)) == 0:
                 performers = draw(st.lists(st.sampled_from(list(v.parties)), min_size=1, max_size=2, unique=True))
                 rule["performed_by"] = performers if len(performers) > 1 else performers[0]
-        if kind in ("prohibited", "conditional"):
+        if kind_named(kind).continuing:
             rule["when"] = _condition(draw, v, True)
             if draw(st.integers(0, 3)) == 0:
                 rule["scope"] = _scope(draw, v)
             if draw(st.integers(0, 3)) == 0:
                 rule["covered_by"] = {"type": draw(st.sampled_from(list(v.types))),
                                       **({"actor": "$party"} if draw(st.booleans()) else {})}
-            if kind == "conditional":
+            if kind_named(kind).justifiable:
                 justifier = ({"type": draw(st.sampled_from(list(v.types)))} if draw(st.booleans())
                              else _condition(draw, v, False))
                 rule["justified_by"] = {"when": justifier, "within_days": draw(st.integers(0, 6)),
                                         "same": draw(st.sampled_from([[], ["province"]]))}
-        elif kind == "deadline":
+        elif kind_named(kind).deadline:
             due = _due(draw, v, "starts_when" in rule)
             if due is not None:
                 rule["due"] = due
@@ -248,22 +249,23 @@ def rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[dict]:
                 first = rule["fulfilled_by"][0] if isinstance(rule["fulfilled_by"], list) else rule["fulfilled_by"]
                 rule["covered_by"] = {"type": first["when"]["type"]}
             deadlines.append(rule["id"])
-        elif kind == "claim":
+        elif kind_named(kind).claim:
             rule["when"] = {"type": draw(st.lists(st.sampled_from(list(v.types)), min_size=1, max_size=2, unique=True)),
                             "accused": "$party"}
             rule["lookback_days"] = draw(st.integers(0, 10))
-        if kind != "claim" and draw(st.booleans()):
+        if kind_named(kind).owed and draw(st.booleans()):
             rule["effective_from"] = draw(dates(v.start, v.start + dt.timedelta(days=10))).isoformat()
         rules.append(rule)
     # links between commitments (claims weigh; they owe nothing, so nothing links to them)
-    owed = [r["id"] for r in rules if r["kind"] != "claim"]
+    owed = [r["id"] for r in rules if kind_named(r["kind"]).owed]
     for rule in rules:
         others = [i for i in owed if i != rule["id"]]
-        if rule["kind"] != "claim" and others and draw(st.integers(0, 2)) == 0:
+        if kind_named(rule["kind"]).owed and others and draw(st.integers(0, 2)) == 0:
             rule["linked"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
     amendments = []
     for rule in rules:
-        if rule["kind"] == "prohibited" and draw(st.integers(0, 2)) == 0:
+        if (kind_named(rule["kind"]).continuing and not kind_named(rule["kind"]).justifiable
+                and draw(st.integers(0, 2)) == 0):
             start = dt.date.fromisoformat(rule.get("effective_from", v.start.isoformat()))
             amendment = {"id": f"{rule['id']}@amended", "amends": rule["id"],
                          "effective_from": draw(dates(start + dt.timedelta(days=1), v.end)).isoformat(),
@@ -356,7 +358,7 @@ def _aimed(draw: Any, agreement: Agreement) -> dict:
     cond = draw(st.sampled_from(found))
     party = draw(st.sampled_from(list(rule.parties)))
     out: dict = {}
-    if rule.kind == "claim" and agreement.monitors and draw(st.integers(0, 2)) == 0:
+    if rule.traits.claim and agreement.monitors and draw(st.integers(0, 2)) == 0:
         out["actor"] = agreement.monitors[0]  # a monitor's report
     for key, value in cond.items():
         if isinstance(value, list) and key != "any" and key != "all" and value:
@@ -488,7 +490,7 @@ def _one_day_versions(draw: Any, rules: List[dict], v: Vocabulary) -> None:
     """Sometimes, a version in force for one day: an amendment the next amendment follows the day
     after, or a rule whose own dates start and end on the same day."""
     amended = {r["amends"] for r in rules if "amends" in r}
-    bases = [r for r in rules if "amends" not in r and r["kind"] in ("prohibited", "conditional", "deadline")
+    bases = [r for r in rules if "amends" not in r and (kind_named(r["kind"]).continuing or kind_named(r["kind"]).deadline)
              and r["id"] not in amended]
     for rule in bases:
         which = draw(st.integers(0, 5))
@@ -498,12 +500,12 @@ def _one_day_versions(draw: Any, rules: List[dict], v: Vocabulary) -> None:
             first: dict = {"id": f"{rule['id']}@one-day", "amends": rule["id"], "effective_from": day.isoformat()}
             then: dict = {"id": f"{rule['id']}@after", "amends": rule["id"],
                           "effective_from": (day + dt.timedelta(days=1)).isoformat()}
-            if rule["kind"] == "deadline":
+            if kind_named(rule["kind"]).deadline:
                 first["due"] = draw(dates(v.start, v.end)).isoformat()
             else:
                 first["when"] = draw(language_conditions(v, True, 1, typed=True))
             rules += [first, then]
-        elif which == 1 and rule["kind"] != "deadline":
+        elif which == 1 and not kind_named(rule["kind"]).deadline:
             day = draw(dates(start, v.end))
             rule["effective_from"] = rule["effective_until"] = day.isoformat()
 
@@ -513,24 +515,24 @@ def language_rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[dict]:
     """`rule_dicts`, with conditions drawn from the whole language and some one-day versions."""
     rules = draw(rule_dicts(v))
     for rule in rules:
-        kind = rule.get("kind")
-        if kind in ("prohibited", "conditional"):
+        kind = kind_named(rule["kind"]) if "kind" in rule else Kind("amendment")  # an amendment: none of these
+        if kind.continuing:
             if draw(st.booleans()):
                 rule["when"] = draw(language_conditions(v, True, 2))
             if draw(st.integers(0, 3)) == 0:
                 rule["scope"] = draw(language_conditions(v, True, 1, typed=False))
             if draw(st.integers(0, 3)) == 0:
                 rule["covered_by"] = draw(language_conditions(v, True, 1))
-        if kind == "conditional":
+        if kind.justifiable:
             jb = rule["justified_by"]
             if draw(st.booleans()):
                 jb["when"] = draw(language_conditions(v, True, 2))
             jb["same"] = draw(st.sampled_from([[], ["province"], ["province", "location_kind"], ["target"]]))
-        if kind == "deadline" and draw(st.booleans()):
+        if kind.deadline and draw(st.booleans()):
             parts = rule["fulfilled_by"] if isinstance(rule["fulfilled_by"], list) else [rule["fulfilled_by"]]
             part = draw(st.sampled_from(parts))
             part["when"] = draw(language_conditions(v, True, 2))
-        if kind == "claim" and draw(st.booleans()):
+        if kind.claim and draw(st.booleans()):
             claim_types = draw(st.lists(st.sampled_from(list(v.types)), min_size=2, max_size=3, unique=True))
             rule["when"] = {"accused": "$party", "any": [{"type": t} for t in claim_types]}
         if "amends" in rule and "when" in rule and draw(st.booleans()):
@@ -620,7 +622,7 @@ def language_streams(draw: Any, agreement: Agreement, v: Vocabulary = SMALL, max
             row["date"] = _crossing_midnight(draw, dt.date.fromisoformat(row["date"][:10]))
         rows.append(row)
         aimed_at.append(target_rule)
-    conditional = [(r, p) for r, p in units if r.kind == "conditional" and r.justified_by]
+    conditional = [(r, p) for r, p in units if r.traits.justifiable and r.justified_by]
     for j in range(draw(st.sampled_from([0, 1, 2, 2, 3])) if conditional else 0):
         rule, party = draw(st.sampled_from(conditional))  # an act and what justifies it, in its window
         jb = rule.justified_by
@@ -641,7 +643,7 @@ def language_streams(draw: Any, agreement: Agreement, v: Vocabulary = SMALL, max
         first["date"] = max(v.start, day - dt.timedelta(days=draw(st.integers(0, jb.within_days)))).isoformat()
         rows += [first, act]
         aimed_at += [None, (rule.id, party)]
-    claim_rules = [r for r in agreement.rules if r.kind == "claim"]
+    claim_rules = [r for r in agreement.rules if r.traits.claim]
     if claim_rules and rows:
         for j in range(draw(st.integers(0, 5))):
             aimed_rows = [i for i, name in enumerate(aimed_at) if name]

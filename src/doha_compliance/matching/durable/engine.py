@@ -102,7 +102,7 @@ def fields_read(agreement: Agreement) -> Tuple[Set[str], Set[str]]:
     for rule in agreement.rules:
         for cond in rule.conditions:
             conditions.fields_read(cond, numeric, text)
-        if rule.kind == "claim":
+        if rule.traits.claim:
             text.add(rule.accused_field)
     text -= numeric
     text.discard("id")
@@ -281,7 +281,7 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
             since = [{"$gte": {"day": first_effective(agreement, rule).toordinal()}}]
             definition[f"t{index}"] = {"all": [{"m": _all(durable(rule.starts_when.when, party) + since)}], "cap": CAP,
                                        "run": action("t", unit)}
-        if rule.kind == "deadline":
+        if rule.traits.deadline:
             for part, fulfilment in enumerate(rule.fulfilments):
                 definition[f"f{index}_{part}"] = {"all": [{"m": _all(durable(fulfilment.when, party) + window)}],
                                                   "cap": CAP, "run": action("f", (rule.version, party, part))}
@@ -289,16 +289,16 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
                 definition[f"c{index}"] = {"all": [{"m": _all(durable(rule.covered_by, party))}], "cap": CAP,
                                            "run": action("c", unit)}
             continue
-        if rule.kind == "claimable":
+        if rule.traits.through_claims:
             continue
         if covers_continuing(rule):
             cover = durable(rule.coverage_condition or {}, party) + window
             definition[f"v{index}"] = {"all": [{"m": _all(cover)}], "cap": CAP, "run": action("v", unit)}
-        cond = durable(rule.when if rule.kind == "claim" else rule.act_condition, party) + window
-        if rule.kind == "claim":
+        cond = durable(rule.when if rule.traits.claim else rule.act_condition, party) + window
+        if rule.traits.claim:
             cond.append({"$neq": {rule.accused_field: ""}})
         definition[f"h{index}"] = {"all": [{"m": _all(cond)}], "cap": CAP, "run": action("h", unit)}
-        if rule.kind == "conditional":
+        if rule.traits.justifiable:
             jb = rule.justified_by
             assert jb is not None
             jcond = conditions.to_durable(conditions.substitute_party(jb.when, party))
@@ -377,7 +377,7 @@ def split_alternatives(definition: Dict[str, dict]) -> Dict[str, dict]:
 def _always_covered(agreement: Agreement) -> Dict[Unit, dt.date]:
     """Deadline units judged whatever the input holds (they name no `covered_by`)."""
     return {(rule.version, party): dt.date.max for rule, party in units(agreement)
-            if rule.kind == "deadline" and not rule.covered_by}
+            if rule.traits.deadline and not rule.covered_by}
 
 
 # --- the decision cache --------------------------------------------------------------------------
@@ -736,7 +736,7 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
     definition = compile_ruleset(agreement, lambda tag, eid: fired.append((tag, eid)))
     out = Matches(covered=_always_covered(agreement))
     windows = {(rule.version, party): _Justifiers(rule.justified_by.within_days, tuple(rule.justified_by.same))
-               for rule, party in units(agreement) if rule.kind == "conditional" and rule.justified_by}
+               for rule, party in units(agreement) if rule.traits.justifiable and rule.justified_by}
     decisions = _Decisions(definition, names, numeric, narrow, could_match, enabled=cache)
     name = f"doha_compliance_{next(_names)}"
     try:  # durable_rules takes each rule's `run` out of the definition it is given: give it copies

@@ -1,0 +1,30 @@
+"""The canonical, JSON-able form of a report's conclusions, read from the pipeline's report, to be
+set beside the reference judge's (`reference_conclusions`): reasons are free text, left out."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ._plain import _sorted
+
+
+def pipeline_conclusions(report: Any) -> dict:
+    """The same canonical form, read from a `Report` or its JSON (`json.loads(report.to_json())`)."""
+    data = report if isinstance(report, dict) else json.loads(report.to_json())
+    findings = [{
+        "id": f["id"], "rule": f["rule"], "version": f["version"], "party": f["party"], "status": f["status"],
+        "date": f["date"], "evidence": list(f["evidence"]), "due": f.get("due"),
+        "linked": [{"rule": x["rule"], "party": x["party"], "status": x["status"], "since": x.get("since")}
+                   for x in f.get("linked", [])],
+        "performed_by": list(f.get("performed_by", [])),
+    } for f in data["findings"]]
+    claims = [{"event": c["event"], "accused": c["accused"], "rule": c.get("rule"), "assessment": c["assessment"],
+               "claimant_role": c.get("claimant_role"), "findings": list(c["findings"])} for c in data["claims"]]
+    not_assessed = [{"rule": n["rule"], "version": n["version"], "party": n["party"]} for n in data["not_assessed"]]
+    return {
+        "findings": _sorted(findings),
+        "claims": _sorted(claims),
+        "not_assessed": _sorted(not_assessed),
+        "defaults": data.get("defaults"),
+        "coverage": data.get("coverage"),
+    }

@@ -1,0 +1,51 @@
+"""The reference judge's deadlines: when a deadline's fulfilment was reached, part by part, and
+the events it cites (SPEC §5.3: counted from the start; a total counts events with a value; a
+ceiling cites what was counted until the total reached it)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import List, Optional, Sequence, Tuple
+
+from doha_compliance.models import Event, Rule
+
+from ._plain import _match, _number
+
+
+def fulfilled(rule: Rule, party: str, start: dt.date, seen: Sequence[Event]
+              ) -> Tuple[Optional[dt.date], List[str]]:
+    """(the day every part was reached, or None; the evidence ids in (date, id) order)."""
+    # what fulfils it, counted from the start (SPEC §5.3)
+    part_done: List[Optional[dt.date]] = []
+    evidence: List[Event] = []
+    for part in rule.fulfilments:
+        matching = [e for e in seen if e.date >= start and _match(part.when, party, e)]
+        if part.total_of is None:
+            part_done.append(matching[0].date if matching else None)
+            evidence.extend(matching[:1])
+            continue
+        counted = [e for e in matching if _number(e.get(part.total_of)) is not None]
+        required = part.at_least if part.at_least is not None else (1 if part.up_to is not None else 0)
+        total, done_at = 0, None
+        for index, e in enumerate(counted):
+            total += _number(e.get(part.total_of)) or 0
+            if total >= required:
+                done_at = index
+                break
+        part_done.append(counted[done_at].date if done_at is not None else None)
+        if part.up_to is not None:
+            # a ceiling keeps counting after it is met; its evidence is what was counted until the
+            # total reached the ceiling (SPEC 5.3): the events past it are counted, not cited
+            running = 0
+            for e in counted:
+                if running >= part.up_to:
+                    break
+                evidence.append(e)
+                running += _number(e.get(part.total_of)) or 0
+        elif done_at is None:
+            evidence.extend(counted)
+        else:
+            evidence.extend(counted[:done_at + 1])
+    reached = [d for d in part_done if d is not None]
+    done = max(reached) if reached and len(reached) == len(part_done) else None
+    unique = {e.id: e for e in evidence}
+    return done, [e.id for e in sorted(unique.values(), key=lambda e: (e.date, e.id))]

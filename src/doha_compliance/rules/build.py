@@ -1,0 +1,138 @@
+"""One rule version from its (merged) spec: fields checked against its kind, dates resolved
+(a deadline's offset from signature spelled out), the kind's own data built by its hook."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional, Tuple
+
+from doha_compliance._util.dates import add_offset
+from doha_compliance._util.values import iso_day
+from doha_compliance.errors import Location, RuleError
+from doha_compliance.models import Fulfilment, JustifiedBy, Rule, Trigger
+from doha_compliance.rules.kinds import kind_of
+
+from .checks import check_condition, check_fields, check_parties
+from .spec import RuleSpec, overlay
+
+
+def parse_date(text: str, where: Location, errors: List[RuleError]) -> Optional[dt.date]:
+    """A rule's date, real and within the supported range (so that it plus or minus any window is a date)."""
+    try:
+        return iso_day(text)
+    except ValueError as exc:
+        errors.append(RuleError(where, str(exc)))
+        return None
+
+
+def resolve_due(spec: RuleSpec, signed: dt.date, errors: List[RuleError]) -> Tuple[Optional[dt.date], Optional[str]]:
+    """A deadline is a date, or an offset from signature the YAML spells out (and may pin).
+    An offset from the trigger is resolved when the trigger is known (`_offset_after_trigger`)."""
+    due = spec.due
+    if due is None:
+        return None, None
+    if isinstance(due, str):
+        return parse_date(due, spec.at("due"), errors), None
+    if due["from"] == "trigger":
+        how = offset_text(due)
+        return None, f"{how} after the trigger" + (f" ({due['note']})" if due.get("note") else "")
+    start = signed if due["from"] == "signature" else parse_date(due["from"], spec.at("due"), errors)
+    if start is None:
+        return None, None
+    computed = add_offset(start, due.get("days", 0), due.get("months", 0))
+    note = f"{offset_text(due)} from {'signature' if due['from'] == 'signature' else due['from']} ({start.isoformat()}) = {computed.isoformat()}"
+    if "date" in due:
+        pinned = parse_date(due["date"], spec.at("due"), errors)
+        if pinned is None:
+            return None, None
+        note += f"; the date used is {pinned.isoformat()}"
+        if due.get("note"):
+            note += f" ({due['note']})"
+        return pinned, note
+    if due.get("note"):
+        note += f" ({due['note']})"
+    return computed, note
+
+
+def offset_text(due: Dict[str, Any]) -> str:
+    how = []
+    if due.get("months"):
+        how.append(f"{due['months']} months")
+    if due.get("days") or not due.get("months"):
+        how.append(f"{due.get('days', 0)} days")
+    return " and ".join(how)
+
+
+def party_list(value: Any) -> List[str]:
+    return value if isinstance(value, list) else ([value] if value else [])
+
+
+def fulfilments_of(spec: RuleSpec, value: Any, errors: List[RuleError]) -> Tuple[Fulfilment, ...]:
+    parts = value if isinstance(value, list) else ([value] if value else [])
+    out = []
+    for part in parts:
+        f = Fulfilment(part["when"], part.get("total_of"), part.get("at_least"), part.get("up_to"), part.get("label"))
+        if f.up_to is not None and not f.total_of:
+            errors.append(RuleError(spec.at("fulfilled_by"), "'up_to' (a ceiling) needs 'total_of': the field whose values add up"))
+        if f.up_to is not None and f.at_least is not None and f.at_least > f.up_to:
+            errors.append(RuleError(spec.at("fulfilled_by"), f"'at_least' ({f.at_least}) is above the ceiling 'up_to' ({f.up_to})"))
+        out.append(f)
+    return tuple(out)
+
+
+def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signed: dt.date,
+               errors: List[RuleError]) -> Optional[Rule]:
+    """Merge an amendment over its base and check the kind's needs; None if unusable."""
+    merged = overlay(base, spec) if base else spec
+    merged.effective_until = spec.effective_until
+    start_errors = len(errors)
+    check_fields(spec, merged, errors)
+    parties = party_list(merged.party)
+    check_parties(spec, "party", parties, agreement, errors)
+    performers = party_list(merged.performed_by)
+    check_parties(spec, "performed_by", performers, agreement, errors)
+    fulfilments = fulfilments_of(spec, merged.fulfilled_by, errors)
+    trigger = merged.starts_when or {}
+    for field_name, cond in (("when", merged.when), ("scope", merged.scope),
+                             ("justified_by", (merged.justified_by or {}).get("when")),
+                             ("covered_by", merged.covered_by), ("starts_when", trigger.get("when")),
+                             *(("fulfilled_by", f.when) for f in fulfilments)):
+        check_condition(spec, field_name, cond, agreement, errors)
+    eff_from = signed
+    if merged.effective_from and merged.effective_from != "signature":
+        eff_from = parse_date(merged.effective_from, spec.at("effective_from"), errors) or signed
+    eff_until = None
+    if merged.effective_until:
+        eff_until = parse_date(merged.effective_until, spec.at("effective_until"), errors)
+        if eff_until and eff_until < eff_from:
+            errors.append(RuleError(spec.at("effective_until"), f"ends ({eff_until}) before it starts ({eff_from})"))
+    due, due_note = resolve_due(merged, signed, errors)
+    after_trigger = None
+    if isinstance(merged.due, dict) and merged.due["from"] == "trigger":
+        if not merged.starts_when:
+            errors.append(RuleError(spec.at("due"), "'from: trigger' needs 'starts_when' (what starts the commitment)"))
+        after_trigger = (merged.due.get("days", 0), merged.due.get("months", 0))
+    kind = kind_of(merged) if merged.kind else None
+    level = None
+    if kind is not None and kind.build is not None:  # the kind's own data (issue 15: a level's)
+        level = kind.build(merged, signed, lambda f, m: errors.append(RuleError(spec.at(f), m)))
+    if due is not None and due < signed:
+        errors.append(RuleError(spec.at("due"), f"due {due} is before the agreement was signed ({signed}): a "
+                                                "commitment cannot fall due before it is made"))
+    if len(errors) > start_errors:
+        return None
+    jb = merged.justified_by
+    return Rule(
+        id=base.id if base else spec.id, version=spec.id, parties=tuple(parties), title=merged.title or "",
+        source=merged.source or "", basis=merged.basis or "", kind=merged.kind or "",
+        effective_from=eff_from, effective_until=eff_until,
+        when=merged.when or {},
+        justified_by=JustifiedBy(jb["when"], jb["within_days"], tuple(jb.get("same", ()))) if jb else None,
+        due=due, due_note=due_note, fulfilments=fulfilments, covered_by=merged.covered_by,
+        modality=merged.modality or "obligation", wording=merged.wording, performed_by=tuple(performers),
+        starts_when=Trigger(trigger.get("rule"), trigger.get("when")) if trigger else None,
+        due_after_trigger=after_trigger, linked=tuple(merged.linked or ()), scope=merged.scope,
+        accused_field=merged.accused_field or "accused",
+        lookback_days=merged.lookback_days if merged.lookback_days is not None else 30,
+        status=merged.status or "violation", amends=spec.amends, notes=merged.notes,
+        file=spec.file, line=spec.line, level=level, traits=kind,
+    )

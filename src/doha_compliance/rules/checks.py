@@ -1,0 +1,99 @@
+"""Cross-checks the schema cannot make: a rule's fields against its kind (the registry's
+requires/allows), the names its conditions and parties use against the agreement's vocabulary,
+and the rules its triggers and links name (no trigger cycles)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional
+
+from doha_compliance._util.hints import did_you_mean
+from doha_compliance.errors import Location, RuleError
+from doha_compliance.models import RESERVED_ACTORS, Rule
+from doha_compliance.rules.kinds import KIND_FIELDS, allowed_by, kind_of
+
+from . import conditions
+from .spec import AGREEMENT_FILE, RuleSpec
+
+BASE_REQUIRES = ("party", "title", "source", "basis", "kind")
+
+
+def check_fields(spec: RuleSpec, merged: RuleSpec, errors: List[RuleError]) -> None:
+    """Every rule names its base fields; its kind's required fields are set; no field another kind
+    owns is (a typo in `kind` should not pass silently)."""
+    for name in BASE_REQUIRES:
+        if getattr(merged, name) is None:
+            errors.append(RuleError(spec.at(spec.id and "id"), f"rule '{spec.id}' has no '{name}'"))
+    if merged.kind:
+        kind = kind_of(merged)
+        for name in kind.requires:
+            if getattr(merged, name) is None:
+                errors.append(RuleError(spec.at("kind"), f"a '{merged.kind}' rule needs '{name}'"))
+        for name in KIND_FIELDS:
+            kinds = allowed_by(name)
+            if getattr(merged, name) is not None and name not in kind.allows:
+                name = "from" if name == "level_from" else name
+                errors.append(RuleError(spec.at(name), f"'{name}' has no meaning for a '{merged.kind}' rule "
+                                                       f"(only for {', '.join(kinds)})"))
+
+
+def check_condition(spec: RuleSpec, field: str, cond: Optional[Mapping[str, Any]], agreement: dict,
+                    errors: List[RuleError]) -> None:
+    """Values named in a condition must exist in the agreement's vocabulary (typos match nothing, silently)."""
+    if not cond:
+        return
+    parties = set(agreement["parties"]) | {conditions.PARTY} | set(RESERVED_ACTORS)
+    vocab = {
+        "type": set(agreement["event_types"]) | {"other"},
+        "actor": parties, "target": parties, "accused": parties,
+        "location_kind": set(agreement.get("location_kinds", [])),
+    }
+    for key, ops in conditions.leaves(cond):
+        if key not in vocab:
+            continue
+        for arg in ops.values():
+            for v in (arg if isinstance(arg, list) else [arg]):
+                if v not in vocab[key]:
+                    errors.append(RuleError(spec.at(field), f"{key} '{v}' is not declared in {AGREEMENT_FILE}"
+                                                            f"{did_you_mean(v, vocab[key])}"))
+
+
+def check_parties(spec: RuleSpec, field: str, parties: List[str], agreement: dict, errors: List[RuleError]) -> None:
+    for p in parties:
+        if p in RESERVED_ACTORS:
+            errors.append(RuleError(spec.at(field), f"'{p}' is reserved for acts nobody claimed or by actors the "
+                                                    "agreement does not name; it cannot owe or perform a commitment"))
+        elif p not in agreement["parties"]:
+            errors.append(RuleError(spec.at(field), f"unknown party '{p}'{did_you_mean(p, agreement['parties'])}; "
+                                                    f"parties are declared in {AGREEMENT_FILE}"))
+
+
+def check_references(rules: List[Rule], errors: List[RuleError]) -> None:
+    """Triggers and links name rules of this set; a trigger is a deadline's fulfilment; no trigger cycles."""
+    kinds = {r.id: kind_of(r) for r in rules}
+    starts: Dict[str, str] = {}
+    for r in rules:
+        where = Location(r.file, r.line, "starts_when")
+        if r.starts_when and r.starts_when.rule:
+            target = r.starts_when.rule
+            if target not in kinds:
+                errors.append(RuleError(where, f"starts when '{target}' is fulfilled, which is not a rule in this set"
+                                               f"{did_you_mean(target, kinds)}"))
+            elif not kinds[target].deadline:
+                errors.append(RuleError(where, f"starts when '{target}' is fulfilled, but '{target}' is a "
+                                               f"'{kinds[target].name}' rule: only a deadline is fulfilled on a date"))
+            else:
+                starts[r.id] = target
+        for other in r.linked:
+            if other not in kinds:
+                errors.append(RuleError(Location(r.file, r.line, "linked"),
+                                        f"linked to '{other}', which is not a rule in this set{did_you_mean(other, kinds)}"))
+            elif other == r.id:
+                errors.append(RuleError(Location(r.file, r.line, "linked"), "a rule cannot be linked to itself"))
+    for first in sorted(starts):
+        seen, current = [first], starts[first]
+        while current in starts and current not in seen:
+            seen.append(current)
+            current = starts[current]
+        if current == first:
+            r = next(r for r in rules if r.id == first)
+            errors.append(RuleError(Location(r.file, r.line, "starts_when"),
+                                    f"triggers form a circle: {' -> '.join(seen + [first])}"))
