@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 import attrs
 
@@ -20,14 +20,14 @@ from doha_compliance.judging.judge import Judge
 from doha_compliance.matching.durable.engine import durable_matches
 from doha_compliance.matching.matches import Matches
 from doha_compliance.reference.engine import reference_matches
-from doha_compliance.report.report import Coverage, ImportTally, Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
+from doha_compliance.report.report import Coverage, ImportTally, Inputs, Report
 from doha_compliance.report.scores import with_scores
-from doha_compliance.rules.loader import load_rules  # noqa: F401  (re-exported)
+from doha_compliance.rules.loader import load_rules as load_rules  # re-exported: the facade loads rules too
 
 from .errors import EventError, InputFileError, Location
 from .models import EVENT_FIELDS, UNKNOWN, Agreement, Event, Rejection
 
-EventInput = Union[Event, RawRow, dict]
+EventInput = Union[Event, RawRow, Dict[str, Any]]
 
 
 @attrs.frozen
@@ -38,10 +38,10 @@ class EventSource:
     read from there after that (see `sources`); `close()` removes the copies (so does dropping
     the source)."""
 
-    paths: tuple
+    paths: Tuple[str, ...]
     fmt: Optional[str] = None
     mapping: Optional[str] = None
-    _spools: dict = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    _spools: Dict[str, Optional[sources.Spooled]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[RawRow]:
         from doha_compliance.intake.exports.importers import file_labels
@@ -75,7 +75,7 @@ def _path(value: Any, what: str) -> str:
     raise TypeError(f"{what} is named by a path (str or os.PathLike), got {type(value).__name__}")
 
 
-def read_events(*paths: Union[str, os.PathLike], fmt: Optional[str] = None, mapping: Optional[str] = None) -> EventSource:
+def read_events(*paths: Union[str, os.PathLike[str]], fmt: Optional[str] = None, mapping: Optional[str] = None) -> EventSource:
     """Name one or more event files; missing files fail here, contents are read during evaluate.
 
     `fmt`: yaml, json, jsonl, csv, acled or ucdp (default: from the name; a CSV's header tells ACLED
@@ -285,7 +285,8 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
                     findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
                     events=result.events, imports=intake.imports.counts(), coverage=Coverage(seen.first, seen.last, seen.unattributed),
                     defaults=result.defaults, series=result.series)
-    return with_scores(report)  # issue 15: scores by month, from the findings
+    scored: Report = with_scores(report)  # issue 15: scores by month, from the findings
+    return scored
 
 
 class _Seen:

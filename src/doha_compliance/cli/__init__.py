@@ -10,19 +10,22 @@ import stat
 import sys
 import threading
 import traceback
-from typing import Any, Iterable, Iterator, List, Optional
+from types import FrameType
+from typing import Callable, Generic, Iterable, Iterator, List, Optional, TextIO, TypeVar
 
 from doha_compliance import __version__, api, bundled
 from doha_compliance._util.hints import did_you_mean
 from doha_compliance._util.limits import MAX_WINDOW_DAYS
 from doha_compliance._util.output import write_output
 from doha_compliance._util.values import iso_day
-from doha_compliance.errors import ComplianceError, RuleSetError
+from doha_compliance.errors import ComplianceError, RuleSetError, TooManyRejections
 from doha_compliance.intake import sources
-from doha_compliance.models import Agreement, Rejection
-from doha_compliance.renderers import FORMATS, writer
+from doha_compliance.intake.readers import RawRow
+from doha_compliance.models import Agreement, Event, Rejection
+from doha_compliance.renderers import FORMATS, Writer, writer
 from doha_compliance.renderers.text import inert
 
+T = TypeVar("T")
 EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143  # 128 + SIGINT, SIGPIPE, SIGTERM
 
@@ -35,7 +38,7 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _whole(low: int, high: Optional[int] = None) -> Any:
+def _whole(low: int, high: Optional[int] = None) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -144,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
 PROGRESS_AFTER = 100_000
 
 
-def with_progress(rows, after: int = PROGRESS_AFTER, stream=None):
+def with_progress(rows: Iterable[T], after: int = PROGRESS_AFTER, stream: Optional[TextIO] = None) -> Iterator[T]:
     """Pass rows through; past `after` rows, show a progress bar on stderr — only if it is a terminal."""
     stream = stream or sys.stderr
     if not stream.isatty():
@@ -169,15 +172,15 @@ def with_progress(rows, after: int = PROGRESS_AFTER, stream=None):
             progress.stop()
 
 
-class _WithProgress:
+class _WithProgress(Generic[T]):
     """A re-readable source whose every reading shows the progress bar (so ordered input still streams)."""
 
     reiterable = True
 
-    def __init__(self, source):
+    def __init__(self, source: Iterable[T]):
         self.source = source
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[T]:
         return with_progress(iter(self.source))
 
 
@@ -232,7 +235,7 @@ def _output_target(path: Optional[str], inputs: Iterator[str]) -> Optional[str]:
     return path
 
 
-def _write_report(write: Any, path: Optional[str]) -> None:
+def _write_report(write: Writer, path: Optional[str]) -> None:
     try:
         write_output(write, path)
     except BrokenPipeError:
@@ -259,7 +262,7 @@ def _report(args: argparse.Namespace) -> int:
     agreement = api.load_rules(args.rules)
     _check_filters(agreement, args)
     output = _output_target(args.output, _input_files(args))
-    source: Iterable[Any] = _events(args)
+    source: Iterable[RawRow] = _events(args)
     if sys.stderr.isatty():
         source = _WithProgress(source)
 
@@ -269,7 +272,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         report = api.evaluate(agreement, source, as_of=args.as_of, engine=args.engine, on_reject=on_reject,
                               max_errors=args.max_errors, lateness_days=args.lateness)
-    except api.TooManyRejections as exc:
+    except TooManyRejections as exc:
         print(f"doha-compliance: stopped: {len(exc.rejected)} events rejected (--max-errors {args.max_errors}); "
               "no report written", file=sys.stderr)
         return EXIT_INPUT
@@ -305,7 +308,7 @@ def _explain(args: argparse.Namespace) -> int:
         print(inert(f"event {args.key} was rejected at {rejected.where}: {rejected.reason}"))
         return EXIT_OK
     event = api.find_event(agreement, source, args.key)  # reads up to the event only, holding nothing else
-    if isinstance(event, api.Event):
+    if isinstance(event, Event):
         sys.stdout.write(inert_lines(explain_uncited(report, event)))
         return EXIT_OK
     example = report.findings[0].id if report.findings else "rule/party/event"
@@ -424,7 +427,7 @@ class _Terminated(BaseException):
     """SIGTERM, raised where the program is so that cleanup (temporary files) runs as for Ctrl-C."""
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
+def _on_sigterm(signum: int, frame: Optional[FrameType]) -> None:
     raise _Terminated()
 
 

@@ -20,7 +20,7 @@ import json
 import os
 import re
 import stat
-from typing import Any, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
@@ -67,7 +67,7 @@ class RawRow:
     """One row as read: `data` is a mapping, or None with `problem` saying why it could not be read."""
 
     where: str
-    data: Optional[dict]
+    data: Optional[Dict[str, Any]]  # the row's fields as the file gives them: any JSON value
     problem: Optional[str] = None
     field: Optional[str] = None
     id: Optional[str] = None
@@ -494,7 +494,7 @@ def csv_header(path: str) -> List[str]:
 
 
 def _check_header(path: str, line: int, header: List[str]) -> None:
-    seen: dict = {}
+    seen: Dict[str, int] = {}
     for index, name in enumerate(header, start=1):
         if name and name in seen:
             raise InputFileError(f"{path}:{line}: the header names the column '{name}' twice (columns {seen[name]} "

@@ -22,6 +22,7 @@ from typing import Any, Iterator, Optional
 
 import attrs
 
+from doha_compliance._util.files import CHUNK
 from doha_compliance._util.limits import MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES, size_text
 from doha_compliance.errors import InputFileError
 
@@ -120,7 +121,7 @@ def spool(name: str, fmt: Optional[str]) -> Spooled:
             try:
                 copied = 0
                 while copied < limit:
-                    chunk = source.read(min(readers.CHUNK, limit - copied))
+                    chunk = source.read(min(CHUNK, limit - copied))
                     if not chunk:
                         break
                     out.write(chunk)

@@ -3,7 +3,7 @@ events and findings on one date axis, and every finding linked to its evidence."
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List
+from typing import Any, Dict, List, Tuple
 
 import jinja2
 
@@ -37,7 +37,7 @@ def _ticks(start: dt.date, end: dt.date) -> List[dt.date]:
     return out
 
 
-def timeline(report: Report) -> Dict:
+def timeline(report: Report) -> Dict[str, Any]:
     """Geometry of the SVG timeline: lanes per party plus one for evidence events."""
     dates = [f.date for f in report.findings] + [e.date for e in report.events] + [report.as_of]
     start, end = min(dates), max(dates)
@@ -53,7 +53,7 @@ def timeline(report: Report) -> Dict:
     event_y = TOP + len(parties) * LANE
     lanes.append({"label": "evidence events", "y": event_y})
     y_of = {p: TOP + i * LANE for i, p in enumerate(parties)}
-    same_spot: Dict[tuple, int] = {}
+    same_spot: Dict[Tuple[str, dt.date], int] = {}
     marks = []
     for i, f in enumerate(report.findings):
         # Findings of one party on one day are spread out vertically, so each stays clickable.

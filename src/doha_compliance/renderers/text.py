@@ -7,13 +7,13 @@ from __future__ import annotations
 import io
 import re
 import textwrap
-from typing import Iterator, Optional
+from typing import Any, Dict, Iterator, Optional
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from doha_compliance.models import STATUSES
+from doha_compliance.models import STATUSES, Agreement
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
 WIDTH = 110
@@ -131,7 +131,7 @@ def _imports_table(report: Report) -> Table:
     return table
 
 
-def render_mapping_check(result: dict) -> str:
+def render_mapping_check(result: Dict[str, Any]) -> str:
     """`mapping check` as text: what each actor name and event type of an export maps to."""
     actors = Table(title=f"Actor names in {result['file']} ({result['rows']} rows; mapping {result['mapping']})",
                    box=box.SIMPLE_HEAD, title_justify="left")
@@ -167,7 +167,7 @@ def render_text(report: Report, color: bool = False) -> str:
     return "".join(text_lines(report, color))
 
 
-def render_rules(agreement) -> str:
+def render_rules(agreement: Agreement) -> str:
     """`rules list`: each rule version with its parties, kind, basis, time in force and source."""
     lines = [f"{agreement.id}: {agreement.title}", f"signed {agreement.signed}; {len(agreement.rule_ids())} rules, "
              f"{len(agreement.rules)} versions", ""]
