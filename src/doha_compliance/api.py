@@ -75,7 +75,8 @@ def _path(value: Any, what: str) -> str:
     raise TypeError(f"{what} is named by a path (str or os.PathLike), got {type(value).__name__}")
 
 
-def read_events(*paths: Union[str, os.PathLike[str]], fmt: Optional[str] = None, mapping: Optional[str] = None) -> EventSource:
+def read_events(*paths: Union[str, os.PathLike[str]], fmt: Optional[str] = None,
+                mapping: Optional[str] = None) -> EventSource:
     """Name one or more event files; missing files fail here, contents are read during evaluate.
 
     `fmt`: yaml, json, jsonl, csv, acled or ucdp (default: from the name; a CSV's header tells ACLED
@@ -149,7 +150,8 @@ class _Intake:
             if isinstance(result, Event):
                 seen = self.ids.first_seen(result.id, result.where)
                 if seen is not None:
-                    result = Rejection(result.where, result.id, f"duplicate id '{result.id}' (first seen at {seen})", "id")
+                    result = Rejection(result.where, result.id, f"duplicate id '{result.id}' (first seen at {seen})",
+                                       "id")
             if isinstance(result, Rejection):
                 self.rejected.append(result)
                 if self.on_reject:
@@ -211,7 +213,8 @@ def _check_arguments(agreement: Any, events: Any, as_of: Any, engine: Any, laten
     """Clear TypeError/ValueError for a call that cannot mean what it says (evaluate("f.yaml")
     would otherwise read the name's characters as events)."""
     if not isinstance(agreement, Agreement):
-        raise TypeError(f"evaluate's first argument is a rule set from load_rules(folder), got {type(agreement).__name__}")
+        raise TypeError("evaluate's first argument is a rule set from load_rules(folder), "
+                        f"got {type(agreement).__name__}")
     if isinstance(events, (str, bytes, os.PathLike)):
         raise TypeError(f"events must be events, not a file name ({events!r:.80}): "
                         "pass read_events(path), e.g. evaluate(rules, read_events(path))")
@@ -231,7 +234,8 @@ def _check_arguments(agreement: Any, events: Any, as_of: Any, engine: Any, laten
         try:
             check_day(as_of)
         except ValueError:
-            raise ValueError(f"as_of {as_of.isoformat()} is outside the dates this tool reads ({DATE_RANGE_TEXT})") from None
+            raise ValueError(f"as_of {as_of.isoformat()} is outside the dates this tool reads "
+                             f"({DATE_RANGE_TEXT})") from None
     if engine not in ("durable", "reference"):
         raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'reference'")
     if not isinstance(lateness_days, int) or isinstance(lateness_days, bool):
@@ -283,7 +287,8 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0])
     report = Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
                     findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
-                    events=result.events, imports=intake.imports.counts(), coverage=Coverage(seen.first, seen.last, seen.unattributed),
+                    events=result.events, imports=intake.imports.counts(),
+                    coverage=Coverage(seen.first, seen.last, seen.unattributed),
                     defaults=result.defaults, series=result.series)
     scored: Report = with_scores(report)  # issue 15: scores by month, from the findings
     return scored

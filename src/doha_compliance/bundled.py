@@ -104,7 +104,9 @@ class Example:
                 if line.strip():
                     return line.lstrip("# ").strip()
         reports = len([p for p in self.expected if p.suffix == ".json"])
-        return f"event stream with {reports} expected report{'s' if reports != 1 else ''}" if reports else "event stream"
+        if not reports:
+            return "event stream"
+        return f"event stream with {reports} expected report{'s' if reports != 1 else ''}"
 
     @property
     def agreement(self) -> Optional[str]:

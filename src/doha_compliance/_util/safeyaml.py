@@ -35,7 +35,8 @@ from doha_compliance.errors import YamlProblem as YamlProblem  # re-exported: wh
 from .limits import MAX_ALIAS_GROWTH, MAX_INT_DIGITS, MAX_NESTING
 
 MAX_DEPTH = MAX_NESTING
-STR, INT, FLOAT, BOOL, NULL, MERGE = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "merge"))
+STR, INT, FLOAT, BOOL, NULL, MERGE = (f"tag:yaml.org,2002:{t}"
+                                      for t in ("str", "int", "float", "bool", "null", "merge"))
 
 
 class _JsonScalars(BaseResolver):  # type: ignore[misc]  # yaml ships no types
@@ -65,7 +66,8 @@ class _PlainData(SafeConstructor):  # type: ignore[misc]  # yaml ships no types
         if not _EXPLICIT_INT.fullmatch(text):
             raise ConstructorError(None, None, f"{text!r} is not a whole number written in decimal", node.start_mark)
         if len(text.lstrip("+-")) > MAX_INT_DIGITS:
-            raise ConstructorError(None, None, f"a number of {len(text):,} digits (at most {MAX_INT_DIGITS:,} are read)",
+            raise ConstructorError(None, None,
+                                   f"a number of {len(text):,} digits (at most {MAX_INT_DIGITS:,} are read)",
                                    node.start_mark)
         return int(text)
 
@@ -98,7 +100,8 @@ class _PlainData(SafeConstructor):  # type: ignore[misc]  # yaml ships no types
 
 for _tag, _method in ((NULL, SafeConstructor.construct_yaml_null), (BOOL, _PlainData.construct_yaml_bool),
                       (INT, _PlainData.construct_yaml_int), (FLOAT, _PlainData.construct_yaml_float),
-                      (STR, SafeConstructor.construct_yaml_str), ("tag:yaml.org,2002:seq", SafeConstructor.construct_yaml_seq),
+                      (STR, SafeConstructor.construct_yaml_str),
+                      ("tag:yaml.org,2002:seq", SafeConstructor.construct_yaml_seq),
                       ("tag:yaml.org,2002:map", SafeConstructor.construct_yaml_map),
                       ("tag:yaml.org,2002:timestamp", _PlainData.construct_text)):
     _PlainData.add_constructor(_tag, _method)

@@ -15,6 +15,7 @@ import os
 import pickle
 import tempfile
 from typing import (
+    TYPE_CHECKING,
     Any,
     Callable,
     Iterable,
@@ -23,7 +24,6 @@ from typing import (
     Optional,
     Sequence,
     Set,
-    TYPE_CHECKING,
     Tuple,
     Type,
     TypeVar,
@@ -227,7 +227,8 @@ def events_spool(items: Iterable[Event] = ()) -> Spool[Event]:
 
 
 _EVENT_FIELDS = [a.name for a in attrs.fields(Event)]
-_EVENT_ID, _EVENT_DATE, _EVENT_RULE = (_EVENT_FIELDS.index(name) for name in ("id", "date", "rule"))  # in a packed event
+# where these fields are in a packed event
+_EVENT_ID, _EVENT_DATE, _EVENT_RULE = (_EVENT_FIELDS.index(name) for name in ("id", "date", "rule"))
 
 
 def events_with_ids(events: Iterable[Event], ids: Set[str]) -> Iterator[Event]:

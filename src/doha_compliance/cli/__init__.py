@@ -249,11 +249,13 @@ def _check_filters(agreement: Agreement, args: argparse.Namespace) -> None:
     """--party and --rule name what the rule set knows: checked before the evaluation, not after it."""
     for party in args.party or []:
         if party not in agreement.parties:
-            raise ComplianceError(f"--party {party}: not a party of {agreement.id}{did_you_mean(party, agreement.parties)} "
+            raise ComplianceError(f"--party {party}: not a party of {agreement.id}"
+                                  f"{did_you_mean(party, agreement.parties)} "
                                   f"({', '.join(sorted(agreement.parties))})")
     for rule in args.rule or []:
         if rule not in agreement.rule_ids():
-            raise ComplianceError(f"--rule {rule}: not a rule of {agreement.id}{did_you_mean(rule, agreement.rule_ids())}")
+            raise ComplianceError(f"--rule {rule}: not a rule of {agreement.id}"
+                                  f"{did_you_mean(rule, agreement.rule_ids())}")
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -96,7 +96,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]").search
 
 def _text_problem(text: str) -> Optional[str]:
     if len(text) > MAX_FIELD_CHARS:
-        return f"is {len(text):,} characters long; a field holds at most {MAX_FIELD_CHARS:,} ({size_text(MAX_FIELD_CHARS)})"
+        return (f"is {len(text):,} characters long; a field holds at most {MAX_FIELD_CHARS:,} "
+                f"({size_text(MAX_FIELD_CHARS)})")
     if not text.isascii() and _SURROGATE(text):
         return "is not valid Unicode text (it holds an unpaired surrogate, e.g. from a \\ud800 escape)"
     return None
@@ -173,7 +174,8 @@ def _nested_problem(value: Any) -> Optional[str]:
         else:
             budget -= 1
         if budget < 0:
-            return f"holds more than {MAX_FIELD_CHARS:,} characters in all; a field holds at most {size_text(MAX_FIELD_CHARS)}"
+            return (f"holds more than {MAX_FIELD_CHARS:,} characters in all; "
+                    f"a field holds at most {size_text(MAX_FIELD_CHARS)}")
     return None
 
 

@@ -89,5 +89,6 @@ def render_html(report: Report) -> str:
     return template.render(report=report, statuses=STATUSES, colours=COLOURS, findings=findings,
                            claim_sections=CLAIM_SECTIONS,
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
-                           event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES, heatmap=heatmap(report, finding_anchor),
+                           event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
+                           heatmap=heatmap(report, finding_anchor),
                            level_charts=level_charts(report))

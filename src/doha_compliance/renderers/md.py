@@ -88,7 +88,8 @@ def md_lines(report: Report) -> Iterator[str]:
         yield "| date | claim | by | against | rule | assessment | findings |"
         yield "| --- | --- | --- | --- | --- | --- | --- |"
         for c in claims:
-            yield (f"| {c.date} | {_code(c.event)} | {_cell(c.claimant)} | {_cell(c.accused)} | {_cell(c.rule or '—')} | "
+            yield (f"| {c.date} | {_code(c.event)} | {_cell(c.claimant)} | {_cell(c.accused)} | "
+                   f"{_cell(c.rule or '—')} | "
                    f"{_cell(c.assessment)} | " + (", ".join(_code(x) for x in c.findings) or "—") + " |")
     if report.defaults:
         yield ""
@@ -103,7 +104,8 @@ def md_lines(report: Report) -> Iterator[str]:
                 if d.date is None:
                     yield f"| — | {_cell(d.party)} | no default in the input | — |"
                 else:
-                    yield f"| {d.date} | {_cell(d.party)} | {_cell(default_words(d.status))} {_code(d.rule)} | {_code(d.finding)} |"
+                    yield (f"| {d.date} | {_cell(d.party)} | {_cell(default_words(d.status))} {_code(d.rule)} | "
+                           f"{_code(d.finding)} |")
     from .time import score_md, series_md  # issue 15
     yield from score_md(report)
     yield from series_md(report)

@@ -81,7 +81,8 @@ def heatmap(report: Any, anchors: Optional[Dict[str, str]] = None) -> str:
     out.append(f'<g class="legend"><text x="{label_w - 6}" y="{legend_y + 12}" text-anchor="end">score</text>')
     for score in (0, 1, 2, 3, None):
         out.append(f'<rect class="legend-swatch" x="{x}" y="{legend_y}" width="14" height="14" '
-                   f'fill="{SCORE_COLOURS[score]}"/><text x="{x + 18}" y="{legend_y + 12}">{_e(SCORE_NAMES[score])}</text>')
+                   f'fill="{SCORE_COLOURS[score]}"/>'
+                   f'<text x="{x + 18}" y="{legend_y + 12}">{_e(SCORE_NAMES[score])}</text>')
         x += 34 + int(6.2 * len(SCORE_NAMES[score]))
     out.append("</g></svg>")
     return "\n".join(out)
@@ -118,7 +119,8 @@ def level_chart(rows: Sequence[Any], title: str, reasons: Sequence[str] = (),
     heading = textwrap.wrap(title, (width - left) // 6)
     top += 14 * (len(heading) - 1)
     values = [r.value for r in rows if r.value is not None]
-    lines = [number(r.baseline) for r in rows if r.baseline is not None] + [number(r.limit) for r in rows if r.limit is not None]
+    lines = ([number(r.baseline) for r in rows if r.baseline is not None]
+             + [number(r.limit) for r in rows if r.limit is not None])
     ticks = _ticks(max(values + lines + [0]))
     scale = plot_h / ticks[-1] if ticks[-1] else plot_h
     base_y = top + plot_h
@@ -130,10 +132,12 @@ def level_chart(rows: Sequence[Any], title: str, reasons: Sequence[str] = (),
     out = [f'<svg id="{_e(ident)}" class="level-chart" data-rule="{_e(rule)}" data-party="{_e(party)}" '
            f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
            f'role="img" aria-label="{_e(title)}">',
-           *(f'<text class="level-title" x="{left}" y="{14 + 14 * i}">{_e(line)}</text>' for i, line in enumerate(heading))]
+           *(f'<text class="level-title" x="{left}" y="{14 + 14 * i}">{_e(line)}</text>'
+             for i, line in enumerate(heading))]
     for t in ticks:
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(t)}" y2="{y(t)}" stroke="#eee"/>'
-                   f'<text x="{left - 6}" y="{y(t) + 4}" text-anchor="end">{_e(_fmt(int(t) if t == int(t) else t))}</text>')
+                   f'<text x="{left - 6}" y="{y(t) + 4}" text-anchor="end">'
+                   f'{_e(_fmt(int(t) if t == int(t) else t))}</text>')
     step = max(1, len(rows) // 12)
     for i, r in enumerate(rows):
         x = left + i * bar_w
@@ -160,7 +164,8 @@ def level_chart(rows: Sequence[Any], title: str, reasons: Sequence[str] = (),
             out.append(f'<path class="level-{name}" d="{"".join(points)}" stroke="{colour}" stroke-width="2" '
                        f'fill="none"{dash}/>')
     ly = base_y + 34
-    out.append(f'<g class="legend"><path d="M{left},{ly - 4}h18" stroke="#555" stroke-width="2" stroke-dasharray="5 3"/>'
+    out.append(f'<g class="legend">'
+               f'<path d="M{left},{ly - 4}h18" stroke="#555" stroke-width="2" stroke-dasharray="5 3"/>'
                f'<text x="{left + 22}" y="{ly}">baseline (mean per period)</text>'
                f'<path d="M{left + 200},{ly - 4}h18" stroke="#d7301f" stroke-width="2"/>'
                f'<text x="{left + 222}" y="{ly}">limit</text>')

@@ -175,7 +175,9 @@ def render_rules(agreement: Agreement) -> str:
         name = r.id if r.version == r.id else f"{r.id}  (version {r.version}, amends {r.amends})"
         until = r.effective_until or "open-ended"
         lines.append(name)
-        lines.append(f"    owed by {', '.join(r.parties)} · {r.kind} · {r.basis} · in force {r.effective_from} to {until}"
+        lines.append(f"    owed by {', '.join(r.parties)} · {r.kind} · {r.basis} · "
+                     f"in force {r.effective_from} to {until}"
                      + (f" · due {r.due}" if r.due else ""))
-        lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ", subsequent_indent="      "))
+        lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ",
+                                   subsequent_indent="      "))
     return "\n".join(lines) + "\n"

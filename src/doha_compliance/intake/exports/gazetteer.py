@@ -89,7 +89,8 @@ class Gazetteer:
 
 def _text_of(path: Optional[str]) -> Tuple[str, str]:
     if path is None:
-        return resources.files("doha_compliance").joinpath(f"mappings/{DEFAULT}").read_text("utf-8"), f"mappings/{DEFAULT}"
+        bundled = resources.files("doha_compliance").joinpath(f"mappings/{DEFAULT}")
+        return bundled.read_text("utf-8"), f"mappings/{DEFAULT}"
     return read_data_file(path, "gazetteer"), path
 
 

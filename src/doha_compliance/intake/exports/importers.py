@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from typing import Any, Counter as CounterOf, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Counter as CounterOf
 
 import attrs
 
@@ -169,7 +170,8 @@ def _location(raw: Dict[str, str], mapping: Mapping, province: Optional[str]) ->
     return mapping.default_location_kind
 
 
-def map_row(raw: Dict[str, str], mapping: Mapping, generated_id: Optional[str] = None) -> Tuple[Optional[Dict[str, Any]], Optional[str], Optional[str]]:
+def map_row(raw: Dict[str, str], mapping: Mapping,
+            generated_id: Optional[str] = None) -> Tuple[Optional[Dict[str, Any]], Optional[str], Optional[str]]:
     """(contract row, None, None), or (None, problem, the mapping's column) for a malformed row."""
     try:
         return _mapped(raw, mapping, generated_id), None, None
@@ -205,7 +207,8 @@ def _mapped(raw: Dict[str, str], mapping: Mapping, generated_id: Optional[str]) 
     if fatalities:
         count = _whole(fatalities)
         if count is None:
-            raise _Malformed(cols["fatalities"], f"'{fatalities}' in {cols['fatalities']} is not a whole number of deaths")
+            raise _Malformed(cols["fatalities"],
+                             f"'{fatalities}' in {cols['fatalities']} is not a whole number of deaths")
         row["fatalities"] = count
     name = _cell(raw, mapping, "province")
     for suffix in mapping.strip_from_province:
@@ -243,7 +246,8 @@ def check_header(path: str, mapping: Mapping) -> List[str]:
     return header
 
 
-def read_export(path: str, fmt: str, mapping: Optional[Mapping] = None, label: Optional[str] = None) -> Iterator[RawRow]:
+def read_export(path: str, fmt: str, mapping: Optional[Mapping] = None,
+                label: Optional[str] = None) -> Iterator[RawRow]:
     """Rows of an ACLED or UCDP CSV export, mapped; the file:line of each is the export's own.
 
     Without an id column in the mapping, a row's id is `<label>:<line>` (label: see `file_labels`;
