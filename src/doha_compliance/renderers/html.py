@@ -10,7 +10,7 @@ import jinja2
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .text import CLAIM_SECTIONS
+from .wording import CLAIM_SECTIONS
 
 # One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
 # yet due or started, greens and blues for what was kept.

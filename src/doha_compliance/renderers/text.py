@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import re
 import textwrap
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator
 
 from rich import box
 from rich.console import Console
@@ -15,6 +15,8 @@ from rich.table import Table
 
 from doha_compliance.models import STATUSES, Agreement
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
+
+from .wording import CLAIM_SECTIONS, default_words
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -24,11 +26,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def inert(text: str) -> str:
     """Text safe to print on a terminal: control characters written as \\x1b and the like."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-# Claims by who makes them: a party's accusation, a monitor's report, anyone else's.
-CLAIM_SECTIONS = (("party", "Claims by parties, set beside the evidence", "accuses"),
-                  ("monitor", "Reports by monitors (third parties, not a party's allegation)", "reports on"),
-                  ("other", "Claims by others, set beside the evidence", "accuses"))
 
 
 def _wrapped(text: str, indent: int = 14) -> str:
@@ -156,11 +153,6 @@ def render_mapping_check(result: Dict[str, Any]) -> str:
         text += (f"Columns the mapping tests that this file lacks (those tests never hold): "
                  f"{', '.join(result['unread_columns'])}.\n")
     return "".join(line.rstrip() + "\n" for line in text.splitlines())
-
-
-def default_words(status: Optional[str]) -> str:
-    """How a first default reads: "violation of X", "missed X"."""
-    return "violation of" if status == "violation" else str(status)
 
 
 def render_text(report: Report, color: bool = False) -> str:
