@@ -67,7 +67,7 @@ class EventSource:
         self.close()
 
 
-def _path(value: Any, what: str) -> str:
+def _path(value: object, what: str) -> str:
     if isinstance(value, (str, os.PathLike)):
         name = os.fspath(value)
         if isinstance(name, str):
@@ -209,7 +209,8 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
     return _evaluate(agreement, events, as_of, engine, on_reject, max_errors, None)
 
 
-def _check_arguments(agreement: Any, events: Any, as_of: Any, engine: Any, lateness_days: Any, max_errors: Any) -> None:
+def _check_arguments(agreement: object, events: object, as_of: object, engine: object, lateness_days: object,
+                     max_errors: object) -> None:
     """Clear TypeError/ValueError for a call that cannot mean what it says (evaluate("f.yaml")
     would otherwise read the name's characters as events)."""
     if not isinstance(agreement, Agreement):

@@ -15,6 +15,7 @@ import os
 import pickle
 import tempfile
 from typing import (
+    IO,
     TYPE_CHECKING,
     Any,
     Callable,
@@ -76,7 +77,7 @@ class Spool(Sequence[T]):
         self._head: List[T] = []          # the first items, in memory
         self._pending: List[Any] = []     # packed items waiting to be written as one batch
         self._batches: List[Tuple[int, int, int]] = []  # (offset, length, count) of each written batch
-        self._file: Optional[Any] = None
+        self._file: Optional[IO[bytes]] = None
         self._size = 0
         self._closed = False
         for item in items:

@@ -16,7 +16,9 @@ import html
 import textwrap
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from doha_compliance.rules.kinds.level import NOT_ASSESSED, number
+from doha_compliance.report.report import Report
+from doha_compliance.report.scores import Score
+from doha_compliance.rules.kinds.level import NOT_ASSESSED, SeriesRow, number
 
 # Colour-blind-safe, dark to light for low to high (ColorBrewer RdYlBu, four classes); grey: no score.
 SCORE_COLOURS = {0: "#d7301f", 1: "#fc8d59", 2: "#91bfdb", 3: "#2c7bb6", None: "#e6e6e6"}
@@ -34,11 +36,11 @@ def _fmt(value: Any) -> str:
     return "none" if value is None else (f"{value:,}" if isinstance(value, int) else f"{value:,.2f}")
 
 
-def heatmap(report: Any, anchors: Optional[Dict[str, str]] = None) -> str:
+def heatmap(report: Report, anchors: Optional[Dict[str, str]] = None) -> str:
     """The score heatmap; `anchors` maps finding ids to the page's anchors (cells link to them)."""
     anchors = anchors or {}
     units: List[Tuple[str, str]] = []
-    cells: Dict[Tuple[str, str], List[Any]] = {}
+    cells: Dict[Tuple[str, str], List[Score]] = {}
     for s in report.scores:
         key = (s.rule, s.party)
         if key not in cells:
@@ -106,7 +108,7 @@ def _ticks(top: float) -> List[float]:
     return ticks
 
 
-def level_chart(rows: Sequence[Any], title: str, reasons: Sequence[str] = (),
+def level_chart(rows: Sequence[SeriesRow], title: str, reasons: Sequence[str] = (),
                 anchors: Optional[Dict[str, str]] = None) -> str:
     """One level rule and party: the measure per period against its baseline and limit."""
     rule, party = rows[0].rule, rows[0].party
@@ -181,9 +183,9 @@ def level_chart(rows: Sequence[Any], title: str, reasons: Sequence[str] = (),
     return "\n".join(out)
 
 
-def level_charts(report: Any) -> List[Dict[str, str]]:
+def level_charts(report: Report) -> List[Dict[str, str]]:
     """One chart per level rule and party, with the reasons it is not assessed when its baseline is missing."""
-    groups: Dict[Tuple[str, str], List[Any]] = {}
+    groups: Dict[Tuple[str, str], List[SeriesRow]] = {}
     for r in report.series:
         groups.setdefault((r.rule, r.party), []).append(r)
     titles = {r.id: r.title for r in report.agreement.rules}
