@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 import attrs
 
@@ -20,14 +20,14 @@ from doha_compliance.judging.judge import Judge
 from doha_compliance.matching.durable.engine import durable_matches
 from doha_compliance.matching.matches import Matches
 from doha_compliance.reference.engine import reference_matches
-from doha_compliance.report.report import Coverage, ImportTally, Inputs, Report  # noqa: F401  (Report re-exported for the CLI)
+from doha_compliance.report.report import Coverage, ImportTally, Inputs, Report
 from doha_compliance.report.scores import with_scores
-from doha_compliance.rules.loader import load_rules  # noqa: F401  (re-exported)
+from doha_compliance.rules.loader import load_rules as load_rules  # re-exported: the facade loads rules too
 
 from .errors import EventError, InputFileError, Location
 from .models import EVENT_FIELDS, UNKNOWN, Agreement, Event, Rejection
 
-EventInput = Union[Event, RawRow, dict]
+EventInput = Union[Event, RawRow, Dict[str, Any]]
 
 
 @attrs.frozen
@@ -38,10 +38,10 @@ class EventSource:
     read from there after that (see `sources`); `close()` removes the copies (so does dropping
     the source)."""
 
-    paths: tuple
+    paths: Tuple[str, ...]
     fmt: Optional[str] = None
     mapping: Optional[str] = None
-    _spools: dict = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    _spools: Dict[str, Optional[sources.Spooled]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[RawRow]:
         from doha_compliance.intake.exports.importers import file_labels
@@ -67,7 +67,7 @@ class EventSource:
         self.close()
 
 
-def _path(value: Any, what: str) -> str:
+def _path(value: object, what: str) -> str:
     if isinstance(value, (str, os.PathLike)):
         name = os.fspath(value)
         if isinstance(name, str):
@@ -75,7 +75,8 @@ def _path(value: Any, what: str) -> str:
     raise TypeError(f"{what} is named by a path (str or os.PathLike), got {type(value).__name__}")
 
 
-def read_events(*paths: Union[str, os.PathLike], fmt: Optional[str] = None, mapping: Optional[str] = None) -> EventSource:
+def read_events(*paths: Union[str, os.PathLike[str]], fmt: Optional[str] = None,
+                mapping: Optional[str] = None) -> EventSource:
     """Name one or more event files; missing files fail here, contents are read during evaluate.
 
     `fmt`: yaml, json, jsonl, csv, acled or ucdp (default: from the name; a CSV's header tells ACLED
@@ -149,7 +150,8 @@ class _Intake:
             if isinstance(result, Event):
                 seen = self.ids.first_seen(result.id, result.where)
                 if seen is not None:
-                    result = Rejection(result.where, result.id, f"duplicate id '{result.id}' (first seen at {seen})", "id")
+                    result = Rejection(result.where, result.id, f"duplicate id '{result.id}' (first seen at {seen})",
+                                       "id")
             if isinstance(result, Rejection):
                 self.rejected.append(result)
                 if self.on_reject:
@@ -207,11 +209,13 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
     return _evaluate(agreement, events, as_of, engine, on_reject, max_errors, None)
 
 
-def _check_arguments(agreement: Any, events: Any, as_of: Any, engine: Any, lateness_days: Any, max_errors: Any) -> None:
+def _check_arguments(agreement: object, events: object, as_of: object, engine: object, lateness_days: object,
+                     max_errors: object) -> None:
     """Clear TypeError/ValueError for a call that cannot mean what it says (evaluate("f.yaml")
     would otherwise read the name's characters as events)."""
     if not isinstance(agreement, Agreement):
-        raise TypeError(f"evaluate's first argument is a rule set from load_rules(folder), got {type(agreement).__name__}")
+        raise TypeError("evaluate's first argument is a rule set from load_rules(folder), "
+                        f"got {type(agreement).__name__}")
     if isinstance(events, (str, bytes, os.PathLike)):
         raise TypeError(f"events must be events, not a file name ({events!r:.80}): "
                         "pass read_events(path), e.g. evaluate(rules, read_events(path))")
@@ -231,7 +235,8 @@ def _check_arguments(agreement: Any, events: Any, as_of: Any, engine: Any, laten
         try:
             check_day(as_of)
         except ValueError:
-            raise ValueError(f"as_of {as_of.isoformat()} is outside the dates this tool reads ({DATE_RANGE_TEXT})") from None
+            raise ValueError(f"as_of {as_of.isoformat()} is outside the dates this tool reads "
+                             f"({DATE_RANGE_TEXT})") from None
     if engine not in ("durable", "reference"):
         raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'reference'")
     if not isinstance(lateness_days, int) or isinstance(lateness_days, bool):
@@ -283,9 +288,11 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0])
     report = Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
                     findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
-                    events=result.events, imports=intake.imports.counts(), coverage=Coverage(seen.first, seen.last, seen.unattributed),
+                    events=result.events, imports=intake.imports.counts(),
+                    coverage=Coverage(seen.first, seen.last, seen.unattributed),
                     defaults=result.defaults, series=result.series)
-    return with_scores(report)  # issue 15: scores by month, from the findings
+    scored: Report = with_scores(report)  # issue 15: scores by month, from the findings
+    return scored
 
 
 class _Seen:

@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple, TypeVar
 
 import attrs
 
 from .errors import ComplianceError
+
+_T = TypeVar("_T")
 
 PACKAGE = Path(__file__).resolve().parent
 INSTALLED = PACKAGE / "data"      # inside a wheel: rules/, examples/ copied at build time
@@ -74,13 +76,13 @@ def rule_set(name: str) -> Path:
     return _by_name(rule_sets(), "rule set", name)
 
 
-def _by_name(found: dict, kind: str, name: str):
+def _by_name(found: Mapping[str, _T], kind: str, name: str) -> _T:
     if name not in found:
         raise ComplianceError(f"no bundled {kind} '{name}' (bundled: {_known(found)})")
     return found[name]
 
 
-def _known(found: dict) -> str:
+def _known(found: Mapping[str, object]) -> str:
     return ", ".join(found) or "none in this installation"
 
 
@@ -102,7 +104,9 @@ class Example:
                 if line.strip():
                     return line.lstrip("# ").strip()
         reports = len([p for p in self.expected if p.suffix == ".json"])
-        return f"event stream with {reports} expected report{'s' if reports != 1 else ''}" if reports else "event stream"
+        if not reports:
+            return "event stream"
+        return f"event stream with {reports} expected report{'s' if reports != 1 else ''}"
 
     @property
     def agreement(self) -> Optional[str]:

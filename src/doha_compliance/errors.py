@@ -70,7 +70,8 @@ class TooManyRejections(EventError):
         self.rejected = rejected
         self.read = read
         last = rejected[-1]
-        super().__init__(Location(last.where, None, last.field), f"stopped after {len(rejected)} rejected events (--max-errors)")
+        super().__init__(Location(last.where, None, last.field),
+                         f"stopped after {len(rejected)} rejected events (--max-errors)")
 
 
 class EngineUnavailable(ComplianceError):

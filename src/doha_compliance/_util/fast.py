@@ -6,9 +6,12 @@ and copied whenever a pass adds a field: there, attrs' own __init__ and evolve c
 from __future__ import annotations
 
 import operator
-from typing import Any, Dict
+from typing import TYPE_CHECKING, Any, Callable, Dict, Type, TypeVar
 
 import attrs
+
+if TYPE_CHECKING:
+    from attrs import AttrsInstance
 
 # --- building records fast on hot paths ------------------------------------------------------
 #
@@ -19,14 +22,15 @@ import attrs
 # fields of a copy, each about a third cheaper, with the same resulting object.
 
 _BUILDERS: Dict[type, Any] = {}
+_T = TypeVar("_T", bound="AttrsInstance")
 
 
-def builder(cls: type) -> Any:
+def builder(cls: Type[_T]) -> Callable[..., _T]:
     """A function taking every field of the frozen, slotted attrs class `cls` in order (as
     positional arguments) and returning the instance, equal to `cls(*values)`, built without
     running attrs' __init__. Only for classes whose fields have no validator, converter or
     on_setattr (checked here): their __init__ does nothing but set the fields."""
-    found = _BUILDERS.get(cls)
+    found: Callable[..., _T] | None = _BUILDERS.get(cls)
     if found is not None:
         return found
     fields = attrs.fields(cls)
@@ -44,7 +48,7 @@ def builder(cls: type) -> Any:
     return found
 
 
-def replacer(cls: type, *names: str) -> Any:
+def replacer(cls: Type[_T], *names: str) -> Callable[..., _T]:
     """A function (instance, new value of each of `names`) -> a copy with those fields replaced:
     attrs.evolve(instance, **dict(zip(names, values))) for a class `builder` serves, at a third of
     its cost."""
@@ -53,7 +57,7 @@ def replacer(cls: type, *names: str) -> Any:
     spots = [every.index(name) for name in names]
     get = operator.attrgetter(*every)
 
-    def replace(instance: Any, *values: Any) -> Any:
+    def replace(instance: _T, *values: Any) -> _T:
         fields = list(get(instance))
         for spot, value in zip(spots, values):
             fields[spot] = value

@@ -9,7 +9,7 @@ import stat
 from typing import List
 
 from doha_compliance._util.limits import MiB
-from doha_compliance.errors import FileProblem
+from doha_compliance.errors import FileProblem as FileProblem  # re-exported: what this module raises
 
 CHUNK = 1024 * 1024  # a read's size: a device reports size 0 and is counted as it is read
 

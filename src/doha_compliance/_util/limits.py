@@ -46,8 +46,4 @@ def size_text(n: int) -> str:
     return f"{n:,} bytes"
 
 
-def date_in_range(day: dt.date) -> bool:
-    return DATE_MIN <= day <= DATE_MAX
-
-
 DATE_RANGE_TEXT = f"{DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}"

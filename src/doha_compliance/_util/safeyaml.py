@@ -30,15 +30,16 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from doha_compliance.errors import YamlProblem
+from doha_compliance.errors import YamlProblem as YamlProblem  # re-exported: what this module raises
 
 from .limits import MAX_ALIAS_GROWTH, MAX_INT_DIGITS, MAX_NESTING
 
 MAX_DEPTH = MAX_NESTING
-STR, INT, FLOAT, BOOL, NULL, MERGE = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "merge"))
+STR, INT, FLOAT, BOOL, NULL, MERGE = (f"tag:yaml.org,2002:{t}"
+                                      for t in ("str", "int", "float", "bool", "null", "merge"))
 
 
-class _JsonScalars(BaseResolver):
+class _JsonScalars(BaseResolver):  # type: ignore[misc]  # yaml ships no types
     """Implicit tags for plain scalars: YAML 1.2's JSON-compatible rules (see the module docstring)."""
 
 
@@ -54,35 +55,37 @@ _EXPLICIT_INT = re.compile(r"[-+]?[0-9]+")
 _EXPLICIT_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
-class _PlainData(SafeConstructor):
+class _PlainData(SafeConstructor):  # type: ignore[misc]  # yaml ships no types
     """SafeConstructor restricted to plain data, with JSON's meaning for explicit scalar tags too."""
 
     yaml_constructors: Dict[Any, Any] = {}
     yaml_multi_constructors: Dict[Any, Any] = {}
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
-        text = self.construct_scalar(node)
+        text: str = self.construct_scalar(node)
         if not _EXPLICIT_INT.fullmatch(text):
             raise ConstructorError(None, None, f"{text!r} is not a whole number written in decimal", node.start_mark)
         if len(text.lstrip("+-")) > MAX_INT_DIGITS:
-            raise ConstructorError(None, None, f"a number of {len(text):,} digits (at most {MAX_INT_DIGITS:,} are read)",
+            raise ConstructorError(None, None,
+                                   f"a number of {len(text):,} digits (at most {MAX_INT_DIGITS:,} are read)",
                                    node.start_mark)
         return int(text)
 
     def construct_yaml_float(self, node: ScalarNode) -> float:
-        text = self.construct_scalar(node)
+        text: str = self.construct_scalar(node)
         if not _EXPLICIT_FLOAT.fullmatch(text):
             raise ConstructorError(None, None, f"{text!r} is not a decimal number", node.start_mark)
         return float(text)
 
     def construct_yaml_bool(self, node: ScalarNode) -> bool:
-        text = self.construct_scalar(node)
+        text: str = self.construct_scalar(node)
         if text.lower() not in ("true", "false"):
             raise ConstructorError(None, None, f"{text!r} is not true or false", node.start_mark)
         return text.lower() == "true"
 
     def construct_text(self, node: ScalarNode) -> str:
-        return self.construct_scalar(node)
+        text: str = self.construct_scalar(node)
+        return text
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, MappingNode):
@@ -97,7 +100,8 @@ class _PlainData(SafeConstructor):
 
 for _tag, _method in ((NULL, SafeConstructor.construct_yaml_null), (BOOL, _PlainData.construct_yaml_bool),
                       (INT, _PlainData.construct_yaml_int), (FLOAT, _PlainData.construct_yaml_float),
-                      (STR, SafeConstructor.construct_yaml_str), ("tag:yaml.org,2002:seq", SafeConstructor.construct_yaml_seq),
+                      (STR, SafeConstructor.construct_yaml_str),
+                      ("tag:yaml.org,2002:seq", SafeConstructor.construct_yaml_seq),
                       ("tag:yaml.org,2002:map", SafeConstructor.construct_yaml_map),
                       ("tag:yaml.org,2002:timestamp", _PlainData.construct_text)):
     _PlainData.add_constructor(_tag, _method)
@@ -117,7 +121,7 @@ def _duplicate_key(constructor: Any, node: MappingNode) -> Optional[Tuple[Node, 
     return None
 
 
-class CappedLoader(Reader, Scanner, Parser, Composer, _PlainData, _JsonScalars):
+class CappedLoader(Reader, Scanner, Parser, Composer, _PlainData, _JsonScalars):  # type: ignore[misc]  # yaml
     """The loader every YAML file goes through: plain data, JSON's scalars, nesting capped."""
 
     def __init__(self, stream: Any):
@@ -129,7 +133,7 @@ class CappedLoader(Reader, Scanner, Parser, Composer, _PlainData, _JsonScalars):
         _JsonScalars.__init__(self)
         self._depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: Any, index: Any) -> Any:  # yaml's own signature, untyped
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -157,9 +161,10 @@ def _problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
     return YamlProblem(mark.line + 1, mark.column + 1, f"invalid YAML at column {mark.column + 1}: {problem}")
 
 
-def _children(node: Node) -> list:
+def _children(node: Node) -> list[Node]:
     if isinstance(node, SequenceNode):
-        return node.value
+        items: list[Node] = node.value
+        return items
     if isinstance(node, MappingNode):
         return [n for pair in node.value for n in pair]
     return []
@@ -249,10 +254,11 @@ def duplicate_key(loader: CappedLoader, node: Any) -> Optional[Tuple[int, int, s
 
 
 def node_line(node: Any) -> int:
-    return node.start_mark.line + 1
+    line: int = node.start_mark.line
+    return line + 1
 
 
-def key_lines(node: Any) -> dict:
+def key_lines(node: Any) -> dict[str, int]:
     """Line of each key of a mapping node, so a bad field can be pointed at."""
     if not isinstance(node, MappingNode):
         return {}

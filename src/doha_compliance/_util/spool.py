@@ -15,6 +15,8 @@ import os
 import pickle
 import tempfile
 from typing import (
+    IO,
+    TYPE_CHECKING,
     Any,
     Callable,
     Iterable,
@@ -24,6 +26,7 @@ from typing import (
     Sequence,
     Set,
     Tuple,
+    Type,
     TypeVar,
     Union,
     overload,
@@ -34,17 +37,22 @@ import attrs
 from doha_compliance._util.fast import builder
 from doha_compliance.models import Claim, Event, Finding, Rejection
 
+if TYPE_CHECKING:
+    from attrs import AttrsInstance
+
 T = TypeVar("T")
+A = TypeVar("A", bound="AttrsInstance")
 
 LIMIT = 1_000  # items held in memory before spilling; tests lower it to exercise the disk path
 _BATCH = 500
+Packed = Tuple[Any, ...]  # an item as pickled: its attrs fields, in order
 
 
 def _identity(x: Any) -> Any:
     return x
 
 
-def attrs_packer(cls: type) -> Tuple[Callable[[Any], tuple], Callable[[tuple], Any]]:
+def attrs_packer(cls: Type[A]) -> Tuple[Callable[[A], Packed], Callable[[Packed], A]]:
     """(to tuple, from tuple) for an attrs class: cheap to pickle, unlike the objects themselves.
     Read back, the tuple is turned into the object by `_util.fast.builder` (every spooled item is
     rebuilt on every pass over the spool)."""
@@ -69,7 +77,7 @@ class Spool(Sequence[T]):
         self._head: List[T] = []          # the first items, in memory
         self._pending: List[Any] = []     # packed items waiting to be written as one batch
         self._batches: List[Tuple[int, int, int]] = []  # (offset, length, count) of each written batch
-        self._file: Optional[Any] = None
+        self._file: Optional[IO[bytes]] = None
         self._size = 0
         self._closed = False
         for item in items:
@@ -158,13 +166,14 @@ class Spool(Sequence[T]):
             for packed in self._read(offset, length):
                 yield unpack(packed)
 
-    def _read(self, offset: int, length: int) -> list:
+    def _read(self, offset: int, length: int) -> List[Any]:
         """One batch. Every read seeks first (and every write seeks to the end), so several
         iterators can share the file; plain seek and read work on every platform, unlike pread.
         Only a file this process wrote is unpickled."""
         assert self._file is not None
         self._file.seek(offset)
-        return pickle.loads(self._file.read(length))
+        batch: List[Any] = pickle.loads(self._file.read(length))
+        return batch
 
     @overload
     def __getitem__(self, index: int) -> T: ...
@@ -219,7 +228,8 @@ def events_spool(items: Iterable[Event] = ()) -> Spool[Event]:
 
 
 _EVENT_FIELDS = [a.name for a in attrs.fields(Event)]
-_EVENT_ID, _EVENT_DATE, _EVENT_RULE = (_EVENT_FIELDS.index(name) for name in ("id", "date", "rule"))  # in a packed event
+# where these fields are in a packed event
+_EVENT_ID, _EVENT_DATE, _EVENT_RULE = (_EVENT_FIELDS.index(name) for name in ("id", "date", "rule"))
 
 
 def events_with_ids(events: Iterable[Event], ids: Set[str]) -> Iterator[Event]:
@@ -230,11 +240,11 @@ def events_with_ids(events: Iterable[Event], ids: Set[str]) -> Iterator[Event]:
     return (e for e in events if e.id in ids)
 
 
-def _pack_indexed(item: Tuple[int, Event]) -> tuple:
+def _pack_indexed(item: Tuple[int, Event]) -> Tuple[int, Packed]:
     return item[0], PACK_EVENT[0](item[1])
 
 
-def _unpack_indexed(packed: tuple) -> Tuple[int, Event]:
+def _unpack_indexed(packed: Tuple[int, Packed]) -> Tuple[int, Event]:
     return packed[0], PACK_EVENT[1](packed[1])
 
 
@@ -265,7 +275,7 @@ def merged_events(spooled: Spool[Event], more: Iterable[Event]) -> Spool[Event]:
     return out
 
 
-def _packed_event_order(packed: tuple) -> Tuple[Any, str]:
+def _packed_event_order(packed: Packed) -> Tuple[Any, str]:
     return packed[_EVENT_DATE], packed[_EVENT_ID]  # Event.sort_key
 
 

@@ -23,6 +23,7 @@ from typing import (
     Iterator,
     List,
     Optional,
+    Tuple,
     TypeVar,
 )
 
@@ -91,9 +92,9 @@ class IdLedger:
     24-bit prefixes (2 MB) answers most lookups of new ids, the common case, without a search."""
 
     def __init__(self, merge_every: int = 50_000):
-        self._buckets: List[List[array]] = [[] for _ in range(256)]
+        self._buckets: List[List[array[int]]] = [[] for _ in range(256)]
         self._prefixes = bytearray(1 << 21)
-        self._recent: Dict[int, tuple] = {}
+        self._recent: Dict[int, Tuple[str, str]] = {}  # fingerprint: (id, where first seen)
         self._merge_every = merge_every
 
     def __len__(self) -> int:
@@ -185,7 +186,7 @@ class SortedEvents:
 class OutOfOrder(Exception):
     """An event arrived later than the lateness allows: the stream must be sorted first."""
 
-    def __init__(self, event: Event, released: tuple):
+    def __init__(self, event: Event, released: Tuple[dt.date, str]):
         self.event = event
         self.released = released
         super().__init__(f"{event.where}: {event.id} dated {event.date} arrived after events dated up to {released[0]}")
@@ -210,7 +211,7 @@ class InEventTime:
         # events gives, at a list append an event instead of a heap push and pop.
         held: Dict[dt.date, List[Event]] = {}
         days: List[dt.date] = []
-        released: Optional[tuple] = None
+        released: Optional[Tuple[dt.date, str]] = None
         horizon = 0  # ordinal of the first day not yet released
 
         def release(before: Optional[int]) -> Iterator[Event]:

@@ -20,7 +20,7 @@ import json
 import os
 import re
 import stat
-from typing import Any, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
@@ -67,7 +67,7 @@ class RawRow:
     """One row as read: `data` is a mapping, or None with `problem` saying why it could not be read."""
 
     where: str
-    data: Optional[dict]
+    data: Optional[Dict[str, Any]]  # the row's fields as the file gives them: any JSON value
     problem: Optional[str] = None
     field: Optional[str] = None
     id: Optional[str] = None
@@ -193,7 +193,8 @@ def _decode_at(text: str, pos: int) -> Tuple[Any, int]:
     except json.JSONDecodeError as exc:
         raise _Bad(exc.pos, f"invalid JSON at column {exc.colno}: {exc.msg}") from None
     except RecursionError:
-        raise _Bad(pos, f"invalid JSON: nested too deeply to read (at most {MAX_NESTING} levels are accepted)") from None
+        raise _Bad(pos, "invalid JSON: nested too deeply to read "
+                        f"(at most {MAX_NESTING} levels are accepted)") from None
     except ValueError as exc:  # _NotJson, and any other refusal of a value by the decoder
         raise _Bad(pos, f"invalid JSON: {exc}") from None
 
@@ -378,7 +379,8 @@ class Lines:
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            self.bad = self.bad or f"not UTF-8 text (line {self.number}, byte {exc.start} of the line); save the file as UTF-8"
+            self.bad = self.bad or (f"not UTF-8 text (line {self.number}, byte {exc.start} of the line); "
+                                    "save the file as UTF-8")
             return raw.decode("utf-8", "surrogateescape")
 
     def new_row(self) -> int:
@@ -428,7 +430,8 @@ def read_jsonl(path: str) -> Iterator[RawRow]:
                 if end < len(body):  # something but spaces after the event
                     raise _Bad(end, f"invalid JSON at column {end + 1}: more after the event (one event per line)")
             except _Bad as bad:
-                cut = " (the line looks cut short)" if ": Expecting" in bad.message or ": Unterminated" in bad.message else ""
+                cut_short = ": Expecting" in bad.message or ": Unterminated" in bad.message
+                cut = " (the line looks cut short)" if cut_short else ""
                 yield RawRow(where, None, bad.message + cut)
                 continue
             yield _row(where, data)
@@ -457,7 +460,8 @@ def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor"
                 if missing:
                     any_row = True
                     yield RawRow(f"{path}:{start}", None,
-                                 f"the first line is read as the header row and lacks the column(s) {', '.join(missing)}; "
+                                 "the first line is read as the header row and lacks the column(s) "
+                                 f"{', '.join(missing)}; "
                                  "a CSV event file starts with a header naming its columns")
                 continue
             where = f"{path}:{start}"
@@ -494,7 +498,7 @@ def csv_header(path: str) -> List[str]:
 
 
 def _check_header(path: str, line: int, header: List[str]) -> None:
-    seen: dict = {}
+    seen: Dict[str, int] = {}
     for index, name in enumerate(header, start=1):
         if name and name in seen:
             raise InputFileError(f"{path}:{line}: the header names the column '{name}' twice (columns {seen[name]} "

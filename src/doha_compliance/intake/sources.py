@@ -18,10 +18,11 @@ import stat
 import sys
 import tempfile
 import weakref
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, Optional
 
 import attrs
 
+from doha_compliance._util.files import CHUNK
 from doha_compliance._util.limits import MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES, size_text
 from doha_compliance.errors import InputFileError
 
@@ -99,6 +100,7 @@ class Spooled:
 
     name: str
     path: str
+    # Any: weakref.finalize is generic only in recent typeshed (mypy>=1.8 is allowed)
     _finalizer: Any = attrs.field(init=False, default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -120,7 +122,7 @@ def spool(name: str, fmt: Optional[str]) -> Spooled:
             try:
                 copied = 0
                 while copied < limit:
-                    chunk = source.read(min(readers.CHUNK, limit - copied))
+                    chunk = source.read(min(CHUNK, limit - copied))
                     if not chunk:
                         break
                     out.write(chunk)
@@ -169,5 +171,6 @@ def _renamed(row: RawRow, path: str, name: str) -> RawRow:
     return row
 
 
-_READERS: Any = {"yaml": readers.read_yaml, "json": readers.read_json, "jsonl": readers.read_jsonl,
-                 "csv": readers.read_csv}
+_READERS: Dict[str, Callable[[str], Iterator[RawRow]]] = {
+    "yaml": readers.read_yaml, "json": readers.read_json, "jsonl": readers.read_jsonl, "csv": readers.read_csv,
+}

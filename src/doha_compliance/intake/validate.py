@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import re
 import sys
-from typing import Any, Optional, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 from doha_compliance._util.fast import builder
 from doha_compliance._util.hints import did_you_mean
@@ -32,8 +32,7 @@ from doha_compliance.models import (
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
-_NO_EXTRA: dict = {}  # shared by events without extra fields (never mutated: Event is frozen)
-TEXT_FIELDS = ("province", "place", "source", "description", "stated_justification")
+_NO_EXTRA: Dict[str, Any] = {}  # shared by events without extra fields (never mutated: Event is frozen)
 
 
 class _Bad(Exception):
@@ -97,13 +96,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]").search
 
 def _text_problem(text: str) -> Optional[str]:
     if len(text) > MAX_FIELD_CHARS:
-        return f"is {len(text):,} characters long; a field holds at most {MAX_FIELD_CHARS:,} ({size_text(MAX_FIELD_CHARS)})"
+        return (f"is {len(text):,} characters long; a field holds at most {MAX_FIELD_CHARS:,} "
+                f"({size_text(MAX_FIELD_CHARS)})")
     if not text.isascii() and _SURROGATE(text):
         return "is not valid Unicode text (it holds an unpaired surrogate, e.g. from a \\ud800 escape)"
     return None
 
 
-def _check_values(data: dict, contract_names: bool = False) -> None:
+def _check_values(data: Dict[str, Any], contract_names: bool = False) -> None:
     """Every field name and value is text the engine and the reports can take: names are text,
     no field (a list or mapping: all its text together) is longer than MAX_FIELD_CHARS, nesting
     is at most MAX_NESTING deep. A 16 MiB field segfaulted durable_rules.
@@ -174,11 +174,12 @@ def _nested_problem(value: Any) -> Optional[str]:
         else:
             budget -= 1
         if budget < 0:
-            return f"holds more than {MAX_FIELD_CHARS:,} characters in all; a field holds at most {size_text(MAX_FIELD_CHARS)}"
+            return (f"holds more than {MAX_FIELD_CHARS:,} characters in all; "
+                    f"a field holds at most {size_text(MAX_FIELD_CHARS)}")
     return None
 
 
-def _vocab(name: str, value: Any, allowed: Any, what: str) -> str:
+def _vocab(name: str, value: Any, allowed: Dict[str, str], what: str) -> str:
     if type(value) is str:
         canonical = allowed.get(value)
         if canonical is not None:
@@ -190,15 +191,15 @@ def _vocab(name: str, value: Any, allowed: Any, what: str) -> str:
     return allowed[text]
 
 
-_VOCABULARIES: dict = {}
+_VOCABULARIES: Dict[int, Tuple[Agreement, Dict[str, Dict[str, str]]]] = {}
 
 
-def _vocabulary(agreement: Agreement) -> dict:
+def _vocabulary(agreement: Agreement) -> Dict[str, Dict[str, str]]:
     """The agreement's words as {word: shared string} maps, built once per agreement, used for every row."""
     key = id(agreement)
     cached = _VOCABULARIES.get(key)
     if cached is None or cached[0] is not agreement:
-        def words(values: Any) -> dict:
+        def words(values: Any) -> Dict[str, str]:
             return {sys.intern(v): sys.intern(v) for v in values}
         cached = (agreement, {"type": words((*agreement.event_types, OTHER)), "party": words(agreement.parties),
                               "actor": words((*agreement.parties, *RESERVED_ACTORS)),
@@ -266,7 +267,7 @@ _event = builder(Event)  # Event(...) with every field given, without attrs' __i
 _INTERNED = ("province", "place", "source")  # few distinct values, each held once
 
 
-def _word_field(name: str, value: Any, allowed: Any, what: str) -> Optional[str]:
+def _word_field(name: str, value: Any, allowed: Dict[str, str], what: str) -> Optional[str]:
     return None if value is None else _vocab(name, value, allowed, what)
 
 

@@ -3,14 +3,14 @@ events and findings on one date axis, and every finding linked to its evidence."
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List
+from typing import Any, Dict, List, Tuple
 
 import jinja2
 
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .text import CLAIM_SECTIONS
+from .wording import CLAIM_SECTIONS
 
 # One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
 # yet due or started, greens and blues for what was kept.
@@ -37,7 +37,7 @@ def _ticks(start: dt.date, end: dt.date) -> List[dt.date]:
     return out
 
 
-def timeline(report: Report) -> Dict:
+def timeline(report: Report) -> Dict[str, Any]:
     """Geometry of the SVG timeline: lanes per party plus one for evidence events."""
     dates = [f.date for f in report.findings] + [e.date for e in report.events] + [report.as_of]
     start, end = min(dates), max(dates)
@@ -53,7 +53,7 @@ def timeline(report: Report) -> Dict:
     event_y = TOP + len(parties) * LANE
     lanes.append({"label": "evidence events", "y": event_y})
     y_of = {p: TOP + i * LANE for i, p in enumerate(parties)}
-    same_spot: Dict[tuple, int] = {}
+    same_spot: Dict[Tuple[str, dt.date], int] = {}
     marks = []
     for i, f in enumerate(report.findings):
         # Findings of one party on one day are spread out vertically, so each stays clickable.
@@ -89,5 +89,6 @@ def render_html(report: Report) -> str:
     return template.render(report=report, statuses=STATUSES, colours=COLOURS, findings=findings,
                            claim_sections=CLAIM_SECTIONS,
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
-                           event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES, heatmap=heatmap(report, finding_anchor),
+                           event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
+                           heatmap=heatmap(report, finding_anchor),
                            level_charts=level_charts(report))

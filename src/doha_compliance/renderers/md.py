@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .text import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, default_words
 
 _BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _MARKUP = re.compile(r"([\\`*\[\]|~#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")  # an intraword _ is no markup
@@ -88,7 +88,8 @@ def md_lines(report: Report) -> Iterator[str]:
         yield "| date | claim | by | against | rule | assessment | findings |"
         yield "| --- | --- | --- | --- | --- | --- | --- |"
         for c in claims:
-            yield (f"| {c.date} | {_code(c.event)} | {_cell(c.claimant)} | {_cell(c.accused)} | {_cell(c.rule or '—')} | "
+            yield (f"| {c.date} | {_code(c.event)} | {_cell(c.claimant)} | {_cell(c.accused)} | "
+                   f"{_cell(c.rule or '—')} | "
                    f"{_cell(c.assessment)} | " + (", ".join(_code(x) for x in c.findings) or "—") + " |")
     if report.defaults:
         yield ""
@@ -103,7 +104,8 @@ def md_lines(report: Report) -> Iterator[str]:
                 if d.date is None:
                     yield f"| — | {_cell(d.party)} | no default in the input | — |"
                 else:
-                    yield f"| {d.date} | {_cell(d.party)} | {_cell(default_words(d.status))} {_code(d.rule)} | {_code(d.finding)} |"
+                    yield (f"| {d.date} | {_cell(d.party)} | {_cell(default_words(d.status))} {_code(d.rule)} | "
+                           f"{_code(d.finding)} |")
     from .time import score_md, series_md  # issue 15
     yield from score_md(report)
     yield from series_md(report)

@@ -16,7 +16,9 @@ import html
 import textwrap
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from doha_compliance.rules.kinds.level import NOT_ASSESSED, number
+from doha_compliance.report.report import Report
+from doha_compliance.report.scores import Score
+from doha_compliance.rules.kinds.level import NOT_ASSESSED, SeriesRow, number
 
 # Colour-blind-safe, dark to light for low to high (ColorBrewer RdYlBu, four classes); grey: no score.
 SCORE_COLOURS = {0: "#d7301f", 1: "#fc8d59", 2: "#91bfdb", 3: "#2c7bb6", None: "#e6e6e6"}
@@ -34,11 +36,11 @@ def _fmt(value: Any) -> str:
     return "none" if value is None else (f"{value:,}" if isinstance(value, int) else f"{value:,.2f}")
 
 
-def heatmap(report: Any, anchors: Optional[Dict[str, str]] = None) -> str:
+def heatmap(report: Report, anchors: Optional[Dict[str, str]] = None) -> str:
     """The score heatmap; `anchors` maps finding ids to the page's anchors (cells link to them)."""
     anchors = anchors or {}
     units: List[Tuple[str, str]] = []
-    cells: Dict[Tuple[str, str], List[Any]] = {}
+    cells: Dict[Tuple[str, str], List[Score]] = {}
     for s in report.scores:
         key = (s.rule, s.party)
         if key not in cells:
@@ -81,7 +83,8 @@ def heatmap(report: Any, anchors: Optional[Dict[str, str]] = None) -> str:
     out.append(f'<g class="legend"><text x="{label_w - 6}" y="{legend_y + 12}" text-anchor="end">score</text>')
     for score in (0, 1, 2, 3, None):
         out.append(f'<rect class="legend-swatch" x="{x}" y="{legend_y}" width="14" height="14" '
-                   f'fill="{SCORE_COLOURS[score]}"/><text x="{x + 18}" y="{legend_y + 12}">{_e(SCORE_NAMES[score])}</text>')
+                   f'fill="{SCORE_COLOURS[score]}"/>'
+                   f'<text x="{x + 18}" y="{legend_y + 12}">{_e(SCORE_NAMES[score])}</text>')
         x += 34 + int(6.2 * len(SCORE_NAMES[score]))
     out.append("</g></svg>")
     return "\n".join(out)
@@ -105,7 +108,7 @@ def _ticks(top: float) -> List[float]:
     return ticks
 
 
-def level_chart(rows: Sequence[Any], title: str, reasons: Sequence[str] = (),
+def level_chart(rows: Sequence[SeriesRow], title: str, reasons: Sequence[str] = (),
                 anchors: Optional[Dict[str, str]] = None) -> str:
     """One level rule and party: the measure per period against its baseline and limit."""
     rule, party = rows[0].rule, rows[0].party
@@ -118,7 +121,8 @@ def level_chart(rows: Sequence[Any], title: str, reasons: Sequence[str] = (),
     heading = textwrap.wrap(title, (width - left) // 6)
     top += 14 * (len(heading) - 1)
     values = [r.value for r in rows if r.value is not None]
-    lines = [number(r.baseline) for r in rows if r.baseline is not None] + [number(r.limit) for r in rows if r.limit is not None]
+    lines = ([number(r.baseline) for r in rows if r.baseline is not None]
+             + [number(r.limit) for r in rows if r.limit is not None])
     ticks = _ticks(max(values + lines + [0]))
     scale = plot_h / ticks[-1] if ticks[-1] else plot_h
     base_y = top + plot_h
@@ -130,10 +134,12 @@ def level_chart(rows: Sequence[Any], title: str, reasons: Sequence[str] = (),
     out = [f'<svg id="{_e(ident)}" class="level-chart" data-rule="{_e(rule)}" data-party="{_e(party)}" '
            f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
            f'role="img" aria-label="{_e(title)}">',
-           *(f'<text class="level-title" x="{left}" y="{14 + 14 * i}">{_e(line)}</text>' for i, line in enumerate(heading))]
+           *(f'<text class="level-title" x="{left}" y="{14 + 14 * i}">{_e(line)}</text>'
+             for i, line in enumerate(heading))]
     for t in ticks:
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(t)}" y2="{y(t)}" stroke="#eee"/>'
-                   f'<text x="{left - 6}" y="{y(t) + 4}" text-anchor="end">{_e(_fmt(int(t) if t == int(t) else t))}</text>')
+                   f'<text x="{left - 6}" y="{y(t) + 4}" text-anchor="end">'
+                   f'{_e(_fmt(int(t) if t == int(t) else t))}</text>')
     step = max(1, len(rows) // 12)
     for i, r in enumerate(rows):
         x = left + i * bar_w
@@ -160,7 +166,8 @@ def level_chart(rows: Sequence[Any], title: str, reasons: Sequence[str] = (),
             out.append(f'<path class="level-{name}" d="{"".join(points)}" stroke="{colour}" stroke-width="2" '
                        f'fill="none"{dash}/>')
     ly = base_y + 34
-    out.append(f'<g class="legend"><path d="M{left},{ly - 4}h18" stroke="#555" stroke-width="2" stroke-dasharray="5 3"/>'
+    out.append(f'<g class="legend">'
+               f'<path d="M{left},{ly - 4}h18" stroke="#555" stroke-width="2" stroke-dasharray="5 3"/>'
                f'<text x="{left + 22}" y="{ly}">baseline (mean per period)</text>'
                f'<path d="M{left + 200},{ly - 4}h18" stroke="#d7301f" stroke-width="2"/>'
                f'<text x="{left + 222}" y="{ly}">limit</text>')
@@ -176,9 +183,9 @@ def level_chart(rows: Sequence[Any], title: str, reasons: Sequence[str] = (),
     return "\n".join(out)
 
 
-def level_charts(report: Any) -> List[Dict[str, str]]:
+def level_charts(report: Report) -> List[Dict[str, str]]:
     """One chart per level rule and party, with the reasons it is not assessed when its baseline is missing."""
-    groups: Dict[Tuple[str, str], List[Any]] = {}
+    groups: Dict[Tuple[str, str], List[SeriesRow]] = {}
     for r in report.series:
         groups.setdefault((r.rule, r.party), []).append(r)
     titles = {r.id: r.title for r in report.agreement.rules}

@@ -7,14 +7,16 @@ from __future__ import annotations
 import io
 import re
 import textwrap
-from typing import Iterator, Optional
+from typing import Any, Dict, Iterator
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from doha_compliance.models import STATUSES
+from doha_compliance.models import STATUSES, Agreement
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
+
+from .wording import CLAIM_SECTIONS, default_words
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -24,11 +26,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def inert(text: str) -> str:
     """Text safe to print on a terminal: control characters written as \\x1b and the like."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-# Claims by who makes them: a party's accusation, a monitor's report, anyone else's.
-CLAIM_SECTIONS = (("party", "Claims by parties, set beside the evidence", "accuses"),
-                  ("monitor", "Reports by monitors (third parties, not a party's allegation)", "reports on"),
-                  ("other", "Claims by others, set beside the evidence", "accuses"))
 
 
 def _wrapped(text: str, indent: int = 14) -> str:
@@ -131,7 +128,7 @@ def _imports_table(report: Report) -> Table:
     return table
 
 
-def render_mapping_check(result: dict) -> str:
+def render_mapping_check(result: Dict[str, Any]) -> str:
     """`mapping check` as text: what each actor name and event type of an export maps to."""
     actors = Table(title=f"Actor names in {result['file']} ({result['rows']} rows; mapping {result['mapping']})",
                    box=box.SIMPLE_HEAD, title_justify="left")
@@ -158,16 +155,11 @@ def render_mapping_check(result: dict) -> str:
     return "".join(line.rstrip() + "\n" for line in text.splitlines())
 
 
-def default_words(status: Optional[str]) -> str:
-    """How a first default reads: "violation of X", "missed X"."""
-    return "violation of" if status == "violation" else str(status)
-
-
 def render_text(report: Report, color: bool = False) -> str:
     return "".join(text_lines(report, color))
 
 
-def render_rules(agreement) -> str:
+def render_rules(agreement: Agreement) -> str:
     """`rules list`: each rule version with its parties, kind, basis, time in force and source."""
     lines = [f"{agreement.id}: {agreement.title}", f"signed {agreement.signed}; {len(agreement.rule_ids())} rules, "
              f"{len(agreement.rules)} versions", ""]
@@ -175,7 +167,9 @@ def render_rules(agreement) -> str:
         name = r.id if r.version == r.id else f"{r.id}  (version {r.version}, amends {r.amends})"
         until = r.effective_until or "open-ended"
         lines.append(name)
-        lines.append(f"    owed by {', '.join(r.parties)} · {r.kind} · {r.basis} · in force {r.effective_from} to {until}"
+        lines.append(f"    owed by {', '.join(r.parties)} · {r.kind} · {r.basis} · "
+                     f"in force {r.effective_from} to {until}"
                      + (f" · due {r.due}" if r.due else ""))
-        lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ", subsequent_indent="      "))
+        lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ",
+                                   subsequent_indent="      "))
     return "\n".join(lines) + "\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Protocol, Sequence, Tuple
 
 import attrs
 
@@ -19,6 +19,7 @@ from doha_compliance.models import (
     Finding,
     NotAssessed,
     Rejection,
+    Rule,
 )
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
@@ -43,7 +44,7 @@ def _one_line_encoder() -> Any:
     return lambda item: "".join(encoder(item, 0))
 
 
-def event_dict(e: Event) -> dict:
+def event_dict(e: Event) -> Dict[str, Any]:
     """An evidence event as the report shows it: contract fields that are set, then extras."""
     out = {"id": e.id, "date": e.date.isoformat(), "type": e.type, "actor": e.actor, "where": e.where}
     for name in ("target", "accused", "province", "place", "location_kind", "fatalities", "wounded", "count",
@@ -58,7 +59,13 @@ _LINES_A_WRITE = 256
 _ONE_LINE_ENCODE = _one_line_encoder()
 
 
-def _write_list(fh: Any, items: Any) -> None:
+class TextSink(Protocol):
+    """Where the JSON report is written: an open text file, or anything with a `write(str)`."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+def _write_list(fh: TextSink, items: Iterable[Any]) -> None:
     """A JSON list, one item a line, written a few hundred lines at a time: a write call for each
     item (through the text file's encoder) cost about as much as encoding the item."""
     encode = _ONE_LINE_ENCODE
@@ -89,7 +96,7 @@ class Inputs:
     rejected: int
     after_as_of: int = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"read": self.read, "evaluated": self.evaluated, "rejected": self.rejected,
                 "after_as_of": self.after_as_of}
 
@@ -113,7 +120,7 @@ class ImportCount:
     actors: Tuple[Tuple[str, int], ...]
     other_type: int
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"file": self.file, "format": self.format, "evaluated": self.evaluated,
                 "actors": dict(self.actors), "other_type": self.other_type}
 
@@ -123,7 +130,7 @@ class ImportTally:
 
     def __init__(self) -> None:
         # file -> [format, evaluated, {outcome: n}, rows of type other]; in the order the files are read
-        self._files: Dict[str, list] = {}
+        self._files: Dict[str, List[Any]] = {}
 
     def add(self, event: Event) -> None:
         where = event.where
@@ -165,7 +172,7 @@ class Coverage:
     last: Optional[dt.date] = None
     unattributed: int = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"first": self.first.isoformat() if self.first else None,
                 "last": self.last.isoformat() if self.last else None, "unattributed": self.unattributed}
 
@@ -221,7 +228,7 @@ class Report:
         owing = {p for r in self.agreement.rules if kind_of(r).owed for p in r.parties} | set(counted)
         return {p: counted.get(p) or {s: 0 for s in STATUSES} for p in sorted(owing)}
 
-    def _findings_counted(self, counted: Dict[str, Dict[str, int]], done: List[bool]) -> Iterator[dict]:
+    def _findings_counted(self, counted: Dict[str, Dict[str, int]], done: List[bool]) -> Iterator[Dict[str, Any]]:
         """Each finding as the report shows it, counted by party and status on the way (`done` once
         all were): the report then writes the per-party table without reading the findings again."""
         for f in self.findings:
@@ -241,10 +248,10 @@ class Report:
             scores=tuple(r for r in self.scores if keep(r.party, r.rule)),
         )
 
-    def rule_version(self, version: str):
+    def rule_version(self, version: str) -> Rule:
         return next(r for r in self.agreement.rules if r.version == version)
 
-    def _rules_dict(self) -> dict:
+    def _rules_dict(self) -> Dict[str, Any]:
         rules = {}
         for r in self.agreement.rules:
             rules[r.version] = {"rule": r.id, "title": r.title, "source": r.source, "basis": r.basis,
@@ -276,7 +283,7 @@ class Report:
         yield "parties", self._party_table(counted) if done else self.parties
         yield from [("rules", self._rules_dict()), ("events", (event_dict(e) for e in self.events))]
 
-    def write_json(self, fh) -> None:
+    def write_json(self, fh: TextSink) -> None:
         """The JSON report, written item by item so a large report never exists twice in memory.
 
         Small sections are indented; each finding, claim, rejection and event is one line (easy to
@@ -300,7 +307,7 @@ class Report:
         from .notebook import summary_html
         return summary_html(self)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {key: value if isinstance(value, (dict, str)) else list(value) for key, value in self._parts()}
 
     def to_json(self) -> str:

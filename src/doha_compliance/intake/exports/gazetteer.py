@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from importlib import resources
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 import attrs
 
@@ -37,7 +37,7 @@ def normal(text: str) -> str:
 @attrs.frozen
 class Capital:
     name: str
-    spellings: frozenset  # normalised
+    spellings: FrozenSet[str]  # normalised
     shares_province_name: bool  # "Kandahar" alone may mean the province: text must say "city"/"town"
 
 
@@ -89,7 +89,8 @@ class Gazetteer:
 
 def _text_of(path: Optional[str]) -> Tuple[str, str]:
     if path is None:
-        return resources.files("doha_compliance").joinpath(f"mappings/{DEFAULT}").read_text("utf-8"), f"mappings/{DEFAULT}"
+        bundled = resources.files("doha_compliance").joinpath(f"mappings/{DEFAULT}")
+        return bundled.read_text("utf-8"), f"mappings/{DEFAULT}"
     return read_data_file(path, "gazetteer"), path
 
 

@@ -16,13 +16,17 @@ import datetime as dt
 import os
 from collections import Counter
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Counter as CounterOf
 
 import attrs
 
 from doha_compliance.errors import InputFileError
 from doha_compliance.intake.readers import RawRow, csv_header, read_csv
 
-from .mapping_file import FORMATS, Mapping, load_mapping  # noqa: F401  (re-exported)
+# FORMATS and load_mapping are re-exported: where an export is read, its mapping is found
+from .mapping_file import FORMATS as FORMATS
+from .mapping_file import Mapping
+from .mapping_file import load_mapping as load_mapping
 
 SIGNATURES = {"acled": ("event_id_cnty", "event_date", "actor1"), "ucdp": ("type_of_violence", "side_a", "date_start")}
 
@@ -166,7 +170,8 @@ def _location(raw: Dict[str, str], mapping: Mapping, province: Optional[str]) ->
     return mapping.default_location_kind
 
 
-def map_row(raw: Dict[str, str], mapping: Mapping, generated_id: Optional[str] = None) -> Tuple[Optional[dict], Optional[str], Optional[str]]:
+def map_row(raw: Dict[str, str], mapping: Mapping,
+            generated_id: Optional[str] = None) -> Tuple[Optional[Dict[str, Any]], Optional[str], Optional[str]]:
     """(contract row, None, None), or (None, problem, the mapping's column) for a malformed row."""
     try:
         return _mapped(raw, mapping, generated_id), None, None
@@ -174,7 +179,7 @@ def map_row(raw: Dict[str, str], mapping: Mapping, generated_id: Optional[str] =
         return None, bad.reason, bad.column
 
 
-def _mapped(raw: Dict[str, str], mapping: Mapping, generated_id: Optional[str]) -> dict:
+def _mapped(raw: Dict[str, str], mapping: Mapping, generated_id: Optional[str]) -> Dict[str, Any]:
     cols = mapping.columns
     for key in ("id", "date", "actor"):
         if key in cols and not (raw.get(cols[key]) or "").strip():
@@ -202,7 +207,8 @@ def _mapped(raw: Dict[str, str], mapping: Mapping, generated_id: Optional[str]) 
     if fatalities:
         count = _whole(fatalities)
         if count is None:
-            raise _Malformed(cols["fatalities"], f"'{fatalities}' in {cols['fatalities']} is not a whole number of deaths")
+            raise _Malformed(cols["fatalities"],
+                             f"'{fatalities}' in {cols['fatalities']} is not a whole number of deaths")
         row["fatalities"] = count
     name = _cell(raw, mapping, "province")
     for suffix in mapping.strip_from_province:
@@ -240,7 +246,8 @@ def check_header(path: str, mapping: Mapping) -> List[str]:
     return header
 
 
-def read_export(path: str, fmt: str, mapping: Optional[Mapping] = None, label: Optional[str] = None) -> Iterator[RawRow]:
+def read_export(path: str, fmt: str, mapping: Optional[Mapping] = None,
+                label: Optional[str] = None) -> Iterator[RawRow]:
     """Rows of an ACLED or UCDP CSV export, mapped; the file:line of each is the export's own.
 
     Without an id column in the mapping, a row's id is `<label>:<line>` (label: see `file_labels`;
@@ -261,13 +268,13 @@ def read_export(path: str, fmt: str, mapping: Optional[Mapping] = None, label: O
             yield RawRow(row.where, mapped)
 
 
-def check_export(path: str, mapping: Mapping) -> dict:
+def check_export(path: str, mapping: Mapping) -> Dict[str, Any]:
     """`mapping check`: every actor name and event type of an export, its row count, what it maps to.
 
     Sorted by rows (most first), then name: the same file gives the same bytes."""
     header = check_header(path, mapping)
-    actors: Counter = Counter()
-    types: Counter = Counter()
+    actors: CounterOf[Tuple[str, Optional[str], str]] = Counter()
+    types: CounterOf[Tuple[str, str, bool]] = Counter()
     rows = malformed = 0
     for row in read_csv(path, required=()):
         rows += 1
@@ -285,7 +292,7 @@ def check_export(path: str, mapping: Mapping) -> dict:
         rule = mapping.event_type(row.data)
         types[(mapping.type_name(row.data), rule.type if rule else "other", bool(rule and rule.undirected))] += 1
 
-    def order(item: Tuple[tuple, int]) -> tuple:
+    def order(item: Tuple[Tuple[Any, ...], int]) -> Tuple[Any, ...]:
         key, count = item
         return (-count, *key)
     return {

@@ -105,7 +105,8 @@ class Mapping:
     gazetteer: Optional[Gazetteer] = None
     source: str = ""
 
-    def party(self, name: str, day: Optional[dt.date], raw: Dict[str, str], role: str) -> Tuple[str, Optional[ActorEntry]]:
+    def party(self, name: str, day: Optional[dt.date], raw: Dict[str, str],
+              role: str) -> Tuple[str, Optional[ActorEntry]]:
         """(party id, the entry that decided) — `other` with no entry when none matches."""
         for entry in self.actors:
             if entry.applies(name, day, raw, role):
@@ -170,7 +171,8 @@ def _conditions(data: Any, where: str, line: Optional[int], problems: _Problems)
             pattern = _regex(test["match"], here, line, problems)
             if pattern is not None:
                 out.append(Condition(str(column), pattern=pattern))
-        elif isinstance(test, list) and test and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in test):
+        elif (isinstance(test, list) and test
+              and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in test)):
             out.append(Condition(str(column), tuple(str(v).strip() for v in test)))
         elif isinstance(test, (str, int)) and not isinstance(test, bool):
             out.append(Condition(str(column), (str(test).strip(),)))
@@ -285,7 +287,8 @@ def _read(fmt: str, path: Optional[str]) -> Tuple[str, str, Optional[str]]:
         return read_data_file(path, "mapping file"), path, os.path.dirname(os.path.abspath(path))
     if fmt not in FORMATS:
         raise InputFileError(f"no shipped mapping for '{fmt}'; use one of {', '.join(FORMATS)} or pass --mapping")
-    return resources.files("doha_compliance").joinpath(f"mappings/{fmt}.yaml").read_text("utf-8"), f"mappings/{fmt}.yaml", None
+    bundled = resources.files("doha_compliance").joinpath(f"mappings/{fmt}.yaml")
+    return bundled.read_text("utf-8"), f"mappings/{fmt}.yaml", None
 
 
 def load_mapping(fmt: str, path: Optional[str] = None) -> Mapping:
@@ -311,13 +314,15 @@ def load_mapping(fmt: str, path: Optional[str] = None) -> Mapping:
     if fmt not in FORMATS:
         problems.add(lines.get("format"), "format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
     columns = _columns(data["columns"], problems, lines.get("columns"))
-    date_formats = _text_list(data.get("date_formats", ["%Y-%m-%d"]), "date_formats", problems, lines.get("date_formats"))
+    date_formats = _text_list(data.get("date_formats", ["%Y-%m-%d"]), "date_formats", problems,
+                              lines.get("date_formats"))
     if "date_formats" in data and not date_formats:
         problems.add(lines.get("date_formats"), "date_formats", "at least one strptime format, e.g. '%Y-%m-%d'")
     actors = _actors(data["actors"], _item_lines(node, "actors"), problems)
     types = _types(data["types"], _item_lines(node, "types"), problems)
     type_columns = _text_list(data.get("type_columns"), "type_columns", problems, lines.get("type_columns"))
-    strip = _text_list(data.get("strip_from_province"), "strip_from_province", problems, lines.get("strip_from_province"))
+    strip = _text_list(data.get("strip_from_province"), "strip_from_province", problems,
+                       lines.get("strip_from_province"))
     default_kind = data.get("default_location_kind")
     if default_kind is not None and not isinstance(default_kind, str):
         problems.add(lines.get("default_location_kind"), "default_location_kind", "a location kind (text)")

@@ -1,0 +1,211 @@
+"""The five commands: each reads its parsed arguments, calls the library, and prints.
+
+Exit status: 0 fine, 1 --fail-on matched, 2 unusable input (`EXIT_*`)."""
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from typing import Callable, Dict, Iterable
+
+from doha_compliance import __version__, api, bundled
+from doha_compliance._util.hints import did_you_mean
+from doha_compliance.errors import ComplianceError, RuleSetError, TooManyRejections
+from doha_compliance.intake import sources
+from doha_compliance.intake.readers import RawRow
+from doha_compliance.models import Agreement, Event, Rejection
+from doha_compliance.renderers import writer
+
+from .output import inert, inert_lines, input_files, output_target, write_report
+from .progress import WithProgress
+
+EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
+
+
+def event_source(args: argparse.Namespace) -> api.EventSource:
+    return api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping)
+
+
+def _check_filters(agreement: Agreement, args: argparse.Namespace) -> None:
+    """--party and --rule name what the rule set knows: checked before the evaluation, not after it."""
+    for party in args.party or []:
+        if party not in agreement.parties:
+            raise ComplianceError(f"--party {party}: not a party of {agreement.id}"
+                                  f"{did_you_mean(party, agreement.parties)} "
+                                  f"({', '.join(sorted(agreement.parties))})")
+    for rule in args.rule or []:
+        if rule not in agreement.rule_ids():
+            raise ComplianceError(f"--rule {rule}: not a rule of {agreement.id}"
+                                  f"{did_you_mean(rule, agreement.rule_ids())}")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    if args.table and args.format != "csv":
+        raise ComplianceError(f"--table {args.table} is for --format csv (the other formats show every table)")
+    agreement = api.load_rules(args.rules)
+    _check_filters(agreement, args)
+    output = output_target(args.output, input_files(args))
+    source: Iterable[RawRow] = event_source(args)
+    if sys.stderr.isatty():
+        source = WithProgress(source)
+
+    def on_reject(r: Rejection) -> None:
+        print(inert(f"rejected: {r.where}: {r.id or '-'}: {r.reason}"), file=sys.stderr)
+
+    try:
+        report = api.evaluate(agreement, source, as_of=args.as_of, engine=args.engine, on_reject=on_reject,
+                              max_errors=args.max_errors, lateness_days=args.lateness)
+    except TooManyRejections as exc:
+        print(f"doha-compliance: stopped: {len(exc.rejected)} events rejected (--max-errors {args.max_errors}); "
+              "no report written", file=sys.stderr)
+        return EXIT_INPUT
+    if args.party or args.rule:
+        report = report.filtered(args.party, args.rule)
+    if args.strict and report.rejected:
+        print(f"doha-compliance: {len(report.rejected)} events rejected and --strict is set; no report written",
+              file=sys.stderr)
+        return EXIT_INPUT
+    write_report(writer(report, args.format, args.table), output)
+    if args.fail_on and any(f.status == args.fail_on for f in report.findings):
+        return EXIT_FAIL_ON
+    return EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from doha_compliance.report.explain import explain, explain_uncited
+    agreement = api.load_rules(args.rules)
+    source = event_source(args)
+    report = api.evaluate(agreement, source, as_of=args.as_of)
+    try:
+        sys.stdout.write(inert_lines(explain(report, args.key)))
+        return EXIT_OK
+    except KeyError:
+        pass
+    rejected = next((r for r in report.rejected if r.id == args.key), None)
+    if rejected is not None:
+        print(inert(f"event {args.key} was rejected at {rejected.where}: {rejected.reason}"))
+        return EXIT_OK
+    event = api.find_event(agreement, source, args.key)  # reads up to the event only, holding nothing else
+    if isinstance(event, Event):
+        sys.stdout.write(inert_lines(explain_uncited(report, event)))
+        return EXIT_OK
+    example = report.findings[0].id if report.findings else "rule/party/event"
+    print(inert(f"doha-compliance: '{args.key}' is neither a finding id nor an event id in the input "
+                f"(finding ids look like {example})"), file=sys.stderr)
+    return EXIT_INPUT
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    if args.folder is None:
+        return _list_rule_sets()
+    agreement = api.load_rules(args.folder)
+    if args.rules_command == "check":
+        bases = len(agreement.rule_ids())
+        print(f"{args.folder}: ok — {agreement.id}, {bases} rules, {len(agreement.rules)} versions, "
+              f"{len(agreement.parties)} parties, {len(agreement.event_types)} event types")
+        return EXIT_OK
+    from doha_compliance.renderers.text import render_rules
+    sys.stdout.write(render_rules(agreement))
+    return EXIT_OK
+
+
+def _list_rule_sets() -> int:
+    """`rules list` without an argument: the bundled rule sets, each with its agreement and version."""
+    sets = bundled.rule_sets()
+    if not sets:
+        print("doha-compliance: this installation has no bundled rule sets; pass a rule folder "
+              "(doha-compliance rules list PATH)", file=sys.stderr)
+        return EXIT_INPUT
+    print("Bundled rule sets; use one with --rules NAME:")
+    status = EXIT_OK
+    for name, folder in sets.items():
+        print()
+        try:
+            agreement = api.load_rules(folder)
+        except RuleSetError as exc:
+            print(f"{name}  cannot be used ({len(exc.errors)} problem{'s' if len(exc.errors) != 1 else ''}): "
+                  f"see doha-compliance rules check {name}")
+            status = EXIT_INPUT
+            continue
+        print(f"{name}  {agreement.id}, signed {agreement.signed}, {len(agreement.rule_ids())} rules "
+              f"({len(agreement.rules)} versions), version {__version__}")
+        print(f"    {agreement.title}")
+        print(f"    {folder}")
+    print()
+    print("Its rules: doha-compliance rules list NAME · a folder of your own: doha-compliance rules list PATH")
+    return status
+
+
+def _example_rule_set(example: bundled.Example) -> str:
+    """The bundled rule set an example's expected reports were made with (the only one, if it does not say)."""
+    sets = bundled.rule_sets()
+    for name, folder in sets.items():
+        try:
+            if example.agreement and api.load_rules(folder).id == example.agreement:
+                return name
+        except RuleSetError:
+            continue
+    return next(iter(sets), "RULES")
+
+
+def run_example(args: argparse.Namespace) -> int:
+    """`example [NAME]`: where a bundled example's files are, and the commands to run it."""
+    if args.name is None:
+        found = bundled.examples()
+        if not found:
+            print("doha-compliance: this installation has no bundled examples", file=sys.stderr)
+            return EXIT_INPUT
+        width = max(len(name) for name in found)
+        print("Bundled examples; `doha-compliance example NAME` shows one's files and commands:")
+        for name, example in found.items():
+            print(f"  {name:<{width}}  {example.title}")
+        return EXIT_OK
+    example = bundled.example(args.name)
+    print(f"{example.name}: {example.title}")
+    print(f"  folder:   {example.folder}")
+    if example.events is not None:
+        print(f"  events:   {example.events.name}  (--events {bundled.EXAMPLE_PREFIX}{example.name})")
+    if example.expected:
+        print(f"  expected: {', '.join(p.name for p in example.expected)}")
+    if example.readme is not None:
+        print(f"  readme:   {example.readme.name}")
+    runs = example.runs(_example_rule_set(example))
+    if runs:
+        print()
+        print("Run it:")
+    for expected, run in runs:
+        print(f"  {shlex.join(('doha-compliance', *run))}")
+        if expected is not None:
+            print(f"      gives {expected.name}" + (", but for the event file's path in each event's location"
+                                                    if expected.suffix == ".json" else ""))
+    return EXIT_OK
+
+
+def run_mapping_check(args: argparse.Namespace) -> int:
+    """`mapping check`: what each name in an export maps to, so a mapping is fixed in one pass."""
+    import json
+
+    from doha_compliance.errors import InputFileError
+    from doha_compliance.intake.exports import importers
+    from doha_compliance.renderers.text import render_mapping_check
+    sources.check(args.file, "csv")
+    fmt = args.events_format or importers.sniff(args.file, args.mapping)
+    if fmt is None:
+        raise InputFileError(f"{args.file}: the header is neither ACLED's nor UCDP's; pass --mapping with this "
+                             "export's column names (or --events-format acled|ucdp)")
+    result = importers.check_export(args.file, importers.load_mapping(fmt, args.mapping))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_mapping_check(result))
+    return EXIT_OK
+
+
+# Each command's function (`rules` and `mapping` read their sub-command themselves).
+COMMANDS: Dict[str, Callable[[argparse.Namespace], int]] = {
+    "report": run_report,
+    "explain": run_explain,
+    "rules": run_rules,
+    "example": run_example,
+    "mapping": run_mapping_check,
+}

@@ -1,0 +1,86 @@
+"""Where a report may be written, and what reaches a terminal.
+
+A report replaces the file it is written to, so `--output` is checked before any work: never an
+input of the run, a folder, a symbolic link, a device or a read-only file. Text that came from the
+input (ids, places, reasons) is made inert before it is printed, so no escape sequence in an event
+file reaches the terminal."""
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+from typing import Iterator, Optional
+
+from doha_compliance._util.output import write_output
+from doha_compliance.errors import ComplianceError
+from doha_compliance.intake import sources
+from doha_compliance.renderers import Writer
+from doha_compliance.renderers.text import inert
+
+__all__ = ["inert", "inert_lines", "input_files", "output_target", "write_report"]
+
+
+def input_files(args: argparse.Namespace) -> Iterator[str]:
+    """Every file the run reads: event files, the rule folder's files, the mapping."""
+    yield from (name for name in args.events if name != sources.STDIN)
+    if args.mapping:
+        yield args.mapping
+    if os.path.isdir(args.rules):
+        yield from (os.path.join(args.rules, name) for name in os.listdir(args.rules))
+
+
+def output_target(path: Optional[str], inputs: Iterator[str]) -> Optional[str]:
+    """The file --output names, checked before any work: None for stdout. A report replaces the
+    file it is written to, so an input file, a folder, a device, a pipe, a read-only file or a
+    symbolic link (the link would be replaced, not the file it points to) are refused."""
+    if path is None or path == "-":
+        return None
+    where = f"--output {path}"
+    if not path or path.endswith(os.sep):
+        raise ComplianceError(f"{where}: name a file to write the report to")
+    try:
+        st: Optional[os.stat_result] = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise ComplianceError(f"{where}: {exc.strerror}") from None
+    if st is not None:
+        if stat.S_ISLNK(st.st_mode):
+            raise ComplianceError(f"{where}: is a symbolic link; writing the report would replace the link: name the "
+                                  f"file it points to ({os.path.realpath(path)}) or another file")
+        if stat.S_ISDIR(st.st_mode):
+            raise ComplianceError(f"{where}: is a folder; name a file (e.g. {os.path.join(path, 'report.txt')})")
+        if not stat.S_ISREG(st.st_mode):
+            raise ComplianceError(f"{where}: is not a regular file (a device, a pipe or a socket) and would be "
+                                  "replaced by one; write to a file, or to stdout (- or no --output)")
+        for name in inputs:
+            try:
+                same = os.path.samefile(path, name)
+            except OSError:
+                continue
+            if same:
+                raise ComplianceError(f"{where}: is an input of this run ({name}); the report would replace it: "
+                                      "choose another file")
+        if not st.st_mode & 0o222:
+            raise ComplianceError(f"{where}: the file is read-only; choose another file or make it writable")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ComplianceError(f"{where}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ComplianceError(f"{where}: cannot write in the folder {folder} (permission denied)")
+    return path
+
+
+def write_report(write: Writer, path: Optional[str]) -> None:
+    try:
+        write_output(write, path)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        target = path or "stdout"
+        raise ComplianceError(f"cannot write the report to {target}: {exc.strerror or exc}") from None
+
+
+def inert_lines(text: str) -> str:
+    """Multi-line text for a terminal: each line made inert, the line breaks kept."""
+    return "".join(inert(line) + "\n" for line in text.splitlines())
