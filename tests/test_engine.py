@@ -191,10 +191,10 @@ def test_a_justified_strike_cites_its_latest_three_attacks(doha):
 
 
 def test_prefilter_guards_follow_any_and_all():
-    from doha_compliance.matching.durable.prefilter import _guards
+    from doha_compliance.rules.conditions import guards
     cond = {"type": ["attack", "airstrike"], "fatalities": {"at_least": 3},
             "all": [{"type": "attack"}, {"actor": {"not": "us"}}],
             "any": [{"location_kind": ["city"]}, {"target": "civilians", "type": ["attack", "raid"]}]}
-    assert _guards(cond) == [{"type": {"attack"}, "location_kind": {"city"}},
+    assert guards(cond) == [{"type": {"attack"}, "location_kind": {"city"}},
                              {"type": {"attack"}, "target": {"civilians"}}]
-    assert _guards({"fatalities": {"above": 1}}) == [{}]   # admits everything: the filter is then off
+    assert guards({"fatalities": {"above": 1}}) == [{}]   # admits everything: the filter is then off

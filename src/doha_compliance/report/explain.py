@@ -126,9 +126,8 @@ def explain(report: Report, key: str) -> str:
 
 
 def _admits_type(cond, event_type: str) -> bool:
-    """Could this condition match an event of this type (judged by the pre-filter's guards)?"""
-    from doha_compliance.matching.durable.prefilter import _guards
-    return any("type" not in g or event_type in g["type"] for g in _guards(cond))
+    """Could this condition match an event of this type (judged by its necessary conditions, as the pre-filter is)?"""
+    return any("type" not in g or event_type in g["type"] for g in conditions.guards(cond))
 
 
 def explain_uncited(report: Report, event: Event) -> str:

@@ -38,7 +38,7 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
         return matched
 
     def durable(cond: Mapping[str, Any], party: str) -> List[dict]:
-        return conditions.to_durable(conditions.substitute_party(cond, party))
+        return conditions.to_durable(conditions.bind(conditions.parse(cond), party))
 
     for index, (rule, party) in enumerate(units(agreement)):
         unit = (rule.version, party)
@@ -70,7 +70,7 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
         if rule.kind == "conditional":
             jb = rule.justified_by
             assert jb is not None
-            jcond = conditions.to_durable(conditions.substitute_party(jb.when, party))
+            jcond = durable(jb.when, party)
             definition[f"k{index}"] = {"all": [{"m": all_of(jcond)}], "cap": CAP, "run": action("k", unit)}
     definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"type": 1}}}, {"n": NEVER}], "run": action("_")}
     return definition
