@@ -18,7 +18,8 @@ from doha_compliance.api import collect
 from doha_compliance.matching.durable.engine import durable_matches
 from doha_compliance.reference.engine import reference_matches
 from doha_compliance.rules.loader import load_rules_from_texts
-from doha_compliance.testing import SMALL, _condition, agreement_texts, event_streams, rule_dicts
+from doha_compliance.testing import SMALL, agreement_texts, event_streams, rule_dicts
+from doha_compliance.testing._rules import _condition
 from conftest import ev
 
 
