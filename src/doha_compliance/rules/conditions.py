@@ -87,19 +87,19 @@ def _frozen(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
+# Trees by the frozen form of their mapping: each distinct condition is parsed once (bounded: a
+# process that loads many rule sets forgets the oldest by starting afresh).
+_trees: Dict[Any, AllOf] = {}
+_TREES_LIMIT = 4096
+
+
 def parse(cond: Mapping[str, Any]) -> AllOf:
     """The tree of a condition as written (validated by the rule loader). Each distinct condition
     is parsed once; the tree is immutable, so it is shared."""
-    return _parse(_frozen(cond), cond)
-
-
-_trees: Dict[Any, AllOf] = {}
-
-
-def _parse(key: Any, cond: Mapping[str, Any]) -> AllOf:
+    key = _frozen(cond)
     tree = _trees.get(key)
     if tree is None:
-        if len(_trees) > 4096:
+        if len(_trees) >= _TREES_LIMIT:
             _trees.clear()
         tree = _trees[key] = _build(cond)
     return tree
@@ -123,22 +123,23 @@ def as_tree(cond: Union[Mapping[str, Any], Node]) -> Node:
     return parse(cond) if isinstance(cond, Mapping) else cond
 
 
-def bind(node: Node, party: str) -> Node:
+def bind(tree: AllOf, party: str) -> AllOf:
     """The tree with ``$party`` replaced by a concrete party id."""
-    if isinstance(node, Test):
-        arg = node.arg
-        if isinstance(arg, tuple):
-            bound: Argument = tuple(party if isinstance(v, Party) else v for v in arg)
-        else:
-            bound = party if isinstance(arg, Party) else arg
-        return node if bound == arg else Test(node.field, node.op, bound)
+    return AllOf(tuple(_bind(part, party) for part in tree.parts))
+
+
+def _bind(node: Node, party: str) -> Node:
+    if isinstance(node, AllOf):
+        return bind(node, party)
     if isinstance(node, AnyOf):
-        return AnyOf(tuple(_bind_all(p, party) for p in node.parts))
-    return _bind_all(node, party)
-
-
-def _bind_all(node: AllOf, party: str) -> AllOf:
-    return AllOf(tuple(bind(p, party) for p in node.parts))
+        return AnyOf(tuple(bind(alternative, party) for alternative in node.parts))
+    arg = node.arg
+    bound: Argument
+    if isinstance(arg, tuple):
+        bound = tuple(party if isinstance(v, Party) else v for v in arg)
+    else:
+        bound = party if isinstance(arg, Party) else arg
+    return node if bound == arg else Test(node.field, node.op, bound)
 
 
 def tests(node: Node) -> Iterator[Test]:
@@ -250,15 +251,19 @@ def _guards(node: Node) -> List[Dict[str, Set[str]]]:
 
 # --- durable_rules back end -------------------------------------------------
 
-def _and(parts: List[dict]) -> dict:
+# A durable_rules JSON expression: its format, not ours (hence Any).
+Expr = Dict[str, Any]
+
+
+def _and(parts: List[Expr]) -> Expr:
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
-def _or(parts: List[dict]) -> dict:
+def _or(parts: List[Expr]) -> Expr:
     return parts[0] if len(parts) == 1 else {"$or": parts}
 
 
-def to_durable(cond: Union[Mapping[str, Any], Node]) -> List[dict]:
+def to_durable(cond: Union[Mapping[str, Any], Node]) -> List[Expr]:
     """The condition (bound to a party) as a list of durable_rules expressions, to be AND-ed by the caller."""
     node = as_tree(cond)
     if isinstance(node, AllOf):
@@ -266,6 +271,7 @@ def to_durable(cond: Union[Mapping[str, Any], Node]) -> List[dict]:
     if isinstance(node, AnyOf):
         return [_or([_and(to_durable(sub) or [{"$ex": {"type": 1}}]) for sub in node.parts])]
     key, op, arg = node.field, node.op, node.arg
+    values = arg if isinstance(arg, tuple) else (arg,)  # `in` and `not_in` hold a tuple
     if op in NUMERIC_OPS:
         return [{NUMERIC_OPS[op]: {key: arg}}]
     if op == "equals":
@@ -273,9 +279,9 @@ def to_durable(cond: Union[Mapping[str, Any], Node]) -> List[dict]:
     if op == "not":
         return [{"$neq": {key: arg}}]
     if op == "in":
-        return [_or([{key: v} for v in arg])]
+        return [_or([{key: v} for v in values])]
     if op == "not_in":
-        return [{"$neq": {key: v}} for v in arg]
+        return [{"$neq": {key: v}} for v in values]
     return []
 
 
@@ -290,29 +296,30 @@ def _text(arg: Any) -> Any:
 
 def _test(op: str, arg: Any, value: Any) -> bool:
     arg = _text(arg)
+    text: object
     if is_numeric_test(op, arg):
-        value = whole_number(value)  # 4 from JSONL and "4" from CSV alike
-        if value is None:
+        number = whole_number(value)  # 4 from JSONL and "4" from CSV alike
+        if number is None:
             return False
         if op == "at_least":
-            return value >= arg
+            return bool(number >= arg)
         if op == "at_most":
-            return value <= arg
+            return bool(number <= arg)
         if op == "above":
-            return value > arg
+            return bool(number > arg)
         if op == "below":
-            return value < arg
-        text = value  # equality tests below work on numbers too
+            return bool(number < arg)
+        text = number  # equality tests below work on numbers too
     else:
         text = "" if value is None else str(value)
     if op == "equals":
-        return text == arg
+        return bool(text == arg)
     if op == "not":
-        return text != arg
+        return bool(text != arg)
     if op == "in":
-        return text in arg
+        return bool(text in arg)
     if op == "not_in":
-        return text not in arg
+        return bool(text not in arg)
     raise ValueError(f"unknown operator {op}")
 
 

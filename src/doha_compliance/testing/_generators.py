@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import attrs
 import yaml
 from hypothesis import strategies as st
 
 from doha_compliance.models import Agreement
+from doha_compliance.rules import conditions
 from doha_compliance.rules.loader import load_rules_from_texts
 
 from ._events import SMALL, Vocabulary, dates, events
@@ -149,37 +150,38 @@ def language_rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[dict]:
     return rules
 
 
-def _satisfy(draw: Any, cond: Any, party: str, out: Dict[str, Any], v: Vocabulary) -> None:
+def _satisfy(draw: Any, cond: Mapping[str, Any], party: str, out: Dict[str, Any], v: Vocabulary) -> None:
     """Set fields so an event meets `cond` (one branch of each `any:`); operators that exclude
-    (`not`, `not_in`) are left to chance."""
-    for key, value in cond.items():
-        if key == "all":
-            for sub in value:
-                _satisfy(draw, sub, party, out, v)
+    (`not`, `not_in`) are left to chance. Walks the condition's tree, `$party` bound to `party`."""
+    for test in _chosen_tests(draw, conditions.bind(conditions.parse(cond), party)):
+        key, op, arg = test.field, test.op, test.arg
+        chosen: Any = None
+        if op == "equals":
+            chosen = arg
+        elif op == "in":
+            chosen = draw(st.sampled_from(arg))
+        elif op in ("at_least", "above"):
+            chosen = arg + int(op == "above") + draw(st.integers(0, 3))
+        elif op in ("at_most", "below"):
+            chosen = arg - int(op == "below") - draw(st.integers(0, 3))
+        if chosen is None or (isinstance(chosen, int) and chosen < 0):
             continue
-        if key == "any":
-            _satisfy(draw, draw(st.sampled_from(value)), party, out, v)
+        if key in LANGUAGE_NUMBERS and not isinstance(chosen, int):
             continue
-        ops = value if isinstance(value, dict) else ({"in": value} if isinstance(value, list) else {"equals": value})
-        for op, written in ops.items():
-            arg: Any = ([party if a == "$party" else a for a in written] if isinstance(written, list)
-                        else (party if written == "$party" else written))
-            chosen: Any = None
-            if op == "equals":
-                chosen = arg
-            elif op == "in":
-                chosen = draw(st.sampled_from(arg))
-            elif op in ("at_least", "above"):
-                chosen = arg + int(op == "above") + draw(st.integers(0, 3))
-            elif op in ("at_most", "below"):
-                chosen = arg - int(op == "below") - draw(st.integers(0, 3))
-            if chosen is None or (isinstance(chosen, int) and chosen < 0):
-                continue
-            if key in LANGUAGE_NUMBERS and not isinstance(chosen, int):
-                continue
-            if key not in LANGUAGE_NUMBERS and (isinstance(chosen, int) or chosen not in _field_values(v, key) + ["unknown"]):
-                continue
-            out[key] = chosen
+        if key not in LANGUAGE_NUMBERS and (isinstance(chosen, int) or chosen not in _field_values(v, key) + ["unknown"]):
+            continue
+        out[key] = chosen
+
+
+def _chosen_tests(draw: Any, node: conditions.Node) -> Iterator[conditions.Test]:
+    """The leaf tests of a tree, with one alternative drawn for each `any:`."""
+    if isinstance(node, conditions.Test):
+        yield node
+    elif isinstance(node, conditions.AnyOf):
+        yield from _chosen_tests(draw, draw(st.sampled_from(node.parts)))
+    else:
+        for part in node.parts:
+            yield from _chosen_tests(draw, part)
 
 
 def _crossing_midnight(draw: Any, day: dt.date) -> str:
@@ -324,13 +326,19 @@ def language_cases(draw: Any, v: Vocabulary = DENSE, max_size: int = 25) -> tupl
     return agreement, rows, as_of
 
 
-def _nestings(cond: Any, inside: str = "") -> Iterator[str]:
-    for key, value in cond.items():
-        if key in ("any", "all"):
-            if inside and inside != key:
-                yield f"{key} inside {inside}"
-            for sub in value:
-                yield from _nestings(sub, key)
+def _nestings(node: conditions.AllOf, inside: str = "") -> Iterator[str]:
+    """"any inside all", "all inside any": how a condition's tree nests its combiners."""
+    for part in node.parts:
+        if isinstance(part, conditions.AnyOf):
+            key, subs = "any", part.parts
+        elif isinstance(part, conditions.AllOf):  # an `all:` entry
+            key, subs = "all", (part,)
+        else:
+            continue
+        if inside and inside != key:
+            yield f"{key} inside {inside}"
+        for sub in subs:
+            yield from _nestings(sub, key)
 
 
 def features(agreement: Agreement, rows: Sequence[dict]) -> List[str]:
@@ -338,8 +346,9 @@ def features(agreement: Agreement, rows: Sequence[dict]) -> List[str]:
     found: set = set()
     for rule in agreement.rules:
         for cond in rule.conditions:
-            found.update(_nestings(cond))
-            if "type" not in cond:
+            tree = conditions.parse(cond)
+            found.update(_nestings(tree))
+            if not any(isinstance(t, conditions.Test) and t.field == "type" for t in tree.parts):
                 found.add("a condition with no type at its top")
         if rule.effective_until is not None and rule.effective_until == rule.effective_from:
             found.add("a one-day version")

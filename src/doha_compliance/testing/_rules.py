@@ -10,6 +10,7 @@ import yaml
 from hypothesis import strategies as st
 
 from doha_compliance.models import Agreement
+from doha_compliance.rules import conditions
 from doha_compliance.rules.loader import load_rules_from_texts
 
 from ._events import COMPACT, SMALL, Vocabulary, dates, event_streams
@@ -244,14 +245,16 @@ def _aimed(draw: Any, agreement: Agreement) -> dict:
     out: dict = {}
     if rule.kind == "claim" and agreement.monitors and draw(st.integers(0, 2)) == 0:
         out["actor"] = agreement.monitors[0]  # a monitor's report
-    for key, value in cond.items():
-        if isinstance(value, list) and key != "any" and key != "all" and value:
-            value = draw(st.sampled_from(value))
-        if key == "actor" and "actor" in out:
+    for test in conditions.bind(conditions.parse(cond), party).parts:  # the top level's tests
+        if not isinstance(test, conditions.Test) or test.field == "actor" and "actor" in out:
             continue
-        if key in ("type", "actor", "target", "accused", "province", "location_kind") and isinstance(value, str):
-            out[key] = party if value == "$party" else value
-        elif key == "count" and isinstance(value, dict) and "at_most" in value:
-            out[key] = draw(st.integers(0, value["at_most"]))
+        key, value = test.field, test.arg
+        if test.op == "in" and value:
+            value = draw(st.sampled_from(value))
+        if key in ("type", "actor", "target", "accused", "province", "location_kind") and isinstance(value, str) \
+                and test.op in ("equals", "in"):
+            out[key] = value
+        elif key == "count" and test.op == "at_most":
+            out[key] = draw(st.integers(0, value))
     return out
 
