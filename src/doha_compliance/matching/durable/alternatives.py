@@ -1,9 +1,9 @@
 """Alternative splitting: a rule durable_rules refuses, as one rule per alternative of its condition."""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, List
 
-from .compile import all_of
+from .compile import Definition, Expr, all_of
 
 
 # durable_rules refuses (error 113) some expressions with many `$and` under `$or`: 15 alternatives of two
@@ -37,7 +37,7 @@ def _or_of_and(expr: Any) -> bool:
     return any(map(_or_of_and, arg))
 
 
-def _alternatives(expr: Any) -> List[List[dict]]:
+def _alternatives(expr: Any) -> List[List[Expr]]:
     """A flattened expression as alternatives of terms (an OR of ANDs). An `$or` of plain terms stays
     one term (durable_rules takes those, however many)."""
     if not isinstance(expr, dict) or len(expr) != 1 or next(iter(expr)) not in ("$and", "$or") \
@@ -46,7 +46,7 @@ def _alternatives(expr: Any) -> List[List[dict]]:
     (op, arg), = expr.items()
     if op == "$or":
         return [conj for a in arg for conj in _alternatives(a)]
-    out: List[List[dict]] = [[]]
+    out: List[List[Expr]] = [[]]
     for a in arg:
         out = [left + right for left in out for right in _alternatives(a)]
         if len(out) > MAX_ALTERNATIVES:
@@ -54,10 +54,10 @@ def _alternatives(expr: Any) -> List[List[dict]]:
     return out
 
 
-def split_alternatives(definition: Dict[str, dict]) -> Dict[str, dict]:
+def split_alternatives(definition: Definition) -> Definition:
     """Rules durable_rules can compile: see MAX_ALTERNATIVES. A rule with more alternatives stays whole
     (durable_matches then says which rules durable refused)."""
-    out: Dict[str, dict] = {}
+    out: Definition = {}
     for name, rule in definition.items():
         expr = _flat(rule["all"][0]["m"])
         if len(rule["all"]) != 1 or not _or_of_and(expr):

@@ -11,12 +11,14 @@ import attrs
 
 from doha_compliance.models import EVENT_FIELDS, Event
 
-from .compile import CATCH_ALL, NEVER
-from .facts import fact
+from .compile import CATCH_ALL, NEVER, Definition
+from .facts import Values, fact
 
 # What one fact matched: (kind, unit) each, as the rules' actions record them — ("h", unit) an act,
 # "k" a justifier, "f" a fulfilment (of (version, party, part)), "c"/"v" coverage, "t" a trigger.
 Tags = Tuple[Tuple[str, Any], ...]
+# A decision's key: the day's bucket, then each tested field's bucket (see `Decisions`).
+Key = Tuple[Any, ...]
 # Decisions kept at most; past it the cache is cleared (a safety net: keys are bounded by
 # construction unless a rule compares a field in a way `bucketing` cannot bound, e.g. a regex).
 CACHE_LIMIT = 20_000
@@ -28,7 +30,7 @@ class _Opaque(Exception):
     """The ruleset holds a test the cache cannot key on (a join, a reference to state)."""
 
 
-def _comparisons(definition: Mapping[str, dict]) -> Dict[str, List[Tuple[str, Any]]]:
+def _comparisons(definition: Definition) -> Dict[str, List[Tuple[str, Any]]]:
     """Every (operator, constant) each fact field is compared with, over the whole ruleset.
 
     Raises `_Opaque` unless every rule tests one fact at a time against constants: a rule with
@@ -167,12 +169,12 @@ class Decisions:
     With `enabled=False` every fact the pre-filter admits goes to durable_rules (the laws compare
     both ways)."""
 
-    def __init__(self, definition: Mapping[str, dict], names: Tuple[str, ...], numeric: Set[str],
-                 narrow: Callable[[Event], tuple], could_match: Callable[[Event], bool],
+    def __init__(self, definition: Definition, names: Tuple[str, ...], numeric: Set[str],
+                 narrow: Callable[[Event], Values], could_match: Callable[[Event], bool],
                  enabled: bool = True, limit: Optional[int] = None):
         self.names, self.narrow, self.could_match = names, narrow, could_match
         self.limit = CACHE_LIMIT if limit is None else limit
-        self.cache: Dict[tuple, Tags] = {}
+        self.cache: Dict[Key, Tags] = {}
         self.entered = self.asserted = self.clears = 0
         buckets: Dict[str, Callable[[Any], Any]] = {}
         if enabled:
@@ -196,7 +198,7 @@ class Decisions:
         self._recent: Dict[Any, Tuple[bool, Tags]] = {}  # inputs -> (pre-filter admits, tags)
         self._epoch: Any = _nothing
 
-    def key(self, day: Any, values: tuple) -> tuple:
+    def key(self, day: Any, values: Values) -> Key:
         return (day,) + tuple([bucket(values[i]) for i, bucket in self._keyed])
 
     def _inputs(self, event: Event) -> Any:
@@ -254,8 +256,8 @@ class Decisions:
         """Decisions for inputs not seen lately: from the cache, or from durable_rules."""
         cache, names = self.cache, self.names
         decided: Dict[Any, Tuple[bool, Tags]] = {}
-        keys: Dict[Any, tuple] = {}
-        unseen: Dict[tuple, str] = {}
+        keys: Dict[Any, Key] = {}
+        unseen: Dict[Key, str] = {}
         facts = []
         for inputs, event in missing.items():
             if not self.could_match(event):
@@ -266,7 +268,7 @@ class Decisions:
             if key not in cache and key not in unseen:
                 unseen[key] = event.id
                 facts.append(fact(names, event.id, day, values))
-        learnt: Dict[tuple, Tags] = {}
+        learnt: Dict[Key, Tags] = {}
         if facts:
             self.asserted += len(facts)
             fired = ask(facts)

@@ -9,8 +9,12 @@ from doha_compliance.rules import conditions
 
 from ._adapter import fact_dict
 
+Expr = conditions.Expr
+# A durable_rules ruleset: rule name -> {"all": [patterns], "cap": ..., "run": action} (its format, not ours).
+Definition = Dict[str, Dict[str, Any]]
 
-def all_of(parts: List[dict]) -> dict:
+
+def all_of(parts: List[Expr]) -> Expr:
     if not parts:
         return {"$ex": {"type": 1}}
     return parts[0] if len(parts) == 1 else {"$and": parts}
@@ -24,9 +28,9 @@ NEVER = {"type": "\u0000never"}
 CATCH_ALL = "_any"
 
 
-def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
+def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> Definition:
     """The durable_rules JSON definition: hits, justifiers, fulfilments and coverage, plus the catch-all."""
-    definition: Dict[str, dict] = {}
+    definition: Definition = {}
 
     def action(*tag: Any) -> Callable[[Any], None]:
         # With `cap`, c.m is the list of matching facts. Keep only ids: holding on to durable's
@@ -37,7 +41,7 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> dict:
                 record(tag, fact_dict(fact)["id"])
         return matched
 
-    def durable(cond: Mapping[str, Any], party: str) -> List[dict]:
+    def durable(cond: Mapping[str, Any], party: str) -> List[Expr]:
         return conditions.to_durable(conditions.bind(conditions.parse(cond), party))
 
     for index, (rule, party) in enumerate(units(agreement)):

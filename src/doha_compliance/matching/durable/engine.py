@@ -91,7 +91,7 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
     numeric, text = fields_read(agreement)
     names, narrow = narrow_maker(numeric, text)
     could_match = prefilter(agreement)
-    fired: List[Tuple[tuple, str]] = []
+    fired: List[Tuple[Tuple[Any, ...], str]] = []
     definition = compile_ruleset(agreement, lambda tag, eid: fired.append((tag, eid)))
     out = Matches(covered=_always_covered(agreement))
     windows = {(rule.version, party): Justifiers(rule.justified_by.within_days, tuple(rule.justified_by.same))

@@ -11,6 +11,9 @@ from doha_compliance._util.values import whole_number
 from doha_compliance.models import EVENT_FIELDS, Agreement, Event
 from doha_compliance.rules import conditions
 
+# An event's values for the fields rules read, in `narrow_maker`'s order: text, a whole number, or None.
+Values = Tuple[Any, ...]
+
 
 def fields_read(agreement: Agreement) -> Tuple[Set[str], Set[str]]:
     """(numeric fields, text fields) that durable_rules tests: the only fields facts carry.
@@ -27,7 +30,7 @@ def fields_read(agreement: Agreement) -> Tuple[Set[str], Set[str]]:
     return numeric, text
 
 
-def narrow_maker(numeric: Set[str], text: Set[str]) -> Tuple[Tuple[str, ...], Callable[[Event], tuple]]:
+def narrow_maker(numeric: Set[str], text: Set[str]) -> Tuple[Tuple[str, ...], Callable[[Event], Values]]:
     """(field names, a function giving an event's values for them): the narrow fact without id and
     date — text as text ("" when missing), numbers only when present (None otherwise). What durable_rules
     is shown and what the decision cache keys on both come from these values, so they cannot drift
@@ -40,7 +43,7 @@ def narrow_maker(numeric: Set[str], text: Set[str]) -> Tuple[Tuple[str, ...], Ca
     wants_date = "date" in text
     names = text_plain + text_extra + numeric_plain + numeric_extra + (("date",) if wants_date else ())
 
-    def values(event: Event) -> tuple:
+    def values(event: Event) -> Values:
         out: List[Any] = []
         for name in text_plain:
             value = getattr(event, name)
@@ -60,7 +63,7 @@ def narrow_maker(numeric: Set[str], text: Set[str]) -> Tuple[Tuple[str, ...], Ca
     return names, values
 
 
-def fact(names: Tuple[str, ...], event_id: str, day: int, values: tuple) -> Dict[str, Any]:
+def fact(names: Tuple[str, ...], event_id: str, day: int, values: Values) -> Dict[str, Any]:
     """The durable_rules fact: id, day number, and the narrow values (absent numbers left out)."""
     fact: Dict[str, Any] = {"id": event_id, "day": day}
     for name, value in zip(names, values):

@@ -1,11 +1,14 @@
 """The pre-filter: a cheap necessary condition, so events no rule could match never enter durable_rules."""
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Set
+from typing import Callable, Dict, List, Set, Tuple
 
 from doha_compliance.matching.matches import units
 from doha_compliance.models import EVENT_FIELDS, Agreement, Event
 from doha_compliance.rules import conditions
+
+# A guard as the filter checks it: (field, read from the event's attributes?, admitted values) each.
+Compiled = Tuple[Tuple[str, bool, Set[str]], ...]
 
 
 def prefilter(agreement: Agreement) -> Callable[[Event], bool]:
@@ -29,7 +32,7 @@ def prefilter(agreement: Agreement) -> Callable[[Event], bool]:
                     for t in types:
                         by_type.setdefault(t, []).append(guard)
 
-    def compiled(guards: List[Dict[str, Set[str]]]) -> List[tuple]:
+    def compiled(guards: List[Dict[str, Set[str]]]) -> List[Compiled]:
         # (field, read from the event's attributes?, admitted values): decided once, not per event
         return [tuple((name, name in contract, values) for name, values in guard.items()) for guard in guards]
 
@@ -37,7 +40,7 @@ def prefilter(agreement: Agreement) -> Callable[[Event], bool]:
     typed = {t: compiled(guards) for t, guards in by_type.items()}
     untyped = compiled(general)
 
-    def admits(guard: tuple, event: Event) -> bool:
+    def admits(guard: Compiled, event: Event) -> bool:
         for name, plain, values in guard:
             value = getattr(event, name) if plain else event.get(name)
             if ("" if value is None else (value if type(value) is str else str(value))) not in values:

@@ -14,10 +14,10 @@ class Justifiers:
 
     def __init__(self, within: int, same: Tuple[str, ...]):
         self.within, self.same = within, same
-        self._by: Dict[tuple, Deque[Tuple[int, Event]]] = {}
+        self._by: Dict[Tuple[str, ...], Deque[Tuple[int, Event]]] = {}
         self._today: Set[str] = set()
 
-    def _key(self, event: Event) -> Optional[tuple]:
+    def _key(self, event: Event) -> Optional[Tuple[str, ...]]:
         values = tuple(event.get(f) for f in self.same)
         if any(v is None or v == "" for v in values):
             return None  # an act or justifier without the shared field is never paired
