@@ -26,7 +26,7 @@ import attrs  # noqa: E402
 
 import doha_compliance as dc  # noqa: E402
 from doha_compliance.matching.durable import _adapter as durable_internals
-from doha_compliance.matching.durable import engine
+from doha_compliance.matching.durable import compile as durable_compile, facts as durable_facts, prefilter as durable_prefilter
 from doha_compliance.api import collect  # noqa: E402
 from doha_compliance.matching.matches import units  # noqa: E402
 
@@ -48,18 +48,18 @@ def run(agreement, events, variant: str) -> tuple:
     """variant: "one" ruleset; "families" each given every fact; "filtered" each given only the
     facts its own pre-filter admits."""
     fired = []
-    definition = engine.compile_ruleset(agreement, lambda tag, eid: fired.append((tag[0], tag[1], eid)))
+    definition = durable_compile.compile_ruleset(agreement, lambda tag, eid: fired.append((tag[0], tag[1], eid)))
     rulesets = {"all": definition} if variant == "one" else split_by_family(agreement, definition)
     names = {f"bench_{variant}_{family}": rules for family, rules in rulesets.items()}
     host = durable_internals.new_host(names)
-    numeric, text = engine.fields_read(agreement)
-    make = engine.fact_maker(numeric, text)
-    could_match = engine.prefilter(agreement)
+    numeric, text = durable_facts.fields_read(agreement)
+    make = durable_facts.fact_maker(numeric, text)
+    could_match = durable_prefilter.prefilter(agreement)
     admits = {name: could_match for name in names}
     if variant == "filtered":
         for name, family in zip(names, rulesets, strict=True):
             part = attrs.evolve(agreement, rules=tuple(r for r in agreement.rules if r.id.split(".")[0] == family))
-            admits[name] = engine.prefilter(part)
+            admits[name] = durable_prefilter.prefilter(part)
     start = time.perf_counter()
     for _, day in itertools.groupby(events, key=lambda e: e.date):
         todays = [e for e in day if could_match(e)]

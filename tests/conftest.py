@@ -81,7 +81,7 @@ def assert_prefilter_hides_nothing(agreement: dc.Agreement, rows: list) -> None:
     owing it) could match: a hidden event would be a silent miss."""
     from doha_compliance.rules import conditions
     from doha_compliance.api import collect
-    from doha_compliance.matching.durable.engine import prefilter
+    from doha_compliance.matching.durable.prefilter import prefilter
     from doha_compliance.matching.matches import units
     events, _, _ = collect(agreement, rows)
     could_match = prefilter(agreement)

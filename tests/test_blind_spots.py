@@ -21,7 +21,7 @@ import pytest
 import doha_compliance as dc
 from doha_compliance._util import stream
 from doha_compliance.api import collect
-from doha_compliance.matching.durable.engine import prefilter
+from doha_compliance.matching.durable.prefilter import prefilter
 from doha_compliance.errors import RuleSetError
 from doha_compliance.models import Event
 from doha_compliance.rules.loader import load_rules_from_texts

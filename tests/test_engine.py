@@ -152,7 +152,7 @@ def to_fact(event, numeric, text):
 
 
 def test_fast_fact_maker_equals_the_plain_one(doha):
-    from doha_compliance.matching.durable.engine import fact_maker, fields_read
+    from doha_compliance.matching.durable.facts import fact_maker, fields_read
     from doha_compliance.testing import event_streams
     from hypothesis import given, settings
 
@@ -191,10 +191,10 @@ def test_a_justified_strike_cites_its_latest_three_attacks(doha):
 
 
 def test_prefilter_guards_follow_any_and_all():
-    from doha_compliance.matching.durable.engine import _guards
+    from doha_compliance.rules.conditions import guards
     cond = {"type": ["attack", "airstrike"], "fatalities": {"at_least": 3},
             "all": [{"type": "attack"}, {"actor": {"not": "us"}}],
             "any": [{"location_kind": ["city"]}, {"target": "civilians", "type": ["attack", "raid"]}]}
-    assert _guards(cond) == [{"type": {"attack"}, "location_kind": {"city"}},
+    assert guards(cond) == [{"type": {"attack"}, "location_kind": {"city"}},
                              {"type": {"attack"}, "target": {"civilians"}}]
-    assert _guards({"fatalities": {"above": 1}}) == [{}]   # admits everything: the filter is then off
+    assert guards({"fatalities": {"above": 1}}) == [{}]   # admits everything: the filter is then off

@@ -12,12 +12,14 @@ from hypothesis import example, given, strategies as st
 
 import doha_compliance as dc
 from doha_compliance.matching.durable import _adapter as durable_internals
-from doha_compliance.matching.durable import engine
+from doha_compliance.matching.durable import cache as decision_cache
+from doha_compliance.matching.durable import compile as durable_compile
 from doha_compliance.api import collect
 from doha_compliance.matching.durable.engine import durable_matches
 from doha_compliance.reference.engine import reference_matches
 from doha_compliance.rules.loader import load_rules_from_texts
-from doha_compliance.testing import SMALL, _condition, agreement_texts, event_streams, rule_dicts
+from doha_compliance.testing import SMALL, agreement_texts, event_streams, rule_dicts
+from doha_compliance.testing._rules import _condition
 from conftest import ev
 
 
@@ -113,7 +115,7 @@ def test_a_cache_cleared_when_full_decides_the_same(agreement, rows):
     events, _, _ = collect(agreement, rows)
     events.sort(key=lambda e: e.sort_key)
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(engine, "CACHE_LIMIT", 2)
+        m.setattr(decision_cache, "CACHE_LIMIT", 2)
         small = durable_matches(agreement, events).canonical()
     assert small == reference_matches(agreement, events).canonical()
 
@@ -195,9 +197,9 @@ def test_a_join_in_the_ruleset_turns_the_cache_off():
     """A rule testing two facts at once could not be decided per fact: the cache refuses it."""
     definition = {"j": {"all": [{"a": {"type": "attack"}}, {"b": {"$and": [{"type": "strike"},
                                                                            {"province": {"a": "province"}}]}}]},
-                  engine.CATCH_ALL: {"all": [{"m": {"$ex": {"type": 1}}}, {"n": engine._NEVER}]}}
+                  durable_compile.CATCH_ALL: {"all": [{"m": {"$ex": {"type": 1}}}, {"n": durable_compile.NEVER}]}}
     def decisions(definition, names):
-        return engine._Decisions(definition, names, set(), lambda e: (), lambda e: True)
+        return decision_cache.Decisions(definition, names, set(), lambda e: (), lambda e: True)
     assert not decisions(definition, ("type", "province")).enabled
     alone = {"p": {"all": [{"m": {"$and": [{"type": "attack"}, {"$gte": {"day": 737000}}]}}]}}
     assert decisions(alone, ("type",)).enabled
@@ -207,12 +209,12 @@ def test_a_join_in_the_ruleset_turns_the_cache_off():
 
 def test_a_regex_keeps_values_as_they_are():
     """A test the bucketing cannot bound keys on the value itself (the size limit bounds the cache)."""
-    buckets = engine._bucketing({"place": [("$mt", "^K")], "type": [("$eq", "attack")]}, set())
+    buckets = decision_cache.bucketing({"place": [("$mt", "^K")], "type": [("$eq", "attack")]}, set())
     assert buckets["place"]("Kabul") == "Kabul" and buckets["type"]("raid") is None
 
 
 def test_numbers_that_are_not_whole_keep_their_place_among_the_constants():
-    bucket = engine._bucketing({"level": [("$gt", 2), ("$lte", 7)]}, {"level"})["level"]
+    bucket = decision_cache.bucketing({"level": [("$gt", 2), ("$lte", 7)]}, {"level"})["level"]
     assert [bucket(v) for v in (2, 3, 7, 8, None)] == [0, 1, 1, 2, None]  # cuts at 3 and 8
     assert bucket(2.5) == bucket(2.75) != bucket(2.0) != bucket(2)
 

@@ -19,7 +19,8 @@ import doha_compliance as dc
 from doha_compliance.api import collect
 from doha_compliance.matching.durable.engine import durable_matches
 from doha_compliance.reference.engine import reference_matches
-from doha_compliance.testing import SMALL, crosses_midnight, features, language_agreement, language_cases
+from doha_compliance.testing import SMALL
+from doha_compliance.testing._generators import crosses_midnight, features, language_agreement, language_cases
 from doha_compliance.intake.validate import parse_date
 
 from conftest import assert_prefilter_hides_nothing

@@ -6,7 +6,7 @@ no state management; tests check that both produce the same `Matches`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from doha_compliance.matching.matches import (
     Matches,
@@ -19,7 +19,12 @@ from doha_compliance.models import Agreement, Event
 from doha_compliance.rules import conditions
 
 
-def _getter(event: Event):
+def _bound(cond: Mapping[str, Any], party: str) -> conditions.Node:
+    """A rule's condition as a tree, ``$party`` named."""
+    return conditions.bind(conditions.parse(cond), party)
+
+
+def _getter(event: Event) -> Callable[[str], Any]:
     return event.get
 
 
@@ -31,35 +36,35 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
         start, end = match_window(agreement, rule)
         in_window = [e for e in events if e.date >= start and (end is None or e.date <= end)]
         if rule.starts_when and rule.starts_when.when:
-            tcond = conditions.substitute_party(rule.starts_when.when, party)
+            tcond = _bound(rule.starts_when.when, party)
             first = first_effective(agreement, rule)
             for e in events:
-                if e.date >= first and conditions.matches(tcond, _getter(e)):
+                if e.date >= first and conditions.holds(tcond, _getter(e)):
                     out.add_trigger(unit, e)
         if rule.traits.deadline:
             for part, fulfilment in enumerate(rule.fulfilments):
-                cond = conditions.substitute_party(fulfilment.when, party)
+                cond = _bound(fulfilment.when, party)
                 for e in in_window:
-                    if conditions.matches(cond, _getter(e)):
+                    if conditions.holds(cond, _getter(e)):
                         out.add_fulfil((rule.version, party, part), e)
             if rule.covered_by is None:
                 out.covered[unit] = dt.date.max
             else:
-                covering = conditions.substitute_party(rule.covered_by, party)
+                covering = _bound(rule.covered_by, party)
                 for e in events:
-                    if conditions.matches(covering, _getter(e)):
+                    if conditions.holds(covering, _getter(e)):
                         out.add_covered(unit, e)
             continue
         if rule.traits.through_claims:
             continue
         if covers_continuing(rule):
-            cover = conditions.substitute_party(rule.coverage_condition or {}, party)
+            cover = _bound(rule.coverage_condition or {}, party)
             for e in in_window:
-                if conditions.matches(cover, _getter(e)):
+                if conditions.holds(cover, _getter(e)):
                     out.add_cover(unit, e)
-        cond = conditions.substitute_party(rule.when if rule.traits.claim else rule.act_condition, party)
+        cond = _bound(rule.when if rule.traits.claim else rule.act_condition, party)
         for e in in_window:
-            if not conditions.matches(cond, _getter(e)):
+            if not conditions.holds(cond, _getter(e)):
                 continue
             if rule.traits.claim and not e.get(rule.accused_field):
                 continue
@@ -67,11 +72,11 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
             if rule.traits.justifiable:
                 jb = rule.justified_by
                 assert jb is not None
-                jcond = conditions.substitute_party(jb.when, party)
+                jcond = _bound(jb.when, party)
                 for j in events:
                     if j.id == e.id or not (e.date - dt.timedelta(days=jb.within_days) <= j.date <= e.date):
                         continue
-                    if not conditions.matches(jcond, _getter(j)):
+                    if not conditions.holds(jcond, _getter(j)):
                         continue
                     if all(e.get(f) not in (None, "") and j.get(f) not in (None, "") and str(e.get(f)) == str(j.get(f))
                            for f in jb.same):

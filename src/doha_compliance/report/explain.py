@@ -1,7 +1,7 @@
 """`explain`: why a finding has its status, or what became of an event — in words an analyst can check."""
 from __future__ import annotations
 
-from typing import List
+from typing import Any, List, Mapping
 
 import yaml
 
@@ -20,8 +20,8 @@ from doha_compliance.rules import conditions
 from .report import Report
 
 
-def _condition(cond) -> str:
-    return yaml.safe_dump(dict(cond), sort_keys=True, default_flow_style=True, width=1000).strip()
+def _condition(cond: Mapping[str, Any]) -> str:
+    return str(yaml.safe_dump(dict(cond), sort_keys=True, default_flow_style=True, width=1000)).strip()
 
 
 def _event_line(e: Event) -> str:
@@ -125,10 +125,9 @@ def explain(report: Report, key: str) -> str:
     raise KeyError(key)
 
 
-def _admits_type(cond, event_type: str) -> bool:
-    """Could this condition match an event of this type (judged by the pre-filter's guards)?"""
-    from doha_compliance.matching.durable.engine import _guards
-    return any("type" not in g or event_type in g["type"] for g in _guards(cond))
+def _admits_type(cond: Mapping[str, Any], event_type: str) -> bool:
+    """Could this condition match an event of this type (judged by its necessary conditions, as the pre-filter is)?"""
+    return any("type" not in g or event_type in g["type"] for g in conditions.guards(cond))
 
 
 def explain_uncited(report: Report, event: Event) -> str:

@@ -1,0 +1,262 @@
+"""Rule sets: rule dicts as a rule file holds them, agreements loaded from them, and scenarios
+(an agreement with a stream made for it)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional, Sequence, Tuple, cast
+
+import attrs
+import yaml
+from hypothesis import strategies as st
+
+from doha_compliance.models import Agreement
+from doha_compliance.rules import conditions
+from doha_compliance.rules.kinds import kind_named
+from doha_compliance.rules.loader import load_rules_from_texts
+
+from ._events import COMPACT, SMALL, Vocabulary, dates, event_streams
+
+
+def _condition(draw: Any, v: Vocabulary, party_slot: bool) -> dict:
+    cond: dict = {"type": draw(st.one_of(st.sampled_from(list(v.types)),
+                                         st.lists(st.sampled_from(list(v.types)), min_size=1, max_size=2, unique=True)))}
+    if party_slot and draw(st.booleans()):
+        cond["actor"] = "$party"
+    elif draw(st.booleans()):
+        cond["actor"] = draw(st.sampled_from(list(v.parties)))
+    extra = draw(st.integers(0, 4))
+    if extra == 1:
+        cond["fatalities"] = {"at_least": draw(st.integers(0, 20))}
+    elif extra == 2:
+        cond["any"] = [{"location_kind": draw(st.lists(st.sampled_from(list(v.location_kinds)), min_size=1, max_size=2, unique=True))},
+                       {"fatalities": {"at_least": draw(st.integers(0, 20))}}]
+    elif extra == 3:
+        cond["target"] = {"not_in": draw(st.lists(st.sampled_from(list(v.parties)), min_size=1, max_size=2, unique=True))}
+    elif extra == 4:
+        cond["wounded"] = {draw(st.sampled_from(["at_most", "above", "below"])): draw(st.integers(0, 30))}
+    return cond
+
+
+def _scope(draw: Any, v: Vocabulary) -> dict:
+    """Which acts a continuing commitment concerns: whom they target, or where."""
+    which = draw(st.integers(0, 2))
+    if which == 0:
+        return {"target": draw(st.sampled_from(list(v.parties)))}
+    if which == 1:
+        return {"target": {"not_in": draw(st.lists(st.sampled_from(list(v.parties)), min_size=1, max_size=2, unique=True))}}
+    return {"province": draw(st.sampled_from(list(v.provinces)))}
+
+
+def _fulfilment(draw: Any, v: Vocabulary, label: Optional[str] = None) -> dict:
+    """One part of what fulfils a deadline: one matching event, a total, or a ceiling ("up to N")."""
+    part: dict = {"when": {"type": draw(st.sampled_from(list(v.types))), "actor": "$party"}}
+    how = draw(st.integers(0, 2))
+    if how == 0:
+        part["when"]["count"] = {"at_most": draw(st.integers(0, 10))}
+    elif how == 1:
+        part["total_of"] = "count"
+        part["at_least"] = draw(st.integers(0, 25))
+    else:
+        part["total_of"] = "count"
+        part["up_to"] = draw(st.integers(1, 30))
+        if draw(st.booleans()):
+            part["at_least"] = draw(st.integers(0, part["up_to"]))
+    if label:
+        part["label"] = label
+    return part
+
+
+def _trigger(draw: Any, v: Vocabulary, deadlines: List[str]) -> Optional[dict]:
+    """Sometimes a trigger: an earlier deadline's fulfilment (never a circle) or an event."""
+    which = draw(st.integers(0, 7))
+    if which == 0 and deadlines:
+        return {"rule": draw(st.sampled_from(deadlines))}
+    if which == 1:
+        return {"when": {"type": draw(st.sampled_from(list(v.types))),
+                         **({"actor": "$party"} if draw(st.booleans()) else {})}}
+    return None
+
+
+def _due(draw: Any, v: Vocabulary, triggered: bool) -> Any:
+    """A fixed date, an offset from signature or from the trigger, or none (an undertaking)."""
+    which = draw(st.integers(0, 5 if triggered else 3))
+    if which <= 1:
+        return draw(dates(v.start, v.end)).isoformat()
+    if which == 2:
+        return {"from": "signature", "days": draw(st.integers(0, 20))}
+    if which == 3:
+        return None
+    return {"from": "trigger", "days": draw(st.integers(0, 8)), **({"months": 1} if draw(st.integers(0, 5)) == 0 else {})}
+
+
+KINDS = ("prohibited", "conditional", "deadline", "claim", "claimable")
+
+
+@st.composite
+def rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[dict]:
+    """A list of valid rule entries (with, sometimes, an amendment) for vocabulary `v`."""
+    rules: List[dict] = []
+    deadlines: List[str] = []
+    kinds = draw(st.lists(st.sampled_from(list(KINDS)), min_size=1, max_size=5))
+    for index, kind in enumerate(kinds):
+        parties = draw(st.lists(st.sampled_from(list(v.parties)), min_size=1, max_size=2, unique=True))
+        rule: dict = {"id": f"r{index}.{kind}", "party": parties if len(parties) > 1 else parties[0],
+                      "title": f"Rule {index}", "source": "generated", "basis": "reported", "kind": kind}
+        if kind_named(kind).owed:
+            trigger = _trigger(draw, v, deadlines)
+            if trigger:
+                rule["starts_when"] = trigger
+            if not kind_named(kind).through_claims and draw(st.integers(0, 2)) == 0:
+                rule["modality"] = draw(st.sampled_from(["best_efforts", "aim", "obligation"]))
+                rule["wording"] = "with the aim of"
+            if draw(st.integers(0, 4)) == 0:
+                performers = draw(st.lists(st.sampled_from(list(v.parties)), min_size=1, max_size=2, unique=True))
+                rule["performed_by"] = performers if len(performers) > 1 else performers[0]
+        if kind_named(kind).continuing:
+            rule["when"] = _condition(draw, v, True)
+            if draw(st.integers(0, 3)) == 0:
+                rule["scope"] = _scope(draw, v)
+            if draw(st.integers(0, 3)) == 0:
+                rule["covered_by"] = {"type": draw(st.sampled_from(list(v.types))),
+                                      **({"actor": "$party"} if draw(st.booleans()) else {})}
+            if kind_named(kind).justifiable:
+                justifier = ({"type": draw(st.sampled_from(list(v.types)))} if draw(st.booleans())
+                             else _condition(draw, v, False))
+                rule["justified_by"] = {"when": justifier, "within_days": draw(st.integers(0, 6)),
+                                        "same": draw(st.sampled_from([[], ["province"]]))}
+        elif kind_named(kind).deadline:
+            due = _due(draw, v, "starts_when" in rule)
+            if due is not None:
+                rule["due"] = due
+            if draw(st.integers(0, 3)) == 0:
+                rule["fulfilled_by"] = [_fulfilment(draw, v, f"part {n}") for n in range(draw(st.integers(1, 2)))]
+            else:
+                rule["fulfilled_by"] = _fulfilment(draw, v)
+            if draw(st.booleans()):
+                first = rule["fulfilled_by"][0] if isinstance(rule["fulfilled_by"], list) else rule["fulfilled_by"]
+                rule["covered_by"] = {"type": first["when"]["type"]}
+            deadlines.append(rule["id"])
+        elif kind_named(kind).claim:
+            rule["when"] = {"type": draw(st.lists(st.sampled_from(list(v.types)), min_size=1, max_size=2, unique=True)),
+                            "accused": "$party"}
+            rule["lookback_days"] = draw(st.integers(0, 10))
+        if kind_named(kind).owed and draw(st.booleans()):
+            rule["effective_from"] = draw(dates(v.start, v.start + dt.timedelta(days=10))).isoformat()
+        rules.append(rule)
+    # links between commitments (claims weigh; they owe nothing, so nothing links to them)
+    owed = [r["id"] for r in rules if kind_named(r["kind"]).owed]
+    for rule in rules:
+        others = [i for i in owed if i != rule["id"]]
+        if kind_named(rule["kind"]).owed and others and draw(st.integers(0, 2)) == 0:
+            rule["linked"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
+    amendments = []
+    for rule in rules:
+        if (kind_named(rule["kind"]).continuing and not kind_named(rule["kind"]).justifiable
+                and draw(st.integers(0, 2)) == 0):
+            start = dt.date.fromisoformat(rule.get("effective_from", v.start.isoformat()))
+            amendment = {"id": f"{rule['id']}@amended", "amends": rule["id"],
+                         "effective_from": draw(dates(start + dt.timedelta(days=1), v.end)).isoformat(),
+                         "when": _condition(draw, v, True)}
+            others = [i for i in owed if i != rule["id"]]
+            if others and draw(st.integers(0, 3)) == 0:
+                amendment["linked"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
+            amendments.append(amendment)
+    return rules + amendments
+
+
+def agreement_texts(rules: List[dict], v: Vocabulary = SMALL, signed: Optional[dt.date] = None,
+                    signatories: Optional[Sequence[str]] = None,
+                    monitors: Optional[Sequence[str]] = None) -> Dict[str, str]:
+    """Rule files as YAML text, ready for `load_rules_from_texts` or to be written to a folder."""
+    agreement: dict = {"agreement": {"id": "generated", "title": "Generated agreement",
+                                     "signed": (signed or v.start).isoformat(),
+                                     "parties": {p: p.title() for p in v.parties},
+                                     "event_types": list(v.types), "location_kinds": list(v.location_kinds)}}
+    if signatories is not None:
+        agreement["agreement"]["signatories"] = list(signatories)
+    if monitors is not None:
+        agreement["agreement"]["monitors"] = list(monitors)
+    return {"agreement.yaml": yaml.safe_dump(agreement, sort_keys=False),
+            "rules.yaml": yaml.safe_dump({"rules": rules}, sort_keys=False)}
+
+
+def _roles(draw: Any, v: Vocabulary) -> Tuple[Optional[List[str]], Optional[List[str]]]:
+    """Signatories (None: every party signed) and monitors (None: none), drawn for a rule set."""
+    signatories = monitors = None
+    if draw(st.booleans()):
+        signatories = draw(st.lists(st.sampled_from(list(v.parties)), min_size=1, max_size=len(v.parties), unique=True))
+    if draw(st.integers(0, 2)) == 0:
+        monitors = [draw(st.sampled_from(list(v.parties)))]
+    return signatories, monitors
+
+
+@st.composite
+def _agreements(draw: Any, v: Vocabulary) -> Agreement:
+    rules = draw(rule_dicts(v))
+    signatories, monitors = _roles(draw, v)
+    return load_rules_from_texts(agreement_texts(rules, v, signatories=signatories, monitors=monitors))
+
+
+def rule_sets(vocabulary: Vocabulary = SMALL) -> st.SearchStrategy[Agreement]:
+    """Whole agreements, loaded through the real loader (schema and meaning checks included)."""
+    return _agreements(vocabulary)
+
+
+@attrs.frozen
+class Scenario:
+    """A rule set as written (rule dicts, signatories, monitors), a stream of rows and a report
+    date: what `scenarios()` draws. It prints as plain data, so a counterexample can be pasted
+    into an `@example(Scenario(...))` as it is."""
+
+    rules: List[dict]
+    rows: List[dict]
+    as_of: dt.date
+    signatories: Optional[List[str]] = None
+    monitors: Optional[List[str]] = None
+
+    def agreement(self, v: Vocabulary = COMPACT) -> Agreement:
+        return load_rules_from_texts(agreement_texts(self.rules, v, signatories=self.signatories,
+                                                     monitors=self.monitors))
+
+
+@st.composite
+def scenarios(draw: Any, v: Vocabulary = COMPACT, min_size: int = 3, max_size: int = 25) -> Scenario:
+    """A rule set, a stream made for it — some acts nobody claimed (`actor: unknown`), some stated
+    justifications, allegations naming its rules (deadlines among them), events aimed at its
+    conditions — and a report date, sometimes past the stream's end."""
+    rules = draw(rule_dicts(v))
+    signatories, monitors = _roles(draw, v)
+    agreement = load_rules_from_texts(agreement_texts(rules, v, signatories=signatories, monitors=monitors))
+    rows = draw(event_streams(min_size, max_size, vocabulary=v, rule_ids=agreement.rule_ids(), reserved=True))
+    for row in rows:
+        if draw(st.booleans()):
+            row.update(_aimed(draw, agreement))
+    as_of = draw(dates(v.start, v.end + dt.timedelta(days=5)))
+    return Scenario(rules, rows, as_of, signatories, monitors)
+
+
+def _aimed(draw: Any, agreement: Agreement) -> dict:
+    """Fields that make an event meet one of a rule's conditions at its top level (what it judges,
+    justifies, fulfils, triggers or covers it), so that random streams reach every status often."""
+    rule = draw(st.sampled_from(list(agreement.rules)))
+    found = [c for c in rule.conditions if c]
+    if not found:
+        return {}
+    cond = draw(st.sampled_from(found))
+    party = draw(st.sampled_from(list(rule.parties)))
+    out: dict = {}
+    if rule.traits.claim and agreement.monitors and draw(st.integers(0, 2)) == 0:
+        out["actor"] = agreement.monitors[0]  # a monitor's report
+    for test in conditions.bind(conditions.parse(cond), party).parts:  # the top level's tests
+        if not isinstance(test, conditions.Test) or test.field == "actor" and "actor" in out:
+            continue
+        key, value = test.field, cast(Any, test.arg)  # a test's argument: its op says which kind
+        if test.op == "in" and value:
+            value = draw(st.sampled_from(value))
+        if key in ("type", "actor", "target", "accused", "province", "location_kind") and isinstance(value, str) \
+                and test.op in ("equals", "in"):
+            out[key] = value
+        elif key == "count" and test.op == "at_most":
+            out[key] = draw(st.integers(0, value))
+    return out
+
