@@ -42,25 +42,31 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def run_main(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    """The command in this process (fast): cli.main with stdout and stderr captured. An exception
-    escaping main is left to fail the test: main must turn every user mistake into a message."""
+def run_main(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command in this process (fast): cli.main with stdout and stderr captured, its return value
+    the exit code. An exception escaping main is left to fail the test: main must turn every user
+    mistake into a message. Use run_cli where a real process matters (signals, pipes, the interpreter)."""
     import contextlib
     import io
 
     from doha_compliance import cli
     out, err = io.StringIO(), io.StringIO()
-    old_stdin = sys.stdin
+    old_stdin, old_cwd = sys.stdin, os.getcwd()
     if stdin is not None:
         sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    if cwd is not None:
+        os.chdir(cwd)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = cli.main(list(args))
-            except SystemExit as exc:  # argparse's usage errors
-                code = exc.code if isinstance(exc.code, int) else 2
+            except SystemExit as exc:  # argparse's usage errors; as the interpreter maps sys.exit's argument
+                code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+                if not isinstance(exc.code, (int, type(None))):
+                    print(exc.code, file=sys.stderr)
     finally:
         sys.stdin = old_stdin
+        os.chdir(old_cwd)
     return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
