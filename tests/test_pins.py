@@ -10,7 +10,10 @@ Each expectation is reasoned by hand from the code's documented intent, never co
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from conftest import D, ev
 
 import doha_compliance as dc
 from doha_compliance.intake.exports.gazetteer import load_gazetteer
@@ -18,8 +21,6 @@ from doha_compliance.intake.exports.importers import load_mapping, map_row
 from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions
 from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, agreement_texts, validated_events
-
-from conftest import D, ev
 
 pytestmark = pytest.mark.fast
 GED = "tests/data/ucdp_ged_shape.csv"
@@ -38,7 +39,7 @@ def test_a_distance_from_the_capital_in_any_case_is_not_the_capital(text):
 def test_an_imported_row_25_KM_north_of_the_capital_is_a_district(doha, tmp_path):
     # UCDP row 990004 (where_prec 2) says "Old Road (25 km north of Kabul city)": a district, not Kabul.
     # Written in capitals it is the same place.
-    text = open(GED, encoding="utf-8").read()
+    text = Path(GED).read_text(encoding="utf-8")
     assert "Old Road (25 km north of Kabul city)" in text
     path = tmp_path / "ged.csv"
     path.write_text(text.replace("Old Road (25 km north of Kabul city)", "OLD ROAD (25 KM NORTH OF KABUL CITY)"),
