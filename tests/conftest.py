@@ -25,6 +25,27 @@ OCT2020 = Path("examples") / "oct2020" / "events.yaml"
 TIMELINE = Path("examples") / "timeline_2020_2021" / "events.yaml"
 
 
+# The `fast` subset (`pytest -m fast`, under a minute on 2 cores): every hand-reasoned verdict, the
+# examples' expected reports, the structure and the public API, the bad rule and event files. Laws
+# (hypothesis tests) are left to the whole suite. Marked here, by file, so the subset is stated once.
+FAST_FILES = {
+    "test_pins.py", "test_example_verdicts.py", "test_oct2020.py", "test_timeline.py", "test_claims.py",
+    "test_deadlines.py", "test_commitment_semantics.py", "test_commitments.py", "test_blind_spots.py",
+    "test_mutants.py", "test_second_agreement.py", "test_levels.py", "test_scores.py",
+    "test_structure.py", "test_public_api.py", "test_api_cli.py", "test_bad_rules.py", "test_bad_events.py",
+}
+FAST_TESTS = {"test_bundled.py::test_example_commands_give_the_expected_reports"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = item.path.name
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            continue
+        if name in FAST_FILES or f"{name}::{getattr(item, 'originalname', item.name)}" in FAST_TESTS:
+            item.add_marker(pytest.mark.fast)
+
+
 @pytest.fixture(autouse=True)
 def _at_repository_root(monkeypatch):
     monkeypatch.chdir(ROOT)

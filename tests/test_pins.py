@@ -22,7 +22,6 @@ from doha_compliance.reference.judge import pipeline_conclusions, reference_conc
 from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, agreement_texts, validated_events
 
-pytestmark = pytest.mark.fast
 GED = "tests/data/ucdp_ged_shape.csv"
 
 
