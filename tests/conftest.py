@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-# Fast by default (CI); `pytest --hypothesis-profile=thorough` for long runs.
-settings.register_profile("ci", max_examples=60, deadline=None,
+# Fast by default (CI); `pytest --hypothesis-profile=thorough` for long runs. The CI profile keeps no
+# example database: with one, hypothesis keeps a Pareto front of every `target()` observation, which
+# took a third of the laws' time, to replay a previous run's draws (a CI checkout has none; every
+# counterexample found is kept as an @example on its law). Same examples, phases and assertions.
+settings.register_profile("ci", max_examples=60, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("thorough", max_examples=2000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -23,6 +26,27 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES = Path("rules") / "doha"
 OCT2020 = Path("examples") / "oct2020" / "events.yaml"
 TIMELINE = Path("examples") / "timeline_2020_2021" / "events.yaml"
+
+
+# The `fast` subset (`pytest -m fast`, under a minute on 2 cores): every hand-reasoned verdict, the
+# examples' expected reports, the structure and the public API, the bad rule and event files. Laws
+# (hypothesis tests) are left to the whole suite. Marked here, by file, so the subset is stated once.
+FAST_FILES = {
+    "test_pins.py", "test_example_verdicts.py", "test_oct2020.py", "test_timeline.py", "test_claims.py",
+    "test_deadlines.py", "test_commitment_semantics.py", "test_commitments.py", "test_blind_spots.py",
+    "test_mutants.py", "test_second_agreement.py", "test_levels.py", "test_scores.py",
+    "test_structure.py", "test_public_api.py", "test_api_cli.py", "test_bad_rules.py", "test_bad_events.py",
+}
+FAST_TESTS = {"test_bundled.py::test_example_commands_give_the_expected_reports"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = item.path.name
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            continue
+        if name in FAST_FILES or f"{name}::{getattr(item, 'originalname', item.name)}" in FAST_TESTS:
+            item.add_marker(pytest.mark.fast)
 
 
 @pytest.fixture(autouse=True)
@@ -42,25 +66,31 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def run_main(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    """The command in this process (fast): cli.main with stdout and stderr captured. An exception
-    escaping main is left to fail the test: main must turn every user mistake into a message."""
+def run_main(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command in this process (fast): cli.main with stdout and stderr captured, its return value
+    the exit code. An exception escaping main is left to fail the test: main must turn every user
+    mistake into a message. Use run_cli where a real process matters (signals, pipes, the interpreter)."""
     import contextlib
     import io
 
     from doha_compliance import cli
     out, err = io.StringIO(), io.StringIO()
-    old_stdin = sys.stdin
+    old_stdin, old_cwd = sys.stdin, os.getcwd()
     if stdin is not None:
         sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    if cwd is not None:
+        os.chdir(cwd)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = cli.main(list(args))
-            except SystemExit as exc:  # argparse's usage errors
-                code = exc.code if isinstance(exc.code, int) else 2
+            except SystemExit as exc:  # argparse's usage errors; as the interpreter maps sys.exit's argument
+                code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+                if not isinstance(exc.code, (int, type(None))):
+                    print(exc.code, file=sys.stderr)
     finally:
         sys.stdin = old_stdin
+        os.chdir(old_cwd)
     return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 

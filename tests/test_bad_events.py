@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 import doha_compliance as dc
-from conftest import RULES, run_cli
+from conftest import RULES, run_main
 
 GOOD = '{"id": "good-1", "date": "2020-10-10", "type": "attack", "actor": "taliban", "location_kind": "city"}'
 
 
 def report_on(path: Path, *extra: str):
-    result = run_cli("report", "--rules", str(RULES), "--events", str(path), "--format", "json", *extra)
+    """The command in process: a subprocess would add nothing here (main's exit code is its return)."""
+    result = run_main("report", "--rules", str(RULES), "--events", str(path), "--format", "json", *extra)
     return result
 
 
@@ -165,15 +166,15 @@ def test_alias_bomb_in_events_is_refused(tmp_path):
 
 
 def test_output_is_atomic_when_writing_fails(tmp_path, monkeypatch):
-    from doha_compliance import cli
+    from doha_compliance._util import output
     target = tmp_path / "report.json"
     target.write_text("previous report\n", encoding="utf-8")
 
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(cli.os, "replace", broken_replace)
+    monkeypatch.setattr(output.os, "replace", broken_replace)
     with pytest.raises(OSError):
-        cli.write_output("new report\n", str(target))
+        output.write_output("new report\n", str(target))
     assert target.read_text(encoding="utf-8") == "previous report\n"   # untouched
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]       # no temp file left

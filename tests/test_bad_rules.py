@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import doha_compliance as dc
-from conftest import OCT2020, RULES, run_cli
+from conftest import OCT2020, RULES, run_cli, run_main
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def problems(folder: Path) -> list[str]:
 
 
 def cli_fails(folder: Path, *phrases: str) -> str:
-    result = run_cli("report", "--rules", str(folder), "--events", str(OCT2020))
+    result = run_main("report", "--rules", str(folder), "--events", str(OCT2020))
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""

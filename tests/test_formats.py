@@ -17,7 +17,7 @@ from doha_compliance.report.explain import explain
 from doha_compliance.renderers.html import render_html
 from doha_compliance.renderers.md import render_md
 from browser import page_of
-from conftest import D, OCT2020, ROOT, RULES, TIMELINE, run_cli
+from conftest import D, OCT2020, ROOT, RULES, TIMELINE, run_main
 
 
 @pytest.fixture(scope="module")
@@ -140,24 +140,24 @@ def test_explain_an_event_and_the_matching_condition(oct_report):
 
 
 def test_explain_cli():
-    ok = run_cli("explain", "withdrawal.full/us/2021-05-01", "--rules", "rules/doha", "--events",
-                 "examples/timeline_2020_2021/events.yaml", "--as-of", "2021-05-02")
+    ok = run_main("explain", "withdrawal.full/us/2021-05-01", "--rules", "rules/doha", "--events",
+                  "examples/timeline_2020_2021/events.yaml", "--as-of", "2021-05-02")
     assert ok.returncode == 0 and "status:    violation for us" in ok.stdout and "due:       2021-05-01" in ok.stdout
-    missing = run_cli("explain", "nope", "--rules", "rules/doha", "--events", "examples/oct2020/events.yaml")
+    missing = run_main("explain", "nope", "--rules", "rules/doha", "--events", "examples/oct2020/events.yaml")
     assert missing.returncode == 2 and "neither a finding id nor an event" in missing.stderr
 
 
 def test_rules_check_and_list(tmp_path):
-    ok = run_cli("rules", "check", "rules/doha")
+    ok = run_main("rules", "check", "rules/doha")
     assert ok.returncode == 0 and "24 rules, 25 versions" in ok.stdout
-    listed = run_cli("rules", "list", "rules/doha")
+    listed = run_main("rules", "list", "rules/doha")
     assert "violence.reduction  (version violence.reduction@reset-2020-10-15, amends violence.reduction)" in listed.stdout
     assert "owed by taliban, us, coalition, afghan_government · claim · reported" in listed.stdout
     folder = tmp_path / "r"
     shutil.copytree(ROOT / RULES, folder)
     (folder / "x.yaml").write_text("rules:\n  - id: a\n    party: usa\n    titel: T\n", encoding="utf-8")
     (folder / "y.yaml").write_text("rules: [\n", encoding="utf-8")
-    bad = run_cli("rules", "check", str(folder))
+    bad = run_main("rules", "check", str(folder))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert f"{folder}/x.yaml:4: rules[0].titel: unknown field 'titel'" in bad.stderr
     assert f"{folder}/y.yaml:2: invalid YAML" in bad.stderr
@@ -167,8 +167,8 @@ def test_rules_check_and_list(tmp_path):
                                          ("json", '"agreement": "doha-2020"')])
 def test_every_format_writes_to_output(tmp_path, fmt, phrase):
     out = tmp_path / f"report.{fmt}"
-    result = run_cli("report", "--rules", "rules/doha", "--events", "examples/oct2020/events.yaml", "--format", fmt,
-                     "--output", str(out))
+    result = run_main("report", "--rules", "rules/doha", "--events", "examples/oct2020/events.yaml", "--format", fmt,
+                      "--output", str(out))
     assert result.returncode == 0 and result.stdout == ""
     assert phrase in out.read_text(encoding="utf-8")
 
@@ -201,7 +201,7 @@ def test_progress_bar_only_on_a_terminal_and_only_for_long_inputs():
 
 
 def test_explain_an_event_no_finding_cites():
-    result = run_cli("explain", "oct2020-mujahid-interview", "--rules", "rules/doha", "--events", "examples/oct2020/events.yaml")
+    result = run_main("explain", "oct2020-mujahid-interview", "--rules", "rules/doha", "--events", "examples/oct2020/events.yaml")
     assert result.returncode == 0, result.stderr
     assert "status:    evaluated; no finding cites it" in result.stdout
     assert "claims.accusation" in result.stdout          # the rule that reads statements, and why it did not match

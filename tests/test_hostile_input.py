@@ -149,6 +149,7 @@ def test_contract_fields_past_the_limit_or_not_unicode_are_rejected(tmp_path):
 
 
 def test_the_huge_field_no_longer_kills_the_process(tmp_path):
+    # a real process: what this once did was end the interpreter
     path = write(tmp_path / "e.json", json.dumps([dict(EVENT, type="negotiation", target="afghan_government",
                                                        stage="o" * BIG)]))
     result = run_cli("report", "--rules", str(RULES), "--events", str(path))
@@ -419,7 +420,7 @@ def test_a_fifo_and_dev_stdin_are_read_once(tmp_path):
     fifo = tmp_path / "events.jsonl"
     os.mkfifo(fifo)
     writer = subprocess.Popen([sys.executable, "-c", f"open({str(fifo)!r}, 'w').write({OUT_OF_ORDER!r})"])
-    result = run_cli("report", "--rules", str(RULES), "--events", str(fifo), "--format", "json")
+    result = run_main("report", "--rules", str(RULES), "--events", str(fifo), "--format", "json")
     writer.wait(timeout=60)
     assert json.loads(result.stdout)["inputs"]["evaluated"] == 4
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
@@ -489,11 +490,9 @@ def test_output_dash_is_stdout(tmp_path):
 
 
 def test_a_write_that_fails_late_is_a_message(tmp_path, monkeypatch):
-    from doha_compliance import cli
-
     def full(src, dst):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(cli.os, "replace", full)
+    monkeypatch.setattr(os, "replace", full)
     result = _run_output(tmp_path, str(tmp_path / "r.txt"))
     assert result.returncode == 2 and "No space left on device" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
@@ -690,16 +689,14 @@ def test_explain_of_an_uncited_event_stops_reading_at_it(doha):
 
 def test_control_characters_in_event_text_never_reach_the_terminal(tmp_path):
     """An ESC (a terminal escape sequence) in a description, a place or an id is shown as \\x1b."""
-    import json
-    from conftest import run_cli
     events = tmp_path / "events.jsonl"
     events.write_text(json.dumps({"id": "a\u001b[2J", "date": "2020-10-10", "type": "attack", "actor": "taliban",
                                   "location_kind": "city", "place": "x\u001b[31mred", "description": "d\u0007"}) + "\n"
                       + json.dumps({"id": "b", "date": "2020-10-10", "type": "attack", "actor": "tali\u001bban"}) + "\n",
                       encoding="utf-8")
-    report = run_cli("report", "--rules", "rules/doha", "--events", str(events))
+    report = run_main("report", "--rules", "rules/doha", "--events", str(events))
     assert report.returncode == 0, report.stderr
     assert "\u001b" not in report.stdout and "\u001b" not in report.stderr
     assert "x\\x1b[31mred" in report.stdout and "tali\\x1bban" in report.stderr
-    explained = run_cli("explain", "a\u001b[2J", "--rules", "rules/doha", "--events", str(events))
+    explained = run_main("explain", "a\u001b[2J", "--rules", "rules/doha", "--events", str(events))
     assert explained.returncode == 0 and "\u001b" not in explained.stdout and "a\\x1b[2J" in explained.stdout

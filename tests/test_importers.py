@@ -18,7 +18,7 @@ import doha_compliance as dc
 from doha_compliance import api
 from doha_compliance.errors import InputFileError
 from doha_compliance.intake.exports.importers import detect, file_labels, load_mapping, map_row
-from conftest import D, run_cli
+from conftest import D, run_main
 
 ACLED = Path("examples/acled/afghanistan_oct2020_sample.csv")
 UCDP = Path("examples/ucdp/ged_afghanistan_sample.csv")
@@ -256,7 +256,7 @@ def test_two_files_with_one_name_do_not_collide(doha, tmp_path):
 
 
 def test_an_unrecognised_header_is_one_error_exit_2(tmp_path):
-    result = run_cli("report", "--rules", "rules/doha", "--events", str(ACLED_2019), "--events-format", "acled")
+    result = run_main("report", "--rules", "rules/doha", "--events", str(ACLED_2019), "--events-format", "acled")
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert "the header has no column event_id_cnty, actor1" in result.stderr
@@ -265,8 +265,8 @@ def test_an_unrecognised_header_is_one_error_exit_2(tmp_path):
 
 
 def test_a_mapping_with_the_files_columns_detects_the_export():
-    result = run_cli("report", "--rules", "rules/doha", "--events", str(ACLED_2019), "--mapping", str(EXTRACT_MAPPING),
-                     "--format", "json")
+    result = run_main("report", "--rules", "rules/doha", "--events", str(ACLED_2019), "--mapping", str(EXTRACT_MAPPING),
+                      "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["inputs"] == {"read": 16, "evaluated": 16, "rejected": 0, "after_as_of": 0}
@@ -286,8 +286,8 @@ def test_user_mapping_overrides_the_shipped_one(tmp_path):
     text = Path("src/doha_compliance/mappings/acled.yaml").read_text(encoding="utf-8")
     mapping.write_text(text.replace('  - {match: "^(Protesters|Rioters) \\\\(", party: unknown}\n',
                                     '  - {match: "^Protesters", party: civilians}\n'), encoding="utf-8")
-    result = run_cli("report", "--rules", "rules/doha", "--events", str(ACLED), "--mapping", str(mapping),
-                     "--format", "json", "--as-of", "2020-10-31")
+    result = run_main("report", "--rules", "rules/doha", "--events", str(ACLED), "--mapping", str(mapping),
+                      "--format", "json", "--as-of", "2020-10-31")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["imports"][0]["actors"] == {"party": 7, "other": 0, "unknown": 1, "undirected": 0}
@@ -296,15 +296,15 @@ def test_user_mapping_overrides_the_shipped_one(tmp_path):
 def test_bad_mapping_file_stops_with_exit_2(tmp_path):
     mapping = tmp_path / "bad.yaml"
     mapping.write_text("columns: {}\n", encoding="utf-8")
-    result = run_cli("report", "--rules", "rules/doha", "--events", str(ACLED), "--mapping", str(mapping))
+    result = run_main("report", "--rules", "rules/doha", "--events", str(ACLED), "--mapping", str(mapping))
     assert result.returncode == 2 and "a mapping needs 'columns', 'actors' and 'types'" in result.stderr
 
 
 def test_events_format_flag(tmp_path):
     plain = tmp_path / "export.txt"
     plain.write_text(ACLED.read_text(encoding="utf-8"), encoding="utf-8")
-    result = run_cli("report", "--rules", "rules/doha", "--events", str(plain), "--events-format", "acled",
-                     "--format", "json", "--as-of", "2020-10-31")
+    result = run_main("report", "--rules", "rules/doha", "--events", str(plain), "--events-format", "acled",
+                      "--format", "json", "--as-of", "2020-10-31")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["inputs"]["evaluated"] == 8
 

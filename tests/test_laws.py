@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 
 import attrs
@@ -213,8 +214,21 @@ def test_the_prefilter_never_hides_an_event_a_rule_could_match(agreement, rows):
 WHO = ("pipeline", "reference")
 
 
+@functools.lru_cache(maxsize=512)
+def _loaded(texts: tuple) -> dc.Agreement:
+    return load_rules_from_texts(dict(texts))
+
+
+def agreement_of(scenario: Scenario) -> dc.Agreement:
+    """`scenario.agreement()`, loaded once per rule set text: a law asks for it up to three times an
+    example, and hypothesis draws the same rule set again while it varies the rest (an Agreement is
+    frozen, so sharing it is safe; testing.language_cases does the same)."""
+    texts = agreement_texts(scenario.rules, COMPACT, signatories=scenario.signatories, monitors=scenario.monitors)
+    return _loaded(tuple(sorted(texts.items())))
+
+
 def judged(who: str, scenario: Scenario, as_of: dt.date | None = None, rows: list | None = None) -> dict:
-    agreement = scenario.agreement()
+    agreement = agreement_of(scenario)
     events = validated_events(agreement, scenario.rows if rows is None else rows)
     day = scenario.as_of if as_of is None else as_of
     if who == "pipeline":
@@ -292,7 +306,7 @@ _NOTE = {"id": "n", "date": "2020-01-01", "type": "note", "actor": "green"}
     rows=[{"id": "e", "date": "2020-01-01", "type": "attack", "actor": "red", "accused": "red",
            "stated_justification": "self-defence"}], as_of=dt.date(2020, 1, 1)))
 def test_the_pipeline_concludes_what_the_reference_judge_concludes(scenario):
-    agreement = scenario.agreement()
+    agreement = agreement_of(scenario)
     events = validated_events(agreement, scenario.rows)
     expected = reference_conclusions(agreement, events, scenario.as_of)
     tally(expected)
@@ -300,7 +314,7 @@ def test_the_pipeline_concludes_what_the_reference_judge_concludes(scenario):
 
 
 def _kinds(scenario: Scenario) -> dict:
-    return {r.version: r.kind for r in scenario.agreement().rules}
+    return {r.version: r.kind for r in agreement_of(scenario).rules}
 
 
 @example(Scenario(  # an unclaimed event accusing red of a rule only blue owes: an allegation, not red's act
@@ -367,7 +381,7 @@ def test_a_stated_justification_never_makes_a_violation_justified(who, scenario)
 @given(scenarios())
 def test_a_complied_finding_lies_within_the_input_and_the_versions_time_in_force(who, scenario):
     c = judged(who, scenario)
-    versions = {r.version: r for r in scenario.agreement().rules}
+    versions = {r.version: r for r in agreement_of(scenario).rules}
     for f in c["findings"]:
         if f["status"] != "complied":
             continue
@@ -408,7 +422,7 @@ def test_links_are_symmetric(who, scenario):
     one entry per party owing each (amended rules and days before a rule is in force aside: an amendment
     may add a link from its day on, and a rule not yet in force links nothing that day)."""
     c = judged(who, scenario)
-    rules = scenario.agreement().rules
+    rules = agreement_of(scenario).rules
     pairs = {frozenset((r.id, other)) for r in rules for other in r.linked}
     amended = {r.id for r in rules if r.amends}
     start = {r.id: min(v.effective_from for v in rules if v.id == r.id) for r in rules}

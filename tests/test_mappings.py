@@ -13,7 +13,7 @@ from doha_compliance.errors import InputFileError, RuleSetError
 from doha_compliance.intake.exports.gazetteer import load_gazetteer, normal
 from doha_compliance.intake.exports.importers import load_mapping
 from doha_compliance.rules.loader import load_rules_from_texts
-from conftest import RULES, ROOT, ev, run_cli
+from conftest import RULES, ROOT, ev, run_cli, run_main
 
 DATA = Path("tests/data")
 SHIPPED = Path("src/doha_compliance/mappings/acled.yaml")
@@ -165,7 +165,7 @@ def test_every_report_counts_rows_by_mapping_outcome(doha):
 # --- mapping check -----------------------------------------------------------------------------
 
 def test_mapping_check_lists_every_name_with_its_outcome():
-    result = run_cli("mapping", "check", str(DATA / "acled_2022_shape.csv"), "--format", "json")
+    result = run_main("mapping", "check", str(DATA / "acled_2022_shape.csv"), "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     actors = {(a["name"], a["party"]): a["rows"] for a in data["actors"]}
@@ -180,11 +180,11 @@ def test_mapping_check_lists_every_name_with_its_outcome():
     types = {t["name"]: t["type"] for t in data["event_types"]}
     assert types["Strategic developments: Agreement"] == "other" and types["Explosions/Remote violence: Air/drone strike"] == "airstrike"
     again = run_cli("mapping", "check", str(DATA / "acled_2022_shape.csv"), "--format", "json")
-    assert again.stdout == result.stdout
+    assert again.stdout == result.stdout  # a fresh process says the same
 
 
 def test_mapping_check_text_and_ucdp():
-    result = run_cli("mapping", "check", str(DATA / "ucdp_ged_shape.csv"))
+    result = run_main("mapping", "check", str(DATA / "ucdp_ged_shape.csv"))
     assert result.returncode == 0, result.stderr
     assert "Government of Afghanistan" in result.stdout and "clash (undirected: no actor, both sides kept)" in result.stdout
     assert "1 rows are malformed" in result.stdout   # best 'n/a'
@@ -192,10 +192,10 @@ def test_mapping_check_text_and_ucdp():
 
 
 def test_mapping_check_on_an_unknown_header_is_one_error():
-    result = run_cli("mapping", "check", str(DATA / "acled_2019_extract_shape.csv"))
+    result = run_main("mapping", "check", str(DATA / "acled_2019_extract_shape.csv"))
     assert result.returncode == 2 and "neither ACLED's nor UCDP's" in result.stderr
-    result = run_cli("mapping", "check", str(DATA / "acled_2019_extract_shape.csv"),
-                     "--mapping", str(DATA / "conflict-elections.mapping.yaml"), "--format", "json")
+    result = run_main("mapping", "check", str(DATA / "acled_2019_extract_shape.csv"),
+                      "--mapping", str(DATA / "conflict-elections.mapping.yaml"), "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {(a["name"], a["party"]) for a in data["actors"]} >= {("Taliban", "taliban"),

@@ -17,7 +17,7 @@ from doha_compliance.renderers.html import render_html
 from doha_compliance.renderers.md import render_md
 from doha_compliance.renderers.text import render_text
 from browser import page_of
-from conftest import D, ROOT, TIMELINE, run_cli
+from conftest import D, ROOT, TIMELINE, run_main
 
 DONE = ("report", "--rules", "rules/doha", "--events", "examples/timeline_2020_2021/events.yaml", "--as-of", "2021-09-01")
 
@@ -38,9 +38,9 @@ def test_csv_findings_one_row_each_with_the_csv_module(report):
 
 
 def test_the_done_command_as_csv_and_json():
-    scores_csv = run_cli(*DONE, "--format", "csv", "--table", "scores")
-    series_csv = run_cli(*DONE, "--format", "csv", "--table", "series")
-    data = json.loads(run_cli(*DONE, "--format", "json").stdout)
+    scores_csv = run_main(*DONE, "--format", "csv", "--table", "scores")
+    series_csv = run_main(*DONE, "--format", "csv", "--table", "series")
+    data = json.loads(run_main(*DONE, "--format", "json").stdout)
     assert scores_csv.returncode == series_csv.returncode == 0
     scores = list(csv.DictReader(io.StringIO(scores_csv.stdout)))
     series = list(csv.DictReader(io.StringIO(series_csv.stdout)))
@@ -50,7 +50,7 @@ def test_the_done_command_as_csv_and_json():
     months = sorted({s["month"] for s in data["scores"]})
     assert months[0] == "2020-02" and months[-1] == "2021-09" and len(months) == 20
     assert {s["rule"] for s in data["scores"]} >= {"violence.level", "withdrawal.full", "violence.reduction"}
-    wrong = run_cli(*DONE, "--table", "scores")
+    wrong = run_main(*DONE, "--table", "scores")
     assert wrong.returncode == 2 and "--format csv" in wrong.stderr and "Traceback" not in wrong.stderr
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import doha_compliance as dc
 from doha_compliance import api
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_main
 
 REAL = ROOT.parent / "shared" / "real-data"
 pytestmark = pytest.mark.skipif(not (REAL / "PROVENANCE.md").exists(),
@@ -144,7 +144,7 @@ def test_ucdp_1989_2022_reads_whole(doha):
 ])
 def test_mapping_check_lists_every_actor_of_a_real_export(path, columns, mapping):
     args = ["mapping", "check", str(path), "--format", "json"] + (["--mapping", str(mapping)] if mapping else [])
-    result = run_cli(*args)
+    result = run_main(*args)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     names = {r[c].strip() for r in rows_of(path) for c in columns if r[c].strip()}
@@ -154,7 +154,7 @@ def test_mapping_check_lists_every_actor_of_a_real_export(path, columns, mapping
 
 
 def test_the_provided_extract_mapping_says_what_replaced_its_capitals():
-    result = run_cli("mapping", "check", str(ACLED_2019), "--mapping", str(REAL / "conflict-elections.mapping.yaml"))
+    result = run_main("mapping", "check", str(ACLED_2019), "--mapping", str(REAL / "conflict-elections.mapping.yaml"))
     assert result.returncode == 2 and "provincial_capitals: capitals now come from a gazetteer" in result.stderr
 
 
@@ -162,7 +162,7 @@ def test_the_docs_mapping_check_table_is_the_real_one():
     """docs/exports.md (moved there from the README's *ACLED and UCDP exports*) shows the real table."""
     section = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
     block = section.split("```\n", 2)[1]
-    result = run_cli("mapping", "check", str(ACLED_2022))
+    result = run_main("mapping", "check", str(ACLED_2022))
     assert result.returncode == 0, result.stderr
     shown = [line for line in block.splitlines() if line.strip() and line.strip() != "..."]
     assert len(shown) >= 15 and all(line in result.stdout.splitlines() for line in shown)

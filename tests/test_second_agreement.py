@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import doha_compliance as dc
-from conftest import run_cli
+from conftest import run_main
 
 AGREEMENT = """agreement:
   id: harbour-truce
@@ -98,7 +98,7 @@ def test_doha_party_names_are_unknown_to_it(tmp_path):
 def test_cli_on_the_second_agreement(tmp_path):
     events = tmp_path / "events.json"
     events.write_text(json.dumps(EVENTS), encoding="utf-8")
-    result = run_cli("report", "--rules", str(make(tmp_path)), "--events", str(events), "--format", "json")
+    result = run_main("report", "--rules", str(make(tmp_path)), "--events", str(events), "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["agreement"] == "harbour-truce"

@@ -113,12 +113,12 @@ def test_one_shot_iterators_are_sorted(doha):
 
 
 def test_rejections_are_reported_once_when_the_input_is_read_again(tmp_path):
-    from conftest import run_cli
+    from conftest import run_main
     path = tmp_path / "e.jsonl"
     lines = ['{"id": "b1", "date": "2020-10-05"}',
              '{"id": "a", "date": "2020-10-09", "type": "attack", "actor": "taliban"}',
              '{"id": "b", "date": "2020-10-01", "type": "attack", "actor": "taliban"}']
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run_cli("report", "--rules", "rules/doha", "--events", str(path), "--format", "json")
+    result = run_main("report", "--rules", "rules/doha", "--events", str(path), "--format", "json")
     assert result.returncode == 0
     assert result.stderr.count("rejected:") == 1

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import doha_compliance as dc
-from conftest import D, ROOT, TIMELINE, run_cli
+from conftest import D, ROOT, TIMELINE, run_main
 
 FOLDER = ROOT / "examples" / "timeline_2020_2021"
 
@@ -137,7 +137,7 @@ def test_reset_amendment_changes_the_threshold_from_its_date(doha):
 
 
 def test_cli_report_on_the_timeline():
-    result = run_cli("report", "--rules", "rules/doha", "--events", "examples/timeline_2020_2021/events.yaml",
-                     "--as-of", "2021-05-02")
+    result = run_main("report", "--rules", "rules/doha", "--events", "examples/timeline_2020_2021/events.yaml",
+                      "--as-of", "2021-05-02")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (FOLDER / "expected-2021-05-02.txt").read_text(encoding="utf-8")

@@ -1,0 +1,118 @@
+"""Pins for what an independent set of hand-written bugs showed unpinned (issue 22).
+
+Each expectation is reasoned by hand from the code's documented intent, never copied from output:
+
+- a place given by its distance from a capital is not at the capital, whatever its case
+  (gazetteer: `"25 km north of", "20 kilometres", "10 miles"`, matched ignoring case);
+- a mapping's actor entry holds `from`/`until` a date, "both inclusive" (mappings/acled.yaml);
+- a `starts_when: {when: ...}` commitment starts at "the first event matching a condition"
+  (judging/triggers.py), so a later matching event moves nothing.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import D, ev
+
+import doha_compliance as dc
+from doha_compliance.intake.exports.gazetteer import load_gazetteer
+from doha_compliance.intake.exports.importers import load_mapping, map_row
+from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions
+from doha_compliance.rules.loader import load_rules_from_texts
+from doha_compliance.testing import SMALL, agreement_texts, validated_events
+
+GED = "tests/data/ucdp_ged_shape.csv"
+
+
+# --- a distance phrase in capitals --------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["25 km north of Taloqan city", "25 KM north of Taloqan city",
+                                  "25 Km NORTH OF TALOQAN CITY", "20 KILOMETRES east of Taloqan", "10 Miles from Taloqan"])
+def test_a_distance_from_the_capital_in_any_case_is_not_the_capital(text):
+    gazetteer = load_gazetteer()
+    assert gazetteer.names_capital("Takhar", "Taloqan city")      # the control: the capital itself is named
+    assert not gazetteer.names_capital("Takhar", text)
+
+
+def test_an_imported_row_25_KM_north_of_the_capital_is_a_district(doha, tmp_path):
+    # UCDP row 990004 (where_prec 2) says "Old Road (25 km north of Kabul city)": a district, not Kabul.
+    # Written in capitals it is the same place.
+    text = Path(GED).read_text(encoding="utf-8")
+    assert "Old Road (25 km north of Kabul city)" in text
+    path = tmp_path / "ged.csv"
+    path.write_text(text.replace("Old Road (25 km north of Kabul city)", "OLD ROAD (25 KM NORTH OF KABUL CITY)"),
+                    encoding="utf-8")
+    accepted, _, _ = dc.api.collect(doha, dc.read_events(str(path)))
+    row = {e.id: e for e in accepted}["990004"]
+    assert (row.province, row.location_kind) == ("Kabul", "district")
+
+
+# --- an actor entry's `until` day ----------------------------------------------------------------
+
+MAPPING = """format: acled
+columns: {id: event_id_cnty, date: event_date, actor: actor1, target: actor2, province: admin1, place: location}
+actors:
+  - {match: "^Military Forces of Afghanistan", party: afghan_forces, from: 2014-09-29, until: 2021-08-14}
+  - {match: "^Military Forces of Afghanistan", party: unknown}
+types:
+  - {event_type: Battles, type: attack}
+"""
+
+
+@pytest.mark.parametrize("day, party", [
+    ("2014-09-28", "unknown"),        # the day before `from`
+    ("2014-09-29", "afghan_forces"),  # `from` itself: inclusive
+    ("2021-08-14", "afghan_forces"),  # `until` itself: inclusive
+    ("2021-08-15", "unknown"),        # the day after `until`: the next entry decides
+])
+def test_an_actor_entry_holds_from_and_until_inclusive(tmp_path, day, party):
+    path = tmp_path / "m.yaml"
+    path.write_text(MAPPING, encoding="utf-8")
+    mapping = load_mapping("acled", str(path))
+    raw = {"event_id_cnty": "X1", "event_date": day, "event_type": "Battles",
+           "actor1": "Military Forces of Afghanistan (2014-2021)", "actor2": "Taliban", "admin1": "Kabul", "location": "Kabul"}
+    row, problem, _ = map_row(raw, mapping)
+    assert problem is None and (row["date"], row["actor"]) == (day, party)
+
+
+# --- a trigger's first event ----------------------------------------------------------------------
+
+@pytest.fixture(params=["pipeline", "reference"])
+def who(request):
+    return request.param
+
+
+def conclusions(who: str, agreement: dc.Agreement, rows: list, as_of: str) -> dict:
+    events = validated_events(agreement, rows)
+    if who == "pipeline":
+        return pipeline_conclusions(dc.evaluate(agreement, events, as_of=D(as_of)))
+    return reference_conclusions(agreement, events, D(as_of))
+
+
+def findings(c: dict) -> list:
+    return sorted(((f["rule"], f["party"], f["status"], f["date"], tuple(f["evidence"]), f["due"])
+                   for f in c["findings"]), key=str)
+
+
+# blue must report a level within 3 days of green's note; nothing else in force (SMALL, signed 2020-01-01)
+REPORT_BACK = {"id": "report.back", "party": "blue", "title": "report back", "source": "article on report.back",
+               "basis": "public_text", "kind": "deadline", "starts_when": {"when": {"type": "note", "actor": "green"}},
+               "due": {"from": "trigger", "days": 3}, "fulfilled_by": {"when": {"type": "level", "actor": "$party"}}}
+
+
+def test_a_trigger_is_the_first_matching_event_not_the_latest(who):
+    agreement = load_rules_from_texts(agreement_texts([REPORT_BACK], SMALL))
+    # the first note (01-02) starts the commitment: due 01-05. The second (01-06) starts nothing new.
+    rows = [ev("n1", "2020-01-02", "note", "green"), ev("n2", "2020-01-06", "note", "green")]
+    assert findings(conclusions(who, agreement, rows, "2020-01-08")) == [
+        ("report.back", "blue", "violation", "2020-01-05", (), "2020-01-05")]
+    # a level on 01-07 is within 3 days of the second note only: for the first it is met late, still a
+    # violation of the 01-05 deadline (its evidence the late level)
+    late = rows + [ev("l", "2020-01-07", "level", "blue")]
+    assert findings(conclusions(who, agreement, late, "2020-01-08")) == [
+        ("report.back", "blue", "violation", "2020-01-05", ("l",), "2020-01-05")]
+    # a level on the deadline day of the first note meets it
+    on_time = rows + [ev("l", "2020-01-05", "level", "blue")]
+    assert findings(conclusions(who, agreement, on_time, "2020-01-08")) == [
+        ("report.back", "blue", "met", "2020-01-05", ("l",), "2020-01-05")]
