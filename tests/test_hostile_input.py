@@ -505,11 +505,12 @@ def test_an_unreadable_event_file_is_a_message(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "access", lambda path, mode: False)
     fails("report", "--rules", str(RULES), "--events", str(events), phrase="permission denied")
     monkeypatch.undo()
-    from doha_compliance.intake import readers
+    from doha_compliance.intake.readers import csv_events, json_events, yaml_events
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(readers, "open", refuse, raising=False)
+    for reader in (csv_events, json_events, yaml_events):  # each format's reader opens its file
+        monkeypatch.setattr(reader, "open", refuse, raising=False)
     fails("report", "--rules", str(RULES), "--events", str(events), phrase="cannot read: Permission denied")
 
 

@@ -1,0 +1,102 @@
+"""CSV event files, read with Python's `csv` module (RFC 4180: a cell that *starts* with `"` runs
+to its closing `"`; a `"` inside an unquoted cell is an ordinary character), lines ending in LF,
+CRLF or a lone CR, each row located at the line where it starts."""
+from __future__ import annotations
+
+import csv
+from typing import Any, Dict, Iterator, List, Optional, Sequence
+
+from doha_compliance._util.limits import (
+    MAX_FIELD_CHARS,
+)
+from doha_compliance.errors import InputFileError
+
+from .lines import Lines, LongLine, records
+from .rows import RawRow, empty
+
+
+class _BoundedCsv:
+    """csv.reader's rows, each parsed under this tool's field bound (MAX_FIELD_CHARS). Python's bound
+    is process-wide, so it is set only while a row is parsed and put back after: a program that
+    imports this package keeps its own CSV settings. A class, not a generator: a row csv cannot
+    read raises here and the rows after it are still read."""
+
+    def __init__(self, lines: Any):
+        self._reader = csv.reader(lines, strict=True)
+
+    def __iter__(self) -> "_BoundedCsv":
+        return self
+
+    def __next__(self) -> List[str]:
+        previous = csv.field_size_limit(MAX_FIELD_CHARS)
+        try:
+            return next(self._reader)
+        finally:
+            csv.field_size_limit(previous)
+
+
+def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor")) -> Iterator[RawRow]:
+    """CSV with a header row; empty cells are absent fields. A header naming a column twice is refused."""
+    with open(path, "rb") as fh:
+        lines = Lines(fh)
+        header: Optional[List[str]] = None
+        header_line = 0
+        missing: List[str] = []
+        any_row = False
+        for start, cells, problem in records(lines, _BoundedCsv(lines)):
+            if header is None:
+                if problem:
+                    yield RawRow(f"{path}:{start}", None, f"header row: {problem}")
+                    return
+                if not cells or not any(c.strip() for c in cells):
+                    continue
+                header, header_line = [h.strip() for h in cells], start
+                _check_header(path, start, header)
+                missing = [name for name in required if name not in header]
+                if missing:
+                    any_row = True
+                    yield RawRow(f"{path}:{start}", None,
+                                 "the first line is read as the header row and lacks the column(s) "
+                                 f"{', '.join(missing)}; "
+                                 "a CSV event file starts with a header naming its columns")
+                continue
+            where = f"{path}:{start}"
+            if problem is None and not any(c.strip() for c in cells or ()):
+                continue  # a blank line
+            any_row = True
+            if problem is None and missing:
+                problem = (f"the header row (line {header_line}) lacks the column(s) {', '.join(missing)}; "
+                           "a CSV event file starts with a header naming its columns")
+            if problem is None and cells is not None and len(cells) > len(header):
+                row_id = cells[header.index("id")] if "id" in header else None
+                problem = f"{len(cells)} cells but the header names {len(header)} columns" + \
+                          (f" (row id {row_id})" if row_id and len(row_id) < 200 else "")
+            if problem is not None:
+                yield RawRow(where, None, problem)
+                continue
+            yield RawRow(where, {name: cell for name, cell in zip(header, cells) if name and cell.strip() != ""})
+    if not any_row:
+        yield empty(path)
+
+
+def csv_header(path: str) -> List[str]:
+    """The column names of a CSV file's first non-blank row ([] if it has none readable)."""
+    with open(path, "rb") as fh:
+        lines = Lines(fh)
+        reader = _BoundedCsv(lines)
+        try:
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    return [c.strip() for c in cells]
+        except (csv.Error, LongLine):
+            pass
+    return []
+
+
+def _check_header(path: str, line: int, header: List[str]) -> None:
+    seen: Dict[str, int] = {}
+    for index, name in enumerate(header, start=1):
+        if name and name in seen:
+            raise InputFileError(f"{path}:{line}: the header names the column '{name}' twice (columns {seen[name]} "
+                                 f"and {index}): which one holds the value is unclear; rename one")
+        seen[name] = index
