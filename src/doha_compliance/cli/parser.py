@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import Callable, Optional
+from typing import Callable, List, Optional
 
 from doha_compliance import __version__, bundled
 from doha_compliance._util.limits import MAX_WINDOW_DAYS
@@ -75,7 +75,7 @@ class _Version(argparse.Action):
     """`--version`: the version, and which decider this Python gets (durable_rules is imported only
     now, not for every command line parsed)."""
 
-    def __init__(self, option_strings: list, dest: str = argparse.SUPPRESS, default: str = argparse.SUPPRESS,
+    def __init__(self, option_strings: List[str], dest: str = argparse.SUPPRESS, default: str = argparse.SUPPRESS,
                  help: Optional[str] = None) -> None:
         super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
 

@@ -56,7 +56,7 @@ def _compare(op: str, field: str, constant: Any) -> Predicate:
 
         def ordered(fact: Fact) -> bool:
             value = fact.get(field)
-            return _is_number(value) and bool(order(value, constant))
+            return value is not None and _is_number(value) and bool(order(value, constant))
         return ordered
     if op == "$neq":
         return lambda fact: field in fact and not _equal(fact[field], constant)
@@ -69,6 +69,14 @@ def _all(predicates: List[Predicate]) -> Predicate:
     return predicates[0] if len(predicates) == 1 else lambda fact: all(p(fact) for p in predicates)
 
 
+def _any(predicates: List[Predicate]) -> Predicate:
+    return lambda fact: any(p(fact) for p in predicates)
+
+
+def _present(fields: Tuple[str, ...]) -> Predicate:
+    return lambda fact: all(f in fact for f in fields)
+
+
 def compile_expression(expr: Any) -> Predicate:
     """A durable_rules pattern expression as a predicate on a fact (compiled once per rule)."""
     if not isinstance(expr, dict) or not expr:
@@ -78,11 +86,9 @@ def compile_expression(expr: Any) -> Predicate:
         if key == "$and":
             parts.append(_all([compile_expression(sub) for sub in value]))
         elif key == "$or":
-            alternatives = [compile_expression(sub) for sub in value]
-            parts.append(lambda fact, alternatives=alternatives: any(p(fact) for p in alternatives))
+            parts.append(_any([compile_expression(sub) for sub in value]))
         elif key == "$ex":
-            fields = tuple(value)
-            parts.append(lambda fact, fields=fields: all(f in fact for f in fields))
+            parts.append(_present(tuple(value)))
         elif key.startswith("$"):
             parts.append(_all([_compare(key, field, constant) for field, constant in value.items()]))
         else:
