@@ -72,5 +72,5 @@ def describe() -> str:
     problem = durable_problem()
     if problem is None:
         from . import _adapter
-        return f"decider: durable_rules {_adapter.installed_version()} (the Python decider is available too)"
-    return f"decider: Python ({problem}: the Python decider is used)"
+        return f"durable_rules {_adapter.installed_version()} decides (the Python decider too with --engine python)"
+    return f"{problem}: the Python decider is used"

@@ -80,9 +80,10 @@ def _always_covered(agreement: Agreement) -> Dict[Unit, dt.date]:
 
 def durable_matches(agreement: Agreement, events: Iterable[Event],
                     on_day: Optional[Callable[[Matches], None]] = None, cache: bool = True,
-                    decider: str = "durable") -> Matches:
+                    decider: Optional[str] = None) -> Matches:
     """Run events (sorted by date, then id; none after the report date) through durable_rules
-    (`decider="durable"`) or the same decisions in Python (`"python"`: `deciders`).
+    (`decider="durable"`) or the same decisions in Python (`"python"`: `deciders`); None: durable
+    where it works here, else python.
 
     `on_day(matches)` is called after each day: every hit of that day and its justifications are
     final by then (a justifier is never dated after what it justifies), so a consumer may judge
@@ -96,6 +97,7 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
     windows = {(rule.version, party): Justifiers(rule.justified_by.within_days, tuple(rule.justified_by.same))
                for rule, party in units(agreement) if rule.traits.justifiable and rule.justified_by}
     decisions = Decisions(definition, names, numeric, narrow, could_match, enabled=cache)
+    decider = deciders.resolve(decider)
     ask, close = deciders.decider(decider)(definition)
     seen = 0
 
