@@ -1,6 +1,7 @@
 """Every use of durable_rules' private internals, in one place, checked against the version measured.
 
-`engine.py` needs four things durable_rules does not offer publicly (all measured on 2.0.28):
+The durable decider (`host.py`; imported only when durable_rules is chosen, since it does not
+import on Python 3.13: `deciders`) needs four things durable_rules does not offer publicly (all measured on 2.0.28):
 - `Host._run`: the method that starts a Host's two dispatch/timer threads. We override it with a
   no-op: we never use wall-clock timers, and the threads of every Host ever made keep running.
 - `Host._ruleset_directory` and `Ruleset._handle`: how to reach the C engine's handle of a
