@@ -59,6 +59,17 @@ def doha() -> dc.Agreement:
     return dc.load_rules(ROOT / RULES)
 
 
+# The engines this Python can run: durable_rules where it imports (not on 3.13: issue 28), the Python
+# decider and the reference everywhere. Laws compare every decider here with the reference.
+from doha_compliance.matching.durable import deciders as _deciders
+
+DURABLE_PROBLEM = _deciders.durable_problem()
+DECIDERS = tuple(d for d in _deciders.DECIDERS if d != "durable" or DURABLE_PROBLEM is None)
+AVAILABLE_ENGINES = DECIDERS + ("reference",)
+needs_durable = pytest.mark.skipif(DURABLE_PROBLEM is not None,
+                                   reason=f"durable_rules cannot run here: {DURABLE_PROBLEM}")
+
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """The real command, in a subprocess, as a user would run it."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))

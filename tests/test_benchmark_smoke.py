@@ -6,9 +6,10 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, needs_durable
 
 
+@needs_durable  # its contenders include raw durable_rules
 def test_benchmark_smoke(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--n", "1500", "--json", str(out)],
@@ -21,6 +22,7 @@ def test_benchmark_smoke(tmp_path):
     assert data[0]["pipeline"]["counts"]["violence"] > 0 and data[0]["pipeline"]["counts"]["justified"] > 0
 
 
+@needs_durable  # durable_rules rulesets, one per family
 def test_ruleset_per_family_smoke():
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "ruleset_per_family.py"), "1500"],
                             capture_output=True, text=True, timeout=300)

@@ -110,7 +110,7 @@ ROWS = [
 ]
 
 
-def _report(engine: str = "durable") -> dc.Report:
+def _report(engine: "str | None" = None) -> dc.Report:
     agreement = load_rules_from_texts({"agreement.yaml": AGREEMENT, "rules.yaml": RULES})
     return dc.evaluate(agreement, ROWS, as_of=D("2020-01-12"), engine=engine)
 

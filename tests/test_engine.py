@@ -7,14 +7,17 @@ import doha_compliance as dc
 from doha_compliance.api import collect
 from doha_compliance.matching.durable.engine import durable_matches
 from doha_compliance.reference.engine import reference_matches
-from conftest import ev
+from conftest import DECIDERS, ev
 
 
 def matches_both(agreement, rows):
+    """(what the deciders matched, what the reference matched); every decider here agrees first."""
     events, rejected, _ = collect(agreement, rows)
     assert rejected == []
     events.sort(key=lambda e: e.sort_key)
-    return durable_matches(agreement, events), reference_matches(agreement, events)
+    decided = [durable_matches(agreement, events, decider=decider) for decider in DECIDERS]
+    assert all(m.canonical() == decided[0].canonical() for m in decided), DECIDERS
+    return decided[0], reference_matches(agreement, events)
 
 
 def test_one_event_serves_two_rules(doha):

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import example, given, strategies as st
 
 import doha_compliance as dc
-from doha_compliance.matching.durable import _adapter as durable_internals
 from doha_compliance.matching.durable import cache as decision_cache
 from doha_compliance.matching.durable import compile as durable_compile
 from doha_compliance.api import collect
@@ -20,7 +19,14 @@ from doha_compliance.reference.engine import reference_matches
 from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, agreement_texts, event_streams, rule_dicts
 from doha_compliance.testing._rules import _condition
-from conftest import ev
+from conftest import DECIDERS, ev, needs_durable
+
+
+@pytest.fixture
+def durable_internals():
+    """durable_rules' adapter (imported only where durable_rules runs: not on Python 3.13)."""
+    from doha_compliance.matching.durable import _adapter
+    return _adapter
 
 
 def agreement_of(*rules: dict) -> dc.Agreement:
@@ -105,9 +111,10 @@ def test_cached_equals_uncached_equals_reference(agreement, rows):
     events, rejected, _ = collect(agreement, rows)
     assert rejected == []
     events.sort(key=lambda e: e.sort_key)
-    cached = durable_matches(agreement, events).canonical()
-    assert cached == durable_matches(agreement, events, cache=False).canonical()
-    assert cached == reference_matches(agreement, events).canonical()
+    reference = reference_matches(agreement, events).canonical()
+    for decider in DECIDERS:  # durable == python == reference, cached and not
+        assert durable_matches(agreement, events, decider=decider).canonical() == reference, decider
+        assert durable_matches(agreement, events, cache=False, decider=decider).canonical() == reference, decider
 
 
 @given(amended_rule_sets(), streams_with_repeats())
@@ -116,8 +123,8 @@ def test_a_cache_cleared_when_full_decides_the_same(agreement, rows):
     events.sort(key=lambda e: e.sort_key)
     with pytest.MonkeyPatch.context() as m:
         m.setattr(decision_cache, "CACHE_LIMIT", 2)
-        small = durable_matches(agreement, events).canonical()
-    assert small == reference_matches(agreement, events).canonical()
+        small = [durable_matches(agreement, events, decider=decider).canonical() for decider in DECIDERS]
+    assert small == [reference_matches(agreement, events).canonical()] * len(DECIDERS)
 
 
 # --- the bucketing, by hand -----------------------------------------------------------------
@@ -221,14 +228,16 @@ def test_numbers_that_are_not_whole_keep_their_place_among_the_constants():
 
 # --- durable_rules' internals behind one adapter --------------------------------------------
 
-def test_the_installed_durable_rules_has_the_internals_we_use():
+@needs_durable
+def test_the_installed_durable_rules_has_the_internals_we_use(durable_internals):
     assert durable_internals._missing() == []
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         durable_internals.check(version=durable_internals.MEASURED)
 
 
-def test_another_version_with_the_same_internals_warns_once():
+@needs_durable
+def test_another_version_with_the_same_internals_warns_once(durable_internals):
     with pytest.warns(RuntimeWarning, match="2.0.99 is installed; this tool was measured on 2.0.28"):
         durable_internals.check(version="2.0.99", missing=[])
     with warnings.catch_warnings():
@@ -236,12 +245,13 @@ def test_another_version_with_the_same_internals_warns_once():
         durable_internals.check(version="2.0.99", missing=[])  # once per version
 
 
-def test_a_version_without_them_fails_clearly():
+@needs_durable
+def test_a_version_without_them_fails_clearly(durable_internals):
     with pytest.raises(durable_internals.EngineUnavailable) as caught:
         durable_internals.check(version="3.0.0", missing=["Content._d"])
     message = str(caught.value)
     assert "durable_rules 3.0.0 is installed" in message and "Content._d" in message
-    assert "durable_rules==2.0.28" in message and "--engine reference" in message
+    assert "durable_rules==2.0.28" in message and "--engine python" in message
 
 
 def test_a_rule_reading_the_date_is_decided_day_by_day(caplog):

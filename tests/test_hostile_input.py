@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import doha_compliance as dc
-from conftest import OCT2020, ROOT, RULES, run_cli, run_main
+from conftest import AVAILABLE_ENGINES, OCT2020, ROOT, RULES, run_cli, run_main
 
 EVENT = {"id": "a1", "date": "2020-10-10", "type": "attack", "actor": "taliban", "location_kind": "city"}
 
@@ -265,7 +265,7 @@ def _rule_folder(tmp_path: Path, rule: str) -> Path:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "yaml"])
-@pytest.mark.parametrize("engine", ["durable", "reference"])
+@pytest.mark.parametrize("engine", AVAILABLE_ENGINES)
 def test_a_rule_on_an_extra_number_matches_whatever_the_format(tmp_path, fmt, engine):
     folder = _rule_folder(tmp_path, "    when: {type: attack, actor: $party, severity: {at_least: 3}}\n")
     rows = [("s1", "4"), ("s2", "2"), ("s3", "03")]

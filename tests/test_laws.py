@@ -19,7 +19,7 @@ from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import (COMPACT, SMALL, Scenario, agreement_texts, event_streams, invalid_rows, rule_sets,
                                      scenarios, validated_events)
 
-from conftest import assert_prefilter_hides_nothing
+from conftest import AVAILABLE_ENGINES, DECIDERS, assert_prefilter_hides_nothing
 
 streams = event_streams(max_size=25, vocabulary=SMALL)
 as_ofs = st.dates(min_value=SMALL.start, max_value=SMALL.end + dt.timedelta(days=5))
@@ -44,9 +44,11 @@ def test_engine_equals_the_plain_python_reference(agreement, rows, as_of):
     events, rejected, _ = collect(agreement, rows)
     assert rejected == []
     in_scope = sorted((e for e in events if e.date <= as_of), key=lambda e: e.sort_key)
-    assert durable_matches(agreement, in_scope).canonical() == reference_matches(agreement, in_scope).canonical()
-    assert (dc.evaluate(agreement, rows, as_of=as_of).to_json()
-            == dc.evaluate(agreement, rows, as_of=as_of, engine="reference").to_json())
+    reference = reference_matches(agreement, in_scope).canonical()
+    for decider in DECIDERS:  # durable == python == reference
+        assert durable_matches(agreement, in_scope, decider=decider).canonical() == reference, decider
+    reports = {engine: dc.evaluate(agreement, rows, as_of=as_of, engine=engine).to_json() for engine in AVAILABLE_ENGINES}
+    assert len(set(reports.values())) == 1, sorted(reports)
 
 
 @given(rule_sets(), streams, as_ofs, st.randoms(use_true_random=False))

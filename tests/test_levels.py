@@ -17,7 +17,7 @@ from doha_compliance.errors import RuleSetError
 from doha_compliance.rules.kinds.level import bounds, first_whole, index_of, label
 from doha_compliance.reference.levels import reference_series
 from doha_compliance.rules.loader import load_rules_from_texts
-from conftest import D, ev
+from conftest import AVAILABLE_ENGINES, D, ev
 
 AGREEMENT = {"agreement": {"id": "t", "title": "Test truce", "signed": "2020-03-01", "parties": {"red": "Red", "blue": "Blue"},
                            "event_types": ["attack", "note"]}}
@@ -54,7 +54,7 @@ def test_a_month_against_the_mean_of_the_months_before(self=None):
                ev("n", "2020-05-03", "note", "blue"),                # May: no attack, but the input covers it
                ev("j1", "2020-06-01", "attack", "red"), ev("j2", "2020-06-09", "attack", "red"),
                ev("k", "2020-07-01", "note", "blue")]
-    for engine in ("durable", "reference"):
+    for engine in AVAILABLE_ENGINES:
         report = dc.evaluate(rules, events, as_of=D("2020-07-20"), engine=engine)
         half = Fraction(5, 2)
         assert rows_of(report) == [
@@ -234,7 +234,7 @@ def test_the_pipeline_equals_the_independent_reference(rules, rows, as_of):
     expected = reference_series(rules, events, as_of)
     assert dc.evaluate(rules, rows, as_of=as_of).to_json() == \
         dc.evaluate(rules, rows, as_of=as_of, engine="reference").to_json()   # same bytes, either engine
-    for engine in ("durable", "reference"):
+    for engine in AVAILABLE_ENGINES:
         report = dc.evaluate(rules, rows, as_of=as_of, engine=engine)
         got = pipeline(report)
         for unit, (known, periods) in expected.items():

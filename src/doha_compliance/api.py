@@ -17,6 +17,7 @@ from doha_compliance.intake import sources
 from doha_compliance.intake.readers import RawRow
 from doha_compliance.intake.validate import check_row
 from doha_compliance.judging.judge import Judge
+from doha_compliance.matching.durable import deciders
 from doha_compliance.matching.durable.engine import durable_matches
 from doha_compliance.matching.matches import Matches
 from doha_compliance.reference.engine import reference_matches
@@ -173,7 +174,7 @@ def collect(agreement: Agreement, events: Iterable[EventInput],
 
 
 def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional[dt.date] = None,
-             engine: str = "durable", on_reject: Optional[Callable[[Rejection], None]] = None,
+             engine: Optional[str] = None, on_reject: Optional[Callable[[Rejection], None]] = None,
              max_errors: Optional[int] = None, strict: bool = False, lateness_days: int = 0) -> Report:
     """Judge every event against the agreement's rules, as of a date (default: the latest event's).
 
@@ -181,8 +182,13 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
     Events in date order (within `lateness_days`) stream straight through the engine; a stream
     in any other order is sorted externally first (a re-readable source — files, a list, or an
     object with `reiterable = True` — is read again; a one-shot iterator is sorted from the start).
+
+    `engine`: "durable" (durable_rules decides), "python" (the same decisions in Python), "reference"
+    (the plain-Python oracle, every event in memory), or None: durable where durable_rules works
+    here, else python. `report.inputs.engine` says which ran.
     """
     _check_arguments(agreement, events, as_of, engine, lateness_days, max_errors)
+    engine = deciders.resolve(engine)  # EngineUnavailable (before any event is read) if durable cannot run
     if strict:
         def raise_first(r: Rejection) -> None:
             raise EventError(Location(r.where, None, r.field), r.reason)
@@ -237,8 +243,8 @@ def _check_arguments(agreement: object, events: object, as_of: object, engine: o
         except ValueError:
             raise ValueError(f"as_of {as_of.isoformat()} is outside the dates this tool reads "
                              f"({DATE_RANGE_TEXT})") from None
-    if engine not in ("durable", "reference"):
-        raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'reference'")
+    if engine not in (None, "auto", "durable", "python", "reference"):
+        raise ValueError(f"unknown engine {engine!r}: use 'durable', 'python' or 'reference' (or None: the best here)")
     if not isinstance(lateness_days, int) or isinstance(lateness_days, bool):
         raise TypeError(f"lateness_days is a whole number of days, got {type(lateness_days).__name__}")
     if not 0 <= lateness_days <= MAX_WINDOW_DAYS:
@@ -271,8 +277,8 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
     seen_day = judge.levels.activity.add  # issue 15: the days the input covers (levels)
 
     def match(ordered: Iterable[Event], report_date: Optional[dt.date]) -> Matches:
-        if engine == "durable":  # findings are judged day by day, as the stream advances
-            return durable_matches(agreement, in_scope(ordered, report_date), on_day=judge.take)
+        if engine != "reference":  # findings are judged day by day, as the stream advances
+            return durable_matches(agreement, in_scope(ordered, report_date), on_day=judge.take, decider=engine)
         return reference_matches(agreement, list(in_scope(ordered, report_date)))
 
     if lateness_days is not None:
@@ -285,7 +291,8 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
             latest, evaluated = ordered.latest, ordered.count
     as_of = as_of or latest or agreement.signed
     result = judge.finish(matches, as_of, (seen.first, seen.last))
-    inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0])
+    inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0],
+                    engine=engine)
     report = Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
                     findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
                     events=result.events, imports=intake.imports.counts(),

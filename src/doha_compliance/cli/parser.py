@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import Callable, Optional
+from typing import Callable, List, Optional
 
 from doha_compliance import __version__, bundled
 from doha_compliance._util.limits import MAX_WINDOW_DAYS
@@ -71,6 +71,21 @@ def _events_argument(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+class _Version(argparse.Action):
+    """`--version`: the version, and which decider this Python gets (durable_rules is imported only
+    now, not for every command line parsed)."""
+
+    def __init__(self, option_strings: List[str], dest: str = argparse.SUPPRESS, default: str = argparse.SUPPRESS,
+                 help: Optional[str] = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: object, values: object,
+                 option_string: Optional[str] = None) -> None:
+        from doha_compliance.matching.durable import deciders
+        print(f"{parser.prog} {__version__}\n{deciders.describe()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="doha-compliance", description="Check dated events against a peace agreement's commitments.",
@@ -78,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="A first report, on a bundled example with the bundled Doha rule set:\n"
                "  doha-compliance report --rules doha --events example:oct2020 --as-of 2020-10-31")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and which engine decides here, and exit")
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="evaluate events against a rule set and print a compliance report")
     _evaluation_arguments(rep)
@@ -96,9 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--strict", action="store_true", help="exit 2 if any event is rejected")
     rep.add_argument("--max-errors", type=_whole(1), help="stop after this many rejected events (exit 2)")
     rep.add_argument("--fail-on", choices=("violation", "alleged"), help="exit 1 if a finding has this status")
-    rep.add_argument("--engine", choices=("durable", "reference"), default="durable",
-                     help="evaluator: durable_rules (default) or the plain-Python reference, an oracle "
-                          "for checking it that holds every event in memory and is slow on large streams")
+    rep.add_argument("--engine", choices=("durable", "python", "reference"), default=None,
+                     help="evaluator: durable_rules, or the same decisions in Python (default: durable where "
+                          "durable_rules works here, else python; --version says which), or the plain-Python "
+                          "reference, an oracle for checking them that holds every event in memory and is slow "
+                          "on large streams")
     exp = sub.add_parser("explain", help="why a finding has its status, or what an event counted for")
     exp.add_argument("key", metavar="FINDING-or-EVENT-ID", help="a finding id (rule/party/anchor) or an event id")
     _evaluation_arguments(exp)

@@ -95,6 +95,9 @@ class Inputs:
     evaluated: int
     rejected: int
     after_as_of: int = 0
+    # Which engine ran (durable, python or reference): not serialized and not compared, since the
+    # report is the same whichever decided (issue 28).
+    engine: Optional[str] = attrs.field(default=None, eq=False)
 
     def to_dict(self) -> Dict[str, Any]:
         return {"read": self.read, "evaluated": self.evaluated, "rejected": self.rejected,

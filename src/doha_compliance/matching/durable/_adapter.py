@@ -1,6 +1,7 @@
 """Every use of durable_rules' private internals, in one place, checked against the version measured.
 
-`engine.py` needs four things durable_rules does not offer publicly (all measured on 2.0.28):
+The durable decider (`host.py`; imported only when durable_rules is chosen, since it does not
+import on Python 3.13: `deciders`) needs four things durable_rules does not offer publicly (all measured on 2.0.28):
 - `Host._run`: the method that starts a Host's two dispatch/timer threads. We override it with a
   no-op: we never use wall-clock timers, and the threads of every Host ever made keep running.
 - `Host._ruleset_directory` and `Ruleset._handle`: how to reach the C engine's handle of a
@@ -12,7 +13,7 @@ What happens when another version is installed — a choice:
 - If one of these internals is missing, evaluating with durable_rules fails at once, before
   any event is read, with an analyst-readable `EngineUnavailable` (exit status 2 on the
   command line) that says which version is installed, which one was measured, and that
-  `--engine reference` works meanwhile. Without this check the run would stop mid-stream with
+  `--engine python` works meanwhile. Without this check the run would stop mid-stream with
   an AttributeError, or silently leave timer threads running.
 - If they are all there but the version differs, a `RuntimeWarning` says so once and the
   run goes on. The dependency range (`>=2.0.28,<2.1`) admits patch releases, which keep these
@@ -74,8 +75,8 @@ def check(version: Optional[str] = None, missing: Optional[list] = None) -> None
         raise EngineUnavailable(
             f"durable_rules {version or '(unknown version)'} is installed, but this tool relies on internals of "
             f"durable_rules {MEASURED} that it lacks ({', '.join(missing)}). Install durable_rules=={MEASURED} "
-            f"(pip install 'durable_rules=={MEASURED}'), or use the plain-Python evaluator meanwhile "
-            f"(--engine reference).")
+            f"(pip install 'durable_rules=={MEASURED}'), or use the same decisions in Python meanwhile "
+            f"(--engine python).")
     if version != MEASURED and not _checked.get(str(version)):
         _checked[str(version)] = True
         warnings.warn(

@@ -64,7 +64,7 @@ def _comparisons(definition: Definition) -> Dict[str, List[Tuple[str, Any]]]:
         patterns = rule["all"]
         if name == CATCH_ALL and patterns[1:] == [{"n": NEVER}]:
             patterns = patterns[:1]  # its second half matches no fact: it only marks facts handled
-        if set(rule) - {"all", "cap", "run"} or len(patterns) != 1:
+        if set(rule) - {"all", "cap", "tag"} or len(patterns) != 1:
             raise _Opaque(f"rule {name} is not a test of one fact")
         (expr,) = patterns[0].values()
         walk(expr)

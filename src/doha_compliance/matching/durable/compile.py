@@ -1,17 +1,25 @@
-"""The ruleset compiler: an agreement's rules as one durable_rules JSON definition."""
+"""The ruleset compiler: an agreement's rules as one durable_rules JSON definition.
+
+Each rule is a pattern and the tag a fact matching it gets (`"tag": (kind, unit)`), not an action:
+the definition is what is decided, and a decider (`deciders`) decides it — durable_rules attaches
+its actions when it builds its Host (`host`), the Python decider evaluates the same patterns
+(`predicates`)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping
+from typing import Any, Callable, Dict, List, Mapping, Tuple
 
 from doha_compliance.matching.matches import covers_continuing, first_effective, match_window, units
 from doha_compliance.models import Agreement
 from doha_compliance.rules import conditions
 
-from ._adapter import fact_dict
-
 Expr = conditions.Expr
-# A durable_rules ruleset: rule name -> {"all": [patterns], "cap": ..., "run": action} (its format, not ours).
+# A durable_rules ruleset without its actions: rule name -> {"all": [patterns], "cap": ..., "tag": (kind, unit)}
+# (durable's format, but for `tag`, which the durable decider turns into a `run` action).
 Definition = Dict[str, Dict[str, Any]]
+# What a fact matching a rule is tagged with: (kind, unit), e.g. ("h", (version, party)).
+Tag = Tuple[str, Any]
+# A decider's question: a batch of narrow facts -> {fact id: the tags it fired, first-fired first}.
+Ask = Callable[[List[Dict[str, Any]]], Dict[str, List[Tag]]]
 
 
 def all_of(parts: List[Expr]) -> Expr:
@@ -28,18 +36,13 @@ NEVER = {"type": "\u0000never"}
 CATCH_ALL = "_any"
 
 
-def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> Definition:
-    """The durable_rules JSON definition: hits, justifiers, fulfilments and coverage, plus the catch-all."""
+def compile_ruleset(agreement: Agreement) -> Definition:
+    """The durable_rules JSON definition: hits, justifiers, fulfilments and coverage, plus the catch-all
+    (which has no tag: no fact ever completes it)."""
     definition: Definition = {}
 
-    def action(*tag: Any) -> Callable[[Any], None]:
-        # With `cap`, c.m is the list of matching facts. Keep only ids: holding on to durable's
-        # closure objects costs memory and time.
-        # The plain dict inside durable's Content wrapper spares a wrapper per match (durable_internals).
-        def matched(c: Any) -> None:
-            for fact in c.m:
-                record(tag, fact_dict(fact)["id"])
-        return matched
+    def tag(kind: str, unit: Any) -> Tuple[str, Any]:  # what a fact matching the rule is tagged with
+        return (kind, unit)
 
     def durable(cond: Mapping[str, Any], party: str) -> List[Expr]:
         return conditions.to_durable(conditions.bind(conditions.parse(cond), party))
@@ -53,28 +56,28 @@ def compile_ruleset(agreement: Agreement, record: Callable[..., None]) -> Defini
         if rule.starts_when and rule.starts_when.when:
             since = [{"$gte": {"day": first_effective(agreement, rule).toordinal()}}]
             definition[f"t{index}"] = {"all": [{"m": all_of(durable(rule.starts_when.when, party) + since)}], "cap": CAP,
-                                       "run": action("t", unit)}
+                                       "tag": tag("t", unit)}
         if rule.traits.deadline:
             for part, fulfilment in enumerate(rule.fulfilments):
                 definition[f"f{index}_{part}"] = {"all": [{"m": all_of(durable(fulfilment.when, party) + window)}],
-                                                  "cap": CAP, "run": action("f", (rule.version, party, part))}
+                                                  "cap": CAP, "tag": tag("f", (rule.version, party, part))}
             if rule.covered_by:
                 definition[f"c{index}"] = {"all": [{"m": all_of(durable(rule.covered_by, party))}], "cap": CAP,
-                                           "run": action("c", unit)}
+                                           "tag": tag("c", unit)}
             continue
         if rule.traits.through_claims:
             continue
         if covers_continuing(rule):
             cover = durable(rule.coverage_condition or {}, party) + window
-            definition[f"v{index}"] = {"all": [{"m": all_of(cover)}], "cap": CAP, "run": action("v", unit)}
+            definition[f"v{index}"] = {"all": [{"m": all_of(cover)}], "cap": CAP, "tag": tag("v", unit)}
         cond = durable(rule.when if rule.traits.claim else rule.act_condition, party) + window
         if rule.traits.claim:
             cond.append({"$neq": {rule.accused_field: ""}})
-        definition[f"h{index}"] = {"all": [{"m": all_of(cond)}], "cap": CAP, "run": action("h", unit)}
+        definition[f"h{index}"] = {"all": [{"m": all_of(cond)}], "cap": CAP, "tag": tag("h", unit)}
         if rule.traits.justifiable:
             jb = rule.justified_by
             assert jb is not None
             jcond = durable(jb.when, party)
-            definition[f"k{index}"] = {"all": [{"m": all_of(jcond)}], "cap": CAP, "run": action("k", unit)}
-    definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"type": 1}}}, {"n": NEVER}], "run": action("_")}
+            definition[f"k{index}"] = {"all": [{"m": all_of(jcond)}], "cap": CAP, "tag": tag("k", unit)}
+    definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"type": 1}}}, {"n": NEVER}], "tag": None}
     return definition

@@ -8,7 +8,8 @@ narrow fact without id, each field reduced to what the ruleset's tests can tell 
 tested only by `at_least: 5` to "below 5 / 5 and above", a text tested against constants to
 "which constant, or none"), and the day reduced to the interval between rule window edges (an id
 of the versions in force). Only facts of unseen keys go to durable_rules, in the same per-day
-batches with the catch-all; repeats take the cached decision. Which kinds this serves and why it
+batches with the catch-all; repeats take the cached decision. Who decides is a `deciders` choice:
+durable_rules, or the same compiled patterns in Python where durable_rules does not import. Which kinds this serves and why it
 is sound: `cache.Decisions`. `durable_matches(cache=False)` sends every fact, for the laws.
 
 How durable_rules is used, and why (each point was measured on 2.0.28):
@@ -56,21 +57,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional
 
-from doha_compliance.errors import ComplianceError
 from doha_compliance.matching.matches import Matches, Unit, units
 from doha_compliance.models import Agreement, Event
 
-from ._adapter import RulesetRefused, delete_ruleset, new_host
-from .alternatives import MAX_ALTERNATIVES, split_alternatives
+from . import deciders
 from .cache import Decisions
 from .compile import compile_ruleset
 from .facts import fields_read, narrow_maker
 from .prefilter import prefilter
 from .windows import Justifiers
 
-_names = itertools.count()
 _log = logging.getLogger(__name__)
 
 
@@ -81,8 +79,11 @@ def _always_covered(agreement: Agreement) -> Dict[Unit, dt.date]:
 
 
 def durable_matches(agreement: Agreement, events: Iterable[Event],
-                    on_day: Optional[Callable[[Matches], None]] = None, cache: bool = True) -> Matches:
-    """Run events (sorted by date, then id; none after the report date) through durable_rules.
+                    on_day: Optional[Callable[[Matches], None]] = None, cache: bool = True,
+                    decider: Optional[str] = None) -> Matches:
+    """Run events (sorted by date, then id; none after the report date) through durable_rules
+    (`decider="durable"`) or the same decisions in Python (`"python"`: `deciders`); None: durable
+    where it works here, else python.
 
     `on_day(matches)` is called after each day: every hit of that day and its justifications are
     final by then (a justifier is never dated after what it justifies), so a consumer may judge
@@ -91,33 +92,14 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
     numeric, text = fields_read(agreement)
     names, narrow = narrow_maker(numeric, text)
     could_match = prefilter(agreement)
-    fired: List[Tuple[Tuple[Any, ...], str]] = []
-    definition = compile_ruleset(agreement, lambda tag, eid: fired.append((tag, eid)))
+    definition = compile_ruleset(agreement)
     out = Matches(covered=_always_covered(agreement))
     windows = {(rule.version, party): Justifiers(rule.justified_by.within_days, tuple(rule.justified_by.same))
                for rule, party in units(agreement) if rule.traits.justifiable and rule.justified_by}
     decisions = Decisions(definition, names, numeric, narrow, could_match, enabled=cache)
-    name = f"doha_compliance_{next(_names)}"
-    try:  # durable_rules takes each rule's `run` out of the definition it is given: give it copies
-        host = new_host({name: {k: dict(rule) for k, rule in definition.items()}})
-    except RulesetRefused:
-        try:
-            host = new_host({name: split_alternatives(definition)})
-        except RulesetRefused as exc:  # a valid rule set must not end in a traceback
-            raise ComplianceError(f"durable_rules could not compile the rule set's conditions ({exc}), even with "
-                                  f"each alternative of an any:/all: nesting as a rule of its own (at most "
-                                  f"{MAX_ALTERNATIVES} per condition). Simplify the nesting, or run with --engine "
-                                  "reference (plain Python, which holds every event in memory).") from None
+    decider = deciders.resolve(decider)
+    ask, close = deciders.decider(decider)(definition)
     seen = 0
-
-    def ask(facts: List[Dict[str, Any]]) -> Dict[str, List[Tuple[str, Any]]]:
-        fired.clear()
-        host.assert_facts(name, facts)
-        host.retract_facts(name, facts)  # every fact leaves at the end of its day (one call for all)
-        by_id: Dict[str, List[Tuple[str, Any]]] = {}
-        for tag, eid in fired:
-            by_id.setdefault(eid, []).append(tag)
-        return by_id
 
     try:
         for day, day_events in itertools.groupby(events, key=lambda e: e.date):
@@ -156,9 +138,10 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
             if on_day is not None:
                 on_day(out)
     finally:
-        delete_ruleset(host, name)
-    _log.debug("durable_rules decided %d of %d facts (%d events, %d past the pre-filter; %d cached decisions, "
-               "cache cleared %d times)", decisions.asserted, decisions.entered, seen, decisions.entered, len(decisions.cache),
+        close()
+    who = "durable_rules" if decider == "durable" else "The Python decider"
+    _log.debug("%s decided %d of %d facts (%d events, %d past the pre-filter; %d cached decisions, "
+               "cache cleared %d times)", who, decisions.asserted, decisions.entered, seen, decisions.entered, len(decisions.cache),
                decisions.clears, extra={"engine_stats": {
                    "events": seen, "entered": decisions.entered, "asserted": decisions.asserted,
                    "decisions": len(decisions.cache), "clears": decisions.clears, "cached": decisions.enabled}})
