@@ -48,7 +48,8 @@ def run(agreement, events, variant: str) -> tuple:
     """variant: "one" ruleset; "families" each given every fact; "filtered" each given only the
     facts its own pre-filter admits."""
     fired = []
-    definition = durable_compile.compile_ruleset(agreement, lambda tag, eid: fired.append((tag[0], tag[1], eid)))
+    from doha_compliance.matching.durable.host import with_actions
+    definition = with_actions(durable_compile.compile_ruleset(agreement), lambda tag, eid: fired.append((tag[0], tag[1], eid)))
     rulesets = {"all": definition} if variant == "one" else split_by_family(agreement, definition)
     names = {f"bench_{variant}_{family}": rules for family, rules in rulesets.items()}
     host = durable_internals.new_host(names)
