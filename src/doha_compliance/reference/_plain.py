@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from doha_compliance.models import Agreement, Event, Rule
 from doha_compliance.rules import conditions
@@ -38,7 +38,7 @@ def _iso(day: Optional[dt.date]) -> Optional[str]:
     return day.isoformat() if day is not None else None
 
 
-def _finding_id(f: dict) -> str:
+def _finding_id(f: Dict[str, Any]) -> str:
     """rule/party/anchor (SPEC §5.8 and its addendum 3): a finding about a commitment as a whole has a
     stable anchor (a deadline's day or `undated`, `not-triggered`, `complied[-<amendment>]`); an act or
     a claim its first evidence id."""
@@ -53,7 +53,7 @@ def _finding_id(f: dict) -> str:
     return f"{f['rule']}/{f['party']}/{anchor}"
 
 
-def _report_order(f: dict) -> tuple:
+def _report_order(f: Dict[str, Any]) -> Tuple[dt.date, str, str, Tuple[str, ...], str]:
     return (f["date"], f["party"], f["rule"], tuple(f["evidence"]), f["status"])
 
 
@@ -105,5 +105,5 @@ def _covering_condition(rule: Rule) -> Any:
     return {}
 
 
-def _sorted(items: List[dict]) -> List[dict]:
+def _sorted(items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return sorted(items, key=lambda x: json.dumps(x, sort_keys=True))

@@ -92,7 +92,7 @@ class Score:
     score: Optional[int]
     finding: Optional[str] = None  # the finding that decided it, if one did
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"rule": self.rule, "party": self.party, "month": self.month, "score": self.score,
                 "finding": self.finding}
 

@@ -56,7 +56,7 @@ def _parse_text(name: str, text: str, errors: List[RuleError]) -> Optional[Tuple
     return data, node
 
 
-def load_rules(folder: str | os.PathLike) -> Agreement:
+def load_rules(folder: str | os.PathLike[str]) -> Agreement:
     """Load and check a rule folder; raises RuleSetError listing every problem found."""
     if not isinstance(folder, (str, os.PathLike)) or not isinstance(os.fspath(folder), str):
         raise TypeError(f"load_rules takes the path of a rule folder (str or os.PathLike), got {type(folder).__name__}")

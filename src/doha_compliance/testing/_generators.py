@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, cast
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, cast
 
 import attrs
 import yaml
@@ -71,7 +71,7 @@ def _number_leaf(draw: Any) -> Any:
 
 @st.composite
 def language_conditions(draw: Any, v: Vocabulary = SMALL, party_slot: bool = True, depth: int = 2,
-                        typed: Optional[bool] = None) -> dict:
+                        typed: Optional[bool] = None) -> Dict[str, Any]:
     """A condition as the language allows it: leaves on any field with any operator, and `any:`/`all:`
     lists nested up to `depth` both ways. `typed`: True puts a `type` at the top, False never does,
     None lets it be drawn (a condition may name no type at all)."""
@@ -82,7 +82,7 @@ def language_conditions(draw: Any, v: Vocabulary = SMALL, party_slot: bool = Tru
     # the pre-filter's narrowing is exercised too.
     if typed or (typed is None and draw(st.integers(0, 3)) > 0):
         chosen.insert(0, "type")
-    cond: dict = {}
+    cond: Dict[str, Any] = {}
     for field in chosen:
         cond[field] = _number_leaf(draw) if field in LANGUAGE_NUMBERS else _text_leaf(draw, v, field, party_slot)
     if depth > 0:
@@ -95,7 +95,7 @@ def language_conditions(draw: Any, v: Vocabulary = SMALL, party_slot: bool = Tru
     return cond
 
 
-def _one_day_versions(draw: Any, rules: List[dict], v: Vocabulary) -> None:
+def _one_day_versions(draw: Any, rules: List[Dict[str, Any]], v: Vocabulary) -> None:
     """Sometimes, a version in force for one day: an amendment the next amendment follows the day
     after, or a rule whose own dates start and end on the same day."""
     amended = {r["amends"] for r in rules if "amends" in r}
@@ -106,8 +106,8 @@ def _one_day_versions(draw: Any, rules: List[dict], v: Vocabulary) -> None:
         start = dt.date.fromisoformat(rule.get("effective_from", v.start.isoformat()))
         if which == 0 and start < v.end - dt.timedelta(days=1):
             day = draw(dates(start + dt.timedelta(days=1), v.end - dt.timedelta(days=1)))
-            first: dict = {"id": f"{rule['id']}@one-day", "amends": rule["id"], "effective_from": day.isoformat()}
-            then: dict = {"id": f"{rule['id']}@after", "amends": rule["id"],
+            first: Dict[str, Any] = {"id": f"{rule['id']}@one-day", "amends": rule["id"], "effective_from": day.isoformat()}
+            then: Dict[str, Any] = {"id": f"{rule['id']}@after", "amends": rule["id"],
                           "effective_from": (day + dt.timedelta(days=1)).isoformat()}
             if kind_named(rule["kind"]).deadline:
                 first["due"] = draw(dates(v.start, v.end)).isoformat()
@@ -120,9 +120,9 @@ def _one_day_versions(draw: Any, rules: List[dict], v: Vocabulary) -> None:
 
 
 @st.composite
-def language_rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[dict]:
+def language_rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
     """`rule_dicts`, with conditions drawn from the whole language and some one-day versions."""
-    rules = draw(rule_dicts(v))
+    rules: List[Dict[str, Any]] = draw(rule_dicts(v))
     for rule in rules:
         kind = kind_named(rule["kind"]) if "kind" in rule else Kind("amendment")  # an amendment: none of these
         if kind.continuing:
@@ -206,11 +206,11 @@ def crosses_midnight(text: str) -> bool:
 
 
 @st.composite
-def language_streams(draw: Any, agreement: Agreement, v: Vocabulary = SMALL, max_size: int = 25) -> List[dict]:
+def language_streams(draw: Any, agreement: Agreement, v: Vocabulary = SMALL, max_size: int = 25) -> List[Dict[str, Any]]:
     """Rows for `agreement`: many aimed at its conditions (some on a version's first or last day, a due
     date or the day after), some date-times crossing midnight in UTC, and claims that accuse the actor
     of an earlier row a few days later, often naming the rule that row was aimed at."""
-    rows: List[dict] = []
+    rows: List[Dict[str, Any]] = []
     aimed_at: List[Optional[Tuple[str, str]]] = []  # (rule, party) a row was made to concern
     units = [(r, p) for r in agreement.rules for p in r.parties]
     rule_ids = list(agreement.rule_ids())
@@ -292,7 +292,7 @@ def _edges(rule: Any) -> List[dt.date]:
     return days
 
 
-def language_agreement(rules: List[dict], v: Vocabulary = SMALL, monitor: Optional[str] = None) -> Agreement:
+def language_agreement(rules: List[Dict[str, Any]], v: Vocabulary = SMALL, monitor: Optional[str] = None) -> Agreement:
     """The rules loaded as files would be (YAML, schema, meaning checks), with `monitor` declared."""
     texts = agreement_texts(rules, v)
     if monitor:
@@ -315,7 +315,7 @@ DENSE = attrs.evolve(SMALL, end=SMALL.start + dt.timedelta(days=11))
 
 
 @st.composite
-def language_cases(draw: Any, v: Vocabulary = DENSE, max_size: int = 25) -> tuple:
+def language_cases(draw: Any, v: Vocabulary = DENSE, max_size: int = 25) -> Tuple[Agreement, List[Dict[str, Any]], dt.date]:
     """(agreement, rows, as_of): a rule set from the whole language (sometimes with a monitor), a stream
     made for it, and a report date up to five days past the vocabulary's span."""
     rules = draw(language_rule_dicts(v))
@@ -341,9 +341,9 @@ def _nestings(node: conditions.AllOf, inside: str = "") -> Iterator[str]:
             yield from _nestings(sub, key)
 
 
-def features(agreement: Agreement, rows: Sequence[dict]) -> List[str]:
+def features(agreement: Agreement, rows: Sequence[Dict[str, Any]]) -> List[str]:
     """What a case reaches of the language, named for `hypothesis.event()`."""
-    found: set = set()
+    found: Set[str] = set()
     for rule in agreement.rules:
         for cond in rule.conditions:
             tree = conditions.parse(cond)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from fractions import Fraction
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import attrs
 
@@ -180,7 +180,7 @@ class Activity:
     zero from missing data. One entry a day, however many events: bounded by the span of time."""
 
     def __init__(self) -> None:
-        self.days: set = set()
+        self.days: Set[int] = set()  # ordinals
         self._last: Optional[dt.date] = None
 
     def add(self, day: dt.date) -> None:
@@ -239,7 +239,7 @@ class SeriesRow:
     limit: Optional[Fraction]
     status: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"rule": self.rule, "version": self.version, "party": self.party, "period": self.period,
                 "value": self.value, "baseline": number(self.baseline), "limit": number(self.limit),
                 "status": self.status}
