@@ -47,7 +47,7 @@ def dates(start: dt.date, end: dt.date) -> st.SearchStrategy[dt.date]:
 
 
 @st.composite
-def events(draw: Any, parties: Sequence[str] = DOHA.parties, types: Sequence[str] = DOHA.types,
+def events(draw: st.DrawFn, parties: Sequence[str] = DOHA.parties, types: Sequence[str] = DOHA.types,
            start: dt.date = DOHA.start, end: dt.date = DOHA.end, provinces: Sequence[str] = DOHA.provinces,
            location_kinds: Sequence[str] = DOHA.location_kinds, id: Optional[str] = None,
            rule_ids: Sequence[str] = (), reserved: bool = False) -> Dict[str, Any]:
@@ -98,7 +98,7 @@ def event_streams(min_size: int = 0, max_size: int = 30, vocabulary: Vocabulary 
     v = vocabulary
 
     @st.composite
-    def stream(draw: Any) -> List[Dict[str, Any]]:
+    def stream(draw: st.DrawFn) -> List[Dict[str, Any]]:
         n = draw(st.integers(min_size, max_size))
         return [draw(events(v.parties, v.types, v.start, v.end, v.provinces, v.location_kinds, id=f"e{i:03d}",
                             rule_ids=rule_ids, reserved=reserved))
