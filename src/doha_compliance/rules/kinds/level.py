@@ -33,7 +33,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from fractions import Fraction
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union, overload
 
 import attrs
 
@@ -245,7 +245,13 @@ class SeriesRow:
                 "status": self.status}
 
 
-def number(value: Optional[Fraction]) -> Any:
+@overload
+def number(value: Fraction) -> Union[int, float]: ...
+@overload
+def number(value: None) -> None: ...
+@overload
+def number(value: Optional[Fraction]) -> Union[int, float, None]: ...
+def number(value: Optional[Fraction]) -> Union[int, float, None]:
     """A fraction as the reports write it: a whole number, or rounded to 2 decimals (same bytes everywhere)."""
     if value is None:
         return None
