@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from doha_compliance.models import Agreement, Event, Rule
 from doha_compliance.rules import conditions
@@ -30,7 +30,7 @@ def _offset(start: dt.date, days: int, months: int) -> dt.date:
     return _add_months(start + dt.timedelta(days=days), months)
 
 
-def _match(cond: Any, party: str, event: Event) -> bool:
+def _match(cond: Mapping[str, Any], party: str, event: Event) -> bool:
     return conditions.matches(conditions.substitute_party(cond, party), event.get)
 
 
@@ -92,7 +92,7 @@ def _number(value: Any) -> Optional[int]:
     return None
 
 
-def _covering_condition(rule: Rule) -> Any:
+def _covering_condition(rule: Rule) -> Mapping[str, Any]:
     """A continuing commitment's cover: `covered_by`, else an event of a type its `when` names at
     top level, else any event (SPEC §5.5)."""
     if rule.covered_by:

@@ -114,6 +114,7 @@ class _Judge:
                 if state["status"] != "not_assessed" and state["done"] is not None:
                     dates.append(state["done"])
             return min(dates) if dates else None
+        assert sw.when is not None  # a trigger names a rule or an event (the loader's schema)
         for e in self.seen:
             if e.date >= first.effective_from and _match(sw.when, party, e):
                 return e.date

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from doha_compliance._util import files, safeyaml
 from doha_compliance._util.hints import did_you_mean
@@ -72,7 +72,7 @@ def load_rules_from_texts(files: Dict[str, str], folder: str = "<rules>") -> Agr
     return _load(folder, sorted(files), lambda name: files[name])
 
 
-def _load(folder: str, files: List[str], text_of: Any) -> Agreement:
+def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]) -> Agreement:
     errors: List[RuleError] = []
     if AGREEMENT_FILE not in files:
         raise RuleSetError([RuleError(Location(os.path.join(folder, AGREEMENT_FILE)),

@@ -20,7 +20,7 @@ import attrs
 import yaml
 from hypothesis import strategies as st
 
-from doha_compliance.models import Agreement
+from doha_compliance.models import Agreement, Rule
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import Kind, kind_named
 from doha_compliance.rules.loader import load_rules_from_texts
@@ -283,7 +283,7 @@ def language_streams(draw: st.DrawFn, agreement: Agreement, v: Vocabulary = SMAL
     return rows
 
 
-def _edges(rule: Any) -> List[dt.date]:
+def _edges(rule: Rule) -> List[dt.date]:
     one = dt.timedelta(days=1)
     days = [rule.effective_from, rule.effective_from - one]
     if rule.effective_until is not None:

@@ -39,6 +39,7 @@ import attrs
 
 from doha_compliance._util.values import iso_day, whole_number
 from doha_compliance.models import Event, Rule
+from doha_compliance.rules.spec import RuleSpec
 
 from .base import Kind
 
@@ -81,12 +82,12 @@ def describe(level: Level) -> str:
             f"{level.start}; baseline {base}; limit {limit}")
 
 
-def decimal(value: Any) -> Fraction:
+def decimal(value: object) -> Fraction:
     """A YAML number as an exact fraction of its decimal text (0.8 is 4/5, not a binary float)."""
     return Fraction(str(value))
 
 
-def build(spec: Any, signed: dt.date, error: Callable[[str, str], None]) -> Optional[Level]:
+def build(spec: RuleSpec, signed: dt.date, error: Callable[[str, str], None]) -> Optional[Level]:
     """The Level of a rule spec (after the schema check); `error(field, message)` records problems."""
     def date(field: str, text: str) -> Optional[dt.date]:
         try:
