@@ -21,8 +21,7 @@ from doha_compliance.matching.durable import deciders
 from doha_compliance.matching.durable.engine import durable_matches
 from doha_compliance.matching.matches import Matches
 from doha_compliance.reference.engine import reference_matches
-from doha_compliance.report.report import Coverage, ImportTally, Inputs, Report
-from doha_compliance.report.scores import with_scores
+from doha_compliance.report.report import Coverage, ImportTally, Inputs, Report, with_scores
 from doha_compliance.rules.loader import load_rules as load_rules  # re-exported: the facade loads rules too
 
 from .errors import EventError, InputFileError, Location

@@ -6,7 +6,7 @@ makes "same input, same output" cheap to guarantee.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Protocol, Tuple
 
 import attrs
 
@@ -85,7 +85,7 @@ class Rejection:
     reason: str
     field: Optional[str] = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"where": self.where, "id": self.id, "reason": self.reason, "field": self.field}
 
 
@@ -128,6 +128,24 @@ class Trigger:
         return f"when {self.rule} is fulfilled" if self.rule else "at the first event matching its starts_when"
 
 
+class Traits(Protocol):
+    """What the layers ask of a rule's kind: `rules.kinds.Kind` has it (this module, below the rules
+    layer, cannot import that record, so it states the questions it and the layers above ask)."""
+
+    @property
+    def continuing(self) -> bool: ...
+    @property
+    def justifiable(self) -> bool: ...
+    @property
+    def deadline(self) -> bool: ...
+    @property
+    def through_claims(self) -> bool: ...
+    @property
+    def claim(self) -> bool: ...
+    @property
+    def series(self) -> bool: ...
+
+
 @attrs.frozen
 class Rule:
     """One *version* of a commitment, in force from `effective_from` to `effective_until`.
@@ -167,7 +185,7 @@ class Rule:
     line: Optional[int] = None
     level: Any = None  # issue 15: levels.Level, for kind `level` (what it measures, per period, against what)
     # The kind's record (rules.kinds.Kind), set by the loader: what this layer asks of the kind.
-    traits: Any = attrs.field(default=None, eq=False, repr=False)
+    traits: Traits = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -280,7 +298,7 @@ class NotAssessed:
     party: str
     reason: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"rule": self.rule, "version": self.version, "party": self.party, "reason": self.reason}
 
 
@@ -293,7 +311,7 @@ class Link:
     status: str
     since: Optional[dt.date] = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"rule": self.rule, "party": self.party, "status": self.status,
                 "since": self.since.isoformat() if self.since else None}
 
@@ -337,10 +355,10 @@ class Finding:
         return f"{self.rule}/{self.party}/{anchor}"
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> Tuple[dt.date, str, str, Tuple[str, ...], str]:
         return (self.date, self.party, self.rule, self.evidence, self.status)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {
             "id": self.id, "rule": self.rule, "version": self.version, "party": self.party,
             "status": self.status, "date": self.date.isoformat(), "evidence": list(self.evidence),
@@ -377,7 +395,7 @@ class Claim:
     province: Optional[str] = None
     claimant_role: str = "party"  # party (a signatory), monitor, or other
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         out = {
             "event": self.event, "date": self.date.isoformat(), "claimant": self.claimant,
             "claimant_role": self.claimant_role,

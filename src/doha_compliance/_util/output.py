@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from typing import Any, Callable, Optional, Union
+from typing import IO, Callable, Optional, Union
 
-Writer = Callable[[Any], Any]
+Writer = Callable[[IO[str]], object]  # writes the report to a text file; what it returns is not read
 
 
 def write_output(text: Union[str, Writer], path: Optional[str]) -> None:

@@ -52,7 +52,7 @@ def whole_number(value: Any) -> Optional[int]:
     return None
 
 
-def shown(value: Any, width: int = 60) -> str:
+def shown(value: object, width: int = 60) -> str:
     """A value quoted for a message, cut short: a rejection never repeats a megabyte of input."""
     text = repr(value)
     return text if len(text) <= width else text[:width - 4] + "...'"

@@ -89,7 +89,7 @@ class _Window:
     """The findings a claim may cite, by (party, rule or None, province key, status)."""
 
     def __init__(self) -> None:
-        self._by: Dict[tuple, _Dated] = {}
+        self._by: Dict[Tuple[str, Optional[str], object, str], _Dated] = {}
         self._seq = itertools.count()
 
     def add(self, f: Finding) -> None:
@@ -220,7 +220,7 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
     lookback = dt.timedelta(days=max((r.lookback_days for r in claim_rules), default=0))
     out, claims_out = findings_spool(), claims_spool()
     window = _Window()
-    waiting: Held = Held()  # findings that a claim may still cite, and alleged findings
+    waiting: Held[Finding] = Held()  # findings that a claim may still cite, and alleged findings
     cited_by: Dict[str, List[str]] = _deadline_citations(agreement, claim_events, deadlines)
     upcoming = next(findings, None)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from typing import (
-    Any,
     Callable,
     Dict,
     Iterable,
@@ -42,6 +41,7 @@ from doha_compliance._util.stream import Held
 from doha_compliance.matching.matches import Matches, Unit
 from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule
 from doha_compliance.rules.kinds import kind_of
+from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
 
 from . import continuing, deadlines, links
@@ -132,7 +132,7 @@ class Judged:
     not_assessed: Tuple[NotAssessed, ...]
     events: Spool[Event]  # every event a finding or claim cites, in (date, id) order
     defaults: Tuple[DefaultGroup, ...] = ()
-    series: Tuple[Any, ...] = ()  # issue 15: levels.SeriesRow, every judged period of every level rule
+    series: Tuple[SeriesRow, ...] = ()  # issue 15: every judged period of every level rule
 
 
 Coverage = Tuple[Optional[dt.date], Optional[dt.date]]  # first and last events judged

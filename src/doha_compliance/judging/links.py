@@ -18,7 +18,7 @@ links say what the input shows by then, never what happened later.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import attrs
 
@@ -180,7 +180,7 @@ class FirstDefault:
     finding: Optional[str] = None
     status: Optional[str] = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"party": self.party, "date": self.date.isoformat() if self.date else None, "rule": self.rule,
                 "finding": self.finding, "status": self.status}
 
@@ -190,7 +190,7 @@ class DefaultGroup:
     rules: Tuple[str, ...]
     parties: Tuple[FirstDefault, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"rules": list(self.rules), "parties": [p.to_dict() for p in self.parties]}
 
 

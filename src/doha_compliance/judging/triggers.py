@@ -14,7 +14,7 @@ a commitment completed today starts its dependants today.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List, Optional
+from typing import Dict, FrozenSet, List, Optional
 
 from doha_compliance.matching.matches import Unit, first_effective
 from doha_compliance.models import Agreement, Rule
@@ -79,7 +79,7 @@ def order(agreement: Agreement) -> List[Rule]:
     deadlines = [r for r in agreement.rules if kind_of(r).deadline]
     depth: Dict[str, int] = {}
 
-    def depth_of(rule_id: str, seen: frozenset = frozenset()) -> int:
+    def depth_of(rule_id: str, seen: FrozenSet[str] = frozenset()) -> int:
         if rule_id not in depth:
             rule = agreement.versions(rule_id)[0]
             source = rule.starts_when.rule if rule.starts_when else None

@@ -7,7 +7,7 @@ checks the engine.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List, Set, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 import attrs
 
@@ -33,7 +33,7 @@ class Matches:
     justifier_counts: Dict[Tuple[str, str, str], int] = attrs.field(factory=dict)
     covers: Dict[Unit, List[Event]] = attrs.field(factory=dict)  # continuing units: the covering events
     triggers: Dict[Unit, List[Event]] = attrs.field(factory=dict)  # events matching a unit's starts_when
-    _seen: Set[Tuple[str, tuple, str]] = attrs.field(factory=set)
+    _seen: Set[Tuple[str, Tuple[Any, ...], str]] = attrs.field(factory=set)
 
     # A rule with `any:` alternatives can fire once per alternative an event satisfies
     # (durable_rules compiles $or into branches): each event counts once per unit.
@@ -77,7 +77,7 @@ class Matches:
         if len(kept) > MAX_JUSTIFIERS:  # drop the oldest: memory stays bounded per act
             del kept[min(kept.values(), key=lambda e: e.sort_key).id]
 
-    def canonical(self) -> dict:
+    def canonical(self) -> Dict[str, Any]:
         """Order-free form for comparing two evaluators."""
         return {
             "hits": {k: sorted(e.id for e in v) for k, v in sorted(self.hits.items()) if v},

@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from doha_compliance.models import Agreement, Event, Rule
 from doha_compliance.rules import conditions
@@ -30,7 +30,7 @@ def _offset(start: dt.date, days: int, months: int) -> dt.date:
     return _add_months(start + dt.timedelta(days=days), months)
 
 
-def _match(cond: Any, party: str, event: Event) -> bool:
+def _match(cond: Mapping[str, Any], party: str, event: Event) -> bool:
     return conditions.matches(conditions.substitute_party(cond, party), event.get)
 
 
@@ -38,7 +38,7 @@ def _iso(day: Optional[dt.date]) -> Optional[str]:
     return day.isoformat() if day is not None else None
 
 
-def _finding_id(f: dict) -> str:
+def _finding_id(f: Dict[str, Any]) -> str:
     """rule/party/anchor (SPEC §5.8 and its addendum 3): a finding about a commitment as a whole has a
     stable anchor (a deadline's day or `undated`, `not-triggered`, `complied[-<amendment>]`); an act or
     a claim its first evidence id."""
@@ -53,7 +53,7 @@ def _finding_id(f: dict) -> str:
     return f"{f['rule']}/{f['party']}/{anchor}"
 
 
-def _report_order(f: dict) -> tuple:
+def _report_order(f: Dict[str, Any]) -> Tuple[dt.date, str, str, Tuple[str, ...], str]:
     return (f["date"], f["party"], f["rule"], tuple(f["evidence"]), f["status"])
 
 
@@ -92,7 +92,7 @@ def _number(value: Any) -> Optional[int]:
     return None
 
 
-def _covering_condition(rule: Rule) -> Any:
+def _covering_condition(rule: Rule) -> Mapping[str, Any]:
     """A continuing commitment's cover: `covered_by`, else an event of a type its `when` names at
     top level, else any event (SPEC §5.5)."""
     if rule.covered_by:
@@ -105,5 +105,5 @@ def _covering_condition(rule: Rule) -> Any:
     return {}
 
 
-def _sorted(items: List[dict]) -> List[dict]:
+def _sorted(items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return sorted(items, key=lambda x: json.dumps(x, sort_keys=True))

@@ -4,7 +4,7 @@ accused in its lookback window (and province)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 from doha_compliance.models import Agreement, Event, Rule
 from doha_compliance.rules.kinds import Kind
@@ -21,11 +21,11 @@ def role_of(agreement: Agreement, actor: str) -> str:
     return "party" if any(actor in r.parties for r in agreement.rules) else "other"
 
 
-def assess(claim_rule: Rule, e: Event, accused: str, judged: List[dict], kinds: Dict[str, Kind]
-           ) -> Tuple[str, List[dict]]:
+def assess(claim_rule: Rule, e: Event, accused: str, judged: List[Dict[str, Any]], kinds: Dict[str, Kind]
+           ) -> Tuple[str, List[Dict[str, Any]]]:
     """The claim's assessment and the findings it cites."""
     named = e.rule
-    cited: List[dict] = []
+    cited: List[Dict[str, Any]] = []
     if named is not None and named in kinds and kinds[named].deadline:
         # weighed against that deadline's finding, whatever the lookback (SPEC §5.7)
         own = [f for f in judged if f["rule"] == named and f["party"] == accused]

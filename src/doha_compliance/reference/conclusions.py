@@ -3,12 +3,12 @@ set beside the reference judge's (`reference_conclusions`): reasons are free tex
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Dict
 
 from ._plain import _sorted
 
 
-def pipeline_conclusions(report: Any) -> dict:
+def pipeline_conclusions(report: Any) -> Dict[str, Any]:
     """The same canonical form, read from a `Report` or its JSON (`json.loads(report.to_json())`)."""
     data = report if isinstance(report, dict) else json.loads(report.to_json())
     findings = [{

@@ -53,7 +53,7 @@ below (the lead aligns the pipeline or the spec):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from doha_compliance.models import Agreement, Event, Rule
 from doha_compliance.rules.kinds import Kind, kind_of
@@ -93,11 +93,11 @@ class _Judge:
         self.seen: List[Event] = sorted((e for e in events if e.date <= as_of), key=lambda e: (e.date, e.id))
         self.first_day = self.seen[0].date if self.seen else None
         self.last_day = self.seen[-1].date if self.seen else None
-        self.deadline_states: Dict[Tuple[str, str], dict] = {}
-        self.findings: List[dict] = []
-        self.not_assessed: List[dict] = []
-        self.claims: List[dict] = []
-        self.continuing: Dict[Tuple[str, str], dict] = {}  # (rule id, party) -> what links need
+        self.deadline_states: Dict[Tuple[str, str], Dict[str, Any]] = {}
+        self.findings: List[Dict[str, Any]] = []
+        self.not_assessed: List[Dict[str, Any]] = []
+        self.claims: List[Dict[str, Any]] = []
+        self.continuing: Dict[Tuple[str, str], Dict[str, Any]] = {}  # (rule id, party) -> what links need
 
     # --- triggers ------------------------------------------------------------
 
@@ -114,6 +114,7 @@ class _Judge:
                 if state["status"] != "not_assessed" and state["done"] is not None:
                     dates.append(state["done"])
             return min(dates) if dates else None
+        assert sw.when is not None  # a trigger names a rule or an event (the loader's schema)
         for e in self.seen:
             if e.date >= first.effective_from and _match(sw.when, party, e):
                 return e.date
@@ -139,16 +140,16 @@ class _Judge:
 
     # --- deadlines -----------------------------------------------------------
 
-    def deadline(self, rule_id: str, party: str) -> dict:
+    def deadline(self, rule_id: str, party: str) -> Dict[str, Any]:
         key = (rule_id, party)
         if key not in self.deadline_states:
             self.deadline_states[key] = self._judge_deadline(rule_id, party)
         return self.deadline_states[key]
 
-    def _judge_deadline(self, rule_id: str, party: str) -> dict:
+    def _judge_deadline(self, rule_id: str, party: str) -> Dict[str, Any]:
         rule = _chosen_version(self.agreement, rule_id, self.as_of)
         first = _versions(self.agreement, rule_id)[0]
-        state: dict = {"rule": rule, "first": first, "start": None, "due": None, "done": None,
+        state: Dict[str, Any] = {"rule": rule, "first": first, "start": None, "due": None, "done": None,
                        "evidence": [], "status": "not_triggered", "date": self.as_of}
         start = self.start(rule, party)
         if start is None:
@@ -225,7 +226,7 @@ class _Judge:
         if t is None or t > self.as_of:
             return
         until = rule.effective_until
-        unit_findings: List[dict] = []
+        unit_findings: List[Dict[str, Any]] = []
         for act in self.seen:
             if act.date < rule.effective_from or (until is not None and act.date > until) or act.date < t:
                 continue
@@ -251,7 +252,7 @@ class _Judge:
         elif not unit_findings:
             self.not_assessed.append({"rule": rule.id, "version": rule.version, "party": party})
 
-    def _judge_act(self, rule: Rule, party: str, act: Event) -> dict:
+    def _judge_act(self, rule: Rule, party: str, act: Event) -> Dict[str, Any]:
         if not kind_of(rule).justifiable:
             status = rule.status
             if status == "violation" and rule.modality != "obligation":
@@ -302,7 +303,7 @@ class _Judge:
                         continue
                     self._weigh(rule, e, str(e.get(rule.accused_field)), judged, kinds)
 
-    def _weigh(self, claim_rule: Rule, e: Event, accused: str, judged: List[dict], kinds: Dict[str, Kind]) -> None:
+    def _weigh(self, claim_rule: Rule, e: Event, accused: str, judged: List[Dict[str, Any]], kinds: Dict[str, Kind]) -> None:
         named = e.rule
         assessment, cited = assess(claim_rule, e, accused, judged, kinds)
         role = role_of(self.agreement, e.actor)
@@ -322,7 +323,7 @@ class _Judge:
 
     def add(self, rule: Rule, party: str, status: str, date: dt.date, evidence: List[str],
             due: Optional[dt.date] = None, province: Optional[str] = None, rule_id: Optional[str] = None,
-            anchor: Optional[str] = None) -> dict:
+            anchor: Optional[str] = None) -> Dict[str, Any]:
         if status == "not_triggered":
             anchor = "not-triggered"
         elif status == "complied":
@@ -378,7 +379,7 @@ class _Judge:
             return "not_assessed", None
         return "not_assessed", None  # a claim rule owes nothing of its own
 
-    def linked(self, f: dict) -> List[dict]:
+    def linked(self, f: Dict[str, Any]) -> List[Dict[str, Any]]:
         version = _version_by_name(self.agreement, f["version"])
         day = min(f["date"], self.as_of)  # what the input shows, never past the report date
         out = []
@@ -388,7 +389,7 @@ class _Judge:
                 out.append({"rule": other, "party": party, "status": status, "since": _iso(since)})
         return out
 
-    def run(self) -> dict:
+    def run(self) -> Dict[str, Any]:
         self.judge_deadlines()
         self.judge_continuing()
         self.judge_claimable()
@@ -411,7 +412,7 @@ class _Judge:
         }
 
 
-def reference_conclusions(agreement: Agreement, events: Sequence[Event], as_of: dt.date) -> dict:
+def reference_conclusions(agreement: Agreement, events: Sequence[Event], as_of: dt.date) -> Dict[str, Any]:
     """Everything a report concludes, in a canonical, JSON-able form (reasons are free text: left out).
 
     `events` are validated `Event`s (e.g. from `api.collect`); those dated after `as_of` are ignored."""

@@ -17,6 +17,11 @@ from doha_compliance._util.values import whole_number
 from doha_compliance.models import UNKNOWN, Agreement, Event
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
+from doha_compliance.rules.kinds.level import Level
+
+# (period, status, value, baseline, limit), and (baseline known?, rows) of a version and party
+Row = Tuple[str, str, Optional[int], Optional[Fraction], Optional[Fraction]]
+Series = Tuple[bool, List[Row]]
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -55,17 +60,17 @@ def _amount(measure: Optional[str], event: Event) -> int:
     return value if value is not None and value >= 0 else 0
 
 
-def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.date) -> Dict[tuple, tuple]:
+def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.date) -> Dict[Tuple[str, str], Series]:
     """{(version, party): (baseline known?, [(period, status, value, baseline, limit), ...])} for every
     level version in force by the report date. `events`: every evaluated event (any date)."""
     seen = [e for e in events if e.date <= as_of]
     days = {e.date for e in seen}
     last = max(days) if days else None
-    out: Dict[tuple, tuple] = {}
+    out: Dict[Tuple[str, str], Series] = {}
     for rule in agreement.rules:
         if not kind_of(rule).series or rule.effective_from > as_of:
             continue
-        level = rule.level
+        level: Level = rule.level
         start = max(level.start, rule.effective_from)
         # the first whole period starting on or after `start`: skip the days of the period it falls in
         while _name(level.period, start - ONE_DAY) == _name(level.period, start):
@@ -88,9 +93,12 @@ def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.da
                 base = Fraction(total) / weight if weight else None
             known = base is not None and not (base == 0 and level.at_most is not None)
             limit: Optional[Fraction] = None
-            if known:
-                limit = level.at_most_value if level.at_most_value is not None else base * level.at_most
-            rows: List[tuple] = []
+            if known and level.at_most_value is not None:
+                limit = level.at_most_value
+            elif known:
+                assert base is not None and level.at_most is not None  # a level sets one of its two limits
+                limit = base * level.at_most
+            rows: List[Row] = []
             if start <= stop:
                 for name, period_days in _periods(level.period, start, stop):
                     if period_days[0] < start:

@@ -3,7 +3,7 @@ groups of linked rules with each party's first default (SPEC §5.6)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List
+from typing import Any, Dict, List, Set
 
 from doha_compliance.models import Agreement, Rule
 from doha_compliance.rules.kinds import kind_of
@@ -28,16 +28,16 @@ def links_of(agreement: Agreement, version: Rule, day: dt.date) -> List[str]:
     return sorted(linked)
 
 
-def defaults(agreement: Agreement, findings: List[dict]) -> List[dict]:
+def defaults(agreement: Agreement, findings: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Linked rules' groups, and each party's first default in each (a violation or a missed aim)."""
-    edges: Dict[str, set] = {}
+    edges: Dict[str, Set[str]] = {}
     for r in agreement.rules:
         for other in r.linked:
             if other != r.id:
                 edges.setdefault(r.id, set()).add(other)
                 edges.setdefault(other, set()).add(r.id)
     groups: List[List[str]] = []
-    placed: set = set()
+    placed: Set[str] = set()
     for rule_id in sorted(edges):
         if rule_id in placed:
             continue

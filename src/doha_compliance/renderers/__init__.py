@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import os
-from typing import IO, Any, Callable, Optional, Union
+from typing import IO, Callable, Optional, Union
 
 from doha_compliance._util.output import write_output
 from doha_compliance.report.report import Report
@@ -16,7 +16,7 @@ from doha_compliance.report.tables import TABLES
 
 FORMATS = ("text", "json", "md", "html", "csv")
 
-Writer = Callable[[IO[str]], Any]
+Writer = Callable[[IO[str]], object]
 
 
 def writer(report: Report, fmt: str = "text", table: Optional[str] = None) -> Writer:

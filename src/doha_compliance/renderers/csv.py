@@ -7,17 +7,17 @@ a DataFrame never disagree on a column.
 from __future__ import annotations
 
 import csv
-from typing import Any, Callable, List
+from typing import Callable, List
 
-from doha_compliance.report.report import Report
+from doha_compliance.report.report import Report, TextSink
 from doha_compliance.report.tables import COLUMNS, rows
 
 
-def csv_writer(report: Report, table: str = "findings") -> Callable[[Any], None]:
+def csv_writer(report: Report, table: str = "findings") -> Callable[[TextSink], None]:
     """A function writing the table as CSV to a text file object (a header row, then one row each)."""
     columns = COLUMNS[table]
 
-    def write(fh: Any) -> None:
+    def write(fh: TextSink) -> None:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(columns)
         for row in rows(report, table):

@@ -7,7 +7,7 @@ no Markdown formatting. Ids are shown as code when they hold nothing that could 
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Iterator
 
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
@@ -19,13 +19,13 @@ _MARKUP = re.compile(r"([\\`*\[\]|~#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")  # 
 _NOT_IN_CODE = re.compile("[`<>&|\\\\\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     """Input text as inert Markdown, on one line (a table cell, a list item, a heading)."""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKUP.sub(r"\\\1", _BREAKS.sub(" ", text))
 
 
-def _code(value: Any) -> str:
+def _code(value: object) -> str:
     """An id as code (`id`), or as inert text when it holds a character code could not keep inert."""
     text = str(value)
     return f"`{text}`" if text and not _NOT_IN_CODE.search(text) and text.strip() == text else _cell(text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import textwrap
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from doha_compliance.report.report import Report
 from doha_compliance.report.scores import Score
@@ -28,11 +28,11 @@ STATUS_COLOURS = {"met": "#2c7bb6", "violation": "#d7301f", "missed": "#fc8d59",
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
-def _e(text: Any) -> str:
+def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Union[int, float, None]) -> str:
     return "none" if value is None else (f"{value:,}" if isinstance(value, int) else f"{value:,.2f}")
 
 

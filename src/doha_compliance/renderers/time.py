@@ -5,15 +5,17 @@ block per year of score digits (0-3, '.' for no score), and one line per judged 
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Tuple
+from fractions import Fraction
+from typing import Any, Dict, Iterator, List, Tuple, Union
 
+from doha_compliance.report.report import Report
 from doha_compliance.rules.kinds.level import NOT_ASSESSED, number
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 LEGEND = "0 not implemented or violated that month · 1 minimal · 2 intermediate · 3 full · . no score"
 
 
-def _by_unit(report: Any) -> Tuple[List[Tuple[str, str]], Dict[Tuple[str, str], Dict[str, Any]], List[str]]:
+def _by_unit(report: Report) -> Tuple[List[Tuple[str, str]], Dict[Tuple[str, str], Dict[str, Any]], List[str]]:
     units: List[Tuple[str, str]] = []
     cells: Dict[Tuple[str, str], Dict[str, Any]] = {}
     months: List[str] = []
@@ -32,12 +34,12 @@ def _years(months: List[str]) -> List[str]:
     return sorted({m[:4] for m in months})
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Union[Fraction, int, None]) -> str:
     n = number(value) if value is not None and not isinstance(value, int) else value
     return "—" if n is None else (f"{n:,}" if isinstance(n, int) else f"{n:,.2f}")
 
 
-def score_text(report: Any) -> Iterator[str]:
+def score_text(report: Report) -> Iterator[str]:
     """Lines of the score table, a block per year."""
     units, cells, months = _by_unit(report)
     if not units:
@@ -58,7 +60,7 @@ def score_text(report: Any) -> Iterator[str]:
     yield ""
 
 
-def series_text(report: Any) -> Iterator[str]:
+def series_text(report: Report) -> Iterator[str]:
     """One line per judged period of each level rule."""
     if not report.series:
         return
@@ -69,7 +71,7 @@ def series_text(report: Any) -> Iterator[str]:
     yield ""
 
 
-def score_md(report: Any) -> Iterator[str]:
+def score_md(report: Report) -> Iterator[str]:
     units, cells, months = _by_unit(report)
     if not units:
         return
@@ -90,7 +92,7 @@ def score_md(report: Any) -> Iterator[str]:
             yield f"| `{unit[0]}` ({unit[1]}) | " + " | ".join(row) + " |"
 
 
-def series_md(report: Any) -> Iterator[str]:
+def series_md(report: Report) -> Iterator[str]:
     if not report.series:
         return
     yield ""

@@ -11,10 +11,10 @@ from typing import Any
 from doha_compliance.errors import PandasMissing
 from doha_compliance.models import STATUSES
 
-from .tables import COLUMNS, TABLES, rows
+from .tables import COLUMNS, TABLES, Tables, rows
 
 
-def to_frame(report: Any, table: str = "findings") -> Any:
+def to_frame(report: Tables, table: str = "findings") -> Any:  # a pandas DataFrame
     """A DataFrame of "findings", "scores" or "series": the CSV's columns, with dates as dates."""
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}: use one of {', '.join(TABLES)}")

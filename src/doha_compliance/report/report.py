@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Protocol, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Protocol, Sequence, Tuple
 
 import attrs
 
@@ -24,13 +24,13 @@ from doha_compliance.models import (
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 
-from .scores import Score
+from .scores import Score, compute
 
 _INDENTED = json.JSONEncoder(indent=2, ensure_ascii=False)
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 
 
-def _one_line_encoder() -> Any:
+def _one_line_encoder() -> Callable[[Any], str]:
     """`_ONE_LINE.encode`, made once: JSONEncoder.encode builds a new C encoder for every call (1.7 µs
     of its 4.3 for a finding), and a report encodes hundreds of thousands of items. Built like
     json's own (same separators, `default`, ensure_ascii=False), without the circular-reference
@@ -321,3 +321,11 @@ class Report:
 
         self.write_json(_Sink())
         return "".join(chunks)
+
+
+def with_scores(report: Report) -> Report:
+    """The report with its `scores` filled in, from what it states (here, beside `Report`: scores.py,
+    which report.py imports, cannot name it)."""
+    scores = compute(report.agreement, report.as_of, report.findings, report.not_assessed, report.events,
+                     report.coverage.last)
+    return attrs.evolve(report, scores=tuple(scores))

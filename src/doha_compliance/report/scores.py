@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import attrs
 
 from doha_compliance._util.spool import events_with_ids
-from doha_compliance.models import Event, Finding, NotAssessed, Rule
+from doha_compliance.models import Agreement, Event, Finding, NotAssessed, Rule
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import Kind, kind_of
 from doha_compliance.rules.kinds.level import bounds, index_of, label
@@ -92,7 +92,7 @@ class Score:
     score: Optional[int]
     finding: Optional[str] = None  # the finding that decided it, if one did
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"rule": self.rule, "party": self.party, "month": self.month, "score": self.score,
                 "finding": self.finding}
 
@@ -147,7 +147,7 @@ class _Deadline:
         return 0 if past_due else None
 
 
-def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_assessed: Sequence[NotAssessed],
+def compute(agreement: Agreement, as_of: dt.date, findings: Iterable[Finding], not_assessed: Sequence[NotAssessed],
             events: Iterable[Event], last: Optional[dt.date]) -> List[Score]:
     """Every commitment's (rule id, party) score for every month from the signature to the report date.
 
@@ -227,10 +227,3 @@ def compute(agreement: Any, as_of: dt.date, findings: Iterable[Finding], not_ass
                     score = 3  # in force, covered by the input, and no finding against it this month
             out.append(Score(unit[0], unit[1], label("month", month), score, why))
     return out
-
-
-def with_scores(report: Any) -> Any:
-    """The report with its `scores` filled in, from what it states."""
-    scores = compute(report.agreement, report.as_of, report.findings, report.not_assessed, report.events,
-                     report.coverage.last)
-    return attrs.evolve(report, scores=tuple(scores))

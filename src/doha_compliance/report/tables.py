@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Iterator, Protocol, Tuple
 
 from doha_compliance.models import Finding
+from doha_compliance.rules.kinds.level import SeriesRow
+
+from .scores import Score
 
 
 class Tables(Protocol):
@@ -19,10 +22,10 @@ class Tables(Protocol):
     def findings(self) -> Iterable[Finding]: ...
 
     @property
-    def scores(self) -> Iterable[Any]: ...
+    def scores(self) -> Iterable[Score]: ...
 
     @property
-    def series(self) -> Iterable[Any]: ...
+    def series(self) -> Iterable[SeriesRow]: ...
 
 TABLES = ("findings", "scores", "series")
 COLUMNS: Dict[str, Tuple[str, ...]] = {

@@ -79,7 +79,7 @@ def fulfilments_of(spec: RuleSpec, value: Any, errors: List[RuleError]) -> Tuple
     return tuple(out)
 
 
-def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signed: dt.date,
+def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, Any], signed: dt.date,
                errors: List[RuleError]) -> Optional[Rule]:
     """Merge an amendment over its base and check the kind's needs; None if unusable."""
     merged = overlay(base, spec) if base else spec
@@ -134,5 +134,6 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: dict, signed
         accused_field=merged.accused_field or "accused",
         lookback_days=merged.lookback_days if merged.lookback_days is not None else 30,
         status=merged.status or "violation", amends=spec.amends, notes=merged.notes,
-        file=spec.file, line=spec.line, level=level, traits=kind,
+        # kind is None only for a rule without one, which the loader refuses (the Rule never escapes)
+        file=spec.file, line=spec.line, level=level, traits=kind,  # type: ignore[arg-type]
     )

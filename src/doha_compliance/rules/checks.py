@@ -35,7 +35,7 @@ def check_fields(spec: RuleSpec, merged: RuleSpec, errors: List[RuleError]) -> N
                                                        f"(only for {', '.join(kinds)})"))
 
 
-def check_condition(spec: RuleSpec, field: str, cond: Optional[Mapping[str, Any]], agreement: dict,
+def check_condition(spec: RuleSpec, field: str, cond: Optional[Mapping[str, Any]], agreement: Dict[str, Any],
                     errors: List[RuleError]) -> None:
     """Values named in a condition must exist in the agreement's vocabulary (typos match nothing, silently)."""
     if not cond:
@@ -56,7 +56,7 @@ def check_condition(spec: RuleSpec, field: str, cond: Optional[Mapping[str, Any]
                                                             f"{did_you_mean(v, vocab[key])}"))
 
 
-def check_parties(spec: RuleSpec, field: str, parties: List[str], agreement: dict, errors: List[RuleError]) -> None:
+def check_parties(spec: RuleSpec, field: str, parties: List[str], agreement: Dict[str, Any], errors: List[RuleError]) -> None:
     for p in parties:
         if p in RESERVED_ACTORS:
             errors.append(RuleError(spec.at(field), f"'{p}' is reserved for acts nobody claimed or by actors the "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from doha_compliance._util import files, safeyaml
 from doha_compliance._util.hints import did_you_mean
@@ -56,7 +56,7 @@ def _parse_text(name: str, text: str, errors: List[RuleError]) -> Optional[Tuple
     return data, node
 
 
-def load_rules(folder: str | os.PathLike) -> Agreement:
+def load_rules(folder: str | os.PathLike[str]) -> Agreement:
     """Load and check a rule folder; raises RuleSetError listing every problem found."""
     if not isinstance(folder, (str, os.PathLike)) or not isinstance(os.fspath(folder), str):
         raise TypeError(f"load_rules takes the path of a rule folder (str or os.PathLike), got {type(folder).__name__}")
@@ -72,7 +72,7 @@ def load_rules_from_texts(files: Dict[str, str], folder: str = "<rules>") -> Agr
     return _load(folder, sorted(files), lambda name: files[name])
 
 
-def _load(folder: str, files: List[str], text_of: Any) -> Agreement:
+def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]) -> Agreement:
     errors: List[RuleError] = []
     if AGREEMENT_FILE not in files:
         raise RuleSetError([RuleError(Location(os.path.join(folder, AGREEMENT_FILE)),

@@ -9,7 +9,7 @@ import json
 import os
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 import jsonschema
 import yaml
@@ -22,9 +22,10 @@ from .spec import AGREEMENT_FILE, jsonable
 
 
 @lru_cache(maxsize=1)
-def rule_schema() -> dict:
+def rule_schema() -> Dict[str, Any]:
     text = resources.files("doha_compliance").joinpath("schemas/rules.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: Dict[str, Any] = json.loads(text)  # the JSON Schema document
+    return schema
 
 
 def path_line(node: Any, path: List[Any]) -> Tuple[int, Optional[str]]:
@@ -76,13 +77,13 @@ def schema_messages(error: jsonschema.ValidationError, allowed: Dict[str, Any]) 
     return [(path, error.message)]
 
 
-def check_schema(path: str, data: Any, node: Any, errors: List[RuleError]) -> Optional[set]:
+def check_schema(path: str, data: Any, node: Any, errors: List[RuleError]) -> Optional[Set[int]]:
     """Schema errors of a file. Returns None if the file as a whole is unusable, else the
     indexes of the rules that are, so the other rules can still be checked further."""
     schema = rule_schema()
     sub = "#/$defs/agreementFile" if os.path.basename(path) == AGREEMENT_FILE else "#/$defs/ruleFile"
     validator = jsonschema.Draft202012Validator({"$ref": sub, "$defs": schema["$defs"]})
-    bad_rules: set = set()
+    bad_rules: Set[int] = set()
     whole_file = False
     for error in sorted(validator.iter_errors(jsonable(data)), key=lambda e: list(map(str, e.absolute_path))):
         for p, message in schema_messages(error, schema):

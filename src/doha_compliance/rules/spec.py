@@ -4,7 +4,7 @@ Rule files are YAML, the schema speaks JSON: `jsonable` makes one into the other
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 import attrs
 import cattrs
@@ -72,7 +72,7 @@ def jsonable(data: Any) -> Any:
     return data
 
 
-def rule_specs(path: str, data: dict, node: Any, skip: set) -> List[RuleSpec]:
+def rule_specs(path: str, data: Dict[str, Any], node: Any, skip: Set[int]) -> List[RuleSpec]:
     rules_node = next(v for k, v in node.value if k.value == "rules")
     specs = []
     for index, (item, item_node) in enumerate(zip(data["rules"], rules_node.value, strict=True)):

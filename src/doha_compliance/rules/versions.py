@@ -3,7 +3,7 @@ where the next begins, inherits what it does not set, and never changes the kind
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import attrs
 
@@ -16,7 +16,7 @@ from .checks import check_references
 from .spec import RuleSpec, overlay
 
 
-def build_versions(specs: List[RuleSpec], agreement: dict, signed: dt.date, errors: List[RuleError]) -> List[Rule]:
+def build_versions(specs: List[RuleSpec], agreement: Dict[str, Any], signed: dt.date, errors: List[RuleError]) -> List[Rule]:
     """Each base rule with its amendments, in effective order; a version ends where the next begins."""
     bases: Dict[str, RuleSpec] = {}
     seen: Dict[str, RuleSpec] = {}

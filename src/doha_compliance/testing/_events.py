@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import attrs
 from hypothesis import strategies as st
@@ -47,7 +47,7 @@ def dates(start: dt.date, end: dt.date) -> st.SearchStrategy[dt.date]:
 
 
 @st.composite
-def events(draw: Any, parties: Sequence[str] = DOHA.parties, types: Sequence[str] = DOHA.types,
+def events(draw: st.DrawFn, parties: Sequence[str] = DOHA.parties, types: Sequence[str] = DOHA.types,
            start: dt.date = DOHA.start, end: dt.date = DOHA.end, provinces: Sequence[str] = DOHA.provinces,
            location_kinds: Sequence[str] = DOHA.location_kinds, id: Optional[str] = None,
            rule_ids: Sequence[str] = (), reserved: bool = False) -> Dict[str, Any]:
@@ -93,12 +93,12 @@ def events(draw: Any, parties: Sequence[str] = DOHA.parties, types: Sequence[str
 
 
 def event_streams(min_size: int = 0, max_size: int = 30, vocabulary: Vocabulary = DOHA,
-                  rule_ids: Sequence[str] = (), reserved: bool = False) -> st.SearchStrategy[List[dict]]:
+                  rule_ids: Sequence[str] = (), reserved: bool = False) -> st.SearchStrategy[List[Dict[str, Any]]]:
     """Lists of valid event rows with unique ids (see `events` for `rule_ids` and `reserved`)."""
     v = vocabulary
 
     @st.composite
-    def stream(draw: Any) -> List[dict]:
+    def stream(draw: st.DrawFn) -> List[Dict[str, Any]]:
         n = draw(st.integers(min_size, max_size))
         return [draw(events(v.parties, v.types, v.start, v.end, v.provinces, v.location_kinds, id=f"e{i:03d}",
                             rule_ids=rule_ids, reserved=reserved))
@@ -107,7 +107,7 @@ def event_streams(min_size: int = 0, max_size: int = 30, vocabulary: Vocabulary 
     return stream()
 
 
-def validated_events(agreement: Agreement, rows: Sequence[dict]) -> List[Event]:
+def validated_events(agreement: Agreement, rows: Sequence[Dict[str, Any]]) -> List[Event]:
     """Rows validated as a file's would be (`api.collect`); every row must be valid."""
     from doha_compliance.api import (
         collect,  # late: the strategies do not need the whole pipeline
@@ -121,15 +121,15 @@ def validated_events(agreement: Agreement, rows: Sequence[dict]) -> List[Event]:
 
 # --- invalid input --------------------------------------------------------
 
-def invalid_rows(vocabulary: Vocabulary = DOHA) -> st.SearchStrategy[tuple]:
+def invalid_rows(vocabulary: Vocabulary = DOHA) -> st.SearchStrategy[Tuple[Dict[str, Any], str, str]]:
     """(row, field, phrase): a row with exactly one defect, the field it is in, and a phrase of the reason."""
     v = vocabulary
     base = events(v.parties, v.types, v.start, v.end, v.provinces, v.location_kinds, id="bad-row")
 
-    def drop(field: str):
+    def drop(field: str) -> st.SearchStrategy[Tuple[Dict[str, Any], str, str]]:
         return base.map(lambda r: ({k: x for k, x in r.items() if k != field}, field, f"required field '{field}' is missing"))
 
-    def replace(field: str, value: Any, phrase: str):
+    def replace(field: str, value: Any, phrase: str) -> st.SearchStrategy[Tuple[Dict[str, Any], str, str]]:
         return base.map(lambda r: ({**r, field: value}, field, phrase))
 
     return st.one_of(

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, cast
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, cast
 
 import attrs
 import yaml
 from hypothesis import strategies as st
 
-from doha_compliance.models import Agreement
+from doha_compliance.models import Agreement, Rule
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import Kind, kind_named
 from doha_compliance.rules.loader import load_rules_from_texts
@@ -41,7 +41,7 @@ def _field_values(v: Vocabulary, field: str) -> List[str]:
     return list(v.provinces if field == "province" else v.location_kinds)
 
 
-def _text_leaf(draw: Any, v: Vocabulary, field: str, party_slot: bool) -> Any:
+def _text_leaf(draw: st.DrawFn, v: Vocabulary, field: str, party_slot: bool) -> Any:
     """A text constraint with any operator; `$party` alone or inside a list for party fields."""
     values = _field_values(v, field)
     if party_slot and field in _PARTY_FIELDS:
@@ -57,7 +57,7 @@ def _text_leaf(draw: Any, v: Vocabulary, field: str, party_slot: bool) -> Any:
     return {how: some}
 
 
-def _number_leaf(draw: Any) -> Any:
+def _number_leaf(draw: st.DrawFn) -> Any:
     how = draw(st.sampled_from(["at_least", "at_most", "above", "below", "scalar", "list", "not", "not_in"]))
     n = draw(st.integers(0, 12))
     if how == "scalar":
@@ -70,8 +70,8 @@ def _number_leaf(draw: Any) -> Any:
 
 
 @st.composite
-def language_conditions(draw: Any, v: Vocabulary = SMALL, party_slot: bool = True, depth: int = 2,
-                        typed: Optional[bool] = None) -> dict:
+def language_conditions(draw: st.DrawFn, v: Vocabulary = SMALL, party_slot: bool = True, depth: int = 2,
+                        typed: Optional[bool] = None) -> Dict[str, Any]:
     """A condition as the language allows it: leaves on any field with any operator, and `any:`/`all:`
     lists nested up to `depth` both ways. `typed`: True puts a `type` at the top, False never does,
     None lets it be drawn (a condition may name no type at all)."""
@@ -82,7 +82,7 @@ def language_conditions(draw: Any, v: Vocabulary = SMALL, party_slot: bool = Tru
     # the pre-filter's narrowing is exercised too.
     if typed or (typed is None and draw(st.integers(0, 3)) > 0):
         chosen.insert(0, "type")
-    cond: dict = {}
+    cond: Dict[str, Any] = {}
     for field in chosen:
         cond[field] = _number_leaf(draw) if field in LANGUAGE_NUMBERS else _text_leaf(draw, v, field, party_slot)
     if depth > 0:
@@ -95,7 +95,7 @@ def language_conditions(draw: Any, v: Vocabulary = SMALL, party_slot: bool = Tru
     return cond
 
 
-def _one_day_versions(draw: Any, rules: List[dict], v: Vocabulary) -> None:
+def _one_day_versions(draw: st.DrawFn, rules: List[Dict[str, Any]], v: Vocabulary) -> None:
     """Sometimes, a version in force for one day: an amendment the next amendment follows the day
     after, or a rule whose own dates start and end on the same day."""
     amended = {r["amends"] for r in rules if "amends" in r}
@@ -106,8 +106,8 @@ def _one_day_versions(draw: Any, rules: List[dict], v: Vocabulary) -> None:
         start = dt.date.fromisoformat(rule.get("effective_from", v.start.isoformat()))
         if which == 0 and start < v.end - dt.timedelta(days=1):
             day = draw(dates(start + dt.timedelta(days=1), v.end - dt.timedelta(days=1)))
-            first: dict = {"id": f"{rule['id']}@one-day", "amends": rule["id"], "effective_from": day.isoformat()}
-            then: dict = {"id": f"{rule['id']}@after", "amends": rule["id"],
+            first: Dict[str, Any] = {"id": f"{rule['id']}@one-day", "amends": rule["id"], "effective_from": day.isoformat()}
+            then: Dict[str, Any] = {"id": f"{rule['id']}@after", "amends": rule["id"],
                           "effective_from": (day + dt.timedelta(days=1)).isoformat()}
             if kind_named(rule["kind"]).deadline:
                 first["due"] = draw(dates(v.start, v.end)).isoformat()
@@ -120,9 +120,9 @@ def _one_day_versions(draw: Any, rules: List[dict], v: Vocabulary) -> None:
 
 
 @st.composite
-def language_rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[dict]:
+def language_rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
     """`rule_dicts`, with conditions drawn from the whole language and some one-day versions."""
-    rules = draw(rule_dicts(v))
+    rules: List[Dict[str, Any]] = draw(rule_dicts(v))
     for rule in rules:
         kind = kind_named(rule["kind"]) if "kind" in rule else Kind("amendment")  # an amendment: none of these
         if kind.continuing:
@@ -150,7 +150,7 @@ def language_rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[dict]:
     return rules
 
 
-def _satisfy(draw: Any, cond: Mapping[str, Any], party: str, out: Dict[str, Any], v: Vocabulary) -> None:
+def _satisfy(draw: st.DrawFn, cond: Mapping[str, Any], party: str, out: Dict[str, Any], v: Vocabulary) -> None:
     """Set fields so an event meets `cond` (one branch of each `any:`); operators that exclude
     (`not`, `not_in`) are left to chance. Walks the condition's tree, `$party` bound to `party`."""
     for test in _chosen_tests(draw, conditions.bind(conditions.parse(cond), party)):
@@ -173,7 +173,7 @@ def _satisfy(draw: Any, cond: Mapping[str, Any], party: str, out: Dict[str, Any]
         out[key] = chosen
 
 
-def _chosen_tests(draw: Any, node: conditions.Node) -> Iterator[conditions.Test]:
+def _chosen_tests(draw: st.DrawFn, node: conditions.Node) -> Iterator[conditions.Test]:
     """The leaf tests of a tree, with one alternative drawn for each `any:`."""
     if isinstance(node, conditions.Test):
         yield node
@@ -184,7 +184,7 @@ def _chosen_tests(draw: Any, node: conditions.Node) -> Iterator[conditions.Test]
             yield from _chosen_tests(draw, part)
 
 
-def _crossing_midnight(draw: Any, day: dt.date) -> str:
+def _crossing_midnight(draw: st.DrawFn, day: dt.date) -> str:
     """`day` as a date-time whose UTC date is the day before (east of UTC, early) or after (west, late)."""
     if draw(st.booleans()):
         offset = draw(st.sampled_from([270, 345, 540, 840]))          # +04:30, +05:45, +09:00, +14:00
@@ -206,11 +206,11 @@ def crosses_midnight(text: str) -> bool:
 
 
 @st.composite
-def language_streams(draw: Any, agreement: Agreement, v: Vocabulary = SMALL, max_size: int = 25) -> List[dict]:
+def language_streams(draw: st.DrawFn, agreement: Agreement, v: Vocabulary = SMALL, max_size: int = 25) -> List[Dict[str, Any]]:
     """Rows for `agreement`: many aimed at its conditions (some on a version's first or last day, a due
     date or the day after), some date-times crossing midnight in UTC, and claims that accuse the actor
     of an earlier row a few days later, often naming the rule that row was aimed at."""
-    rows: List[dict] = []
+    rows: List[Dict[str, Any]] = []
     aimed_at: List[Optional[Tuple[str, str]]] = []  # (rule, party) a row was made to concern
     units = [(r, p) for r in agreement.rules for p in r.parties]
     rule_ids = list(agreement.rule_ids())
@@ -226,7 +226,7 @@ def language_streams(draw: Any, agreement: Agreement, v: Vocabulary = SMALL, max
                 _satisfy(draw, draw(st.sampled_from(conds)), party, aimed, v)
                 row.update(aimed)
             edges = [d for d in _edges(rule) if v.start <= d <= v.end]
-            if edges and draw(st.booleans()):
+            if bool(edges) and draw(st.booleans()):  # bool(): mypy infers draw's type from the left side
                 row["date"] = draw(st.sampled_from(edges)).isoformat()
         if draw(st.integers(0, 4)) == 0:
             row["date"] = _crossing_midnight(draw, dt.date.fromisoformat(row["date"][:10]))
@@ -257,13 +257,14 @@ def language_streams(draw: Any, agreement: Agreement, v: Vocabulary = SMALL, max
     if claim_rules and rows:
         for j in range(draw(st.integers(0, 5))):
             aimed_rows = [i for i, name in enumerate(aimed_at) if name]
-            if aimed_rows and draw(st.booleans()):
+            if bool(aimed_rows) and draw(st.booleans()):
                 k = draw(st.sampled_from(aimed_rows))
             else:
                 k = draw(st.integers(0, len(aimed_at) - 1))  # an event row, not an earlier claim
             after = rows[k]
             rule = draw(st.sampled_from(claim_rules))
-            owing = aimed_at[k][1] if aimed_at[k] else after["actor"]  # whose finding the row may be
+            aim = aimed_at[k]
+            owing = aim[1] if aim else after["actor"]  # whose finding the row may be
             accused = owing if owing in rule.parties else draw(st.sampled_from(list(rule.parties)))
             leaf: Dict[str, Any] = {}
             _satisfy(draw, rule.when, accused, leaf, v)
@@ -271,8 +272,8 @@ def language_streams(draw: Any, agreement: Agreement, v: Vocabulary = SMALL, max
             claim = {"id": f"c{j:02d}", "date": day.isoformat(), "type": leaf.get("type", draw(st.sampled_from(list(v.types)))),
                      "actor": draw(st.sampled_from(list(v.parties))), "accused": leaf.get("accused", accused)}
             named = draw(st.sampled_from([1, 0, 1, 2]))  # the rule the accused act was aimed at, none, any
-            if named == 1 and aimed_at[k]:
-                claim["rule"] = aimed_at[k][0]
+            if named == 1 and aim:
+                claim["rule"] = aim[0]
             elif named == 2 and rule_ids:
                 claim["rule"] = draw(st.sampled_from(rule_ids))
             if "province" in after and draw(st.booleans()):
@@ -282,7 +283,7 @@ def language_streams(draw: Any, agreement: Agreement, v: Vocabulary = SMALL, max
     return rows
 
 
-def _edges(rule: Any) -> List[dt.date]:
+def _edges(rule: Rule) -> List[dt.date]:
     one = dt.timedelta(days=1)
     days = [rule.effective_from, rule.effective_from - one]
     if rule.effective_until is not None:
@@ -292,7 +293,7 @@ def _edges(rule: Any) -> List[dt.date]:
     return days
 
 
-def language_agreement(rules: List[dict], v: Vocabulary = SMALL, monitor: Optional[str] = None) -> Agreement:
+def language_agreement(rules: List[Dict[str, Any]], v: Vocabulary = SMALL, monitor: Optional[str] = None) -> Agreement:
     """The rules loaded as files would be (YAML, schema, meaning checks), with `monitor` declared."""
     texts = agreement_texts(rules, v)
     if monitor:
@@ -315,7 +316,7 @@ DENSE = attrs.evolve(SMALL, end=SMALL.start + dt.timedelta(days=11))
 
 
 @st.composite
-def language_cases(draw: Any, v: Vocabulary = DENSE, max_size: int = 25) -> tuple:
+def language_cases(draw: st.DrawFn, v: Vocabulary = DENSE, max_size: int = 25) -> Tuple[Agreement, List[Dict[str, Any]], dt.date]:
     """(agreement, rows, as_of): a rule set from the whole language (sometimes with a monitor), a stream
     made for it, and a report date up to five days past the vocabulary's span."""
     rules = draw(language_rule_dicts(v))
@@ -341,9 +342,9 @@ def _nestings(node: conditions.AllOf, inside: str = "") -> Iterator[str]:
             yield from _nestings(sub, key)
 
 
-def features(agreement: Agreement, rows: Sequence[dict]) -> List[str]:
+def features(agreement: Agreement, rows: Sequence[Dict[str, Any]]) -> List[str]:
     """What a case reaches of the language, named for `hypothesis.event()`."""
-    found: set = set()
+    found: Set[str] = set()
     for rule in agreement.rules:
         for cond in rule.conditions:
             tree = conditions.parse(cond)

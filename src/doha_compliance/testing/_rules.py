@@ -17,8 +17,8 @@ from doha_compliance.rules.loader import load_rules_from_texts
 from ._events import COMPACT, SMALL, Vocabulary, dates, event_streams
 
 
-def _condition(draw: Any, v: Vocabulary, party_slot: bool) -> dict:
-    cond: dict = {"type": draw(st.one_of(st.sampled_from(list(v.types)),
+def _condition(draw: st.DrawFn, v: Vocabulary, party_slot: bool) -> Dict[str, Any]:
+    cond: Dict[str, Any] = {"type": draw(st.one_of(st.sampled_from(list(v.types)),
                                          st.lists(st.sampled_from(list(v.types)), min_size=1, max_size=2, unique=True)))}
     if party_slot and draw(st.booleans()):
         cond["actor"] = "$party"
@@ -37,7 +37,7 @@ def _condition(draw: Any, v: Vocabulary, party_slot: bool) -> dict:
     return cond
 
 
-def _scope(draw: Any, v: Vocabulary) -> dict:
+def _scope(draw: st.DrawFn, v: Vocabulary) -> Dict[str, Any]:
     """Which acts a continuing commitment concerns: whom they target, or where."""
     which = draw(st.integers(0, 2))
     if which == 0:
@@ -47,9 +47,9 @@ def _scope(draw: Any, v: Vocabulary) -> dict:
     return {"province": draw(st.sampled_from(list(v.provinces)))}
 
 
-def _fulfilment(draw: Any, v: Vocabulary, label: Optional[str] = None) -> dict:
+def _fulfilment(draw: st.DrawFn, v: Vocabulary, label: Optional[str] = None) -> Dict[str, Any]:
     """One part of what fulfils a deadline: one matching event, a total, or a ceiling ("up to N")."""
-    part: dict = {"when": {"type": draw(st.sampled_from(list(v.types))), "actor": "$party"}}
+    part: Dict[str, Any] = {"when": {"type": draw(st.sampled_from(list(v.types))), "actor": "$party"}}
     how = draw(st.integers(0, 2))
     if how == 0:
         part["when"]["count"] = {"at_most": draw(st.integers(0, 10))}
@@ -66,7 +66,7 @@ def _fulfilment(draw: Any, v: Vocabulary, label: Optional[str] = None) -> dict:
     return part
 
 
-def _trigger(draw: Any, v: Vocabulary, deadlines: List[str]) -> Optional[dict]:
+def _trigger(draw: st.DrawFn, v: Vocabulary, deadlines: List[str]) -> Optional[Dict[str, Any]]:
     """Sometimes a trigger: an earlier deadline's fulfilment (never a circle) or an event."""
     which = draw(st.integers(0, 7))
     if which == 0 and deadlines:
@@ -77,7 +77,7 @@ def _trigger(draw: Any, v: Vocabulary, deadlines: List[str]) -> Optional[dict]:
     return None
 
 
-def _due(draw: Any, v: Vocabulary, triggered: bool) -> Any:
+def _due(draw: st.DrawFn, v: Vocabulary, triggered: bool) -> Any:
     """A fixed date, an offset from signature or from the trigger, or none (an undertaking)."""
     which = draw(st.integers(0, 5 if triggered else 3))
     if which <= 1:
@@ -93,14 +93,14 @@ KINDS = ("prohibited", "conditional", "deadline", "claim", "claimable")
 
 
 @st.composite
-def rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[dict]:
+def rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
     """A list of valid rule entries (with, sometimes, an amendment) for vocabulary `v`."""
-    rules: List[dict] = []
+    rules: List[Dict[str, Any]] = []
     deadlines: List[str] = []
     kinds = draw(st.lists(st.sampled_from(list(KINDS)), min_size=1, max_size=5))
     for index, kind in enumerate(kinds):
         parties = draw(st.lists(st.sampled_from(list(v.parties)), min_size=1, max_size=2, unique=True))
-        rule: dict = {"id": f"r{index}.{kind}", "party": parties if len(parties) > 1 else parties[0],
+        rule: Dict[str, Any] = {"id": f"r{index}.{kind}", "party": parties if len(parties) > 1 else parties[0],
                       "title": f"Rule {index}", "source": "generated", "basis": "reported", "kind": kind}
         if kind_named(kind).owed:
             trigger = _trigger(draw, v, deadlines)
@@ -164,11 +164,11 @@ def rule_dicts(draw: Any, v: Vocabulary = SMALL) -> List[dict]:
     return rules + amendments
 
 
-def agreement_texts(rules: List[dict], v: Vocabulary = SMALL, signed: Optional[dt.date] = None,
+def agreement_texts(rules: List[Dict[str, Any]], v: Vocabulary = SMALL, signed: Optional[dt.date] = None,
                     signatories: Optional[Sequence[str]] = None,
                     monitors: Optional[Sequence[str]] = None) -> Dict[str, str]:
     """Rule files as YAML text, ready for `load_rules_from_texts` or to be written to a folder."""
-    agreement: dict = {"agreement": {"id": "generated", "title": "Generated agreement",
+    agreement: Dict[str, Any] = {"agreement": {"id": "generated", "title": "Generated agreement",
                                      "signed": (signed or v.start).isoformat(),
                                      "parties": {p: p.title() for p in v.parties},
                                      "event_types": list(v.types), "location_kinds": list(v.location_kinds)}}
@@ -180,7 +180,7 @@ def agreement_texts(rules: List[dict], v: Vocabulary = SMALL, signed: Optional[d
             "rules.yaml": yaml.safe_dump({"rules": rules}, sort_keys=False)}
 
 
-def _roles(draw: Any, v: Vocabulary) -> Tuple[Optional[List[str]], Optional[List[str]]]:
+def _roles(draw: st.DrawFn, v: Vocabulary) -> Tuple[Optional[List[str]], Optional[List[str]]]:
     """Signatories (None: every party signed) and monitors (None: none), drawn for a rule set."""
     signatories = monitors = None
     if draw(st.booleans()):
@@ -191,7 +191,7 @@ def _roles(draw: Any, v: Vocabulary) -> Tuple[Optional[List[str]], Optional[List
 
 
 @st.composite
-def _agreements(draw: Any, v: Vocabulary) -> Agreement:
+def _agreements(draw: st.DrawFn, v: Vocabulary) -> Agreement:
     rules = draw(rule_dicts(v))
     signatories, monitors = _roles(draw, v)
     return load_rules_from_texts(agreement_texts(rules, v, signatories=signatories, monitors=monitors))
@@ -208,8 +208,8 @@ class Scenario:
     date: what `scenarios()` draws. It prints as plain data, so a counterexample can be pasted
     into an `@example(Scenario(...))` as it is."""
 
-    rules: List[dict]
-    rows: List[dict]
+    rules: List[Dict[str, Any]]
+    rows: List[Dict[str, Any]]
     as_of: dt.date
     signatories: Optional[List[str]] = None
     monitors: Optional[List[str]] = None
@@ -220,7 +220,7 @@ class Scenario:
 
 
 @st.composite
-def scenarios(draw: Any, v: Vocabulary = COMPACT, min_size: int = 3, max_size: int = 25) -> Scenario:
+def scenarios(draw: st.DrawFn, v: Vocabulary = COMPACT, min_size: int = 3, max_size: int = 25) -> Scenario:
     """A rule set, a stream made for it — some acts nobody claimed (`actor: unknown`), some stated
     justifications, allegations naming its rules (deadlines among them), events aimed at its
     conditions — and a report date, sometimes past the stream's end."""
@@ -235,7 +235,7 @@ def scenarios(draw: Any, v: Vocabulary = COMPACT, min_size: int = 3, max_size: i
     return Scenario(rules, rows, as_of, signatories, monitors)
 
 
-def _aimed(draw: Any, agreement: Agreement) -> dict:
+def _aimed(draw: st.DrawFn, agreement: Agreement) -> Dict[str, Any]:
     """Fields that make an event meet one of a rule's conditions at its top level (what it judges,
     justifies, fulfils, triggers or covers it), so that random streams reach every status often."""
     rule = draw(st.sampled_from(list(agreement.rules)))
@@ -244,7 +244,7 @@ def _aimed(draw: Any, agreement: Agreement) -> dict:
         return {}
     cond = draw(st.sampled_from(found))
     party = draw(st.sampled_from(list(rule.parties)))
-    out: dict = {}
+    out: Dict[str, Any] = {}
     if rule.traits.claim and agreement.monitors and draw(st.integers(0, 2)) == 0:
         out["actor"] = agreement.monitors[0]  # a monitor's report
     for test in conditions.bind(conditions.parse(cond), party).parts:  # the top level's tests

@@ -25,7 +25,7 @@ from doha_compliance.intake.readers import RawRow, csv_header, read_csv
 
 # FORMATS and load_mapping are re-exported: where an export is read, its mapping is found
 from .mapping_file import FORMATS as FORMATS
-from .mapping_file import Mapping
+from .mapping_file import ActorEntry, Mapping
 from .mapping_file import load_mapping as load_mapping
 
 SIGNATURES = {"acled": ("event_id_cnty", "event_date", "actor1"), "ucdp": ("type_of_violence", "side_a", "date_start")}
@@ -108,7 +108,7 @@ class Side:
     role: str
     name: str
     party: str
-    entry: Any  # the ActorEntry that decided, or None when none matched (then party is `other`)
+    entry: Optional[ActorEntry]  # the one that decided, or None when none matched (then party is `other`)
 
 
 def _sides(raw: Dict[str, str], mapping: Mapping, day: Optional[dt.date]) -> List[Side]:

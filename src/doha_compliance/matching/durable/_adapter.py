@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import warnings
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import durable_rules_engine  # type: ignore[import-not-found]
 from durable import engine as durable_engine  # type: ignore[import-untyped]
@@ -47,9 +47,9 @@ def installed_version() -> Optional[str]:
         return None
 
 
-def _missing() -> list:
+def _missing() -> List[str]:
     """Names of the internals we use that this durable_rules lacks (checked without starting a Host)."""
-    missing = []
+    missing: List[str] = []
     if not callable(getattr(durable_engine.Host, "_run", None)):
         missing.append("Host._run")
     # attributes set in a constructor: the names its code stores
@@ -66,7 +66,7 @@ def _missing() -> list:
 _checked: Dict[str, bool] = {}
 
 
-def check(version: Optional[str] = None, missing: Optional[list] = None) -> None:
+def check(version: Optional[str] = None, missing: Optional[List[str]] = None) -> None:
     """Fail clearly if an internal is missing; warn once if the version is not the one measured.
     (Arguments are for tests; by default the installed package is examined.)"""
     version = installed_version() if version is None else version
@@ -85,14 +85,14 @@ def check(version: Optional[str] = None, missing: Optional[list] = None) -> None
             RuntimeWarning, stacklevel=3)
 
 
-class _EventTimeHost(durable_engine.Host):
+class _EventTimeHost(durable_engine.Host):  # type: ignore[misc]  # durable_rules ships no types
     """A Host without the dispatch/timer threads (wall-clock machinery we do not use)."""
 
     def _run(self) -> None:
         return None
 
 
-def new_host(definitions: Dict[str, dict]) -> durable_engine.Host:
+def new_host(definitions: Dict[str, Dict[str, Any]]) -> durable_engine.Host:
     """A thread-less Host with these rulesets ({name: definition}) registered."""
     check()
     host = _EventTimeHost()
@@ -109,4 +109,5 @@ def delete_ruleset(host: durable_engine.Host, name: str) -> None:
 
 def fact_dict(content: Any) -> Dict[str, Any]:
     """The plain dict of a matched fact, as an action receives it wrapped."""
-    return content._d
+    d: Dict[str, Any] = content._d  # durable_rules ships no types: its fact is JSON
+    return d

@@ -6,7 +6,7 @@ module here, its fragment of rules/schema.json, and tests.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Tuple
+from typing import Dict, Optional, Protocol, Tuple
 
 from . import claim, claimable, conditional, deadline, level, prohibited
 from .base import Kind
@@ -26,6 +26,13 @@ class UnknownKind(KeyError):
         return f"unknown rule kind {self.args[0]!r}; the kinds are {', '.join(KINDS)}"
 
 
+class Kinded(Protocol):
+    """Anything with a `kind` name: a Rule, a rule spec (whose kind may be missing: UnknownKind)."""
+
+    @property
+    def kind(self) -> Optional[str]: ...
+
+
 def kind_named(name: str) -> Kind:
     """The kind of that name; UnknownKind (a KeyError naming the known kinds) if none."""
     try:
@@ -34,10 +41,12 @@ def kind_named(name: str) -> Kind:
         raise UnknownKind(name) from None
 
 
-def kind_of(rule: Any) -> Kind:
+def kind_of(rule: Kinded) -> Kind:
     """The kind of a rule (anything with a `kind` name: a Rule, a rule spec). A loaded Rule also
     carries it as `Rule.traits` (set by the loader): models.py, below this layer, asks that, and so
     may any module that would otherwise import this one for a single query."""
+    if rule.kind is None:  # a spec without one (KINDS[None] would say the same)
+        raise UnknownKind(None) from None
     return kind_named(rule.kind)
 
 

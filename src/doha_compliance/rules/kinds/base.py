@@ -8,12 +8,14 @@ choosing its answers, not finding every `kind ==` in the code base.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 import attrs
 
+from doha_compliance.rules.spec import RuleSpec
+
 # build(spec, signed, error(field, message)) -> the kind's own data (Rule.level), or None
-Build = Callable[[Any, dt.date, Callable[[str, str], None]], Any]
+Build = Callable[[RuleSpec, dt.date, Callable[[str, str], None]], object]
 
 
 @attrs.frozen

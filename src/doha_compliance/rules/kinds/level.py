@@ -33,12 +33,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from fractions import Fraction
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union, overload
 
 import attrs
 
 from doha_compliance._util.values import iso_day, whole_number
 from doha_compliance.models import Event, Rule
+from doha_compliance.rules.spec import RuleSpec
 
 from .base import Kind
 
@@ -81,12 +82,12 @@ def describe(level: Level) -> str:
             f"{level.start}; baseline {base}; limit {limit}")
 
 
-def decimal(value: Any) -> Fraction:
+def decimal(value: object) -> Fraction:
     """A YAML number as an exact fraction of its decimal text (0.8 is 4/5, not a binary float)."""
     return Fraction(str(value))
 
 
-def build(spec: Any, signed: dt.date, error: Callable[[str, str], None]) -> Optional[Level]:
+def build(spec: RuleSpec, signed: dt.date, error: Callable[[str, str], None]) -> Optional[Level]:
     """The Level of a rule spec (after the schema check); `error(field, message)` records problems."""
     def date(field: str, text: str) -> Optional[dt.date]:
         try:
@@ -180,7 +181,7 @@ class Activity:
     zero from missing data. One entry a day, however many events: bounded by the span of time."""
 
     def __init__(self) -> None:
-        self.days: set = set()
+        self.days: Set[int] = set()  # ordinals
         self._last: Optional[dt.date] = None
 
     def add(self, day: dt.date) -> None:
@@ -239,13 +240,19 @@ class SeriesRow:
     limit: Optional[Fraction]
     status: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"rule": self.rule, "version": self.version, "party": self.party, "period": self.period,
                 "value": self.value, "baseline": number(self.baseline), "limit": number(self.limit),
                 "status": self.status}
 
 
-def number(value: Optional[Fraction]) -> Any:
+@overload
+def number(value: Fraction) -> Union[int, float]: ...
+@overload
+def number(value: None) -> None: ...
+@overload
+def number(value: Optional[Fraction]) -> Union[int, float, None]: ...
+def number(value: Optional[Fraction]) -> Union[int, float, None]:
     """A fraction as the reports write it: a whole number, or rounded to 2 decimals (same bytes everywhere)."""
     if value is None:
         return None
