@@ -46,8 +46,8 @@ def _is_number(value: Any) -> bool:
 def _equal(value: Any, constant: Any) -> bool:
     """Equality as durable_rules decides it for the values facts and rules hold (see above)."""
     if _is_number(value):
-        return value == constant if _is_number(constant) else str(value) == constant
-    return not _is_number(constant) and value == constant
+        return bool(value == constant) if _is_number(constant) else str(value) == constant
+    return not _is_number(constant) and bool(value == constant)
 
 
 def _compare(op: str, field: str, constant: Any) -> Predicate:
