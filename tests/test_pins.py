@@ -116,3 +116,20 @@ def test_a_trigger_is_the_first_matching_event_not_the_latest(who):
     on_time = rows + [ev("l", "2020-01-05", "level", "blue")]
     assert findings(conclusions(who, agreement, on_time, "2020-01-08")) == [
         ("report.back", "blue", "met", "2020-01-05", ("l",), "2020-01-05")]
+
+
+def test_substitute_party_replaces_the_placeholder_wherever_it_stands():
+    """The reference judge, the level oracle and the scores read raw conditions through
+    `substitute_party`: `$party` must become the party in a value, a list and a nested mapping,
+    and nothing else may change (a mutation sample found no test that noticed a `$party` left as
+    it was)."""
+    from doha_compliance.rules import conditions
+
+    raw = {"actor": "$party", "target": ["green", "$party"], "any": [{"accused": "$party"}, {"type": "attack"}],
+           "fatalities": {"at_least": 2}}
+    assert conditions.substitute_party(raw, "red") == {
+        "actor": "red", "target": ["green", "red"], "any": [{"accused": "red"}, {"type": "attack"}],
+        "fatalities": {"at_least": 2}}
+    assert conditions.substitute_party("$party", "blue") == "blue"
+    assert conditions.substitute_party("$partyx", "blue") == "$partyx"
+    assert conditions.substitute_party(3, "blue") == 3
