@@ -133,3 +133,47 @@ def test_substitute_party_replaces_the_placeholder_wherever_it_stands():
     assert conditions.substitute_party("$party", "blue") == "blue"
     assert conditions.substitute_party("$partyx", "blue") == "$partyx"
     assert conditions.substitute_party(3, "blue") == 3
+
+
+_AGREEMENT = """agreement:
+  id: pin
+  title: Pin
+  signed: 2020-01-01
+  parties: {red: Red, blue: Blue}
+  event_types: [attack]
+  signatories: [red, blu]
+"""
+_RULE = """rules:
+  - id: r0
+    party: red
+    title: Rule 0
+    source: made up
+    basis: text
+    kind: prohibited
+    when: {type: attack}
+"""
+
+
+def test_a_signatory_that_is_not_a_party_is_refused():
+    """agreement.yaml's `signatories` name parties (as `monitors` do): a misspelt one is an error
+    with a hint, not a signatory nobody owes anything as (a mutation sample found this unpinned)."""
+    from doha_compliance.rules.loader import load_rules_from_texts
+
+    with pytest.raises(dc.RuleSetError) as caught:
+        load_rules_from_texts({"agreement.yaml": _AGREEMENT, "rules.yaml": _RULE})
+    assert "signatories" in str(caught.value) and "'blu' is not one of the parties" in str(caught.value)
+    assert "blue" in str(caught.value)  # the hint
+
+
+def test_a_folder_without_agreement_yaml_says_whether_it_has_any_yaml(tmp_path):
+    """An empty folder (a wrong path, most likely) is told so; a folder of rule files without its
+    agreement.yaml is told only what is missing."""
+    with pytest.raises(dc.RuleSetError) as empty:
+        dc.load_rules(str(tmp_path))
+    assert "missing: a rule folder needs agreement.yaml" in str(empty.value)
+    assert "the folder has no YAML files at all" in str(empty.value)
+    (tmp_path / "rules.yaml").write_text(_RULE, encoding="utf-8")
+    with pytest.raises(dc.RuleSetError) as rules_only:
+        dc.load_rules(str(tmp_path))
+    assert "missing: a rule folder needs agreement.yaml" in str(rules_only.value)
+    assert "no YAML files" not in str(rules_only.value)
