@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import attrs
 
 from doha_compliance._util import safeyaml
-from doha_compliance._util.files import excerpt, label
+from doha_compliance._util.files import EXCERPT_CHARS, excerpt, label
 from doha_compliance._util.hints import did_you_mean
 from doha_compliance.errors import InputFileError
 from doha_compliance.intake.readers import read_data_file
@@ -253,6 +253,14 @@ def _types(entries: Any, lines: List[int], problems: _Problems) -> Tuple[TypeEnt
     return tuple(out)
 
 
+def _short_list(items: List[Any]) -> str:
+    """A list of column names as written when it is short and all text, else how many there are."""
+    shown = repr(items)
+    if len(shown) <= EXCERPT_CHARS and all(isinstance(x, str) and x.isprintable() for x in items):
+        return shown
+    return f"{len(items)} items"
+
+
 def _columns(data: Any, problems: _Problems, line: Optional[int]) -> Dict[str, str]:
     if not isinstance(data, dict):
         problems.add(line, "columns", "a mapping of field -> the export's column name")
@@ -262,7 +270,7 @@ def _columns(data: Any, problems: _Problems, line: Optional[int]) -> Dict[str, s
     out = {}
     for key, column in data.items():
         if isinstance(column, list):
-            problems.add(line, f"columns.{label(key)}", f"one column name, not {excerpt(column)}")
+            problems.add(line, f"columns.{label(key)}", f"one column name, not a list ({_short_list(column)})")
         elif not isinstance(column, str) or not column.strip():
             problems.add(line, f"columns.{label(key)}", f"a column name (text), got {excerpt(column)}")
         elif key in COLUMN_KEYS:
