@@ -180,3 +180,11 @@ def test_a_gazetteer_keys_and_a_mapping_values_are_short_and_inert(tmp_path):
     with pytest.raises(InputFileError) as caught:
         load_mapping("acled", str(mapping))
     assert SECRET not in str(caught.value) and "\x1b" not in str(caught.value)
+
+
+def test_an_event_file_duplicate_key_is_not_echoed_whole(tmp_path):
+    events = tmp_path / "events.yaml"
+    key = f"{SECRET * 10}"
+    events.write_text(f"{key}: 1\nevents: []\n{key}: 2\n", encoding="utf-8")
+    result = run_main("report", "--rules", str(RULES), "--events", str(events), "--as-of", "2020-10-31")
+    assert "appears twice" in result.stderr and SECRET not in result.stderr, result.stderr
