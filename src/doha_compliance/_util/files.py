@@ -44,3 +44,43 @@ def decode(raw: bytes) -> str:
 def read_text(path: str, limit: int, what: str = "file") -> str:
     """A whole file as text, bounded; FileProblem if too big or not UTF-8."""
     return decode(read_bounded(path, limit, what))
+
+
+# What a value read from a file may show in a message: never the file's content, at most a short,
+# inert excerpt of one scalar (a misspelt kind, a bad date); anything else is named by its type.
+EXCERPT_CHARS = 40
+
+
+def kind_of(value: object) -> str:
+    """A value named by what it is, not what it says: "a list (3 items)", "text (41 characters)"."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return f"text ({len(value)} character{'s' if len(value) != 1 else ''})"
+    if isinstance(value, dict):
+        return f"a mapping ({len(value)} key{'s' if len(value) != 1 else ''})"
+    if isinstance(value, (list, tuple)):
+        return f"a list ({len(value)} item{'s' if len(value) != 1 else ''})"
+    return f"a {type(value).__name__}"
+
+
+def excerpt(value: object) -> str:
+    """A short scalar quoted, inert (control characters escaped as repr does), else its kind."""
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list, tuple)):
+        return kind_of(value)
+    if isinstance(value, (int, float)):
+        text = repr(value)
+        return text if len(text) <= EXCERPT_CHARS else kind_of(value)
+    if isinstance(value, str) and len(value) <= EXCERPT_CHARS and "\n" not in value:
+        return repr(value)
+    return kind_of(value)
+
+
+def label(value: object) -> str:
+    """A key or a name as it is (no quotes) when short and printable, else its kind."""
+    text = str(value)
+    return text if len(text) <= EXCERPT_CHARS and text.isprintable() else kind_of(value)

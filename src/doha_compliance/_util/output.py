@@ -5,11 +5,23 @@ that the target is no input of the run: see cli/)."""
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from typing import IO, Callable, Optional, Union
 
 Writer = Callable[[IO[str]], object]  # writes the report to a text file; what it returns is not read
+
+
+def _mode_for(path: str) -> int:
+    """The mode the report gets: an existing file's own (a 0600 report stays 0600), else an ordinary
+    file's under the umask (mkstemp makes 0600)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_output(text: Union[str, Writer], path: Optional[str]) -> None:
@@ -28,9 +40,7 @@ def write_output(text: Union[str, Writer], path: Optional[str]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
             write(fh)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -11,9 +11,11 @@ import os
 import stat
 from typing import Iterator, Optional
 
+from doha_compliance import bundled
 from doha_compliance._util.output import write_output
 from doha_compliance.errors import ComplianceError
 from doha_compliance.intake import sources
+from doha_compliance.intake.exports import mapping_file
 from doha_compliance.renderers import Writer
 from doha_compliance.renderers.text import inert
 
@@ -21,12 +23,32 @@ __all__ = ["inert", "inert_lines", "input_files", "output_target", "write_report
 
 
 def input_files(args: argparse.Namespace) -> Iterator[str]:
-    """Every file the run reads: event files, the rule folder's files, the mapping."""
+    """Every file the run reads: event files, every file of the rule folder, the mapping and the
+    gazetteer it names (the package's own files are refused as a whole: see `_protected`)."""
     yield from (name for name in args.events if name != sources.STDIN)
     if args.mapping:
-        yield args.mapping
+        yield from mapping_file.files_named(args.mapping)
     if os.path.isdir(args.rules):
         yield from (os.path.join(args.rules, name) for name in os.listdir(args.rules))
+
+
+def _protected() -> Iterator[str]:
+    """Folders no report is written into: the installed package (its mappings, schemas, templates)
+    and the bundled rule sets and examples."""
+    yield str(bundled.PACKAGE)
+    root = bundled.data_root()
+    if root is not None:
+        yield from (str(root / kind) for kind in ("rules", "examples"))
+
+
+def _same(path: str, name: str) -> bool:
+    """The two names are one file: compared by real path (links resolved), and by inode where both exist."""
+    if os.path.realpath(path) == os.path.realpath(name):
+        return True
+    try:
+        return os.path.samefile(path, name)
+    except OSError:
+        return False
 
 
 def output_target(path: Optional[str], inputs: Iterator[str]) -> Optional[str]:
@@ -54,15 +76,16 @@ def output_target(path: Optional[str], inputs: Iterator[str]) -> Optional[str]:
             raise ComplianceError(f"{where}: is not a regular file (a device, a pipe or a socket) and would be "
                                   "replaced by one; write to a file, or to stdout (- or no --output)")
         for name in inputs:
-            try:
-                same = os.path.samefile(path, name)
-            except OSError:
-                continue
-            if same:
+            if _same(path, name):
                 raise ComplianceError(f"{where}: is an input of this run ({name}); the report would replace it: "
                                       "choose another file")
         if not st.st_mode & 0o222:
             raise ComplianceError(f"{where}: the file is read-only; choose another file or make it writable")
+    real = os.path.realpath(path)
+    for package in _protected():
+        if os.path.commonpath([real, os.path.realpath(package)]) == os.path.realpath(package):
+            raise ComplianceError(f"{where}: is inside the installed package's own files ({package}); the "
+                                  "report would replace or add to them: write it elsewhere")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ComplianceError(f"{where}: the folder {folder} does not exist")

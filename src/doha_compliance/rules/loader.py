@@ -12,6 +12,7 @@ import stat
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from doha_compliance._util import files, safeyaml
+from doha_compliance._util.files import excerpt
 from doha_compliance._util.hints import did_you_mean
 from doha_compliance._util.limits import MAX_RULE_FILE_BYTES
 from doha_compliance.errors import Location, RuleError, RuleSetError
@@ -30,6 +31,10 @@ def _read_file(path: str, errors: List[RuleError], text: Optional[str] = None) -
     name = path
     if text is not None:
         return _parse_text(name, text, errors)
+    if not _inside(path, os.path.dirname(path)):
+        errors.append(RuleError(Location(name), "is a link to a file outside the rule folder; refused (rule files "
+                                                "are read from the folder itself: copy the file into it)"))
+        return None
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             errors.append(RuleError(Location(name), "not a regular file (a pipe or a device): rule files are files"))
@@ -42,6 +47,13 @@ def _read_file(path: str, errors: List[RuleError], text: Optional[str] = None) -
         errors.append(RuleError(Location(name), f"cannot read: {exc.strerror}"))
         return None
     return _parse_text(name, text, errors)
+
+
+def _inside(path: str, folder: str) -> bool:
+    """The file, links resolved, is in the folder (itself resolved): a rule folder's link to a file
+    elsewhere (a credentials file, /etc/passwd) is never read, so its content never reaches a message."""
+    real, root = os.path.realpath(path), os.path.realpath(folder or ".")
+    return os.path.dirname(real) == root
 
 
 def _parse_text(name: str, text: str, errors: List[RuleError]) -> Optional[Tuple[Any, Any]]:
@@ -87,7 +99,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
     for field in ("signatories", "monitors"):
         for p in agreement.get(field, []):
             if p not in agreement["parties"]:
-                errors.append(RuleError(Location(agreement_path, None, field), f"'{p}' is not one of the parties"
+                errors.append(RuleError(Location(agreement_path, None, field), f"{excerpt(p)} is not one of the parties"
                                                                                 f"{did_you_mean(p, agreement['parties'])}"))
     if signed is None or errors:
         raise RuleSetError(errors)

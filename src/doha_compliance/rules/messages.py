@@ -15,6 +15,7 @@ import jsonschema
 import yaml
 
 from doha_compliance._util import safeyaml
+from doha_compliance._util.files import excerpt, kind_of
 from doha_compliance._util.hints import did_you_mean
 from doha_compliance.errors import Location, RuleError
 
@@ -60,7 +61,8 @@ def schema_messages(error: jsonschema.ValidationError, allowed: Dict[str, Any]) 
         known = sorted(error.schema.get("properties", {}))
         out = []
         for key in sorted(k for k in error.instance if k not in error.schema.get("properties", {})):
-            out.append((path + [key], f"unknown field '{key}'{did_you_mean(key, known)}; allowed: {', '.join(known)}"))
+            out.append((path + [key], f"unknown field {excerpt(str(key))}{did_you_mean(str(key), known)}; "
+                                      f"allowed: {', '.join(known)}"))
         return out
     if error.validator == "required":
         return [(path, error.message.replace("is a required property", "is required but missing"))]
@@ -69,12 +71,30 @@ def schema_messages(error: jsonschema.ValidationError, allowed: Dict[str, Any]) 
     if error.validator == "maximum":
         return [(path, f"must be at most {error.validator_value:,}, got {error.instance!r:.40}")]
     if error.validator == "pattern" and error.schema == rule_schema()["$defs"]["date"]:
-        return [(path, f"{error.instance!r} is not a date written YYYY-MM-DD")]
+        return [(path, f"{excerpt(error.instance)} is not a date written YYYY-MM-DD")]
     if error.validator == "enum":
-        return [(path, f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}")]
+        return [(path, f"{excerpt(error.instance)} is not one of {', '.join(map(str, error.validator_value))}")]
     if error.validator == "oneOf" and path and path[-1] == "party":
         return [(path, "must be a party id or a list of party ids")]
-    return [(path, error.message)]
+    return [(path, inert_message(error))]
+
+
+TYPE_WORDS = {"object": "a mapping of fields", "array": "a list", "string": "text", "integer": "a whole number",
+              "number": "a number", "boolean": "true or false", "null": "nothing"}
+
+
+def inert_message(error: jsonschema.ValidationError) -> str:
+    """jsonschema's own message without the value it found: its messages begin with the instance's
+    repr, which for a stray file is the file's whole content (a credentials file read as one string).
+    The value is named by its kind ("a list (3 items)"), or quoted when it is a short scalar."""
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        words = " or ".join(TYPE_WORDS.get(str(t), str(t)) for t in expected)
+        return f"must be {words}, found {kind_of(error.instance)}"
+    found, message = repr(error.instance), str(error.message)
+    if message.startswith(found):
+        return excerpt(error.instance) + message[len(found):]
+    return message.replace(found, kind_of(error.instance)) if len(found) > 2 else message
 
 
 def check_schema(path: str, data: Any, node: Any, errors: List[RuleError]) -> Optional[Set[int]]:

@@ -17,6 +17,7 @@ from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple
 import attrs
 
 from doha_compliance._util import safeyaml
+from doha_compliance._util.files import excerpt, label
 from doha_compliance.errors import InputFileError
 from doha_compliance.intake.readers import read_data_file
 
@@ -116,11 +117,15 @@ def load_gazetteer(path: Optional[str] = None) -> Gazetteer:
     if not isinstance(data, dict):
         raise InputFileError(f"{name}: a gazetteer is a mapping with 'provinces' (and 'country', 'precision')")
     for key in sorted(set(data) - {"country", "precision", "provinces"}):
-        problem(str(key), "unknown key; a gazetteer has: country, precision, provinces")
+        problem(label(key), "unknown key; a gazetteer has: country, precision, provinces")
     precision: Dict[str, int] = {}
-    for fmt, limit in (data.get("precision") or {}).items():
+    given = data.get("precision") or {}
+    if not isinstance(given, dict):
+        problem("precision", "a mapping of format -> the largest precision code that can be a capital")
+        given = {}
+    for fmt, limit in given.items():
         if isinstance(limit, bool) or not isinstance(limit, int):
-            problem("precision", f"{fmt}: give the largest precision code that can be a capital, a whole number")
+            problem("precision", f"{label(fmt)}: give the largest precision code that can be a capital, a whole number")
         else:
             precision[str(fmt)] = limit
     provinces: Dict[str, str] = {}
@@ -132,17 +137,18 @@ def load_gazetteer(path: Optional[str] = None) -> Gazetteer:
     for province, entry in entries.items():
         province = str(province)
         if not isinstance(entry, dict) or set(entry) - {"names", "capital", "spellings"} or "spellings" not in entry:
-            problem("provinces", f"{province}: needs 'spellings' (and may have 'names', 'capital'), nothing else")
+            problem("provinces",
+                    f"{label(province)}: needs 'spellings' (and may have 'names', 'capital'), nothing else")
             continue
         texts = entry.get("names") or []
         spellings = entry["spellings"]
         if not all(isinstance(t, str) and t.strip() for t in list(texts) + list(spellings or [])) or not spellings:
-            problem("provinces", f"{province}: 'names' and 'spellings' are lists of names")
+            problem("provinces", f"{label(province)}: 'names' and 'spellings' are lists of names")
             continue
         for spelling in [province, *texts]:
             other = provinces.setdefault(normal(spelling), province)
             if other != province:
-                problem("provinces", f"{province}: '{spelling}' is also a name of {other}")
+                problem("provinces", f"{label(province)}: {excerpt(spelling)} is also a name of {label(other)}")
         normalised = frozenset(normal(s) for s in spellings)
         capitals[province] = Capital(str(entry.get("capital") or spellings[0]), normalised,
                                      bool(normalised & {normal(t) for t in [province, *texts]}))

@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import attrs
 
 from doha_compliance._util import safeyaml
+from doha_compliance._util.files import EXCERPT_CHARS, excerpt, label
 from doha_compliance._util.hints import did_you_mean
 from doha_compliance.errors import InputFileError
 from doha_compliance.intake.readers import read_data_file
@@ -141,18 +142,18 @@ def _unknown(keys: Sequence[Any], allowed: Sequence[str]) -> List[str]:
     for key in keys:
         if key in allowed:
             continue
-        out.append(f"unknown key '{key}'{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
+        out.append(f"unknown key {excerpt(str(key))}{did_you_mean(str(key), allowed)}; allowed: {', '.join(allowed)}")
     return out
 
 
 def _regex(text: Any, where: str, line: Optional[int], problems: _Problems) -> Optional["re.Pattern[str]"]:
     if not isinstance(text, str) or not text:
-        problems.add(line, where, f"a regular expression (text) is needed, got {text!r}")
+        problems.add(line, where, f"a regular expression (text) is needed, got {excerpt(text)}")
         return None
     try:
         return re.compile(text)
     except re.error as exc:
-        problems.add(line, where, f"'{text}' is not a valid regular expression: {exc}")
+        problems.add(line, where, f"{excerpt(text)} is not a valid regular expression: {exc}")
         return None
 
 
@@ -163,7 +164,7 @@ def _conditions(data: Any, where: str, line: Optional[int], problems: _Problems)
         return ()
     out = []
     for column, test in data.items():
-        here = f"{where}.{column}"
+        here = f"{where}.{label(column)}"
         if isinstance(test, dict):
             if set(test) != {"match"}:
                 problems.add(line, here, "a condition is a value, a list of values, or {match: regular expression}")
@@ -177,7 +178,7 @@ def _conditions(data: Any, where: str, line: Optional[int], problems: _Problems)
         elif isinstance(test, (str, int)) and not isinstance(test, bool):
             out.append(Condition(str(column), (str(test).strip(),)))
         else:
-            problems.add(line, here, f"{test!r} is not a value, a list of values or {{match: ...}}")
+            problems.add(line, here, f"{excerpt(test)} is not a value, a list of values or {{match: ...}}")
     return tuple(out)
 
 
@@ -187,7 +188,7 @@ def _day(value: Any, where: str, line: Optional[int], problems: _Problems) -> Op
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        problems.add(line, where, f"{value!r} is not a date written YYYY-MM-DD")
+        problems.add(line, where, f"{excerpt(value)} is not a date written YYYY-MM-DD")
         return None
 
 
@@ -218,7 +219,7 @@ def _actors(entries: Any, lines: List[int], problems: _Problems) -> Tuple[ActorE
             problems.add(line, f"{where}.party", "a party id is needed (or unknown / other)")
         role = entry.get("role")
         if role is not None and role not in ROLES:
-            problems.add(line, f"{where}.role", f"'{role}' is not one of {', '.join(ROLES)}")
+            problems.add(line, f"{where}.role", f"{excerpt(role)} is not one of {', '.join(ROLES)}")
         start = _day(entry["from"], f"{where}.from", line, problems) if "from" in entry else None
         end = _day(entry["until"], f"{where}.until", line, problems) if "until" in entry else None
         when = _conditions(entry["when"], f"{where}.when", line, problems) if "when" in entry else ()
@@ -252,6 +253,14 @@ def _types(entries: Any, lines: List[int], problems: _Problems) -> Tuple[TypeEnt
     return tuple(out)
 
 
+def _short_list(items: List[Any]) -> str:
+    """A list of column names as written when it is short and all text, else how many there are."""
+    shown = repr(items)
+    if len(shown) <= EXCERPT_CHARS and all(isinstance(x, str) and x.isprintable() for x in items):
+        return shown
+    return f"{len(items)} items"
+
+
 def _columns(data: Any, problems: _Problems, line: Optional[int]) -> Dict[str, str]:
     if not isinstance(data, dict):
         problems.add(line, "columns", "a mapping of field -> the export's column name")
@@ -261,9 +270,9 @@ def _columns(data: Any, problems: _Problems, line: Optional[int]) -> Dict[str, s
     out = {}
     for key, column in data.items():
         if isinstance(column, list):
-            problems.add(line, f"columns.{key}", f"one column name, not a list ({column!r})")
+            problems.add(line, f"columns.{label(key)}", f"one column name, not a list ({_short_list(column)})")
         elif not isinstance(column, str) or not column.strip():
-            problems.add(line, f"columns.{key}", f"a column name (text), got {column!r}")
+            problems.add(line, f"columns.{label(key)}", f"a column name (text), got {excerpt(column)}")
         elif key in COLUMN_KEYS:
             out[key] = column.strip()
     for key in REQUIRED_COLUMNS:
@@ -291,6 +300,45 @@ def _read(fmt: str, path: Optional[str]) -> Tuple[str, str, Optional[str]]:
     return bundled.read_text("utf-8"), f"mappings/{fmt}.yaml", None
 
 
+def _bundled_gazetteer(where: str) -> Optional[str]:
+    """The package's own gazetteer of that bare name (e.g. afghanistan.gazetteer.yaml), if there is one."""
+    if os.path.basename(where) != where or where in (".", "..") or not where.endswith((".yaml", ".yml")):
+        return None
+    found = resources.files("doha_compliance").joinpath(f"mappings/{where}")
+    return str(found) if found.is_file() else None
+
+
+def _gazetteer_path(where: str, folder: Optional[str], name: str, line: Optional[int]) -> str:
+    """Where a mapping's `gazetteer:` is read: a file in the mapping's own folder (links resolved), or
+    a bundled gazetteer by its name. A mapping comes from a third party: it never makes the run read
+    a file elsewhere (an absolute path, ../.., a link out), whose keys would reach the messages."""
+    if folder is not None and not os.path.isabs(where):
+        path = os.path.join(folder, where)
+        if os.path.commonpath([os.path.realpath(path), os.path.realpath(folder)]) == os.path.realpath(folder):
+            if os.path.exists(path) or _bundled_gazetteer(where) is None:
+                return path
+    bundled = _bundled_gazetteer(where)
+    if bundled is not None:
+        return bundled
+    raise InputFileError(f"{name}:{line or 1}: gazetteer: {excerpt(where)} is outside the mapping's folder; "
+                         "put the gazetteer beside the mapping and name it relative to it")
+
+
+def files_named(path: str) -> List[str]:
+    """The files a user's mapping makes the run read: the mapping and its gazetteer (as the run will
+    resolve it). A mapping that cannot be read or resolved yields only itself: loading it says why."""
+    out = [path]
+    try:
+        text = read_data_file(path, "mapping file")
+        data, node = safeyaml.load(text)
+        where = data.get("gazetteer") if isinstance(data, dict) else None
+        if isinstance(where, str) and where.strip():
+            out.append(_gazetteer_path(where, os.path.dirname(os.path.abspath(path)), path, None))
+    except (InputFileError, safeyaml.YamlProblem):
+        pass
+    return out
+
+
 def load_mapping(fmt: str, path: Optional[str] = None) -> Mapping:
     """The shipped mapping for a format, or a user's file; raises InputFileError naming every problem."""
     text, name, folder = _read(fmt, path)
@@ -309,10 +357,10 @@ def load_mapping(fmt: str, path: Optional[str] = None) -> Mapping:
                                               "rules): remove this key, or name your own with 'gazetteer: FILE'")
         else:
             for message in _unknown([key], TOP_KEYS):
-                problems.add(lines.get(key), str(key), message)
+                problems.add(lines.get(key), label(key), message)
     fmt = data.get("format", fmt)
     if fmt not in FORMATS:
-        problems.add(lines.get("format"), "format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
+        problems.add(lines.get("format"), "format", f"{excerpt(fmt)} is not one of {', '.join(FORMATS)}")
     columns = _columns(data["columns"], problems, lines.get("columns"))
     date_formats = _text_list(data.get("date_formats", ["%Y-%m-%d"]), "date_formats", problems,
                               lines.get("date_formats"))
@@ -327,16 +375,13 @@ def load_mapping(fmt: str, path: Optional[str] = None) -> Mapping:
     if default_kind is not None and not isinstance(default_kind, str):
         problems.add(lines.get("default_location_kind"), "default_location_kind", "a location kind (text)")
     where = data.get("gazetteer")
-    if where is not None and not isinstance(where, str):
+    if where is not None and (not isinstance(where, str) or not where.strip()):
         problems.add(lines.get("gazetteer"), "gazetteer", "the path of a gazetteer file (relative to this mapping)")
         where = None
     if problems.items:
         raise InputFileError(f"the mapping cannot be used ({len(problems.items)} problem"
                              f"{'s' if len(problems.items) != 1 else ''}):\n  " + "\n  ".join(problems.items))
-    if where is None:
-        gazetteer = load_gazetteer(None)  # the shipped one: Afghanistan
-    else:
-        gazetteer = load_gazetteer(where if os.path.isabs(where) or folder is None else os.path.join(folder, where))
+    gazetteer = load_gazetteer(None if where is None else _gazetteer_path(where, folder, name, lines.get("gazetteer")))
     return Mapping(format=fmt, columns=columns, date_formats=date_formats, actors=actors, types=types,
                    type_columns=type_columns, default_location_kind=default_kind, strip_from_province=strip,
                    gazetteer=gazetteer, source=name)

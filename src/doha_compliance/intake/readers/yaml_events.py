@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from doha_compliance._util import safeyaml
+from doha_compliance._util.files import excerpt
 
 from .rows import RawRow, empty, row, whole_text
 
@@ -26,8 +27,8 @@ def read_yaml(path: str) -> Iterator[RawRow]:
         twice = safeyaml.duplicate_key(loader, node)
         if twice is not None:
             line, first, key = twice
-            yield RawRow(f"{path}:{line}", None, f"the key {key!r} appears twice at the top of the file (first at line "
-                                                 f"{first}); the file was not read")
+            yield RawRow(f"{path}:{line}", None, f"the key {excerpt(key)} appears twice at the top of the file "
+                                                 f"(first at line {first}); the file was not read")
             return
         seq = next((v for k, v in node.value if k.tag == safeyaml.STR and k.value == "events"), None)
     if seq is None or not node.tag.endswith((":seq", ":map")) or not seq.tag.endswith(":seq"):
