@@ -18,6 +18,7 @@ from doha_compliance._util.output import write_output
 from doha_compliance.errors import ComplianceError, RuleSetError
 
 from .commands import COMMANDS, EXIT_INPUT
+from .output import say
 from .parser import build_parser
 from .progress import WithProgress as _WithProgress
 from .progress import with_progress
@@ -54,10 +55,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        print("doha-compliance: interrupted", file=sys.stderr)
+        say("doha-compliance: interrupted", err=True)
         return EXIT_INTERRUPTED
     except _Terminated:
-        print("doha-compliance: terminated", file=sys.stderr)
+        say("doha-compliance: terminated", err=True)
         return EXIT_TERMINATED
     except BrokenPipeError:
         _quiet_stdout()
@@ -76,15 +77,15 @@ def _main(argv: Optional[List[str]]) -> int:
             parser.error(f"unknown command {args.command}")
         return command(args)
     except RuleSetError as exc:
-        print(f"doha-compliance: the rule set cannot be used ({len(exc.errors)} problem"
-              f"{'s' if len(exc.errors) != 1 else ''}):", file=sys.stderr)
+        say(f"doha-compliance: the rule set cannot be used ({len(exc.errors)} problem"
+            f"{'s' if len(exc.errors) != 1 else ''}):", err=True)
         for error in exc.errors:
-            print(f"  {error}", file=sys.stderr)
+            say(f"  {error}", err=True)
         if args.debug:
             traceback.print_exc()
         return EXIT_INPUT
     except ComplianceError as exc:
-        print(f"doha-compliance: {exc}", file=sys.stderr)
+        say(f"doha-compliance: {exc}", err=True)
         if args.debug:
             traceback.print_exc()
         return EXIT_INPUT
