@@ -147,6 +147,12 @@ def test_rules_check_and_list_on_a_terminal_are_inert(tmp_path):
     assert code == 0 and out and "\x1b" not in out
 
 
+def test_a_usage_error_quoting_what_was_typed_is_inert():
+    result = run_main("report", "--rules", str(RULES), "--events", "x.yaml", "--bogus" + ESC)
+    assert result.returncode == 2
+    assert "unrecognized arguments: --bogus\\x1b]0;pwned" in result.stderr and "\x1b" not in result.stderr
+
+
 def test_say_is_inert_on_stderr_always_and_on_stdout_only_on_a_terminal():
     from doha_compliance.cli.output import say
     for stdout, inert in ((FakeTty(), True), (io.StringIO(), False)):

@@ -6,6 +6,7 @@ The command line only parses arguments and calls the library: `parser` (the gram
 signal, a closed pipe) into one line and an exit status."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -18,7 +19,7 @@ from doha_compliance._util.output import write_output
 from doha_compliance.errors import ComplianceError, RuleSetError
 
 from .commands import COMMANDS, EXIT_INPUT
-from .output import say
+from .output import inert_stream, say
 from .parser import build_parser
 from .progress import WithProgress as _WithProgress
 from .progress import with_progress
@@ -70,7 +71,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 def _main(argv: Optional[List[str]]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    with contextlib.redirect_stderr(inert_stream(sys.stderr)):  # a usage error quotes what was typed
+        args = parser.parse_args(argv)
     try:
         command = COMMANDS.get(args.command)
         if command is None:

@@ -22,7 +22,8 @@ from doha_compliance.intake import sources
 from doha_compliance.renderers import Writer
 from doha_compliance.renderers.text import inert
 
-__all__ = ["inert", "inert_lines", "input_files", "output_target", "say", "write_report"]
+__all__ = ["inert", "inert_lines", "input_files", "inert_stream", "output_target", "say",
+           "write_report"]
 
 
 def input_files(args: argparse.Namespace) -> Iterator[str]:
@@ -130,6 +131,14 @@ class _Inert:
 
     def flush(self) -> None:
         self.fh.flush()
+
+    def isatty(self) -> bool:
+        return False  # so nothing (argparse's colours) writes escape sequences that would show as text
+
+
+def inert_stream(fh: IO[str]) -> IO[str]:
+    """A text file object for code that writes by itself (argparse's usage errors): inert text to `fh`."""
+    return _Inert(fh)  # type: ignore[return-value]  # write, writelines, flush, isatty: all argparse uses
 
 
 def _inert_writer(write: Writer) -> Writer:
