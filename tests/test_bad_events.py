@@ -74,13 +74,15 @@ def test_csv_rows(tmp_path):
     assert [f["evidence"] for f in data["findings"] if f["rule"] == "violence.reduction"] == [["good-1"]]
 
 
-def test_csv_without_header_rejects_every_row(tmp_path):
+def test_csv_without_header_is_one_error_for_the_file(tmp_path):
+    # issue 23 item 11: one line for the file and exit 2 (it was one rejection a row and exit 0)
     path = tmp_path / "noheader.csv"
     path.write_text("a1,2020-10-10,attack,taliban\na2,2020-10-11,attack,taliban\n", encoding="utf-8")
-    data = json.loads(report_on(path).stdout)
-    assert data["inputs"] == {"read": 2, "evaluated": 0, "rejected": 2, "after_as_of": 0}
-    assert [r["where"] for r in data["rejected"]] == [f"{path}:1", f"{path}:2"]
-    assert all("lacks the column(s) id, date, type, actor" in r["reason"] for r in data["rejected"])
+    result = report_on(path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert f"{path}:1: the header row lacks the column(s) id, date, type, actor" in result.stderr
+    assert "Found: a1, 2020-10-10, attack, taliban." in result.stderr
 
 
 def test_yaml_bad_date_is_a_row_problem_not_a_crash(tmp_path):

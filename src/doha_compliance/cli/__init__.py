@@ -6,6 +6,7 @@ The command line only parses arguments and calls the library: `parser` (the gram
 signal, a closed pipe) into one line and an exit status."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -18,6 +19,7 @@ from doha_compliance._util.output import write_output
 from doha_compliance.errors import ComplianceError, RuleSetError
 
 from .commands import COMMANDS, EXIT_INPUT
+from .output import inert_stream, say
 from .parser import build_parser
 from .progress import WithProgress as _WithProgress
 from .progress import with_progress
@@ -54,10 +56,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        print("doha-compliance: interrupted", file=sys.stderr)
+        say("doha-compliance: interrupted", err=True)
         return EXIT_INTERRUPTED
     except _Terminated:
-        print("doha-compliance: terminated", file=sys.stderr)
+        say("doha-compliance: terminated", err=True)
         return EXIT_TERMINATED
     except BrokenPipeError:
         _quiet_stdout()
@@ -69,22 +71,23 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 def _main(argv: Optional[List[str]]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    with contextlib.redirect_stderr(inert_stream(sys.stderr)):  # a usage error quotes what was typed
+        args = parser.parse_args(argv)
     try:
         command = COMMANDS.get(args.command)
         if command is None:
             parser.error(f"unknown command {args.command}")
         return command(args)
     except RuleSetError as exc:
-        print(f"doha-compliance: the rule set cannot be used ({len(exc.errors)} problem"
-              f"{'s' if len(exc.errors) != 1 else ''}):", file=sys.stderr)
+        say(f"doha-compliance: the rule set cannot be used ({len(exc.errors)} problem"
+            f"{'s' if len(exc.errors) != 1 else ''}):", err=True)
         for error in exc.errors:
-            print(f"  {error}", file=sys.stderr)
+            say(f"  {error}", err=True)
         if args.debug:
             traceback.print_exc()
         return EXIT_INPUT
     except ComplianceError as exc:
-        print(f"doha-compliance: {exc}", file=sys.stderr)
+        say(f"doha-compliance: {exc}", err=True)
         if args.debug:
             traceback.print_exc()
         return EXIT_INPUT

@@ -16,7 +16,7 @@ from doha_compliance.intake.readers import RawRow
 from doha_compliance.models import Agreement, Event, Rejection
 from doha_compliance.renderers import writer
 
-from .output import inert, inert_lines, input_files, output_target, write_report
+from .output import inert, inert_lines, input_files, output_target, say, write_report
 from .progress import WithProgress
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
@@ -50,20 +50,20 @@ def run_report(args: argparse.Namespace) -> int:
         source = WithProgress(source)
 
     def on_reject(r: Rejection) -> None:
-        print(inert(f"rejected: {r.where}: {r.id or '-'}: {r.reason}"), file=sys.stderr)
+        say(f"rejected: {r.where}: {r.id or '-'}: {r.reason}", err=True)
 
     try:
         report = api.evaluate(agreement, source, as_of=args.as_of, engine=args.engine, on_reject=on_reject,
                               max_errors=args.max_errors, lateness_days=args.lateness)
     except TooManyRejections as exc:
-        print(f"doha-compliance: stopped: {len(exc.rejected)} events rejected (--max-errors {args.max_errors}); "
-              "no report written", file=sys.stderr)
+        say(f"doha-compliance: stopped: {len(exc.rejected)} events rejected (--max-errors {args.max_errors}); "
+            "no report written", err=True)
         return EXIT_INPUT
     if args.party or args.rule:
         report = report.filtered(args.party, args.rule)
     if args.strict and report.rejected:
-        print(f"doha-compliance: {len(report.rejected)} events rejected and --strict is set; no report written",
-              file=sys.stderr)
+        say(f"doha-compliance: {len(report.rejected)} events rejected and --strict is set; no report written",
+            err=True)
         return EXIT_INPUT
     write_report(writer(report, args.format, args.table), output)
     if args.fail_on and any(f.status == args.fail_on for f in report.findings):
@@ -77,21 +77,21 @@ def run_explain(args: argparse.Namespace) -> int:
     source = event_source(args)
     report = api.evaluate(agreement, source, as_of=args.as_of)
     try:
-        sys.stdout.write(inert_lines(explain(report, args.key)))
+        say(inert_lines(explain(report, args.key)), end="")
         return EXIT_OK
     except KeyError:
         pass
     rejected = next((r for r in report.rejected if r.id == args.key), None)
     if rejected is not None:
-        print(inert(f"event {args.key} was rejected at {rejected.where}: {rejected.reason}"))
+        say(inert(f"event {args.key} was rejected at {rejected.where}: {rejected.reason}"))
         return EXIT_OK
     event = api.find_event(agreement, source, args.key)  # reads up to the event only, holding nothing else
     if isinstance(event, Event):
-        sys.stdout.write(inert_lines(explain_uncited(report, event)))
+        say(inert_lines(explain_uncited(report, event)), end="")
         return EXIT_OK
     example = report.findings[0].id if report.findings else "rule/party/event"
-    print(inert(f"doha-compliance: '{args.key}' is neither a finding id nor an event id in the input "
-                f"(finding ids look like {example})"), file=sys.stderr)
+    say(f"doha-compliance: '{args.key}' is neither a finding id nor an event id in the input "
+        f"(finding ids look like {example})", err=True)
     return EXIT_INPUT
 
 
@@ -101,11 +101,11 @@ def run_rules(args: argparse.Namespace) -> int:
     agreement = api.load_rules(args.folder)
     if args.rules_command == "check":
         bases = len(agreement.rule_ids())
-        print(f"{args.folder}: ok — {agreement.id}, {bases} rules, {len(agreement.rules)} versions, "
-              f"{len(agreement.parties)} parties, {len(agreement.event_types)} event types")
+        say(f"{args.folder}: ok — {agreement.id}, {bases} rules, {len(agreement.rules)} versions, "
+            f"{len(agreement.parties)} parties, {len(agreement.event_types)} event types")
         return EXIT_OK
     from doha_compliance.renderers.text import render_rules
-    sys.stdout.write(render_rules(agreement))
+    say(render_rules(agreement), end="")
     return EXIT_OK
 
 
@@ -113,26 +113,26 @@ def _list_rule_sets() -> int:
     """`rules list` without an argument: the bundled rule sets, each with its agreement and version."""
     sets = bundled.rule_sets()
     if not sets:
-        print("doha-compliance: this installation has no bundled rule sets; pass a rule folder "
-              "(doha-compliance rules list PATH)", file=sys.stderr)
+        say("doha-compliance: this installation has no bundled rule sets; pass a rule folder "
+            "(doha-compliance rules list PATH)", err=True)
         return EXIT_INPUT
-    print("Bundled rule sets; use one with --rules NAME:")
+    say("Bundled rule sets; use one with --rules NAME:")
     status = EXIT_OK
     for name, folder in sets.items():
-        print()
+        say()
         try:
             agreement = api.load_rules(folder)
         except RuleSetError as exc:
-            print(f"{name}  cannot be used ({len(exc.errors)} problem{'s' if len(exc.errors) != 1 else ''}): "
-                  f"see doha-compliance rules check {name}")
+            say(f"{name}  cannot be used ({len(exc.errors)} problem{'s' if len(exc.errors) != 1 else ''}): "
+                f"see doha-compliance rules check {name}")
             status = EXIT_INPUT
             continue
-        print(f"{name}  {agreement.id}, signed {agreement.signed}, {len(agreement.rule_ids())} rules "
-              f"({len(agreement.rules)} versions), version {__version__}")
-        print(f"    {agreement.title}")
-        print(f"    {folder}")
-    print()
-    print("Its rules: doha-compliance rules list NAME · a folder of your own: doha-compliance rules list PATH")
+        say(f"{name}  {agreement.id}, signed {agreement.signed}, {len(agreement.rule_ids())} rules "
+            f"({len(agreement.rules)} versions), version {__version__}")
+        say(f"    {agreement.title}")
+        say(f"    {folder}")
+    say()
+    say("Its rules: doha-compliance rules list NAME · a folder of your own: doha-compliance rules list PATH")
     return status
 
 
@@ -153,31 +153,31 @@ def run_example(args: argparse.Namespace) -> int:
     if args.name is None:
         found = bundled.examples()
         if not found:
-            print("doha-compliance: this installation has no bundled examples", file=sys.stderr)
+            say("doha-compliance: this installation has no bundled examples", err=True)
             return EXIT_INPUT
         width = max(len(name) for name in found)
-        print("Bundled examples; `doha-compliance example NAME` shows one's files and commands:")
+        say("Bundled examples; `doha-compliance example NAME` shows one's files and commands:")
         for name, example in found.items():
-            print(f"  {name:<{width}}  {example.title}")
+            say(f"  {name:<{width}}  {example.title}")
         return EXIT_OK
     example = bundled.example(args.name)
-    print(f"{example.name}: {example.title}")
-    print(f"  folder:   {example.folder}")
+    say(f"{example.name}: {example.title}")
+    say(f"  folder:   {example.folder}")
     if example.events is not None:
-        print(f"  events:   {example.events.name}  (--events {bundled.EXAMPLE_PREFIX}{example.name})")
+        say(f"  events:   {example.events.name}  (--events {bundled.EXAMPLE_PREFIX}{example.name})")
     if example.expected:
-        print(f"  expected: {', '.join(p.name for p in example.expected)}")
+        say(f"  expected: {', '.join(p.name for p in example.expected)}")
     if example.readme is not None:
-        print(f"  readme:   {example.readme.name}")
+        say(f"  readme:   {example.readme.name}")
     runs = example.runs(_example_rule_set(example))
     if runs:
-        print()
-        print("Run it:")
+        say()
+        say("Run it:")
     for expected, run in runs:
-        print(f"  {shlex.join(('doha-compliance', *run))}")
+        say(f"  {shlex.join(('doha-compliance', *run))}")
         if expected is not None:
-            print(f"      gives {expected.name}" + (", but for the event file's path in each event's location"
-                                                    if expected.suffix == ".json" else ""))
+            say(f"      gives {expected.name}" + (", but for the event file's path in each event's location"
+                                                  if expected.suffix == ".json" else ""))
     return EXIT_OK
 
 
@@ -195,9 +195,9 @@ def run_mapping_check(args: argparse.Namespace) -> int:
                              "export's column names (or --events-format acled|ucdp)")
     result = importers.check_export(args.file, importers.load_mapping(fmt, args.mapping))
     if args.format == "json":
-        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        say(json.dumps(result, indent=2, ensure_ascii=False) + "\n", end="")
     else:
-        sys.stdout.write(render_mapping_check(result))
+        say(render_mapping_check(result), end="")
     return EXIT_OK
 
 

@@ -1,15 +1,20 @@
 """Where a report may be written, and what reaches a terminal.
 
 A report replaces the file it is written to, so `--output` is checked before any work: never an
-input of the run, a folder, a symbolic link, a device or a read-only file. Text that came from the
-input (ids, places, reasons) is made inert before it is printed, so no escape sequence in an event
-file reaches the terminal."""
+input of the run, a folder, a symbolic link, a device or a read-only file.
+
+What reaches a terminal goes through one place, `say` (messages and listings) and `write_report`
+(a report on stdout): control characters (an ESC starts a terminal escape sequence; a CR rewrites
+the line) are written as `\\x1b` and the like — on stderr always, on stdout when it is a terminal.
+Output into a file or a pipe keeps its bytes (text and explain are inert there too, by design of
+their renderers)."""
 from __future__ import annotations
 
 import argparse
 import os
 import stat
-from typing import Iterator, Optional
+import sys
+from typing import IO, Iterable, Iterator, Optional
 
 from doha_compliance import bundled
 from doha_compliance._util.output import write_output
@@ -19,7 +24,8 @@ from doha_compliance.intake.exports import mapping_file
 from doha_compliance.renderers import Writer
 from doha_compliance.renderers.text import inert
 
-__all__ = ["inert", "inert_lines", "input_files", "output_target", "write_report"]
+__all__ = ["inert", "inert_lines", "input_files", "inert_stream", "output_target", "say",
+           "write_report"]
 
 
 def input_files(args: argparse.Namespace) -> Iterator[str]:
@@ -95,6 +101,9 @@ def output_target(path: Optional[str], inputs: Iterator[str]) -> Optional[str]:
 
 
 def write_report(write: Writer, path: Optional[str]) -> None:
+    """The report to --output (its bytes as the format makes them), or to stdout: inert on a terminal."""
+    if path is None and is_terminal(sys.stdout):
+        write = _inert_writer(write)
     try:
         write_output(write, path)
     except BrokenPipeError:
@@ -107,3 +116,53 @@ def write_report(write: Writer, path: Optional[str]) -> None:
 def inert_lines(text: str) -> str:
     """Multi-line text for a terminal: each line made inert, the line breaks kept."""
     return "".join(inert(line) + "\n" for line in text.splitlines())
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether the stream is a terminal (a closed or odd stream is not)."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty is not None and isatty())
+    except (ValueError, OSError):
+        return False
+
+
+def say(text: str = "", err: bool = False, end: str = "\n") -> None:
+    """Every line the command line writes, but a report: on stdout, or on stderr with `err`.
+
+    Inert on stderr always (a message quotes file names, header cells, ids) and on stdout when it
+    is a terminal; stdout into a file or a pipe gets the text as it is (`mapping check --format
+    json > file` keeps its bytes)."""
+    stream = sys.stderr if err else sys.stdout
+    if err or is_terminal(stream):
+        text = inert(text)
+    stream.write(text + end)
+
+
+class _Inert:
+    """A text file object passing what is written on to `fh`, control characters made inert (one
+    character at a time, so a sequence split across two writes is caught all the same)."""
+
+    def __init__(self, fh: IO[str]):
+        self.fh = fh
+
+    def write(self, text: str) -> int:
+        return self.fh.write(inert(text))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        self.fh.writelines(inert(line) for line in lines)
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+    def isatty(self) -> bool:
+        return False  # so nothing (argparse's colours) writes escape sequences that would show as text
+
+
+def inert_stream(fh: IO[str]) -> IO[str]:
+    """A text file object for code that writes by itself (argparse's usage errors): inert text to `fh`."""
+    return _Inert(fh)  # type: ignore[return-value]  # write, writelines, flush, isatty: all argparse uses
+
+
+def _inert_writer(write: Writer) -> Writer:
+    return lambda fh: write(_Inert(fh))  # type: ignore[arg-type]  # _Inert is the text file a writer uses

@@ -18,7 +18,7 @@ import stat
 import sys
 import tempfile
 import weakref
-from typing import Any, Callable, Dict, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import attrs
 
@@ -28,6 +28,7 @@ from doha_compliance.errors import InputFileError
 
 from . import readers
 from .readers import RawRow
+from .readers.csv_events import shortened
 
 STDIN = "-"
 ALL_FORMATS = readers.FORMATS + ("acled", "ucdp")
@@ -161,8 +162,41 @@ def rows(name: str, fmt: Optional[str] = None, mapping_path: Optional[str] = Non
             found = _READERS[fmt](path)
         for row in found:
             yield _renamed(row, path, shown(name)) if spooled else row
+    except readers.MissingColumns as exc:
+        raise InputFileError(f"{shown(name)}:{exc.line}: {exc.problem()}.{_header_hint(exc.header, mapping_path)}") \
+            from None
     except OSError as exc:
         raise InputFileError(f"{shown(name)}: cannot read: {exc.strerror or exc}") from None
+
+
+# Column names an event file of our own uses too: a header sharing only these looks like no export.
+_OWN_COLUMNS = {"id", "date", "type", "actor", "target", "province", "place", "fatalities", "source", "description"}
+
+
+def _header_hint(header: List[str], mapping_path: Optional[str]) -> str:
+    """What a native CSV header lacking required columns looks like: the --mapping's columns it lacks
+    too, or an ACLED or UCDP export with renamed columns (three or more of that export's own column
+    names, in any case), or nothing."""
+    from doha_compliance.intake.exports import importers
+    names = {h.casefold() for h in header}
+    if mapping_path:
+        mapping = importers.load_mapping(importers.detect(header) or "acled", mapping_path)
+        lacking = [c for c in dict.fromkeys(mapping.columns.values()) if c not in header]
+        return (f" The --mapping file names columns this header lacks too ({shortened(lacking)}): "
+                "give its `columns:` this file's column names (doha-compliance mapping check FILE --mapping "
+                "MAPPING shows what it reads).")
+    best, shared = None, 0
+    for fmt in importers.FORMATS:
+        mapping = importers.load_mapping(fmt, None)
+        own = {c.casefold() for c in (*mapping.columns.values(), *mapping.type_columns, *importers.SIGNATURES[fmt])}
+        count = len((own - _OWN_COLUMNS) & names)
+        if count > shared:
+            best, shared = fmt, count
+    if best is None or shared < 3:
+        return ""
+    return (f" It looks like a{'n' if best == 'acled' else ''} {best.upper()} export ({shared} of its column names) "
+            f"with renamed columns: pass --events-format {best} --mapping FILE, a copy of the bundled "
+            f"mappings/{best}.yaml whose `columns:` name this file's columns.")
 
 
 def _renamed(row: RawRow, path: str, name: str) -> RawRow:

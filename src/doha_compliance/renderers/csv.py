@@ -3,14 +3,37 @@
 Written with Python's csv module (quoting, commas and line breaks in reasons handled), row by row
 so a large report streams. The rows come from `report/tables.py`, as `Report.to_frame`'s do: a spreadsheet and
 a DataFrame never disagree on a column.
+
+Every cell goes through `cell`, which keeps a spreadsheet from running what an event file or a rule
+folder wrote (formula injection, OWASP's rule): a text cell starting with `=`, `+`, `-`, `@`, a tab
+or a carriage return gets a leading `'`, so Excel, LibreOffice and Google Sheets show it as text. So
+does each `;`-separated part of a text cell (the evidence column joins event ids with `;`, the
+list separator a spreadsheet in many locales splits on). Numbers the report computed (a score, a
+level's value, baseline and limit — a sum of a field can be negative) are written as numbers: a
+number is not a formula. `Report.to_frame` keeps the raw values: a DataFrame is not a spreadsheet
+(write one to a file yourself and the same care applies).
 """
 from __future__ import annotations
 
 import csv
+import re
 from typing import Callable, List
 
 from doha_compliance.report.report import Report, TextSink
 from doha_compliance.report.tables import COLUMNS, rows
+
+# A formula's first character (OWASP: = + - @ tab CR), at the start of a cell or after a `;`.
+_FORMULA = re.compile(r"(^|;)(?=[=+\-@\t\r])")
+
+
+def cell(value: object) -> object:
+    """One CSV cell: None as empty; text starting a formula (or with a `;`-separated part that
+    does) with a `'` before each such start; numbers, which we wrote, as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _FORMULA.sub(r"\1'", value)
+    return value
 
 
 def csv_writer(report: Report, table: str = "findings") -> Callable[[TextSink], None]:
@@ -21,7 +44,7 @@ def csv_writer(report: Report, table: str = "findings") -> Callable[[TextSink], 
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(columns)
         for row in rows(report, table):
-            out.writerow(["" if row[c] is None else row[c] for c in columns])
+            out.writerow([cell(row[c]) for c in columns])
 
     return write
 

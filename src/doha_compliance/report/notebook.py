@@ -15,7 +15,9 @@ from .tables import COLUMNS, TABLES, Tables, rows
 
 
 def to_frame(report: Tables, table: str = "findings") -> Any:  # a pandas DataFrame
-    """A DataFrame of "findings", "scores" or "series": the CSV's columns, with dates as dates."""
+    """A DataFrame of "findings", "scores" or "series": the CSV's columns, with dates as dates.
+    The values are the raw ones: the CSV's guard against spreadsheet formulas (a `'` before a cell
+    starting with =, +, -, @) is not applied, since a DataFrame is not a spreadsheet."""
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}: use one of {', '.join(TABLES)}")
     try:

@@ -6,9 +6,10 @@ they only split a file into rows and say exactly where each row starts. Line-bas
 is bounded by bytes actually read (`limits`), never by the size a file reports: /dev/zero and
 pipes report 0.
 """
-from .csv_events import csv_header, read_csv
+from .csv_events import MissingColumns, csv_header, read_csv
 from .json_events import read_json, read_jsonl
 from .rows import FORMATS, RawRow, read_data_file
 from .yaml_events import read_yaml
 
-__all__ = ["FORMATS", "RawRow", "csv_header", "read_csv", "read_data_file", "read_json", "read_jsonl", "read_yaml"]
+__all__ = ["FORMATS", "MissingColumns", "RawRow", "csv_header", "read_csv", "read_data_file", "read_json", "read_jsonl",
+           "read_yaml"]

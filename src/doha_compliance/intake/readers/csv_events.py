@@ -35,13 +35,34 @@ class _BoundedCsv:
             csv.field_size_limit(previous)
 
 
+class MissingColumns(InputFileError):
+    """The header row lacks a column every event needs: one error for the file, not one per row
+    (`sources` adds what the header looks like: an ACLED or UCDP export, say)."""
+
+    def __init__(self, path: str, line: int, missing: Sequence[str], header: Sequence[str], required: Sequence[str]):
+        self.path, self.line, self.missing, self.header = path, line, list(missing), list(header)
+        self.required = list(required)
+        super().__init__(f"{path}:{line}: {self.problem()}")
+
+    def problem(self) -> str:
+        """The message without the file: the columns missing, and the header found (shortened)."""
+        return (f"the header row lacks the column(s) {', '.join(self.missing)}; a CSV event file's first row "
+                f"names its columns (at least {', '.join(self.required)}). Found: {shortened(self.header)}")
+
+
+def shortened(names: Sequence[str], most: int = 12, width: int = 40) -> str:
+    """Column names for a message: the first `most`, each cut at `width` characters."""
+    shown = [name if len(name) <= width else name[:width] + "…" for name in names[:most]]
+    more = f", … ({len(names)} columns)" if len(names) > most else ""
+    return (", ".join(shown) or "no names") + more
+
+
 def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor")) -> Iterator[RawRow]:
-    """CSV with a header row; empty cells are absent fields. A header naming a column twice is refused."""
+    """CSV with a header row; empty cells are absent fields. A header naming a column twice, or
+    lacking a `required` column, is refused (InputFileError; MissingColumns for the latter)."""
     with open(path, "rb") as fh:
         lines = Lines(fh)
         header: Optional[List[str]] = None
-        header_line = 0
-        missing: List[str] = []
         any_row = False
         for start, cells, problem in records(lines, _BoundedCsv(lines)):
             if header is None:
@@ -50,23 +71,16 @@ def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor"
                     return
                 if not cells or not any(c.strip() for c in cells):
                     continue
-                header, header_line = [h.strip() for h in cells], start
+                header = [h.strip() for h in cells]
                 _check_header(path, start, header)
                 missing = [name for name in required if name not in header]
                 if missing:
-                    any_row = True
-                    yield RawRow(f"{path}:{start}", None,
-                                 "the first line is read as the header row and lacks the column(s) "
-                                 f"{', '.join(missing)}; "
-                                 "a CSV event file starts with a header naming its columns")
+                    raise MissingColumns(path, start, missing, header, required)
                 continue
             where = f"{path}:{start}"
             if problem is None and not any(c.strip() for c in cells or ()):
                 continue  # a blank line
             any_row = True
-            if problem is None and missing:
-                problem = (f"the header row (line {header_line}) lacks the column(s) {', '.join(missing)}; "
-                           "a CSV event file starts with a header naming its columns")
             if problem is None and cells is not None and len(cells) > len(header):
                 row_id = cells[header.index("id")] if "id" in header else None
                 problem = f"{len(cells)} cells but the header names {len(header)} columns" + \
