@@ -213,7 +213,8 @@ def test_a_nesting_the_engine_refuses_fails_rules_check_as_it_fails_report(tmp_p
     if deciders.resolve(None) != "durable":
         pytest.skip("the Python decider compiles every nesting")
     pair = {"any": [{"type": "attack", "actor": "red"}, {"type": "strike", "actor": "blue"}]}
-    rule = {"id": "x", "party": "red", "title": "x", "source": "article x", "basis": "public_text", "kind": "prohibited",
+    rule = {"id": "x", "party": "red", "title": "x", "source": "article x", "basis": "public_text",
+            "kind": "prohibited",
             "when": {"any": [{"all": [pair] * 13}, {"type": "note", "count": 1}]}}
     rules = tmp_path / "rules"
     _write_rules(rules, [rule])
@@ -228,4 +229,4 @@ def test_a_nesting_the_engine_refuses_fails_rules_check_as_it_fails_report(tmp_p
 
 def test_rules_check_compiles_the_bundled_rule_set_in_one_ruleset():
     from doha_compliance.matching.durable.compile import compile_ruleset
-    deciders.check_compiles(compile_ruleset(dc.load_rules("doha")))
+    deciders.check_compiles(compile_ruleset(dc.load_rules(os.path.join(ROOT, "rules", "doha"))))
