@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import heapq
 import operator
+import tempfile
 from array import array
 from typing import (
     Dict,
@@ -27,6 +28,7 @@ from typing import (
     TypeVar,
 )
 
+from doha_compliance.errors import ComplianceError
 from doha_compliance.models import Event
 
 from .spool import PACK_EVENT, Spool
@@ -161,7 +163,14 @@ class SortedEvents:
     def _spill(self, buffer: List[Event]) -> None:
         buffer.sort(key=lambda e: e.sort_key)
         pack, unpack = PACK_EVENT
-        self._runs.append(Spool(buffer, limit=0, pack=pack, unpack=unpack, batch=_BATCH).finish())
+        try:
+            self._runs.append(Spool(buffer, limit=0, pack=pack, unpack=unpack, batch=_BATCH).finish())
+        except OSError as exc:  # a full temporary folder (ENOSPC), a quota: one line, not a traceback
+            self.close()
+            raise ComplianceError(f"cannot sort the events (they are not in date order, so they are sorted in runs "
+                                  f"on disk): writing to the temporary folder {tempfile.gettempdir()} failed: "
+                                  f"{exc.strerror or exc}; free some space there, set TMPDIR to a folder with "
+                                  "room, or give the events in date order") from None
 
     @property
     def spilled(self) -> int:

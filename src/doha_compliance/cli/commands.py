@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from typing import Callable, Dict, Iterable
+from typing import IO, Any, Callable, Dict, Iterable
 
 from doha_compliance import __version__, api, bundled
 from doha_compliance._util.hints import did_you_mean
@@ -100,6 +100,9 @@ def run_rules(args: argparse.Namespace) -> int:
         return _list_rule_sets()
     agreement = api.load_rules(args.folder)
     if args.rules_command == "check":
+        from doha_compliance.matching.durable import deciders
+        from doha_compliance.matching.durable.compile import compile_ruleset
+        deciders.check_compiles(compile_ruleset(agreement))  # what `report` compiles, with its engine
         bases = len(agreement.rule_ids())
         say(f"{args.folder}: ok — {agreement.id}, {bases} rules, {len(agreement.rules)} versions, "
             f"{len(agreement.parties)} parties, {len(agreement.event_types)} event types")
@@ -201,11 +204,56 @@ def run_mapping_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Stdout:
+    """stdout, where a failed write (a full disk: ENOSPC, EIO) is a ComplianceError — one line, exit 2 —
+    rather than a traceback. A closed pipe stays a BrokenPipeError (`| head` ends the run quietly)."""
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+
+    def _failed(self, exc: OSError) -> ComplianceError:
+        return ComplianceError(f"cannot write to stdout: {exc.strerror or exc}")
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _writing_stdout(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """The command with every write to stdout (print, sys.stdout.write, a report) checked in one place,
+    and flushed before it returns, so that a full disk is reported, not left to the exit's flush."""
+    def run(args: argparse.Namespace) -> int:
+        stream = sys.stdout
+        sys.stdout = _Stdout(stream)
+        try:
+            status = command(args)
+            sys.stdout.flush()
+            return status
+        finally:
+            sys.stdout = stream
+    return run
+
+
 # Each command's function (`rules` and `mapping` read their sub-command themselves).
 COMMANDS: Dict[str, Callable[[argparse.Namespace], int]] = {
-    "report": run_report,
-    "explain": run_explain,
-    "rules": run_rules,
-    "example": run_example,
-    "mapping": run_mapping_check,
+    "report": _writing_stdout(run_report),
+    "explain": _writing_stdout(run_explain),
+    "rules": _writing_stdout(run_rules),
+    "example": _writing_stdout(run_example),
+    "mapping": _writing_stdout(run_mapping_check),
 }

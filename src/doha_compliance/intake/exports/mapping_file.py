@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import attrs
 
-from doha_compliance._util import safeyaml
+from doha_compliance._util import patterns, safeyaml
 from doha_compliance._util.files import EXCERPT_CHARS, excerpt, label
 from doha_compliance._util.hints import did_you_mean
 from doha_compliance.errors import InputFileError
@@ -47,7 +47,7 @@ class Condition:
     def holds(self, raw: Dict[str, str]) -> bool:
         cell = (raw.get(self.column) or "").strip()
         if self.pattern is not None:
-            return bool(self.pattern.search(cell))
+            return patterns.search(self.pattern, cell)
         return cell in self.values
 
 
@@ -71,7 +71,7 @@ class ActorEntry:
             return False
         if day is None and (self.start or self.end):
             return False
-        return bool(self.pattern.search(name)) and _all(self.when, raw)
+        return patterns.search(self.pattern, name) and _all(self.when, raw)
 
     def describe(self) -> str:
         """How `mapping check` shows the entry: its pattern, its dates and conditions."""
@@ -149,6 +149,10 @@ def _unknown(keys: Sequence[Any], allowed: Sequence[str]) -> List[str]:
 def _regex(text: Any, where: str, line: Optional[int], problems: _Problems) -> Optional["re.Pattern[str]"]:
     if not isinstance(text, str) or not text:
         problems.add(line, where, f"a regular expression (text) is needed, got {excerpt(text)}")
+        return None
+    why = patterns.unsafe(text)  # before compiling: Python's compiler overflows on some (x{4294967296})
+    if why is not None:
+        problems.add(line, where, f"{excerpt(text)} is refused: {why}")
         return None
     try:
         return re.compile(text)

@@ -67,6 +67,15 @@ def decider(name: str) -> Decider:
     raise ValueError(f"unknown decider {name!r}: use one of {', '.join(DECIDERS)}")
 
 
+def check_compiles(definition: Definition, engine: Optional[str] = None) -> None:
+    """Compile the definition with the decider `engine` resolves to (None: the one a report uses here)
+    and free it: raises what evaluating would raise on it (a ComplianceError), before any event is read."""
+    name = resolve(engine)
+    if name in DECIDERS:
+        _, close = decider(name)(definition)
+        close()
+
+
 def describe() -> str:
     """What `--version` says about the deciders available here."""
     problem = durable_problem()
