@@ -148,7 +148,7 @@ _RULE = """rules:
     party: red
     title: Rule 0
     source: made up
-    basis: text
+    basis: public_text
     kind: prohibited
     when: {type: attack}
 """
@@ -177,3 +177,43 @@ def test_a_folder_without_agreement_yaml_says_whether_it_has_any_yaml(tmp_path):
         dc.load_rules(str(tmp_path))
     assert "missing: a rule folder needs agreement.yaml" in str(rules_only.value)
     assert "no YAML files" not in str(rules_only.value)
+
+
+def _deadline(due: str) -> str:
+    return f"""rules:
+  - id: d0
+    party: red
+    title: Deadline 0
+    source: made up
+    basis: public_text
+    kind: deadline
+    due: {due}
+    fulfilled_by: {{when: {{type: attack}}}}
+"""
+
+
+_PARTIES = _AGREEMENT.replace("  signatories: [red, blu]\n", "")
+
+
+def test_a_due_offset_says_what_it_counts_from():
+    """The note beside a computed due date names its start — "signature" or the date the rule
+    gives — then the start's date and the result (two survivors of the mutation sample of
+    rules/build: the note's wording was unpinned)."""
+    from doha_compliance.rules.loader import load_rules_from_texts
+
+    signed = load_rules_from_texts({"agreement.yaml": _PARTIES, "rules.yaml": _deadline("{from: signature, days: 10}")})
+    (rule,) = signed.rules
+    assert rule.due == D("2020-01-11")
+    assert rule.due_note == "10 days from signature (2020-01-01) = 2020-01-11"
+    dated = load_rules_from_texts({"agreement.yaml": _PARTIES, "rules.yaml": _deadline("{from: 2020-02-01, months: 1}")})
+    (rule,) = dated.rules
+    assert rule.due == D("2020-03-01")
+    assert rule.due_note == "1 months from 2020-02-01 (2020-02-01) = 2020-03-01"
+
+
+def test_a_due_offset_from_a_date_out_of_range_is_a_located_error_not_a_crash():
+    from doha_compliance.rules.loader import load_rules_from_texts
+
+    with pytest.raises(dc.RuleSetError) as caught:
+        load_rules_from_texts({"agreement.yaml": _PARTIES, "rules.yaml": _deadline("{from: 1700-01-01, days: 10}")})
+    assert "due" in str(caught.value) and "1700" in str(caught.value)
