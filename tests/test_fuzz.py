@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 from unittest import mock
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from doha_compliance import api
 from doha_compliance.rules.loader import load_rules
@@ -244,3 +244,88 @@ def test_random_bytes_as_mapping_files(fmt, content):
 def test_mutated_mapping_files(data):
     fmt = data.draw(st.sampled_from(sorted(MAPPINGS)))
     _report_with_mapping(fmt, data.draw(mutated(MAPPINGS[fmt].read_bytes(), MAPPING_TOKENS)))
+
+
+# --- issue 23, round three: gazetteers, `mapping check`, CSV output --------------------------------
+
+GAZETTEER = ROOT / "src/doha_compliance/mappings/afghanistan.gazetteer.yaml"
+GAZETTEER_TOKENS = MAPPING_TOKENS + [b"provinces:", b"capital:", b"spellings:", b"precision:", b"../", b"/etc/passwd"]
+
+
+def _mapping_with_gazetteer(gazetteer: bytes, command: str) -> None:
+    """A copy of the shipped ACLED mapping that names a gazetteer beside it, the gazetteer mutated:
+    a report on the ACLED sample, or `mapping check`, ends in 0 or 2, no traceback, no input changed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs, out = Path(tmp) / "in", Path(tmp) / "out"
+        inputs.mkdir()
+        out.mkdir()
+        mapping = inputs / "mapping.yaml"
+        mapping.write_bytes(MAPPINGS["acled"].read_bytes() + b"\ngazetteer: places.yaml\n")
+        (inputs / "places.yaml").write_bytes(gazetteer)
+        events = inputs / "export.csv"
+        events.write_bytes(SEEDS["acled"])
+        if command == "check":
+            check_command("mapping", "check", str(events), "--events-format", "acled", "--mapping", str(mapping),
+                          inputs=inputs)
+            return
+        with mock.patch.object(api, "load_rules", _rules):
+            check_command("report", "--rules", str(RULES), "--events", str(events), "--events-format", "acled",
+                          "--mapping", str(mapping), "--format", "json", inputs=inputs, output=out / "report.json")
+
+
+@FAST
+@given(st.data())
+def test_mutated_gazetteers(data):
+    content = data.draw(mutated(GAZETTEER.read_bytes(), GAZETTEER_TOKENS))
+    _mapping_with_gazetteer(content, data.draw(st.sampled_from(["report", "check"])))
+
+
+@FAST
+@given(st.binary(max_size=400))
+def test_random_bytes_as_gazetteers(content):
+    _mapping_with_gazetteer(content, "report")
+
+
+@FAST
+@given(st.data())
+def test_mutated_mapping_files_under_mapping_check(data):
+    fmt = data.draw(st.sampled_from(sorted(MAPPINGS)))
+    content = data.draw(mutated(MAPPINGS[fmt].read_bytes(), MAPPING_TOKENS))
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = Path(tmp) / "in"
+        inputs.mkdir()
+        (inputs / "mapping.yaml").write_bytes(content)
+        (inputs / "export.csv").write_bytes(SEEDS[fmt])
+        check_command("mapping", "check", str(inputs / "export.csv"), "--events-format", fmt,
+                      "--mapping", str(inputs / "mapping.yaml"), inputs=inputs)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_HOSTILE_TEXT = st.one_of(
+    st.tuples(st.sampled_from(FORMULA_STARTS), st.text(max_size=20)).map("".join),
+    st.text(min_size=1, max_size=30))
+
+
+@FAST
+@example(ids=["0\r0"], place="0")
+@given(st.lists(_HOSTILE_TEXT, min_size=1, max_size=4, unique=True), _HOSTILE_TEXT)
+def test_csv_output_cells_never_start_a_formula(ids, place):
+    """Whatever the ids and places of the input, every row of every CSV table has the header's
+    columns (a carriage return in an id once ended a row early), and no text cell (nor any
+    `;`-separated part of one) starts with a character a spreadsheet reads as a formula."""
+    import csv
+    import io
+
+    import doha_compliance as dc
+
+    rows = [{"id": i, "date": "2020-10-10", "type": "attack", "actor": "taliban", "province": "Helmand",
+             "place": place, "location_kind": "city"} for i in ids]
+    report = dc.evaluate(_rules(str(RULES)), rows, as_of=__import__("datetime").date(2020, 10, 31))
+    for table in ("findings", "scores", "series"):
+        table_rows = list(csv.reader(io.StringIO(dc.render(report, "csv", table=table), newline="")))
+        assert {len(row) for row in table_rows} == {len(table_rows[0])}, table
+        for row in table_rows[1:]:
+            for cell in row:
+                for part in cell.split(";"):
+                    if part.startswith(FORMULA_STARTS):
+                        assert part.lstrip("-").isdigit(), (table, cell)  # only a number we computed

@@ -12,6 +12,10 @@ list separator a spreadsheet in many locales splits on). Numbers the report comp
 level's value, baseline and limit — a sum of a field can be negative) are written as numbers: a
 number is not a formula. `Report.to_frame` keeps the raw values: a DataFrame is not a spreadsheet
 (write one to a file yourself and the same care applies).
+
+A carriage return inside a text cell becomes a line feed: Python's csv module quotes a cell that
+holds a character of its line terminator ("\n" here) but not a lone "\r", which a spreadsheet
+reads as the end of the row — one hostile id would shift every column after it.
 """
 from __future__ import annotations
 
@@ -32,6 +36,8 @@ def cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, str):
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
         return _FORMULA.sub(r"\1'", value)
     return value
 
