@@ -5,7 +5,6 @@ whole day held at once."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import subprocess
 import sys
