@@ -162,15 +162,12 @@ class SortedEvents:
 
     def _spill(self, buffer: List[Event]) -> None:
         buffer.sort(key=lambda e: e.sort_key)
-        pack, unpack = PACK_EVENT
         try:
-            self._runs.append(Spool(buffer, limit=0, pack=pack, unpack=unpack, batch=_BATCH).finish())
-        except OSError as exc:  # a full temporary folder (ENOSPC), a quota: one line, not a traceback
+            self._runs.append(_spill_run(buffer, "sort the events (they are not in date order, so they are "
+                                                 "sorted in runs on disk)", "or give the events in date order"))
+        except ComplianceError:
             self.close()
-            raise ComplianceError(f"cannot sort the events (they are not in date order, so they are sorted in runs "
-                                  f"on disk): writing to the temporary folder {tempfile.gettempdir()} failed: "
-                                  f"{exc.strerror or exc}; free some space there, set TMPDIR to a folder with "
-                                  "room, or give the events in date order") from None
+            raise
 
     @property
     def spilled(self) -> int:
@@ -192,6 +189,17 @@ class SortedEvents:
         self.close()
 
 
+def _spill_run(events: List[Event], doing: str, advice: str = "") -> Spool[Event]:
+    """Events (already in order) written to a temporary file as one run."""
+    pack, unpack = PACK_EVENT
+    try:
+        return Spool(events, limit=0, pack=pack, unpack=unpack, batch=_BATCH).finish()
+    except OSError as exc:  # a full temporary folder (ENOSPC), a quota: one line, not a traceback
+        raise ComplianceError(f"cannot {doing}: writing to the temporary folder {tempfile.gettempdir()} failed: "
+                              f"{exc.strerror or exc}; free some space there, set TMPDIR to a folder with "
+                              f"room{', ' + advice if advice else ''}") from None
+
+
 class OutOfOrder(Exception):
     """An event arrived later than the lateness allows: the stream must be sorted first."""
 
@@ -208,29 +216,58 @@ class InEventTime:
     in order; memory holds that window only. An event older than what was already released
     raises OutOfOrder (the caller then sorts the stream instead)."""
 
-    def __init__(self, events: Iterable[Event], lateness_days: int = 0):
+    def __init__(self, events: Iterable[Event], lateness_days: int = 0, run_size: int = RUN_SIZE):
         self._events = events
         self.lateness = lateness_days
         self.count = 0
         self.latest: Optional[dt.date] = None
+        self._run_size = run_size
+        self._runs: Dict[dt.date, List[Spool[Event]]] = {}  # a day's events past the bound, sorted runs on disk
+        self.spilled = 0
 
     def __iter__(self) -> Iterator[Event]:
         # Held events by day, in arrival order, and a heap of those days: releasing a day sorts it by
         # id (stable, so ties keep their arrival order) — the (date, id, arrival) order a heap of
-        # events gives, at a list append an event instead of a heap push and pop.
+        # events gives, at a list append an event instead of a heap push and pop. Past `run_size`
+        # events held, every held day is sorted and spilled as a run on disk, and a day is released
+        # by merging its runs (issue 23: one day of a million events is held as runs, not in memory).
         held: Dict[dt.date, List[Event]] = {}
         days: List[dt.date] = []
         released: Optional[Tuple[dt.date, str]] = None
         horizon = 0  # ordinal of the first day not yet released
+        in_memory = 0
 
         def release(before: Optional[int]) -> Iterator[Event]:
-            nonlocal released
+            nonlocal released, in_memory
             while days and (before is None or days[0].toordinal() < before):
-                ready = held.pop(heapq.heappop(days))
+                day = heapq.heappop(days)
+                ready = held.pop(day)
+                in_memory -= len(ready)
                 ready.sort(key=_ID)
-                for event in ready:
-                    released = (event.date, event.id)
-                    yield event
+                runs = self._runs.pop(day, [])
+                try:  # runs in the order spilled, then what is in memory: ties keep their arrival order
+                    for event in heapq.merge(*runs, ready, key=_ID) if runs else ready:
+                        released = (event.date, event.id)
+                        yield event
+                finally:
+                    for run in runs:
+                        run.close()
+
+        def spill() -> None:
+            nonlocal in_memory
+            for day, waiting in held.items():
+                if waiting:
+                    waiting.sort(key=_ID)
+                    try:
+                        run = _spill_run(waiting, "order the events of a day (past "
+                                                  f"{self._run_size:,} they are sorted in runs on disk)")
+                    except ComplianceError:
+                        self.close()
+                        raise
+                    self._runs.setdefault(day, []).append(run)
+                    self.spilled += 1
+                    held[day] = []
+            in_memory = 0
 
         for event in self._events:
             day = event.date
@@ -250,7 +287,16 @@ class InEventTime:
                 waiting = held[day] = []
                 heapq.heappush(days, day)
             waiting.append(event)
+            in_memory += 1
+            if in_memory >= self._run_size:
+                spill()
         yield from release(None)
+
+    def close(self) -> None:
+        for runs in self._runs.values():
+            for run in runs:
+                run.close()
+        self._runs = {}
 
 
 _ID = operator.attrgetter("id")

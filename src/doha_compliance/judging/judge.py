@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import tempfile
 from typing import (
+    Any,
     Callable,
     Dict,
     Iterable,
@@ -31,6 +33,7 @@ from typing import (
 import attrs
 
 from doha_compliance._util.spool import (
+    PACK_FINDING,
     Spool,
     events_spool,
     findings_spool,
@@ -38,6 +41,7 @@ from doha_compliance._util.spool import (
     merged_events,
 )
 from doha_compliance._util.stream import Held
+from doha_compliance.errors import ComplianceError
 from doha_compliance.matching.matches import Matches, Unit
 from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule
 from doha_compliance.rules.kinds import kind_of
@@ -50,6 +54,50 @@ from .continuing import Continuing
 from .deadlines import Deadline, PartProgress, Progress
 from .links import DefaultGroup, Linker
 from .triggers import Triggers, order
+
+FINDINGS_RUN = 20_000  # a day's findings held in memory before they are sorted in runs on disk
+
+
+class _DayFindings:
+    """A day's findings, handed on in sort order: past `FINDINGS_RUN` of them they are sorted in runs
+    on disk and merged (issue 23: a day of a million violations is not held whole)."""
+
+    def __init__(self) -> None:
+        self._memory: List[Finding] = []
+        self._runs: List[Spool[Finding]] = []
+
+    def append(self, finding: Finding) -> None:
+        self._memory.append(finding)
+        if len(self._memory) >= FINDINGS_RUN:
+            self._memory.sort(key=_finding_key)
+            pack, unpack = PACK_FINDING
+            try:
+                self._runs.append(Spool(self._memory, limit=0, pack=pack, unpack=unpack).finish())
+            except OSError as exc:
+                self.close()
+                raise ComplianceError(f"cannot sort the findings of a day (past {FINDINGS_RUN:,} they are sorted in "
+                                      f"runs on disk): writing to the temporary folder {tempfile.gettempdir()} "
+                                      f"failed: {exc.strerror or exc}; free some space there, or set TMPDIR to a "
+                                      "folder with room") from None
+            self._memory = []
+
+    def drain_into(self, out: Spool[Finding]) -> None:
+        """Append every finding to `out` in sort order (a stable sort: ties keep the order they came in)."""
+        self._memory.sort(key=_finding_key)
+        try:
+            out.extend(heapq.merge(*self._runs, self._memory, key=_finding_key) if self._runs else self._memory)
+        finally:
+            self.close()
+            self._memory = []
+
+    def close(self) -> None:
+        for run in self._runs:
+            run.close()
+        self._runs = []
+
+
+def _finding_key(f: Finding) -> Any:
+    return f.sort_key
 
 
 def _where(e: Event) -> str:
@@ -163,7 +211,7 @@ class Judge:
             self.triggers.saw(unit, min(e.date for e in events))
         matches.triggers.clear()
         self._advance_deadlines(matches)
-        findings: List[Finding] = []
+        findings = _DayFindings()
         claimed: List[Tuple[int, Event]] = []
         latest = None
         for index, rule in enumerate(self.agreement.rules):
@@ -199,8 +247,7 @@ class Judge:
         self.levels.take(matches.hits, self._cited.cite)  # issue 15
         matches.justifications.clear()
         matches.justifier_counts.clear()
-        findings.sort(key=lambda f: f.sort_key)
-        self._findings.extend(findings)
+        findings.drain_into(self._findings)
         claimed.sort(key=lambda item: item[1].date)
         self._claim_events.extend(claimed)
         if latest is not None:

@@ -57,25 +57,55 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-from typing import Callable, Dict, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, Iterator, List, Optional
 
 from doha_compliance.matching.matches import Matches, Unit, units
 from doha_compliance.models import Agreement, Event
 
 from . import deciders
-from .cache import Decisions
+from .cache import Decisions, Tags
 from .compile import compile_ruleset
 from .facts import fields_read, narrow_maker
 from .prefilter import prefilter
 from .windows import Justifiers
 
 _log = logging.getLogger(__name__)
+CHUNK = 10_000  # events of a day decided at a time
 
 
 def _always_covered(agreement: Agreement) -> Dict[Unit, dt.date]:
     """Deadline units judged whatever the input holds (they name no `covered_by`)."""
     return {(rule.version, party): dt.date.max for rule, party in units(agreement)
             if rule.traits.deadline and not rule.covered_by}
+
+
+def _chunks(events: Iterator[Event]) -> Iterator[List[Event]]:
+    while True:
+        chunk = list(itertools.islice(events, CHUNK))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _dispatch(out: Matches, windows: Dict[Unit, Justifiers], events: List[Event], tags_of: List[Tags],
+              acts: Dict[Unit, List[Event]], justifiers: Dict[Unit, List[Event]]) -> None:
+    """Record what each event matched; a windowed unit's acts and every justifier wait for the day's end."""
+    for event, tags in zip(events, tags_of):
+        for kind, unit in tags:
+            if kind == "h":
+                out.add_hit(unit, event)
+                if unit in windows:
+                    acts.setdefault(unit, []).append(event)
+            elif kind == "k":
+                justifiers.setdefault(unit, []).append(event)
+            elif kind == "f":
+                out.add_fulfil(unit, event)  # here `unit` is (version, party, part)
+            elif kind == "c":
+                out.add_covered(unit, event)
+            elif kind == "v":
+                out.add_cover(unit, event)
+            elif kind == "t":
+                out.add_trigger(unit, event)
 
 
 def durable_matches(agreement: Agreement, events: Iterable[Event],
@@ -105,27 +135,14 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
         for day, day_events in itertools.groupby(events, key=lambda e: e.date):
             today = day.toordinal()
             out.new_day()
-            todays = list(day_events)
-            seen += len(todays)
-            tags_of = decisions.of_day(today, todays, ask)
             justifiers: Dict[Unit, List[Event]] = {}
             acts: Dict[Unit, List[Event]] = {}
-            for event, tags in zip(todays, tags_of):
-                for kind, unit in tags:
-                    if kind == "h":
-                        out.add_hit(unit, event)
-                        if unit in windows:
-                            acts.setdefault(unit, []).append(event)
-                    elif kind == "k":
-                        justifiers.setdefault(unit, []).append(event)
-                    elif kind == "f":
-                        out.add_fulfil(unit, event)  # here `unit` is (version, party, part)
-                    elif kind == "c":
-                        out.add_covered(unit, event)
-                    elif kind == "v":
-                        out.add_cover(unit, event)
-                    elif kind == "t":
-                        out.add_trigger(unit, event)
+            # A day in chunks: an event's tags depend on that event alone (`Decisions`), so a day of a
+            # million events is decided CHUNK at a time, not held whole (issue 23). Only what the
+            # window needs waits for the end of the day: the day's justifiers and acts.
+            for chunk in _chunks(day_events):
+                seen += len(chunk)
+                _dispatch(out, windows, chunk, decisions.of_day(today, chunk, ask), acts, justifiers)
             for unit, window in windows.items():
                 window.forget_before(today)
                 window.add(today, justifiers.get(unit, []))
