@@ -1,0 +1,101 @@
+"""Issue 23, items 9 and 10 (three of its smaller ones): output that does not depend on the host's
+locale; a huge integer in a library row; a level rule's reason that does not list every excluded
+period; a mapping and its gazetteer read once a run."""
+from __future__ import annotations
+
+import datetime as dt
+import locale
+import os
+import shutil
+import subprocess
+
+import pytest
+
+import doha_compliance as dc
+from doha_compliance._util.values import month_label, parse_day
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ACLED_SAMPLE = os.path.join(ROOT, "examples", "acled", "afghanistan_oct2020_sample.csv")
+RULES = os.path.join(ROOT, "rules", "doha")
+AS_OF = dt.date(2020, 10, 31)
+
+
+# --- item 9: output depends on the host's locale -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def german_locale_dir(tmp_path_factory):
+    """A folder holding a compiled de_DE.UTF-8 locale (for LOCPATH), or a skip saying why not."""
+    for name in ("de_DE.UTF-8", "de_DE.utf8"):
+        try:
+            previous = locale.setlocale(locale.LC_ALL)
+            locale.setlocale(locale.LC_ALL, name)
+            locale.setlocale(locale.LC_ALL, previous)
+            return None  # installed on this host
+        except locale.Error:
+            pass
+    localedef = shutil.which("localedef")
+    if localedef is None:
+        pytest.skip("no German locale on this host and no localedef to make one")
+    folder = tmp_path_factory.mktemp("locales")
+    done = subprocess.run([localedef, "-i", "de_DE", "-f", "UTF-8", str(folder / "de_DE.UTF-8")],
+                          capture_output=True, text=True)
+    if done.returncode != 0 or not (folder / "de_DE.UTF-8").exists():
+        pytest.skip(f"no German locale on this host and localedef could not make one: {done.stderr.strip()[:200]}")
+    return str(folder)
+
+
+@pytest.fixture
+def in_german(german_locale_dir, monkeypatch):
+    """The whole process in de_DE.UTF-8 for one test, as a library caller's `setlocale` leaves it."""
+    if german_locale_dir is not None:
+        monkeypatch.setenv("LOCPATH", german_locale_dir)
+    previous = locale.setlocale(locale.LC_ALL)
+    try:
+        locale.setlocale(locale.LC_ALL, "de_DE.UTF-8")
+    except locale.Error as e:
+        pytest.skip(f"de_DE.UTF-8 cannot be set here: {e}")
+    assert dt.date(2020, 10, 1).strftime("%B") == "Oktober"  # the locale really is German
+    try:
+        yield
+    finally:
+        locale.setlocale(locale.LC_ALL, previous)
+
+
+def _acled_report(fmt: str) -> str:
+    agreement = dc.load_rules(RULES)
+    with dc.read_events(ACLED_SAMPLE) as events:
+        report = dc.evaluate(agreement, events, as_of=AS_OF)
+        return dc.render(report, fmt)
+
+
+def test_acled_rows_and_html_labels_do_not_depend_on_the_locale(in_german):
+    german_html, german_json = _acled_report("html"), _acled_report("json")
+    locale.setlocale(locale.LC_ALL, "C")
+    assert german_json == _acled_report("json")  # no row rejected for its "10 October 2020"
+    assert german_html == _acled_report("html")  # timeline ticks say "Oct 2020", not "Okt 2020"
+    assert ">Nov 2020<" in german_html and ">Dez<" not in german_html
+
+
+def test_month_names_are_english_whatever_the_locale(in_german):
+    assert parse_day("10 October 2020", "%d %B %Y") == dt.date(2020, 10, 10)
+    assert parse_day("10-october-2020", "%d-%B-%Y") == dt.date(2020, 10, 10)
+    assert parse_day("10 Oct 2020", "%d %b %Y") == dt.date(2020, 10, 10)
+    assert parse_day("Sat 10 Oct 20", "%a %d %b %y") == dt.date(2020, 10, 10)
+    assert parse_day("10 Oktober 2020", "%d %B %Y") is None
+    assert parse_day("31 February 2020", "%d %B %Y") is None
+    assert parse_day("10 October 2020 x", "%d %B %Y") is None
+    assert [month_label(dt.date(2020, m, 1), False) for m in (3, 5, 10, 12)] == ["Mar", "May", "Oct", "Dec"]
+    assert month_label(dt.date(2021, 1, 1), True) == "Jan 2021"
+
+
+@pytest.mark.parametrize("text,fmt", [
+    ("10 October 2020", "%d %B %Y"), ("1 May 2020", "%d %B %Y"), ("10 Oct 2020", "%d %B %Y"),
+    ("10  september 2020", "%d %B %Y"), ("29 February 2019", "%d %B %Y"), ("Mar 3, 2021", "%b %d, %Y"),
+    ("2020-10-10", "%Y-%m-%d"), ("10/10/2020", "%m/%d/%Y"), ("5 June 99", "%d %B %y"), ("x", "%d %B %Y"),
+])
+def test_parse_day_reads_what_strptime_reads_in_C(text, fmt):
+    try:
+        expected = dt.datetime.strptime(text, fmt).date()
+    except ValueError:
+        expected = None
+    assert parse_day(text, fmt) == expected
