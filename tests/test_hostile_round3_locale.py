@@ -99,3 +99,25 @@ def test_parse_day_reads_what_strptime_reads_in_C(text, fmt):
     except ValueError:
         expected = None
     assert parse_day(text, fmt) == expected
+
+
+# --- item 10: a huge integer in a library row ------------------------------------------------------
+
+@pytest.mark.parametrize("field", ["fatalities", "count"])
+@pytest.mark.parametrize("value", [10 ** 5000, -10 ** 5000, 10 ** 40], ids=["huge", "huge-negative", "41-digits"])
+def test_a_huge_integer_in_a_library_row_is_a_rejection_saying_why(field, value):
+    row = {"id": "a", "date": "2020-03-10", "type": "attack", "actor": "taliban", "target": "us", field: value}
+    report = dc.evaluate(dc.load_rules(RULES), [row], as_of=dt.date(2020, 4, 1))
+    (rejection,) = list(report.rejected)
+    assert rejection.reason.startswith(f"{field} must be a whole number of at most 9,007,199,254,740,991, got ")
+    assert "digits" in rejection.reason and "set_int_max_str_digits" not in rejection.reason
+    assert len(rejection.reason) < 200
+    for fmt in ("text", "json", "html", "csv", "md"):
+        assert "set_int_max_str_digits" not in dc.render(report, fmt)
+
+
+def test_a_huge_integer_is_shown_without_converting_it_to_text():
+    from doha_compliance._util.values import shown
+    assert shown(10 ** 5000) == "a number of about 5,001 digits"
+    assert shown(-10 ** 5000) == "a number of about 5,001 digits"
+    assert shown(12) == "12" and shown(True) == "True"

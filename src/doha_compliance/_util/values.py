@@ -54,11 +54,15 @@ def whole_number(value: Any) -> Optional[int]:
 
 def shown(value: object, width: int = 60) -> str:
     """A value quoted for a message, cut short: a rejection never repeats a megabyte of input."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 100:
+        return _short(value)  # repr of 10**5000 is itself a ValueError (Python's 4,300-digit limit)
     text = repr(value)
     return text if len(text) <= width else text[:width - 4] + "...'"
 
 
 def _short(number: int) -> str:
+    if number.bit_length() > 100:  # more than 30 digits: counted without str(), which refuses 4,300+
+        return f"a number of about {int(number.bit_length() * 0.30103) + 1:,} digits"
     text = str(number)
     return text if len(text) <= 30 else f"a number of {len(text):,} digits"
 
