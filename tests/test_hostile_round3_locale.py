@@ -121,3 +121,43 @@ def test_a_huge_integer_is_shown_without_converting_it_to_text():
     assert shown(10 ** 5000) == "a number of about 5,001 digits"
     assert shown(-10 ** 5000) == "a number of about 5,001 digits"
     assert shown(12) == "12" and shown(True) == "True"
+
+
+# --- item 10: a level rule's reason does not list every excluded period ----------------------------
+
+def _level_agreement(baseline_from: str, period: str = "week") -> dc.Agreement:
+    import yaml
+
+    from doha_compliance.rules.loader import load_rules_from_texts
+    head = {"agreement": {"id": "t", "title": "Test truce", "signed": "2020-03-01",
+                          "parties": {"red": "Red", "blue": "Blue"}, "event_types": ["attack", "note"]}}
+    rule = {"id": "lvl", "party": "red", "title": "Red attacks down 20 %", "source": "test", "basis": "reported",
+            "kind": "level", "when": {"type": "attack", "actor": "$party"}, "measure": "count", "period": period,
+            "baseline": {"from": baseline_from, "until": "2020-02-29"}, "limit": {"at_most": 0.8}}
+    return load_rules_from_texts({"agreement.yaml": yaml.safe_dump(head), "r.yaml": yaml.safe_dump({"rules": [rule]})})
+
+
+def test_a_level_reason_names_periods_left_out_as_ranges_and_a_count():
+    """A baseline span of a century of weeks with events in a few of them: each reason names runs
+    of empty weeks as ranges (at most three) and counts the rest, instead of ~5,000 labels each."""
+    days = ["1950-01-02", "1950-01-03", "1990-06-04", "2020-01-06", "2020-02-03"]
+    days += [(dt.date(2020, 3, 2) + dt.timedelta(days=7 * i)).isoformat() for i in range(47)]
+    rows = [{"id": f"e{i}", "date": d, "type": "attack", "actor": "red"} for i, d in enumerate(days)]
+    report = dc.evaluate(_level_agreement("1920-01-01"), rows, as_of=dt.date(2021, 3, 1))
+    reasons = [f.reason for f in report.findings if "left out" in f.reason]
+    assert len(reasons) >= 40
+    for reason in reasons:
+        assert len(reason) < 1000, reason[:300]
+        assert ("; 1920-W01 to 1949-W52, 1950-W02 to 1990-W22, 1990-W24 to 2020-W01 and 6 more weeks "
+                "left out: no event in the input") in reason
+    assert sum(len(r) for r in reasons) < 100_000
+
+
+def test_one_or_two_periods_left_out_are_named_as_before():
+    from doha_compliance.rules.kinds.level import left_out
+    assert left_out("month", [2020 * 12 + 1]) == "2020-02"
+    assert left_out("month", [2020 * 12, 2020 * 12 + 1]) == "2020-01, 2020-02"
+    y = 2020 * 12
+    assert left_out("month", [y, y + 2, y + 4, y + 6, y + 7]) == "2020-01, 2020-03, 2020-05 and 2 more months"
+    assert left_out("month", [y, y + 2, y + 4, y + 6]) == "2020-01, 2020-03, 2020-05 and 1 more month"
+    assert left_out("month", [y, y + 1, y + 2, y + 4]) == "2020-01 to 2020-03, 2020-05"
