@@ -161,3 +161,84 @@ def test_one_or_two_periods_left_out_are_named_as_before():
     assert left_out("month", [y, y + 2, y + 4, y + 6, y + 7]) == "2020-01, 2020-03, 2020-05 and 2 more months"
     assert left_out("month", [y, y + 2, y + 4, y + 6]) == "2020-01, 2020-03, 2020-05 and 1 more month"
     assert left_out("month", [y, y + 1, y + 2, y + 4]) == "2020-01 to 2020-03, 2020-05"
+
+
+# --- item 10: a mapping and its gazetteer are read once a run --------------------------------------
+
+def _own_mapping(folder, gazetteer_text: str):
+    """The shipped ACLED mapping naming a gazetteer beside it (a copy of the shipped one, changed)."""
+    import re
+    from importlib import resources
+    mappings = resources.files("doha_compliance").joinpath("mappings")
+    text = mappings.joinpath("acled.yaml").read_text("utf-8")
+    text = re.sub(r"(?m)^gazetteer:.*\n", "", text) + "\ngazetteer: own.gazetteer.yaml\n"
+    (folder / "own.yaml").write_text(text, encoding="utf-8")
+    (folder / "own.gazetteer.yaml").write_text(gazetteer_text, encoding="utf-8")
+    return str(folder / "own.yaml")
+
+
+def _shipped_gazetteer() -> str:
+    from importlib import resources
+    return resources.files("doha_compliance").joinpath("mappings/afghanistan.gazetteer.yaml").read_text("utf-8")
+
+
+def _count_reads(monkeypatch):
+    from doha_compliance.intake.exports import gazetteer, mapping_file
+    reads = {"mapping": 0, "gazetteer": 0}
+    read_mapping, read_gazetteer = mapping_file._read, gazetteer._text_of
+
+    def counted_mapping(fmt, path):
+        reads["mapping"] += path is not None
+        return read_mapping(fmt, path)
+
+    def counted_gazetteer(path):
+        reads["gazetteer"] += path is not None
+        return read_gazetteer(path)
+
+    monkeypatch.setattr(mapping_file, "_read", counted_mapping)
+    monkeypatch.setattr(gazetteer, "_text_of", counted_gazetteer)
+    return reads
+
+
+def _run(mapping: str) -> dc.Report:
+    with dc.read_events(ACLED_SAMPLE, mapping=mapping) as events:
+        return dc.evaluate(dc.load_rules(RULES), events, as_of=AS_OF)
+
+
+def test_a_run_reads_its_mapping_and_gazetteer_once(tmp_path, monkeypatch):
+    reads = _count_reads(monkeypatch)
+    mapping = _own_mapping(tmp_path, _shipped_gazetteer())
+    report = _run(mapping)
+    assert len(list(report.rejected)) == 0 and report.judged
+    assert reads == {"mapping": 1, "gazetteer": 1}
+    _run(mapping)  # unchanged files: not read again
+    assert reads == {"mapping": 1, "gazetteer": 1}
+
+
+def test_a_changed_gazetteer_or_mapping_is_read_again(tmp_path, monkeypatch):
+    reads = _count_reads(monkeypatch)
+    mapping = _own_mapping(tmp_path, _shipped_gazetteer())
+    _run(mapping)
+    gazetteer = tmp_path / "own.gazetteer.yaml"
+    gazetteer.write_text("provinces: []\n", encoding="utf-8")  # a broken gazetteer, now
+    os.utime(gazetteer, ns=(1, 1))
+    with pytest.raises(dc.InputFileError, match="gazetteer"):
+        _run(mapping)
+    assert reads["gazetteer"] == 2
+    gazetteer.write_text(_shipped_gazetteer(), encoding="utf-8")
+    os.utime(tmp_path / "own.yaml", ns=(2, 2))
+    _run(mapping)
+    assert reads == {"mapping": 3, "gazetteer": 3}
+
+
+def test_what_is_kept_is_bounded_and_indexed_by_name(tmp_path):
+    from doha_compliance.intake.exports.gazetteer import Recent, load_gazetteer
+    kept = Recent()
+    for i in range(Recent.SIZE * 3):
+        kept.put(i, i)
+    assert len(kept._items) == Recent.SIZE and kept.get(0) is None and kept.get(Recent.SIZE * 3 - 1) is not None
+    path = tmp_path / "g.yaml"
+    path.write_text(_shipped_gazetteer(), encoding="utf-8")
+    found = load_gazetteer(str(path))
+    assert isinstance(found.provinces, dict) and isinstance(found.capitals, dict)
+    assert found.province("Kandahar province") == "Kandahar"
