@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Tuple
 
 import jinja2
 
+from doha_compliance._util.values import month_label
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
@@ -65,7 +66,7 @@ def timeline(report: Report) -> Dict[str, Any]:
               for i, e in enumerate(report.events)]
     return {"width": WIDTH, "height": event_y + 40, "left": LEFT, "right": WIDTH - RIGHT, "lanes": lanes,
             "marks": marks, "events": events, "as_of_x": x(report.as_of),
-            "ticks": [{"x": x(t), "label": t.strftime("%b %Y" if i == 0 or t.month == 1 else "%b")}
+            "ticks": [{"x": x(t), "label": month_label(t, i == 0 or t.month == 1)}
                       for i, t in enumerate(_ticks(start, end))], "axis_y": event_y + 18}
 
 

@@ -20,6 +20,7 @@ from typing import Counter as CounterOf
 
 import attrs
 
+from doha_compliance._util.values import parse_day
 from doha_compliance.errors import InputFileError
 from doha_compliance.intake.readers import RawRow, csv_header, read_csv
 
@@ -77,10 +78,9 @@ def file_labels(paths: Sequence[str]) -> Dict[str, str]:
 
 def _date(text: str, formats: Sequence[str]) -> Optional[str]:
     for f in formats:
-        try:
-            return dt.datetime.strptime(text.strip(), f).date().isoformat()
-        except ValueError:
-            continue
+        day = parse_day(text.strip(), f)  # month names in English, whatever the host's locale
+        if day is not None:
+            return day.isoformat()
     return None
 
 

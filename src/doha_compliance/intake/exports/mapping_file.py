@@ -23,7 +23,7 @@ from doha_compliance.errors import InputFileError
 from doha_compliance.intake.readers import read_data_file
 from doha_compliance.models import OTHER
 
-from .gazetteer import Gazetteer, load_gazetteer
+from .gazetteer import Gazetteer, Recent, file_key, load_gazetteer
 
 FORMATS = ("acled", "ucdp")
 TOP_KEYS = ("format", "columns", "type_columns", "date_formats", "strip_from_province", "actors", "types",
@@ -343,8 +343,29 @@ def files_named(path: str) -> List[str]:
     return out
 
 
+_MAPPINGS = Recent()  # (format, FileKey) -> (Mapping, its gazetteer's path and FileKey)
+
+
 def load_mapping(fmt: str, path: Optional[str] = None) -> Mapping:
-    """The shipped mapping for a format, or a user's file; raises InputFileError naming every problem."""
+    """The shipped mapping for a format, or a user's file; raises InputFileError naming every problem.
+
+    A user's mapping is read once while neither it nor its gazetteer changes (a run asks for it
+    when it checks the arguments, sniffs the file and reads it)."""
+    key = (fmt, file_key(path)) if path else None
+    if key is not None and key[1] is not None:
+        known = _MAPPINGS.get(key)
+        if known is not None and (known[1] is None or file_key(known[1]) == known[2]):
+            mapping: Mapping = known[0]
+            return mapping
+    found = _load_mapping(fmt, path)
+    if key is not None and key[1] is not None and file_key(path or "") == key[1]:
+        where = found[1]
+        _MAPPINGS.put(key, (found[0], where, file_key(where) if where else None))
+    return found[0]
+
+
+def _load_mapping(fmt: str, path: Optional[str]) -> Tuple[Mapping, Optional[str]]:
+    """The mapping, and the path of the user's gazetteer it names (None: the shipped one)."""
     text, name, folder = _read(fmt, path)
     try:
         loader, node = safeyaml.compose(text)
@@ -385,7 +406,8 @@ def load_mapping(fmt: str, path: Optional[str] = None) -> Mapping:
     if problems.items:
         raise InputFileError(f"the mapping cannot be used ({len(problems.items)} problem"
                              f"{'s' if len(problems.items) != 1 else ''}):\n  " + "\n  ".join(problems.items))
-    gazetteer = load_gazetteer(None if where is None else _gazetteer_path(where, folder, name, lines.get("gazetteer")))
+    gazetteer_path = None if where is None else _gazetteer_path(where, folder, name, lines.get("gazetteer"))
+    gazetteer = load_gazetteer(gazetteer_path)
     return Mapping(format=fmt, columns=columns, date_formats=date_formats, actors=actors, types=types,
                    type_columns=type_columns, default_location_kind=default_kind, strip_from_province=strip,
-                   gazetteer=gazetteer, source=name)
+                   gazetteer=gazetteer, source=name), gazetteer_path

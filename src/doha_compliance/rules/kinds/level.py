@@ -293,7 +293,7 @@ def baseline(rule: Rule, tallies: Dict[int, int], activity: Activity, as_of: dt.
         start, end = bounds(unit, index)
         piece = (max(a, start), min(b, end, as_of))
         if piece[0] > piece[1] or not activity.any_between(*piece):
-            empty.append(label(unit, index))
+            empty.append(index)
             continue
         total += tallies.get(index, 0)
         weight += Fraction((piece[1] - piece[0]).days + 1, (end - start).days + 1)
@@ -304,8 +304,32 @@ def baseline(rule: Rule, tallies: Dict[int, int], activity: Activity, as_of: dt.
                                   + ", so there is nothing to measure against")
     mean = Fraction(total) / weight
     how = (f"{text(mean)} a {unit} ({total:,} over {span}, {text(weight)} {unit}s with events in the input"
-           + (f"; {', '.join(empty)} left out: no event in the input" if empty else "") + ")")
+           + (f"; {left_out(unit, empty)} left out: no event in the input" if empty else "") + ")")
     return Baseline(mean, how, _zero(level, mean, how))
+
+
+SHOWN_RUNS = 3  # a reason names at most this many runs of periods left out, then counts the rest
+
+
+def left_out(unit: str, indices: List[int]) -> str:
+    """Periods (ascending indices) as a reason names them: runs of consecutive periods as ranges
+    ("2020-01 to 2020-06"), at most SHOWN_RUNS of them, then a count — never one label per period
+    (issue 23: 13 MB of reason for 52 events over a long baseline span). One or two periods in a run
+    are named as before ("2020-01, 2020-02")."""
+    runs: List[Tuple[int, int]] = []
+    for i in indices:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    named = []
+    for first, last in runs[:SHOWN_RUNS]:
+        if last - first >= 2:
+            named.append(f"{label(unit, first)} to {label(unit, last)}")
+        else:
+            named.extend(label(unit, i) for i in range(first, last + 1))
+    more = len(indices) - sum(last - first + 1 for first, last in runs[:SHOWN_RUNS])
+    return ", ".join(named) + (f" and {more:,} more {unit}{'' if more == 1 else 's'}" if more else "")
 
 
 def _zero(level: Level, value: Fraction, how: str) -> Optional[str]:
