@@ -305,7 +305,8 @@ def main() -> None:
                 ratios = [f"{label} {p[unit] / row[k][unit]:.2f}x"
                           for k, label in (("durable", "raw durable"), ("durable_tuned", "tuned raw durable"), ("python", "plain Python"))
                           if k in row]
-                print(f"  pipeline / {what}: " + "; ".join(ratios))
+                if ratios:
+                    print(f"  pipeline / {what}: " + "; ".join(ratios))
             if "pipeline_python" in row:
                 q = row["pipeline_python"]
                 print(f"  pipeline with the Python decider / with {p['decider']}: CPU time "
