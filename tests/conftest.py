@@ -132,3 +132,14 @@ def assert_prefilter_hides_nothing(agreement: dc.Agreement, rows: list) -> None:
         for rule, party in units(agreement):
             for cond in rule.conditions:
                 assert not conditions.matches(conditions.substitute_party(cond, party), e.get), (e, rule.version)
+
+
+def assert_printed_in_order(excerpt: list, printed: list, what: str) -> None:
+    """Each line of a documented excerpt appears in `printed`, in the same order ("..." stands for
+    lines left out): a page that quotes the tool's output cannot drift from what the tool prints."""
+    at = 0
+    for line in excerpt:
+        if line.strip() == "...":
+            continue
+        assert line in printed[at:], f"{what}: not printed (in order): {line!r}"
+        at = printed.index(line, at) + 1

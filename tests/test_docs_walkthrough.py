@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from conftest import ROOT, run_main
+from conftest import ROOT, assert_printed_in_order, run_main
 
 PAGE = ROOT / "docs" / "adding-an-agreement.md"
 
@@ -38,13 +38,7 @@ def test_the_walkthrough_shows_real_outputs():
         args = shlex.split(command.split("python3 -m doha_compliance ", 1)[1])
         result = run_main(*args)
         assert result.returncode == 0, (command, result.stderr)
-        printed = result.stdout.splitlines()
-        at = 0
-        for line in output:
-            if line.strip() == "...":
-                continue
-            assert line in printed[at:], f"{command}: not printed (in order): {line!r}"
-            at = printed.index(line, at) + 1
+        assert_printed_in_order(output, result.stdout.splitlines(), command)
 
 
 def test_the_example_rule_folder_passes_rules_check():

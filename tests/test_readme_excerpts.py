@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
+from conftest import ROOT, assert_printed_in_order
 
 # Which page shows which excerpt: the README the first command's report, docs/reports.md the linked
 # finding of the 2020-2021 timeline (moved there from the README with this check).
@@ -48,9 +48,4 @@ def test_every_report_excerpt_in_the_readme_and_docs_is_printed_by_the_tool():
         excerpts += found
     for as_of, lines in excerpts:
         report = EXPECTED[as_of].read_text(encoding="utf-8").splitlines()
-        at = 0
-        for line in lines:
-            if line.strip() == "...":
-                continue
-            assert line in report[at:], f"excerpt of {as_of}: not in {EXPECTED[as_of].name} (in order): {line!r}"
-            at = report.index(line, at) + 1
+        assert_printed_in_order(lines, report, f"excerpt of {as_of}, in {EXPECTED[as_of].name}")
