@@ -101,3 +101,23 @@ def test_a_day_of_findings_sorted_in_runs_gives_the_same_report(doha, monkeypatc
     assert len(expected.findings) > 50
     assert list(spilled.findings) == list(expected.findings)
     assert spilled.claims == expected.claims
+
+
+def test_a_full_temporary_folder_while_sorting_a_days_findings_is_one_line(doha, monkeypatch):
+    """The findings of a day spill through the same run writer as events do: a full temporary
+    folder is one line saying what was being done and how to make room, not a traceback."""
+    import errno
+
+    from doha_compliance._util import spool
+    from doha_compliance.judging import judge
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    rows = list(synthetic.events(3000, seed=11, days=2))
+    monkeypatch.setattr(judge, "FINDINGS_RUN", 5)
+    monkeypatch.setattr(spool.Spool, "_write", full)
+    with pytest.raises(dc.ComplianceError) as caught:
+        dc.evaluate(doha, rows, engine="python")
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith("cannot sort the findings of a day")
+    assert "No space left on device" in message and "TMPDIR" in message

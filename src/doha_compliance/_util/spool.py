@@ -35,6 +35,7 @@ from typing import (
 import attrs
 
 from doha_compliance._util.fast import builder
+from doha_compliance.errors import ComplianceError
 from doha_compliance.models import Claim, Event, Finding, Rejection
 
 if TYPE_CHECKING:
@@ -213,6 +214,21 @@ PACK_FINDING = attrs_packer(Finding)
 PACK_CLAIM = attrs_packer(Claim)
 PACK_EVENT = attrs_packer(Event)
 PACK_REJECTION = attrs_packer(Rejection)
+
+
+def spill_run(items: List[A], packer: Tuple[Callable[[A], Packed], Callable[[Packed], A]], doing: str,
+              advice: str = "", batch: Optional[int] = None) -> "Spool[A]":
+    """Items (already in order) written to a temporary file as one run of an external sort; a full
+    temporary folder (ENOSPC, a quota) is one line saying what was being done and how to make room,
+    not a traceback. Every sort that spills (out-of-order streams, a day's events, a day's findings)
+    writes its runs here."""
+    pack, unpack = packer
+    try:
+        return Spool(items, limit=0, pack=pack, unpack=unpack, batch=batch).finish()
+    except OSError as exc:
+        raise ComplianceError(f"cannot {doing}: writing to the temporary folder {tempfile.gettempdir()} failed: "
+                              f"{exc.strerror or exc}; free some space there, set TMPDIR to a folder with "
+                              f"room{', ' + advice if advice else ''}") from None
 
 
 def findings_spool(items: Iterable[Finding] = ()) -> Spool[Finding]:

@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import heapq
 import operator
-import tempfile
 from array import array
 from typing import (
     Dict,
@@ -31,7 +30,7 @@ from typing import (
 from doha_compliance.errors import ComplianceError
 from doha_compliance.models import Event
 
-from .spool import PACK_EVENT, Spool
+from .spool import PACK_EVENT, Spool, spill_run
 
 RUN_SIZE = 20_000
 _BATCH = 128  # events per pickled batch of a run: merging holds one batch of every run in memory
@@ -191,13 +190,7 @@ class SortedEvents:
 
 def _spill_run(events: List[Event], doing: str, advice: str = "") -> Spool[Event]:
     """Events (already in order) written to a temporary file as one run."""
-    pack, unpack = PACK_EVENT
-    try:
-        return Spool(events, limit=0, pack=pack, unpack=unpack, batch=_BATCH).finish()
-    except OSError as exc:  # a full temporary folder (ENOSPC), a quota: one line, not a traceback
-        raise ComplianceError(f"cannot {doing}: writing to the temporary folder {tempfile.gettempdir()} failed: "
-                              f"{exc.strerror or exc}; free some space there, set TMPDIR to a folder with "
-                              f"room{', ' + advice if advice else ''}") from None
+    return spill_run(events, PACK_EVENT, doing, advice, batch=_BATCH)
 
 
 class OutOfOrder(Exception):

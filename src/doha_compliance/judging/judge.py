@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import tempfile
 from typing import (
     Any,
     Callable,
@@ -39,6 +38,7 @@ from doha_compliance._util.spool import (
     findings_spool,
     indexed_events_spool,
     merged_events,
+    spill_run,
 )
 from doha_compliance._util.stream import Held
 from doha_compliance.errors import ComplianceError
@@ -70,15 +70,12 @@ class _DayFindings:
         self._memory.append(finding)
         if len(self._memory) >= FINDINGS_RUN:
             self._memory.sort(key=_finding_key)
-            pack, unpack = PACK_FINDING
             try:
-                self._runs.append(Spool(self._memory, limit=0, pack=pack, unpack=unpack).finish())
-            except OSError as exc:
+                self._runs.append(spill_run(self._memory, PACK_FINDING, f"sort the findings of a day (past "
+                                            f"{FINDINGS_RUN:,} they are sorted in runs on disk)"))
+            except ComplianceError:
                 self.close()
-                raise ComplianceError(f"cannot sort the findings of a day (past {FINDINGS_RUN:,} they are sorted in "
-                                      f"runs on disk): writing to the temporary folder {tempfile.gettempdir()} "
-                                      f"failed: {exc.strerror or exc}; free some space there, or set TMPDIR to a "
-                                      "folder with room") from None
+                raise
             self._memory = []
 
     def drain_into(self, out: Spool[Finding]) -> None:
