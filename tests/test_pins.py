@@ -217,3 +217,34 @@ def test_a_due_offset_from_a_date_out_of_range_is_a_located_error_not_a_crash():
     with pytest.raises(dc.RuleSetError) as caught:
         load_rules_from_texts({"agreement.yaml": _PARTIES, "rules.yaml": _deadline("{from: 1700-01-01, days: 10}")})
     assert "due" in str(caught.value) and "1700" in str(caught.value)
+
+
+# --- the two judges on a conditional rule's `status` and a blank stated reason -----------------------
+# (found while writing the rule-language reference: the pipeline and the reference judge disagreed)
+
+# blue may strike only within 2 days after red attacks (SMALL, signed 2020-01-01)
+STRIKE_BACK = {"id": "strike.back", "party": "blue", "title": "strike back only", "source": "article",
+               "basis": "public_text", "kind": "conditional", "when": {"type": "strike", "actor": "$party"},
+               "justified_by": {"when": {"type": "attack", "actor": "red"}, "within_days": 2}}
+
+
+def test_a_conditional_rules_status_is_what_an_unjustified_act_gets_in_both_judges(who):
+    # rule-language.md `status`: "the status given to ... an unjustified act (with no stated
+    # justification) under a conditional rule". A strike on 01-05 with no attack before it is unjustified.
+    agreement = load_rules_from_texts(agreement_texts([dict(STRIKE_BACK, status="missed")], SMALL))
+    rows = [ev("s", "2020-01-05", "strike", "blue")]
+    assert findings(conclusions(who, agreement, rows, "2020-01-06")) == [
+        ("strike.back", "blue", "missed", "2020-01-05", ("s",), None)]
+
+
+@pytest.mark.parametrize("stated", ["   ", "\t"])
+def test_a_blank_stated_justification_states_nothing_in_both_judges(who, stated):
+    # `unresolved` needs "the acting party states a justification" (commitment-semantics §2): a text of
+    # spaces states none, so the unjustified strike is a violation, as with no statement at all.
+    agreement = load_rules_from_texts(agreement_texts([STRIKE_BACK], SMALL))
+    rows = [ev("s", "2020-01-05", "strike", "blue", stated_justification=stated)]
+    assert findings(conclusions(who, agreement, rows, "2020-01-06")) == [
+        ("strike.back", "blue", "violation", "2020-01-05", ("s",), None)]
+    said = [ev("s", "2020-01-05", "strike", "blue", stated_justification="red fired first")]
+    assert findings(conclusions(who, agreement, said, "2020-01-06")) == [
+        ("strike.back", "blue", "unresolved", "2020-01-05", ("s",), None)]

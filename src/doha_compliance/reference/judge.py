@@ -275,7 +275,9 @@ class _Judge:
                             province=act.province)
         if (act.stated_justification or "").strip():
             return self.add(rule, party, "unresolved", act.date, [act.id], province=act.province)
-        status = "violation" if rule.modality == "obligation" else "missed"
+        status = rule.status  # a rule's own `status` for an unjustified act, as for a prohibited act
+        if status == "violation" and rule.modality != "obligation":
+            status = "missed"
         return self.add(rule, party, status, act.date, [act.id], province=act.province)
 
     # --- claimable -----------------------------------------------------------
