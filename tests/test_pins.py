@@ -248,3 +248,14 @@ def test_a_blank_stated_justification_states_nothing_in_both_judges(who, stated)
     said = [ev("s", "2020-01-05", "strike", "blue", stated_justification="red fired first")]
     assert findings(conclusions(who, agreement, said, "2020-01-06")) == [
         ("strike.back", "blue", "unresolved", "2020-01-05", ("s",), None)]
+
+
+@pytest.mark.parametrize("name", ["unknown", "other"])
+def test_a_party_cannot_take_a_reserved_name(name):
+    # Issue 26: a party named `other` was accepted, and would read as "an actor the agreement does not name".
+    texts = agreement_texts([], SMALL)
+    texts["agreement.yaml"] = texts["agreement.yaml"].replace("  parties:\n", f"  parties:\n    {name}: Someone\n", 1)
+    assert f"    {name}: Someone" in texts["agreement.yaml"]
+    with pytest.raises(dc.RuleSetError) as err:
+        load_rules_from_texts(texts)
+    assert f"agreement.yaml: parties: '{name}' cannot name a party" in str(err.value)

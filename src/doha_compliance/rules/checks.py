@@ -56,6 +56,17 @@ def check_condition(spec: RuleSpec, field: str, cond: Optional[Mapping[str, Any]
                                                             f"{did_you_mean(v, vocab[key])}"))
 
 
+def check_party_names(path: str, parties: Mapping[str, Any], errors: List[RuleError]) -> None:
+    """`unknown` and `other` are the tool's own words for an act nobody claimed and an actor the agreement
+    does not name: a party declared under either name would be read as one of them, silently."""
+    for p in parties:
+        if p in RESERVED_ACTORS:
+            errors.append(RuleError(Location(path, None, "parties"),
+                                    f"'{p}' cannot name a party: the tool keeps it for "
+                                    + ("acts nobody claimed" if p == RESERVED_ACTORS[0] else
+                                       "actors the agreement does not name") + "; choose another name"))
+
+
 def check_parties(spec: RuleSpec, field: str, parties: List[str], agreement: Dict[str, Any], errors: List[RuleError]) -> None:
     for p in parties:
         if p in RESERVED_ACTORS:

@@ -19,6 +19,7 @@ from doha_compliance.errors import Location, RuleError, RuleSetError
 from doha_compliance.models import Agreement
 
 from .build import parse_date
+from .checks import check_party_names
 from .messages import check_schema, rule_schema
 from .spec import AGREEMENT_FILE, RuleSpec, jsonable, rule_specs
 from .versions import build_versions
@@ -96,6 +97,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         raise RuleSetError(errors)
     agreement = jsonable(loaded[0])["agreement"]
     signed = parse_date(agreement["signed"], Location(agreement_path, None, "signed"), errors)
+    check_party_names(agreement_path, agreement["parties"], errors)
     for field in ("signatories", "monitors"):
         for p in agreement.get(field, []):
             if p not in agreement["parties"]:
