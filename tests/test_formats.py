@@ -139,6 +139,16 @@ def test_explain_an_event_and_the_matching_condition(oct_report):
         explain(oct_report, "no-such-thing")
 
 
+def test_explain_a_claim_no_finding_cites(oct_report):
+    # The US statement that the Helmand assault was "not consistent" with the agreement is a claim the
+    # report weighs (corroborated by the Helmand violation), though no finding cites it: explain says so
+    # rather than "no finding cites it" (issue 26's smaller finding).
+    text = explain(oct_report, "oct2020-us-says-helmand-inconsistent")
+    assert "claim:     by us (party) against taliban (violence.reduction)" in text
+    assert "weighed:   corroborated" in text
+    assert "findings:  violence.reduction/taliban/oct2020-helmand-offensive" in text
+
+
 def test_explain_cli():
     ok = run_main("explain", "withdrawal.full/us/2021-05-01", "--rules", "rules/doha", "--events",
                   "examples/timeline_2020_2021/events.yaml", "--as-of", "2021-05-02")

@@ -10,6 +10,7 @@ from doha_compliance.models import (
     STATUS_MEANINGS,
     UNKNOWN,
     Agreement,
+    Claim,
     Event,
     Finding,
     Fulfilment,
@@ -122,7 +123,21 @@ def explain(report: Report, key: str) -> str:
     if citing:
         head = f"event {key} is evidence in {len(citing)} finding{'s' if len(citing) != 1 else ''}:\n\n"
         return head + "\n".join(explain_finding(report, f) for f in citing)
+    weighed = [c for c in report.claims if c.event == key]
+    if weighed:  # a claim no finding cites (corroborated, or a monitor's report) is still weighed
+        return "\n".join(_explain_claim(report, c) for c in weighed)
     raise KeyError(key)
+
+
+def _explain_claim(report: Report, c: Claim) -> str:
+    """A claim event: what it was weighed against, and the assessment, as the report's claims section has it."""
+    events = {e.id: e for e in report.events}
+    lines = [f"event:     {_event_line(events[c.event])}" if c.event in events else f"event:     {c.event}",
+             f"claim:     by {c.claimant} ({c.claimant_role}) against {c.accused}"
+             + (f" ({c.rule})" if c.rule else "") + f", dated {c.date} (report as of {report.as_of})",
+             f"weighed:   {c.assessment} — {c.reason}",
+             "findings:  " + (", ".join(c.findings) if c.findings else "none")]
+    return "\n".join(lines) + "\n"
 
 
 def _admits_type(cond: Mapping[str, Any], event_type: str) -> bool:
