@@ -163,6 +163,10 @@ def test_rules_check_and_list(tmp_path):
     listed = run_main("rules", "list", "rules/doha")
     assert "violence.reduction  (version violence.reduction@reset-2020-10-15, amends violence.reduction)" in listed.stdout
     assert "owed by taliban, us, coalition, afghan_government · claim · reported" in listed.stdout
+    # a deadline counted from another rule's fulfilment shows what it waits for and its offset (Part One C:
+    # the remaining prisoners "within three months" of the start of talks), not a blank due date
+    assert ("owed by us · deadline · public_text · in force 2020-02-29 to open-ended · starts when negotiations.start "
+            "is fulfilled · due 3 months after it starts") in listed.stdout
     folder = tmp_path / "r"
     shutil.copytree(ROOT / RULES, folder)
     (folder / "x.yaml").write_text("rules:\n  - id: a\n    party: usa\n    titel: T\n", encoding="utf-8")

@@ -9,11 +9,12 @@ import re
 import textwrap
 from typing import Any, Dict, Iterator
 
+import yaml
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from doha_compliance.models import STATUSES, Agreement
+from doha_compliance.models import STATUSES, Agreement, Rule
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
 from .wording import CLAIM_SECTIONS, default_words
@@ -159,6 +160,25 @@ def render_text(report: Report, color: bool = False) -> str:
     return "".join(text_lines(report, color))
 
 
+def _start_and_due(r: Rule) -> str:
+    """What starts a commitment and when it falls due, as `rules list` says them: a deadline counted from
+    another rule's fulfilment has no date of its own to show, so the rule it waits for is named."""
+    bits = []
+    if r.starts_when and r.starts_when.rule:
+        bits.append(f"starts when {r.starts_when.rule} is fulfilled")
+    elif r.starts_when and r.starts_when.when is not None:
+        shown = yaml.safe_dump(dict(r.starts_when.when), sort_keys=True, default_flow_style=True, width=1000).strip()
+        bits.append(f"starts at the first event matching {shown}")
+    if r.due:
+        bits.append(f"due {r.due}")
+    elif r.due_after_trigger:
+        days, months = r.due_after_trigger
+        span = " and ".join(x for x in (f"{months} month{'s' if months != 1 else ''}" if months else "",
+                                        f"{days} day{'s' if days != 1 else ''}" if days else "") if x) or "0 days"
+        bits.append(f"due {span} after it starts")
+    return "".join(f" · {b}" for b in bits)
+
+
 def render_rules(agreement: Agreement) -> str:
     """`rules list`: each rule version with its parties, kind, basis, time in force and source."""
     lines = [f"{agreement.id}: {agreement.title}", f"signed {agreement.signed}; {len(agreement.rule_ids())} rules, "
@@ -168,8 +188,7 @@ def render_rules(agreement: Agreement) -> str:
         until = r.effective_until or "open-ended"
         lines.append(name)
         lines.append(f"    owed by {', '.join(r.parties)} · {r.kind} · {r.basis} · "
-                     f"in force {r.effective_from} to {until}"
-                     + (f" · due {r.due}" if r.due else ""))
+                     f"in force {r.effective_from} to {until}" + _start_and_due(r))
         lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ",
                                    subsequent_indent="      "))
     return "\n".join(lines) + "\n"
