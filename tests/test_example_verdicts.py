@@ -88,6 +88,18 @@ OCT2020_CLAIMS = {
 # ---------------------------------------------------------------------------------------------------
 # examples/timeline_2020_2021 — the public record, as of four dates.
 # ---------------------------------------------------------------------------------------------------
+# Issue 24 completed the record for balance; what its events up to 14 July 2020 give, at every report date:
+_TO_JULY_2020: List[Row] = [
+    ("violence.reduction", "taliban", "violation", "2020-05-14", "tl-gardez-truck-bomb-2020-05-14",
+     "A Taliban-claimed truck bomb in Gardez, the capital of Paktia: the reported terms bar attacks on provincial "
+     "capitals (Milley: 'no attacks on 34 provincial capitals'), whoever the target (here a military court)."),
+    ("counterterrorism.no_cooperation", "taliban", "alleged", "2020-05-19", "tl-leadig-2020q1-al-qaeda-2020-05-19",
+     "The Lead IG's first post-signing report (the State Department: the Taliban reluctant to break with al-Qaeda) "
+     "is a US organ's claim on a claimable rule: no finding can bear it out — uncorroborated."),
+    ("violence.reduction", "taliban", "violation", "2020-07-13", "tl-aybak-nds-attack-2020-07-13",
+     "A Taliban-claimed suicide car bomb and assault on the NDS in Aybak, the capital of Samangan (11 killed: "
+     "mass-casualty too)."),
+]
 # Rows true at every report date from 2021-04-30 on (the part of 2020 that no later event changes).
 _THROUGH_2020: List[Row] = [
     ("strikes.defensive_only", "us", "justified", "2020-03-04", "tl-us-strike-helmand-2020-03",
@@ -131,6 +143,22 @@ _THROUGH_2020: List[Row] = [
      "The Taliban say the remaining prisoners were not released: a party's claim, uncorroborated by any event."),
     ("counterterrorism.no_cooperation", "taliban", "alleged", "2021-01-28", "tl-kirby-not-meeting-commitments-2021-01",
      "Kirby: the Taliban are not renouncing their ties to al-Qaeda — claimable, uncorroborated."),
+    *_TO_JULY_2020,
+    # Gen. Miller's 12 October 2020 claim (the Helmand offensive is inconsistent with the agreement) is
+    # corroborated by the Lashkar Gah violation of 10 October: it sits beside it, no finding of its own.
+    ("strikes.defensive_only", "us", "alleged", "2020-10-18", "tl-taliban-alleges-strikes-helmand-2020-10-18",
+     "Taliban: the US strikes in Helmand 'violated the Doha agreement'; the Helmand strike in its 30 days (11 "
+     "October) answered the Lashkar Gah offensive of 10 October, justified — contradicted."),
+    ("strikes.defensive_only", "us", "alleged", "2021-01-04", "tl-taliban-alleges-strikes-2021-01-04",
+     "Taliban: US strikes in Nangarhar, Helmand and Kandahar breach the treaty; the record has no US strike in the "
+     "30 days before (none was found) — uncorroborated."),
+    ("counterterrorism.no_hosting", "taliban", "alleged", "2021-01-04", "tl-treasury-al-qaeda-2021-01-04",
+     "The Treasury (a US department, so a US claim): al-Qaeda operates 'under the Taliban's protection' — Part Two 3 "
+     "is claimable, no finding can bear it out — uncorroborated."),
+    ("strikes.defensive_only", "us", "alleged", "2021-01-12", "tl-mujahid-sputnik-strikes-2021-01-12",
+     "Mujahid repeats the 4 January claim: still no US strike in the record in its 30 days — uncorroborated."),
+    ("counterterrorism.no_cooperation", "taliban", "alleged", "2021-02-17", "tl-leadig-2020q4-al-qaeda-2021-02-17",
+     "The Lead IG (citing the DIA): al-Qaeda members integrated in Taliban forces — claimable, uncorroborated."),
 ]
 
 TIMELINE_ROWS: Dict[str, List[Row]] = {
@@ -141,9 +169,9 @@ TIMELINE_ROWS: Dict[str, List[Row]] = {
         *_THROUGH_2020[2:8],
         ("strikes.defensive_only", "us", "complied", "2020-07-13", None,
          "The one US strike in the period (4 March) was justified: no violation from 29 February to 13 July 2020."),
-        ("violence.reduction", "taliban", "complied", "2020-07-13", None,
-         "The one Taliban attack recorded (Helmand checkpoints, 3 March) was not on a capital, city or highway, nor "
-         "mass-casualty: no violation from 29 February to 13 July 2020."),
+        # Before issue 24 this was `complied` on the strength of one checkpoint attack; the record now has the
+        # Taliban's attacks on two provincial capitals (Gardez, Aybak): violations, so no complied.
+        *_TO_JULY_2020,
         ("violence.foreign_forces", "taliban", "complied", "2020-07-13", None,
          "No Taliban attack on US or Coalition forces in the record to 13 July 2020."),
         ("prisoners.release_remaining", "us", "not_triggered", "2020-07-14", None,
@@ -193,15 +221,18 @@ _CAPITALS_2021_08 = [  # (date, event): every provincial capital the record has 
     ("2021-08-11", "tl-faizabad-2021-08-11"), ("2021-08-12", "tl-ghazni-2021-08-12"),
     ("2021-08-12", "tl-herat-2021-08-12"), ("2021-08-12", "tl-kandahar-2021-08-12"),
     ("2021-08-13", "tl-lashkar-gah-2021-08-13"), ("2021-08-13", "tl-qala-e-naw-2021-08-13"),
-    ("2021-08-13", "tl-firozkoh-2021-08-13"), ("2021-08-13", "tl-tarinkot-2021-08-13"),
-    ("2021-08-13", "tl-qalat-2021-08-13"), ("2021-08-14", "tl-pul-e-alam-2021-08-14"),
+    # Aybak, Ghazni, Tarinkot: sources disagree on fighting (type_uncertain: territory_transfer), still coded
+    # `attack`, so still violations (no rule reads type_uncertain yet).
+    ("2021-08-13", "tl-tarinkot-2021-08-13"), ("2021-08-14", "tl-pul-e-alam-2021-08-14"),
     ("2021-08-14", "tl-mazar-e-sharif-2021-08-14"), ("2021-08-15", "tl-maidan-shahr-2021-08-15"),
 ]
 # Capitals handed over without fighting (the sources: "without a fight", "without a shot", the governor
 # surrendered, elders negotiated, Kabul entered after the President fled): a transfer of territory, not an
 # attack on a capital — no finding (they remain in the record, and in the level tallies of no rule).
-_HANDED_OVER_2021_08 = ["tl-zaranj-2021-08-06", "tl-sharana-2021-08-14", "tl-asadabad-2021-08-14",
-                        "tl-gardez-2021-08-14", "tl-jalalabad-2021-08-15", "tl-nili-2021-08-15", "tl-kabul-2021-08-15"]
+# Issue 24: Qalat and Firozkoh ("without a fight", FDD's Long War Journal; the wires silent) joined them.
+_HANDED_OVER_2021_08 = ["tl-zaranj-2021-08-06", "tl-firozkoh-2021-08-13", "tl-qalat-2021-08-13",
+                        "tl-sharana-2021-08-14", "tl-asadabad-2021-08-14", "tl-gardez-2021-08-14",
+                        "tl-jalalabad-2021-08-15", "tl-nili-2021-08-15", "tl-kabul-2021-08-15"]
 TIMELINE_ROWS["2021-09-01"] = [
     *_THROUGH_2020,
     ("withdrawal.bases_remaining", "us", "violation", "2021-05-01", ANY,
@@ -218,6 +249,16 @@ TIMELINE_ROWS["2021-09-01"] = [
     ("strikes.defensive_only", "us", "justified", "2021-07-21", "tl-us-strikes-kandahar-2021-07-21",
      "Strike in Kandahar 7 days after the Taliban took Spin Boldak from Afghan forces (Panjwai, 4 July, is 17 days "
      "before: outside the window)."),
+    ("strikes.defensive_only", "us", "unresolved", "2021-07-22", "tl-us-strikes-helmand-2021-07-22",
+     "Strike(s) in Helmand: no Taliban attack in Helmand in the 14 days before (the 2 May offensive is too early, "
+     "Lashkar Gah is entered on 29 July), but Kirby said they supported the ANDSF (stated) — the input cannot "
+     "settle it."),
+    ("strikes.defensive_only", "us", "alleged", "2021-07-22", "tl-mujahid-reuters-kandahar-strikes-2021-07-22",
+     "Mujahid: the Kandahar strikes violate the deal ('no operations after May'); the Kandahar strike in its 30 "
+     "days (21 July) answered Spin Boldak, justified — contradicted (the rule tests only that, not the May date)."),
+    ("strikes.defensive_only", "us", "alleged", "2021-07-23", "tl-taliban-alleges-strikes-kandahar-helmand-2021-07-23",
+     "Taliban: the Kandahar and Helmand strikes are 'a clear violation'; it names no one province, and in its 30 "
+     "days Kandahar (21 July) was justified but Helmand (22 July) is unresolved — uncorroborated."),
     (RESET, "taliban", "violation", "2021-07-29", "tl-lashkar-gah-entry-2021-07-29",
      "The Taliban enter Lashkar Gah."),
     (RESET, "taliban", "violation", "2021-07-30", "tl-herat-city-2021-07-30", "Push into Herat city."),
@@ -233,8 +274,8 @@ TIMELINE_ROWS["2021-09-01"] = [
     *[(RESET, "taliban", "violation", day, event, "A provincial capital falls to the Taliban (after the US default "
        "of 1 May 2021, which the linked list shows beside it).") for day, event in _CAPITALS_2021_08],
     ("strikes.defensive_only", "us", "alleged", "2021-08-08", "tl-taliban-alleges-strikes-helmand-2021-08-08",
-     "Taliban: US strikes in Helmand hit civilian sites; the Helmand strike in its window (3 August) was justified — "
-     "contradicted (the rule can judge only whether a strike answered an attack)."),
+     "Taliban: US strikes in Helmand hit civilian sites; in its window the Helmand strike of 3 August was justified "
+     "but that of 22 July (added by issue 24) is unresolved — uncorroborated (was contradicted)."),
     ("force.non_intervention", "us", "alleged", "2021-08-28", "tl-taliban-condemns-nangarhar-strike-2021-08-28",
      "Taliban condemn the Nangarhar strike (on ISIS-K, outside strikes.defensive_only's scope) as 'a clear attack on "
      "Afghan territory': Part One F's subject, a claimable commitment no event can show — uncorroborated."),
@@ -260,14 +301,23 @@ TIMELINE_NOT_ASSESSED: Dict[str, List[Tuple[str, str]]] = {
 }
 _CLAIMS_2020 = {
     "tl-un-monitoring-report-2020": ("uncorroborated", "monitor"),   # a monitor's report; claimable rule
-    "tl-onsc-deadliest-week-2020-06": ("uncorroborated", "other"),   # the Afghan government did not sign
+    "tl-onsc-deadliest-week-2020-06": ("uncorroborated", "other"),   # the Afghan government did not sign; Gardez
+                                                                     # (14 May) is 39 days before: outside its 30
+    "tl-leadig-2020q1-al-qaeda-2020-05-19": ("uncorroborated", "party"),   # a US organ (actor us); claimable rule
 }
 _CLAIMS_TO_APRIL = {**_CLAIMS_2020,
                     "tl-leadig-2020q2-al-qaeda": ("uncorroborated", "party"),
                     "tl-kirby-not-meeting-commitments-2021-01": ("uncorroborated", "party"),
                     # deadline claims, weighed against the deadline's finding whatever their date:
                     "tl-taliban-says-prisoners-2021-04-15": ("uncorroborated", "party"),  # not assessed: no event
-                    "tl-taliban-says-blacklist-2021-04-15": ("corroborated", "party")}   # missed 2020-09-12
+                    "tl-taliban-says-blacklist-2021-04-15": ("corroborated", "party"),   # missed 2020-09-12
+                    # issue 24: Miller's claim, beside the Lashkar Gah violation of 10 October in Helmand
+                    "tl-miller-helmand-2020-10-12": ("corroborated", "party"),
+                    "tl-taliban-alleges-strikes-helmand-2020-10-18": ("contradicted", "party"),  # 11 Oct justified
+                    "tl-taliban-alleges-strikes-2021-01-04": ("uncorroborated", "party"),  # no US strike in 30 days
+                    "tl-mujahid-sputnik-strikes-2021-01-12": ("uncorroborated", "party"),  # nor in these
+                    "tl-treasury-al-qaeda-2021-01-04": ("uncorroborated", "party"),   # claimable rules
+                    "tl-leadig-2020q4-al-qaeda-2021-02-17": ("uncorroborated", "party")}
 _WITHDRAWAL_CLAIMS = ("tl-taliban-warns-deadline-2021-03-19", "tl-taliban-statement-deadline-2021-03-26",
                       "tl-taliban-says-announcement-violates-2021-04-15")
 TIMELINE_CLAIMS: Dict[str, Dict[str, Tuple[str, str]]] = {
@@ -281,7 +331,10 @@ TIMELINE_CLAIMS["2021-09-01"] = {
     "tl-haibatullah-eid-2021-05-09": ("corroborated", "party"),
     "tl-unama-lashkar-gah-2021-08-03": ("corroborated", "monitor"),   # Lashkar Gah violations 29 July, 3 August
     "tl-us-embassy-condemns-offensive-2021-08-07": ("corroborated", "party"),
-    "tl-taliban-alleges-strikes-helmand-2021-08-08": ("contradicted", "party"),
+    "tl-taliban-alleges-strikes-helmand-2021-08-08": ("uncorroborated", "party"),  # 22 July unresolved in window
+    "tl-un-monitoring-report-2021": ("uncorroborated", "monitor"),   # S/2021/486: claimable rule, no alleged finding
+    "tl-mujahid-reuters-kandahar-strikes-2021-07-22": ("contradicted", "party"),   # 21 July justified
+    "tl-taliban-alleges-strikes-kandahar-helmand-2021-07-23": ("uncorroborated", "party"),  # 22 July unresolved
     "tl-taliban-condemns-nangarhar-strike-2021-08-28": ("uncorroborated", "party"),
     "tl-taliban-condemns-kabul-strike-2021-08-30": ("uncorroborated", "party"),
 }
@@ -300,14 +353,16 @@ DEFAULTS: Dict[str, List[Tuple[List[str], list]]] = {
     "oct2020": [(GROUP_WITHDRAWAL, [("taliban", "2020-10-10", "violence.reduction", "violation"),
                                     ("us", "2020-10-25", "strikes.defensive_only", "violation")]),
                 (GROUP_PRISONERS, [("taliban", "2020-03-10", "negotiations.start", "violation"), ("us", *NONE)])],
-    "2020-07-14": [(GROUP_WITHDRAWAL, [("taliban", *NONE), ("us", *NONE)]),
+    # issue 24: the Taliban's first default in the withdrawal group is the Gardez truck bomb (14 May 2020), no
+    # longer the Lashkar Gah offensive (10 October 2020); at 14 July 2020 they have one.
+    "2020-07-14": [(GROUP_WITHDRAWAL, [("taliban", "2020-05-14", "violence.reduction", "violation"), ("us", *NONE)]),
                    (GROUP_PRISONERS, _PRISONERS_FIRST)],
-    "2021-04-30": [(GROUP_WITHDRAWAL, [("taliban", "2020-10-10", "violence.reduction", "violation"), ("us", *NONE)]),
+    "2021-04-30": [(GROUP_WITHDRAWAL, [("taliban", "2020-05-14", "violence.reduction", "violation"), ("us", *NONE)]),
                    (GROUP_PRISONERS, _PRISONERS_FIRST)],
 }
 # From 1 May 2021 the US's first default in the withdrawal group is B.2 and B.1 on the same day (B.2 by id).
 DEFAULTS["2021-05-02"] = DEFAULTS["2021-09-01"] = [
-    (GROUP_WITHDRAWAL, [("taliban", "2020-10-10", "violence.reduction", "violation"),
+    (GROUP_WITHDRAWAL, [("taliban", "2020-05-14", "violence.reduction", "violation"),
                         ("us", "2021-05-01", "withdrawal.bases_remaining", "violation")]),
     (GROUP_PRISONERS, _PRISONERS_FIRST)]
 
@@ -339,7 +394,7 @@ LINKED = {
          [("withdrawal.full", "us", "violation", "2021-05-01"),
           ("strikes.defensive_only", "us", "unresolved", "2020-10-25")]),
         (("withdrawal.full", "us", "2021-05-01", ANY),
-         [("violence.reduction", "taliban", "violation", "2020-10-10"),
+         [("violence.reduction", "taliban", "violation", "2020-05-14"),   # Gardez (issue 24), before Lashkar Gah
           ("violence.foreign_forces", "taliban", "complied", "2020-02-29"),
           ("counterterrorism.no_safe_haven", "taliban", "complied", "2020-02-29"),
           *[(rule, party, "not_assessed", None) for rule, party in PART_TWO_CLAIMABLE]]),
@@ -465,9 +520,11 @@ def test_live_performers_modalities_and_coverage(doha):
     assert "met late on 2021-08-30" in by_rule["withdrawal.full"]["reason"]
     assert "2020-05-29" in by_rule["sanctions.un_removal"]["reason"]   # the text's date, passed before the start
     assert "modality" not in by_rule["withdrawal.full"]
-    # 122 events, none rejected; three acts nobody claimed (Kandahar Airfield, the Kabul school, the UN in Herat).
-    assert (report["inputs"]["read"], report["inputs"]["evaluated"], report["inputs"]["rejected"]) == (122, 122, 0)
-    assert report["coverage"] == {"first": "2020-02-29", "last": "2021-08-30", "unattributed": 3}
+    # 147 events (122 + the 25 of issue 24), none rejected; five acts nobody claimed (Kandahar Airfield, the Kabul
+    # school, the UN in Herat, and the two B-52 strikes the Afghan MoD and TOLOnews blamed on the US: Sheberghan,
+    # Nijrab).
+    assert (report["inputs"]["read"], report["inputs"]["evaluated"], report["inputs"]["rejected"]) == (147, 147, 0)
+    assert report["coverage"] == {"first": "2020-02-29", "last": "2021-08-30", "unattributed": 5}
     assert live_report("oct2020", doha)["coverage"] == {"first": "2020-09-12", "last": "2020-10-27", "unattributed": 1}  # the Ghor car bomb, blamed on the insurgents, unclaimed
 
 
