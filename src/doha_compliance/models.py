@@ -30,6 +30,19 @@ MODALITIES = ("obligation", "best_efforts", "aim")
 UNKNOWN = "unknown"
 OTHER = "other"
 RESERVED_ACTORS = (UNKNOWN, OTHER)
+# An act nobody claimed, as a condition (what `Rule.act_condition` adds for the matchers).
+ATTRIBUTED = {"actor": {"not": UNKNOWN}}
+
+
+def attributed(event: "Event") -> bool:
+    """Whether anyone answers for an event: the one place that decides it (commitment-semantics §5.9).
+
+    An act nobody claimed (actor `unknown`) neither breaches a party's prohibition nor justifies
+    another party's act; it is listed apart ("Acts nobody claimed"). The matchers ask it through
+    `ATTRIBUTED` (a rule's acts) and this function (justification windows, the unclaimed list).
+    Issue 25 (territorial responsibility: a rule saying who answers for what happens where) extends
+    this seam, not its callers."""
+    return event.actor != UNKNOWN
 
 # Fields of the event contract with their meaning; anything else is kept in `extra`.
 EVENT_FIELDS = (
@@ -196,7 +209,7 @@ class Rule:
     def act_condition(self) -> Mapping[str, Any]:
         """What an act must match to be judged by a prohibited or conditional rule: `when`, within the
         rule's `scope`, and never an act nobody claimed (actor `unknown`)."""
-        extra = ([self.scope] if self.scope else []) + [{"actor": {"not": UNKNOWN}}]
+        extra = ([self.scope] if self.scope else []) + [dict(ATTRIBUTED)]
         return {**self.when, "all": list(self.when.get("all", [])) + extra}
 
     @property

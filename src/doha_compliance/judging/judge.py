@@ -104,9 +104,23 @@ def _where(e: Event) -> str:
 
 
 def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
-                 justifiers: Tuple[str, ...] = ()) -> Finding:
+                 justifiers: Tuple[str, ...] = (), unclaimed: Tuple[str, ...] = ()) -> Finding:
     return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=e.date,
-                   evidence=(e.id,) + justifiers, reason=reason, province=e.province, justified_by=justifiers)
+                   evidence=(e.id,) + justifiers + unclaimed, reason=reason, province=e.province,
+                   justified_by=justifiers)
+
+
+def _nobodys(rule: Rule, e: Event, same: str, kept: Dict[str, Event], total: int) -> str:
+    """Why an act only unclaimed events would answer is unresolved (issue 24, §5.9): they are cited
+    as evidence, never as what justifies it."""
+    assert rule.justified_by is not None
+    named = ", ".join(f"{j.id} ({j.type} on {j.date}{_where(j)})" for j in sorted(kept.values(), key=lambda j: j.sort_key))
+    more = f" ({total} such events in the window; the latest {len(kept)} cited)" if total > len(kept) else ""
+    stated = f" {e.actor} states: {e.stated_justification!r}." if e.stated_justification else ""
+    return (f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)}: the only events that would answer it{same} "
+            f"in the {rule.justified_by.within_days} days before, {named}{more}, are attributed to no one (actor "
+            f"unknown), and an act nobody claimed justifies no party's act.{stated} The input cannot settle it: "
+            f"unresolved, neither justified nor a violation.")
 
 
 def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matches,
@@ -137,6 +151,14 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
                                     f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} "
                                     f"on {latest.date} ({latest.id}), {deadlines.plural(days, 'day')} before{same}, within "
                                     f"the {jb.within_days}-day window of {rule.id}{more}.", tuple(justifiers)))
+            continue
+        nobodys = matches.unclaimed.get((rule.version, party, e.id))
+        if nobodys:
+            for j in nobodys.values():
+                cite(j)
+            total = matches.unclaimed_counts.get((rule.version, party, e.id), len(nobodys))
+            out.append(_act_finding(rule, party, e, "unresolved", _nobodys(rule, e, same, nobodys, total),
+                                    unclaimed=tuple(sorted(nobodys, key=lambda j: nobodys[j].sort_key))))
             continue
         # every act's reason opens with what the commitment is (and so whether its terms are only reported)
         missing = (f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
@@ -244,6 +266,8 @@ class Judge:
         self.levels.take(matches.hits, self._cited.cite)  # issue 15
         matches.justifications.clear()
         matches.justifier_counts.clear()
+        matches.unclaimed.clear()
+        matches.unclaimed_counts.clear()
         findings.drain_into(self._findings)
         claimed.sort(key=lambda item: item[1].date)
         self._claim_events.extend(claimed)

@@ -269,6 +269,14 @@ class _Judge:
             if all(act.get(f) not in (None, "") and j.get(f) not in (None, "") and str(act.get(f)) == str(j.get(f))
                    for f in jb.same):
                 justifiers.append(j)
+        # SPEC §5.9 (issue 24): an event nobody claimed justifies no party's act; an act only such events
+        # would answer is unresolved, citing them (the latest three) after the act
+        nobodys = [j for j in justifiers if j.actor == UNKNOWN]
+        justifiers = [j for j in justifiers if j.actor != UNKNOWN]
+        if not justifiers and nobodys:
+            latest = sorted(nobodys, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
+            return self.add(rule, party, "unresolved", act.date, [act.id] + [j.id for j in latest],
+                            province=act.province)
         if justifiers:
             latest = sorted(justifiers, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
             return self.add(rule, party, "justified", act.date, [act.id] + [j.id for j in latest],
