@@ -154,8 +154,8 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             continue
         nobodys = matches.unclaimed.get((rule.version, party, e.id))
         if nobodys:
-            for j in nobodys.values():
-                cite(j)
+            for unclaimed in nobodys.values():
+                cite(unclaimed)
             total = matches.unclaimed_counts.get((rule.version, party, e.id), len(nobodys))
             out.append(_act_finding(rule, party, e, "unresolved", _nobodys(rule, e, same, nobodys, total),
                                     unclaimed=tuple(sorted(nobodys, key=lambda j: nobodys[j].sort_key))))
