@@ -418,3 +418,30 @@ class Claim:
         if self.province is not None:
             out["province"] = self.province
         return out
+
+
+@attrs.frozen(slots=True)
+class UnclaimedAct:
+    """An act nobody claimed (actor `unknown`, issue 24 §5.9), listed with the commitments it would
+    bear on: each (rule, party) whose prohibited or conditional act condition it would match were
+    that party its actor. It breaches none of them and justifies nothing; the list shows what the
+    record leaves unanswered."""
+
+    event: str
+    date: dt.date
+    type: str
+    province: Optional[str] = None
+    place: Optional[str] = None
+    bears_on: Tuple[Tuple[str, str], ...] = ()  # (rule id, party), sorted
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"event": self.event, "date": self.date.isoformat(), "type": self.type}
+        if self.province is not None:
+            out["province"] = self.province
+        if self.place is not None:
+            out["place"] = self.place
+        out["bears_on"] = [{"rule": rule, "party": party} for rule, party in self.bears_on]
+        return out
+
+    def describe_bears_on(self) -> str:
+        return "; ".join(f"{rule} ({party})" for rule, party in self.bears_on) or "no commitment"

@@ -27,4 +27,5 @@ def pipeline_conclusions(report: Any) -> Dict[str, Any]:
         "not_assessed": _sorted(not_assessed),
         "defaults": data.get("defaults"),
         "coverage": data.get("coverage"),
+        "unattributed": [{"event": u["event"], "bears_on": u["bears_on"]} for u in data.get("unattributed", [])],
     }

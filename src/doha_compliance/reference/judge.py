@@ -56,6 +56,7 @@ import datetime as dt
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from doha_compliance.models import Agreement, Event, Rule
+from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import Kind, kind_of
 
 from ._plain import (
@@ -397,6 +398,29 @@ class _Judge:
                 out.append({"rule": other, "party": party, "status": status, "since": _iso(since)})
         return out
 
+    # --- acts nobody claimed (SPEC §5.9, issue 24) -----------------------------------
+
+    def unattributed(self) -> List[Dict[str, Any]]:
+        """Each unclaimed act with the (rule, party) pairs of prohibited or conditional versions in force
+        on its day whose when and scope hold were that party its actor."""
+        out = []
+        for e in self.seen:
+            if e.actor != UNKNOWN:
+                continue
+            bears = set()
+            for rule in self.agreement.rules:
+                if not kind_of(rule).continuing or not _in_force(rule, e.date):
+                    continue
+                for party in rule.parties:
+                    def as_party(name: str, e: Event = e, party: str = party) -> Any:
+                        return party if name == "actor" else e.get(name)
+                    conds = [rule.when] + ([rule.scope] if rule.scope else [])
+                    if (all(conditions.matches(conditions.substitute_party(c, party), as_party) for c in conds)
+                            or all(_match(c, party, e) for c in conds)):  # a rule naming `unknown` itself
+                        bears.add((rule.id, party))
+            out.append({"event": e.id, "bears_on": [{"rule": r, "party": p} for r, p in sorted(bears)]})
+        return out
+
     def run(self) -> Dict[str, Any]:
         self.judge_deadlines()
         self.judge_continuing()
@@ -417,6 +441,7 @@ class _Judge:
             "defaults": defaults(self.agreement, self.findings),
             "coverage": {"first": _iso(self.first_day), "last": _iso(self.last_day),
                          "unattributed": sum(1 for e in self.seen if e.actor == UNKNOWN)},
+            "unattributed": self.unattributed(),
         }
 
 

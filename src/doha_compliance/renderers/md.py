@@ -12,7 +12,7 @@ from typing import Iterator
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, default_words
 
 _BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _MARKUP = re.compile(r"([\\`*\[\]|~#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")  # an intraword _ is no markup
@@ -109,6 +109,17 @@ def md_lines(report: Report) -> Iterator[str]:
     from .time import score_md, series_md  # issue 15
     yield from score_md(report)
     yield from series_md(report)
+    if report.unattributed:  # issue 24
+        yield ""
+        yield "## Acts nobody claimed"
+        yield ""
+        yield _cell(UNCLAIMED_HEADING) + "."
+        yield ""
+        yield "| date | event | type | province | place | would bear on |"
+        yield "| --- | --- | --- | --- | --- | --- |"
+        for u in report.unattributed:
+            yield (f"| {u.date} | {_code(u.event)} | {_cell(u.type)} | {_cell(u.province or '—')} | "
+                   f"{_cell(u.place or '—')} | {_cell(u.describe_bears_on())} |")
     if report.not_assessed:
         yield ""
         yield "## Not assessed"

@@ -16,7 +16,7 @@ from rich.table import Table
 from doha_compliance.models import STATUSES, Agreement
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, UNCLAIMED_HEADING, default_words
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -91,6 +91,14 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     from .time import score_text, series_text  # issue 15
     for line in (*score_text(report), *series_text(report)):
         yield from out(line)
+    if report.unattributed:  # issue 24
+        yield from out(_wrapped(UNCLAIMED_HEADING, 0))
+        for u in report.unattributed:
+            where = f" in {u.province}" if u.province else ""
+            where += f" ({u.place})" if u.place and u.province else (f" in {u.place}" if u.place else "")
+            yield from out(f"  {u.date}  {u.type}{where}  {u.event}")
+            yield from out(_wrapped("would bear on: " + u.describe_bears_on(), 18))
+        yield from out("")
     if report.not_assessed:
         yield from out("Not assessed: the input cannot speak for these (missing data is not evidence of a breach)")
         for n in report.not_assessed:

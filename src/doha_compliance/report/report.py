@@ -7,8 +7,9 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Prot
 
 import attrs
 
-from doha_compliance._util.spool import claims_spool, findings_spool
+from doha_compliance._util.spool import claims_spool, findings_spool, unclaimed_spool
 from doha_compliance.judging.links import DefaultGroup, linked_ids
+from doha_compliance.judging.unattributed import bearing_on
 from doha_compliance.models import (
     OTHER,
     RESERVED_ACTORS,
@@ -20,6 +21,7 @@ from doha_compliance.models import (
     NotAssessed,
     Rejection,
     Rule,
+    UnclaimedAct,
 )
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
@@ -206,6 +208,8 @@ class Report:
     # by month (scores.Score)
     series: Tuple[SeriesRow, ...] = ()
     scores: Tuple[Score, ...] = ()
+    # issue 24: every act nobody claimed, with the commitments it would bear on (a Spool or a tuple)
+    unattributed: Sequence[UnclaimedAct] = ()
 
     @property
     def import_labels(self) -> Dict[str, str]:
@@ -249,6 +253,8 @@ class Report:
             not_assessed=tuple(n for n in self.not_assessed if keep(n.party, n.rule)),
             series=tuple(r for r in self.series if keep(r.party, r.rule)),
             scores=tuple(r for r in self.scores if keep(r.party, r.rule)),
+            unattributed=unclaimed_spool(bearing_on(iter(self.unattributed), parties, rules)).finish()
+            if parties or rules else self.unattributed,
         )
 
     def rule_version(self, version: str) -> Rule:
@@ -283,6 +289,8 @@ class Report:
             ("defaults", (g.to_dict() for g in self.defaults)),
             ("series", (r.to_dict() for r in self.series)), ("scores", (r.to_dict() for r in self.scores)),
         ]
+        if self.unattributed:  # issue 24: said only when there is an act nobody claimed
+            yield "unattributed", (u.to_dict() for u in self.unattributed)
         yield "parties", self._party_table(counted) if done else self.parties
         yield from [("rules", self._rules_dict()), ("events", (event_dict(e) for e in self.events))]
 

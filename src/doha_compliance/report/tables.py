@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Iterator, Protocol, Tuple
 
-from doha_compliance.models import Finding
+from doha_compliance.models import Finding, UnclaimedAct
 from doha_compliance.rules.kinds.level import SeriesRow
 
 from .scores import Score
@@ -27,11 +27,16 @@ class Tables(Protocol):
     @property
     def series(self) -> Iterable[SeriesRow]: ...
 
-TABLES = ("findings", "scores", "series")
+    @property
+    def unattributed(self) -> Iterable[UnclaimedAct]: ...
+
+TABLES = ("findings", "scores", "series", "unattributed")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
+    # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
+    "unattributed": ("event", "date", "type", "province", "place", "bears_on"),
 }
 
 
@@ -48,5 +53,9 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
     elif table == "series":
         for r in report.series:
             yield r.to_dict()
+    elif table == "unattributed":
+        for u in report.unattributed:
+            yield {"event": u.event, "date": u.date.isoformat(), "type": u.type, "province": u.province,
+                   "place": u.place, "bears_on": ";".join(f"{rule} ({party})" for rule, party in u.bears_on)}
     else:
         raise ValueError(f"unknown table {table!r}: use one of {', '.join(TABLES)}")

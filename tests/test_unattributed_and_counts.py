@@ -1,0 +1,98 @@
+"""Issue 24, items 2 and 5: acts nobody claimed (listed, justifying nothing, breaching nothing) and
+honest counts (episodes, distinct acts, the split by basis and modality). Expectations reasoned by
+hand from docs/commitment-semantics.md §5.9 and §5.10, on the invented SMALL vocabulary (parties
+red, blue, green; types attack, strike, level, claim, note), in January 2020. Verdicts run on both
+judges (`who`); what only the report says (sections, tables, reasons) on the pipeline's report.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+import doha_compliance as dc
+
+from conftest import ev, run_main
+from test_commitments import D, agree, found, judge, report, rule, who  # noqa: F401  (who: a fixture)
+
+# a rule that names the actor `unknown`: the owing party would answer for unclaimed attacks too
+NAMING_UNKNOWN = rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": {"in": ["$party", "unknown"]}})
+ONLY_UNKNOWN = rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": "unknown"})
+RED_ATTACKS = rule("attacks", "red", "prohibited", when={"type": "attack", "actor": "$party"})
+BLUE_STRIKES = rule("strikes", "blue", "conditional", when={"type": "strike", "actor": "$party"},
+                    justified_by={"when": {"type": "attack"}, "within_days": 2})
+RED_LEVEL = rule("level", "red", "deadline", due="2020-01-20",
+                 fulfilled_by={"when": {"type": "level", "actor": "$party"}})
+
+
+@pytest.mark.parametrize("naming", [NAMING_UNKNOWN, ONLY_UNKNOWN], ids=["party-or-unknown", "unknown"])
+def test_an_unclaimed_attack_under_a_rule_naming_unknown_is_no_breach_and_is_listed(who, naming):
+    # quiet (blue) names `unknown`; the attack of 01-03 is nobody's: no violation; the attack covers
+    # quiet over 01-03..01-03, so blue complied. The act is listed as bearing on quiet (blue): read
+    # with blue as its actor (party-or-unknown), or as it is (a rule naming only unknown).
+    rows = [ev("u", D("01-03"), "attack", "unknown", province="Kabul")]
+    c = judge(who, agree(naming), rows, D("01-05"))
+    assert found(c) == [("quiet", "blue", "complied", D("01-03"), (), None)]
+    assert c["unattributed"] == [{"event": "u", "bears_on": [{"rule": "quiet", "party": "blue"}]}]
+
+
+def test_an_unclaimed_act_bears_on_the_prohibitions_it_would_breach_were_the_party_its_actor(who):
+    # attack u: red's `attacks` would match it were red the actor; blue's strikes rule wants a
+    # strike; the deadline needs nothing of an act. Strike s2 by nobody: blue's strikes rule.
+    # Note n: nothing. Blue's strike s (01-04) has only u (01-03) in its window: unresolved.
+    rows = [ev("u", D("01-03"), "attack", "unknown"), ev("s", D("01-04"), "strike", "blue"),
+            ev("s2", D("01-05"), "strike", "unknown"), ev("n", D("01-05"), "note", "unknown")]
+    c = judge(who, agree(RED_ATTACKS, BLUE_STRIKES, RED_LEVEL), rows, D("01-06"))
+    assert c["unattributed"] == [  # in (date, id) order: n before s2 on 01-05
+        {"event": "u", "bears_on": [{"rule": "attacks", "party": "red"}]},
+        {"event": "n", "bears_on": []},
+        {"event": "s2", "bears_on": [{"rule": "strikes", "party": "blue"}]},
+    ]
+    assert ("strikes", "blue", "unresolved", D("01-04"), ("s", "u"), None) in found(c)
+    assert c["coverage"]["unattributed"] == 3
+
+
+def test_rules_check_warns_about_a_rule_naming_unknown_and_still_passes(tmp_path):
+    from doha_compliance.testing import SMALL, agreement_texts
+    for name, text in agreement_texts([NAMING_UNKNOWN, RED_ATTACKS], SMALL).items():
+        (tmp_path / name).write_text(text)
+    result = run_main("rules", "check", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "ok" in result.stdout
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == 1  # quiet only: attacks names no unknown
+    assert "warning: rule quiet: its when names the actor 'unknown'" in warnings[0]
+    assert "Acts nobody claimed" in warnings[0]
+
+
+def test_the_unclaimed_section_in_every_format():
+    a = agree(RED_ATTACKS)
+    rows = [ev("u", D("01-03"), "attack", "unknown", province="Kabul", place="the old bazaar")]
+    r = report(a, rows, D("01-05"))
+    text = dc.render(r, "text")
+    assert "Acts nobody claimed (actor unknown)" in text
+    assert "2020-01-03  attack in Kabul (the old bazaar)  u" in text
+    assert "would bear on: attacks (red)" in text
+    assert "| 2020-01-03 | `u` | attack | Kabul | the old bazaar | attacks (red) |" in dc.render(r, "md")
+    html = dc.render(r, "html")
+    assert '<h2 id="unattributed">Acts nobody claimed</h2>' in html and "<td>attacks (red)</td>" in html
+    table = list(csv.DictReader(io.StringIO(dc.render(r, "csv", table="unattributed"))))
+    assert table == [{"event": "u", "date": "2020-01-03", "type": "attack", "province": "Kabul",
+                      "place": "the old bazaar", "bears_on": "attacks (red)"}]
+    data = json.loads(r.to_json())
+    assert data["unattributed"] == [{"event": "u", "date": "2020-01-03", "type": "attack", "province": "Kabul",
+                                     "place": "the old bazaar", "bears_on": [{"rule": "attacks", "party": "red"}]}]
+    # a report with no act nobody claimed says nothing of them
+    quiet = report(a, [ev("a", D("01-03"), "attack", "red")], D("01-05"))
+    assert "unattributed" not in json.loads(quiet.to_json()) and "nobody claimed" not in dc.render(quiet, "text")
+
+
+def test_the_unclaimed_list_is_spooled_past_the_limit(monkeypatch):
+    from doha_compliance._util import spool
+    monkeypatch.setattr(spool, "LIMIT", 2)
+    rows = [ev(f"u{i}", D("01-03"), "attack", "unknown") for i in range(5)]
+    r = report(agree(RED_ATTACKS), rows, D("01-05"))
+    assert r.unattributed.spilled == 3
+    assert [u.event for u in r.unattributed] == [f"u{i}" for i in range(5)]
