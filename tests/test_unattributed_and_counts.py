@@ -11,11 +11,16 @@ import io
 import json
 
 import pytest
+from conftest import ev, run_main
+from test_commitments import D, agree, found, judge, report, rule
 
 import doha_compliance as dc
 
-from conftest import ev, run_main
-from test_commitments import D, agree, found, judge, report, rule, who  # noqa: F401  (who: a fixture)
+
+@pytest.fixture(params=["pipeline", "reference"])
+def who(request):
+    return request.param
+
 
 # a rule that names the actor `unknown`: the owing party would answer for unclaimed attacks too
 NAMING_UNKNOWN = rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": {"in": ["$party", "unknown"]}})

@@ -5,7 +5,8 @@ Such an act breaches no party's prohibition and justifies no party's act (`model
 who answers for an event). What it *would* bear on is the question an analyst asks next ("whose
 commitment would this rocket attack break, if it were theirs?"): a prohibited or conditional rule
 version in force on the act's day whose `when` and `scope` hold with the actor read as the owing
-party (or as it is, for a rule that names the actor `unknown`, which `rules check` warns about). A deadline or a claim needs nothing of an act, so it is never listed. The list is spooled
+party (or as it is, for a rule that names the actor `unknown`, which `rules check` warns about). A
+deadline or a claim needs nothing of an act, so it is never listed. The list is spooled
 (on disk past a limit), one row an act, as the events pass: never a list of all events.
 """
 from __future__ import annotations
