@@ -358,6 +358,7 @@ class Finding:
     performed_by: Tuple[str, ...] = ()
     modality: str = "obligation"
     anchor: Optional[str] = None  # what names a finding about a commitment as a whole (a due date, a period)
+    episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
 
     @property
     def id(self) -> str:
@@ -389,6 +390,8 @@ class Finding:
             out["performed_by"] = list(self.performed_by)
         if self.modality != "obligation":
             out["modality"] = self.modality
+        if self.episode is not None:
+            out["episode"] = self.episode
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 

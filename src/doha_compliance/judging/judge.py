@@ -52,6 +52,7 @@ from . import continuing, deadlines, links
 from .claims import set_claims
 from .continuing import Continuing
 from .deadlines import Deadline, PartProgress, Progress
+from .episodes import Episodes
 from .links import DefaultGroup, Linker
 from .triggers import Triggers, order
 
@@ -78,11 +79,13 @@ class _DayFindings:
                 raise
             self._memory = []
 
-    def drain_into(self, out: Spool[Finding]) -> None:
-        """Append every finding to `out` in sort order (a stable sort: ties keep the order they came in)."""
+    def drain_into(self, out: Spool[Finding], then: Callable[[Finding], Finding] = lambda f: f) -> None:
+        """Append every finding to `out` in sort order (a stable sort: ties keep the order they came in),
+        each as `then` makes it."""
         self._memory.sort(key=_finding_key)
         try:
-            out.extend(heapq.merge(*self._runs, self._memory, key=_finding_key) if self._runs else self._memory)
+            out.extend(map(then, heapq.merge(*self._runs, self._memory, key=_finding_key) if self._runs
+                           else self._memory))
         finally:
             self.close()
             self._memory = []
@@ -95,6 +98,29 @@ class _DayFindings:
 
 def _finding_key(f: Finding) -> Any:
     return f.sort_key
+
+
+def _event_key(e: Event) -> Any:
+    return e.sort_key
+
+
+BREACHES = ("violation", "missed")
+
+
+def _same_act(breached: Dict[Tuple[str, str], List[str]]) -> Callable[[Finding], Finding]:
+    """One fact breaching two rules is said once (issue 24, §5.10): the same fact (the same first
+    evidence event, the same party) breaching several rules says which others in each finding's
+    reason; the per-party counts count it once ("distinct"). Acts are set beside the acts of their
+    day (the matcher holds the day's acts already: this map costs an entry per breach of the day),
+    deadlines beside the deadlines."""
+    def then(f: Finding) -> Finding:
+        if f.status not in BREACHES or not f.evidence:
+            return f
+        others = [r for r in dict.fromkeys(breached.get((f.party, f.evidence[0]), ())) if r != f.rule]
+        if not others:
+            return f
+        return attrs.evolve(f, reason=f"{f.reason} The same fact ({f.evidence[0]}) also breaches {', '.join(others)}.")
+    return then
 
 
 def _where(e: Event) -> str:
@@ -221,6 +247,7 @@ class Judge:
         self._claim_counts: Dict[Tuple[str, str], int] = {}  # (rule named, accused) -> claims
         self._unassessed: Set[str] = set()  # deadline rules no event bears on (decided at the end)
         self.levels = LevelJudge(agreement.rules)  # issue 15: level rules' per-period tallies
+        self.episodes = Episodes()  # issue 24: acts grouped into episodes as they are judged
 
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.
@@ -231,6 +258,7 @@ class Judge:
         matches.triggers.clear()
         self._advance_deadlines(matches)
         findings = _DayFindings()
+        breached: Dict[Tuple[str, str], List[str]] = {}  # (party, act) -> the rules it breaches (§5.10)
         claimed: List[Tuple[int, Event]] = []
         latest = None
         for index, rule in enumerate(self.agreement.rules):
@@ -251,8 +279,12 @@ class Judge:
                 latest = last if latest is None or last > latest else latest
                 if not kind.claim:
                     start = self.triggers.start(rule, party)
-                    judged = [e for e in hits if start is not None and e.date >= start]
-                    for f in _event_findings(rule, party, judged, matches, self._cited.cite):
+                    judged = sorted((e for e in hits if start is not None and e.date >= start), key=_event_key)
+                    for act, f in zip(judged, _event_findings(rule, party, judged, matches, self._cited.cite),
+                                      strict=True):
+                        f = self.episodes.of(f, act)  # issue 24 (§5.10)
+                        if f.status in BREACHES:
+                            breached.setdefault((party, act.id), []).append(rule.id)
                         self.continuing.saw_finding(unit, f)
                         findings.append(f)
                     continue
@@ -268,7 +300,9 @@ class Judge:
         matches.justifier_counts.clear()
         matches.unclaimed.clear()
         matches.unclaimed_counts.clear()
-        findings.drain_into(self._findings)
+        findings.drain_into(self._findings, _same_act(breached))
+        if latest is not None:
+            self.episodes.forget_before(latest)
         claimed.sort(key=lambda item: item[1].date)
         self._claim_events.extend(claimed)
         if latest is not None:
@@ -301,6 +335,11 @@ class Judge:
         untriggered, unassessed = self._untriggered_and_claimable(as_of)
         not_assessed += unassessed
         late = [d.finding for d in decided.values() if d.finding is not None] + more + untriggered
+        breached: Dict[Tuple[str, str], List[str]] = {}  # deadlines breached on the strength of one event
+        for f in late:
+            if f.status in BREACHES and f.evidence:
+                breached.setdefault((f.party, f.evidence[0]), []).append(f.rule)
+        late = [_same_act(breached)(f) for f in late]
         level_findings, level_not_assessed, series = self.levels.finish(as_of)  # issue 15
         late += level_findings
         not_assessed += level_not_assessed

@@ -237,7 +237,9 @@ class _Judge:
                 continue
             if rule.scope and not _match(rule.scope, party, act):
                 continue
-            unit_findings.append(self._judge_act(rule, party, act))
+            judged = self._judge_act(rule, party, act)
+            judged["act"] = act  # for its episode (SPEC §5.10)
+            unit_findings.append(judged)
         # complied over the period the input covers (SPEC §5.5)
         begin = max(rule.effective_from, t, self.first_day) if self.first_day else None
         end = min(until or self.as_of, self.as_of, self.last_day) if self.last_day else None
@@ -398,6 +400,31 @@ class _Judge:
                 out.append({"rule": other, "party": party, "status": status, "since": _iso(since)})
         return out
 
+    # --- episodes (SPEC §5.10, issue 24) ------------------------------------------
+
+    def episodes(self) -> None:
+        """Every act finding's episode: its event's `episode` label (rule/party/episode:<label>); else
+        the acts of one rule, party and status at one province (else place), in (date, act id) order,
+        each at most 3 days after the one before, named by the first one's id; else its own id."""
+        acts = sorted((f for f in self.findings if "act" in f), key=lambda f: (f["date"], f["act"].id))
+        last: Dict[Tuple[str, str, str, str], Dict[str, Any]] = {}
+        for f in acts:
+            act = f["act"]
+            label = act.extra.get("episode")
+            place = act.province or act.place
+            if label:
+                f["episode"] = f"{f['rule']}/{f['party']}/episode:{label}"
+            elif not place:
+                f["episode"] = _finding_id(f)
+            else:
+                key = (f["rule"], f["party"], f["status"], place)
+                before = last.get(key)
+                if before is not None and (f["date"] - before["date"]).days <= 3:
+                    f["episode"] = before["episode"]
+                else:
+                    f["episode"] = _finding_id(f)
+                last[key] = f
+
     # --- acts nobody claimed (SPEC §5.9, issue 24) -----------------------------------
 
     def unattributed(self) -> List[Dict[str, Any]]:
@@ -426,6 +453,7 @@ class _Judge:
         self.judge_continuing()
         self.judge_claimable()
         self.judge_claims()
+        self.episodes()
         findings = []
         for f in self.findings:
             version = _version_by_name(self.agreement, f["version"])
@@ -433,6 +461,7 @@ class _Judge:
                 "id": _finding_id(f), "rule": f["rule"], "version": f["version"], "party": f["party"],
                 "status": f["status"], "date": f["date"].isoformat(), "evidence": list(f["evidence"]),
                 "due": _iso(f["due"]), "linked": self.linked(f), "performed_by": list(version.performed_by),
+                "episode": f.get("episode"),
             })
         return {
             "findings": _sorted(findings),

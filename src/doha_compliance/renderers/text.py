@@ -14,9 +14,10 @@ from rich.console import Console
 from rich.table import Table
 
 from doha_compliance.models import STATUSES, Agreement
+from doha_compliance.report.counts import Tally, cell_text
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, UNCLAIMED_HEADING, default_words
+from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, default_words
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -46,13 +47,17 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
                    f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
     yield from out(report.coverage.describe(report.judged))
+    tally = report.counts  # issue 24: episodes and distinct acts beside the findings
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     summary.add_column("party")
     for status in STATUSES:
         summary.add_column(status, justify="right", no_wrap=True, min_width=len(status))
     for party, counts in parties.items():
-        summary.add_row(party, *(str(counts[s]) for s in STATUSES))
+        summary.add_row(party, *(cell_text(tally.of(party, s)) for s in STATUSES))
     yield from out(_table_text(summary, color))
+    yield from out(_wrapped(PARTY_LEGEND + ".", 1))
+    yield from out("")
+    yield from out(_table_text(_basis_table(report, tally), color))
     for party, counts in parties.items():
         if not any(counts.values()):
             continue
@@ -111,6 +116,22 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
         yield from out(f"Rejected events ({len(report.rejected)}):")
         for r in report.rejected:
             yield from out(f"  {r.where}: {r.id or '-'}: {r.reason}")
+
+
+def _basis_table(report: Report, tally: Tally) -> Table:
+    """Issue 24: each party's findings by the rule's basis and modality, so that a headline count
+    says how much rests on the public text and how much on reported terms."""
+    table = Table(title="Findings by basis of the rule (public text, reported terms) and modality",
+                  box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for name in ("party", "basis", "modality"):
+        table.add_column(name)
+    shown = [s for s in STATUSES if any(tally.of(p, s).findings for p in report.parties)]
+    for status in shown:
+        table.add_column(status, justify="right", no_wrap=True)
+    for party in report.parties:
+        for basis, modality in tally.groups(party):
+            table.add_row(party, basis, modality, *(cell_text(tally.of(party, s, (basis, modality))) for s in shown))
+    return table
 
 
 def _table_text(table: Table, color: bool = False) -> str:
