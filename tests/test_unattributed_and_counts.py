@@ -101,3 +101,87 @@ def test_the_unclaimed_list_is_spooled_past_the_limit(monkeypatch):
     r = report(agree(RED_ATTACKS), rows, D("01-05"))
     assert r.unattributed.spilled == 3
     assert [u.event for u in r.unattributed] == [f"u{i}" for i in range(5)]
+
+
+# --- episodes and honest counts (§5.10) --------------------------------------------------------
+
+def _episodes(c: dict) -> dict:
+    return {f["evidence"][0]: f["episode"] for f in c["findings"] if f.get("episode")}
+
+
+def test_three_attacks_in_one_province_over_two_days_are_one_episode(who):
+    # a1 01-03, a2 01-04, a3 01-05 in Kabul: each at most 3 days after the one before: one episode,
+    # named by its first finding. a4 on 01-09 is 4 days after a3: a new one. b1 in Herat: its own.
+    rows = [ev("a1", D("01-03"), "attack", "red", province="Kabul"), ev("a2", D("01-04"), "attack", "red", province="Kabul"),
+            ev("a3", D("01-05"), "attack", "red", province="Kabul"), ev("a4", D("01-09"), "attack", "red", province="Kabul"),
+            ev("b1", D("01-04"), "attack", "red", province="Herat")]
+    c = judge(who, agree(RED_ATTACKS), rows, D("01-10"))
+    assert _episodes(c) == {"a1": "attacks/red/a1", "a2": "attacks/red/a1", "a3": "attacks/red/a1",
+                            "a4": "attacks/red/a4", "b1": "attacks/red/b1"}
+
+
+def test_acts_sharing_an_episode_label_are_one_episode_wherever_and_whenever(who):
+    # the label joins acts 17 days and two provinces apart; n1, with neither label nor place, is its own
+    rows = [ev("l1", D("01-03"), "attack", "red", province="Kabul", episode="siege"),
+            ev("l2", D("01-20"), "attack", "red", province="Herat", episode="siege"),
+            ev("n1", D("01-21"), "attack", "red")]
+    c = judge(who, agree(RED_ATTACKS), rows, D("01-25"))
+    assert _episodes(c) == {"l1": "attacks/red/episode:siege", "l2": "attacks/red/episode:siege",
+                            "n1": "attacks/red/n1"}
+
+
+def test_the_counts_show_episodes_beside_findings_in_every_format():
+    rows = [ev("a1", D("01-03"), "attack", "red", province="Kabul"), ev("a2", D("01-04"), "attack", "red", province="Kabul"),
+            ev("a3", D("01-05"), "attack", "red", province="Kabul"), ev("a4", D("01-09"), "attack", "red", province="Kabul"),
+            ev("b1", D("01-04"), "attack", "red", province="Herat")]
+    r = report(agree(RED_ATTACKS), rows, D("01-10"))
+    # 5 violations: episodes {a1,a2,a3}, {a4}, {b1} = 3; no act breaches two rules: 5 distinct
+    counts = json.loads(r.to_json())["counts"]["red"]
+    assert counts["all"]["violation"] == {"findings": 5, "episodes": 3, "distinct": 5}
+    assert counts["by_basis"] == [{"basis": "public_text", "modality": "obligation",
+                                   "statuses": {"violation": {"findings": 5, "episodes": 3, "distinct": 5}}}]
+    assert json.loads(r.to_json())["parties"]["red"]["violation"] == 5  # the plain table is unchanged
+    text = dc.render(r, "text")
+    assert "\n red     5 (3 ep.)         0 " in text
+    assert "alleged: claims against the party that no finding bears out (not claims made by it)" in text
+    assert "\n red     public_text   obligation   5 (3 ep.)\n" in text
+    assert "| red | 5 (3 ep.) |" in dc.render(r, "md")
+    assert "claims against the party" in dc.render(r, "html")
+    table = list(csv.DictReader(io.StringIO(dc.render(r, "csv", table="counts"))))
+    assert {"party": "red", "basis": "public_text", "modality": "obligation", "status": "violation",
+            "findings": "5", "episodes": "3", "distinct": "5"} in table
+
+
+def test_one_act_breaching_two_rules_is_counted_once_and_each_finding_says_so(who):
+    # attack a in Kabul breaches attacks and kabul (both red's): two violations, one fact
+    kabul = rule("kabul", "red", "prohibited", when={"type": "attack", "actor": "$party", "province": "Kabul"})
+    rows = [ev("a", D("01-03"), "attack", "red", province="Kabul")]
+    c = judge(who, agree(RED_ATTACKS, kabul), rows, D("01-05"))
+    assert found(c) == [("attacks", "red", "violation", D("01-03"), ("a",), None),
+                        ("kabul", "red", "violation", D("01-03"), ("a",), None)]
+    if who == "pipeline":
+        r = report(agree(RED_ATTACKS, kabul), rows, D("01-05"))
+        reasons = {f.rule: f.reason for f in r.findings}
+        assert reasons["attacks"].endswith("The same fact (a) also breaches kabul.")
+        assert reasons["kabul"].endswith("The same fact (a) also breaches attacks.")
+        cell = r.counts.of("red", "violation")
+        assert (cell.findings, cell.episodes, cell.distinct) == (2, 2, 1)
+        text = dc.render(r, "text")
+        assert "\n red             2         0 " in text
+        assert "\n red: violation 2 findings, 1 distinct fact (one fact breaching several rules counted once)\n" in text
+        assert "| red | 2 (1 distinct) |" in dc.render(r, "md")
+
+
+def test_an_episode_label_must_name_one_episode():
+    a = agree(RED_ATTACKS)
+    rows = [ev("x", D("01-03"), "attack", "red", episode=["a", "b"]), ev("y", D("01-03"), "attack", "red", episode=" "),
+            ev("z", D("01-03"), "attack", "red", episode=7)]
+    r = dc.evaluate(a, rows, as_of=dc_date("2020-01-05"))
+    assert [(x.id, x.field) for x in r.rejected] == [("x", "episode"), ("y", "episode")]
+    assert "episode must be a short text" in r.rejected[0].reason
+    assert [f.episode for f in r.findings if f.evidence] == ["attacks/red/episode:7"]
+
+
+def dc_date(text: str):
+    import datetime as dt
+    return dt.date.fromisoformat(text)

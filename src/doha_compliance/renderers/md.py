@@ -12,6 +12,8 @@ from typing import Iterator
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
+from doha_compliance.report.counts import cell_text
+
 from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, default_words
 
 _BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
@@ -47,10 +49,23 @@ def md_lines(report: Report) -> Iterator[str]:
     yield ""
     yield "## Summary"
     yield ""
+    tally = report.counts  # issue 24: episodes and distinct facts beside the findings
     yield "| party | " + " | ".join(STATUSES) + " |"
     yield "| --- | " + " | ".join("---:" for _ in STATUSES) + " |"
     for party, counts in parties.items():
-        yield f"| {_cell(party)} | " + " | ".join(str(counts[s]) for s in STATUSES) + " |"
+        yield f"| {_cell(party)} | " + " | ".join(cell_text(tally.of(party, s)) for s in STATUSES) + " |"
+    yield ""
+    yield _cell(PARTY_LEGEND) + "."
+    yield ""
+    shown = [s for s in STATUSES if any(tally.of(p, s).findings for p in parties)]
+    yield "By basis of the rule (public text, reported terms) and modality:"
+    yield ""
+    yield "| party | basis | modality | " + " | ".join(shown) + " |"
+    yield "| --- | --- | --- | " + " | ".join("---:" for _ in shown) + " |"
+    for party in parties:
+        for basis, modality in tally.groups(party):
+            yield (f"| {_cell(party)} | {_cell(basis)} | {_cell(modality)} | "
+                   + " | ".join(cell_text(tally.of(party, s, (basis, modality))) for s in shown) + " |")
     yield ""
     yield "## Findings"
     for party, counts in parties.items():

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from doha_compliance.models import STATUSES, Agreement
-from doha_compliance.report.counts import Tally, cell_text
+from doha_compliance.report.counts import Tally, cell_text, distinct_lines
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
 from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, default_words
@@ -49,14 +49,18 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     yield from out(report.coverage.describe(report.judged))
     tally = report.counts  # issue 24: episodes and distinct acts beside the findings
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    summary.add_column("party")
+    summary.add_column("party", no_wrap=True)
     for status in STATUSES:
         summary.add_column(status, justify="right", no_wrap=True, min_width=len(status))
     for party, counts in parties.items():
-        summary.add_row(party, *(cell_text(tally.of(party, s)) for s in STATUSES))
+        summary.add_row(party, *(cell_text(tally.of(party, s), distinct=False) for s in STATUSES))
     yield from out(_table_text(summary, color))
+    for line in distinct_lines(tally, parties):
+        yield from out(_wrapped(line, 1))
     yield from out(_wrapped(PARTY_LEGEND + ".", 1))
     yield from out("")
+    yield from out("Findings by the rule's basis (public_text: the published text; reported: terms known only from "
+                   "reports) and modality")
     yield from out(_table_text(_basis_table(report, tally), color))
     for party, counts in parties.items():
         if not any(counts.values()):
@@ -121,10 +125,9 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
 def _basis_table(report: Report, tally: Tally) -> Table:
     """Issue 24: each party's findings by the rule's basis and modality, so that a headline count
     says how much rests on the public text and how much on reported terms."""
-    table = Table(title="Findings by basis of the rule (public text, reported terms) and modality",
-                  box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for name in ("party", "basis", "modality"):
-        table.add_column(name)
+        table.add_column(name, no_wrap=True)
     shown = [s for s in STATUSES if any(tally.of(p, s).findings for p in report.parties)]
     for status in shown:
         table.add_column(status, justify="right", no_wrap=True)

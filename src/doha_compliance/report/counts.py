@@ -81,12 +81,25 @@ class Tally:
         return out
 
 
-def cell_text(cell: Cell) -> str:
+def cell_text(cell: Cell, distinct: bool = True) -> str:
     """How a count reads in a table: "28 (9 ep., 27 distinct)" when the episodes or distinct facts say
-    less than the findings; the findings alone otherwise."""
+    less than the findings; the findings alone otherwise. (`distinct=False`: for a table too narrow,
+    which says the distinct facts below it.)"""
     notes = []
     if cell.episodes != cell.findings:
         notes.append(f"{cell.episodes} ep.")
-    if cell.distinct != cell.findings:
+    if distinct and cell.distinct != cell.findings:
         notes.append(f"{cell.distinct} distinct")
     return f"{cell.findings} ({', '.join(notes)})" if notes else str(cell.findings)
+
+
+def distinct_lines(tally: Tally, parties: Iterable[str]) -> List[str]:
+    """For a table that shows only the episodes: where a fact breaching several rules makes the
+    findings say more than the facts, one line a party ("us: violation 2 findings, 1 distinct fact")."""
+    out = []
+    for party in parties:
+        said = [f"{s} {c.findings} findings, {c.distinct} distinct fact{'s' if c.distinct != 1 else ''}"
+                for s in STATUSES for c in [tally.of(party, s)] if c.distinct != c.findings]
+        if said:
+            out.append(f"{party}: {'; '.join(said)} (one fact breaching several rules counted once)")
+    return out

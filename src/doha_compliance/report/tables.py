@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Iterator, Protocol, Tuple
 
-from doha_compliance.models import Finding, UnclaimedAct
+from doha_compliance.models import STATUSES, Finding, UnclaimedAct
 from doha_compliance.rules.kinds.level import SeriesRow
 
+from .counts import ALL, Tally
 from .scores import Score
 
 
@@ -30,13 +31,21 @@ class Tables(Protocol):
     @property
     def unattributed(self) -> Iterable[UnclaimedAct]: ...
 
-TABLES = ("findings", "scores", "series", "unattributed")
+    @property
+    def counts(self) -> Tally: ...
+
+    @property
+    def parties(self) -> Dict[str, Dict[str, int]]: ...
+
+TABLES = ("findings", "scores", "series", "unattributed", "counts")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
     "unattributed": ("event", "date", "type", "province", "place", "bears_on"),
+    # issue 24: per party, basis and modality (all, all: the party's totals) and status
+    "counts": ("party", "basis", "modality", "status", "findings", "episodes", "distinct"),
 }
 
 
@@ -53,6 +62,15 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
     elif table == "series":
         for r in report.series:
             yield r.to_dict()
+    elif table == "counts":
+        tally = report.counts
+        for party in report.parties:
+            for group in [(ALL, ALL)] + tally.groups(party):
+                for status in STATUSES:
+                    cell = tally.of(party, status, group)
+                    if cell.findings or group == (ALL, ALL):
+                        yield {"party": party, "basis": group[0], "modality": group[1], "status": status,
+                               **cell.to_dict()}
     elif table == "unattributed":
         for u in report.unattributed:
             yield {"event": u.event, "date": u.date.isoformat(), "type": u.type, "province": u.province,
