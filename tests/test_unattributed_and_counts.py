@@ -112,8 +112,10 @@ def _episodes(c: dict) -> dict:
 def test_three_attacks_in_one_province_over_two_days_are_one_episode(who):
     # a1 01-03, a2 01-04, a3 01-05 in Kabul: each at most 3 days after the one before: one episode,
     # named by its first finding. a4 on 01-09 is 4 days after a3: a new one. b1 in Herat: its own.
-    rows = [ev("a1", D("01-03"), "attack", "red", province="Kabul"), ev("a2", D("01-04"), "attack", "red", province="Kabul"),
-            ev("a3", D("01-05"), "attack", "red", province="Kabul"), ev("a4", D("01-09"), "attack", "red", province="Kabul"),
+    rows = [ev("a1", D("01-03"), "attack", "red", province="Kabul"),
+            ev("a2", D("01-04"), "attack", "red", province="Kabul"),
+            ev("a3", D("01-05"), "attack", "red", province="Kabul"),
+            ev("a4", D("01-09"), "attack", "red", province="Kabul"),
             ev("b1", D("01-04"), "attack", "red", province="Herat")]
     c = judge(who, agree(RED_ATTACKS), rows, D("01-10"))
     assert _episodes(c) == {"a1": "attacks/red/a1", "a2": "attacks/red/a1", "a3": "attacks/red/a1",
@@ -131,8 +133,10 @@ def test_acts_sharing_an_episode_label_are_one_episode_wherever_and_whenever(who
 
 
 def test_the_counts_show_episodes_beside_findings_in_every_format():
-    rows = [ev("a1", D("01-03"), "attack", "red", province="Kabul"), ev("a2", D("01-04"), "attack", "red", province="Kabul"),
-            ev("a3", D("01-05"), "attack", "red", province="Kabul"), ev("a4", D("01-09"), "attack", "red", province="Kabul"),
+    rows = [ev("a1", D("01-03"), "attack", "red", province="Kabul"),
+            ev("a2", D("01-04"), "attack", "red", province="Kabul"),
+            ev("a3", D("01-05"), "attack", "red", province="Kabul"),
+            ev("a4", D("01-09"), "attack", "red", province="Kabul"),
             ev("b1", D("01-04"), "attack", "red", province="Herat")]
     r = report(agree(RED_ATTACKS), rows, D("01-10"))
     # 5 violations: episodes {a1,a2,a3}, {a4}, {b1} = 3; no act breaches two rules: 5 distinct

@@ -9,9 +9,8 @@ import jinja2
 
 from doha_compliance._util.values import month_label
 from doha_compliance.models import STATUSES
-from doha_compliance.report.report import IMPORT_OUTCOMES, Report
-
 from doha_compliance.report.counts import cell_text
+from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
 from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING
 

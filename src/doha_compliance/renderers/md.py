@@ -10,9 +10,8 @@ import re
 from typing import Iterator
 
 from doha_compliance.models import STATUSES
-from doha_compliance.report.report import IMPORT_OUTCOMES, Report
-
 from doha_compliance.report.counts import cell_text
+from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
 from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, default_words
 
@@ -52,7 +51,7 @@ def md_lines(report: Report) -> Iterator[str]:
     tally = report.counts  # issue 24: episodes and distinct facts beside the findings
     yield "| party | " + " | ".join(STATUSES) + " |"
     yield "| --- | " + " | ".join("---:" for _ in STATUSES) + " |"
-    for party, counts in parties.items():
+    for party in parties:
         yield f"| {_cell(party)} | " + " | ".join(cell_text(tally.of(party, s)) for s in STATUSES) + " |"
     yield ""
     yield _cell(PARTY_LEGEND) + "."

@@ -52,7 +52,7 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     summary.add_column("party", no_wrap=True)
     for status in STATUSES:
         summary.add_column(status, justify="right", no_wrap=True, min_width=len(status))
-    for party, counts in parties.items():
+    for party in parties:
         summary.add_row(party, *(cell_text(tally.of(party, s), distinct=False) for s in STATUSES))
     yield from out(_table_text(summary, color))
     for line in distinct_lines(tally, parties):
