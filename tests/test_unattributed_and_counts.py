@@ -148,7 +148,7 @@ def test_the_counts_show_episodes_beside_findings_in_every_format():
     text = dc.render(r, "text")
     assert "\n red     5 (3 ep.)         0 " in text
     assert "alleged: claims against the party that no finding bears out (not claims made by it)" in text
-    assert "\n red     public_text   obligation   5 (3 ep.)\n" in text
+    assert "\nred    public_text  obligation  5 (3 ep.)\n" in text
     assert "| red | 5 (3 ep.) |" in dc.render(r, "md")
     assert "claims against the party" in dc.render(r, "html")
     table = list(csv.DictReader(io.StringIO(dc.render(r, "csv", table="counts"))))

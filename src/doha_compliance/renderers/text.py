@@ -62,6 +62,7 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     yield from out("Findings by the rule's basis (public_text: the published text; reported: terms known only from "
                    "reports) and modality")
     yield from out(_table_text(_basis_table(report, tally), color))
+    yield from out("")
     for party, counts in parties.items():
         if not any(counts.values()):
             continue
@@ -125,15 +126,16 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
 def _basis_table(report: Report, tally: Tally) -> Table:
     """Issue 24: each party's findings by the rule's basis and modality, so that a headline count
     says how much rests on the public text and how much on reported terms."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for name in ("party", "basis", "modality"):
-        table.add_column(name, no_wrap=True)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+    rows = [(party, basis, modality) for party in report.parties for basis, modality in tally.groups(party)]
+    for n, name in enumerate(("party", "basis", "modality")):
+        table.add_column(name, no_wrap=True, min_width=max([len(name)] + [len(row[n]) for row in rows]))
     shown = [s for s in STATUSES if any(tally.of(p, s).findings for p in report.parties)]
-    for status in shown:
+    for status in shown:  # a narrow column wraps its heading, never a count
         table.add_column(status, justify="right", no_wrap=True)
-    for party in report.parties:
-        for basis, modality in tally.groups(party):
-            table.add_row(party, basis, modality, *(cell_text(tally.of(party, s, (basis, modality))) for s in shown))
+    for party, basis, modality in rows:
+        table.add_row(party, basis, modality,
+                      *(cell_text(tally.of(party, s, (basis, modality)), distinct=False) for s in shown))
     return table
 
 
