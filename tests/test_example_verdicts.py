@@ -526,6 +526,12 @@ COUNTS = {
                    ("taliban", "reported", "obligation", "violation"): {"findings": 27, "episodes": 24, "distinct": 27},
                    ("taliban", "public_text", "obligation", "violation"): {"findings": 1, "episodes": 1, "distinct": 1},
                    ("us", "all", "all", "violation"): {"findings": 2, "episodes": 2, "distinct": 1}},
+    # the two US strikes in Helmand of 11 and 12 October 2020, a day apart, both justified by the
+    # offensive of 10 October: one episode; the Taliban's three violations are in three provinces or
+    # a deadline (Helmand, Takhar, the talks date): three episodes
+    "oct2020": {("us", "all", "all", "justified"): {"findings": 2, "episodes": 1, "distinct": 2},
+                ("us", "reported", "obligation", "justified"): {"findings": 2, "episodes": 1, "distinct": 2},
+                ("taliban", "all", "all", "violation"): {"findings": 3, "episodes": 3, "distinct": 3}},
 }
 
 
