@@ -17,7 +17,8 @@ STATUS_MEANINGS = {
     "alleged": "a party's claim that no finding bears out (uncorroborated) or that the evidence answers (contradicted)",
     "justified": "a conditionally permitted act whose condition holds (a justifying event in its window)",
     "unresolved": "a conditional act with no justifying event in the input, but the acting party states a "
-                  "justification: the input cannot settle it",
+                  "justification, or whose only justifying events are attributed to no one: the input cannot "
+                  "settle it",
     "pending": "a deadline not yet reached on the report date (or an undertaking with no date, not yet done)",
     "not_triggered": "a commitment whose trigger has not happened by the report date",
     "met": "a deadline met on or before its date",

@@ -49,6 +49,12 @@ below (the lead aligns the pipeline or the spec):
   the alleged finding's version when in force on the claim's date, else the claim rule's.
 - SPEC 5.3: a ceiling's evidence is every event counted until the total reached the ceiling; events
   past it are counted (the total and the reason show them), not cited.
+- SPEC 5.9 (issue 24): an event nobody claimed justifies nothing; an act only such events would answer
+  is unresolved, citing them (the latest three) after the act. Each unclaimed act is listed with the
+  (rule, party) of each prohibited or conditional version in force that day whose when and scope hold
+  with the actor read as the party (or as it is).
+- SPEC 5.10 (issue 24): an act finding's episode -- its event's `episode` label, else one rule, party
+  and status at one province (else place), acts at most 3 days apart, named by the first; else its own id.
 """
 from __future__ import annotations
 
