@@ -189,3 +189,20 @@ def test_an_episode_label_must_name_one_episode():
 def dc_date(text: str):
     import datetime as dt
     return dt.date.fromisoformat(text)
+
+
+def test_a_finding_in_an_episode_begun_earlier_says_so_in_every_format():
+    # a2 (01-04) joins the episode a1 began on 01-03 in Kabul; a1 names the episode itself: no line
+    rows = [ev("a1", D("01-03"), "attack", "red", province="Kabul"),
+            ev("a2", D("01-04"), "attack", "red", province="Kabul")]
+    r = report(agree(RED_ATTACKS), rows, D("01-10"))
+    text = dc.render(r, "text")
+    assert text.count("episode: attacks/red/a1") == 1
+    assert "                  evidence: a2\n                  episode: attacks/red/a1\n" in text
+    assert "- **Episode:** `attacks/red/a1`" in dc.render(r, "md")
+    assert '<div class="meta episode">Episode: attacks/red/a1</div>' in dc.render(r, "html")
+    table = list(csv.DictReader(io.StringIO(dc.render(r, "csv"))))
+    assert [(row["id"], row["episode"]) for row in table] == [("attacks/red/a1", "attacks/red/a1"),
+                                                              ("attacks/red/a2", "attacks/red/a1")]
+    from doha_compliance.report.explain import explain_finding
+    assert "episode:   attacks/red/a1, with attacks/red/a2" in explain_finding(r, next(iter(r.findings)))

@@ -86,6 +86,8 @@ def md_lines(report: Report) -> Iterator[str]:
                 yield f"- **Due:** {f.due}"
             yield f"- **Reason:** {_cell(f.reason)}"
             yield "- **Evidence:** " + (", ".join(_code(e) for e in f.evidence) or "none")
+            if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
+                yield f"- **Episode:** {_code(f.episode)}"
             if f.performed_by:
                 yield "- **Performed by:** " + ", ".join(_cell(report.agreement.label(p)) for p in f.performed_by)
             if f.claims:

@@ -73,6 +73,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             version = "" if f.version == f.rule else f"  (version {f.version})"
             yield from out(f"  {f.date}  {f.status:<13}  {f.rule}{version}")
             yield from out(_wrapped("evidence: " + (", ".join(f.evidence) or "none"), 18))
+            if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
+                yield from out(_wrapped(f"episode: {f.episode}", 18))
             yield from out(_wrapped(f.reason, 18))
             if f.linked:
                 yield from out(_wrapped("linked, on that date: " + "; ".join(link.describe() for link in f.linked), 18))

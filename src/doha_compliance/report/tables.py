@@ -39,7 +39,7 @@ class Tables(Protocol):
 
 TABLES = ("findings", "scores", "series", "unattributed", "counts")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
-    "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason"),
+    "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "episode"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
@@ -55,7 +55,7 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
         for f in report.findings:
             yield {"id": f.id, "rule": f.rule, "version": f.version, "party": f.party, "status": f.status,
                    "date": f.date.isoformat(), "due": f.due.isoformat() if f.due else None,
-                   "evidence": ";".join(f.evidence), "reason": f.reason}
+                   "evidence": ";".join(f.evidence), "reason": f.reason, "episode": f.episode}
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()
