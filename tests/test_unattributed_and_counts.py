@@ -206,3 +206,14 @@ def test_a_finding_in_an_episode_begun_earlier_says_so_in_every_format():
                                                               ("attacks/red/a2", "attacks/red/a1")]
     from doha_compliance.report.explain import explain_finding
     assert "episode:   attacks/red/a1, with attacks/red/a2" in explain_finding(r, next(iter(r.findings)))
+
+
+def test_a_report_filtered_to_a_party_keeps_the_unclaimed_acts_bearing_on_it():
+    # u would bear on red's attacks, s2 on blue's strikes, n on nothing
+    rows = [ev("u", D("01-03"), "attack", "unknown"), ev("s2", D("01-05"), "strike", "unknown"),
+            ev("n", D("01-05"), "note", "unknown")]
+    r = report(agree(RED_ATTACKS, BLUE_STRIKES), rows, D("01-06"))
+    assert [u.event for u in r.unattributed] == ["u", "n", "s2"]
+    assert [u.event for u in r.filtered(parties=["blue"]).unattributed] == ["s2"]
+    assert [u.event for u in r.filtered(rules=["attacks"]).unattributed] == ["u"]
+    assert [u.event for u in r.filtered().unattributed] == ["u", "n", "s2"]
