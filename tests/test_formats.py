@@ -109,7 +109,8 @@ def test_html_renders_in_a_real_browser(timeline_report, tmp_path):
         for party, counts in timeline_report.parties.items():
             for status, n in counts.items():
                 cell = page.locator(f'#summary tr[data-party="{party}"] td[data-status="{status}"]')
-                assert cell.inner_text().split(" (")[0] == str(n)  # issue 24: "(e ep., d distinct)" may follow
+                # issue 24: "(e ep., d distinct)" may follow the count
+                assert cell.inner_text().split(" (")[0] == str(n)
         marks = page.locator("#timeline circle.finding-mark")
         assert marks.count() == len(timeline_report.findings)
         box = marks.first.bounding_box()
