@@ -600,15 +600,32 @@ def test_an_unclaimed_act_is_never_a_partys_finding_but_is_counted_and_covers(wh
     assert c["coverage"] == {"first": D("01-03"), "last": D("01-03"), "unattributed": 1}
 
 
-def test_an_unclaimed_event_can_still_justify(who):
+def test_an_unclaimed_event_justifies_no_act_the_act_is_unresolved_naming_it(who):
+    # issue 24 (§5.9): an act nobody claimed neither breaches nor justifies. The strike on 01-05 has
+    # one event in its 2-day window, the unclaimed attack of 01-04: not a justification, and not
+    # nothing either -- unresolved, citing the attack after the act (not in justified_by). An
+    # unresolved act is no compliance: no `complied` finding beside it.
     a = agree(rule("strikes", "blue", "conditional", when={"type": "strike", "actor": "$party"},
                    justified_by={"when": {"type": "attack"}, "within_days": 2}))
-    rows = [ev("u", D("01-04"), "attack", "unknown"), ev("s", D("01-05"), "strike", "blue")]
-    # the strike is justified by the unclaimed attack; over 01-04 .. 01-05 (covered by the strike)
-    # blue kept the commitment: a justified act is no breach
+    rows = [ev("u", D("01-04"), "attack", "unknown", province="Kabul"), ev("s", D("01-05"), "strike", "blue")]
+    assert found(judge(who, a, rows, D("01-05"))) == [("strikes", "blue", "unresolved", D("01-05"), ("s", "u"), None)]
+    if who == "pipeline":
+        f = next(iter(report(a, rows, D("01-05")).findings))
+        assert f.justified_by == ()
+        assert ("the only events that would answer it in the 2 days before, u (attack on 2020-01-04 in Kabul), "
+                "are attributed to no one") in f.reason
+
+
+def test_an_attributed_justifier_answers_the_act_whatever_unclaimed_events_lie_beside_it(who):
+    # the attack by red on 01-03 justifies the strike of 01-05; the unclaimed one of 01-04, later,
+    # is not cited: the act is justified by red's attack alone
+    a = agree(rule("strikes", "blue", "conditional", when={"type": "strike", "actor": "$party"},
+                   justified_by={"when": {"type": "attack"}, "within_days": 2}))
+    rows = [ev("r", D("01-03"), "attack", "red"), ev("u", D("01-04"), "attack", "unknown"),
+            ev("s", D("01-05"), "strike", "blue")]
     assert found(judge(who, a, rows, D("01-05"))) == [
         ("strikes", "blue", "complied", D("01-05"), (), None),
-        ("strikes", "blue", "justified", D("01-05"), ("s", "u"), None)]
+        ("strikes", "blue", "justified", D("01-05"), ("s", "r"), None)]
 
 
 # --- claims: monitors, deadlines, unresolved acts ------------------------------------------

@@ -199,7 +199,10 @@ def test_the_canonical_form_the_oracle_compares_keeps_every_match_and_drops_only
     m.covered = {("d", "red"): D("2020-01-02")}
     m.covers = {("r", "red"): [b, a], ("r", "blue"): []}
     m.triggers = {("t", "red"): [a], ("t", "blue"): []}
-    assert m.canonical() == {
+    u = Event(id="u", date=D("2020-01-01"), type="attack", actor="unknown")
+    m.unclaimed = {("r", "red", "a"): {"u": u}, ("r", "red", "x"): {}}  # issue 24: justifiers nobody claimed
+    m.unclaimed_counts = {("r", "red", "a"): 1}
+    assert m.canonical() == {"unclaimed": {("r", "red", "a"): ["u"]}, "unclaimed_counts": {("r", "red", "a"): 1},
         "hits": {("r", "red"): ["a", "b"]}, "justifications": {("r", "red", "a"): ["b"]},
         "justifier_counts": {("r", "red", "a"): 1}, "fulfils": {("d", "red", 0): ["a"]},
         "covered": [(("d", "red"), D("2020-01-02"))], "covers": {("r", "red"): ["a", "b"]}, "triggers": {("t", "red"): ["a"]}}

@@ -17,6 +17,7 @@ from doha_compliance.intake import sources
 from doha_compliance.intake.readers import RawRow
 from doha_compliance.intake.validate import check_row
 from doha_compliance.judging.judge import Judge
+from doha_compliance.judging.unattributed import Unclaimed
 from doha_compliance.matching.durable import deciders
 from doha_compliance.matching.durable.engine import durable_matches
 from doha_compliance.matching.matches import Matches
@@ -261,7 +262,7 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
     """One pass: in event time with a watermark (lateness_days), or sorted externally (None)."""
     intake = _Intake(agreement, events, on_reject, max_errors)
     later = [0]
-    seen = _Seen()
+    seen = _Seen(Unclaimed(agreement))
 
     def in_scope(ordered: Iterable[Event], report_date: Optional[dt.date]) -> Iterator[Event]:
         for event in ordered:
@@ -296,6 +297,7 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
                     findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
                     events=result.events, imports=intake.imports.counts(),
                     coverage=Coverage(seen.first, seen.last, seen.unattributed),
+                    unattributed=seen.unclaimed.finish(),
                     defaults=result.defaults, series=result.series)
     scored: Report = with_scores(report)  # issue 15: scores by month, from the findings
     return scored
@@ -304,10 +306,11 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
 class _Seen:
     """The events judged (dated up to the report date): first and last date, and how many no one claimed."""
 
-    def __init__(self) -> None:
+    def __init__(self, unclaimed: Unclaimed) -> None:
         self.first: Optional[dt.date] = None
         self.last: Optional[dt.date] = None
         self.unattributed = 0
+        self.unclaimed = unclaimed  # issue 24: each act nobody claimed, with what it would bear on
 
     def add(self, event: Event) -> None:
         if self.first is None or event.date < self.first:
@@ -316,3 +319,4 @@ class _Seen:
             self.last = event.date
         if event.actor == UNKNOWN:
             self.unattributed += 1
+            self.unclaimed.add(event)

@@ -17,7 +17,8 @@ STATUS_MEANINGS = {
     "alleged": "a party's claim that no finding bears out (uncorroborated) or that the evidence answers (contradicted)",
     "justified": "a conditionally permitted act whose condition holds (a justifying event in its window)",
     "unresolved": "a conditional act with no justifying event in the input, but the acting party states a "
-                  "justification: the input cannot settle it",
+                  "justification, or whose only justifying events are attributed to no one: the input cannot "
+                  "settle it",
     "pending": "a deadline not yet reached on the report date (or an undertaking with no date, not yet done)",
     "not_triggered": "a commitment whose trigger has not happened by the report date",
     "met": "a deadline met on or before its date",
@@ -30,6 +31,19 @@ MODALITIES = ("obligation", "best_efforts", "aim")
 UNKNOWN = "unknown"
 OTHER = "other"
 RESERVED_ACTORS = (UNKNOWN, OTHER)
+# An act nobody claimed, as a condition (what `Rule.act_condition` adds for the matchers).
+ATTRIBUTED = {"actor": {"not": UNKNOWN}}
+
+
+def attributed(event: "Event") -> bool:
+    """Whether anyone answers for an event: the one place that decides it (commitment-semantics §5.9).
+
+    An act nobody claimed (actor `unknown`) neither breaches a party's prohibition nor justifies
+    another party's act; it is listed apart ("Acts nobody claimed"). The matchers ask it through
+    `ATTRIBUTED` (a rule's acts) and this function (justification windows, the unclaimed list).
+    Issue 25 (territorial responsibility: a rule saying who answers for what happens where) extends
+    this seam, not its callers."""
+    return event.actor != UNKNOWN
 
 # Fields of the event contract with their meaning; anything else is kept in `extra`.
 EVENT_FIELDS = (
@@ -196,7 +210,7 @@ class Rule:
     def act_condition(self) -> Mapping[str, Any]:
         """What an act must match to be judged by a prohibited or conditional rule: `when`, within the
         rule's `scope`, and never an act nobody claimed (actor `unknown`)."""
-        extra = ([self.scope] if self.scope else []) + [{"actor": {"not": UNKNOWN}}]
+        extra = ([self.scope] if self.scope else []) + [dict(ATTRIBUTED)]
         return {**self.when, "all": list(self.when.get("all", [])) + extra}
 
     @property
@@ -345,6 +359,7 @@ class Finding:
     performed_by: Tuple[str, ...] = ()
     modality: str = "obligation"
     anchor: Optional[str] = None  # what names a finding about a commitment as a whole (a due date, a period)
+    episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
 
     @property
     def id(self) -> str:
@@ -376,6 +391,8 @@ class Finding:
             out["performed_by"] = list(self.performed_by)
         if self.modality != "obligation":
             out["modality"] = self.modality
+        if self.episode is not None:
+            out["episode"] = self.episode
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 
@@ -405,3 +422,30 @@ class Claim:
         if self.province is not None:
             out["province"] = self.province
         return out
+
+
+@attrs.frozen(slots=True)
+class UnclaimedAct:
+    """An act nobody claimed (actor `unknown`, issue 24 §5.9), listed with the commitments it would
+    bear on: each (rule, party) whose prohibited or conditional act condition it would match were
+    that party its actor. It breaches none of them and justifies nothing; the list shows what the
+    record leaves unanswered."""
+
+    event: str
+    date: dt.date
+    type: str
+    province: Optional[str] = None
+    place: Optional[str] = None
+    bears_on: Tuple[Tuple[str, str], ...] = ()  # (rule id, party), sorted
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"event": self.event, "date": self.date.isoformat(), "type": self.type}
+        if self.province is not None:
+            out["province"] = self.province
+        if self.place is not None:
+            out["place"] = self.place
+        out["bears_on"] = [{"rule": rule, "party": party} for rule, party in self.bears_on]
+        return out
+
+    def describe_bears_on(self) -> str:
+        return "; ".join(f"{rule} ({party})" for rule, party in self.bears_on) or "no commitment"

@@ -36,7 +36,7 @@ import attrs
 
 from doha_compliance._util.fast import builder
 from doha_compliance.errors import ComplianceError
-from doha_compliance.models import Claim, Event, Finding, Rejection
+from doha_compliance.models import Claim, Event, Finding, Rejection, UnclaimedAct
 
 if TYPE_CHECKING:
     from attrs import AttrsInstance
@@ -214,6 +214,7 @@ PACK_FINDING = attrs_packer(Finding)
 PACK_CLAIM = attrs_packer(Claim)
 PACK_EVENT = attrs_packer(Event)
 PACK_REJECTION = attrs_packer(Rejection)
+PACK_UNCLAIMED = attrs_packer(UnclaimedAct)
 
 
 def spill_run(items: List[A], packer: Tuple[Callable[[A], Packed], Callable[[Packed], A]], doing: str,
@@ -297,3 +298,8 @@ def _packed_event_order(packed: Packed) -> Tuple[Any, str]:
 
 def rejections_spool(items: Iterable[Rejection] = ()) -> Spool[Rejection]:
     return Spool(items, pack=PACK_REJECTION[0], unpack=PACK_REJECTION[1])
+
+
+def unclaimed_spool(items: Iterable[UnclaimedAct] = ()) -> Spool[UnclaimedAct]:
+    """Acts nobody claimed (issue 24): one a row of the report, on disk past the limit like the findings."""
+    return Spool(items, pack=PACK_UNCLAIMED[0], unpack=PACK_UNCLAIMED[1])

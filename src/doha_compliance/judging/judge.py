@@ -52,6 +52,7 @@ from . import continuing, deadlines, links
 from .claims import set_claims
 from .continuing import Continuing
 from .deadlines import Deadline, PartProgress, Progress
+from .episodes import Episodes
 from .links import DefaultGroup, Linker
 from .triggers import Triggers, order
 
@@ -78,11 +79,13 @@ class _DayFindings:
                 raise
             self._memory = []
 
-    def drain_into(self, out: Spool[Finding]) -> None:
-        """Append every finding to `out` in sort order (a stable sort: ties keep the order they came in)."""
+    def drain_into(self, out: Spool[Finding], then: Callable[[Finding], Finding] = lambda f: f) -> None:
+        """Append every finding to `out` in sort order (a stable sort: ties keep the order they came in),
+        each as `then` makes it."""
         self._memory.sort(key=_finding_key)
         try:
-            out.extend(heapq.merge(*self._runs, self._memory, key=_finding_key) if self._runs else self._memory)
+            out.extend(map(then, heapq.merge(*self._runs, self._memory, key=_finding_key) if self._runs
+                           else self._memory))
         finally:
             self.close()
             self._memory = []
@@ -97,6 +100,29 @@ def _finding_key(f: Finding) -> Any:
     return f.sort_key
 
 
+def _event_key(e: Event) -> Any:
+    return e.sort_key
+
+
+BREACHES = ("violation", "missed")
+
+
+def _same_act(breached: Dict[Tuple[str, str], List[str]]) -> Callable[[Finding], Finding]:
+    """One fact breaching two rules is said once (issue 24, §5.10): the same fact (the same first
+    evidence event, the same party) breaching several rules says which others in each finding's
+    reason; the per-party counts count it once ("distinct"). Acts are set beside the acts of their
+    day (the matcher holds the day's acts already: this map costs an entry per breach of the day),
+    deadlines beside the deadlines."""
+    def then(f: Finding) -> Finding:
+        if f.status not in BREACHES or not f.evidence:
+            return f
+        others = [r for r in dict.fromkeys(breached.get((f.party, f.evidence[0]), ())) if r != f.rule]
+        if not others:
+            return f
+        return attrs.evolve(f, reason=f"{f.reason} The same fact ({f.evidence[0]}) also breaches {', '.join(others)}.")
+    return then
+
+
 def _where(e: Event) -> str:
     if e.province and e.place:
         return f" in {e.province} ({e.place})"
@@ -104,9 +130,23 @@ def _where(e: Event) -> str:
 
 
 def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
-                 justifiers: Tuple[str, ...] = ()) -> Finding:
+                 justifiers: Tuple[str, ...] = (), unclaimed: Tuple[str, ...] = ()) -> Finding:
     return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=e.date,
-                   evidence=(e.id,) + justifiers, reason=reason, province=e.province, justified_by=justifiers)
+                   evidence=(e.id,) + justifiers + unclaimed, reason=reason, province=e.province,
+                   justified_by=justifiers)
+
+
+def _nobodys(rule: Rule, e: Event, same: str, kept: Dict[str, Event], total: int) -> str:
+    """Why an act only unclaimed events would answer is unresolved (issue 24, §5.9): they are cited
+    as evidence, never as what justifies it."""
+    assert rule.justified_by is not None
+    named = ", ".join(f"{j.id} ({j.type} on {j.date}{_where(j)})" for j in sorted(kept.values(), key=lambda j: j.sort_key))
+    more = f" ({total} such events in the window; the latest {len(kept)} cited)" if total > len(kept) else ""
+    stated = f" {e.actor} states: {e.stated_justification!r}." if e.stated_justification else ""
+    return (f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)}: the only events that would answer it{same} "
+            f"in the {rule.justified_by.within_days} days before, {named}{more}, are attributed to no one (actor "
+            f"unknown), and an act nobody claimed justifies no party's act.{stated} The input cannot settle it: "
+            f"unresolved, neither justified nor a violation.")
 
 
 def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matches,
@@ -137,6 +177,14 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
                                     f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} "
                                     f"on {latest.date} ({latest.id}), {deadlines.plural(days, 'day')} before{same}, within "
                                     f"the {jb.within_days}-day window of {rule.id}{more}.", tuple(justifiers)))
+            continue
+        nobodys = matches.unclaimed.get((rule.version, party, e.id))
+        if nobodys:
+            for unclaimed in nobodys.values():
+                cite(unclaimed)
+            total = matches.unclaimed_counts.get((rule.version, party, e.id), len(nobodys))
+            out.append(_act_finding(rule, party, e, "unresolved", _nobodys(rule, e, same, nobodys, total),
+                                    unclaimed=tuple(sorted(nobodys, key=lambda j: nobodys[j].sort_key))))
             continue
         # every act's reason opens with what the commitment is (and so whether its terms are only reported)
         missing = (f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
@@ -199,6 +247,7 @@ class Judge:
         self._claim_counts: Dict[Tuple[str, str], int] = {}  # (rule named, accused) -> claims
         self._unassessed: Set[str] = set()  # deadline rules no event bears on (decided at the end)
         self.levels = LevelJudge(agreement.rules)  # issue 15: level rules' per-period tallies
+        self.episodes = Episodes()  # issue 24: acts grouped into episodes as they are judged
 
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.
@@ -209,6 +258,7 @@ class Judge:
         matches.triggers.clear()
         self._advance_deadlines(matches)
         findings = _DayFindings()
+        breached: Dict[Tuple[str, str], List[str]] = {}  # (party, act) -> the rules it breaches (§5.10)
         claimed: List[Tuple[int, Event]] = []
         latest = None
         for index, rule in enumerate(self.agreement.rules):
@@ -229,8 +279,12 @@ class Judge:
                 latest = last if latest is None or last > latest else latest
                 if not kind.claim:
                     start = self.triggers.start(rule, party)
-                    judged = [e for e in hits if start is not None and e.date >= start]
-                    for f in _event_findings(rule, party, judged, matches, self._cited.cite):
+                    judged = sorted((e for e in hits if start is not None and e.date >= start), key=_event_key)
+                    for act, f in zip(judged, _event_findings(rule, party, judged, matches, self._cited.cite),
+                                      strict=True):
+                        f = self.episodes.of(f, act)  # issue 24 (§5.10)
+                        if f.status in BREACHES:
+                            breached.setdefault((party, act.id), []).append(rule.id)
                         self.continuing.saw_finding(unit, f)
                         findings.append(f)
                     continue
@@ -244,7 +298,11 @@ class Judge:
         self.levels.take(matches.hits, self._cited.cite)  # issue 15
         matches.justifications.clear()
         matches.justifier_counts.clear()
-        findings.drain_into(self._findings)
+        matches.unclaimed.clear()
+        matches.unclaimed_counts.clear()
+        findings.drain_into(self._findings, _same_act(breached))
+        if latest is not None:
+            self.episodes.forget_before(latest)
         claimed.sort(key=lambda item: item[1].date)
         self._claim_events.extend(claimed)
         if latest is not None:
@@ -277,6 +335,11 @@ class Judge:
         untriggered, unassessed = self._untriggered_and_claimable(as_of)
         not_assessed += unassessed
         late = [d.finding for d in decided.values() if d.finding is not None] + more + untriggered
+        breached: Dict[Tuple[str, str], List[str]] = {}  # deadlines breached on the strength of one event
+        for f in late:
+            if f.status in BREACHES and f.evidence:
+                breached.setdefault((f.party, f.evidence[0]), []).append(f.rule)
+        late = [_same_act(breached)(f) for f in late]
         level_findings, level_not_assessed, series = self.levels.finish(as_of)  # issue 15
         late += level_findings
         not_assessed += level_not_assessed

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Set, Tuple
 
 import attrs
 
-from doha_compliance.models import Agreement, Event, Rule
+from doha_compliance.models import Agreement, Event, Rule, attributed
 
 Unit = Tuple[str, str]  # (rule version, party)
 Part = Tuple[str, str, int]  # (rule version, party, index of the fulfilment part)
@@ -33,6 +33,10 @@ class Matches:
     justifier_counts: Dict[Tuple[str, str, str], int] = attrs.field(factory=dict)
     covers: Dict[Unit, List[Event]] = attrs.field(factory=dict)  # continuing units: the covering events
     triggers: Dict[Unit, List[Event]] = attrs.field(factory=dict)  # events matching a unit's starts_when
+    # issue 24: justifying events nobody claimed (actor unknown) answer no act; kept apart, the latest
+    # MAX_JUSTIFIERS and their count, so an act they alone would answer is told (unresolved, naming them)
+    unclaimed: Dict[Tuple[str, str, str], Dict[str, Event]] = attrs.field(factory=dict)
+    unclaimed_counts: Dict[Tuple[str, str, str], int] = attrs.field(factory=dict)
     _seen: Set[Tuple[str, Tuple[Any, ...], str]] = attrs.field(factory=set)
 
     # A rule with `any:` alternatives can fire once per alternative an event satisfies
@@ -71,8 +75,9 @@ class Matches:
         there were. Called once per (act, justifier) pair (the reference's loops; the engine looks its
         windows up and fills `justifications` and `justifier_counts` itself)."""
         key = (unit[0], unit[1], act)
-        kept = self.justifications.setdefault(key, {})
-        self.justifier_counts[key] = self.justifier_counts.get(key, 0) + 1
+        kept = (self.justifications if attributed(justifier) else self.unclaimed).setdefault(key, {})
+        counts = self.justifier_counts if attributed(justifier) else self.unclaimed_counts
+        counts[key] = counts.get(key, 0) + 1
         kept[justifier.id] = justifier
         if len(kept) > MAX_JUSTIFIERS:  # drop the oldest: memory stays bounded per act
             del kept[min(kept.values(), key=lambda e: e.sort_key).id]
@@ -83,6 +88,8 @@ class Matches:
             "hits": {k: sorted(e.id for e in v) for k, v in sorted(self.hits.items()) if v},
             "justifications": {k: sorted(v) for k, v in sorted(self.justifications.items()) if v},
             "justifier_counts": dict(sorted(self.justifier_counts.items())),
+            "unclaimed": {k: sorted(v) for k, v in sorted(self.unclaimed.items()) if v},
+            "unclaimed_counts": dict(sorted(self.unclaimed_counts.items())),
             "fulfils": {k: sorted(e.id for e in v) for k, v in sorted(self.fulfils.items()) if v},
             "covered": sorted(self.covered.items()),
             "covers": {k: sorted(e.id for e in v) for k, v in sorted(self.covers.items()) if v},

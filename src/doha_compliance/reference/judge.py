@@ -49,6 +49,12 @@ below (the lead aligns the pipeline or the spec):
   the alleged finding's version when in force on the claim's date, else the claim rule's.
 - SPEC 5.3: a ceiling's evidence is every event counted until the total reached the ceiling; events
   past it are counted (the total and the reason show them), not cited.
+- SPEC 5.9 (issue 24): an event nobody claimed justifies nothing; an act only such events would answer
+  is unresolved, citing them (the latest three) after the act. Each unclaimed act is listed with the
+  (rule, party) of each prohibited or conditional version in force that day whose when and scope hold
+  with the actor read as the party (or as it is).
+- SPEC 5.10 (issue 24): an act finding's episode -- its event's `episode` label, else one rule, party
+  and status at one province (else place), acts at most 3 days apart, named by the first; else its own id.
 """
 from __future__ import annotations
 
@@ -56,6 +62,7 @@ import datetime as dt
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from doha_compliance.models import Agreement, Event, Rule
+from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import Kind, kind_of
 
 from ._plain import (
@@ -236,7 +243,9 @@ class _Judge:
                 continue
             if rule.scope and not _match(rule.scope, party, act):
                 continue
-            unit_findings.append(self._judge_act(rule, party, act))
+            judged = self._judge_act(rule, party, act)
+            judged["act"] = act  # for its episode (SPEC §5.10)
+            unit_findings.append(judged)
         # complied over the period the input covers (SPEC §5.5)
         begin = max(rule.effective_from, t, self.first_day) if self.first_day else None
         end = min(until or self.as_of, self.as_of, self.last_day) if self.last_day else None
@@ -269,6 +278,14 @@ class _Judge:
             if all(act.get(f) not in (None, "") and j.get(f) not in (None, "") and str(act.get(f)) == str(j.get(f))
                    for f in jb.same):
                 justifiers.append(j)
+        # SPEC §5.9 (issue 24): an event nobody claimed justifies no party's act; an act only such events
+        # would answer is unresolved, citing them (the latest three) after the act
+        nobodys = [j for j in justifiers if j.actor == UNKNOWN]
+        justifiers = [j for j in justifiers if j.actor != UNKNOWN]
+        if not justifiers and nobodys:
+            latest = sorted(nobodys, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
+            return self.add(rule, party, "unresolved", act.date, [act.id] + [j.id for j in latest],
+                            province=act.province)
         if justifiers:
             latest = sorted(justifiers, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
             return self.add(rule, party, "justified", act.date, [act.id] + [j.id for j in latest],
@@ -391,11 +408,60 @@ class _Judge:
                 out.append({"rule": other, "party": party, "status": status, "since": _iso(since)})
         return out
 
+    # --- episodes (SPEC §5.10, issue 24) ------------------------------------------
+
+    def episodes(self) -> None:
+        """Every act finding's episode: its event's `episode` label (rule/party/episode:<label>); else
+        the acts of one rule, party and status at one province (else place), in (date, act id) order,
+        each at most 3 days after the one before, named by the first one's id; else its own id."""
+        acts = sorted((f for f in self.findings if "act" in f), key=lambda f: (f["date"], f["act"].id))
+        last: Dict[Tuple[str, str, str, str], Dict[str, Any]] = {}
+        for f in acts:
+            act = f["act"]
+            label = act.extra.get("episode")
+            place = act.province or act.place
+            if label:
+                f["episode"] = f"{f['rule']}/{f['party']}/episode:{label}"
+            elif not place:
+                f["episode"] = _finding_id(f)
+            else:
+                key = (f["rule"], f["party"], f["status"], place)
+                before = last.get(key)
+                if before is not None and (f["date"] - before["date"]).days <= 3:
+                    f["episode"] = before["episode"]
+                else:
+                    f["episode"] = _finding_id(f)
+                last[key] = f
+
+    # --- acts nobody claimed (SPEC §5.9, issue 24) -----------------------------------
+
+    def unattributed(self) -> List[Dict[str, Any]]:
+        """Each unclaimed act with the (rule, party) pairs of prohibited or conditional versions in force
+        on its day whose when and scope hold were that party its actor."""
+        out = []
+        for e in self.seen:
+            if e.actor != UNKNOWN:
+                continue
+            bears = set()
+            for rule in self.agreement.rules:
+                if not kind_of(rule).continuing or not _in_force(rule, e.date):
+                    continue
+                for party in rule.parties:
+                    def as_party(name: str, e: Event = e, party: str = party) -> Any:
+                        return party if name == "actor" else e.get(name)
+                    conds = [rule.when] + ([rule.scope] if rule.scope else [])
+                    if (all(conditions.matches(conditions.substitute_party(c, party), as_party) for c in conds)
+                            or all(_match(c, party, e) for c in conds)):  # a rule naming `unknown` itself
+                        bears.add((rule.id, party))
+            out.append({"event": e.id, "bears_on": [{"rule": r, "party": p} for r, p in sorted(bears)]})
+        return out
+
     def run(self) -> Dict[str, Any]:
         self.judge_deadlines()
         self.judge_continuing()
         self.judge_claimable()
         self.judge_claims()
+        self.episodes()
         findings = []
         for f in self.findings:
             version = _version_by_name(self.agreement, f["version"])
@@ -403,6 +469,7 @@ class _Judge:
                 "id": _finding_id(f), "rule": f["rule"], "version": f["version"], "party": f["party"],
                 "status": f["status"], "date": f["date"].isoformat(), "evidence": list(f["evidence"]),
                 "due": _iso(f["due"]), "linked": self.linked(f), "performed_by": list(version.performed_by),
+                "episode": f.get("episode"),
             })
         return {
             "findings": _sorted(findings),
@@ -411,6 +478,7 @@ class _Judge:
             "defaults": defaults(self.agreement, self.findings),
             "coverage": {"first": _iso(self.first_day), "last": _iso(self.last_day),
                          "unattributed": sum(1 for e in self.seen if e.actor == UNKNOWN)},
+            "unattributed": self.unattributed(),
         }
 
 

@@ -9,9 +9,10 @@ import jinja2
 
 from doha_compliance._util.values import month_label
 from doha_compliance.models import STATUSES
+from doha_compliance.report.counts import cell_text
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS
+from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING
 
 # One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
 # yet due or started, greens and blues for what was kept.
@@ -83,12 +84,15 @@ def render_html(report: Report) -> str:
         for e in f.evidence:
             cited_by.setdefault(e, []).append(f"f-{i}")
     template = _environment().get_template("report.html.j2")
+    tally = report.counts  # issue 24
     from .svg import (  # issue 15: the score heatmap and the level charts
         heatmap,
         level_charts,
     )
     return template.render(report=report, statuses=STATUSES, colours=COLOURS, findings=findings,
-                           claim_sections=CLAIM_SECTIONS,
+                           claim_sections=CLAIM_SECTIONS, unclaimed_heading=UNCLAIMED_HEADING,
+                           party_legend=PARTY_LEGEND, tally=tally, cell_text=cell_text,
+                           basis_statuses=[s for s in STATUSES if any(tally.of(p, s).findings for p in report.parties)],
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
                            event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
                            heatmap=heatmap(report, finding_anchor),

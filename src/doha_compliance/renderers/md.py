@@ -10,9 +10,10 @@ import re
 from typing import Iterator
 
 from doha_compliance.models import STATUSES
+from doha_compliance.report.counts import cell_text
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, default_words
 
 _BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _MARKUP = re.compile(r"([\\`*\[\]|~#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")  # an intraword _ is no markup
@@ -47,10 +48,23 @@ def md_lines(report: Report) -> Iterator[str]:
     yield ""
     yield "## Summary"
     yield ""
+    tally = report.counts  # issue 24: episodes and distinct facts beside the findings
     yield "| party | " + " | ".join(STATUSES) + " |"
     yield "| --- | " + " | ".join("---:" for _ in STATUSES) + " |"
-    for party, counts in parties.items():
-        yield f"| {_cell(party)} | " + " | ".join(str(counts[s]) for s in STATUSES) + " |"
+    for party in parties:
+        yield f"| {_cell(party)} | " + " | ".join(cell_text(tally.of(party, s)) for s in STATUSES) + " |"
+    yield ""
+    yield _cell(PARTY_LEGEND) + "."
+    yield ""
+    shown = [s for s in STATUSES if any(tally.of(p, s).findings for p in parties)]
+    yield "By basis of the rule (public text, reported terms) and modality:"
+    yield ""
+    yield "| party | basis | modality | " + " | ".join(shown) + " |"
+    yield "| --- | --- | --- | " + " | ".join("---:" for _ in shown) + " |"
+    for party in parties:
+        for basis, modality in tally.groups(party):
+            yield (f"| {_cell(party)} | {_cell(basis)} | {_cell(modality)} | "
+                   + " | ".join(cell_text(tally.of(party, s, (basis, modality))) for s in shown) + " |")
     yield ""
     yield "## Findings"
     for party, counts in parties.items():
@@ -72,6 +86,8 @@ def md_lines(report: Report) -> Iterator[str]:
                 yield f"- **Due:** {f.due}"
             yield f"- **Reason:** {_cell(f.reason)}"
             yield "- **Evidence:** " + (", ".join(_code(e) for e in f.evidence) or "none")
+            if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
+                yield f"- **Episode:** {_code(f.episode)}"
             if f.performed_by:
                 yield "- **Performed by:** " + ", ".join(_cell(report.agreement.label(p)) for p in f.performed_by)
             if f.claims:
@@ -109,6 +125,17 @@ def md_lines(report: Report) -> Iterator[str]:
     from .time import score_md, series_md  # issue 15
     yield from score_md(report)
     yield from series_md(report)
+    if report.unattributed:  # issue 24
+        yield ""
+        yield "## Acts nobody claimed"
+        yield ""
+        yield _cell(UNCLAIMED_HEADING) + "."
+        yield ""
+        yield "| date | event | type | province | place | would bear on |"
+        yield "| --- | --- | --- | --- | --- | --- |"
+        for u in report.unattributed:
+            yield (f"| {u.date} | {_code(u.event)} | {_cell(u.type)} | {_cell(u.province or '—')} | "
+                   f"{_cell(u.place or '—')} | {_cell(u.describe_bears_on())} |")
     if report.not_assessed:
         yield ""
         yield "## Not assessed"

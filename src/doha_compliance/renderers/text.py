@@ -15,9 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from doha_compliance.models import STATUSES, Agreement, Rule
+from doha_compliance.report.counts import Tally, cell_text, distinct_lines
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, default_words
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -47,13 +48,22 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
                    f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
     yield from out(report.coverage.describe(report.judged))
+    tally = report.counts  # issue 24: episodes and distinct acts beside the findings
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    summary.add_column("party")
+    summary.add_column("party", no_wrap=True)
     for status in STATUSES:
         summary.add_column(status, justify="right", no_wrap=True, min_width=len(status))
-    for party, counts in parties.items():
-        summary.add_row(party, *(str(counts[s]) for s in STATUSES))
+    for party in parties:
+        summary.add_row(party, *(cell_text(tally.of(party, s), distinct=False) for s in STATUSES))
     yield from out(_table_text(summary, color))
+    for line in distinct_lines(tally, parties):
+        yield from out(_wrapped(line, 1))
+    yield from out(_wrapped(PARTY_LEGEND + ".", 1))
+    yield from out("")
+    yield from out("Findings by the rule's basis (public_text: the published text; reported: terms known only from "
+                   "reports) and modality")
+    yield from out(_table_text(_basis_table(report, tally), color))
+    yield from out("")
     for party, counts in parties.items():
         if not any(counts.values()):
             continue
@@ -64,6 +74,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             version = "" if f.version == f.rule else f"  (version {f.version})"
             yield from out(f"  {f.date}  {f.status:<13}  {f.rule}{version}")
             yield from out(_wrapped("evidence: " + (", ".join(f.evidence) or "none"), 18))
+            if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
+                yield from out(_wrapped(f"episode: {f.episode}", 18))
             yield from out(_wrapped(f.reason, 18))
             if f.linked:
                 yield from out(_wrapped("linked, on that date: " + "; ".join(link.describe() for link in f.linked), 18))
@@ -92,6 +104,14 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     from .time import score_text, series_text  # issue 15
     for line in (*score_text(report), *series_text(report)):
         yield from out(line)
+    if report.unattributed:  # issue 24
+        yield from out(_wrapped(UNCLAIMED_HEADING, 0))
+        for u in report.unattributed:
+            where = f" in {u.province}" if u.province else ""
+            where += f" ({u.place})" if u.place and u.province else (f" in {u.place}" if u.place else "")
+            yield from out(f"  {u.date}  {u.type}{where}  {u.event}")
+            yield from out(_wrapped("would bear on: " + u.describe_bears_on(), 18))
+        yield from out("")
     if report.not_assessed:
         yield from out("Not assessed: the input cannot speak for these (missing data is not evidence of a breach)")
         for n in report.not_assessed:
@@ -104,6 +124,22 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
         yield from out(f"Rejected events ({len(report.rejected)}):")
         for r in report.rejected:
             yield from out(f"  {r.where}: {r.id or '-'}: {r.reason}")
+
+
+def _basis_table(report: Report, tally: Tally) -> Table:
+    """Issue 24: each party's findings by the rule's basis and modality, so that a headline count
+    says how much rests on the public text and how much on reported terms."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+    rows = [(party, basis, modality) for party in report.parties for basis, modality in tally.groups(party)]
+    for n, name in enumerate(("party", "basis", "modality")):
+        table.add_column(name, no_wrap=True, min_width=max([len(name)] + [len(row[n]) for row in rows]))
+    shown = [s for s in STATUSES if any(tally.of(p, s).findings for p in report.parties)]
+    for status in shown:  # a narrow column wraps its heading, never a count
+        table.add_column(status, justify="right", no_wrap=True)
+    for party, basis, modality in rows:
+        table.add_row(party, basis, modality,
+                      *(cell_text(tally.of(party, s, (basis, modality)), distinct=False) for s in shown))
+    return table
 
 
 def _table_text(table: Table, color: bool = False) -> str:

@@ -17,3 +17,12 @@ CLAIM_SECTIONS: Tuple[Tuple[str, str, str], ...] = (
 def default_words(status: Optional[str]) -> str:
     """How a first default reads: "violation of X", "missed X"."""
     return "violation of" if status == "violation" else str(status)
+
+
+# Issue 24: the section listing acts nobody claimed, and what the per-party table's cells mean.
+UNCLAIMED_HEADING = ("Acts nobody claimed (actor unknown): each breaches no party's commitment and justifies no "
+                     "party's act; listed with the commitments it would bear on, were that party its actor")
+PARTY_LEGEND = ("alleged: claims against the party that no finding bears out (not claims made by it); "
+                "n (e ep., d distinct): n findings, in e episodes (acts of one rule, party and status at one place, "
+                "each at most 3 days after the one before, or sharing an event's episode label), d once a fact "
+                "breaching several rules is counted once")

@@ -99,6 +99,9 @@ def explain_finding(report: Report, f: Finding) -> str:
     lines += _rule_lines(report.agreement, rule)
     for link in f.linked:
         lines.append(f"linked on {f.date}: {link.describe()}")
+    if f.episode is not None:  # issue 24 (§5.10): which acts count as one
+        same = [g.id for g in report.findings if g.episode == f.episode and g.id != f.id]
+        lines.append(f"episode:   {f.episode}" + (f", with {', '.join(same)}" if same else " (no other act in it)"))
     if f.justified_by:
         lines.append("justified by:")
         lines += [f"  - {_event_line(events[j])}" for j in f.justified_by if j in events]

@@ -7,8 +7,9 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Prot
 
 import attrs
 
-from doha_compliance._util.spool import claims_spool, findings_spool
+from doha_compliance._util.spool import claims_spool, findings_spool, unclaimed_spool
 from doha_compliance.judging.links import DefaultGroup, linked_ids
+from doha_compliance.judging.unattributed import bearing_on
 from doha_compliance.models import (
     OTHER,
     RESERVED_ACTORS,
@@ -20,10 +21,12 @@ from doha_compliance.models import (
     NotAssessed,
     Rejection,
     Rule,
+    UnclaimedAct,
 )
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 
+from .counts import Tally
 from .scores import Score, compute
 
 _INDENTED = json.JSONEncoder(indent=2, ensure_ascii=False)
@@ -206,6 +209,8 @@ class Report:
     # by month (scores.Score)
     series: Tuple[SeriesRow, ...] = ()
     scores: Tuple[Score, ...] = ()
+    # issue 24: every act nobody claimed, with the commitments it would bear on (a Spool or a tuple)
+    unattributed: Sequence[UnclaimedAct] = ()
 
     @property
     def import_labels(self) -> Dict[str, str]:
@@ -231,13 +236,29 @@ class Report:
         owing = {p for r in self.agreement.rules if kind_of(r).owed for p in r.parties} | set(counted)
         return {p: counted.get(p) or {s: 0 for s in STATUSES} for p in sorted(owing)}
 
-    def _findings_counted(self, counted: Dict[str, Dict[str, int]], done: List[bool]) -> Iterator[Dict[str, Any]]:
+    def _findings_counted(self, counted: Dict[str, Dict[str, int]], done: List[bool],
+                          tally: Optional[Tally] = None) -> Iterator[Dict[str, Any]]:
         """Each finding as the report shows it, counted by party and status on the way (`done` once
         all were): the report then writes the per-party table without reading the findings again."""
         for f in self.findings:
             _count_status(counted, f)
+            if tally is not None:
+                tally.add(f)
             yield f.to_dict()
         done.append(True)
+
+    def _tally(self) -> Tally:
+        versions = {r.version: r.basis for r in self.agreement.rules}
+        return Tally(lambda version: versions.get(version, "unknown"))
+
+    @property
+    def counts(self) -> Tally:
+        """Issue 24 (§5.10): per party and status, findings, episodes and distinct acts, in all and by
+        the rule's basis and modality (one pass over the findings)."""
+        tally = self._tally()
+        for f in self.findings:
+            tally.add(f)
+        return tally
 
     def filtered(self, parties: List[str] | None = None, rules: List[str] | None = None) -> "Report":
         def keep(party: str, rule: str | None) -> bool:
@@ -249,6 +270,8 @@ class Report:
             not_assessed=tuple(n for n in self.not_assessed if keep(n.party, n.rule)),
             series=tuple(r for r in self.series if keep(r.party, r.rule)),
             scores=tuple(r for r in self.scores if keep(r.party, r.rule)),
+            unattributed=unclaimed_spool(bearing_on(iter(self.unattributed), parties, rules)).finish()
+            if parties or rules else self.unattributed,
         )
 
     def rule_version(self, version: str) -> Rule:
@@ -272,18 +295,24 @@ class Report:
         while the findings are written, when they all were)."""
         counted: Dict[str, Dict[str, int]] = {}
         done: List[bool] = []
+        tally = self._tally()
         yield from [
             ("agreement", self.agreement.id), ("title", self.agreement.title), ("as_of", self.as_of.isoformat()),
             ("inputs", self.inputs.to_dict()), ("coverage", self.coverage.to_dict()),
             ("imports", (i.to_dict() for i in self.imports)),
             ("rejected", (r.to_dict() for r in self.rejected)),
-            ("findings", self._findings_counted(counted, done)),
+            ("findings", self._findings_counted(counted, done, tally)),
             ("claims", (c.to_dict() for c in self.claims)),
             ("not_assessed", (n.to_dict() for n in self.not_assessed)),
             ("defaults", (g.to_dict() for g in self.defaults)),
             ("series", (r.to_dict() for r in self.series)), ("scores", (r.to_dict() for r in self.scores)),
         ]
-        yield "parties", self._party_table(counted) if done else self.parties
+        if self.unattributed:  # issue 24: said only when there is an act nobody claimed
+            yield "unattributed", (u.to_dict() for u in self.unattributed)
+        parties = self._party_table(counted) if done else self.parties
+        yield "parties", parties
+        # issue 24: findings, episodes and distinct acts per party and status, and by basis and modality
+        yield "counts", (tally if done else self.counts).to_dict(parties)
         yield from [("rules", self._rules_dict()), ("events", (event_dict(e) for e in self.events))]
 
     def write_json(self, fh: TextSink) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Iterator, Protocol, Tuple
 
-from doha_compliance.models import Finding
+from doha_compliance.models import STATUSES, Finding, UnclaimedAct
 from doha_compliance.rules.kinds.level import SeriesRow
 
+from .counts import ALL, Tally
 from .scores import Score
 
 
@@ -27,11 +28,24 @@ class Tables(Protocol):
     @property
     def series(self) -> Iterable[SeriesRow]: ...
 
-TABLES = ("findings", "scores", "series")
+    @property
+    def unattributed(self) -> Iterable[UnclaimedAct]: ...
+
+    @property
+    def counts(self) -> Tally: ...
+
+    @property
+    def parties(self) -> Dict[str, Dict[str, int]]: ...
+
+TABLES = ("findings", "scores", "series", "unattributed", "counts")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
-    "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason"),
+    "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "episode"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
+    # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
+    "unattributed": ("event", "date", "type", "province", "place", "bears_on"),
+    # issue 24: per party, basis and modality (all, all: the party's totals) and status
+    "counts": ("party", "basis", "modality", "status", "findings", "episodes", "distinct"),
 }
 
 
@@ -41,12 +55,25 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
         for f in report.findings:
             yield {"id": f.id, "rule": f.rule, "version": f.version, "party": f.party, "status": f.status,
                    "date": f.date.isoformat(), "due": f.due.isoformat() if f.due else None,
-                   "evidence": ";".join(f.evidence), "reason": f.reason}
+                   "evidence": ";".join(f.evidence), "reason": f.reason, "episode": f.episode}
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()
     elif table == "series":
         for r in report.series:
             yield r.to_dict()
+    elif table == "counts":
+        tally = report.counts
+        for party in report.parties:
+            for group in [(ALL, ALL)] + tally.groups(party):
+                for status in STATUSES:
+                    cell = tally.of(party, status, group)
+                    if cell.findings or group == (ALL, ALL):
+                        yield {"party": party, "basis": group[0], "modality": group[1], "status": status,
+                               **cell.to_dict()}
+    elif table == "unattributed":
+        for u in report.unattributed:
+            yield {"event": u.event, "date": u.date.isoformat(), "type": u.type, "province": u.province,
+                   "place": u.place, "bears_on": ";".join(f"{rule} ({party})" for rule, party in u.bears_on)}
     else:
         raise ValueError(f"unknown table {table!r}: use one of {', '.join(TABLES)}")

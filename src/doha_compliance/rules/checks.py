@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from doha_compliance._util.hints import did_you_mean
 from doha_compliance.errors import Location, RuleError
-from doha_compliance.models import RESERVED_ACTORS, Rule
+from doha_compliance.models import RESERVED_ACTORS, UNKNOWN, Rule
 from doha_compliance.rules.kinds import KIND_FIELDS, allowed_by, kind_of
 
 from . import conditions
@@ -108,3 +108,36 @@ def check_references(rules: List[Rule], errors: List[RuleError]) -> None:
             r = next(r for r in rules if r.id == first)
             errors.append(RuleError(Location(r.file, r.line, "starts_when"),
                                     f"triggers form a circle: {' -> '.join(seen + [first])}"))
+
+
+def unclaimed_warnings(agreement: Any) -> List[str]:
+    """Issue 24 (§5.9): a rule whose act or justifier condition names the actor `unknown` loads, but
+    no act nobody claimed is ever judged by it nor justifies one (`models.attributed`): `rules check`
+    says so, once a rule, rather than leaving the author to find the rule silently matching nothing."""
+    out: List[str] = []
+    seen = set()
+    for rule in agreement.rules:
+        if not rule.traits.continuing or rule.id in seen:
+            continue
+        named = [where for where, cond in (("when", rule.when), ("scope", rule.scope),
+                                            ("justified_by", rule.justified_by.when if rule.justified_by else None))
+                 if cond and _names_unknown(cond)]
+        if not named:
+            continue
+        seen.add(rule.id)
+        where = f"{rule.file}:{rule.line}: " if rule.file and rule.line else (f"{rule.file}: " if rule.file else "")
+        out.append(f"{where}warning: rule {rule.id}: its {' and '.join(named)} name{'s' if len(named) == 1 else ''} "
+                   f"the actor '{UNKNOWN}'; an act nobody claimed never breaches a party's commitment nor justifies "
+                   f"a party's act, so this rule judges none: the report lists such acts under 'Acts nobody "
+                   f"claimed', with the commitments each would bear on")
+    return out
+
+
+def _names_unknown(cond: Mapping[str, Any]) -> bool:
+    for test in conditions.tests(conditions.parse(cond)):
+        if test.field != "actor" or test.op not in ("equals", "in"):
+            continue
+        values = test.arg if isinstance(test.arg, tuple) else (test.arg,)
+        if UNKNOWN in values:
+            return True
+    return False

@@ -60,7 +60,7 @@ import logging
 from typing import Callable, Dict, Iterable, Iterator, List, Optional
 
 from doha_compliance.matching.matches import Matches, Unit, units
-from doha_compliance.models import Agreement, Event
+from doha_compliance.models import Agreement, Event, attributed
 
 from . import deciders
 from .cache import Decisions, Tags
@@ -126,6 +126,7 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
     out = Matches(covered=_always_covered(agreement))
     windows = {(rule.version, party): Justifiers(rule.justified_by.within_days, tuple(rule.justified_by.same))
                for rule, party in units(agreement) if rule.traits.justifiable and rule.justified_by}
+    unclaimed = {unit: Justifiers(w.within, w.same) for unit, w in windows.items()}  # issue 24: actor unknown
     decisions = Decisions(definition, names, numeric, narrow, could_match, enabled=cache)
     decider = deciders.resolve(decider)
     ask, close = deciders.decider(decider)(definition)
@@ -145,13 +146,20 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
                 _dispatch(out, windows, chunk, decisions.of_day(today, chunk, ask), acts, justifiers)
             for unit, window in windows.items():
                 window.forget_before(today)
-                window.add(today, justifiers.get(unit, []))
+                window.add(today, [j for j in justifiers.get(unit, []) if attributed(j)])
+                nobodys = unclaimed[unit]
+                nobodys.forget_before(today)
+                nobodys.add(today, [j for j in justifiers.get(unit, []) if not attributed(j)])
                 for act in acts.get(unit, ()):
+                    key = (unit[0], unit[1], act.id)
                     count, latest = window.of(act)
                     if count:
-                        key = (unit[0], unit[1], act.id)
                         out.justifications[key] = {j.id: j for j in latest}
                         out.justifier_counts[key] = count
+                    count, latest = nobodys.of(act)
+                    if count:
+                        out.unclaimed[key] = {j.id: j for j in latest}
+                        out.unclaimed_counts[key] = count
             if on_day is not None:
                 on_day(out)
     finally:
