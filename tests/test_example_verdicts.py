@@ -110,9 +110,9 @@ _THROUGH_2020: List[Row] = [
      "US forces at 8,600 on day 135 (13 July 2020)."),
     ("withdrawal.bases_five", "us", "met", "2020-07-13", "tl-bases-five-2020",
      "Five bases handed over by day 135 (Part One A.2)."),
-    ("counterterrorism.no_cooperation", "taliban", "alleged", "2020-08-18", "tl-leadig-2020q2-al-qaeda",
-     "A US oversight report says the Taliban kept their ties to al-Qaeda: Part Two 2 is claimable, no finding can "
-     "bear it out — uncorroborated."),
+    # tl-leadig-2020q2-al-qaeda (18 August 2020): the Lead Inspector General is a US oversight body (issue 24:
+    # claimant us_lead_ig, role oversight, part of us). Reporting on the Taliban it is independent of them, and an
+    # oversight body's report is never an allegation: it is listed as a report, not an `alleged` finding.
     ("sanctions.un_removal", "us", "missed", "2020-09-12", None,
      "Part One E starts with the talks (12 September 2020), after its aim date (29 May), so the date counts as 12 "
      "September; no delisting, and the UN regime was renewed on 18 December 2020 — an aim missed, not a violation."),
@@ -130,7 +130,8 @@ _THROUGH_2020: List[Row] = [
     ("prisoners.release_remaining", "us", "alleged", "2021-04-15", "tl-taliban-says-prisoners-2021-04-15",
      "The Taliban say the remaining prisoners were not released: a party's claim, uncorroborated by any event."),
     ("counterterrorism.no_cooperation", "taliban", "alleged", "2021-01-28", "tl-kirby-not-meeting-commitments-2021-01",
-     "Kirby: the Taliban are not renouncing their ties to al-Qaeda — claimable, uncorroborated."),
+     "Kirby: the Taliban are not renouncing their ties to al-Qaeda — claimable; supported by 2 independent reports "
+     "(the UN monitors, the Lead IG), but a party's own claim stays an allegation (issue 24)."),
 ]
 
 TIMELINE_ROWS: Dict[str, List[Row]] = {
@@ -232,14 +233,18 @@ TIMELINE_ROWS["2021-09-01"] = [
      "B-52 strike near Herat 7 days after the Taliban push into Herat city."),
     *[(RESET, "taliban", "violation", day, event, "A provincial capital falls to the Taliban (after the US default "
        "of 1 May 2021, which the linked list shows beside it).") for day, event in _CAPITALS_2021_08],
-    ("strikes.defensive_only", "us", "alleged", "2021-08-08", "tl-taliban-alleges-strikes-helmand-2021-08-08",
-     "Taliban: US strikes in Helmand hit civilian sites; the Helmand strike in its window (3 August) was justified — "
-     "contradicted (the rule can judge only whether a strike answered an attack)."),
+    # issue 24: the claim asserts civilian harm and names no clause (its coding as strikes.defensive_only is
+    # dropped from the record): the justified Helmand strike of 3 August cannot contradict it, since the rule
+    # tests only whether a strike answered an attack — not testable by that rule; an allegation of the claim rule.
+    ("claims.accusation", "us", "alleged", "2021-08-08", "tl-taliban-alleges-strikes-helmand-2021-08-08",
+     "Taliban: US strikes in Helmand hit civilian sites; the Helmand strike in its window (3 August) was justified, "
+     "which does not test hospitals — not testable by this rule."),
     ("force.non_intervention", "us", "alleged", "2021-08-28", "tl-taliban-condemns-nangarhar-strike-2021-08-28",
      "Taliban condemn the Nangarhar strike (on ISIS-K, outside strikes.defensive_only's scope) as 'a clear attack on "
      "Afghan territory': Part One F's subject, a claimable commitment no event can show — uncorroborated."),
     ("claims.accusation", "us", "alleged", "2021-08-30", "tl-taliban-condemns-kabul-strike-2021-08-30",
-     "Taliban condemn the 29 August Kabul strike (on a supposed ISIS-K car, outside the rule's scope): uncorroborated."),
+     "Taliban condemn the 29 August Kabul strike (on a supposed ISIS-K car, outside the rule's scope); the claim is "
+     "about that strike (issue 24: about), which no rule judges — outside the agreement's rules."),
     ("counterterrorism.no_safe_haven", "taliban", "complied", "2021-08-30", None,
      "Attacks on US forces in the record: one unclaimed (1 May), two by ISIS-K (26 and 30 August) — ISIS-K, at war "
      "with the Taliban, is not a group the Taliban 'allow'; no al-Qaeda attack."),
@@ -262,9 +267,14 @@ _CLAIMS_2020 = {
     "tl-un-monitoring-report-2020": ("uncorroborated", "monitor"),   # a monitor's report; claimable rule
     "tl-onsc-deadliest-week-2020-06": ("uncorroborated", "other"),   # the Afghan government did not sign
 }
+# issue 24: from 18 August 2020 two independent claimants (the UN monitors, the US Lead IG, an oversight body
+# independent of the Taliban) name Part Two 2 against the Taliban: every claim naming it is `supported by 2
+# independent reports` (counted over the input; the Kirby statement is the US's own, listed apart, not counted).
+_TIES = ("supported", "monitor")
 _CLAIMS_TO_APRIL = {**_CLAIMS_2020,
-                    "tl-leadig-2020q2-al-qaeda": ("uncorroborated", "party"),
-                    "tl-kirby-not-meeting-commitments-2021-01": ("uncorroborated", "party"),
+                    "tl-un-monitoring-report-2020": _TIES,
+                    "tl-leadig-2020q2-al-qaeda": ("supported", "oversight"),
+                    "tl-kirby-not-meeting-commitments-2021-01": ("supported", "party"),
                     # deadline claims, weighed against the deadline's finding whatever their date:
                     "tl-taliban-says-prisoners-2021-04-15": ("uncorroborated", "party"),  # not assessed: no event
                     "tl-taliban-says-blacklist-2021-04-15": ("corroborated", "party")}   # missed 2020-09-12
@@ -281,9 +291,9 @@ TIMELINE_CLAIMS["2021-09-01"] = {
     "tl-haibatullah-eid-2021-05-09": ("corroborated", "party"),
     "tl-unama-lashkar-gah-2021-08-03": ("corroborated", "monitor"),   # Lashkar Gah violations 29 July, 3 August
     "tl-us-embassy-condemns-offensive-2021-08-07": ("corroborated", "party"),
-    "tl-taliban-alleges-strikes-helmand-2021-08-08": ("contradicted", "party"),
-    "tl-taliban-condemns-nangarhar-strike-2021-08-28": ("uncorroborated", "party"),
-    "tl-taliban-condemns-kabul-strike-2021-08-30": ("uncorroborated", "party"),
+    "tl-taliban-alleges-strikes-helmand-2021-08-08": ("not_testable", "party"),   # issue 24: names no rule
+    "tl-taliban-condemns-nangarhar-strike-2021-08-28": ("uncorroborated", "party"),  # claimable: no report concurs
+    "tl-taliban-condemns-kabul-strike-2021-08-30": ("outside_rules", "party"),    # about a strike no rule judges
 }
 
 # "Who defaulted first": per linked group, each owing party's first violation or missed commitment.
@@ -476,7 +486,8 @@ def test_live_the_coalition_owes_nothing_and_the_un_is_a_monitor(doha):
         report = live_report(name, doha)
         assert not [f for f in report["findings"] if f["party"] in ("coalition", "un", "afghan_government")], name
     roles = {c["claimant"]: c["claimant_role"] for c in live_report("2021-09-01", doha)["claims"]}
-    assert roles == {"un": "monitor", "afghan_government": "other", "us": "party", "taliban": "party"}
+    assert roles == {"un": "monitor", "afghan_government": "other", "us": "party", "taliban": "party",
+                     "us_lead_ig": "oversight"}
 
 
 # --- the committed expected files against the same tables -------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Iterator, Protocol, Tuple
 
-from doha_compliance.models import Finding
+from doha_compliance.models import Claim, Finding
 from doha_compliance.rules.kinds.level import SeriesRow
 
 from .scores import Score
@@ -27,11 +27,17 @@ class Tables(Protocol):
     @property
     def series(self) -> Iterable[SeriesRow]: ...
 
-TABLES = ("findings", "scores", "series")
+    @property
+    def claims(self) -> Iterable[Claim]: ...
+
+TABLES = ("findings", "scores", "series", "claims")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
+    # issue 24: who says it, and what the claim can be said to show
+    "claims": ("event", "date", "claimant", "claimant_role", "claimant_part_of", "independent", "accused", "rule",
+               "about", "assessment", "supported_by", "findings", "reason"),
 }
 
 
@@ -48,5 +54,12 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
     elif table == "series":
         for r in report.series:
             yield r.to_dict()
+    elif table == "claims":
+        for c in report.claims:
+            yield {"event": c.event, "date": c.date.isoformat(), "claimant": c.claimant,
+                   "claimant_role": c.claimant_role, "claimant_part_of": c.claimant_part_of,
+                   "independent": c.independent, "accused": c.accused, "rule": c.rule, "about": ";".join(c.about),
+                   "assessment": c.assessment, "supported_by": c.supported_by, "findings": ";".join(c.findings),
+                   "reason": c.reason}
     else:
         raise ValueError(f"unknown table {table!r}: use one of {', '.join(TABLES)}")
