@@ -207,9 +207,14 @@ def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadline
     alleged = Finding(rule=e.rule or rule.id, version=invoked.version if invoked else rule.version,
                       party=accused, status="alleged", date=e.date,
                       evidence=(e.id,) + tuple(f.evidence[0] for f in shown if f.evidence),
-                      reason=f"claim by {e.actor}{said}: {assessment.replace('_', ' ')}: {reason}",
+                      reason=f"claim by {e.actor}{said}: {_label(assessment)}{reason}",
                       province=e.province, claims=(e.id,))
     return claim, shown, alleged
+
+
+def _label(assessment: str) -> str:
+    """The assessment before an allegation's reason, unless the reason opens with it ("not testable by ...")."""
+    return "" if assessment in ("not_testable", "outside_rules", "supported") else f"{assessment}: "
 
 
 def _untestable(agreement: Agreement, shown: Sequence[Finding]) -> str:
