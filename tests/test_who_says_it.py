@@ -35,7 +35,8 @@ LIMIT_TITLE = "Strikes only in answer to an attack on blue"
 RULES = [
     {"id": "strikes.limit", "party": "blue", "title": LIMIT_TITLE, "source": "art. 1", "basis": "public_text",
      "kind": "conditional", "when": {"type": "strike", "actor": "$party"},
-     "justified_by": {"when": {"type": "attack", "target": "$party"}, "within_days": 7}},
+     "justified_by": {"when": {"type": "attack", "target": "$party"}, "within_days": 7},
+     "linked": ["attacks.none"]},  # so that links and "who defaulted first" follow a settled act
     {"id": "attacks.none", "party": "green", "title": "No attacks", "source": "art. 2", "basis": "public_text",
      "kind": "prohibited", "when": {"type": "attack", "actor": "$party"}},
     {"id": "ties.none", "party": "green", "title": "No ties to armed groups", "source": "art. 3",
@@ -125,15 +126,22 @@ def test_a_monitors_report_turns_an_unresolved_act_into_a_violation(roles):
     assert _finding(_both(roles, [STRIKE], "2020-03-01"), "strikes.limit/blue/s1").status == "unresolved"
     # The monitor reports that very act as a breach 55 days later (past the 30-day lookback): `about` reaches it.
     report_row = ev("r1", "2020-02-29", "claim", "watch", accused="blue", about=["s1"])
-    report = _both(roles, [STRIKE, report_row], "2020-03-01")
+    green_attack = ev("g1", "2020-01-20", "attack", "green", target="blue")  # linked: shows blue's status then
+    report = _both(roles, [STRIKE, green_attack, report_row], "2020-03-01")
     f = _finding(report, "strikes.limit/blue/s1")
-    assert (f.status, f.evidence) == ("violation", ("s1", "r1"))
+    assert (f.status, f.evidence, f.claims) == ("violation", ("s1", "r1"), ("r1",))  # kept till the report cites it
     assert f.reason.endswith("Reported as a breach by watch (monitor) on 2020-02-29 (r1): violation.")
     r1 = _claim(report, "r1")
     assert (r1.assessment, r1.claimant_role, r1.independent, r1.about, r1.findings) == (
         "corroborated", "monitor", True, ("s1",), ("strikes.limit/blue/s1",))
     assert _alleged(report) == []  # a monitor's report is never a party's allegation
     assert r1.to_dict()["about"] == ["s1"]
+    # links and who defaulted first follow the settled act: a violation since 5 January, blue first
+    g1 = _finding(report, "attacks.none/green/g1")
+    assert [link.describe() for link in g1.linked] == ["strikes.limit (blue): violation since 2020-01-05"]
+    assert [(d.party, d.date, d.finding) for d in report.defaults[0].parties] == [
+        ("blue", dt.date(2020, 1, 5), "strikes.limit/blue/s1"),
+        ("green", dt.date(2020, 1, 20), "attacks.none/green/g1")]
 
 
 def test_a_report_naming_another_rule_or_dated_before_the_act_settles_nothing(roles):

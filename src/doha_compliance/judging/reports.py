@@ -64,14 +64,14 @@ def _reporting(f: Finding, reports: Dict[str, List[Report]]) -> List[Report]:
 def settle(agreement: Agreement, findings: Iterable[Finding], reports: Dict[str, List[Report]],
            continuing: Continuing) -> Spool[Finding]:
     """The findings, with each unresolved act a monitor reported as a breach turned into one; the
-    continuing units' first violation and first unresolved act follow."""
+    continuing units' first violation follows. (Their first unresolved act may now be settled, but it
+    needs no change: from that day on the unit reads as in violation, which links put first.)"""
     out = findings_spool()
-    settled: Dict[Unit, dt.date] = {}     # unit -> its first act settled as a breach
-    unresolved: Dict[Unit, dt.date] = {}  # unit -> its first act still unresolved
+    settled: Dict[Unit, dt.date] = {}  # unit -> its first act settled as a breach
     for f in findings:
         named = _reporting(f, reports)
-        unit = (f.version, f.party)
         if named:
+            unit = (f.version, f.party)
             rule = next(r for r in agreement.rules if r.version == f.version)
             cited = named[:MAX_REPORTS_CITED]
             more = f" ({len(named)} reports; the earliest {len(cited)} cited)" if len(named) > len(cited) else ""
@@ -80,11 +80,8 @@ def settle(agreement: Agreement, findings: Iterable[Finding], reports: Dict[str,
                              reason=f"{f.reason} Reported as a breach by {by}{more}: {rule.breach}"
                                     f"{rule.modality_note()}.")
             settled[unit] = min(settled.get(unit, f.date), f.date)
-        elif f.status == "unresolved":
-            unresolved[unit] = min(unresolved.get(unit, f.date), f.date)
         out.append(f)
     for unit, day in settled.items():
         rec = continuing.record(unit)
         rec.first_violation = day if rec.first_violation is None else min(rec.first_violation, day)
-        rec.first_unresolved = unresolved.get(unit)
     return out
