@@ -49,6 +49,13 @@ below (the lead aligns the pipeline or the spec):
   the alleged finding's version when in force on the claim's date, else the claim rule's.
 - SPEC 5.3: a ceiling's evidence is every event counted until the total reached the ceiling; events
   past it are counted (the total and the reason show them), not cited.
+- Who says it (issue 24, SPEC §5.7): DECISION (monitor only, `about` only): an unresolved act
+  becomes a violation (missed) only when an independent monitor's claim names it in `about`, accuses
+  its party, is dated on or after it, and names its rule or none; its evidence is the act then the
+  earliest 20 such reports. DECISION (oversight of the other side): independent. DECISION (concur):
+  two distinct independent claimants of claims naming a claimable rule, counted over the input, make
+  `supported`. A claim naming no rule is never `contradicted` (`not_testable`); a claim `about` events
+  no rule judges is `outside_rules` (`uncorroborated` when none of them is in the input).
 """
 from __future__ import annotations
 
