@@ -65,13 +65,16 @@ def test_a_met_deadline_contradicts_a_claim(doha):
     assert [(f.rule, f.party, f.evidence) for f in alleged] == [("withdrawal.phase_one", "us", ("claim", "troops"))]
 
 
-def test_justified_and_met_both_answer_a_claim_that_names_no_rule(doha):
+def test_justified_and_met_do_not_contradict_a_claim_that_names_no_rule(doha):
+    # issue 24: a claim naming no rule does not say what it asserts, so findings that answer other
+    # questions (a strike answered an attack; troops were cut) cannot contradict it: not testable.
     rows = [ev("attack", "2020-06-20", "attack", "taliban", target="afghan_forces", province="Helmand"),
             ev("strike", "2020-06-21", "airstrike", "us", target="taliban", province="Helmand"),
             ev("troops", "2020-06-22", "troop_level", "us", count=8600),
             ev("claim", "2020-06-25", "allegation", "taliban", accused="us")]
     claim = _claim(dc.evaluate(doha, rows, as_of=D("2020-07-31")))
-    assert claim.assessment == "contradicted"
+    assert claim.assessment == "not_testable"
+    assert claim.reason.startswith("not testable by these rules (strikes.defensive_only tests: ")
     assert claim.findings == ("strikes.defensive_only/us/strike", "withdrawal.phase_one/us/2020-07-13")
     assert "the 2 acts found for any rule owed by us" in claim.reason and "judged justified/met" in claim.reason
 

@@ -93,9 +93,8 @@ _TO_JULY_2020: List[Row] = [
     ("violence.reduction", "taliban", "violation", "2020-05-14", "tl-gardez-truck-bomb-2020-05-14",
      "A Taliban-claimed truck bomb in Gardez, the capital of Paktia: the reported terms bar attacks on provincial "
      "capitals (Milley: 'no attacks on 34 provincial capitals'), whoever the target (here a military court)."),
-    ("counterterrorism.no_cooperation", "taliban", "alleged", "2020-05-19", "tl-leadig-2020q1-al-qaeda-2020-05-19",
-     "The Lead IG's first post-signing report (the State Department: the Taliban reluctant to break with al-Qaeda) "
-     "is a US organ's claim on a claimable rule: no finding can bear it out — uncorroborated."),
+    # tl-leadig-2020q1-al-qaeda-2020-05-19: the Lead IG's first post-signing report (the State Department: the
+    # Taliban reluctant to break with al-Qaeda) is an oversight body's report (us_lead_ig): listed, never alleged.
     ("violence.reduction", "taliban", "violation", "2020-07-13", "tl-aybak-nds-attack-2020-07-13",
      "A Taliban-claimed suicide car bomb and assault on the NDS in Aybak, the capital of Samangan (11 killed: "
      "mass-casualty too)."),
@@ -122,9 +121,9 @@ _THROUGH_2020: List[Row] = [
      "US forces at 8,600 on day 135 (13 July 2020)."),
     ("withdrawal.bases_five", "us", "met", "2020-07-13", "tl-bases-five-2020",
      "Five bases handed over by day 135 (Part One A.2)."),
-    ("counterterrorism.no_cooperation", "taliban", "alleged", "2020-08-18", "tl-leadig-2020q2-al-qaeda",
-     "A US oversight report says the Taliban kept their ties to al-Qaeda: Part Two 2 is claimable, no finding can "
-     "bear it out — uncorroborated."),
+    # tl-leadig-2020q2-al-qaeda (18 August 2020): the Lead Inspector General is a US oversight body (issue 24:
+    # claimant us_lead_ig, role oversight, part of us). Reporting on the Taliban it is independent of them, and an
+    # oversight body's report is never an allegation: it is listed as a report, not an `alleged` finding.
     ("sanctions.un_removal", "us", "missed", "2020-09-12", None,
      "Part One E starts with the talks (12 September 2020), after its aim date (29 May), so the date counts as 12 "
      "September; no delisting, and the UN regime was renewed on 18 December 2020 — an aim missed, not a violation."),
@@ -142,7 +141,8 @@ _THROUGH_2020: List[Row] = [
     ("prisoners.release_remaining", "us", "alleged", "2021-04-15", "tl-taliban-says-prisoners-2021-04-15",
      "The Taliban say the remaining prisoners were not released: a party's claim, uncorroborated by any event."),
     ("counterterrorism.no_cooperation", "taliban", "alleged", "2021-01-28", "tl-kirby-not-meeting-commitments-2021-01",
-     "Kirby: the Taliban are not renouncing their ties to al-Qaeda — claimable, uncorroborated."),
+     "Kirby: the Taliban are not renouncing their ties to al-Qaeda — claimable; supported by 2 independent reports "
+     "(the UN monitors, the Lead IG), but a party's own claim stays an allegation (issue 24)."),
     *_TO_JULY_2020,
     # Gen. Miller's 12 October 2020 claim (the Helmand offensive is inconsistent with the agreement) is
     # corroborated by the Lashkar Gah violation of 10 October: it sits beside it, no finding of its own.
@@ -153,12 +153,12 @@ _THROUGH_2020: List[Row] = [
      "Taliban: US strikes in Nangarhar, Helmand and Kandahar breach the treaty; the record has no US strike in the "
      "30 days before (none was found) — uncorroborated."),
     ("counterterrorism.no_hosting", "taliban", "alleged", "2021-01-04", "tl-treasury-al-qaeda-2021-01-04",
-     "The Treasury (a US department, so a US claim): al-Qaeda operates 'under the Taliban's protection' — Part Two 3 "
-     "is claimable, no finding can bear it out — uncorroborated."),
+     "The Treasury (us_treasury: a US department, declared part of the US, so a US claim): al-Qaeda operates 'under "
+     "the Taliban's protection' — Part Two 3 is claimable and no independent report names it — uncorroborated."),
     ("strikes.defensive_only", "us", "alleged", "2021-01-12", "tl-mujahid-sputnik-strikes-2021-01-12",
      "Mujahid repeats the 4 January claim: still no US strike in the record in its 30 days — uncorroborated."),
-    ("counterterrorism.no_cooperation", "taliban", "alleged", "2021-02-17", "tl-leadig-2020q4-al-qaeda-2021-02-17",
-     "The Lead IG (citing the DIA): al-Qaeda members integrated in Taliban forces — claimable, uncorroborated."),
+    # The Lead IG's report of 17 February 2021 (al-Qaeda members integrated in Taliban forces) is an oversight
+    # body's report (us_lead_ig): listed apart, never an alleged finding.
 ]
 
 TIMELINE_ROWS: Dict[str, List[Row]] = {
@@ -273,14 +273,19 @@ TIMELINE_ROWS["2021-09-01"] = [
      "B-52 strike near Herat 7 days after the Taliban push into Herat city."),
     *[(RESET, "taliban", "violation", day, event, "A provincial capital falls to the Taliban (after the US default "
        "of 1 May 2021, which the linked list shows beside it).") for day, event in _CAPITALS_2021_08],
-    ("strikes.defensive_only", "us", "alleged", "2021-08-08", "tl-taliban-alleges-strikes-helmand-2021-08-08",
-     "Taliban: US strikes in Helmand hit civilian sites; in its window the Helmand strike of 3 August was justified "
-     "but that of 22 July (added by issue 24) is unresolved — uncorroborated (was contradicted)."),
+    # issue 24: the claim asserts civilian harm and names no clause (its coding as strikes.defensive_only is
+    # dropped from the record): the justified Helmand strike of 3 August cannot contradict it, since the rule
+    # tests only whether a strike answered an attack — not testable by that rule; an allegation of the claim rule.
+    ("claims.accusation", "us", "alleged", "2021-08-08", "tl-taliban-alleges-strikes-helmand-2021-08-08",
+     "Taliban: US strikes in Helmand hit civilian sites; the claim names no clause, so no finding of the strike "
+     "limit can contradict it (the justified strike of 3 August does not test hospitals), and the strike of 22 July "
+     "in its window is unresolved — not borne out; an allegation of the claim rule."),
     ("force.non_intervention", "us", "alleged", "2021-08-28", "tl-taliban-condemns-nangarhar-strike-2021-08-28",
      "Taliban condemn the Nangarhar strike (on ISIS-K, outside strikes.defensive_only's scope) as 'a clear attack on "
      "Afghan territory': Part One F's subject, a claimable commitment no event can show — uncorroborated."),
     ("claims.accusation", "us", "alleged", "2021-08-30", "tl-taliban-condemns-kabul-strike-2021-08-30",
-     "Taliban condemn the 29 August Kabul strike (on a supposed ISIS-K car, outside the rule's scope): uncorroborated."),
+     "Taliban condemn the 29 August Kabul strike (on a supposed ISIS-K car, outside the rule's scope); the claim is "
+     "about that strike (issue 24: about), which no rule judges — outside the agreement's rules."),
     ("counterterrorism.no_safe_haven", "taliban", "complied", "2021-08-30", None,
      "Attacks on US forces in the record: one unclaimed (1 May), two by ISIS-K (26 and 30 August) — ISIS-K, at war "
      "with the Taliban, is not a group the Taliban 'allow'; no al-Qaeda attack."),
@@ -299,15 +304,20 @@ TIMELINE_NOT_ASSESSED: Dict[str, List[Tuple[str, str]]] = {
     "2021-05-02": _NA_FROM_2021,
     "2021-09-01": _NA_FROM_2021,
 }
+# issue 24: by 1 June 2020 two independent claimants (the US Lead IG, an oversight body independent of the
+# Taliban, on 19 May; the UN monitors on 1 June) name Part Two 2 against the Taliban: every claim naming it is
+# `supported by 2 independent reports` (counted over the input up to the report date; the Kirby statement is the
+# US's own, listed apart, not counted; the later Lead IG reports are the same claimant, not a third).
+_TIES = ("supported", "monitor")
 _CLAIMS_2020 = {
-    "tl-un-monitoring-report-2020": ("uncorroborated", "monitor"),   # a monitor's report; claimable rule
+    "tl-un-monitoring-report-2020": _TIES,   # a monitor's report on a claimable rule
     "tl-onsc-deadliest-week-2020-06": ("uncorroborated", "other"),   # the Afghan government did not sign; Gardez
                                                                      # (14 May) is 39 days before: outside its 30
-    "tl-leadig-2020q1-al-qaeda-2020-05-19": ("uncorroborated", "party"),   # a US organ (actor us); claimable rule
+    "tl-leadig-2020q1-al-qaeda-2020-05-19": ("supported", "oversight"),   # us_lead_ig, with the UN's report
 }
 _CLAIMS_TO_APRIL = {**_CLAIMS_2020,
-                    "tl-leadig-2020q2-al-qaeda": ("uncorroborated", "party"),
-                    "tl-kirby-not-meeting-commitments-2021-01": ("uncorroborated", "party"),
+                    "tl-leadig-2020q2-al-qaeda": ("supported", "oversight"),
+                    "tl-kirby-not-meeting-commitments-2021-01": ("supported", "party"),
                     # deadline claims, weighed against the deadline's finding whatever their date:
                     "tl-taliban-says-prisoners-2021-04-15": ("uncorroborated", "party"),  # not assessed: no event
                     "tl-taliban-says-blacklist-2021-04-15": ("corroborated", "party"),   # missed 2020-09-12
@@ -316,8 +326,9 @@ _CLAIMS_TO_APRIL = {**_CLAIMS_2020,
                     "tl-taliban-alleges-strikes-helmand-2020-10-18": ("contradicted", "party"),  # 11 Oct justified
                     "tl-taliban-alleges-strikes-2021-01-04": ("uncorroborated", "party"),  # no US strike in 30 days
                     "tl-mujahid-sputnik-strikes-2021-01-12": ("uncorroborated", "party"),  # nor in these
-                    "tl-treasury-al-qaeda-2021-01-04": ("uncorroborated", "party"),   # claimable rules
-                    "tl-leadig-2020q4-al-qaeda-2021-02-17": ("uncorroborated", "party")}
+                    # us_treasury, part of the US: a party's claim; no independent report names Part Two 3
+                    "tl-treasury-al-qaeda-2021-01-04": ("uncorroborated", "party"),
+                    "tl-leadig-2020q4-al-qaeda-2021-02-17": ("supported", "oversight")}
 _WITHDRAWAL_CLAIMS = ("tl-taliban-warns-deadline-2021-03-19", "tl-taliban-statement-deadline-2021-03-26",
                       "tl-taliban-says-announcement-violates-2021-04-15")
 TIMELINE_CLAIMS: Dict[str, Dict[str, Tuple[str, str]]] = {
@@ -331,12 +342,12 @@ TIMELINE_CLAIMS["2021-09-01"] = {
     "tl-haibatullah-eid-2021-05-09": ("corroborated", "party"),
     "tl-unama-lashkar-gah-2021-08-03": ("corroborated", "monitor"),   # Lashkar Gah violations 29 July, 3 August
     "tl-us-embassy-condemns-offensive-2021-08-07": ("corroborated", "party"),
-    "tl-taliban-alleges-strikes-helmand-2021-08-08": ("uncorroborated", "party"),  # 22 July unresolved in window
-    "tl-un-monitoring-report-2021": ("uncorroborated", "monitor"),   # S/2021/486: claimable rule, no alleged finding
+    "tl-taliban-alleges-strikes-helmand-2021-08-08": ("uncorroborated", "party"),  # names no rule; 22 July unresolved
+    "tl-un-monitoring-report-2021": _TIES,   # S/2021/486: with the Lead IG, 2 independent reports; no alleged finding
     "tl-mujahid-reuters-kandahar-strikes-2021-07-22": ("contradicted", "party"),   # 21 July justified
     "tl-taliban-alleges-strikes-kandahar-helmand-2021-07-23": ("uncorroborated", "party"),  # 22 July unresolved
     "tl-taliban-condemns-nangarhar-strike-2021-08-28": ("uncorroborated", "party"),
-    "tl-taliban-condemns-kabul-strike-2021-08-30": ("uncorroborated", "party"),
+    "tl-taliban-condemns-kabul-strike-2021-08-30": ("outside_rules", "party"),    # about a strike no rule judges
 }
 
 # "Who defaulted first": per linked group, each owing party's first violation or missed commitment.
@@ -533,7 +544,8 @@ def test_live_the_coalition_owes_nothing_and_the_un_is_a_monitor(doha):
         report = live_report(name, doha)
         assert not [f for f in report["findings"] if f["party"] in ("coalition", "un", "afghan_government")], name
     roles = {c["claimant"]: c["claimant_role"] for c in live_report("2021-09-01", doha)["claims"]}
-    assert roles == {"un": "monitor", "afghan_government": "other", "us": "party", "taliban": "party"}
+    assert roles == {"un": "monitor", "afghan_government": "other", "us": "party", "taliban": "party",
+                     "us_lead_ig": "oversight", "us_treasury": "party"}  # the Treasury: part of the US
 
 
 # --- the committed expected files against the same tables -------------------------------------------

@@ -70,7 +70,9 @@ def test_markdown_has_summary_table_and_every_finding(oct_report):
     assert ("2020-10-25", "violation", "Reported terms: no US force against the Taliban except in defence of Afghan forces under Taliban attack") in headings
     assert "- **Clause:** Reported terms only" in md
     assert "- **Evidence:** `oct2020-us-strike-wardak`" in md
-    assert "| 2020-10-12 | `oct2020-taliban-alleges-excessive-strikes` | taliban | us | strikes.defensive_only | contradicted |" in md
+    # issue 24: the claimant with its role, and the events the claim is about (none here)
+    assert ("| 2020-10-12 | `oct2020-taliban-alleges-excessive-strikes` | taliban (party) | us "
+            "| strikes.defensive_only | — | contradicted |") in md
 
 
 class _Collect(HTMLParser):

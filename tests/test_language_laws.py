@@ -192,12 +192,14 @@ def test_a_claims_assessment_agrees_with_the_findings_it_cites(case):
     # is one claim per rule, each weighed over its own rule's lookback (one may be corroborated
     # while another, with a shorter lookback, is not): the count per event says which.
     alleged = Counter(f.evidence[0] for f in report.findings if f.status == "alleged")
-    owed = Counter(c.event for c in report.claims if c.claimant_role != "monitor" and c.assessment != "corroborated")
+    owed = Counter(c.event for c in report.claims  # issue 24: a third party's report is never an allegation
+                   if c.claimant_role not in ("monitor", "oversight", "media") and c.assessment != "corroborated")
     assert alleged == owed, (alleged, owed, report.claims)
     _record(agreement, rows, report)
 
 
-def _expected_assessment(agreement: dc.Agreement, report: dc.Report, claim: dc.Claim) -> tuple:
+def _expected_assessment(agreement: dc.Agreement, report: dc.Report, claim: dc.Claim, ids: frozenset = frozenset()
+                         ) -> tuple:
     """(assessment, the findings it must cite or None) by SPEC-12 §5.7, from the report's findings alone:
     a claim naming a deadline, against that deadline's finding for the accused on the report date;
     any other, against the accused's findings (for the rule it names, or any) dated in its lookback up
@@ -209,6 +211,21 @@ def _expected_assessment(agreement: dc.Agreement, report: dc.Report, claim: dc.C
         assessment = ("corroborated" if status in ("violation", "missed") else "contradicted" if status == "met"
                       else "uncorroborated")
         return assessment, tuple(f.id for f in found)
+    if named is not None and named.kind == "claimable":  # issue 24: distinct independent claimants concur
+        concurring = {c.claimant for c in report.claims if c.rule == claim.rule and c.accused == claim.accused
+                      and c.independent}
+        return ("supported" if len(concurring) >= 2 else "uncorroborated"), ()
+    if claim.about:  # issue 24: the findings on those very acts, whatever their age
+        bearing = [f for f in report.findings if f.party == claim.accused and f.evidence and f.evidence[0] in claim.about
+                   and f.date <= claim.date and f.status in ("violation", "missed", "unresolved", "justified", "met")]
+        own = [f for f in bearing if claim.rule is None or f.rule == claim.rule]
+        for statuses, assessment in ((("violation", "missed"), "corroborated"), (("unresolved",), "uncorroborated"),
+                                     (("justified", "met"), "contradicted")):
+            if any(f.status in statuses for f in own):
+                return ("not_testable" if assessment == "contradicted" and claim.rule is None else assessment), None
+        if bearing:
+            return "not_testable", None
+        return ("outside_rules" if set(claim.about) & ids else "uncorroborated"), ()
     (lookback,) = {r.lookback_days for r in agreement.rules if r.kind == "claim"}
     window = [f for f in report.findings if f.party == claim.accused and (claim.rule is None or f.rule == claim.rule)
               and claim.date - dt.timedelta(days=lookback) <= f.date <= claim.date
@@ -216,7 +233,8 @@ def _expected_assessment(agreement: dc.Agreement, report: dc.Report, claim: dc.C
     for statuses, assessment in ((("violation",), "corroborated"), (("unresolved",), "uncorroborated"),
                                  (("justified", "met"), "contradicted")):
         if any(f.status in statuses for f in window):
-            return assessment, None
+            # issue 24: only the rule a claim names can contradict it
+            return ("not_testable" if assessment == "contradicted" and claim.rule is None else assessment), None
     return "uncorroborated", ()
 
 
@@ -229,7 +247,7 @@ def test_claims_are_weighed_as_the_spec_says(case):
     assume(len({r.lookback_days for r in agreement.rules if r.kind == "claim"}) <= 1)
     report = dc.evaluate(agreement, rows, as_of=as_of)
     for claim in report.claims:
-        assessment, cited = _expected_assessment(agreement, report, claim)
+        assessment, cited = _expected_assessment(agreement, report, claim, frozenset(r.get("id") for r in rows))
         assert claim.assessment == assessment, claim
         if cited is not None:
             assert claim.findings == cited, claim

@@ -86,8 +86,10 @@ def test_negotiations_started_late(doha):
 def test_un_report_is_a_monitors_report_not_an_allegation(doha):
     data = json.loads(report(doha, "2021-05-02").to_json())
     claim = next(c for c in data["claims"] if c["event"] == "tl-un-monitoring-report-2020")
+    # issue 24: the UN monitors and the US Lead IG (oversight) concur on Part Two 2: two independent reports
     assert (claim["claimant"], claim["claimant_role"], claim["accused"], claim["assessment"]) == (
-        "un", "monitor", "taliban", "uncorroborated")
+        "un", "monitor", "taliban", "supported")
+    assert claim["independent"] is True and claim["supported_by"] == 2
     assert not [f for f in data["findings"] if "tl-un-monitoring-report-2020" in f["evidence"]]
 
 

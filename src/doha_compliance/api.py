@@ -290,7 +290,7 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
             matches = match(ordered, as_of or ordered.latest)
             latest, evaluated = ordered.latest, ordered.count
     as_of = as_of or latest or agreement.signed
-    result = judge.finish(matches, as_of, (seen.first, seen.last))
+    result = judge.finish(matches, as_of, (seen.first, seen.last), intake.ids.contains)
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0],
                     engine=engine)
     report = Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),

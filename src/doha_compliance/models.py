@@ -44,6 +44,10 @@ def attributed(event: "Event") -> bool:
     Issue 25 (territorial responsibility: a rule saying who answers for what happens where) extends
     this seam, not its callers."""
     return event.actor != UNKNOWN
+# Who says it (issue 24): the roles a claimant may be declared with, and those whose word is a third
+# party's (independent of the accused, unless part of it).
+CLAIMANT_ROLES = ("party", "monitor", "oversight", "media")
+INDEPENDENT_ROLES = ("monitor", "oversight", "media")
 
 # Fields of the event contract with their meaning; anything else is kept in `extra`.
 EVENT_FIELDS = (
@@ -76,6 +80,14 @@ class Event:
     description: Optional[str] = None
     stated_justification: Optional[str] = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+
+    @property
+    def about(self) -> Tuple[str, ...]:
+        """The ids of the events a claim or report is about (`about:`, one id or a list; issue 24)."""
+        value = self.extra.get("about")
+        if value is None:
+            return ()
+        return (str(value),) if isinstance(value, (str, int)) else tuple(str(v) for v in value)
 
     def get(self, name: str) -> Any:
         """A field's value by name, extras included (rules may read extra fields)."""
@@ -268,6 +280,8 @@ class Agreement:
     folder: str = ""
     signatories: Tuple[str, ...] = ()
     monitors: Tuple[str, ...] = ()
+    # who says it (issue 24): claimant name -> (role, part_of), as declared under `claimants:`
+    claimants: Mapping[str, Tuple[str, Optional[str]]] = attrs.field(factory=dict)
 
     def is_signatory(self, party: str) -> bool:
         """Who signed; with no `signatories` declared, every party that owes a rule."""
@@ -276,10 +290,24 @@ class Agreement:
         return any(party in r.parties for r in self.rules)
 
     def role(self, actor: str) -> str:
-        """How a claimant stands to the agreement: `monitor`, `party` (a signatory) or `other`."""
+        """How a claimant stands to the agreement: as declared under `claimants:` (`party`, `monitor`,
+        `oversight`, `media`), else `monitor` (listed in `monitors`), `party` (a signatory) or `other`."""
+        if actor in self.claimants:
+            return self.claimants[actor][0]
         if actor in self.monitors:
             return "monitor"
         return "party" if self.is_signatory(actor) else "other"
+
+    def part_of(self, actor: str) -> Optional[str]:
+        """The party a claimant belongs to (a ministry, an inspector general), as declared; else None."""
+        return self.claimants[actor][1] if actor in self.claimants else None
+
+    def independent(self, actor: str, accused: str) -> bool:
+        """Whether a claimant's word is a third party's about the accused (issue 24): a monitor, an
+        oversight body or the media that is not the accused and not part of it. A party's own word,
+        or anyone's undeclared, is not."""
+        return (self.role(actor) in INDEPENDENT_ROLES and actor != accused
+                and self.part_of(actor) != accused)
 
     def label(self, party: str) -> str:
         """A party id, with "(not a signatory)" where that matters to a reader."""
@@ -410,10 +438,16 @@ class Claim:
     findings: Tuple[str, ...]
     reason: str
     province: Optional[str] = None
-    claimant_role: str = "party"  # party (a signatory), monitor, or other
+    claimant_role: str = "party"  # party (a signatory), monitor, oversight, media, or other
+    # who says it (issue 24): the party the claimant belongs to, whether it is independent of the
+    # accused, the events the claim is about, and (claimable rules) how many independent reports concur
+    claimant_part_of: Optional[str] = None
+    independent: bool = False
+    about: Tuple[str, ...] = ()
+    supported_by: Optional[int] = None
 
     def to_dict(self) -> Dict[str, Any]:
-        out = {
+        out: Dict[str, Any] = {
             "event": self.event, "date": self.date.isoformat(), "claimant": self.claimant,
             "claimant_role": self.claimant_role,
             "accused": self.accused, "rule": self.rule, "assessment": self.assessment,
@@ -421,6 +455,13 @@ class Claim:
         }
         if self.province is not None:
             out["province"] = self.province
+        out["independent"] = self.independent
+        if self.claimant_part_of is not None:
+            out["claimant_part_of"] = self.claimant_part_of
+        if self.about:
+            out["about"] = list(self.about)
+        if self.supported_by is not None:
+            out["supported_by"] = self.supported_by
         return out
 
 

@@ -118,6 +118,20 @@ class IdLedger:
             self._merge()
         return None
 
+    def contains(self, event_id: str) -> bool:
+        """Whether an id has been seen (by fingerprint: a rare collision says yes), remembering nothing."""
+        key = fingerprint(event_id)
+        if key in self._recent:
+            return True
+        prefix = key >> 40
+        if not self._prefixes[prefix >> 3] & (1 << (prefix & 7)):
+            return False
+        for run in self._buckets[key >> 56]:
+            i = bisect.bisect_left(run, key)
+            if i < len(run) and run[i] == key:
+                return True
+        return False
+
     def _merge(self) -> None:
         keys = sorted(self._recent)
         self._recent = {}

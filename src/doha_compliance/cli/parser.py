@@ -101,11 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how many days behind the latest event an event may arrive and still stream through "
                           "(default 0); a stream more out of order is sorted on disk first")
     rep.add_argument("--format", choices=FORMATS, default="text")
-    rep.add_argument("--table", choices=("findings", "scores", "series", "unattributed", "counts"),
+    rep.add_argument("--table", choices=("findings", "scores", "series", "unattributed", "counts", "claims"),
                      help="with --format csv: which table (default findings, one row each; scores: every commitment's "
                           "score by month; series: every judged period of the level rules; unattributed: every act "
                           "nobody claimed, with the commitments it would bear on; counts: each party's findings and "
-                          "episodes by status, basis and modality)")
+                          "episodes by status, basis and modality; claims: each claim with who says it and what it "
+                          "can be said to show)")
     rep.add_argument("--output", help="write the report to this file (atomically) instead of stdout (- is stdout); "
                                       "never an input file, a folder, a symbolic link or a device")
     rep.add_argument("--party", action="append", help="only findings for this party; repeatable")

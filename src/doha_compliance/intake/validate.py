@@ -29,7 +29,7 @@ from doha_compliance.models import (
     Rejection,
 )
 
-from . import fields_episodes
+from . import fields_about, fields_episodes
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
@@ -257,6 +257,7 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         stated_justification = _text_field("stated_justification", data.get("stated_justification"))
         if not contract_names and (why := fields_episodes.problem(data)):
             raise _Bad("episode", why)  # issue 24
+        _raise_if("about", fields_about.problem(data.get("about")))  # issue 24: who says it
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
     extra = _NO_EXTRA
@@ -268,6 +269,12 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
 
 _event = builder(Event)  # Event(...) with every field given, without attrs' __init__ (_util.fast.builder)
 _INTERNED = ("province", "place", "source")  # few distinct values, each held once
+
+
+def _raise_if(name: str, reason: Optional[str]) -> None:
+    """Reject the row for a field's reason, when a field module gives one."""
+    if reason is not None:
+        raise _Bad(name, reason)
 
 
 def _word_field(name: str, value: Any, allowed: Dict[str, str], what: str) -> Optional[str]:

@@ -25,6 +25,8 @@ import heapq
 import itertools
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
+import attrs
+
 from doha_compliance._util.fast import replacer
 from doha_compliance._util.spool import (
     Spool,
@@ -33,7 +35,7 @@ from doha_compliance._util.spool import (
     naming_rules,
 )
 from doha_compliance._util.stream import Held
-from doha_compliance.models import Agreement, Claim, Event, Finding, Rule
+from doha_compliance.models import INDEPENDENT_ROLES, Agreement, Claim, Event, Finding, Rule
 from doha_compliance.rules.kinds import kind_of
 
 from .deadlines import Deadline
@@ -159,27 +161,122 @@ def _about_deadline(e: Event, accused: str, deadline: Optional[Deadline], as_of:
     return "uncorroborated", f"{scope} {when}.", [f]
 
 
+def _role_words(agreement: Agreement, claimant: str) -> str:
+    """"un (monitor)", "lead_ig (oversight, part of us)": a claimant always named with its standing."""
+    part_of = agreement.part_of(claimant)
+    return f"{claimant} ({agreement.role(claimant)}" + (f", part of {part_of})" if part_of else ")")
+
+
+@attrs.frozen
+class Context:
+    """What a claim is weighed with beyond its window (issue 24): the acts claims are `about`, the
+    claimants of each claimable commitment, and which event ids the input holds."""
+
+    acts: Dict[str, List[Finding]] = attrs.field(factory=dict)  # act id -> findings judging it, in order
+    # (rule, accused) -> {claimant: whether independent of the accused}
+    claimable: Dict[Tuple[str, str], Dict[str, bool]] = attrs.field(factory=dict)
+    known: Callable[[str], bool] = lambda event_id: True
+
+
 def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadlines: Dict[Tuple[str, str], Deadline],
-           as_of: dt.date) -> Tuple[Claim, List[Finding], Optional[Finding]]:
+           as_of: dt.date, context: Optional[Context] = None) -> Tuple[Claim, List[Finding], Optional[Finding]]:
     """A claim beside the evidence: (the claim, the findings it cites, its `alleged` finding or None)."""
+    context = context if context is not None else Context()
     accused = str(e.get(rule.accused_field))
     role = agreement.role(e.actor)
     invoked = agreement.version_in_force(e.rule, e.date) if e.rule else None
+    supported: Optional[int] = None
     if _names_deadline(agreement, e):
         assessment, reason, shown = _about_deadline(e, accused, deadlines.get((str(e.rule), accused)), as_of)
+    elif e.rule and kind_of(agreement.versions(str(e.rule))[0]).through_claims:
+        assessment, reason, supported = _claimable(agreement, e, accused, context)
+        shown = []
+    elif e.about:
+        assessment, reason, shown = _about_acts(agreement, e, accused, context)
     else:
         assessment, reason, shown = _in_window(rule, e, accused, window)
+        if assessment == "contradicted" and not e.rule:
+            assessment, reason = "not_testable", _untestable(agreement, shown) + " " + reason
     claim = Claim(event=e.id, date=e.date, claimant=e.actor, accused=accused, rule=e.rule, assessment=assessment,
-                  findings=tuple(f.id for f in shown), reason=reason, province=e.province, claimant_role=role)
-    if assessment == "corroborated" or role == "monitor":
+                  findings=tuple(f.id for f in shown), reason=reason, province=e.province, claimant_role=role,
+                  claimant_part_of=agreement.part_of(e.actor), independent=agreement.independent(e.actor, accused),
+                  about=e.about, supported_by=supported)
+    if assessment == "corroborated" or role in INDEPENDENT_ROLES:  # a report is no party's allegation
         return claim, shown, None
     said = f" ({e.description})" if e.description else ""
     alleged = Finding(rule=e.rule or rule.id, version=invoked.version if invoked else rule.version,
                       party=accused, status="alleged", date=e.date,
                       evidence=(e.id,) + tuple(f.evidence[0] for f in shown if f.evidence),
-                      reason=f"claim by {e.actor}{said}: {assessment}: {reason}",
+                      reason=f"claim by {e.actor}{said}: {_label(assessment)}{reason}",
                       province=e.province, claims=(e.id,))
     return claim, shown, alleged
+
+
+def _label(assessment: str) -> str:
+    """The assessment before an allegation's reason, unless the reason opens with it ("not testable by ...")."""
+    return "" if assessment in ("not_testable", "outside_rules", "supported") else f"{assessment}: "
+
+
+def _untestable(agreement: Agreement, shown: Sequence[Finding]) -> str:
+    """Why answering findings do not contradict a claim that names no rule: what their rules test."""
+    rules = sorted({f.rule for f in shown})
+    tests = "; ".join(f"{r} tests: {agreement.versions(r)[0].title}" for r in rules)
+    that = "that finding" if len(shown) == 1 else "those findings"
+    return (f"not testable by {'this rule' if len(rules) == 1 else 'these rules'} ({tests}); the claim names no "
+            f"rule, so {that} cannot contradict what it asserts:")
+
+
+def _claimable(agreement: Agreement, e: Event, accused: str, context: Context) -> Tuple[str, str, int]:
+    """A claim naming a commitment no event type records: no finding can bear it out, so concurring
+    reports are counted — distinct independent claimants (DECISION: at least two make `supported`)."""
+    claimants = context.claimable.get((str(e.rule), accused), {e.actor: agreement.independent(e.actor, accused)})
+    independent = sorted(c for c, free in claimants.items() if free)
+    parties = sorted(c for c, free in claimants.items() if not free)
+    n = len(independent)
+    named = "; ".join(_role_words(agreement, c) for c in independent)
+    who = (f"{_plural(n, 'independent report')} in the input {'names' if n == 1 else 'name'} {e.rule} "
+           f"against {accused}"
+           + (f": {named}" if named else ""))
+    apart = (f"; not counted, not independent of {accused}: {'; '.join(_role_words(agreement, c) for c in parties)}"
+             if parties else "")
+    if n >= 2:
+        return "supported", f"supported by {who}{apart}.", n
+    return "uncorroborated", (f"no event type records {e.rule}, so no finding can bear a claim out; "
+                              f"{who}{apart}; it takes two to concur."), n
+
+
+_ACT_STATUSES = ("violation", "missed", "unresolved", "justified", "met")  # what a claim about an act meets
+
+
+def _about_acts(agreement: Agreement, e: Event, accused: str, context: Context) -> Tuple[str, str, List[Finding]]:
+    """A claim naming the acts it is about: weighed against what was found about those acts, whatever
+    their age (no lookback, no province), and cites them."""
+    judged = [f for act in e.about for f in context.acts.get(act, ())
+              if f.party == accused and f.date <= e.date and f.status in _ACT_STATUSES]
+    judged.sort(key=lambda f: f.sort_key)
+    own = [f for f in judged if f.rule == e.rule] if e.rule else judged
+    missing = [act for act in e.about if not context.known(act)]
+    absent = f" {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not in the input." if missing else ""
+    about = ", ".join(e.about)
+    for statuses, assessment in ((("violation", "missed"), "corroborated"), (("unresolved",), "uncorroborated"),
+                                 (("justified", "met"), "contradicted")):
+        hits = [f for f in own if f.status in statuses]
+        if not hits:
+            continue
+        shown = hits[-MAX_LISTED:]
+        found = "; ".join(f"{f.rule}: {f.status}" for f in shown)
+        reason = f"about {about}: judged for {accused}: {found}{_listed(len(hits))}.{absent}"
+        if assessment == "contradicted" and not e.rule:
+            return "not_testable", _untestable(agreement, shown) + " " + reason, shown
+        return assessment, reason, shown
+    if judged:  # judged, but not by the rule the claim names
+        shown = judged[-MAX_LISTED:]
+        return "not_testable", (f"{e.rule} does not judge {about}; " + _untestable(agreement, shown)
+                                + f" ({'; '.join(f'{f.rule}: {f.status}' for f in shown)}).{absent}"), shown
+    if len(missing) == len(e.about):
+        return "uncorroborated", f"about {about}:{absent}", []
+    return "outside_rules", (f"outside the agreement's rules: no rule judges {about} as an act of {accused}."
+                             f"{absent}"), []
 
 
 def _in_window(rule: Rule, e: Event, accused: str, window: _Window) -> Tuple[str, str, List[Finding]]:
@@ -206,9 +303,31 @@ def _in_window(rule: Rule, e: Event, accused: str, window: _Window) -> Tuple[str
     return "uncorroborated", f"no event shows {scope} breached in {span}.", []
 
 
+def _context(agreement: Agreement, claim_events: Iterable[Tuple[int, Event]], known: Callable[[str], bool]
+             ) -> Tuple[Context, Dict[str, dt.date]]:
+    """One pass over the claims before weighing them: the claimants of each claimable commitment
+    (counted over the whole input, so concurring reports all show the same count), and the acts
+    claims are `about` with the last day a claim names each (a finding about one is kept until then)."""
+    context = Context(known=known)
+    last_claim: Dict[str, dt.date] = {}
+    through_claims = {r.id for r in agreement.rules if kind_of(r).through_claims}
+    seen = set()
+    for rule_index, e in claim_events:
+        if e.id in seen:
+            continue
+        seen.add(e.id)
+        accused = str(e.get(agreement.rules[rule_index].accused_field))
+        if e.rule in through_claims:
+            context.claimable.setdefault((str(e.rule), accused), {})[e.actor] = agreement.independent(e.actor, accused)
+        for act in e.about:
+            last_claim[act] = max(last_claim.get(act, e.date), e.date)
+    return context, last_claim
+
+
 def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: Iterable[Tuple[int, Event]],
                deadlines: Dict[Tuple[str, str], Deadline], as_of: dt.date,
-               finish: Callable[[Finding], Finding] = lambda f: f) -> Tuple[Spool[Finding], Spool[Claim]]:
+               finish: Callable[[Finding], Finding] = lambda f: f,
+               known: Callable[[str], bool] = lambda event_id: True) -> Tuple[Spool[Finding], Spool[Claim]]:
     """Merge the findings (sorted) with the claims (by date) in one pass: claims are assessed
     against the findings of their lookback window (or the deadline they name), and each finding is
     written out, with the claims that cite it and passed through `finish`, once no later claim can
@@ -223,6 +342,24 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
     waiting: Held[Finding] = Held()  # findings that a claim may still cite, and alleged findings
     cited_by: Dict[str, List[str]] = _deadline_citations(agreement, claim_events, deadlines)
     upcoming = next(findings, None)
+    context, last_claim = _context(agreement, claim_events, known)
+    pinned: List[Tuple[dt.date, dt.date, int]] = []  # (finding date, last claim about it, seq): held till then
+    pins = itertools.count()
+
+    def take(f: Finding) -> None:
+        waiting.push(f)
+        window.add(f)
+        act = f.evidence[0] if f.evidence and f.status in _ACT_STATUSES else None
+        if act is not None and act in last_claim:  # a claim is about it: kept, whatever its age
+            context.acts.setdefault(act, []).append(f)
+            heapq.heappush(pinned, (f.date, last_claim[act], next(pins)))
+
+    def limit(horizon: dt.date, day: dt.date) -> dt.date:
+        """What may be written out before `day`'s claims: older than the lookback, and than any
+        finding a claim on or after `day` is about."""
+        while pinned and pinned[0][1] < day:
+            heapq.heappop(pinned)
+        return min(horizon, pinned[0][0]) if pinned else horizon
 
     def release(before: Optional[dt.date]) -> None:
         for f in waiting.dated_before(before):
@@ -234,18 +371,18 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
     for day, todays in itertools.groupby(claim_events, key=lambda item: item[1].date):
         horizon = day - lookback
         while upcoming is not None and upcoming.date <= day:
-            waiting.push(upcoming)
-            window.add(upcoming)
+            take(upcoming)
             if upcoming.date < horizon:  # else nothing waiting is older than the horizon: releasing is a no-op
-                release(horizon)
+                release(limit(horizon, day))
             upcoming = next(findings, None)
-        release(horizon)
+        release(limit(horizon, day))
         if horizon - forgotten >= _FORGET_EVERY:  # a window holds thousands of lists: visit them once a week
             window.forget_before(horizon)
             forgotten = horizon
         assessed = []
         for rule_index, e in todays:
-            claim, shown, alleged = assess(agreement, agreement.rules[rule_index], e, window, deadlines, as_of)
+            claim, shown, alleged = assess(agreement, agreement.rules[rule_index], e, window, deadlines, as_of,
+                                           context)
             assessed.append(claim)
             if not _names_deadline(agreement, e):  # those are cited before the pass (_deadline_citations)
                 for f in shown:

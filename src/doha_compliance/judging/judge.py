@@ -48,7 +48,7 @@ from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
 
-from . import continuing, deadlines, links
+from . import continuing, deadlines, links, reports
 from .claims import set_claims
 from .continuing import Continuing
 from .deadlines import Deadline, PartProgress, Progress
@@ -325,10 +325,14 @@ class Judge:
                     self.triggers.fulfilled(rule.id, done.date)
         matches.fulfils.clear()  # parts of units that had not started: their events do not count
 
-    def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None)) -> Judged:
+    def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None),
+               known: Callable[[str], bool] = lambda event_id: True) -> Judged:
         """Decide the deadlines, compliance and links as of the report date, set the claims beside
-        everything, and close."""
+        everything, and close. `known` says whether an event id is in the input (claims' `about`)."""
         self.take(matches)
+        reported = reports.monitor_reports(self.agreement, self._claim_events.finish())  # issue 24
+        if reported:
+            self._findings = reports.settle(self.agreement, self._findings.finish(), reported, self.continuing)
         decided, not_assessed = self._deadlines(matches, as_of, coverage[1])
         more, not_assessed_more = continuing.decide(self.agreement, self.continuing, self.triggers, as_of, coverage)
         not_assessed += not_assessed_more
@@ -350,7 +354,7 @@ class Judge:
         findings, claims = set_claims(
             self.agreement,
             heapq.merge(self._findings.finish(), sorted(late, key=lambda f: f.sort_key), key=lambda f: f.sort_key),
-            self._claim_events.finish(), decided, as_of, linker.annotate)
+            self._claim_events.finish(), decided, as_of, linker.annotate, known)
         events = merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key))
         not_assessed.sort(key=lambda n: (n.rule, n.party, n.version))
         return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(), tuple(series))

@@ -1,19 +1,26 @@
-"""The reference judge's claims: who is claiming (a monitor, a party, another), and what a claim
-is set against (SPEC §5.7): the deadline it names whatever the lookback, else the findings about the
-accused in its lookback window (and province)."""
+"""The reference judge's claims: who is claiming (a party, a monitor, an oversight body, the media,
+another; SPEC §5.7.3) and what a claim is set against (SPEC §5.7): the deadline it names whatever the
+lookback; the claimants of the claimable commitment it names; the acts it is `about`, whatever their
+age; else the findings about the accused in its lookback window (and province)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 from doha_compliance.models import Agreement, Event, Rule
 from doha_compliance.rules.kinds import Kind
 
 from ._plain import MAX_CITED
 
+THIRD_PARTIES = ("monitor", "oversight", "media")  # roles whose word is not a side's (SPEC §5.7.3)
+
 
 def role_of(agreement: Agreement, actor: str) -> str:
-    """Who is claiming: a monitor (never a party's allegation), a party to the agreement, or another."""
+    """Who is claiming: as declared under `claimants:`, else a monitor (listed in `monitors`), a party
+    to the agreement (a signatory), or another."""
+    declared = agreement.claimants.get(actor)
+    if declared is not None:
+        return declared[0]
     if actor in agreement.monitors:
         return "monitor"
     if agreement.signatories:
@@ -21,35 +28,78 @@ def role_of(agreement: Agreement, actor: str) -> str:
     return "party" if any(actor in r.parties for r in agreement.rules) else "other"
 
 
-def assess(claim_rule: Rule, e: Event, accused: str, judged: List[Dict[str, Any]], kinds: Dict[str, Kind]
-           ) -> Tuple[str, List[Dict[str, Any]]]:
-    """The claim's assessment and the findings it cites."""
+def part_of(agreement: Agreement, actor: str) -> Optional[str]:
+    declared = agreement.claimants.get(actor)
+    return declared[1] if declared is not None else None
+
+
+def independent_of(agreement: Agreement, actor: str, accused: str) -> bool:
+    """A third party's word about the accused: a monitor, oversight body or the media, neither the
+    accused itself nor part of it."""
+    return role_of(agreement, actor) in THIRD_PARTIES and actor != accused and part_of(agreement, actor) != accused
+
+
+def assess(agreement: Agreement, claim_rule: Rule, e: Event, accused: str, judged: List[Dict[str, Any]],
+           kinds: Dict[str, Kind], claims: Sequence[Tuple[Event, str]], known: Set[str]
+           ) -> Tuple[str, List[Dict[str, Any]], Optional[int]]:
+    """The claim's assessment, the findings it cites, and (a claimable commitment) how many
+    independent claimants name it."""
     named = e.rule
-    cited: List[Dict[str, Any]] = []
+    about = _about(e)
     if named is not None and named in kinds and kinds[named].deadline:
         # weighed against that deadline's finding, whatever the lookback (SPEC §5.7)
         own = [f for f in judged if f["rule"] == named and f["party"] == accused]
         if own and own[0]["status"] in ("violation", "missed"):
-            assessment, cited = "corroborated", own[:1]
-        elif own and own[0]["status"] == "met":
-            assessment, cited = "contradicted", own[:1]
-        else:
-            assessment, cited = "uncorroborated", own[:1]
-    else:
-        since = e.date - dt.timedelta(days=claim_rule.lookback_days)
-        window = [f for f in judged
-                  if f["party"] == accused and since <= f["date"] <= e.date
-                  and (named is None or f["rule"] == named)
-                  and (e.province is None or f["province"] is None or f["province"] == e.province)]
-        violations = [f for f in window if f["status"] == "violation"]
-        unresolved = [f for f in window if f["status"] == "unresolved"]
-        answers = [f for f in window if f["status"] in ("justified", "met")]
-        if violations:
-            assessment, cited = "corroborated", violations[-MAX_CITED:]
-        elif unresolved:
-            assessment, cited = "uncorroborated", unresolved[-MAX_CITED:]
-        elif answers:
-            assessment, cited = "contradicted", answers[-MAX_CITED:]
-        else:
-            assessment = "uncorroborated"
-    return assessment, cited
+            return "corroborated", own[:1], None
+        if own and own[0]["status"] == "met":
+            return "contradicted", own[:1], None
+        return "uncorroborated", own[:1], None
+    if named is not None and named in kinds and kinds[named].through_claims:
+        # counted: distinct independent claimants naming it against the accused, in the whole input
+        counted = set()
+        for other, other_accused in claims:
+            if other.rule == named and other_accused == accused and independent_of(agreement, other.actor, accused):
+                counted.add(other.actor)
+        return ("supported" if len(counted) >= 2 else "uncorroborated"), [], len(counted)
+    if about:
+        statuses = ("violation", "missed", "unresolved", "justified", "met")
+        bearing = [f for f in judged if f["party"] == accused and f["evidence"] and f["evidence"][0] in about
+                   and f["date"] <= e.date and f["status"] in statuses]
+        own = [f for f in bearing if named is None or f["rule"] == named]
+        for wanted, assessment in ((("violation", "missed"), "corroborated"), (("unresolved",), "uncorroborated"),
+                                   (("justified", "met"), "contradicted")):
+            hits = [f for f in own if f["status"] in wanted]
+            if hits:
+                if assessment == "contradicted" and named is None:
+                    assessment = "not_testable"
+                return assessment, hits[-MAX_CITED:], None
+        if bearing:
+            return "not_testable", bearing[-MAX_CITED:], None
+        if all(a not in known for a in about):
+            return "uncorroborated", [], None
+        return "outside_rules", [], None
+    since = e.date - dt.timedelta(days=claim_rule.lookback_days)
+    window = [f for f in judged
+              if f["party"] == accused and since <= f["date"] <= e.date
+              and (named is None or f["rule"] == named)
+              and (e.province is None or f["province"] is None or f["province"] == e.province)]
+    violations = [f for f in window if f["status"] == "violation"]
+    unresolved = [f for f in window if f["status"] == "unresolved"]
+    answers = [f for f in window if f["status"] in ("justified", "met")]
+    if violations:
+        return "corroborated", violations[-MAX_CITED:], None
+    if unresolved:
+        return "uncorroborated", unresolved[-MAX_CITED:], None
+    if answers:
+        # only a rule the claim names tests what it asserts (SPEC §5.7.4)
+        return ("contradicted" if named is not None else "not_testable"), answers[-MAX_CITED:], None
+    return "uncorroborated", [], None
+
+
+def _about(e: Event) -> List[str]:
+    value = e.extra.get("about")
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)]

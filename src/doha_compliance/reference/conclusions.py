@@ -20,7 +20,9 @@ def pipeline_conclusions(report: Any) -> Dict[str, Any]:
         "episode": f.get("episode"),
     } for f in data["findings"]]
     claims = [{"event": c["event"], "accused": c["accused"], "rule": c.get("rule"), "assessment": c["assessment"],
-               "claimant_role": c.get("claimant_role"), "findings": list(c["findings"])} for c in data["claims"]]
+               "claimant_role": c.get("claimant_role"), "findings": list(c["findings"]),
+               "independent": c.get("independent", False), "claimant_part_of": c.get("claimant_part_of"),
+               "about": list(c.get("about", [])), "supported_by": c.get("supported_by")} for c in data["claims"]]
     not_assessed = [{"rule": n["rule"], "version": n["version"], "party": n["party"]} for n in data["not_assessed"]]
     return {
         "findings": _sorted(findings),

@@ -55,6 +55,13 @@ below (the lead aligns the pipeline or the spec):
   with the actor read as the party (or as it is).
 - SPEC 5.10 (issue 24): an act finding's episode -- its event's `episode` label, else one rule, party
   and status at one province (else place), acts at most 3 days apart, named by the first; else its own id.
+- Who says it (issue 24, SPEC §5.7): DECISION (monitor only, `about` only): an unresolved act
+  becomes a violation (missed) only when an independent monitor's claim names it in `about`, accuses
+  its party, is dated on or after it, and names its rule or none; its evidence is the act then the
+  earliest 20 such reports. DECISION (oversight of the other side): independent. DECISION (concur):
+  two distinct independent claimants of claims naming a claimable rule, counted over the input, make
+  `supported`. A claim naming no rule is never `contradicted` (`not_testable`); a claim `about` events
+  no rule judges is `outside_rules` (`uncorroborated` when none of them is in the input).
 """
 from __future__ import annotations
 
@@ -67,6 +74,7 @@ from doha_compliance.rules.kinds import Kind, kind_of
 
 from ._plain import (
     BAD_FOR_COMPLIED,
+    MAX_CITED,
     MAX_JUSTIFIERS,
     UNKNOWN,
     _chosen_version,
@@ -82,7 +90,7 @@ from ._plain import (
     _version_by_name,
     _versions,
 )
-from .claims import assess, role_of
+from .claims import _about, assess, independent_of, part_of, role_of
 from .conclusions import pipeline_conclusions
 from .deadlines import fulfilled
 from .links import defaults, links_of
@@ -96,6 +104,8 @@ class _Judge:
     def __init__(self, agreement: Agreement, events: Sequence[Event], as_of: dt.date):
         self.agreement = agreement
         self.as_of = as_of
+        self.known = {e.id for e in events}  # every id in the input, whatever its date (claims' `about`)
+        self._claim_events: Optional[List[Tuple[Event, str]]] = None
         # every evaluated event dated up to the report date, in (date, id) order
         self.seen: List[Event] = sorted((e for e in events if e.date <= as_of), key=lambda e: (e.date, e.id))
         self.first_day = self.seen[0].date if self.seen else None
@@ -291,6 +301,16 @@ class _Judge:
             return self.add(rule, party, "justified", act.date, [act.id] + [j.id for j in latest],
                             province=act.province)
         if (act.stated_justification or "").strip():
+            # SPEC §5.7.3: an independent monitor's report naming this act as a breach settles it
+            reports = sorted((r for r, accused in self.claim_events()
+                              if act.id in _about(r) and accused == party and r.date >= act.date
+                              and role_of(self.agreement, r.actor) == "monitor"
+                              and independent_of(self.agreement, r.actor, party)
+                              and (r.rule is None or r.rule == rule.id)), key=lambda r: (r.date, r.id))
+            if reports:
+                status = "violation" if rule.modality == "obligation" else "missed"
+                return self.add(rule, party, status, act.date, [act.id] + [r.id for r in reports[:MAX_CITED]],
+                                province=act.province)
             return self.add(rule, party, "unresolved", act.date, [act.id], province=act.province)
         status = rule.status  # a rule's own `status` for an unjustified act, as for a prohibited act
         if status == "violation" and rule.modality != "obligation":
@@ -310,6 +330,25 @@ class _Judge:
 
     # --- claims ----------------------------------------------------------------
 
+    def claim_events(self) -> List[Tuple[Event, str]]:
+        """Every claim in the input up to the report date, once, with the party it accuses (worked out
+        once, kept)."""
+        if self._claim_events is not None:
+            return self._claim_events
+        out: List[Tuple[Event, str]] = []
+        for rule in self.agreement.rules:
+            if not kind_of(rule).claim:
+                continue
+            for party in rule.parties:
+                for e in self.seen:
+                    if e.date < rule.effective_from or (rule.effective_until and e.date > rule.effective_until):
+                        continue
+                    if _match(rule.when, party, e) and e.get(rule.accused_field) \
+                            and all(e.id != other.id for other, _ in out):
+                        out.append((e, str(e.get(rule.accused_field))))
+        self._claim_events = out
+        return out
+
     def judge_claims(self) -> None:
         judged = sorted(self.findings, key=_report_order)  # the findings claims are set against
         kinds = {r.id: kind_of(r) for r in self.agreement.rules}
@@ -324,12 +363,16 @@ class _Judge:
 
     def _weigh(self, claim_rule: Rule, e: Event, accused: str, judged: List[Dict[str, Any]], kinds: Dict[str, Kind]) -> None:
         named = e.rule
-        assessment, cited = assess(claim_rule, e, accused, judged, kinds)
+        assessment, cited, supported = assess(self.agreement, claim_rule, e, accused, judged, kinds,
+                                              self.claim_events(), self.known)
         role = role_of(self.agreement, e.actor)
         self.claims.append({"event": e.id, "accused": accused, "rule": named, "assessment": assessment,
-                            "claimant_role": role, "findings": [_finding_id(f) for f in cited]})
-        if role == "monitor" or assessment == "corroborated":
-            return  # a monitor is not a party: its report is no party's allegation
+                            "claimant_role": role, "findings": [_finding_id(f) for f in cited],
+                            "independent": independent_of(self.agreement, e.actor, accused),
+                            "claimant_part_of": part_of(self.agreement, e.actor), "about": _about(e),
+                            "supported_by": supported})
+        if role in ("monitor", "oversight", "media") or assessment == "corroborated":
+            return  # a third party's report is no party's allegation
         in_force = [r for r in _versions(self.agreement, named) if _in_force(r, e.date)] if named else []
         version = in_force[0] if in_force else claim_rule
         # the claim, then the first evidence of each finding it is set against (as today: an event that is

@@ -13,7 +13,7 @@ from doha_compliance.models import STATUSES
 from doha_compliance.report.counts import cell_text
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, default_words
+from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, assessment_words, claimant_words, default_words
 
 _BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _MARKUP = re.compile(r"([\\`*\[\]|~#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")  # an intraword _ is no markup
@@ -101,12 +101,14 @@ def md_lines(report: Report) -> Iterator[str]:
         yield ""
         yield f"## {heading}"
         yield ""
-        yield "| date | claim | by | against | rule | assessment | findings |"
-        yield "| --- | --- | --- | --- | --- | --- | --- |"
+        yield "| date | claim | by | against | rule | about | assessment | findings |"
+        yield "| --- | --- | --- | --- | --- | --- | --- | --- |"
         for c in claims:
-            yield (f"| {c.date} | {_code(c.event)} | {_cell(c.claimant)} | {_cell(c.accused)} | "
-                   f"{_cell(c.rule or '—')} | "
-                   f"{_cell(c.assessment)} | " + (", ".join(_code(x) for x in c.findings) or "—") + " |")
+            by = claimant_words(c.claimant, c.claimant_role, c.claimant_part_of, c.independent)
+            yield (f"| {c.date} | {_code(c.event)} | {_cell(by)} | {_cell(c.accused)} | "
+                   f"{_cell(c.rule or '—')} | {', '.join(_code(a) for a in c.about) or '—'} | "
+                   f"{_cell(assessment_words(c.assessment, c.supported_by))} | "
+                   + (", ".join(_code(x) for x in c.findings) or "—") + " |")
     if report.defaults:
         yield ""
         yield "## Who defaulted first, among linked commitments"

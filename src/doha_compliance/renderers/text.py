@@ -18,7 +18,7 @@ from doha_compliance.models import STATUSES, Agreement, Rule
 from doha_compliance.report.counts import Tally, cell_text, distinct_lines
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, default_words
+from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, assessment_words, claimant_words, default_words
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -86,8 +86,11 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             continue
         yield from out(heading)
         for c in claims:
-            yield from out(f"  {c.date}  {c.assessment:<14}  {c.event}")
-            yield from out(_wrapped(f"{c.claimant} {verb} {c.accused} ({c.rule or 'no rule named'})", 18))
+            yield from out(f"  {c.date}  {assessment_words(c.assessment, c.supported_by):<14}  {c.event}")
+            yield from out(_wrapped(f"{claimant_words(c.claimant, c.claimant_role, c.claimant_part_of, c.independent)} "
+                                    f"{verb} {c.accused} ({c.rule or 'no rule named'})", 18))
+            if c.about:
+                yield from out(_wrapped("about: " + ", ".join(c.about), 18))
             yield from out(_wrapped("findings: " + (", ".join(c.findings) or "none"), 18))
             yield from out(_wrapped(c.reason, 18))
         yield from out("")

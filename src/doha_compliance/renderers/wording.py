@@ -5,13 +5,38 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-# Claims by who makes them: a party's accusation, a monitor's report, anyone else's.
-# (role, section heading, the verb a claim of that role is shown with)
+# Claims by who makes them: a party's accusation, a monitor's, an oversight body's or the media's
+# report, anyone else's. (role, section heading, the verb a claim of that role is shown with)
 CLAIM_SECTIONS: Tuple[Tuple[str, str, str], ...] = (
     ("party", "Claims by parties, set beside the evidence", "accuses"),
     ("monitor", "Reports by monitors (third parties, not a party's allegation)", "reports on"),
+    ("oversight", "Reports by oversight bodies (not a party's allegation; each named with the party it belongs to)",
+     "reports on"),
+    ("media", "Reports in the media (not a party's allegation)", "reports on"),
     ("other", "Claims by others, set beside the evidence", "accuses"),
 )
+
+# How a claim's assessment reads (issue 24): what it can and cannot be said to show.
+_ASSESSMENT_WORDS = {
+    "not_testable": "not testable by this rule",
+    "outside_rules": "outside the agreement's rules",
+}
+
+
+def assessment_words(assessment: str, supported_by: Optional[int] = None) -> str:
+    """"corroborated", "not testable by this rule", "supported by 3 independent reports"."""
+    if assessment == "supported":
+        return f"supported by {supported_by} independent reports"
+    return _ASSESSMENT_WORDS.get(assessment, assessment)
+
+
+def claimant_words(claimant: str, role: str, part_of: Optional[str], independent: bool) -> str:
+    """"un (monitor; independent)", "lead_ig (oversight, part of us; independent)", "taliban (party)": who
+    says it, always with its standing (a party's word is never independent, and is not said to be)."""
+    part = f", part of {part_of}" if part_of else ""
+    if role in ("party", "other"):
+        return f"{claimant} ({role}{part})"
+    return f"{claimant} ({role}{part}; {'independent' if independent else 'not independent of the accused'})"
 
 
 def default_words(status: Optional[str]) -> str:

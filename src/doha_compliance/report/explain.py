@@ -113,7 +113,9 @@ def explain_finding(report: Report, f: Finding) -> str:
     lines += [f"  - {_event_line(events[e])}" if e in events else f"  - {e}" for e in f.evidence]
     claims = [c for c in report.claims if c.event in f.claims or f.id in c.findings or c.event in f.evidence]
     for c in claims:
-        lines.append(f"claim:     {c.event} by {c.claimant} ({c.claimant_role}) against {c.accused}: {c.assessment} — {c.reason}")
+        standing = c.claimant_role + (f", part of {c.claimant_part_of}" if c.claimant_part_of else "") + \
+            ("; independent of the accused" if c.independent else "")
+        lines.append(f"claim:     {c.event} by {c.claimant} ({standing}) against {c.accused}: {c.assessment} — {c.reason}")
     return "\n".join(lines) + "\n"
 
 

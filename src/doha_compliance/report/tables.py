@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Iterator, Protocol, Tuple
 
-from doha_compliance.models import STATUSES, Finding, UnclaimedAct
+from doha_compliance.models import STATUSES, Claim, Finding, UnclaimedAct
 from doha_compliance.rules.kinds.level import SeriesRow
 
 from .counts import ALL, Tally
@@ -37,7 +37,10 @@ class Tables(Protocol):
     @property
     def parties(self) -> Dict[str, Dict[str, int]]: ...
 
-TABLES = ("findings", "scores", "series", "unattributed", "counts")
+    @property
+    def claims(self) -> Iterable[Claim]: ...
+
+TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "episode"),
     "scores": ("rule", "party", "month", "score", "finding"),
@@ -46,6 +49,9 @@ COLUMNS: Dict[str, Tuple[str, ...]] = {
     "unattributed": ("event", "date", "type", "province", "place", "bears_on"),
     # issue 24: per party, basis and modality (all, all: the party's totals) and status
     "counts": ("party", "basis", "modality", "status", "findings", "episodes", "distinct"),
+    # issue 24: who says it, and what the claim can be said to show
+    "claims": ("event", "date", "claimant", "claimant_role", "claimant_part_of", "independent", "accused", "rule",
+               "about", "assessment", "supported_by", "findings", "reason"),
 }
 
 
@@ -75,5 +81,12 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
         for u in report.unattributed:
             yield {"event": u.event, "date": u.date.isoformat(), "type": u.type, "province": u.province,
                    "place": u.place, "bears_on": ";".join(f"{rule} ({party})" for rule, party in u.bears_on)}
+    elif table == "claims":
+        for c in report.claims:
+            yield {"event": c.event, "date": c.date.isoformat(), "claimant": c.claimant,
+                   "claimant_role": c.claimant_role, "claimant_part_of": c.claimant_part_of,
+                   "independent": c.independent, "accused": c.accused, "rule": c.rule, "about": ";".join(c.about),
+                   "assessment": c.assessment, "supported_by": c.supported_by, "findings": ";".join(c.findings),
+                   "reason": c.reason}
     else:
         raise ValueError(f"unknown table {table!r}: use one of {', '.join(TABLES)}")

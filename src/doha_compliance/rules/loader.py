@@ -103,6 +103,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
             if p not in agreement["parties"]:
                 errors.append(RuleError(Location(agreement_path, None, field), f"{excerpt(p)} is not one of the parties"
                                                                                 f"{did_you_mean(p, agreement['parties'])}"))
+    claimants = _claimants(agreement, Location(agreement_path, None, "claimants"), errors)
     if signed is None or errors:
         raise RuleSetError(errors)
     specs: List[RuleSpec] = []
@@ -125,5 +126,31 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         id=agreement["id"], title=agreement["title"], signed=signed, parties=dict(agreement["parties"]),
         event_types=tuple(agreement["event_types"]), location_kinds=tuple(agreement.get("location_kinds", [])),
         rules=tuple(rules), folder=folder, signatories=tuple(agreement.get("signatories", ())),
-        monitors=tuple(agreement.get("monitors", ())),
+        monitors=tuple(agreement.get("monitors", ())), claimants=claimants,
     )
+
+
+def _claimants(agreement: Dict[str, Any], where: Location, errors: List[RuleError]
+               ) -> Dict[str, Tuple[str, Optional[str]]]:
+    """`claimants:` (issue 24): name -> (role, part_of). Names and part_of are declared parties; a
+    signatory is a party (it cannot be declared a monitor: a side does not monitor itself); part_of
+    names a party other than the claimant."""
+    out: Dict[str, Tuple[str, Optional[str]]] = {}
+    parties = agreement["parties"]
+    signatories = agreement.get("signatories", ())
+    for name, spec in agreement.get("claimants", {}).items():
+        role, part_of = spec["role"], spec.get("part_of")
+        if name not in parties:
+            errors.append(RuleError(where, f"{excerpt(name)} is not one of the parties{did_you_mean(name, parties)}"))
+        elif part_of is not None and part_of not in parties:
+            errors.append(RuleError(where, f"{name}: part_of {excerpt(part_of)} is not one of the parties"
+                                           f"{did_you_mean(part_of, parties)}"))
+        elif part_of == name:
+            errors.append(RuleError(where, f"{name}: part_of names the claimant itself"))
+        elif name in signatories and role != "party":
+            errors.append(RuleError(where, f"{name} signed the agreement: a signatory's role is party, not {role}"))
+        elif name in agreement.get("monitors", ()) and role == "party":
+            errors.append(RuleError(where, f"{name} is listed in monitors: its role cannot be party"))
+        else:
+            out[name] = (role, part_of)
+    return out

@@ -278,6 +278,8 @@ def language_streams(draw: st.DrawFn, agreement: Agreement, v: Vocabulary = SMAL
                 claim["rule"] = draw(st.sampled_from(rule_ids))
             if "province" in after and draw(st.booleans()):
                 claim["province"] = after["province"]
+            if draw(st.integers(0, 3)) == 0:  # issue 24: a claim about the very act, whatever its age
+                claim["about"] = [after["id"]]
             if claim["accused"] in v.parties:
                 rows.append(claim)
     return rows
@@ -357,6 +359,8 @@ def features(agreement: Agreement, rows: Sequence[Dict[str, Any]]) -> List[str]:
         found.add("a date-time on another day in UTC")
     if any(r.get("rule") for r in rows):
         found.add("an event naming a rule")
+    if any(r.get("about") for r in rows):
+        found.add("a claim about an act")
     if agreement.monitors:
         found.add("a monitor")
     return sorted(found)
