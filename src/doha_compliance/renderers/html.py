@@ -11,7 +11,7 @@ from doha_compliance._util.values import month_label
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS
+from .wording import CLAIM_SECTIONS, rules_line
 
 # One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
 # yet due or started, greens and blues for what was kept.
@@ -88,7 +88,7 @@ def render_html(report: Report) -> str:
         level_charts,
     )
     return template.render(report=report, statuses=STATUSES, colours=COLOURS, findings=findings,
-                           claim_sections=CLAIM_SECTIONS,
+                           claim_sections=CLAIM_SECTIONS, rules_line=rules_line(report.agreement.source),
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
                            event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
                            heatmap=heatmap(report, finding_anchor),

@@ -16,7 +16,7 @@ from rich.table import Table
 from doha_compliance.models import STATUSES, Agreement
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, default_words, rules_line
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -45,6 +45,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     yield from out(f"{report.agreement.title}")
     yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
                    f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
+    if report.agreement.source:
+        yield from out(rules_line(report.agreement.source))
     yield from out(report.coverage.describe(report.judged))
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     summary.add_column("party")
@@ -162,7 +164,7 @@ def render_text(report: Report, color: bool = False) -> str:
 def render_rules(agreement: Agreement) -> str:
     """`rules list`: each rule version with its parties, kind, basis, time in force and source."""
     lines = [f"{agreement.id}: {agreement.title}", f"signed {agreement.signed}; {len(agreement.rule_ids())} rules, "
-             f"{len(agreement.rules)} versions", ""]
+             f"{len(agreement.rules)} versions", *([rules_line(agreement.source)] if agreement.source else []), ""]
     for r in agreement.rules:
         name = r.id if r.version == r.id else f"{r.id}  (version {r.version}, amends {r.amends})"
         until = r.effective_until or "open-ended"
