@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, RULES, run_main
 
 import doha_compliance as dc
-from conftest import ROOT, RULES, run_main
 from doha_compliance.rules.source import digest
 
 ARGS = ("--events", "example:oct2020", "--as-of", "2020-10-31")
