@@ -216,8 +216,8 @@ PACK_EVENT = attrs_packer(Event)
 PACK_REJECTION = attrs_packer(Rejection)
 
 
-def spill_run(items: List[A], packer: Tuple[Callable[[A], Packed], Callable[[Packed], A]], doing: str,
-              advice: str = "", batch: Optional[int] = None) -> "Spool[A]":
+def spill_run(items: List[T], packer: Tuple[Callable[[T], Any], Callable[[Any], T]], doing: str,
+              advice: str = "", batch: Optional[int] = None) -> "Spool[T]":
     """Items (already in order) written to a temporary file as one run of an external sort; a full
     temporary folder (ENOSPC, a quota) is one line saying what was being done and how to make room,
     not a traceback. Every sort that spills (out-of-order streams, a day's events, a day's findings)

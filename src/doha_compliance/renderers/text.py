@@ -130,6 +130,15 @@ def _imports_table(report: Report) -> Table:
     return table
 
 
+def _more(result: Dict[str, Any], key: str, what: str) -> str:
+    """The line after a table `mapping check` cut: how many names it left out, and their rows."""
+    more = result.get(f"{key}_more")
+    if not more:
+        return ""
+    return (f"… and {more:,} more {what} ({result[f'{key}_more_rows']:,} rows), not listed: the "
+            f"{len(result[key]):,} in most rows are.\n\n")
+
+
 def render_mapping_check(result: Dict[str, Any]) -> str:
     """`mapping check` as text: what each actor name and event type of an export maps to."""
     actors = Table(title=f"Actor names in {result['file']} ({result['rows']} rows; mapping {result['mapping']})",
@@ -147,7 +156,8 @@ def render_mapping_check(result: Dict[str, Any]) -> str:
     for t in result["event_types"]:
         types.add_row(t["name"] or "(no type columns)", t["type"] + (" (undirected: no actor, both sides kept)"
                                                                      if t["undirected"] else ""), str(t["rows"]))
-    text = _table_text(actors) + _table_text(types)
+    text = _table_text(actors) + _more(result, "actors", "actor names") + _table_text(types) \
+        + _more(result, "event_types", "event types")
     if result["malformed"]:
         text += (f"{result['malformed']} rows are malformed (an empty required cell, a bad date or number): a report "
                  "lists them as rejected, with the reason.\n")
