@@ -264,6 +264,9 @@ def _unpack_indexed(packed: Tuple[int, Packed]) -> Tuple[int, Event]:
     return packed[0], PACK_EVENT[1](packed[1])
 
 
+INDEXED_PACKER = (_pack_indexed, _unpack_indexed)
+
+
 def indexed_events_spool() -> Spool[Tuple[int, Event]]:
     """(a number, an event) pairs: the claim events, each with the index of the rule that claims it."""
     return Spool(pack=_pack_indexed, unpack=_unpack_indexed)
