@@ -47,6 +47,7 @@ def test_bundled_set_is_named_and_hashed_however_it_is_typed() -> None:
     assert result.stdout.splitlines()[2] == f"Rules: doha (bundled) sha256 {sha[:12]}"
     report = json.loads(run_main("report", "--rules", "doha", *ARGS, "--format", "json", cwd=ROOT).stdout)
     assert report["rule_set"] == {"name": "doha", "folder": "rules/doha", "bundled": True, "sha256": sha}
+    assert f"    sha256 {sha[:12]}" in run_main("rules", "list").stdout.splitlines()
 
 
 def test_a_local_folder_named_like_the_bundled_set_is_said_so(tmp_path: Path) -> None:
