@@ -309,3 +309,62 @@ def test_the_report_date_changes_only_periods_it_cuts():
     late = {r.period: r for r in dc.evaluate(agreement(LEVEL), events, as_of=D("2020-05-31")).series}
     assert early["2020-03"] == late["2020-03"]
     assert early["2020-04"].status in ("pending", "violation") and late["2020-04"].status in ("met", "violation")
+
+
+# --- issue 23: periods bounded by the input's span ---------------------------------------------
+
+FIXED = dict(LEVEL, baseline=2, limit={"at_most_value": 1})  # a number for a baseline: no span to read
+
+
+def test_a_long_run_of_empty_periods_is_one_entry_not_a_row_each():
+    """MAX_EMPTY_RUN = 104. Judged from April 2011 (signed 1 April 2011), events in January to March
+    2020: April 2011 to December 2019 is 9 + 8 * 12 = 105 months without an event, one more than the
+    bound, so it is one not-assessed entry with its count and no series rows; the three months of the
+    input are judged (1 attack each: within 1 a month, met; a note on 31 March shows the input covers
+    March to its end). From May 2011 the run is 104 months, within
+    the bound: each is listed, as before (104 + 3 rows)."""
+    events = [ev(f"e{m}", f"2020-0{m}-10", "attack", "red") for m in (1, 2, 3)] + [ev("n", "2020-03-31", "note", "blue")]
+    report = dc.evaluate(agreement(FIXED, signed="2011-04-01"), events, as_of=D("2020-03-31"))
+    assert [(r.period, r.status, r.value) for r in report.series] == [
+        ("2020-01", "met", 1), ("2020-02", "met", 1), ("2020-03", "met", 1)]
+    assert [n.reason for n in report.not_assessed] == [
+        "2011-04 to 2019-12 (105 months, not listed one by one in the series): no event of any kind in the input "
+        "falls in it, so a zero cannot be told from missing data"]
+    listed = dc.evaluate(agreement(FIXED, signed="2011-05-01"), events, as_of=D("2020-03-31"))
+    assert len(listed.series) == 107 and listed.series[0].period == "2011-05"
+    assert [n.reason for n in listed.not_assessed] == [
+        "2011-05 to 2019-12: no event of any kind in the input falls in it, so a zero cannot be told from missing data"]
+
+
+def test_a_long_gap_inside_the_input_and_after_it():
+    """Events in January 2020 and in June 2029 (an attack on the 10th, a note on the 30th): February 2020 to May 2029 is 11 + 8 * 12 + 5 = 112 empty
+    months (not listed); the report date of 31 December 2038 leaves July 2029 to December 2038, 6 + 9 *
+    12 = 114 months after the input's last event (not listed). Listed: 2020-01 and 2029-06."""
+    events = [ev("a", "2020-01-10", "attack", "red"), ev("b", "2029-06-10", "attack", "red"),
+              ev("n", "2029-06-30", "note", "blue")]
+    for engine in AVAILABLE_ENGINES:
+        report = dc.evaluate(agreement(FIXED, signed="2020-01-01"), events, as_of=D("2038-12-31"), engine=engine)
+        assert [r.period for r in report.series] == ["2020-01", "2029-06"]
+        assert [n.reason for n in report.not_assessed] == [
+            "2020-02 to 2029-05 (112 months, not listed one by one in the series): no event of any kind in the "
+            "input falls in it, so a zero cannot be told from missing data",
+            "2029-07 to 2038-12 (114 months, not listed one by one in the series): after the input's last event "
+            "(2029-06-30)"]
+    rules = agreement(FIXED, signed="2020-01-01")
+    assert pipeline(dc.evaluate(rules, events, as_of=D("2038-12-31"))) == \
+        {u: rows for u, (_, rows) in reference_series(rules, collect(rules, events)[0], D("2038-12-31")).items()}
+
+
+def test_fifty_weekly_rules_over_four_centuries_hold_only_the_inputs_weeks():
+    """50 weekly rules judged from 1800 (the first date the tool reads) to a report date of 31 December
+    2198, on 40 weekly events from 4 January 2198: each rule lists the 53 ISO weeks 2198-W01 to
+    2199-W01 (the week of 31 December 2198), 2,650 rows in all, not the ~20,800 weeks a rule of the
+    span — the count of periods made is the bound, whatever the machine's speed."""
+    rules = [dict(FIXED, id=f"lvl{i}", period="week") for i in range(50)]
+    events = [ev(f"e{i}", (dt.date(2198, 1, 4) + dt.timedelta(days=7 * i)).isoformat(), "attack", "red")
+              for i in range(40)]
+    report = dc.evaluate(agreement(*rules, signed="1800-01-01"), events, as_of=D("2198-12-31"))
+    assert len(report.series) == 50 * 53
+    assert {r.period for r in report.series} == {label("week", index_of("week", D("2198-01-04")) + k) for k in range(53)}
+    first = [n.reason for n in report.not_assessed if n.rule == "lvl0"][0]
+    assert first.startswith("1800-W02 to 2197-W52 (20,766 weeks, not listed one by one in the series)")

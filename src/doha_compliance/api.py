@@ -278,7 +278,8 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
 
     def match(ordered: Iterable[Event], report_date: Optional[dt.date]) -> Matches:
         if engine != "reference":  # findings are judged day by day, as the stream advances
-            return durable_matches(agreement, in_scope(ordered, report_date), on_day=judge.take, decider=engine)
+            return durable_matches(agreement, in_scope(ordered, report_date), on_day=judge.take, decider=engine,
+                                   on_part=judge.take_part)
         return reference_matches(agreement, list(in_scope(ordered, report_date)))
 
     if lateness_days is not None:

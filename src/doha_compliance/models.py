@@ -267,6 +267,25 @@ class Rule:
 
 
 @attrs.frozen
+class RuleSource:
+    """Which rule folder a run used (issue 23): a local folder named like a bundled set wins over it
+    (`--rules doha` is ./doha when there is one), so every report says which it was and hashes its files.
+
+    `name`: the bundled set's name, or the local folder's own name; `folder`: `rules/NAME` for a
+    bundled set (the same on every installation), else the path as given; `sha256`: of the rule
+    files' names and bytes as read, in sorted order (`rules.source.digest`)."""
+
+    name: str
+    folder: str
+    bundled: bool
+    sha256: str
+    shadows: bool = False  # a local folder whose name is a bundled set's
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"name": self.name, "folder": self.folder, "bundled": self.bundled, "sha256": self.sha256}
+
+
+@attrs.frozen
 class Agreement:
     """A rule set: the agreement's vocabulary (parties, event types) and its rule versions."""
 
@@ -282,6 +301,7 @@ class Agreement:
     monitors: Tuple[str, ...] = ()
     # who says it (issue 24): claimant name -> (role, part_of), as declared under `claimants:`
     claimants: Mapping[str, Tuple[str, Optional[str]]] = attrs.field(factory=dict)
+    source: Optional[RuleSource] = None  # the folder it was loaded from (None: built in memory by hand)
 
     def is_signatory(self, party: str) -> bool:
         """Who signed; with no `signatories` declared, every party that owes a rule."""

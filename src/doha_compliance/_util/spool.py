@@ -217,8 +217,8 @@ PACK_REJECTION = attrs_packer(Rejection)
 PACK_UNCLAIMED = attrs_packer(UnclaimedAct)
 
 
-def spill_run(items: List[A], packer: Tuple[Callable[[A], Packed], Callable[[Packed], A]], doing: str,
-              advice: str = "", batch: Optional[int] = None) -> "Spool[A]":
+def spill_run(items: List[T], packer: Tuple[Callable[[T], Any], Callable[[Any], T]], doing: str,
+              advice: str = "", batch: Optional[int] = None) -> "Spool[T]":
     """Items (already in order) written to a temporary file as one run of an external sort; a full
     temporary folder (ENOSPC, a quota) is one line saying what was being done and how to make room,
     not a traceback. Every sort that spills (out-of-order streams, a day's events, a day's findings)
@@ -263,6 +263,9 @@ def _pack_indexed(item: Tuple[int, Event]) -> Tuple[int, Packed]:
 
 def _unpack_indexed(packed: Tuple[int, Packed]) -> Tuple[int, Event]:
     return packed[0], PACK_EVENT[1](packed[1])
+
+
+INDEXED_PACKER = (_pack_indexed, _unpack_indexed)
 
 
 def indexed_events_spool() -> Spool[Tuple[int, Event]]:

@@ -15,6 +15,7 @@ from doha_compliance.intake import sources
 from doha_compliance.intake.readers import RawRow
 from doha_compliance.models import Agreement, Event, Rejection
 from doha_compliance.renderers import writer
+from doha_compliance.renderers.wording import rules_line
 
 from .output import inert, inert_lines, input_files, output_target, say, write_report
 from .progress import WithProgress
@@ -39,10 +40,23 @@ def _check_filters(agreement: Agreement, args: argparse.Namespace) -> None:
                                   f"{did_you_mean(rule, agreement.rule_ids())}")
 
 
+def load_rules(given: str) -> Agreement:
+    """The rule set, with a one-line warning on stderr when a local folder took a bundled set's name
+    (`--rules doha` with a ./doha here): the report says so too, but a reader of the report alone
+    might not be the one who typed the command."""
+    agreement = api.load_rules(given)
+    source = agreement.source
+    if source is not None and source.shadows and bundled.is_bare_name(given):
+        say(inert(f"doha-compliance: warning: '{given}' is the local folder ./{given}, not the bundled rule set "
+                  f"'{source.name}'; the output names the folder it used (sha256 {source.sha256[:12]}); "
+                  f"to use the bundled set, run from another folder"), err=True)
+    return agreement
+
+
 def run_report(args: argparse.Namespace) -> int:
     if args.table and args.format != "csv":
         raise ComplianceError(f"--table {args.table} is for --format csv (the other formats show every table)")
-    agreement = api.load_rules(args.rules)
+    agreement = load_rules(args.rules)
     _check_filters(agreement, args)
     output = output_target(args.output, input_files(args))
     source: Iterable[RawRow] = event_source(args)
@@ -73,7 +87,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     from doha_compliance.report.explain import explain, explain_uncited
-    agreement = api.load_rules(args.rules)
+    agreement = load_rules(args.rules)
     source = event_source(args)
     report = api.evaluate(agreement, source, as_of=args.as_of)
     try:
@@ -98,7 +112,7 @@ def run_explain(args: argparse.Namespace) -> int:
 def run_rules(args: argparse.Namespace) -> int:
     if args.folder is None:
         return _list_rule_sets()
-    agreement = api.load_rules(args.folder)
+    agreement = load_rules(args.folder)
     if args.rules_command == "check":
         from doha_compliance.matching.durable import deciders
         from doha_compliance.matching.durable.compile import compile_ruleset
@@ -109,6 +123,7 @@ def run_rules(args: argparse.Namespace) -> int:
         bases = len(agreement.rule_ids())
         say(f"{args.folder}: ok — {agreement.id}, {bases} rules, {len(agreement.rules)} versions, "
             f"{len(agreement.parties)} parties, {len(agreement.event_types)} event types")
+        say(inert(rules_line(agreement.source)))
         return EXIT_OK
     from doha_compliance.renderers.text import render_rules
     say(render_rules(agreement), end="")
@@ -137,6 +152,7 @@ def _list_rule_sets() -> int:
             f"({len(agreement.rules)} versions), version {__version__}")
         say(f"    {agreement.title}")
         say(f"    {folder}")
+        say(f"    sha256 {agreement.source.sha256[:12] if agreement.source else '?'}")
     say()
     say("Its rules: doha-compliance rules list NAME · a folder of your own: doha-compliance rules list PATH")
     return status

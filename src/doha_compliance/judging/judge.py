@@ -32,6 +32,7 @@ from typing import (
 import attrs
 
 from doha_compliance._util.spool import (
+    INDEXED_PACKER,
     PACK_FINDING,
     Spool,
     events_spool,
@@ -248,17 +249,33 @@ class Judge:
         self._unassessed: Set[str] = set()  # deadline rules no event bears on (decided at the end)
         self.levels = LevelJudge(agreement.rules)  # issue 15: level rules' per-period tallies
         self.episodes = Episodes()  # issue 24: acts grouped into episodes as they are judged
+        self._day_findings = _DayFindings()  # the findings of the day being taken, across its parts
+        self._day_claimed: List[Spool[Tuple[int, Event]]] = []  # the claims of its earlier parts, in runs
+        # (party, act) -> the rules it breaches, over the day's parts (§5.10: one fact said once)
+        self._day_breached: Dict[Tuple[str, str], List[str]] = {}
 
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.
 
         Every hit taken must be dated on or after every hit taken before."""
+        self._take(matches, None)
+
+    def take_part(self, matches: Matches, day: dt.date) -> None:
+        """Judge what of `matches` (all dated `day`) no later event of that day can change, and remove
+        it; the rest waits for `take` at the day's end (issue 23: a day of 200,000 events is judged
+        CHUNK events at a time, not held whole in `Matches`). What waits: the acts of a justifiable
+        commitment (their justifiers may come later in the day), and the hits and fulfilling events of
+        a commitment not yet started (something later that day may start it). The findings of the day
+        are handed on in the order `take` of the whole day gives: byte for byte the same report."""
+        self._take(matches, day)
+
+    def _take(self, matches: Matches, part_of: Optional[dt.date]) -> None:
         for unit, events in matches.triggers.items():
             self.triggers.saw(unit, min(e.date for e in events))
         matches.triggers.clear()
-        self._advance_deadlines(matches)
-        findings = _DayFindings()
-        breached: Dict[Tuple[str, str], List[str]] = {}  # (party, act) -> the rules it breaches (§5.10)
+        self._advance_deadlines(matches, part_of)
+        findings = self._day_findings
+        breached = self._day_breached
         claimed: List[Tuple[int, Event]] = []
         latest = None
         for index, rule in enumerate(self.agreement.rules):
@@ -268,6 +285,9 @@ class Judge:
             seen = set()
             for party in rule.parties:
                 unit = (rule.version, party)
+                if part_of is not None and not kind.claim and (kind.justifiable or not self.triggers.started_by(
+                        rule, party, part_of)):
+                    continue  # left for the day's end: a justifier or a start may come later that day
                 covers = matches.covers.pop(unit, None)
                 if covers:
                     for day, n in _per_day(covers):
@@ -296,26 +316,40 @@ class Judge:
                         key = (str(e.rule), str(e.get(rule.accused_field)))
                         self._claim_counts[key] = self._claim_counts.get(key, 0) + 1
         self.levels.take(matches.hits, self._cited.cite)  # issue 15
+        claimed.sort(key=lambda item: item[1].date)
+        if part_of is not None:
+            if claimed:  # a run of this part's claims (rule order within it), merged at the day's end
+                self._day_claimed.append(spill_run(claimed, INDEXED_PACKER, "sort the claims of a day"))
+            return
         matches.justifications.clear()
         matches.justifier_counts.clear()
         matches.unclaimed.clear()
         matches.unclaimed_counts.clear()
         findings.drain_into(self._findings, _same_act(breached))
+        self._day_breached = {}
         if latest is not None:
             self.episodes.forget_before(latest)
-        claimed.sort(key=lambda item: item[1].date)
-        self._claim_events.extend(claimed)
+        if self._day_claimed:  # stable: by date, then rule, each rule's claims in the order they came
+            self._claim_events.extend(heapq.merge(*self._day_claimed, claimed, key=lambda item: (item[1].date, item[0])))
+            for run in self._day_claimed:
+                run.close()
+            self._day_claimed = []
+        else:
+            self._claim_events.extend(claimed)
         if latest is not None:
             self._cited.release(latest)
 
-    def _advance_deadlines(self, matches: Matches) -> None:
-        """Count fulfilling events, trigger sources first: a deadline met today starts its dependants today."""
+    def _advance_deadlines(self, matches: Matches, part_of: Optional[dt.date] = None) -> None:
+        """Count fulfilling events, trigger sources first: a deadline met today starts its dependants today.
+        For part of a day (`part_of`), a unit not yet started keeps its events for the day's end."""
         for rule in self._deadlines_in_order:
             for party in rule.parties:
                 unit = (rule.version, party)
                 for part, fulfilment in enumerate(rule.fulfilments):
-                    events = matches.fulfils.pop((rule.version, party, part), None)
                     start = self.triggers.start(rule, party)
+                    if part_of is not None and (start is None or start > part_of):
+                        continue
+                    events = matches.fulfils.pop((rule.version, party, part), None)
                     if not events or start is None:
                         continue
                     progress = self._progress.setdefault(unit, {})
@@ -323,7 +357,8 @@ class Judge:
                 done = deadlines.completed(self._progress.get(unit, {}), rule)
                 if done is not None:
                     self.triggers.fulfilled(rule.id, done.date)
-        matches.fulfils.clear()  # parts of units that had not started: their events do not count
+        if part_of is None:
+            matches.fulfils.clear()  # parts of units that had not started: their events do not count
 
     def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None),
                known: Callable[[str], bool] = lambda event_id: True) -> Judged:

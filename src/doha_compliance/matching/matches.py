@@ -43,7 +43,8 @@ class Matches:
     # (durable_rules compiles $or into branches): each event counts once per unit.
     def new_day(self) -> None:
         """Duplicates come from one fact firing several `any:` branches in its own batch: a day's
-        memory of them is enough, and keeps it from growing with the stream."""
+        memory of them is enough, and keeps it from growing with the stream (the engine forgets
+        them after each chunk of a day too: a duplicate is one event's own)."""
         self._seen.clear()
 
     def add_hit(self, unit: Unit, event: Event) -> None:

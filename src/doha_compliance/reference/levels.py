@@ -17,7 +17,7 @@ from doha_compliance._util.values import whole_number
 from doha_compliance.models import UNKNOWN, Agreement, Event
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
-from doha_compliance.rules.kinds.level import Level
+from doha_compliance.rules.kinds.level import MAX_EMPTY_RUN, Level
 
 # (period, status, value, baseline, limit), and (baseline known?, rows) of a version and party
 Row = Tuple[str, str, Optional[int], Optional[Fraction], Optional[Fraction]]
@@ -99,6 +99,7 @@ def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.da
                 assert base is not None and level.at_most is not None  # a level sets one of its two limits
                 limit = base * level.at_most
             rows: List[Row] = []
+            data: List[bool] = []  # beside each row: has the input an event in its period?
             if start <= stop:
                 for name, period_days in _periods(level.period, start, stop):
                     if period_days[0] < start:
@@ -107,6 +108,7 @@ def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.da
                     mine = [e for e in hits if first <= e.date <= end]
                     value = sum(_amount(level.measure, e) for e in mine)
                     has_data = any(first <= d <= min(end, as_of) for d in days)
+                    data.append(has_data)
                     if not has_data:
                         rows.append((name, "not_assessed", None, base if known else None, limit))
                         continue
@@ -123,5 +125,24 @@ def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.da
                     else:
                         status = "met"
                     rows.append((name, status, value, base, limit))
-            out[(rule.version, party)] = (known, rows)
+            out[(rule.version, party)] = (known, _without_long_empty_runs(rows, data))
     return out
+
+
+def _without_long_empty_runs(rows: List[Row], data: List[bool]) -> List[Row]:
+    """The rows, less every run of more than MAX_EMPTY_RUN consecutive periods with no event in the
+    input (issue 23: such a run is one not-assessed entry, not a row a period). Made whole, then cut."""
+    keep = [True] * len(rows)
+    n = 0
+    while n < len(rows):
+        if data[n]:
+            n += 1
+            continue
+        end = n
+        while end < len(rows) and not data[end]:
+            end += 1
+        if end - n > MAX_EMPTY_RUN:
+            for k in range(n, end):
+                keep[k] = False
+        n = end
+    return [row for row, kept in zip(rows, keep) if kept]

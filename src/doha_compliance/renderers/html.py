@@ -12,7 +12,7 @@ from doha_compliance.models import STATUSES
 from doha_compliance.report.counts import cell_text
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, assessment_words, claimant_words
+from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, assessment_words, claimant_words, rules_line
 
 # One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
 # yet due or started, greens and blues for what was kept.
@@ -94,6 +94,7 @@ def render_html(report: Report) -> str:
                            party_legend=PARTY_LEGEND, tally=tally, cell_text=cell_text,
                            basis_statuses=[s for s in STATUSES if any(tally.of(p, s).findings for p in report.parties)],
                            assessment_words=assessment_words, claimant_words=claimant_words,
+                           rules_line=rules_line(report.agreement.source),
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
                            event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
                            heatmap=heatmap(report, finding_anchor),

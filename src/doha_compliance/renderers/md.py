@@ -13,7 +13,15 @@ from doha_compliance.models import STATUSES
 from doha_compliance.report.counts import cell_text
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, assessment_words, claimant_words, default_words
+from .wording import (
+    CLAIM_SECTIONS,
+    PARTY_LEGEND,
+    UNCLAIMED_HEADING,
+    assessment_words,
+    claimant_words,
+    default_words,
+    rules_line,
+)
 
 _BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _MARKUP = re.compile(r"([\\`*\[\]|~#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")  # an intraword _ is no markup
@@ -46,6 +54,9 @@ def md_lines(report: Report) -> Iterator[str]:
         f"({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}. "
         + _cell(report.coverage.describe(report.judged)))
     yield ""
+    if report.agreement.source:
+        yield _cell(rules_line(report.agreement.source))
+        yield ""
     yield "## Summary"
     yield ""
     tally = report.counts  # issue 24: episodes and distinct facts beside the findings

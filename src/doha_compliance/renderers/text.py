@@ -18,7 +18,15 @@ from doha_compliance.models import STATUSES, Agreement, Rule
 from doha_compliance.report.counts import Tally, cell_text, distinct_lines
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, assessment_words, claimant_words, default_words
+from .wording import (
+    CLAIM_SECTIONS,
+    PARTY_LEGEND,
+    UNCLAIMED_HEADING,
+    assessment_words,
+    claimant_words,
+    default_words,
+    rules_line,
+)
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -47,6 +55,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     yield from out(f"{report.agreement.title}")
     yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
                    f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
+    if report.agreement.source:
+        yield from out(rules_line(report.agreement.source))
     yield from out(report.coverage.describe(report.judged))
     tally = report.counts  # issue 24: episodes and distinct acts beside the findings
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
@@ -168,6 +178,15 @@ def _imports_table(report: Report) -> Table:
     return table
 
 
+def _more(result: Dict[str, Any], key: str, what: str) -> str:
+    """The line after a table `mapping check` cut: how many names it left out, and their rows."""
+    more = result.get(f"{key}_more")
+    if not more:
+        return ""
+    return (f"… and {more:,} more {what} ({result[f'{key}_more_rows']:,} rows), not listed: the "
+            f"{len(result[key]):,} in most rows are.\n\n")
+
+
 def render_mapping_check(result: Dict[str, Any]) -> str:
     """`mapping check` as text: what each actor name and event type of an export maps to."""
     actors = Table(title=f"Actor names in {result['file']} ({result['rows']} rows; mapping {result['mapping']})",
@@ -185,7 +204,8 @@ def render_mapping_check(result: Dict[str, Any]) -> str:
     for t in result["event_types"]:
         types.add_row(t["name"] or "(no type columns)", t["type"] + (" (undirected: no actor, both sides kept)"
                                                                      if t["undirected"] else ""), str(t["rows"]))
-    text = _table_text(actors) + _table_text(types)
+    text = _table_text(actors) + _more(result, "actors", "actor names") + _table_text(types) \
+        + _more(result, "event_types", "event types")
     if result["malformed"]:
         text += (f"{result['malformed']} rows are malformed (an empty required cell, a bad date or number): a report "
                  "lists them as rejected, with the reason.\n")
@@ -221,7 +241,7 @@ def _start_and_due(r: Rule) -> str:
 def render_rules(agreement: Agreement) -> str:
     """`rules list`: each rule version with its parties, kind, basis, time in force and source."""
     lines = [f"{agreement.id}: {agreement.title}", f"signed {agreement.signed}; {len(agreement.rule_ids())} rules, "
-             f"{len(agreement.rules)} versions", ""]
+             f"{len(agreement.rules)} versions", *([rules_line(agreement.source)] if agreement.source else []), ""]
     for r in agreement.rules:
         name = r.id if r.version == r.id else f"{r.id}  (version {r.version}, amends {r.amends})"
         until = r.effective_until or "open-ended"

@@ -298,6 +298,7 @@ class Report:
         tally = self._tally()
         yield from [
             ("agreement", self.agreement.id), ("title", self.agreement.title), ("as_of", self.as_of.isoformat()),
+            *((("rule_set", self.agreement.source.to_dict()),) if self.agreement.source else ()),
             ("inputs", self.inputs.to_dict()), ("coverage", self.coverage.to_dict()),
             ("imports", (i.to_dict() for i in self.imports)),
             ("rejected", (r.to_dict() for r in self.rejected)),

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import Counter
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
-from typing import Counter as CounterOf
 
 import attrs
 
+from doha_compliance._util import counting
 from doha_compliance._util.values import parse_day
 from doha_compliance.errors import InputFileError
 from doha_compliance.intake.readers import RawRow, csv_header, read_csv
@@ -268,13 +267,18 @@ def read_export(path: str, fmt: str, mapping: Optional[Mapping] = None,
             yield RawRow(row.where, mapped)
 
 
+LISTED = 1_000  # `mapping check` lists the names in most rows, this many of each; it counts the rest
+
+
 def check_export(path: str, mapping: Mapping) -> Dict[str, Any]:
     """`mapping check`: every actor name and event type of an export, its row count, what it maps to.
 
-    Sorted by rows (most first), then name: the same file gives the same bytes."""
+    Sorted by rows (most first), then name: the same file gives the same bytes. At most LISTED names
+    of each are listed; the rest are counted (`actors_more`, `actors_more_rows`, the same for event
+    types), and counting holds a bounded number of names whatever the export (`_util/counting.py`)."""
     header = check_header(path, mapping)
-    actors: CounterOf[Tuple[str, Optional[str], str]] = Counter()
-    types: CounterOf[Tuple[str, str, bool]] = Counter()
+    actors: counting.SpillingCounter[Tuple[str, Optional[str], str]] = counting.SpillingCounter("count the actor names")
+    types: counting.SpillingCounter[Tuple[str, str, bool]] = counting.SpillingCounter("count the event types")
     rows = malformed = 0
     for row in read_csv(path, required=()):
         rows += 1
@@ -288,18 +292,19 @@ def check_export(path: str, mapping: Mapping) -> Dict[str, Any]:
         except _Malformed:
             continue
         for key in {(s.name, s.party, s.entry.describe() if s.entry else "") for s in _sides(row.data, mapping, day)}:
-            actors[key] += 1  # once per row, even where the name is both actor and target
+            actors.add(key)  # once per row, even where the name is both actor and target
         rule = mapping.event_type(row.data)
-        types[(mapping.type_name(row.data), rule.type if rule else "other", bool(rule and rule.undirected))] += 1
-
-    def order(item: Tuple[Tuple[Any, ...], int]) -> Tuple[Any, ...]:
-        key, count = item
-        return (-count, *key)
-    return {
+        types.add((mapping.type_name(row.data), rule.type if rule else "other", bool(rule and rule.undirected)))
+    listed_actors, more_actors, more_actor_rows = counting.top(actors, LISTED)
+    listed_types, more_types, more_type_rows = counting.top(types, LISTED)
+    result: Dict[str, Any] = {
         "file": path, "format": mapping.format, "mapping": mapping.source, "rows": rows, "malformed": malformed,
         "unread_columns": [c for c in mapping.condition_columns() if c not in header],
-        "actors": [{"name": n, "party": p, "rows": c, "pattern": d or None}
-                   for (n, p, d), c in sorted(actors.items(), key=order)],
-        "event_types": [{"name": n, "type": t, "rows": c, "undirected": u}
-                        for (n, t, u), c in sorted(types.items(), key=order)],
+        "actors": [{"name": n, "party": p, "rows": c, "pattern": d or None} for (n, p, d), c in listed_actors],
+        "event_types": [{"name": n, "type": t, "rows": c, "undirected": u} for (n, t, u), c in listed_types],
     }
+    if more_actors:
+        result.update(actors_more=more_actors, actors_more_rows=more_actor_rows)
+    if more_types:
+        result.update(event_types_more=more_types, event_types_more_rows=more_type_rows)
+    return result

@@ -110,14 +110,18 @@ def _dispatch(out: Matches, windows: Dict[Unit, Justifiers], events: List[Event]
 
 def durable_matches(agreement: Agreement, events: Iterable[Event],
                     on_day: Optional[Callable[[Matches], None]] = None, cache: bool = True,
-                    decider: Optional[str] = None) -> Matches:
+                    decider: Optional[str] = None,
+                    on_part: Optional[Callable[[Matches, dt.date], None]] = None) -> Matches:
     """Run events (sorted by date, then id; none after the report date) through durable_rules
     (`decider="durable"`) or the same decisions in Python (`"python"`: `deciders`); None: durable
     where it works here, else python.
 
     `on_day(matches)` is called after each day: every hit of that day and its justifications are
     final by then (a justifier is never dated after what it justifies), so a consumer may judge
-    and remove them, and memory does not grow with the stream. `cache=False` sends every fact the
+    and remove them, and memory does not grow with the stream. `on_part(matches, day)` is called
+    after each CHUNK of a day's events, before its end: a consumer may take from it what no later
+    event of the day can change (`Judge.take_part`), so a day of many events is not held whole either.
+    `cache=False` sends every fact the
     pre-filter admits to durable_rules (for the laws that compare both)."""
     numeric, text = fields_read(agreement)
     names, narrow = narrow_maker(numeric, text)
@@ -143,7 +147,10 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
             # window needs waits for the end of the day: the day's justifiers and acts.
             for chunk in _chunks(day_events):
                 seen += len(chunk)
+                out.new_day()  # duplicates are one event's own (its `any:` branches): a chunk's memory is enough
                 _dispatch(out, windows, chunk, decisions.of_day(today, chunk, ask), acts, justifiers)
+                if on_part is not None:
+                    on_part(out, day)
             for unit, window in windows.items():
                 window.forget_before(today)
                 window.add(today, [j for j in justifiers.get(unit, []) if attributed(j)])

@@ -197,6 +197,12 @@ class Activity:
     def last(self) -> Optional[dt.date]:
         return dt.date.fromordinal(max(self.days)) if self.days else None
 
+    def periods(self, unit: str, first: int, last: int, until: dt.date) -> List[int]:
+        """The periods first..last (indices, ascending) holding an evaluated event dated up to `until`:
+        as many as the input has days, whatever the span of the rule."""
+        lo, hi = bounds(unit, first)[0].toordinal(), min(bounds(unit, last)[1], until).toordinal()
+        return sorted({index_of(unit, dt.date.fromordinal(d)) for d in self.days if lo <= d <= hi})
+
     def any_between(self, start: dt.date, end: dt.date) -> bool:
         a, b = start.toordinal(), end.toordinal()
         if b - a < len(self.days):
@@ -308,6 +314,11 @@ def baseline(rule: Rule, tallies: Dict[int, int], activity: Activity, as_of: dt.
     return Baseline(mean, how, _zero(level, mean, how))
 
 
+# A run of more consecutive periods than this with no event of any kind in them (before the input's
+# first event, in a gap of it, after its last) is one not-assessed entry, and no series rows: a rule
+# judged from 1800 on an input of 2020 holds its 2020 periods, not 11,000 empty weeks (issue 23). Two
+# years of weeks; a shorter run is listed period by period, as it always was.
+MAX_EMPTY_RUN = 104
 SHOWN_RUNS = 3  # a reason names at most this many runs of periods left out, then counts the rest
 
 

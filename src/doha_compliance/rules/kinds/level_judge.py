@@ -6,11 +6,12 @@ what the judge (judging/judge.py) runs for the rules whose kind is a series.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from doha_compliance.models import Event, Finding, NotAssessed, Rule
 
 from .level import (
+    MAX_EMPTY_RUN,
     MAX_EVIDENCE,
     NOT_ASSESSED,
     Activity,
@@ -98,10 +99,11 @@ def judge_unit(rule: Rule, party: str, periods: Dict[int, Tally], base_tallies: 
     base = baseline(rule, base_tallies, activity, as_of)
     input_last = activity.last
     findings: List[Finding] = []
-    gaps: List[Tuple[str, int]] = []   # (why, period) of periods not assessed, grouped below
+    gaps: List[Tuple[str, int, int]] = []   # (why, first, last period) of periods not assessed, grouped below
     series: List[SeriesRow] = []
     limit, limit_text = (None, "") if base.problem else limit_of(level, base)
-    for index in range(first, last + 1):
+    active = activity.periods(unit, first, last, as_of)
+    for index in _listed(unit, first, last, active, input_last, gaps):
         start, end = bounds(unit, index)
         tally = periods.get(index, Tally())
         name = label(unit, index)
@@ -113,7 +115,7 @@ def judge_unit(rule: Rule, party: str, periods: Dict[int, Tally], base_tallies: 
 
         if not activity.any_between(start, seen_to):
             after = input_last is None or start > input_last
-            gaps.append(("after" if after else "empty", index))
+            gaps.append(("after" if after else "empty", index, index))
             series.append(row(NOT_ASSESSED, None))
             continue
         if limit is None:       # the baseline cannot be had: the values are still shown in the series
@@ -144,7 +146,7 @@ def judge_unit(rule: Rule, party: str, periods: Dict[int, Tally], base_tallies: 
             series.append(row("pending", tally.value))
         elif input_last is not None and end > input_last:
             gaps.append((f"the input ends on {input_last}, before the {unit} does: {tally.value:,} so far is within "
-                         f"the limit ({text(limit)}), and the days after cannot be told", index))
+                         f"the limit ({text(limit)}), and the days after cannot be told", index, index))
             series.append(row(NOT_ASSESSED, tally.value))
         else:
             findings.append(finding("met", end, f"{said} {against}: within the limit{missing}{cited}."))
@@ -154,18 +156,37 @@ def judge_unit(rule: Rule, party: str, periods: Dict[int, Tally], base_tallies: 
     return findings, not_assessed, series
 
 
-def _grouped(rule: Rule, party: str, gaps: List[Tuple[str, int]], input_last: Optional[dt.date]) -> List[NotAssessed]:
+def _listed(unit: str, first: int, last: int, active: List[int], input_last: Optional[dt.date],
+           gaps: List[Tuple[str, int, int]]) -> Iterator[int]:
+    """The periods judged one by one, ascending: each with an event, and each of a run of at most
+    MAX_EMPTY_RUN without one. A longer run goes into `gaps` whole, (why, first, last), and no period
+    of it is ever made: the work and the series follow the input's span, not the rule's."""
+    i = first
+    for a in [*active, last + 1]:
+        if a - i > MAX_EMPTY_RUN:
+            after = input_last is None or bounds(unit, i)[0] > input_last
+            gaps.append(("after" if after else "empty", i, a - 1))
+        else:
+            yield from range(i, a)
+        if a <= last:
+            yield a
+        i = a + 1
+
+
+def _grouped(rule: Rule, party: str, gaps: List[Tuple[str, int, int]], input_last: Optional[dt.date]) -> List[NotAssessed]:
     """Periods not assessed, consecutive ones with the same reason in one entry."""
     unit = rule.level.period
     out: List[NotAssessed] = []
     runs: List[List[Any]] = []
-    for why, index in gaps:
+    for why, index, upto in gaps:
         if runs and runs[-1][0] == why and runs[-1][2] == index - 1 and why in ("after", "empty"):
-            runs[-1][2] = index
+            runs[-1][2] = upto
         else:
-            runs.append([why, index, index])
+            runs.append([why, index, upto])
     for why, a, b in runs:
         span = label(unit, a) if a == b else f"{label(unit, a)} to {label(unit, b)}"
+        if b - a + 1 > MAX_EMPTY_RUN:
+            span += f" ({b - a + 1:,} {unit}s, not listed one by one in the series)"
         if why == "empty":
             reason = f"{span}: no event of any kind in the input falls in it, so a zero cannot be told from missing data"
         elif why == "after":
