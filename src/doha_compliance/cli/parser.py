@@ -47,6 +47,11 @@ def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--events-format", choices=sources.ALL_FORMATS,
                          help="format of the event files (default: from the file name; ACLED/UCDP CSV by header)")
     command.add_argument("--mapping", help="YAML mapping for ACLED/UCDP exports (default: the shipped one)")
+    command.add_argument("--coverage", metavar="FILE",
+                         help="YAML file of `coverage` entries (types, from, to, provinces, min_fatalities, note): "
+                              "what the CSV and JSONL inputs record systematically; it applies to every CSV and "
+                              "JSONL input of the run (YAML and JSON files declare theirs in a `coverage:` header, "
+                              "ACLED and UCDP exports from their own scope). Without coverage, nothing is complied")
 
 
 def _rules_help() -> str:

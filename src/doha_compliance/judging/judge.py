@@ -43,7 +43,7 @@ from doha_compliance._util.spool import (
 from doha_compliance._util.stream import Held
 from doha_compliance.errors import ComplianceError
 from doha_compliance.matching.matches import Matches, Unit
-from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule
+from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule, SourceCoverage
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
@@ -51,6 +51,7 @@ from doha_compliance.rules.kinds.level_judge import LevelJudge
 from . import continuing, deadlines, links
 from .claims import set_claims
 from .continuing import Continuing
+from .coverage import statement_of
 from .deadlines import Deadline, PartProgress, Progress
 from .links import DefaultGroup, Linker
 from .triggers import Triggers, order
@@ -199,6 +200,12 @@ class Judge:
         self._claim_counts: Dict[Tuple[str, str], int] = {}  # (rule named, accused) -> claims
         self._unassessed: Set[str] = set()  # deadline rules no event bears on (decided at the end)
         self.levels = LevelJudge(agreement.rules)  # issue 15: level rules' per-period tallies
+        self._statements: Dict[str, Event] = {}  # issue 24: monitors' statements of compliance, by id
+
+    def saw(self, event: Event) -> None:
+        """Every event judged passes here: a monitor's statement of compliance is kept (they are few)."""
+        if event.extra and statement_of(self.agreement, event) is not None:
+            self._statements[event.id] = event
 
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.
@@ -267,13 +274,16 @@ class Judge:
                     self.triggers.fulfilled(rule.id, done.date)
         matches.fulfils.clear()  # parts of units that had not started: their events do not count
 
-    def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None)) -> Judged:
+    def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None),
+               sources: Sequence[SourceCoverage] = ()) -> Judged:
         """Decide the deadlines, compliance and links as of the report date, set the claims beside
-        everything, and close."""
+        everything, and close. `sources`: what each input declares it covers, cut at the report date."""
         self.take(matches)
         decided, not_assessed = self._deadlines(matches, as_of, coverage[1])
-        more, not_assessed_more = continuing.decide(self.agreement, self.continuing, self.triggers, as_of, coverage)
-        not_assessed += not_assessed_more
+        statements = [s for e in self._statements.values() if (s := statement_of(self.agreement, e)) is not None]
+        kept = continuing.decide(self.agreement, self.continuing, self.triggers, as_of, sources, statements)
+        more = kept.findings
+        not_assessed += kept.not_assessed
         untriggered, unassessed = self._untriggered_and_claimable(as_of)
         not_assessed += unassessed
         late = [d.finding for d in decided.values() if d.finding is not None] + more + untriggered
@@ -281,8 +291,10 @@ class Judge:
         late += level_findings
         not_assessed += level_not_assessed
         evidence = [e for d in decided.values() for e in d.evidence]
+        evidence += [self._statements[i] for i in dict.fromkeys(kept.cited)]
         self._cited.release(None)
-        history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of, coverage)
+        history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of,
+                                  kept.complied_since)
         linker = Linker(self.agreement, history, as_of)
         findings, claims = set_claims(
             self.agreement,

@@ -55,7 +55,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from doha_compliance.models import Agreement, Event, Rule
+import attrs
+
+from doha_compliance.models import Agreement, Event, Rule, SourceCoverage
 from doha_compliance.rules.kinds import Kind, kind_of
 
 from ._plain import (
@@ -63,7 +65,6 @@ from ._plain import (
     MAX_JUSTIFIERS,
     UNKNOWN,
     _chosen_version,
-    _covering_condition,
     _finding_id,
     _in_force,
     _iso,
@@ -77,6 +78,7 @@ from ._plain import (
 )
 from .claims import assess, role_of
 from .conclusions import pipeline_conclusions
+from .coverage import complied_spans
 from .deadlines import fulfilled
 from .links import defaults, links_of
 
@@ -86,9 +88,12 @@ __all__ = ["pipeline_conclusions", "reference_conclusions"]
 class _Judge:
     """One evaluation; every list is whole, every search a loop."""
 
-    def __init__(self, agreement: Agreement, events: Sequence[Event], as_of: dt.date):
+    def __init__(self, agreement: Agreement, events: Sequence[Event], as_of: dt.date,
+                 sources: Sequence[SourceCoverage] = ()):
         self.agreement = agreement
         self.as_of = as_of
+        # what the inputs declare they record, cut at the report date (issue 24)
+        self.sources = [attrs.evolve(s, end=min(s.end, as_of)) for s in sources if s.start <= as_of]
         # every evaluated event dated up to the report date, in (date, id) order
         self.seen: List[Event] = sorted((e for e in events if e.date <= as_of), key=lambda e: (e.date, e.id))
         self.first_day = self.seen[0].date if self.seen else None
@@ -237,19 +242,17 @@ class _Judge:
             if rule.scope and not _match(rule.scope, party, act):
                 continue
             unit_findings.append(self._judge_act(rule, party, act))
-        # complied over the period the input covers (SPEC §5.5)
-        begin = max(rule.effective_from, t, self.first_day) if self.first_day else None
-        end = min(until or self.as_of, self.as_of, self.last_day) if self.last_day else None
-        covered = False
-        if begin is not None and end is not None and begin <= end:
-            cover = _covering_condition(rule)
-            covered = any(begin <= e.date <= end and _match(cover, party, e) for e in self.seen)
-        if covered:
-            assert begin is not None and end is not None
-            self.continuing[(rule.id, party)]["periods"].append(begin)
-            if not any(f["status"] in BAD_FOR_COMPLIED for f in unit_findings):
-                self.add(rule, party, "complied", end, [])
-        elif not unit_findings:
+        # complied only over the spans a declared source or a monitor's statement covers (SPEC §5.5, issue 24)
+        begin = max(rule.effective_from, t)
+        end = min(until or self.as_of, self.as_of)
+        if begin > end:
+            return
+        bad_days = [f["date"] for f in unit_findings if f["status"] in BAD_FOR_COMPLIED]
+        spans, _ = complied_spans(self.agreement, rule, party, begin, end, self.sources, self.seen, bad_days)
+        for span in spans:
+            self.continuing[(rule.id, party)]["periods"].append(span["start"])
+            self.add(rule, party, "complied", span["end"], span["evidence"], span_start=span["start"])
+        if not spans and not any(f["status"] in ("violation", "missed") for f in unit_findings):
             self.not_assessed.append({"rule": rule.id, "version": rule.version, "party": party})
 
     def _judge_act(self, rule: Rule, party: str, act: Event) -> Dict[str, Any]:
@@ -323,13 +326,15 @@ class _Judge:
 
     def add(self, rule: Rule, party: str, status: str, date: dt.date, evidence: List[str],
             due: Optional[dt.date] = None, province: Optional[str] = None, rule_id: Optional[str] = None,
-            anchor: Optional[str] = None) -> Dict[str, Any]:
+            anchor: Optional[str] = None, span_start: Optional[dt.date] = None) -> Dict[str, Any]:
         if status == "not_triggered":
             anchor = "not-triggered"
-        elif status == "complied":
-            anchor = "complied" if rule.amends is None else f"complied-{rule.version}"
+        elif status == "complied":  # issue 24: one finding per span, named by its first day
+            assert span_start is not None
+            anchor = f"complied-{span_start}" if rule.amends is None else f"complied-{rule.version}-{span_start}"
         f = {"rule": rule_id or rule.id, "version": rule.version, "party": party, "status": status, "date": date,
-             "evidence": list(evidence), "due": due, "province": province, "anchor": anchor}
+             "evidence": list(evidence), "due": due, "province": province, "anchor": anchor,
+             "span_start": span_start}
         self.findings.append(f)
         return f
 
@@ -401,6 +406,7 @@ class _Judge:
                 "id": _finding_id(f), "rule": f["rule"], "version": f["version"], "party": f["party"],
                 "status": f["status"], "date": f["date"].isoformat(), "evidence": list(f["evidence"]),
                 "due": _iso(f["due"]), "linked": self.linked(f), "performed_by": list(version.performed_by),
+                "span_start": _iso(f["span_start"]),
             })
         return {
             "findings": _sorted(findings),
@@ -412,10 +418,12 @@ class _Judge:
         }
 
 
-def reference_conclusions(agreement: Agreement, events: Sequence[Event], as_of: dt.date) -> Dict[str, Any]:
+def reference_conclusions(agreement: Agreement, events: Sequence[Event], as_of: dt.date,
+                          coverage: Sequence[SourceCoverage] = ()) -> Dict[str, Any]:
     """Everything a report concludes, in a canonical, JSON-able form (reasons are free text: left out).
 
-    `events` are validated `Event`s (e.g. from `api.collect`); those dated after `as_of` are ignored."""
-    return _Judge(agreement, events, as_of).run()
+    `events` are validated `Event`s (e.g. from `api.collect`); those dated after `as_of` are ignored.
+    `coverage`: what the sources declare they record systematically (issue 24)."""
+    return _Judge(agreement, events, as_of, coverage).run()
 
 

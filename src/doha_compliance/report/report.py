@@ -20,6 +20,7 @@ from doha_compliance.models import (
     NotAssessed,
     Rejection,
     Rule,
+    SourceCoverage,
 )
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
@@ -206,6 +207,8 @@ class Report:
     # by month (scores.Score)
     series: Tuple[SeriesRow, ...] = ()
     scores: Tuple[Score, ...] = ()
+    # issue 24: what each input declares it records systematically, cut at the report date
+    sources: Tuple[SourceCoverage, ...] = ()
 
     @property
     def import_labels(self) -> Dict[str, str]:
@@ -275,6 +278,10 @@ class Report:
         yield from [
             ("agreement", self.agreement.id), ("title", self.agreement.title), ("as_of", self.as_of.isoformat()),
             ("inputs", self.inputs.to_dict()), ("coverage", self.coverage.to_dict()),
+        ]
+        if self.sources:  # issue 24: a key only when some input declares what it covers
+            yield "declared_coverage", (s.to_dict() for s in self.sources)
+        yield from [
             ("imports", (i.to_dict() for i in self.imports)),
             ("rejected", (r.to_dict() for r in self.rejected)),
             ("findings", self._findings_counted(counted, done)),
