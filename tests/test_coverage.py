@@ -299,3 +299,22 @@ def test_a_partly_done_deadline_keeps_its_past_scores_once_not_assessed():
     january = [s.score for s in dc.evaluate(agreement, rows, as_of=D("2024-02-10")).scores if s.month == "2024-01"]
     assert january == [2]
     assert [s.score for s in dc.evaluate(agreement, rows, as_of=D("2024-03-01")).scores if s.month == "2024-01"] == [2]
+
+
+def test_every_format_lists_the_declared_coverage_and_explain_names_the_source(truce):
+    report = dc.evaluate(truce, [attack("b", "2024-01-02", actor="blue")], as_of=D("2024-01-31"),
+                         coverage=[cov(["attack"], "2024-01-01", "2024-01-31", source="count.csv")])
+    line = "count.csv: attack everywhere, 2024-01-01 to 2024-01-31; declared by a test"
+    for fmt in ("text", "md", "html"):
+        assert line in dc.render(report, fmt), fmt
+    assert dc.render(report, "csv", table="coverage").splitlines() == [
+        "source,types,provinces,from,to,min_fatalities,declared_by,note",
+        "count.csv,attack,,2024-01-01,2024-01-31,0,a test,"]
+    assert json.loads(report.to_json())["declared_coverage"][0]["source"] == "count.csv"
+    told = dc.explain(report, "no.attacks/red/complied-2024-01-01")
+    assert "span:      2024-01-01 to 2024-01-31" in told and f"  - {line}" in told
+    # nothing declared: every format says so, and the JSON has no key for it
+    bare = dc.evaluate(truce, [attack("b", "2024-01-02", actor="blue")], as_of=D("2024-01-31"))
+    for fmt in ("text", "md", "html"):
+        assert "Declared coverage: none." in dc.render(bare, fmt), fmt
+    assert "declared_coverage" not in json.loads(bare.to_json())

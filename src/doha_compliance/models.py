@@ -312,10 +312,10 @@ class SourceCoverage:
 
     def describe(self) -> str:
         """One line: what it records, where, when, and who says so."""
-        area = ", ".join(self.provinces) if self.provinces else "everywhere"
+        area = f"in {', '.join(self.provinces)}" if self.provinces else "everywhere"
         lethal = f"; lethal events only ({self.min_fatalities}+ deaths)" if self.min_fatalities else ""
         note = f" ({self.note})" if self.note else ""
-        return (f"{self.source}: {', '.join(self.types)} in {area}, {self.start} to {self.end}{lethal}; "
+        return (f"{self.source}: {', '.join(self.types)} {area}, {self.start} to {self.end}{lethal}; "
                 f"declared by {self.declared_by}{note}")
 
     def to_dict(self) -> Dict[str, Any]:

@@ -106,9 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how many days behind the latest event an event may arrive and still stream through "
                           "(default 0); a stream more out of order is sorted on disk first")
     rep.add_argument("--format", choices=FORMATS, default="text")
-    rep.add_argument("--table", choices=("findings", "scores", "series"),
+    rep.add_argument("--table", choices=("findings", "scores", "series", "coverage"),
                      help="with --format csv: which table (default findings, one row each; scores: every commitment's "
-                          "score by month; series: every judged period of the level rules)")
+                          "score by month; series: every judged period of the level rules; coverage: what each "
+                          "input declares it records systematically)")
     rep.add_argument("--output", help="write the report to this file (atomically) instead of stdout (- is stdout); "
                                       "never an input file, a folder, a symbolic link or a device")
     rep.add_argument("--party", action="append", help="only findings for this party; repeatable")

@@ -11,7 +11,7 @@ from doha_compliance._util.values import month_label
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS
+from .wording import CLAIM_SECTIONS, COVERAGE_HEADING, NO_COVERAGE, coverage_lines
 
 # One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
 # yet due or started, greens and blues for what was kept.
@@ -92,4 +92,5 @@ def render_html(report: Report) -> str:
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
                            event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
                            heatmap=heatmap(report, finding_anchor),
-                           level_charts=level_charts(report))
+                           level_charts=level_charts(report),
+                           coverage_heading=COVERAGE_HEADING, coverage_lines=coverage_lines, no_coverage=NO_COVERAGE)

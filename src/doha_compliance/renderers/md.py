@@ -12,7 +12,7 @@ from typing import Iterator
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, COVERAGE_HEADING, NO_COVERAGE, coverage_lines, default_words
 
 _BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _MARKUP = re.compile(r"([\\`*\[\]|~#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")  # an intraword _ is no markup
@@ -44,6 +44,14 @@ def md_lines(report: Report) -> Iterator[str]:
     yield (f"As of **{report.as_of}**. Events read: {inputs.read} — evaluated {inputs.evaluated} "
         f"({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}. "
         + _cell(report.coverage.describe(report.judged)))
+    yield ""
+    if report.sources:
+        yield f"{COVERAGE_HEADING}:"
+        yield ""
+        for line in coverage_lines(report.sources):
+            yield f"- {_cell(line)}"
+    else:
+        yield _cell(NO_COVERAGE)
     yield ""
     yield "## Summary"
     yield ""

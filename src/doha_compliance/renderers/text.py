@@ -16,7 +16,7 @@ from rich.table import Table
 from doha_compliance.models import STATUSES, Agreement
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, COVERAGE_HEADING, NO_COVERAGE, coverage_lines, default_words
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -46,6 +46,12 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
                    f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
     yield from out(report.coverage.describe(report.judged))
+    if report.sources:
+        yield from out(COVERAGE_HEADING + ":")
+        for line in coverage_lines(report.sources):
+            yield from out("  " + line)
+    else:
+        yield from out(NO_COVERAGE)
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     summary.add_column("party")
     for status in STATUSES:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Iterator, Protocol, Tuple
 
-from doha_compliance.models import Finding
+from doha_compliance.models import Finding, SourceCoverage
 from doha_compliance.rules.kinds.level import SeriesRow
 
 from .scores import Score
@@ -27,11 +27,16 @@ class Tables(Protocol):
     @property
     def series(self) -> Iterable[SeriesRow]: ...
 
-TABLES = ("findings", "scores", "series")
+    @property
+    def sources(self) -> Iterable[SourceCoverage]: ...
+
+TABLES = ("findings", "scores", "series", "coverage")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
-    "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason"),
+    "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
+    # issue 24: what each input declares it records systematically (types and provinces joined by ';')
+    "coverage": ("source", "types", "provinces", "from", "to", "min_fatalities", "declared_by", "note"),
 }
 
 
@@ -41,12 +46,18 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
         for f in report.findings:
             yield {"id": f.id, "rule": f.rule, "version": f.version, "party": f.party, "status": f.status,
                    "date": f.date.isoformat(), "due": f.due.isoformat() if f.due else None,
-                   "evidence": ";".join(f.evidence), "reason": f.reason}
+                   "evidence": ";".join(f.evidence), "reason": f.reason,
+                   "span_start": f.span_start.isoformat() if f.span_start else None}
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()
     elif table == "series":
         for r in report.series:
             yield r.to_dict()
+    elif table == "coverage":
+        for c in report.sources:
+            yield {"source": c.source, "types": ";".join(c.types), "provinces": ";".join(c.provinces),
+                   "from": c.start.isoformat(), "to": c.end.isoformat(), "min_fatalities": c.min_fatalities,
+                   "declared_by": c.declared_by, "note": c.note}
     else:
         raise ValueError(f"unknown table {table!r}: use one of {', '.join(TABLES)}")
