@@ -318,3 +318,12 @@ def test_every_format_lists_the_declared_coverage_and_explain_names_the_source(t
     for fmt in ("text", "md", "html"):
         assert "Declared coverage: none." in dc.render(bare, fmt), fmt
     assert "declared_coverage" not in json.loads(bare.to_json())
+
+
+def test_the_json_report_with_declared_coverage_follows_its_schema(truce):
+    import jsonschema
+    from importlib import resources
+    schema = json.loads(resources.files("doha_compliance").joinpath("schemas/report.schema.json").read_text("utf-8"))
+    report = dc.evaluate(truce, [attack("b", "2024-01-02", actor="blue")], as_of=D("2024-01-31"),
+                         coverage=[cov(["attack"], "2024-01-01", "2024-01-31", provinces=["North"])])
+    jsonschema.Draft202012Validator(schema).validate(json.loads(report.to_json()))

@@ -49,6 +49,13 @@ below (the lead aligns the pipeline or the spec):
   the alleged finding's version when in force on the claim's date, else the claim rule's.
 - SPEC 5.3: a ceiling's evidence is every event counted until the total reached the ceiling; events
   past it are counted (the total and the reason show them), not cited.
+- SPEC 5.5 as rewritten for issue 24 (`coverage.py`, day by day): `complied` only over days a declared
+  source (types ⊇ what covered_by, else when, names; a rule naming no type needs every agreement type;
+  a source limited to provinces covers only a rule whose scope names provinces all within them) or an
+  undisputed monitor's statement covers, less the days of bad acts; one finding per run, anchored
+  `complied-<first day>`. DECISION (disputed statements): a statement with a bad act in its span
+  covers nothing. DECISION (statements): never past the statement's own date. A unit with no run and
+  no violation/missed is listed as not assessed.
 """
 from __future__ import annotations
 
