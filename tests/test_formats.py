@@ -62,7 +62,8 @@ def test_rule_schema_in_rules_folder_is_the_packaged_one():
 
 def test_markdown_has_summary_table_and_every_finding(oct_report):
     md = render_md(oct_report)
-    assert "| us | 1 | 1 | 2 | 0 | 3 | 0 | 0 | 0 | 0 |" in md and "| taliban | 3 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |" in md
+    # issue 24: the article declares no coverage, so the Taliban have no complied finding (0 in the last column)
+    assert "| us | 1 | 1 | 2 | 0 | 3 | 0 | 0 | 0 | 0 |" in md and "| taliban | 3 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |" in md
     headings = re.findall(r"^#### (\S+) — (\w+): (.+)$", md, flags=re.M)
     assert len(headings) == len(oct_report.findings)
     assert ("2020-10-25", "violation", "Reported terms: no US force against the Taliban except in defence of Afghan forces under Taliban attack") in headings
