@@ -178,8 +178,7 @@ def test_a_monitors_statement_is_evidence_for_its_span(truce):
 
 def test_a_statement_disputed_by_a_breach_gives_nothing_and_is_named(truce):
     # the monitor states compliance 1-15 Feb, but red attacked on 10 Feb: the violation stands, no complied
-    # finding, and the unit (which has a violation) is not listed; with an unresolved act instead it is
-    # listed, naming the disputed statement
+    # finding (not even for the days around the attack), and the unit (which has a violation) is not listed
     report = dc.evaluate(truce, [statement("s", "2024-02-20", "2024-02-01", "2024-02-15"), attack("v", "2024-02-10")],
                          as_of=D("2024-02-29"))
     assert complied(report) == []
@@ -327,3 +326,27 @@ def test_the_json_report_with_declared_coverage_follows_its_schema(truce):
     report = dc.evaluate(truce, [attack("b", "2024-01-02", actor="blue")], as_of=D("2024-01-31"),
                          coverage=[cov(["attack"], "2024-01-01", "2024-01-31", provinces=["North"])])
     jsonschema.Draft202012Validator(schema).validate(json.loads(report.to_json()))
+
+
+def test_a_disputed_statement_is_named_where_the_unit_is_listed():
+    # blue's strikes are permitted only in answer to an attack; its one strike (5 Feb) answers none but blue
+    # states a reason: unresolved, no default. The monitor states blue complied 1-15 Feb: disputed by the
+    # act on 5 Feb, so it covers nothing, and the listed unit names it
+    agreement = load_rules_from_texts({"agreement.yaml": AGREEMENT, "rules.yaml": """rules:
+  - id: strikes.answer
+    party: blue
+    title: Strikes only in answer
+    source: test
+    basis: public_text
+    kind: conditional
+    when: {type: shelling, actor: $party}
+    justified_by: {when: {type: attack, target: $party}, within_days: 2}
+"""})
+    rows = [{"id": "s1", "date": "2024-02-05", "type": "shelling", "actor": "blue", "stated_justification": "answering"},
+            statement("w", "2024-02-20", "2024-02-01", "2024-02-15", accused="blue", rule="strikes.answer")]
+    report = dc.evaluate(agreement, rows, as_of=D("2024-02-29"))
+    assert [f.status for f in report.findings] == ["unresolved"]
+    assert [n.reason for n in report.not_assessed] == [
+        "no breach in the record from 2024-01-01 to 2024-02-29; the record is not systematic for these acts (no "
+        "source declares coverage of shelling); watch's statement of compliance from 2024-02-01 to 2024-02-15 (w) "
+        "is disputed by the act found on 2024-02-05 (a violation, or an act the input cannot settle)."]

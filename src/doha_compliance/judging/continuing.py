@@ -185,7 +185,8 @@ def decide(agreement: Agreement, continuing: Continuing, triggers: Triggers, as_
                     stated.append((st, c))
                 else:
                     disputed.append(f"{st.monitor}'s statement of compliance from {c[0]} to {c[1]} ({st.event}) "
-                                    f"is disputed by the breach on {breach}")
+                                    f"is disputed by the act found on {breach} (a violation, or an act the input cannot "
+                                    "settle)")
             spans += [c for _, c in stated]
             kept = coverage.split(coverage.merged(spans), bad)
             for a, b in kept:
