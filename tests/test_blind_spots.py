@@ -197,13 +197,22 @@ def test_all_inside_any_inside_all(engine):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_continuing_rule_that_names_no_type_is_covered_by_any_event(engine):
     """Found by the generators (conditions without `type`): a prohibition whose `when` names no type
-    is covered by any event (SPEC-12 §5.5), but that condition is empty, `Rule.conditions` left it
-    out, and the pre-filter kept blue's note away from durable_rules: not assessed by the engine,
-    complied by the reference. Red has no heavy attack; blue's note on 01-03 covers 01-03."""
+    once went unjudged by the engine (its condition is empty, the pre-filter kept events away).
+    Issue 24: such a rule is covered only by a source recording every type of the agreement (DECISION);
+    red has no heavy attack over 01-03 .. 01-05, which such a source covers; a source of notes alone
+    covers nothing of it."""
     agreement = rules(rule("no.killing", "prohibited", "red", when={"actor": "$party", "fatalities": {"at_least": 5}}))
-    report = dc.evaluate(agreement, [ev("n", "2020-01-03", "note", "blue")], as_of=D("2020-01-05"), engine=engine)
-    assert [(f.rule, f.status, f.date) for f in report.findings] == [("no.killing", "complied", D("2020-01-03"))]
+    every = dc.SourceCoverage(source="log", types=tuple(agreement.event_types), start=D("2020-01-03"),
+                              end=D("2020-01-05"), declared_by="a test")
+    report = dc.evaluate(agreement, [ev("n", "2020-01-03", "note", "blue")], as_of=D("2020-01-05"), engine=engine,
+                         coverage=[every])
+    assert [(f.rule, f.status, f.date) for f in report.findings] == [("no.killing", "complied", D("2020-01-05"))]
     assert report.not_assessed == ()
+    notes = dc.SourceCoverage(source="log", types=("note",), start=D("2020-01-03"), end=D("2020-01-05"),
+                              declared_by="a test")
+    report = dc.evaluate(agreement, [ev("n", "2020-01-03", "note", "blue")], as_of=D("2020-01-05"), engine=engine,
+                         coverage=[notes])
+    assert report.findings == [] and [n.rule for n in report.not_assessed] == ["no.killing"]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -271,13 +280,14 @@ def test_party_is_substituted_in_every_condition_a_rule_states(engine):
     got = {(f.rule, f.party, f.status) + ((f.evidence[0],) if f.evidence else ()) for f in report.findings}
     assert got == {
         ("answer", "red", "justified", "s-red"),      # green attacked red: red's strike answers it
-        ("answer", "red", "complied"),                # ... and a justified act breaks nothing
         ("answer", "blue", "violation", "s-blue"),    # nobody attacked blue
         ("report.in", "blue", "met", "n-blue"),       # blue's own note
         ("after.start", "blue", "violation", "l-blue"),  # started by the claim accusing blue
         ("after.start", "red", "not_triggered"),      # no claim accuses red
     }
-    assert [(n.rule, n.party) for n in report.not_assessed] == [("report.in", "red")]  # no note by red
+    # no note by red; red's answer is kept by its one act, but no source declares it records strikes
+    # (issue 24): listed, not complied
+    assert [(n.rule, n.party) for n in report.not_assessed] == [("answer", "red"), ("report.in", "red")]
 
 
 # --- not_in is every value's absence, in both back ends --------------------------------------------

@@ -201,15 +201,20 @@ def test_who_defaulted_first():
         ("blue", D("2020-01-05"), "aid.release", "missed")]
 
 
-def test_complied_needs_no_violation_and_a_covering_event():
+def test_complied_needs_no_violation_and_declared_coverage():
     agreement = load_rules_from_texts({"agreement.yaml": AGREEMENT, "rules.yaml": RULES})
     quiet = [ev("b1", "2020-01-02", "attack", "blue", province="north"),
              ev("n1", "2020-01-04", "note", "blue")]
+    # issue 24: the events alone declare nothing: no complied finding at all
     report = dc.evaluate(agreement, quiet, as_of=D("2020-01-12"))
-    kept = [(f.rule, f.party, f.status, f.date) for f in report.findings if f.status == "complied"]
-    # red attacked no one while the input records attacks (b1): kept from 01-02 to the input's last day;
-    # blue made no strike, but no strike is recorded at all: not assessed, not complied
-    assert kept == [("no.attacks", "red", "complied", dt.date(2020, 1, 4))]
+    assert [f for f in report.findings if f.status == "complied"] == []
+    # a source records attacks from 01-02 to 01-04: red attacked no one in it, kept over that span;
+    # blue made no strike, but no source records strikes: not assessed, not complied
+    attacks = dc.SourceCoverage(source="log", types=("attack",), start=D("2020-01-02"), end=D("2020-01-04"),
+                                declared_by="a test")
+    report = dc.evaluate(agreement, quiet, as_of=D("2020-01-12"), coverage=[attacks])
+    kept = [(f.rule, f.party, f.status, f.span_start, f.date) for f in report.findings if f.status == "complied"]
+    assert kept == [("no.attacks", "red", "complied", dt.date(2020, 1, 2), dt.date(2020, 1, 4))]
     assert ("strikes.only", "blue") in {(n.rule, n.party) for n in report.not_assessed}
 
 

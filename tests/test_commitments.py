@@ -39,12 +39,18 @@ def rule(id: str, party, kind: str, **fields) -> dict:
             "basis": "public_text", "kind": kind, **fields}
 
 
-def judge(who: str, agreement: dc.Agreement, rows: List[dict], as_of: str) -> dict:
+def judge(who: str, agreement: dc.Agreement, rows: List[dict], as_of: str, coverage: tuple = ()) -> dict:
     events = validated_events(agreement, rows)
     day = dt.date.fromisoformat(as_of)
     if who == "pipeline":
-        return pipeline_conclusions(dc.evaluate(agreement, events, as_of=day))
-    return reference_conclusions(agreement, events, day)
+        return pipeline_conclusions(dc.evaluate(agreement, events, as_of=day, coverage=coverage))
+    return reference_conclusions(agreement, events, day, coverage)
+
+
+def covering(types: tuple, start: str, end: str) -> tuple:
+    """Issue 24: a source declaring it records these types systematically from start to end."""
+    return (dc.SourceCoverage(source="src", types=types, start=dt.date.fromisoformat(start),
+                              end=dt.date.fromisoformat(end), declared_by="a test"),)
 
 
 def report(agreement: dc.Agreement, rows: List[dict], as_of: str) -> dc.Report:
@@ -450,8 +456,8 @@ def test_a_linked_commitment_triggered_but_not_yet_in_force_is_not_triggered_tha
 def test_a_linked_continuing_commitment_kept_shows_complied_since_the_period_began(who):
     a = agree(TALKS, rule("calm", "green", "prohibited", when={"type": "strike", "actor": "$party"}, linked=["talks"]))
     rows = [ev("s", D("01-02"), "strike", "red"), ev("x", D("01-08"), "note", "blue")]
-    c = judge(who, a, rows, D("01-08"))
-    # calm: input covers 01-02 .. 01-08, a strike (by red) in it covers it, green never struck
+    c = judge(who, a, rows, D("01-08"), covering(("strike",), D("01-02"), D("01-08")))
+    # calm: a source records strikes from 01-02 to 01-08, and green never struck: complied from 01-02
     assert ("calm", "green", "complied", D("01-08"), (), None) in found(c)
     talks = one(c, "talks", "red")
     assert talks["linked"] == [{"rule": "calm", "party": "green", "status": "complied", "since": D("01-02")}]
@@ -507,22 +513,26 @@ def test_who_defaulted_first_orders_a_tie_by_party_and_counts_a_missed_aim(who):
 QUIET = rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": "$party"})
 
 
-def test_a_prohibition_kept_over_the_input_is_complied_over_that_period(who):
+def test_a_prohibition_kept_over_a_declared_span_is_complied_over_that_span_only(who):
     rows = [ev("n", D("01-02"), "note", "green"), ev("a", D("01-03"), "attack", "red"),
             ev("b", D("01-08"), "attack", "red")]
-    c = judge(who, agree(QUIET), rows, D("01-10"))
-    # period = 01-02 (first event) .. 01-08 (last event); covered by the attacks (type attack)
-    assert found(c) == [("quiet", "blue", "complied", D("01-08"), (), None)]
-    assert one(c, "quiet", "blue")["id"] == "quiet/blue/complied"  # one id whatever the report date
-    assert c["coverage"] == {"first": D("01-02"), "last": D("01-08"), "unattributed": 0}
-
-
-def test_no_event_of_the_types_named_means_not_assessed_unless_covered_by_says_otherwise(who):
-    rows = [ev("n", D("01-02"), "note", "green"), ev("m", D("01-04"), "note", "red")]
+    # issue 24: the events alone (a curated list) say nothing: listed, not complied
     c = judge(who, agree(QUIET), rows, D("01-10"))
     assert found(c) == [] and c["not_assessed"] == [{"rule": "quiet", "version": "quiet", "party": "blue"}]
+    # a source records attacks from 01-02 to 01-08: complied over exactly that span
+    c = judge(who, agree(QUIET), rows, D("01-10"), covering(("attack",), D("01-02"), D("01-08")))
+    assert found(c) == [("quiet", "blue", "complied", D("01-08"), (), None)]
+    assert one(c, "quiet", "blue")["id"] == "quiet/blue/complied-2020-01-02"  # named by the span's first day
+    assert one(c, "quiet", "blue")["span_start"] == D("01-02") and c["not_assessed"] == []
+
+
+def test_a_source_must_record_the_types_the_rule_names_or_its_covered_by(who):
+    rows = [ev("n", D("01-02"), "note", "green"), ev("m", D("01-04"), "note", "red")]
+    notes = covering(("note",), D("01-02"), D("01-04"))
+    c = judge(who, agree(QUIET), rows, D("01-10"), notes)
+    assert found(c) == [] and c["not_assessed"] == [{"rule": "quiet", "version": "quiet", "party": "blue"}]
     covered = dict(QUIET, covered_by={"type": "note"})
-    c = judge(who, agree(covered), rows, D("01-10"))
+    c = judge(who, agree(covered), rows, D("01-10"), notes)
     assert found(c) == [("quiet", "blue", "complied", D("01-04"), (), None)] and c["not_assessed"] == []
 
 
@@ -541,24 +551,22 @@ def test_complied_is_judged_per_version(who):
     amended = {"id": "quiet@v2", "amends": "quiet", "effective_from": D("01-06"),
                "when": {"type": "attack", "actor": "$party", "target": "red"}}
     rows = [ev("a", D("01-03"), "attack", "red"), ev("b", D("01-08"), "attack", "red")]
-    c = judge(who, agree(QUIET, amended), rows, D("01-10"))
-    # version 1: 01-03 .. 01-05 (its end); version 2: 01-06 .. 01-08 (the last event)
+    c = judge(who, agree(QUIET, amended), rows, D("01-10"), covering(("attack",), D("01-03"), D("01-08")))
+    # covered 01-03 .. 01-08: version 1 over 01-03 .. 01-05 (its end); version 2 over 01-06 .. 01-08
     assert sorted((f["version"], f["status"], f["date"], f["id"]) for f in c["findings"]) == [
-        ("quiet", "complied", D("01-05"), "quiet/blue/complied"),
-        ("quiet@v2", "complied", D("01-08"), "quiet/blue/complied-quiet@v2"),
+        ("quiet", "complied", D("01-05"), "quiet/blue/complied-2020-01-03"),
+        ("quiet@v2", "complied", D("01-08"), "quiet/blue/complied-quiet@v2-2020-01-06"),
     ]
 
 
 def test_complied_starts_with_the_trigger(who):
     a = agree(dict(QUIET, starts_when={"when": {"type": "note", "actor": "green"}}))
-    # the only attack (01-03) is before the trigger (01-05): the period 01-05 .. 01-06 holds no
-    # attack to cover it, so nothing bears on it
-    rows = [ev("a", D("01-03"), "attack", "red"), ev("n", D("01-05"), "note", "green"),
-            ev("m", D("01-06"), "note", "red")]
-    c = judge(who, a, rows, D("01-10"))
-    assert found(c) == [] and c["not_assessed"] == [{"rule": "quiet", "version": "quiet", "party": "blue"}]
-    later = rows + [ev("b", D("01-07"), "attack", "red")]
-    assert found(judge(who, a, later, D("01-10"))) == [("quiet", "blue", "complied", D("01-07"), (), None)]
+    # attacks are recorded from 01-01 to 01-08, but the commitment starts with the note of 01-05:
+    # complied from 01-05 to 01-08 only
+    rows = [ev("a", D("01-03"), "attack", "blue"), ev("n", D("01-05"), "note", "green")]
+    c = judge(who, a, rows, D("01-10"), covering(("attack",), D("01-01"), D("01-08")))
+    assert found(c) == [("quiet", "blue", "complied", D("01-08"), (), None)]
+    assert one(c, "quiet", "blue")["span_start"] == D("01-05")
 
 
 # --- conditional acts: justified, unresolved ------------------------------------------
@@ -590,13 +598,13 @@ def test_a_scope_leaves_acts_outside_it_without_finding(who):
 
 # --- unknown actors --------------------------------------------------------------------
 
-def test_an_unclaimed_act_is_never_a_partys_finding_but_is_counted_and_covers(who):
+def test_an_unclaimed_act_is_never_a_partys_finding_but_is_counted(who):
     a = agree(rule("quiet", "blue", "prohibited", when={"type": "attack", "actor": {"not": "red"}}))
     rows = [ev("u", D("01-03"), "attack", "unknown")]
-    c = judge(who, a, rows, D("01-05"))
-    # 'not red' would match it, but an unclaimed attack is nobody's: blue kept the commitment
-    # over 01-03 .. 01-03, the unknown attack being the event that covers it
-    assert found(c) == [("quiet", "blue", "complied", D("01-03"), (), None)]
+    c = judge(who, a, rows, D("01-05"), covering(("attack",), D("01-03"), D("01-05")))
+    # 'not red' would match it, but an unclaimed attack is nobody's: over the span a source
+    # covers (01-03 .. 01-05) blue kept the commitment
+    assert found(c) == [("quiet", "blue", "complied", D("01-05"), (), None)]
     assert c["coverage"] == {"first": D("01-03"), "last": D("01-03"), "unattributed": 1}
 
 
@@ -623,7 +631,9 @@ def test_an_attributed_justifier_answers_the_act_whatever_unclaimed_events_lie_b
                    justified_by={"when": {"type": "attack"}, "within_days": 2}))
     rows = [ev("r", D("01-03"), "attack", "red"), ev("u", D("01-04"), "attack", "unknown"),
             ev("s", D("01-05"), "strike", "blue")]
-    assert found(judge(who, a, rows, D("01-05"))) == [
+    # a source records strikes from 01-03 to 01-05 (issue 24: complied only over declared coverage): the
+    # justified strike is no breach, so blue kept the commitment over that span
+    assert found(judge(who, a, rows, D("01-05"), covering(("strike",), D("01-03"), D("01-05")))) == [
         ("strikes", "blue", "complied", D("01-05"), (), None),
         ("strikes", "blue", "justified", D("01-05"), ("s", "r"), None)]
 

@@ -61,9 +61,8 @@ OCT2020_ROWS: List[Row] = [
     ("strikes.defensive_only", "us", "violation", "2020-10-25", "oct2020-us-strike-wardak",
      "US strike on the Taliban in Wardak with no Taliban attack on Afghan forces in Wardak in the 14 days before, and "
      "the article gives no US account of it (no stated justification): outside the reported defensive right."),
-    ("violence.foreign_forces", "taliban", "complied", "2020-10-27", None,
-     "The article records three Taliban attacks, none on US or Coalition forces: no violation over the period the "
-     "input covers (12 September to 27 October 2020)."),
+    # Issue 24: no complied row here — the record is a curated list of salient events and declares no coverage,
+    # so the Taliban's not attacking foreign forces in it is no breach in the record, not compliance (listed).
     ("prisoners.release_remaining", "us", "pending", "2020-12-12", None,
      "Part One C's three-month goal starts with the talks (12 September 2020): due 12 December, after the report date."),
     ("withdrawal.bases_remaining", "us", "pending", "2021-05-01", None, "Part One B.2 shares B.1's date, 1 May 2021."),
@@ -79,6 +78,9 @@ OCT2020_NOT_ASSESSED = sorted(CLAIMABLE + NO_BASELINE + [
     ("un.endorsement", "us"), ("withdrawal.phase_one", "us"), ("withdrawal.bases_five", "us"),
     # Part Two 1 is covered only by attacks by jihadist groups or on US/Coalition forces: none in the article.
     ("counterterrorism.no_safe_haven", "taliban"),
+    # Issue 24: no Taliban attack on foreign forces in the article, but the article declares no coverage:
+    # "no breach in the record; the record is not systematic for these acts".
+    ("violence.foreign_forces", "taliban"),
 ])
 OCT2020_CLAIMS = {
     "oct2020-us-says-helmand-inconsistent": ("corroborated", "party"),   # the Helmand offensive is a violation
@@ -167,13 +169,10 @@ TIMELINE_ROWS: Dict[str, List[Row]] = {
         ("negotiations.start", "taliban", "violation", "2020-03-10", None,
          "No opening of intra-Afghan talks by 10 March 2020, nor by the report date."),
         *_THROUGH_2020[2:8],
-        ("strikes.defensive_only", "us", "complied", "2020-07-13", None,
-         "The one US strike in the period (4 March) was justified: no violation from 29 February to 13 July 2020."),
-        # Before issue 24 this was `complied` on the strength of one checkpoint attack; the record now has the
-        # Taliban's attacks on two provincial capitals (Gardez, Aybak): violations, so no complied.
+        # Issue 24: no complied row here — the record is a curated list of salient events and declares no coverage,
+        # so strikes.defensive_only and violence.foreign_forces are listed, not complied (and violence.reduction
+        # has the Taliban's attacks on two provincial capitals, Gardez and Aybak: violations).
         *_TO_JULY_2020,
-        ("violence.foreign_forces", "taliban", "complied", "2020-07-13", None,
-         "No Taliban attack on US or Coalition forces in the record to 13 July 2020."),
         ("prisoners.release_remaining", "us", "not_triggered", "2020-07-14", None,
          "Starts with the talks, which had not opened by the report date."),
         ("sanctions.un_removal", "us", "not_triggered", "2020-07-14", None,
@@ -192,9 +191,7 @@ TIMELINE_ROWS: Dict[str, List[Row]] = {
          "The same warning, 26 March: the deadline is pending — uncorroborated."),
         ("withdrawal.full", "us", "alleged", "2021-04-15", "tl-taliban-says-announcement-violates-2021-04-15",
          "The Taliban call the 11 September plan a breach; on 30 April the 1 May date has not passed — uncorroborated."),
-        ("violence.foreign_forces", "taliban", "complied", "2021-04-15", None,
-         "No Taliban attack on US or Coalition forces to the input's last event (15 April 2021); SIGAR and the Lead "
-         "IG report none."),
+        # Issue 24: violence.foreign_forces is listed (no declared coverage), no longer complied.
         ("withdrawal.bases_remaining", "us", "pending", "2021-05-01", None, "Due 1 May 2021, the day after the report."),
         ("withdrawal.full", "us", "pending", "2021-05-01", None, "Due 1 May 2021, the day after the report."),
     ],
@@ -204,13 +201,9 @@ TIMELINE_ROWS: Dict[str, List[Row]] = {
          "US (2,500) and Coalition (about 7,000) forces still in the country on 1 May 2021: not met."),
         ("withdrawal.full", "us", "violation", "2021-05-01", None,
          "No zero troop level, US or Coalition, by 1 May 2021: an obligation, not met."),
-        ("counterterrorism.no_safe_haven", "taliban", "complied", "2021-05-02", None,
-         "The only attack on US forces in the record (Kandahar Airfield, 1 May, unclaimed) covers it; no al-Qaeda "
-         "attack on the US or its allies."),
+        # Issue 24: counterterrorism.no_safe_haven and violence.foreign_forces are listed (no declared coverage).
         (RESET, "taliban", "violation", "2021-05-02", "tl-helmand-offensive-2021-05",
          "Offensive towards Lashkar Gah, a provincial capital, as the final withdrawal begins."),
-        ("violence.foreign_forces", "taliban", "complied", "2021-05-02", None,
-         "The indirect fire on Kandahar Airfield (1 May) was unclaimed: actor unknown, never the Taliban's."),
     ],
 }
 _CAPITALS_2021_08 = [  # (date, event): every provincial capital the record has the Taliban taking by force
@@ -286,23 +279,26 @@ TIMELINE_ROWS["2021-09-01"] = [
     ("claims.accusation", "us", "alleged", "2021-08-30", "tl-taliban-condemns-kabul-strike-2021-08-30",
      "Taliban condemn the 29 August Kabul strike (on a supposed ISIS-K car, outside the rule's scope); the claim is "
      "about that strike (issue 24: about), which no rule judges — outside the agreement's rules."),
-    ("counterterrorism.no_safe_haven", "taliban", "complied", "2021-08-30", None,
-     "Attacks on US forces in the record: one unclaimed (1 May), two by ISIS-K (26 and 30 August) — ISIS-K, at war "
-     "with the Taliban, is not a group the Taliban 'allow'; no al-Qaeda attack."),
-    ("violence.foreign_forces", "taliban", "complied", "2021-08-30", None,
-     "No Taliban attack on US or Coalition forces to the last US flight: Kandahar Airfield (1 May) was unclaimed, "
-     "the Abbey Gate bombing and the 30 August rockets were ISIS-K's."),
+    # Issue 24: Part Two 1 and the pledge on foreign forces are listed, not complied: the record declares no
+    # coverage (an unclaimed rocket and ISIS-K's attacks no longer "cover" them).
 ]
 _NA_FROM_2021 = sorted(CLAIMABLE + NO_BASELINE + [("sanctions.us_removal", "us"), ("sanctions.us_review", "us"),
                                                   ("prisoners.release_remaining", "us")])
+# Issue 24: the record declares no coverage, so a continuing commitment with no default is listed ("no breach in
+# the record; the record is not systematic for these acts"), never complied.
+_NOT_SYSTEMATIC = [("violence.foreign_forces", "taliban"), ("strikes.defensive_only", "us")]
 TIMELINE_NOT_ASSESSED: Dict[str, List[Tuple[str, str]]] = {
-    # Claimables are always listed; Part Two 1 has no attack by jihadists or on foreign forces to 14 July 2020.
-    "2020-07-14": sorted(CLAIMABLE + NO_BASELINE + [("counterterrorism.no_safe_haven", "taliban")]),
+    # Claimables are always listed; Part Two 1 has no attack by jihadists or on foreign forces to 14 July 2020;
+    # the foreign-forces pledge and the US strikes (one justified strike): no default, no declared coverage (issue
+    # 24). violence.reduction is not listed: the Gardez and Aybak attacks on provincial capitals are violations.
+    "2020-07-14": sorted(CLAIMABLE + NO_BASELINE + _NOT_SYSTEMATIC + [("counterterrorism.no_safe_haven", "taliban")]),
     # No event on US sanctions at all; still no attack bearing on Part Two 1; and the reset version of
-    # violence.reduction: no attack at all between 15 October 2020 and the last event (15 April 2021).
-    "2021-04-30": sorted(_NA_FROM_2021 + [("counterterrorism.no_safe_haven", "taliban"), ("violence.reduction", "taliban")]),
-    "2021-05-02": _NA_FROM_2021,
-    "2021-09-01": _NA_FROM_2021,
+    # violence.reduction: no attack at all between 15 October 2020 and the report date. The US strikes hold a
+    # justified and an unresolved act, no default: listed too (issue 24).
+    "2021-04-30": sorted(_NA_FROM_2021 + _NOT_SYSTEMATIC + [("counterterrorism.no_safe_haven", "taliban"),
+                                                            ("violence.reduction", "taliban")]),
+    "2021-05-02": sorted(_NA_FROM_2021 + _NOT_SYSTEMATIC + [("counterterrorism.no_safe_haven", "taliban")]),
+    "2021-09-01": sorted(_NA_FROM_2021 + _NOT_SYSTEMATIC + [("counterterrorism.no_safe_haven", "taliban")]),
 }
 # issue 24: by 1 June 2020 two independent claimants (the US Lead IG, an oversight body independent of the
 # Taliban, on 19 May; the UN monitors on 1 June) name Part Two 2 against the Taliban: every claim naming it is
@@ -388,7 +384,7 @@ LINKED = {
           ("prisoners.release_remaining", "us", "not_triggered", ANY)]),
         (("strikes.defensive_only", "us", "2020-10-25", "oct2020-us-strike-wardak"),
          [("violence.reduction", "taliban", "violation", "2020-10-10"),
-          ("violence.foreign_forces", "taliban", "complied", "2020-09-12")]),
+          ("violence.foreign_forces", "taliban", "not_assessed", None)]),  # issue 24: no declared coverage
         ((RESET, "taliban", "2020-10-20", "oct2020-takhar-ambush"),
          [("withdrawal.full", "us", "pending", "2020-02-29")]),
     ],
@@ -406,8 +402,9 @@ LINKED = {
           ("strikes.defensive_only", "us", "unresolved", "2020-10-25")]),
         (("withdrawal.full", "us", "2021-05-01", ANY),
          [("violence.reduction", "taliban", "violation", "2020-05-14"),   # Gardez (issue 24), before Lashkar Gah
-          ("violence.foreign_forces", "taliban", "complied", "2020-02-29"),
-          ("counterterrorism.no_safe_haven", "taliban", "complied", "2020-02-29"),
+          # issue 24: the record declares no coverage: not assessed, no longer "complied since 29 February 2020"
+          ("violence.foreign_forces", "taliban", "not_assessed", None),
+          ("counterterrorism.no_safe_haven", "taliban", "not_assessed", None),
           *[(rule, party, "not_assessed", None) for rule, party in PART_TWO_CLAIMABLE]]),
     ],
 }

@@ -234,8 +234,8 @@ def judged(who: str, scenario: Scenario, as_of: dt.date | None = None, rows: lis
     events = validated_events(agreement, scenario.rows if rows is None else rows)
     day = scenario.as_of if as_of is None else as_of
     if who == "pipeline":
-        return pipeline_conclusions(dc.evaluate(agreement, events, as_of=day))
-    return reference_conclusions(agreement, events, day)
+        return pipeline_conclusions(dc.evaluate(agreement, events, as_of=day, coverage=scenario.sources()))
+    return reference_conclusions(agreement, events, day, scenario.sources())
 
 
 def tally(c: dict) -> None:
@@ -310,9 +310,10 @@ _NOTE = {"id": "n", "date": "2020-01-01", "type": "note", "actor": "green"}
 def test_the_pipeline_concludes_what_the_reference_judge_concludes(scenario):
     agreement = agreement_of(scenario)
     events = validated_events(agreement, scenario.rows)
-    expected = reference_conclusions(agreement, events, scenario.as_of)
+    expected = reference_conclusions(agreement, events, scenario.as_of, scenario.sources())
     tally(expected)
-    assert pipeline_conclusions(dc.evaluate(agreement, events, as_of=scenario.as_of)) == expected
+    assert pipeline_conclusions(dc.evaluate(agreement, events, as_of=scenario.as_of,
+                                            coverage=scenario.sources())) == expected
 
 
 def _kinds(scenario: Scenario) -> dict:
@@ -381,18 +382,28 @@ def test_a_stated_justification_never_makes_a_violation_justified(who, scenario)
 
 @pytest.mark.parametrize("who", WHO)
 @given(scenarios())
-def test_a_complied_finding_lies_within_the_input_and_the_versions_time_in_force(who, scenario):
+def test_a_complied_finding_lies_within_declared_coverage_and_the_versions_time_in_force(who, scenario):
+    """Issue 24: every day of a complied span is covered by a declared source (cut at the report date)
+    or a monitor's statement the finding cites; no bad act of its unit falls in the span."""
     c = judged(who, scenario)
     versions = {r.version: r for r in agreement_of(scenario).rules}
+    rows = {r["id"]: r for r in scenario.rows}
     for f in c["findings"]:
         if f["status"] != "complied":
             continue
         event("a complied finding")
-        rule, day = versions[f["version"]], dt.date.fromisoformat(f["date"])
-        assert c["coverage"]["first"] <= f["date"] <= c["coverage"]["last"] <= scenario.as_of.isoformat()
-        assert rule.effective_from <= day and (rule.effective_until is None or day <= rule.effective_until)
+        rule, first, last = versions[f["version"]], dt.date.fromisoformat(f["span_start"]), dt.date.fromisoformat(f["date"])
+        assert first <= last <= scenario.as_of
+        assert rule.effective_from <= first and (rule.effective_until is None or last <= rule.effective_until)
+        day = first
+        while day <= last:
+            by_source = any(s.start <= day <= s.end and set(s.types) >= ({rule.when.get("type")} if isinstance(
+                rule.when.get("type"), str) else set()) for s in scenario.sources())
+            by_statement = any(rows[e]["states_from"] <= day.isoformat() <= rows[e]["states_to"] for e in f["evidence"])
+            assert by_source or by_statement, (f, day)
+            day += dt.timedelta(days=1)
         assert not [g for g in c["findings"] if (g["version"], g["party"]) == (f["version"], f["party"])
-                    and g["status"] in ("violation", "unresolved", "missed")]
+                    and g["status"] in ("violation", "unresolved", "missed") and f["span_start"] <= g["date"] <= f["date"]]
 
 
 @pytest.mark.parametrize("who", WHO)

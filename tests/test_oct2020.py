@@ -86,19 +86,23 @@ def test_deadlines_as_of_october_2020(report):
         ("counterterrorism.no_cooperation", "taliban"), ("counterterrorism.no_hosting", "taliban"),
         ("counterterrorism.asylum", "taliban"), ("counterterrorism.no_visas", "taliban"),
         ("prisoners.no_threat", "taliban"), ("force.non_intervention", "us"),
-        ("violence.level", "taliban")}   # its baseline (before signature) is not in the October 2020 events
+        ("violence.level", "taliban"),   # its baseline (before signature) is not in the October 2020 events
+        ("violence.foreign_forces", "taliban")}  # issue 24: no breach in the record, and no declared coverage
 
 
-def test_no_attack_on_foreign_forces_in_the_article_is_compliance(report):
-    # Three Taliban attacks, none on US or Coalition forces, over the period the article covers.
-    kept = by_status(report, "taliban", "complied")
-    assert [(f.rule, f.date, f.evidence) for f in kept] == [("violence.foreign_forces", D("2020-10-27"), ())]
+def test_no_attack_on_foreign_forces_in_the_article_is_no_breach_in_the_record_not_compliance(report):
+    # Three Taliban attacks, none on US or Coalition forces; but the article is a selection of events and
+    # declares no coverage (issue 24): silence is not compliance, the pledge is listed with the reason.
+    assert by_status(report, "taliban", "complied") == []
+    reason = next(n.reason for n in report.not_assessed if n.rule == "violence.foreign_forces")
+    assert reason == ("no breach in the record from 2020-02-29 to 2020-10-31; the record is not systematic for "
+                      "these acts (no source declares coverage of attack).")
 
 
 def test_counts_reconcile_and_summary_matches_findings(report):
     assert report.inputs.read == 12 == report.inputs.evaluated + report.inputs.rejected
     assert report.parties["taliban"]["violation"] == 3  # two attacks + late start of negotiations
-    assert report.parties["taliban"]["complied"] == 1
+    assert report.parties["taliban"]["complied"] == 0  # issue 24: the article declares no coverage
     assert report.parties["us"] == {"violation": 1, "alleged": 1, "justified": 2, "unresolved": 0, "pending": 3,
                                    "not_triggered": 0, "met": 0, "missed": 0, "complied": 0}
 

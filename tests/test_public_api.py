@@ -19,7 +19,8 @@ from conftest import OCT2020, ROOT, RULES
 PUBLIC = [
     "FORMATS", "Agreement", "Claim", "ComplianceError", "EngineUnavailable", "Event", "EventError", "EventSource",
     "FileProblem", "Finding", "InputFileError", "LocatedError", "Location", "PandasMissing", "Rejection", "Report",
-    "Rule", "RuleError", "RuleSetError", "TooManyRejections", "YamlProblem", "bundled", "evaluate", "explain",
+    "Rule", "RuleError", "RuleSetError", "SourceCoverage", "TooManyRejections", "YamlProblem", "bundled", "evaluate",
+    "explain",
     "load_rules", "load_rules_from_texts", "read_events", "render",
 ]
 

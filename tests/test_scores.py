@@ -43,6 +43,12 @@ EVENTS = [
 AS_OF = D("2020-07-31")
 
 
+def attacks_recorded(until: str = "2020-07-31") -> list:
+    """Issue 24: a source declaring it records attacks systematically from the signature to `until`."""
+    return [dc.SourceCoverage(source="log", types=("attack",), start=D("2020-03-01"), end=D(until),
+                              declared_by="a test")]
+
+
 def truce(rules=RULES) -> dc.Agreement:
     return load_rules_from_texts({"agreement.yaml": yaml.safe_dump(HEAD), "r.yaml": yaml.safe_dump({"rules": rules})})
 
@@ -61,9 +67,10 @@ def test_every_row_of_the_table_by_hand():
     talks: nothing ever; due 30 April, the month's last day, so April is not yet past due (no score),
       May on 0.
     release: a ceiling of 1,000, met by the first release: 100 (1), 600 (2), 1,000 (3).
-    no.attacks: attack in April (0); March, May, June and July judged with no violation (3).
+    no.attacks: attack in April (0); March, May, June and July covered by a source that records attacks,
+      with no violation (3).
     later: starts when talks are fulfilled, which they never are: no score at all."""
-    report = dc.evaluate(truce(), EVENTS, as_of=AS_OF)
+    report = dc.evaluate(truce(), EVENTS, as_of=AS_OF, coverage=attacks_recorded())
     assert table(report) == {
         ("hand.over", "blue"): [1, 2, 2, 3, 3],
         ("talks", "red"): [None, None, 0, 0, 0],
@@ -78,12 +85,14 @@ def test_every_row_of_the_table_by_hand():
 
 def test_a_claim_never_moves_a_score_and_missing_data_is_no_score():
     claim = ev("c", "2020-06-01", "claim", "blue", accused="red", rule="no.attacks")
-    with_claim = dc.evaluate(truce(), EVENTS + [claim], as_of=AS_OF)
+    with_claim = dc.evaluate(truce(), EVENTS + [claim], as_of=AS_OF, coverage=attacks_recorded())
     assert any(f.status == "alleged" for f in with_claim.findings)
-    assert table(with_claim) == table(dc.evaluate(truce(), EVENTS, as_of=AS_OF))
-    # the input stops in May: the prohibition has no score after the input's last event
-    short = dc.evaluate(truce(), [e for e in EVENTS if e["date"] < "2020-06-01"], as_of=AS_OF)
+    assert table(with_claim) == table(dc.evaluate(truce(), EVENTS, as_of=AS_OF, coverage=attacks_recorded()))
+    # the source records attacks until May only: the prohibition has no score after it (issue 24)
+    short = dc.evaluate(truce(), EVENTS, as_of=AS_OF, coverage=attacks_recorded("2020-05-31"))
     assert table(short)[("no.attacks", "red")] == [3, 0, 3, None, None]
+    # and with no source at all, no month scores 3: silence is not compliance
+    assert table(dc.evaluate(truce(), EVENTS, as_of=AS_OF))[("no.attacks", "red")] == [None, 0, None, None, None]
 
 
 def test_aims_missed_and_unresolved_acts():
@@ -98,7 +107,8 @@ def test_aims_missed_and_unresolved_acts():
               ev("s3", "2020-04-25", "attack", "blue"), ev("n", "2020-05-31", "note", "red")]
     report = dc.evaluate(truce(rules), events, as_of=D("2020-05-31"))
     assert {f.status for f in report.findings} >= {"missed", "unresolved", "violation"}
-    assert table(report) == {("talks", "red"): [None, None, 0], ("strikes", "blue"): [None, 0, 3]}
+    # May: no act of blue, but no source records attacks (issue 24): no score, not 3
+    assert table(report) == {("talks", "red"): [None, None, 0], ("strikes", "blue"): [None, 0, None]}
 
 
 def test_the_docs_print_the_table_from_scores_py():

@@ -1,6 +1,7 @@
 """The engine knows nothing Doha-specific: a tiny invented agreement, in a temporary folder, works."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -69,24 +70,31 @@ def make(tmp_path: Path) -> Path:
 
 def test_a_second_agreement_is_evaluated(tmp_path):
     agreement = dc.load_rules(make(tmp_path))
-    report = dc.evaluate(agreement, EVENTS)
+    # issue 24: a harbour log declaring it records shelling systematically from 3 to 11 June
+    log = [dc.SourceCoverage(source="harbour log", types=("shelling",), start=dt.date(2024, 6, 3),
+                             end=dt.date(2024, 6, 11), declared_by="a test")]
+    report = dc.evaluate(agreement, EVENTS, coverage=log)
     got = {(f.rule, f.party, f.status, f.evidence[0] if f.evidence else None) for f in report.findings}
     assert got == {
         ("truce.no_shelling_harbour", "blue", "violation", "e1"),
         ("truce.patrols_answer_shelling", "green", "justified", "e2"),
         ("truce.patrols_answer_shelling", "green", "violation", "e3"),
         ("truce.handover", "blue", "met", "e5"),
-        # Green shelled nothing while the input records shelling (e1, 3 June) up to its last event (11 June):
-        # its no-shelling commitment was kept over the days the input covers.
+        # Green shelled nothing while the harbour log records shelling (3 to 11 June):
+        # its no-shelling commitment was kept over the days the log covers.
         ("truce.no_shelling_harbour", "green", "complied", None),
+        # Blue shelled the harbour on 3 June (e1): kept from 4 to 11 June, the rest of the log's span.
+        ("truce.no_shelling_harbour", "blue", "complied", None),
     }
-    complied = next(f for f in report.findings if f.status == "complied")
+    assert [(f.span_start.isoformat(), f.date.isoformat()) for f in report.findings
+            if f.status == "complied" and f.party == "blue"] == [("2024-06-04", "2024-06-11")]
+    complied = next(f for f in report.findings if f.status == "complied" and f.party == "green")
     assert complied.date.isoformat() == "2024-06-11" and "from 2024-06-01 to 2024-06-11" not in complied.reason
     assert "from 2024-06-03 to 2024-06-11" in complied.reason
     # Blue's complaint is borne out by the unjustified patrol e3: corroborated, so no separate 'alleged' finding.
     assert [(c.event, c.assessment, c.findings) for c in report.claims] == [
         ("e4", "corroborated", ("truce.patrols_answer_shelling/green/e3",))]
-    assert report.to_json() == dc.evaluate(agreement, EVENTS, engine="reference").to_json()
+    assert report.to_json() == dc.evaluate(agreement, EVENTS, engine="reference", coverage=log).to_json()
 
 
 def test_doha_party_names_are_unknown_to_it(tmp_path):

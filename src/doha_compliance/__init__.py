@@ -28,7 +28,7 @@ from doha_compliance.errors import (
     TooManyRejections,
     YamlProblem,
 )
-from doha_compliance.models import Agreement, Claim, Event, Finding, Rejection, Rule
+from doha_compliance.models import Agreement, Claim, Event, Finding, Rejection, Rule, SourceCoverage
 from doha_compliance.renderers import FORMATS, render
 from doha_compliance.report.explain import explain
 from doha_compliance.report.report import Report
@@ -37,7 +37,8 @@ from doha_compliance.rules.loader import load_rules, load_rules_from_texts
 __all__ = [
     "FORMATS", "Agreement", "Claim", "ComplianceError", "EngineUnavailable", "Event", "EventError", "EventSource",
     "FileProblem", "Finding", "InputFileError", "LocatedError", "Location", "PandasMissing", "Rejection", "Report",
-    "Rule", "RuleError", "RuleSetError", "TooManyRejections", "YamlProblem", "bundled", "evaluate", "explain",
+    "Rule", "RuleError", "RuleSetError", "SourceCoverage", "TooManyRejections", "YamlProblem", "bundled", "evaluate",
+    "explain",
     "load_rules", "load_rules_from_texts", "read_events", "render",
 ]
 

@@ -13,7 +13,7 @@ from doha_compliance._util.spool import Spool, rejections_spool
 from doha_compliance._util.stream import IdLedger, InEventTime, OutOfOrder, SortedEvents
 from doha_compliance._util.values import check_day
 from doha_compliance.errors import TooManyRejections
-from doha_compliance.intake import sources
+from doha_compliance.intake import declarations, sources
 from doha_compliance.intake.readers import RawRow
 from doha_compliance.intake.validate import check_row
 from doha_compliance.judging.judge import Judge
@@ -26,7 +26,7 @@ from doha_compliance.report.report import Coverage, ImportTally, Inputs, Report,
 from doha_compliance.rules.loader import load_rules as load_rules  # re-exported: the facade loads rules too
 
 from .errors import EventError, InputFileError, Location
-from .models import EVENT_FIELDS, UNKNOWN, Agreement, Event, Rejection
+from .models import EVENT_FIELDS, UNKNOWN, Agreement, Event, Rejection, SourceCoverage
 
 EventInput = Union[Event, RawRow, Dict[str, Any]]
 
@@ -42,14 +42,47 @@ class EventSource:
     paths: Tuple[str, ...]
     fmt: Optional[str] = None
     mapping: Optional[str] = None
+    coverage: Optional[str] = None  # issue 24: a --coverage file, for every CSV and JSONL input
     _spools: Dict[str, Optional[sources.Spooled]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    _declared: Dict[str, Tuple[SourceCoverage, ...]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[RawRow]:
         from doha_compliance.intake.exports.importers import file_labels
         shown = [sources.shown(path) for path in self.paths]
         labels = file_labels(shown)  # ids made from file and line never collide between files
         for path, name in zip(self.paths, shown):
-            yield from sources.rows(path, self.fmt, self.mapping, self._spooled(path), labels[name])
+            spooled = self._spooled(path)
+            fmt = sources.format_of(path, self.fmt, self.mapping, spooled)
+            read = spooled.path if spooled else path
+            if fmt in ("yaml", "json"):
+                self._declared[path] = tuple(e.of(labels[name], "the file's header")
+                                             for e in declarations.header(read, name))
+            elif fmt in ("csv", "jsonl") and self.coverage:
+                self._declared[path] = tuple(e.of(labels[name], f"the coverage file {sources.shown(self.coverage)}")
+                                             for e in declarations.sidecar(self.coverage))
+            rows = sources.rows(path, self.fmt, self.mapping, spooled, labels[name])
+            if fmt in ("acled", "ucdp"):
+                rows = self._export_rows(rows, path, labels[name], fmt)
+            yield from rows
+
+    def _export_rows(self, rows: Iterator[RawRow], path: str, label: str, fmt: str) -> Iterator[RawRow]:
+        """The export's rows, noting its first and last day: its declared scope spans them."""
+        from doha_compliance.intake.exports.importers import load_mapping
+        first = last = None
+        for row in rows:
+            day = row.data.get("date") if row.data is not None else None
+            if isinstance(day, str):
+                first = day if first is None or day < first else first
+                last = day if last is None or day > last else last
+            yield row
+        mapping = load_mapping(fmt, self.mapping)
+        self._declared[path] = tuple(declarations.export_scope(
+            mapping.coverage, label, fmt.upper(), dt.date.fromisoformat(first) if first else None,
+            dt.date.fromisoformat(last) if last else None))
+
+    def declared(self) -> Tuple[SourceCoverage, ...]:
+        """What the inputs read so far declare they record systematically (issue 24)."""
+        return tuple(c for path in self.paths for c in self._declared.get(path, ()))
 
     def _spooled(self, path: str) -> Optional[sources.Spooled]:
         if path not in self._spools:
@@ -77,12 +110,15 @@ def _path(value: object, what: str) -> str:
 
 
 def read_events(*paths: Union[str, os.PathLike[str]], fmt: Optional[str] = None,
-                mapping: Optional[str] = None) -> EventSource:
+                mapping: Optional[str] = None, coverage: Optional[Union[str, os.PathLike[str]]] = None) -> EventSource:
     """Name one or more event files; missing files fail here, contents are read during evaluate.
 
     `fmt`: yaml, json, jsonl, csv, acled or ucdp (default: from the name; a CSV's header tells ACLED
     and UCDP exports apart). `mapping`: a YAML file replacing the shipped ACLED/UCDP mapping.
     `-` reads stdin (its format must then be given); a pipe or /dev/stdin works too.
+    `coverage`: a YAML file of `coverage` entries (what the files record systematically), applied to
+    every CSV and JSONL input (YAML and JSON files declare theirs in a `coverage:` header; ACLED and
+    UCDP exports from their own scope); refused when no input is CSV or JSONL.
     """
     if not paths:
         raise TypeError("read_events needs at least one event file")
@@ -98,7 +134,16 @@ def read_events(*paths: Union[str, os.PathLike[str]], fmt: Optional[str] = None,
     if fmt in ("acled", "ucdp") or mapping:
         from doha_compliance.intake.exports.importers import load_mapping
         load_mapping(fmt or "acled", mapping)  # a bad mapping file fails before any event is read
-    return EventSource(names, fmt, mapping)
+    sidecar = None
+    if coverage is not None:
+        sidecar = _path(coverage, "a coverage file")
+        if not any(sources.format_of(name, fmt, mapping) in ("csv", "jsonl") for name in names
+                   if not sources.is_stream(name)) and fmt not in ("csv", "jsonl"):
+            raise InputFileError(f"{sidecar}: a coverage file declares what CSV and JSONL inputs record, and no "
+                                 "input is one: YAML and JSON files declare theirs in a `coverage:` header, "
+                                 "ACLED and UCDP exports from their own scope")
+        declarations.sidecar(sidecar)  # a bad coverage file fails before any event is read
+    return EventSource(names, fmt, mapping, sidecar)
 
 
 def _event_row(event: Event, index: int) -> RawRow:
@@ -175,8 +220,14 @@ def collect(agreement: Agreement, events: Iterable[EventInput],
 
 def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional[dt.date] = None,
              engine: Optional[str] = None, on_reject: Optional[Callable[[Rejection], None]] = None,
-             max_errors: Optional[int] = None, strict: bool = False, lateness_days: int = 0) -> Report:
+             max_errors: Optional[int] = None, strict: bool = False, lateness_days: int = 0,
+             coverage: Optional[Iterable[SourceCoverage]] = None) -> Report:
     """Judge every event against the agreement's rules, as of a date (default: the latest event's).
+
+    `coverage`: what sources declare they record systematically (`SourceCoverage`), besides what
+    the files of a `read_events` source declare themselves (a `coverage:` header, an ACLED or UCDP
+    export's scope, `read_events(..., coverage=FILE)`). A continuing commitment is `complied` only
+    over the spans they (or a monitor's statement) cover: silence elsewhere is not compliance.
 
     Bad rows are returned in `report.rejected`; with `strict=True` the first one raises EventError.
     Events in date order (within `lateness_days`) stream straight through the engine; a stream
@@ -188,6 +239,7 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
     here, else python. `report.inputs.engine` says which ran.
     """
     _check_arguments(agreement, events, as_of, engine, lateness_days, max_errors)
+    declared = _declared(coverage)
     engine = deciders.resolve(engine)  # EngineUnavailable (before any event is read) if durable cannot run
     if strict:
         def raise_first(r: Rejection) -> None:
@@ -201,7 +253,7 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
             if on_reject:
                 on_reject(r)
         try:
-            return _evaluate(agreement, events, as_of, engine, tell, max_errors, lateness_days)
+            return _evaluate(agreement, events, as_of, engine, tell, max_errors, lateness_days, declared)
         except OutOfOrder:
             # Read again, sorted; rows already reported as rejected are not reported twice.
             already = told[0]
@@ -211,8 +263,31 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
                 seen[0] += 1
                 if seen[0] > already and on_reject:
                     on_reject(r)
-            return _evaluate(agreement, events, as_of, engine, tell_new, max_errors, None)
-    return _evaluate(agreement, events, as_of, engine, on_reject, max_errors, None)
+            return _evaluate(agreement, events, as_of, engine, tell_new, max_errors, None, declared)
+    return _evaluate(agreement, events, as_of, engine, on_reject, max_errors, None, declared)
+
+
+def _declared(coverage: object) -> Tuple[SourceCoverage, ...]:
+    if coverage is None:
+        return ()
+    if isinstance(coverage, (SourceCoverage, str, bytes, Mapping)) or not isinstance(coverage, Iterable):
+        raise TypeError("coverage is a list of SourceCoverage declarations, got "
+                        f"{type(coverage).__name__}")
+    items = tuple(coverage)
+    for item in items:
+        if not isinstance(item, SourceCoverage):
+            raise TypeError(f"coverage is a list of SourceCoverage declarations, got one {type(item).__name__}")
+    return items
+
+
+def _cut(sources: Iterable[SourceCoverage], as_of: dt.date) -> Tuple[SourceCoverage, ...]:
+    """Each declaration cut at the report date (what it covers after it says nothing yet), in order, once."""
+    out = []
+    for s in sources:
+        if s.start <= as_of:
+            out.append(attrs.evolve(s, end=min(s.end, as_of)))
+    return tuple(sorted(set(out), key=lambda s: (s.source, s.start, s.end, s.types, s.provinces,
+                                                 s.min_fatalities, s.declared_by, s.note)))
 
 
 def _check_arguments(agreement: object, events: object, as_of: object, engine: object, lateness_days: object,
@@ -258,7 +333,7 @@ def _check_arguments(agreement: object, events: object, as_of: object, engine: o
 
 def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional[dt.date], engine: str,
               on_reject: Optional[Callable[[Rejection], None]], max_errors: Optional[int],
-              lateness_days: Optional[int]) -> Report:
+              lateness_days: Optional[int], declared: Tuple[SourceCoverage, ...] = ()) -> Report:
     """One pass: in event time with a watermark (lateness_days), or sorted externally (None)."""
     intake = _Intake(agreement, events, on_reject, max_errors)
     later = [0]
@@ -271,6 +346,7 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
                 continue
             seen.add(event)
             seen_day(event.date)
+            judge.saw(event)
             yield event
 
     judge = Judge(agreement)
@@ -291,7 +367,11 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
             matches = match(ordered, as_of or ordered.latest)
             latest, evaluated = ordered.latest, ordered.count
     as_of = as_of or latest or agreement.signed
-    result = judge.finish(matches, as_of, (seen.first, seen.last), intake.ids.contains)
+    declared_of = getattr(events, "declared", None)  # an EventSource, or a wrapper handing it on
+    if callable(declared_of):
+        declared += tuple(declared_of())
+    sources = _cut(declared, as_of)
+    result = judge.finish(matches, as_of, (seen.first, seen.last), known=intake.ids.contains, sources=sources)
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0],
                     engine=engine)
     report = Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
@@ -299,7 +379,7 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
                     events=result.events, imports=intake.imports.counts(),
                     coverage=Coverage(seen.first, seen.last, seen.unattributed),
                     unattributed=seen.unclaimed.finish(),
-                    defaults=result.defaults, series=result.series)
+                    defaults=result.defaults, series=result.series, sources=sources)
     scored: Report = with_scores(report)  # issue 15: scores by month, from the findings
     return scored
 

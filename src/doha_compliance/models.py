@@ -23,7 +23,7 @@ STATUS_MEANINGS = {
     "not_triggered": "a commitment whose trigger has not happened by the report date",
     "met": "a deadline met on or before its date",
     "missed": "a best-efforts or aim commitment whose date passed unmet or met late: not a violation",
-    "complied": "a continuing commitment with no violation over the period the input covers",
+    "complied": "a continuing commitment with no breach over a span a systematic source (or a monitor's statement) covers",
 }
 MODALITIES = ("obligation", "best_efforts", "aim")
 # Actor ids every agreement accepts: an act nobody claimed (`unknown`) or by someone the agreement does
@@ -352,6 +352,44 @@ class Agreement:
 
 
 @attrs.frozen
+class SourceCoverage:
+    """What one input declares it records systematically (issue 24): these event types, over these
+    days, in these provinces (none: everywhere), of at least this many deaths. Only over such a span
+    does the absence of a recorded breach say anything: silence elsewhere is not compliance.
+
+    `source` is the input's label as reports name it; `declared_by` says who declared it (the file's
+    header, a --coverage file, an export's own scope), so a reader can weigh the declaration."""
+
+    source: str
+    types: Tuple[str, ...]
+    start: dt.date
+    end: dt.date
+    declared_by: str
+    provinces: Tuple[str, ...] = ()
+    min_fatalities: int = 0
+    note: str = ""
+
+    def covers_day(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def describe(self) -> str:
+        """One line: what it records, where, when, and who says so."""
+        area = f"in {', '.join(self.provinces)}" if self.provinces else "everywhere"
+        lethal = f"; lethal events only ({self.min_fatalities}+ deaths)" if self.min_fatalities else ""
+        note = f" ({self.note})" if self.note else ""
+        return (f"{self.source}: {', '.join(self.types)} {area}, {self.start} to {self.end}{lethal}; "
+                f"declared by {self.declared_by}{note}")
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"source": self.source, "types": list(self.types), "from": self.start.isoformat(),
+                               "to": self.end.isoformat(), "provinces": list(self.provinces),
+                               "min_fatalities": self.min_fatalities, "declared_by": self.declared_by}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@attrs.frozen
 class NotAssessed:
     """A commitment the input cannot judge (e.g. no event bears on a deadline), and why."""
 
@@ -407,6 +445,7 @@ class Finding:
     performed_by: Tuple[str, ...] = ()
     modality: str = "obligation"
     anchor: Optional[str] = None  # what names a finding about a commitment as a whole (a due date, a period)
+    span_start: Optional[dt.date] = None  # issue 24: a `complied` finding's first day (its date is its last)
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
 
     @property
@@ -439,6 +478,8 @@ class Finding:
             out["performed_by"] = list(self.performed_by)
         if self.modality != "obligation":
             out["modality"] = self.modality
+        if self.span_start is not None:
+            out["span_start"] = self.span_start.isoformat()
         if self.episode is not None:
             out["episode"] = self.episode
         out["linked"] = [link.to_dict() for link in self.linked]

@@ -24,7 +24,8 @@ EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
 
 
 def event_source(args: argparse.Namespace) -> api.EventSource:
-    return api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping)
+    return api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping,
+                           coverage=getattr(args, "coverage", None))
 
 
 def _check_filters(agreement: Agreement, args: argparse.Namespace) -> None:

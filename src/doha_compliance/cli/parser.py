@@ -14,6 +14,7 @@ from doha_compliance._util.values import iso_day
 from doha_compliance.errors import ComplianceError
 from doha_compliance.intake import sources
 from doha_compliance.renderers import FORMATS
+from doha_compliance.report.tables import TABLES
 
 
 def _date(text: str) -> dt.date:
@@ -47,6 +48,11 @@ def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--events-format", choices=sources.ALL_FORMATS,
                          help="format of the event files (default: from the file name; ACLED/UCDP CSV by header)")
     command.add_argument("--mapping", help="YAML mapping for ACLED/UCDP exports (default: the shipped one)")
+    command.add_argument("--coverage", metavar="FILE",
+                         help="YAML file of `coverage` entries (types, from, to, provinces, min_fatalities, note): "
+                              "what the CSV and JSONL inputs record systematically; it applies to every CSV and "
+                              "JSONL input of the run (YAML and JSON files declare theirs in a `coverage:` header, "
+                              "ACLED and UCDP exports from their own scope). Without coverage, nothing is complied")
 
 
 def _rules_help() -> str:
@@ -101,12 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how many days behind the latest event an event may arrive and still stream through "
                           "(default 0); a stream more out of order is sorted on disk first")
     rep.add_argument("--format", choices=FORMATS, default="text")
-    rep.add_argument("--table", choices=("findings", "scores", "series", "unattributed", "counts", "claims"),
+    rep.add_argument("--table", choices=TABLES,
                      help="with --format csv: which table (default findings, one row each; scores: every commitment's "
                           "score by month; series: every judged period of the level rules; unattributed: every act "
                           "nobody claimed, with the commitments it would bear on; counts: each party's findings and "
                           "episodes by status, basis and modality; claims: each claim with who says it and what it "
-                          "can be said to show)")
+                          "can be said to show; coverage: what each input declares it records systematically)")
     rep.add_argument("--output", help="write the report to this file (atomically) instead of stdout (- is stdout); "
                                       "never an input file, a folder, a symbolic link or a device")
     rep.add_argument("--party", action="append", help="only findings for this party; repeatable")

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import sys
-from typing import Generic, Iterable, Iterator, Optional, TextIO, TypeVar
+from typing import Generic, Iterable, Iterator, Optional, TextIO, Tuple, TypeVar
+
+from doha_compliance.models import SourceCoverage
 
 T = TypeVar("T")
 
@@ -44,3 +46,8 @@ class WithProgress(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         return with_progress(iter(self.source))
+
+    def declared(self) -> Tuple[SourceCoverage, ...]:
+        """What the source's files declare they cover (issue 24), handed on."""
+        found = getattr(self.source, "declared", None)
+        return tuple(found()) if callable(found) else ()

@@ -144,6 +144,20 @@ def spool(name: str, fmt: Optional[str]) -> Spooled:
     return spooled
 
 
+def format_of(name: str, fmt: Optional[str] = None, mapping_path: Optional[str] = None,
+              spooled: Optional[Spooled] = None) -> str:
+    """How an input will be read: yaml, json, jsonl, csv, acled or ucdp (a CSV's header tells the
+    exports apart, as `rows` decides)."""
+    from doha_compliance.intake.exports import importers
+    fmt = fmt or detect_format(name)
+    if fmt == "csv":
+        try:
+            fmt = importers.sniff(spooled.path if spooled else name, mapping_path) or "csv"
+        except (OSError, InputFileError):
+            return "csv"  # `rows` reports what is wrong with the file
+    return fmt
+
+
 def rows(name: str, fmt: Optional[str] = None, mapping_path: Optional[str] = None,
          spooled: Optional[Spooled] = None, label: Optional[str] = None) -> Iterator[RawRow]:
     """Rows of one input, lazily. A file that cannot be opened or read is an InputFileError.

@@ -29,7 +29,7 @@ from doha_compliance.models import (
     Rejection,
 )
 
-from . import fields_about, fields_episodes
+from . import fields_about, fields_coverage, fields_episodes
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
@@ -258,6 +258,8 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         if not contract_names and (why := fields_episodes.problem(data)):
             raise _Bad("episode", why)  # issue 24
         _raise_if("about", fields_about.problem(data.get("about")))  # issue 24: who says it
+        if not contract_names and (statement := fields_coverage.problem(data)):  # issue 24
+            raise _Bad(*statement)
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
     extra = _NO_EXTRA

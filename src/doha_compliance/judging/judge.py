@@ -44,7 +44,7 @@ from doha_compliance._util.spool import (
 from doha_compliance._util.stream import Held
 from doha_compliance.errors import ComplianceError
 from doha_compliance.matching.matches import Matches, Unit
-from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule
+from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule, SourceCoverage
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
@@ -52,6 +52,7 @@ from doha_compliance.rules.kinds.level_judge import LevelJudge
 from . import continuing, deadlines, links, reports
 from .claims import set_claims
 from .continuing import Continuing
+from .coverage import statement_of
 from .deadlines import Deadline, PartProgress, Progress
 from .episodes import Episodes
 from .links import DefaultGroup, Linker
@@ -253,6 +254,12 @@ class Judge:
         self._day_claimed: List[Spool[Tuple[int, Event]]] = []  # the claims of its earlier parts, in runs
         # (party, act) -> the rules it breaches, over the day's parts (§5.10: one fact said once)
         self._day_breached: Dict[Tuple[str, str], List[str]] = {}
+        self._statements: Dict[str, Event] = {}  # issue 24: monitors' statements of compliance, by id
+
+    def saw(self, event: Event) -> None:
+        """Every event judged passes here: a monitor's statement of compliance is kept (they are few)."""
+        if event.extra and statement_of(self.agreement, event) is not None:
+            self._statements[event.id] = event
 
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.
@@ -361,16 +368,20 @@ class Judge:
             matches.fulfils.clear()  # parts of units that had not started: their events do not count
 
     def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None),
-               known: Callable[[str], bool] = lambda event_id: True) -> Judged:
+               known: Callable[[str], bool] = lambda event_id: True,
+               sources: Sequence[SourceCoverage] = ()) -> Judged:
         """Decide the deadlines, compliance and links as of the report date, set the claims beside
-        everything, and close. `known` says whether an event id is in the input (claims' `about`)."""
+        everything, and close. `known` says whether an event id is in the input (claims' `about`);
+        `sources`: what each input declares it covers, cut at the report date."""
         self.take(matches)
         reported = reports.monitor_reports(self.agreement, self._claim_events.finish())  # issue 24
         if reported:
             self._findings = reports.settle(self.agreement, self._findings.finish(), reported, self.continuing)
         decided, not_assessed = self._deadlines(matches, as_of, coverage[1])
-        more, not_assessed_more = continuing.decide(self.agreement, self.continuing, self.triggers, as_of, coverage)
-        not_assessed += not_assessed_more
+        statements = [s for e in self._statements.values() if (s := statement_of(self.agreement, e)) is not None]
+        kept = continuing.decide(self.agreement, self.continuing, self.triggers, as_of, sources, statements)
+        more = kept.findings
+        not_assessed += kept.not_assessed
         untriggered, unassessed = self._untriggered_and_claimable(as_of)
         not_assessed += unassessed
         late = [d.finding for d in decided.values() if d.finding is not None] + more + untriggered
@@ -383,8 +394,10 @@ class Judge:
         late += level_findings
         not_assessed += level_not_assessed
         evidence = [e for d in decided.values() for e in d.evidence]
+        evidence += [self._statements[i] for i in dict.fromkeys(kept.cited)]
         self._cited.release(None)
-        history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of, coverage)
+        history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of,
+                                  kept.complied_since)
         linker = Linker(self.agreement, history, as_of)
         findings, claims = set_claims(
             self.agreement,

@@ -26,7 +26,7 @@ from doha_compliance._util.fast import replacer
 from doha_compliance.models import Agreement, Finding, Link, Rule
 from doha_compliance.rules.kinds import Kind, kind_of
 
-from .continuing import Continuing, period
+from .continuing import Continuing
 from .deadlines import Deadline
 from .triggers import Triggers
 
@@ -195,8 +195,9 @@ class DefaultGroup:
 
 
 def histories(agreement: Agreement, deadlines: Iterable[Deadline], continuing: Continuing, triggers: Triggers,
-              as_of: dt.date, coverage: Tuple[Optional[dt.date], Optional[dt.date]]) -> Dict[Tuple[str, str], History]:
-    """Each (rule, party)'s history, from what was decided on the report date."""
+              as_of: dt.date, complied_since: Dict[Tuple[str, str], dt.date]) -> Dict[Tuple[str, str], History]:
+    """Each (rule, party)'s history, from what was decided on the report date (`complied_since`: each
+    continuing unit's first complied day)."""
     out: Dict[Tuple[str, str], History] = {}
     for d in deadlines:
         out[(d.rule.id, d.party)] = deadline_history(d)
@@ -211,7 +212,7 @@ def histories(agreement: Agreement, deadlines: Iterable[Deadline], continuing: C
             if kind.through_claims:
                 out[(rule_id, party)] = History(kind, start=start)
                 continue
-            defaults, unresolved, covered = [], [], []
+            defaults, unresolved = [], []
             for r in versions:
                 unit = continuing.units.get((r.version, party))
                 if unit is None:
@@ -220,11 +221,8 @@ def histories(agreement: Agreement, deadlines: Iterable[Deadline], continuing: C
                     defaults.append(unit.first_violation)
                 if unit.first_unresolved:
                     unresolved.append(unit.first_unresolved)
-                p = period(r, starts.get(r.version), as_of, coverage)
-                if p is not None and unit.cover_days.between(p.start.toordinal(), p.end.toordinal()):
-                    covered.append(p.start)
             out[(rule_id, party)] = History(kind, start=start, breach=versions[0].breach,
                                             first_default=min(defaults) if defaults else None,
                                             first_unresolved=min(unresolved) if unresolved else None,
-                                            complied_since=min(covered) if covered else None)
+                                            complied_since=complied_since.get((rule_id, party)))
     return out

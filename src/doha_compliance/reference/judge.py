@@ -62,13 +62,22 @@ below (the lead aligns the pipeline or the spec):
   two distinct independent claimants of claims naming a claimable rule, counted over the input, make
   `supported`. A claim naming no rule is never `contradicted` (`not_testable`); a claim `about` events
   no rule judges is `outside_rules` (`uncorroborated` when none of them is in the input).
+- SPEC 5.5 as rewritten for issue 24 (`coverage.py`, day by day): `complied` only over days a declared
+  source (types ⊇ what covered_by, else when, names; a rule naming no type needs every agreement type;
+  a source limited to provinces covers only a rule whose scope names provinces all within them) or an
+  undisputed monitor's statement covers, less the days of bad acts; one finding per run, anchored
+  `complied-<first day>`. DECISION (disputed statements): a statement with a bad act in its span
+  covers nothing. DECISION (statements): never past the statement's own date. A unit with no run and
+  no violation/missed is listed as not assessed.
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from doha_compliance.models import Agreement, Event, Rule
+import attrs
+
+from doha_compliance.models import Agreement, Event, Rule, SourceCoverage
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import Kind, kind_of
 
@@ -78,7 +87,6 @@ from ._plain import (
     MAX_JUSTIFIERS,
     UNKNOWN,
     _chosen_version,
-    _covering_condition,
     _finding_id,
     _in_force,
     _iso,
@@ -92,6 +100,7 @@ from ._plain import (
 )
 from .claims import _about, assess, independent_of, part_of, role_of
 from .conclusions import pipeline_conclusions
+from .coverage import complied_spans
 from .deadlines import fulfilled
 from .links import defaults, links_of
 
@@ -101,11 +110,14 @@ __all__ = ["pipeline_conclusions", "reference_conclusions"]
 class _Judge:
     """One evaluation; every list is whole, every search a loop."""
 
-    def __init__(self, agreement: Agreement, events: Sequence[Event], as_of: dt.date):
+    def __init__(self, agreement: Agreement, events: Sequence[Event], as_of: dt.date,
+                 sources: Sequence[SourceCoverage] = ()):
         self.agreement = agreement
         self.as_of = as_of
         self.known = {e.id for e in events}  # every id in the input, whatever its date (claims' `about`)
         self._claim_events: Optional[List[Tuple[Event, str]]] = None
+        # what the inputs declare they record, cut at the report date (issue 24)
+        self.sources = [attrs.evolve(s, end=min(s.end, as_of)) for s in sources if s.start <= as_of]
         # every evaluated event dated up to the report date, in (date, id) order
         self.seen: List[Event] = sorted((e for e in events if e.date <= as_of), key=lambda e: (e.date, e.id))
         self.first_day = self.seen[0].date if self.seen else None
@@ -256,19 +268,17 @@ class _Judge:
             judged = self._judge_act(rule, party, act)
             judged["act"] = act  # for its episode (SPEC §5.10)
             unit_findings.append(judged)
-        # complied over the period the input covers (SPEC §5.5)
-        begin = max(rule.effective_from, t, self.first_day) if self.first_day else None
-        end = min(until or self.as_of, self.as_of, self.last_day) if self.last_day else None
-        covered = False
-        if begin is not None and end is not None and begin <= end:
-            cover = _covering_condition(rule)
-            covered = any(begin <= e.date <= end and _match(cover, party, e) for e in self.seen)
-        if covered:
-            assert begin is not None and end is not None
-            self.continuing[(rule.id, party)]["periods"].append(begin)
-            if not any(f["status"] in BAD_FOR_COMPLIED for f in unit_findings):
-                self.add(rule, party, "complied", end, [])
-        elif not unit_findings:
+        # complied only over the spans a declared source or a monitor's statement covers (SPEC §5.5, issue 24)
+        begin = max(rule.effective_from, t)
+        end = min(until or self.as_of, self.as_of)
+        if begin > end:
+            return
+        bad_days = [f["date"] for f in unit_findings if f["status"] in BAD_FOR_COMPLIED]
+        spans, _ = complied_spans(self.agreement, rule, party, begin, end, self.sources, self.seen, bad_days)
+        for span in spans:
+            self.continuing[(rule.id, party)]["periods"].append(span["start"])
+            self.add(rule, party, "complied", span["end"], span["evidence"], span_start=span["start"])
+        if not spans and not any(f["status"] in ("violation", "missed") for f in unit_findings):
             self.not_assessed.append({"rule": rule.id, "version": rule.version, "party": party})
 
     def _judge_act(self, rule: Rule, party: str, act: Event) -> Dict[str, Any]:
@@ -385,13 +395,15 @@ class _Judge:
 
     def add(self, rule: Rule, party: str, status: str, date: dt.date, evidence: List[str],
             due: Optional[dt.date] = None, province: Optional[str] = None, rule_id: Optional[str] = None,
-            anchor: Optional[str] = None) -> Dict[str, Any]:
+            anchor: Optional[str] = None, span_start: Optional[dt.date] = None) -> Dict[str, Any]:
         if status == "not_triggered":
             anchor = "not-triggered"
-        elif status == "complied":
-            anchor = "complied" if rule.amends is None else f"complied-{rule.version}"
+        elif status == "complied":  # issue 24: one finding per span, named by its first day
+            assert span_start is not None
+            anchor = f"complied-{span_start}" if rule.amends is None else f"complied-{rule.version}-{span_start}"
         f = {"rule": rule_id or rule.id, "version": rule.version, "party": party, "status": status, "date": date,
-             "evidence": list(evidence), "due": due, "province": province, "anchor": anchor}
+             "evidence": list(evidence), "due": due, "province": province, "anchor": anchor,
+             "span_start": span_start}
         self.findings.append(f)
         return f
 
@@ -512,6 +524,7 @@ class _Judge:
                 "id": _finding_id(f), "rule": f["rule"], "version": f["version"], "party": f["party"],
                 "status": f["status"], "date": f["date"].isoformat(), "evidence": list(f["evidence"]),
                 "due": _iso(f["due"]), "linked": self.linked(f), "performed_by": list(version.performed_by),
+                "span_start": _iso(f["span_start"]),
                 "episode": f.get("episode"),
             })
         return {
@@ -525,10 +538,12 @@ class _Judge:
         }
 
 
-def reference_conclusions(agreement: Agreement, events: Sequence[Event], as_of: dt.date) -> Dict[str, Any]:
+def reference_conclusions(agreement: Agreement, events: Sequence[Event], as_of: dt.date,
+                          coverage: Sequence[SourceCoverage] = ()) -> Dict[str, Any]:
     """Everything a report concludes, in a canonical, JSON-able form (reasons are free text: left out).
 
-    `events` are validated `Event`s (e.g. from `api.collect`); those dated after `as_of` are ignored."""
-    return _Judge(agreement, events, as_of).run()
+    `events` are validated `Event`s (e.g. from `api.collect`); those dated after `as_of` are ignored.
+    `coverage`: what the sources declare they record systematically (issue 24)."""
+    return _Judge(agreement, events, as_of, coverage).run()
 
 

@@ -12,7 +12,17 @@ from doha_compliance.models import STATUSES
 from doha_compliance.report.counts import cell_text
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, PARTY_LEGEND, UNCLAIMED_HEADING, assessment_words, claimant_words, rules_line
+from .wording import (
+    CLAIM_SECTIONS,
+    COVERAGE_HEADING,
+    NO_COVERAGE,
+    PARTY_LEGEND,
+    UNCLAIMED_HEADING,
+    assessment_words,
+    claimant_words,
+    coverage_lines,
+    rules_line,
+)
 
 # One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
 # yet due or started, greens and blues for what was kept.
@@ -98,4 +108,5 @@ def render_html(report: Report) -> str:
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
                            event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
                            heatmap=heatmap(report, finding_anchor),
-                           level_charts=level_charts(report))
+                           level_charts=level_charts(report),
+                           coverage_heading=COVERAGE_HEADING, coverage_lines=coverage_lines, no_coverage=NO_COVERAGE)

@@ -15,10 +15,13 @@ from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
 from .wording import (
     CLAIM_SECTIONS,
+    COVERAGE_HEADING,
+    NO_COVERAGE,
     PARTY_LEGEND,
     UNCLAIMED_HEADING,
     assessment_words,
     claimant_words,
+    coverage_lines,
     default_words,
     rules_line,
 )
@@ -57,6 +60,14 @@ def md_lines(report: Report) -> Iterator[str]:
     if report.agreement.source:
         yield _cell(rules_line(report.agreement.source))
         yield ""
+    if report.sources:
+        yield f"{COVERAGE_HEADING}:"
+        yield ""
+        for line in coverage_lines(report.sources):
+            yield f"- {_cell(line)}"
+    else:
+        yield _cell(NO_COVERAGE)
+    yield ""
     yield "## Summary"
     yield ""
     tally = report.counts  # issue 24: episodes and distinct facts beside the findings

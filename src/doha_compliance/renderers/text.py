@@ -20,10 +20,13 @@ from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
 from .wording import (
     CLAIM_SECTIONS,
+    COVERAGE_HEADING,
+    NO_COVERAGE,
     PARTY_LEGEND,
     UNCLAIMED_HEADING,
     assessment_words,
     claimant_words,
+    coverage_lines,
     default_words,
     rules_line,
 )
@@ -58,6 +61,12 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     if report.agreement.source:
         yield from out(rules_line(report.agreement.source))
     yield from out(report.coverage.describe(report.judged))
+    if report.sources:
+        yield from out(COVERAGE_HEADING + ":")
+        for line in coverage_lines(report.sources):
+            yield from out("  " + line)
+    else:
+        yield from out(NO_COVERAGE)
     tally = report.counts  # issue 24: episodes and distinct acts beside the findings
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     summary.add_column("party", no_wrap=True)

@@ -4,9 +4,9 @@ through this module (no format module imports another)."""
 from __future__ import annotations
 
 import os
-from typing import Optional, Tuple
+from typing import Iterable, List, Optional, Tuple
 
-from doha_compliance.models import RuleSource
+from doha_compliance.models import RuleSource, SourceCoverage
 
 # Claims by who makes them: a party's accusation, a monitor's, an oversight body's or the media's
 # report, anyone else's. (role, section heading, the verb a claim of that role is shown with)
@@ -54,6 +54,8 @@ PARTY_LEGEND = ("alleged: claims against the party that no finding bears out (no
                 "n (e ep., d distinct): n findings, in e episodes (acts of one rule, party and status at one place, "
                 "each at most 3 days after the one before, or sharing an event's episode label), d once a fact "
                 "breaching several rules is counted once")
+
+
 def rules_line(source: Optional[RuleSource]) -> str:
     """Which rule folder a report used, and the first 12 hex digits of its files' sha256 (issue 23: a
     local ./doha wins over the bundled doha, and a reader must be able to tell): "Rules: doha
@@ -66,3 +68,14 @@ def rules_line(source: Optional[RuleSource]) -> str:
     shown = source.folder if any(s in source.folder for s in separators) else "./" + source.folder
     kind = "a local folder, not the bundled set" if source.shadows else "a local folder"
     return f"Rules: {shown} ({kind}) sha256 {source.sha256[:12]}"
+
+
+# Issue 24: what the inputs declare they record systematically, the header block of every format.
+COVERAGE_HEADING = "Declared coverage (only over these does the absence of a recorded breach count as compliance)"
+NO_COVERAGE = ("Declared coverage: none. No input declares what it records systematically, so silence is not "
+               "compliance: no commitment is complied and no month scores 3 on the strength of an absence.")
+
+
+def coverage_lines(sources: Iterable[SourceCoverage]) -> List[str]:
+    """One line per declaration: source, types, area, span, who declared it."""
+    return [s.describe() for s in sources]

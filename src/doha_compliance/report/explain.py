@@ -5,6 +5,7 @@ from typing import Any, List, Mapping
 
 import yaml
 
+from doha_compliance.judging import coverage
 from doha_compliance.judging.links import linked_ids
 from doha_compliance.models import (
     STATUS_MEANINGS,
@@ -109,6 +110,8 @@ def explain_finding(report: Report, f: Finding) -> str:
     if first is not None and rule.traits.continuing and "any" in rule.when:
         held = [_condition(alt) for alt in rule.when["any"] if conditions.matches(alt, first.get)]
         lines.append(f"matched:   {first.id} satisfies " + " and ".join(held) + " (of the alternatives under 'any')")
+    if f.status == "complied":
+        lines += _covered_lines(report, rule, f)
     lines.append("evidence:" if f.evidence else "evidence:  none in the input")
     lines += [f"  - {_event_line(events[e])}" if e in events else f"  - {e}" for e in f.evidence]
     claims = [c for c in report.claims if c.event in f.claims or f.id in c.findings or c.event in f.evidence]
@@ -117,6 +120,20 @@ def explain_finding(report: Report, f: Finding) -> str:
             ("; independent of the accused" if c.independent else "")
         lines.append(f"claim:     {c.event} by {c.claimant} ({standing}) against {c.accused}: {c.assessment} — {c.reason}")
     return "\n".join(lines) + "\n"
+
+
+def _covered_lines(report: Report, rule: Rule, f: Finding) -> List[str]:
+    """Which declared sources cover a complied finding's span (issue 24), and what they record."""
+    start = f.span_start or f.date
+    types, provinces = coverage.acts_of(report.agreement, rule), coverage.provinces_of(rule)
+    used = [s for s in report.sources if coverage.covers(s, types, provinces) and s.start <= f.date and start <= s.end]
+    lines = [f"span:      {start} to {f.date}"]
+    if used:
+        lines.append("covered:   by what these inputs declare they record systematically:")
+        lines += [f"  - {s.describe()}" for s in used]
+    if f.evidence:
+        lines.append("covered:   by the monitor's statement of compliance cited below")
+    return lines
 
 
 def explain(report: Report, key: str) -> str:

@@ -21,6 +21,7 @@ from doha_compliance.models import (
     NotAssessed,
     Rejection,
     Rule,
+    SourceCoverage,
     UnclaimedAct,
 )
 from doha_compliance.rules.kinds import kind_of
@@ -211,6 +212,8 @@ class Report:
     scores: Tuple[Score, ...] = ()
     # issue 24: every act nobody claimed, with the commitments it would bear on (a Spool or a tuple)
     unattributed: Sequence[UnclaimedAct] = ()
+    # issue 24: what each input declares it records systematically, cut at the report date
+    sources: Tuple[SourceCoverage, ...] = ()
 
     @property
     def import_labels(self) -> Dict[str, str]:
@@ -300,6 +303,10 @@ class Report:
             ("agreement", self.agreement.id), ("title", self.agreement.title), ("as_of", self.as_of.isoformat()),
             *((("rule_set", self.agreement.source.to_dict()),) if self.agreement.source else ()),
             ("inputs", self.inputs.to_dict()), ("coverage", self.coverage.to_dict()),
+        ]
+        if self.sources:  # issue 24: a key only when some input declares what it covers
+            yield "declared_coverage", (s.to_dict() for s in self.sources)
+        yield from [
             ("imports", (i.to_dict() for i in self.imports)),
             ("rejected", (r.to_dict() for r in self.rejected)),
             ("findings", self._findings_counted(counted, done, tally)),

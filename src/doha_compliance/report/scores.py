@@ -60,7 +60,7 @@ WHY = {
     "not_triggered": "the commitment has not started",
     "met": "done: 3 from the month it was done (a ceiling scores by the share of it reached)",
     "missed": "an aim or best effort not achieved is still not implemented (the finding says it is no violation)",
-    "complied": "every month of the period the input covers with no violation scores 3",
+    "complied": "every month a complied span touches scores 3, unless a 0 applies: only a systematic source or a monitor's statement makes one; a month no span touches gets no score",
     "not assessed": "missing data is not evidence either way",
 }
 # A share done -> score: all of it 3, half or more 2, some 1 (nothing: see PROGRESS / PROGRESS_OR_ZERO).
@@ -183,12 +183,13 @@ def compute(agreement: Agreement, as_of: dt.date, findings: Iterable[Finding], n
             if unit not in deadline or f.date >= deadline[unit].date:
                 deadline[unit] = f
         else:
-            month = index_of("month", f.date)
-            kept = effects[unit].setdefault(month, {})
-            if what not in kept:
-                kept[what] = f.id
+            # a complied finding speaks for every month its span touches (issue 24); any other, its own
+            first = index_of("month", f.span_start) if f.status == "complied" and f.span_start else None
+            for month in range(first if first is not None else index_of("month", f.date), index_of("month", f.date) + 1):
+                kept = effects[unit].setdefault(month, {})
+                if what not in kept:
+                    kept[what] = f.id
     unassessed = {(n.rule, n.party) for n in not_assessed if kind_of(rules[n.version]).deadline}
-    version_unassessed = {(n.version, n.party) for n in not_assessed}
     wanted = {e for f in deadline.values() for e in f.evidence}
     cited = {e.id: e for e in events_with_ids(events, wanted)} if wanted else {}
     out: List[Score] = []
@@ -198,17 +199,6 @@ def compute(agreement: Agreement, as_of: dt.date, findings: Iterable[Finding], n
         start = index_of("month", min(v.effective_from for v in versions))
         scorer = (_Deadline(rules[deadline[unit].version], unit[1], deadline[unit], cited)
                   if unit in deadline else None)
-        covered: Set[int] = set()   # months some judged, assessed version of a continuing commitment speaks for
-        if kind.continuing and last is not None:
-            begin = versions[0].effective_from
-            if versions[0].starts_when and unit in earliest:  # the findings do not carry the trigger date
-                begin = max(begin, earliest[unit])
-            for v in versions:
-                if (v.version, unit[1]) not in judged or (v.version, unit[1]) in version_unassessed:
-                    continue
-                a, b = max(v.effective_from, begin), min(as_of, last, v.effective_until or as_of)
-                if a <= b:
-                    covered.update(range(index_of("month", a), index_of("month", b) + 1))
         for month in range(first_month, last_month + 1):
             score, why = None, None
             if unit in untriggered or unit in unassessed or month < start:
@@ -222,8 +212,6 @@ def compute(agreement: Agreement, as_of: dt.date, findings: Iterable[Finding], n
                 elif UNSETTLED in kept:
                     why = kept[UNSETTLED]
                 elif FULL in kept:
-                    score, why = 3, kept[FULL]
-                elif month in covered:
-                    score = 3  # in force, covered by the input, and no finding against it this month
+                    score, why = 3, kept[FULL]  # a complied span (or a met period) covers the month
             out.append(Score(unit[0], unit[1], label("month", month), score, why))
     return out

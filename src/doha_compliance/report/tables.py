@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Iterator, Protocol, Tuple
 
-from doha_compliance.models import STATUSES, Claim, Finding, UnclaimedAct
+from doha_compliance.models import STATUSES, Claim, Finding, SourceCoverage, UnclaimedAct
 from doha_compliance.rules.kinds.level import SeriesRow
 
 from .counts import ALL, Tally
@@ -40,9 +40,13 @@ class Tables(Protocol):
     @property
     def claims(self) -> Iterable[Claim]: ...
 
-TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims")
+    @property
+    def sources(self) -> Iterable[SourceCoverage]: ...
+
+TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims", "coverage")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
-    "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "episode"),
+    "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
+                 "episode"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
@@ -52,6 +56,8 @@ COLUMNS: Dict[str, Tuple[str, ...]] = {
     # issue 24: who says it, and what the claim can be said to show
     "claims": ("event", "date", "claimant", "claimant_role", "claimant_part_of", "independent", "accused", "rule",
                "about", "assessment", "supported_by", "findings", "reason"),
+    # issue 24: what each input declares it records systematically (types and provinces joined by ';')
+    "coverage": ("source", "types", "provinces", "from", "to", "min_fatalities", "declared_by", "note"),
 }
 
 
@@ -61,7 +67,8 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
         for f in report.findings:
             yield {"id": f.id, "rule": f.rule, "version": f.version, "party": f.party, "status": f.status,
                    "date": f.date.isoformat(), "due": f.due.isoformat() if f.due else None,
-                   "evidence": ";".join(f.evidence), "reason": f.reason, "episode": f.episode}
+                   "evidence": ";".join(f.evidence), "reason": f.reason,
+                   "span_start": f.span_start.isoformat() if f.span_start else None, "episode": f.episode}
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()
@@ -88,5 +95,10 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "independent": c.independent, "accused": c.accused, "rule": c.rule, "about": ";".join(c.about),
                    "assessment": c.assessment, "supported_by": c.supported_by, "findings": ";".join(c.findings),
                    "reason": c.reason}
+    elif table == "coverage":
+        for d in report.sources:
+            yield {"source": d.source, "types": ";".join(d.types), "provinces": ";".join(d.provinces),
+                   "from": d.start.isoformat(), "to": d.end.isoformat(), "min_fatalities": d.min_fatalities,
+                   "declared_by": d.declared_by, "note": d.note}
     else:
         raise ValueError(f"unknown table {table!r}: use one of {', '.join(TABLES)}")

@@ -9,7 +9,7 @@ import attrs
 import yaml
 from hypothesis import strategies as st
 
-from doha_compliance.models import Agreement
+from doha_compliance.models import Agreement, SourceCoverage
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_named
 from doha_compliance.rules.loader import load_rules_from_texts
@@ -213,10 +213,19 @@ class Scenario:
     as_of: dt.date
     signatories: Optional[List[str]] = None
     monitors: Optional[List[str]] = None
+    # issue 24: what sources declare they record systematically, as plain data ({source, types, from,
+    # to, provinces, min_fatalities}); `sources()` makes them SourceCoverage
+    coverage: Optional[List[Dict[str, Any]]] = None
 
     def agreement(self, v: Vocabulary = COMPACT) -> Agreement:
         return load_rules_from_texts(agreement_texts(self.rules, v, signatories=self.signatories,
                                                      monitors=self.monitors))
+
+    def sources(self) -> List[SourceCoverage]:
+        return [SourceCoverage(source=c["source"], types=tuple(c["types"]), start=dt.date.fromisoformat(c["from"]),
+                               end=dt.date.fromisoformat(c["to"]), declared_by="a test",
+                               provinces=tuple(c.get("provinces", ())), min_fatalities=c.get("min_fatalities", 0))
+                for c in self.coverage or ()]
 
 
 @st.composite
@@ -231,8 +240,37 @@ def scenarios(draw: st.DrawFn, v: Vocabulary = COMPACT, min_size: int = 3, max_s
     for row in rows:
         if draw(st.booleans()):
             row.update(_aimed(draw, agreement))
+    if monitors and draw(st.booleans()):  # issue 24: a monitor's statement that a party complied
+        rows.append(_statement(draw, agreement, monitors[0], v, len(rows)))
     as_of = draw(dates(v.start, v.end + dt.timedelta(days=5)))
-    return Scenario(rules, rows, as_of, signatories, monitors)
+    coverage = draw(st.lists(_coverage_entries(v), max_size=2)) or None
+    return Scenario(rules, rows, as_of, signatories, monitors, coverage)
+
+
+@st.composite
+def _coverage_entries(draw: st.DrawFn, v: Vocabulary) -> Dict[str, Any]:
+    """A declaration: some of the vocabulary's types (often all), a span, sometimes provinces or lethal only."""
+    start = draw(dates(v.start, v.end))
+    end = draw(dates(start, v.end + dt.timedelta(days=3)))
+    types = list(v.types) if draw(st.booleans()) else draw(st.lists(st.sampled_from(list(v.types)), min_size=1,
+                                                                      max_size=len(v.types), unique=True))
+    out: Dict[str, Any] = {"source": draw(st.sampled_from(["a.csv", "b.yaml"])), "types": sorted(types),
+                           "from": start.isoformat(), "to": end.isoformat()}
+    if draw(st.integers(0, 3)) == 0:
+        out["provinces"] = draw(st.lists(st.sampled_from(list(v.provinces)), min_size=1, max_size=2, unique=True))
+    if draw(st.integers(0, 3)) == 0:
+        out["min_fatalities"] = 1
+    return out
+
+
+def _statement(draw: st.DrawFn, agreement: Agreement, monitor: str, v: Vocabulary, n: int) -> Dict[str, Any]:
+    rule = draw(st.sampled_from(list(agreement.rules)))
+    start = draw(dates(v.start, v.end))
+    end = draw(dates(start, v.end))
+    said = draw(dates(start, v.end + dt.timedelta(days=3)))
+    return {"id": f"s{n:03d}", "date": said.isoformat(), "type": draw(st.sampled_from(list(v.types))),
+            "actor": monitor, "rule": rule.id, "accused": draw(st.sampled_from(list(rule.parties))),
+            "states": "complied", "states_from": start.isoformat(), "states_to": end.isoformat()}
 
 
 def _aimed(draw: st.DrawFn, agreement: Agreement) -> Dict[str, Any]:

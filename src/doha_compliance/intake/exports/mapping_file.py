@@ -27,7 +27,7 @@ from .gazetteer import Gazetteer, Recent, file_key, load_gazetteer
 
 FORMATS = ("acled", "ucdp")
 TOP_KEYS = ("format", "columns", "type_columns", "date_formats", "strip_from_province", "actors", "types",
-            "default_location_kind", "gazetteer")
+            "default_location_kind", "gazetteer", "coverage")
 COLUMN_KEYS = ("id", "date", "actor", "target", "province", "place", "point", "precision", "fatalities",
                "description", "source")
 REQUIRED_COLUMNS = ("date", "actor")
@@ -105,6 +105,9 @@ class Mapping:
     strip_from_province: Tuple[str, ...] = ()
     gazetteer: Optional[Gazetteer] = None
     source: str = ""
+    # issue 24: what the export records systematically ({types, min_fatalities, note}), declared for
+    # the export's span; None: the export declares nothing
+    coverage: Optional[Tuple[Tuple[str, ...], int, str]] = None
 
     def party(self, name: str, day: Optional[dt.date], raw: Dict[str, str],
               role: str) -> Tuple[str, Optional[ActorEntry]]:
@@ -403,6 +406,7 @@ def _load_mapping(fmt: str, path: Optional[str]) -> Tuple[Mapping, Optional[str]
     if where is not None and (not isinstance(where, str) or not where.strip()):
         problems.add(lines.get("gazetteer"), "gazetteer", "the path of a gazetteer file (relative to this mapping)")
         where = None
+    scope = _coverage(data.get("coverage"), problems, lines.get("coverage"))
     if problems.items:
         raise InputFileError(f"the mapping cannot be used ({len(problems.items)} problem"
                              f"{'s' if len(problems.items) != 1 else ''}):\n  " + "\n  ".join(problems.items))
@@ -410,4 +414,23 @@ def _load_mapping(fmt: str, path: Optional[str]) -> Tuple[Mapping, Optional[str]
     gazetteer = load_gazetteer(gazetteer_path)
     return Mapping(format=fmt, columns=columns, date_formats=date_formats, actors=actors, types=types,
                    type_columns=type_columns, default_location_kind=default_kind, strip_from_province=strip,
-                   gazetteer=gazetteer, source=name), gazetteer_path
+                   gazetteer=gazetteer, source=name, coverage=scope), gazetteer_path
+
+
+def _coverage(value: Any, problems: "_Problems", line: Optional[int]) -> Optional[Tuple[Tuple[str, ...], int, str]]:
+    """The mapping's `coverage:` (issue 24): the agreement types the export records systematically
+    (`types`), optionally only lethal events (`min_fatalities`) and a `note`."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not set(value) <= {"types", "min_fatalities", "note"}:
+        problems.add(line, "coverage", "a mapping of types (a list of event types), min_fatalities, note")
+        return None
+    types = value.get("types")
+    if not isinstance(types, list) or not types or not all(isinstance(t, str) and t for t in types):
+        problems.add(line, "coverage.types", "a non-empty list of the event types the export records systematically")
+        return None
+    fatalities = value.get("min_fatalities", 0)
+    if type(fatalities) is not int or fatalities < 0:
+        problems.add(line, "coverage.min_fatalities", "a whole number of deaths, 0 or more")
+        return None
+    return tuple(sorted(set(types))), fatalities, str(value.get("note", ""))
