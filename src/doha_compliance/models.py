@@ -108,6 +108,9 @@ class Fulfilment:
     at_least: Optional[int] = None
     up_to: Optional[int] = None
     label: Optional[str] = None
+    # of a part of a several-part deadline: what an event must be to bear on it at all (its `when`
+    # without its tests on numbers, set by the loader); a part nothing bears on is not assessed
+    bears_on: Optional[Mapping[str, Any]] = None
 
     @property
     def required(self) -> int:
@@ -216,7 +219,8 @@ class Rule:
         triggers or covers it. Field lists, the pre-filter and `explain` all read these."""
         acts = self.act_condition if self.traits.continuing else (self.when or None)
         found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
-                 *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None)
+                 *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None,
+                 *(f.bears_on for f in self.fulfilments))
         # An empty condition is kept: it is a continuing rule's cover when `when` names no type (any
         # event covers it), and the pre-filter must then let every event through.
         return tuple(c for c in found if c is not None)
@@ -345,6 +349,9 @@ class Finding:
     performed_by: Tuple[str, ...] = ()
     modality: str = "obligation"
     anchor: Optional[str] = None  # what names a finding about a commitment as a whole (a due date, a period)
+    days_late: Optional[int] = None    # a deadline met after its day: how many days after
+    parts_met: Optional[int] = None    # a deadline of several parts: how many were met by the report date
+    parts_total: Optional[int] = None  # ... of how many
 
     @property
     def id(self) -> str:
@@ -376,6 +383,10 @@ class Finding:
             out["performed_by"] = list(self.performed_by)
         if self.modality != "obligation":
             out["modality"] = self.modality
+        if self.days_late is not None:
+            out["days_late"] = self.days_late
+        if self.parts_total is not None:
+            out["parts_met"], out["parts_total"] = self.parts_met, self.parts_total
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 

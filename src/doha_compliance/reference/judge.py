@@ -77,7 +77,7 @@ from ._plain import (
 )
 from .claims import assess, role_of
 from .conclusions import pipeline_conclusions
-from .deadlines import fulfilled
+from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
 
 __all__ = ["pipeline_conclusions", "reference_conclusions"]
@@ -157,8 +157,11 @@ class _Judge:
                 state["status"] = "not_assessed"
             return state
         state["start"] = start
-        done, state["evidence"] = fulfilled(rule, party, start, self.seen)
+        done, state["evidence"], part_done = fulfilled(rule, party, start, self.seen)
         state["done"] = done
+        several = len(rule.fulfilments) > 1
+        state["parts_met"] = sum(1 for d in part_done if d is not None) if several else None
+        state["parts_total"] = len(part_done) if several else None
         # the deadline day
         due = None
         if rule.due_after_trigger is not None:
@@ -175,6 +178,17 @@ class _Judge:
             # "still pending" for this purpose)
             state["status"] = "not_assessed"
             return state
+        state["days_late"] = (done - due).days if done is not None and due is not None and done > due else None
+        # SPEC 5.3 addendum 5: a part of several that no event bears on (and not met) is not assessed;
+        # not done, its day passed (or none), every other part met on time: the whole is not assessed
+        if several and done is None and (due is None or self.as_of > due):
+            no_evidence = [i for i, part in enumerate(rule.fulfilments)
+                           if part_done[i] is None and not part_has_evidence(part, party, start, self.seen)]
+            others_on_time = all(reached is not None and (due is None or reached <= due)
+                                 for i, reached in enumerate(part_done) if i not in no_evidence)
+            if no_evidence and others_on_time:
+                state["status"] = "not_assessed"
+                return state
         if due is None:  # an undertaking with no date: met once done, else pending, never a violation
             state["status"], state["date"] = ("met", done) if done is not None else ("pending", self.as_of)
             return state
@@ -198,7 +212,10 @@ class _Judge:
                 due = state["due"] if state["status"] != "not_triggered" else None
                 evidence = state["evidence"] if state["status"] != "not_triggered" else []
                 anchor = due.isoformat() if due is not None else "undated"
-                self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
+                f = self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
+                if state["status"] != "not_triggered":
+                    f.update(days_late=state["days_late"], parts_met=state["parts_met"],
+                             parts_total=state["parts_total"])
 
     # --- continuing commitments (prohibited, conditional) --------------------
 
@@ -401,6 +418,7 @@ class _Judge:
                 "id": _finding_id(f), "rule": f["rule"], "version": f["version"], "party": f["party"],
                 "status": f["status"], "date": f["date"].isoformat(), "evidence": list(f["evidence"]),
                 "due": _iso(f["due"]), "linked": self.linked(f), "performed_by": list(version.performed_by),
+                "days_late": f.get("days_late"), "parts_met": f.get("parts_met"), "parts_total": f.get("parts_total"),
             })
         return {
             "findings": _sorted(findings),
