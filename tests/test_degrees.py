@@ -11,7 +11,9 @@ import csv
 import datetime as dt
 import io
 import json
+from importlib import resources
 
+import jsonschema
 import pytest
 import yaml
 from conftest import ev
@@ -187,6 +189,9 @@ def test_parts_and_lateness_in_every_format():
     assert json.loads(late.to_json())["findings"][0]["days_late"] == 3
     for fmt in ("text", "md", "html"):
         assert "3 days after the deadline" in " ".join(dc.render(late, fmt).split()), fmt
+    schema = json.loads(resources.files("doha_compliance").joinpath("schemas/report.schema.json").read_text("utf-8"))
+    for one in (r, late):  # the published report schema knows the new keys
+        jsonschema.Draft202012Validator(schema).validate(json.loads(one.to_json()))
 
 
 def test_what_bears_on_a_part_is_its_condition_without_the_tests_on_numbers():

@@ -9,7 +9,9 @@ requires (`at_least`, by default any amount), and the total keeps counting so th
 how far it went. A deadline starts with its trigger: only events from that day count, and a
 date in the text that passed before the commitment started is moved to the day it started —
 no party can default before its commitment begins. A commitment with no date (an undertaking)
-is pending until it is done; it is never a violation.
+is pending until it is done; it is never a violation. A deadline met late says by how many days
+(`days_late`); one of several parts says how many were met (`parts_met` of `parts_total`), and
+is no violation on the strength of a part no event bears on (commitment-semantics §5.3, addendum 5).
 
 Everything here uses event dates and the report date, never the clock.
 """

@@ -47,6 +47,11 @@ below (the lead aligns the pipeline or the spec):
 - As before issue 12 (kept): an alleged finding's evidence is the claim, then the first evidence of
   each finding cited (an event both the claim and a cited act is listed twice); a claim's rule names
   the alleged finding's version when in force on the claim's date, else the claim rule's.
+- SPEC 5.3 addendum 5 (issue 24): a deadline met late carries days_late (done - due); one of several
+  parts carries parts_met/parts_total. A part not met that no event bears on (its `when` with the
+  tests on numbers taken to hold, on or after the start: `part_has_evidence`) is not assessed; a
+  deadline not done, its day passed (or none), every other part met on or before its day, with such
+  a part is not assessed as a whole (DECISION: neither violation nor met).
 - SPEC 5.3: a ceiling's evidence is every event counted until the total reached the ceiling; events
   past it are counted (the total and the reason show them), not cited.
 """
