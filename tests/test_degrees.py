@@ -203,3 +203,20 @@ def test_what_bears_on_a_part_is_its_condition_without_the_tests_on_numbers():
     assert conditions.without_numbers({"type": "level", "any": [{"count": 0}, {"actor": "red"}]}) == {
         "type": "level"}
     assert conditions.without_numbers({"count": [1, 2]}) == {}
+
+
+def test_a_deadline_not_assessed_for_a_part_is_not_assessed_in_links_and_triggers_too(who):
+    """Withdraw is not assessed (green's part: no evidence). What starts when it is fulfilled cannot be told to
+    have started: not assessed too (§5.2 addendum 4), not `not_triggered`; a linked act's finding shows it
+    not assessed on its date -- on both judges."""
+    after = dict(BASE, id="after", party="red", title="After the withdrawal", due={"from": "trigger", "days": 5},
+                 starts_when={"rule": "withdraw"}, fulfilled_by={"when": {"type": "note", "actor": "$party"}})
+    quiet = {"id": "quiet", "party": "red", "title": "No handovers", "source": "test", "basis": "public_text",
+             "kind": "prohibited", "when": {"type": "handover", "actor": "$party"}, "linked": ["withdraw"]}
+    a = truce(WITHDRAW, after, quiet)
+    c = judge(who, a, [BLUE_5000, BLUE_ZERO, ev("q", "2020-03-15", "handover", "red")], "2020-03-20")
+    assert c["not_assessed"] == [{"rule": "withdraw", "version": "withdraw", "party": "blue"},  # canonical order
+                                 {"rule": "after", "version": "after", "party": "red"}]
+    (act,) = c["findings"]
+    assert (act["rule"], act["status"]) == ("quiet", "violation")
+    assert act["linked"] == [{"rule": "withdraw", "party": "blue", "status": "not_assessed", "since": None}]
