@@ -131,7 +131,7 @@ def test_the_unassessed_part_is_named_with_the_parts_met():
     (why,) = report(a, [BLUE_5000, BLUE_ZERO], "2020-03-20").not_assessed
     assert why.reason == (
         "1 of 2 parts met: green forces at zero: no evidence (no event in the input bears on it on or after "
-        "2020-03-01, when it started); the other 1 part met: blue forces at zero: met on 2020-03-08 (b2); whether "
+        "2020-03-01, when it started); the other part met: blue forces at zero: met on 2020-03-08 (b2); whether "
         "the deadline was met cannot be told from missing data.")
     # no score in any month: missing data is not evidence either way
     assert scores_of(report(a, [BLUE_5000, BLUE_ZERO], "2020-03-20"), "withdraw") == [None]

@@ -177,10 +177,11 @@ def _unassessed_parts(rule: Rule, party: str, progress: Progress, missing: Abstr
             return None  # a part with evidence unmet, or met late: the deadline was not met on time
         met.append(f"{part_name(rule, i)}: met on {done.date} ({done.id})")
     names = "; ".join(part_name(rule, i) for i in sorted(missing))
-    others = f"; the other {plural(len(met), 'part')} met: {'; '.join(met)}" if met else ""
+    others = (f"; the other {'part' if len(met) == 1 else f'{len(met)} parts'} met: {'; '.join(met)}" if met else "")
+    it = "it" if len(missing) == 1 else "them"
     return NotAssessed(rule.id, rule.version, party,
                        f"{_parts_met(rule, progress)} of {len(rule.fulfilments)} parts met: {names}: no evidence "
-                       f"(no event in the input bears on it on or after {start}, when it started){others}; "
+                       f"(no event in the input bears on {it} on or after {start}, when it started){others}; "
                        "whether the deadline was met cannot be told from missing data.")
 
 
@@ -204,7 +205,7 @@ def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Opt
 
 def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
            last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset(),
-           bearing: Mapping[int, dt.date] = {}) -> Deadline:
+           bearing: Optional[Mapping[int, dt.date]] = None) -> Deadline:
     """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
     the deadline rules already found not assessed (a trigger source is decided before its dependants);
     `bearing`: by part, the latest event bearing on it (several-part deadlines)."""
@@ -224,7 +225,7 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
             rule.id, rule.version, party, f"no event in the input bears on it (nothing matches its covered_by{since}), "
                                           "so a missed deadline cannot be told from missing data."), start, day, None)
     done = completed(progress, rule)
-    missing = parts_unassessed(rule, progress, bearing, start)
+    missing = parts_unassessed(rule, progress, bearing or {}, start)
     if done is None and (day is None or as_of > day):
         if (parts := _unassessed_parts(rule, party, progress, missing, start, day)) is not None:
             return Deadline(rule, party, None, parts, start, day, None)
