@@ -326,7 +326,10 @@ def test_parts_are_met_when_all_are_on_the_latest_parts_date(who):
 def test_one_part_missing_is_unmet(who):
     a = agree(PARTS)
     rows = [ev("n", D("01-04"), "note", "red")]
-    assert found(judge(who, a, rows, D("01-12"))) == [("handover", "red", "violation", D("01-10"), ("n",), D("01-10"))]
+    # issue 24 (addendum 5 of §5.3): no level event of red at all bears on "troops", and the statement was
+    # on time: not a violation on the strength of a part nothing bears on -- not assessed (it was a violation)
+    c = judge(who, a, rows, D("01-12"))
+    assert found(c) == [] and c["not_assessed"] == [{"rule": "handover", "version": "handover", "party": "red"}]
     late = rows + [ev("l", D("01-11"), "level", "red")]
     assert found(judge(who, a, late, D("01-12"))) == [
         ("handover", "red", "violation", D("01-10"), ("n", "l"), D("01-10"))]

@@ -526,6 +526,29 @@ def test_live_performers_modalities_and_coverage(doha):
     assert by_rule["prisoners.release_remaining"]["modality"] == "aim"
     assert sorted(by_rule["withdrawal.full"]["performed_by"]) == ["coalition", "us"]
     assert "met late on 2021-08-30" in by_rule["withdrawal.full"]["reason"]
+    # issue 24 (degrees): both withdrawal rules were met on 30 August 2021, 121 days after 1 May (30 days to 31 May, then
+    # 30 + 31 + 30 to 30 August), both parts (US, and allied and Coalition forces at zero) met
+    for rule in ("withdrawal.full", "withdrawal.bases_remaining"):
+        assert (by_rule[rule]["days_late"], by_rule[rule]["parts_met"], by_rule[rule]["parts_total"]) == (121, 2, 2)
+        assert "121 days after the deadline [2 of 2 parts met: " in by_rule[rule]["reason"]
+        # scores: May to July 0 (past due, nothing done); August, the month done more than 7 days late, 1 (was 3:
+        # issue 24's lateness scale; nothing was done before 30 August, so no share lifts it); September 3
+        months = {s["month"]: s["score"] for s in report["scores"] if (s["rule"], s["party"]) == (rule, "us")}
+        assert [months[m] for m in ("2021-05", "2021-06", "2021-07", "2021-08", "2021-09")] == [0, 0, 0, 1, 3]
+    # the talks, due 10 March 2020, opened on 12 September: 186 days late (21 days of March, then 30 + 31 + 30 + 31
+    # + 31, and 12); September 2020, the month done late, now scores 1 (was 3). The prisoner releases (ceilings)
+    # met late by 29 and 33 days keep April's 1: their share of the ceiling by 30 April was under half already.
+    assert by_rule["negotiations.start"]["days_late"] == 186
+    assert (by_rule["prisoners.release"]["days_late"], by_rule["prisoners.release_by_taliban"]["days_late"]) == (29, 33)
+    talks = {s["month"]: s["score"] for s in report["scores"] if s["rule"] == "negotiations.start"}
+    assert [talks[m] for m in ("2020-08", "2020-09", "2020-10")] == [0, 1, 3]
+    # on 2 May 2021 both parts had evidence (US 2,500 on 15 January, Coalition 7,000 on 15 February) and neither
+    # was met: a violation with 0 of 2 parts met -- not 'not assessed' (every part has evidence)
+    may = {f["rule"]: f for f in live_report("2021-05-02", doha)["findings"] if f["status"] == "violation"}
+    assert (may["withdrawal.full"]["parts_met"], may["withdrawal.full"]["parts_total"]) == (0, 2)
+    assert "days_late" not in may["withdrawal.full"]
+    assert ("[0 of 2 parts met: US forces at zero: not met; allied and Coalition forces at zero: not met]"
+            in may["withdrawal.full"]["reason"])
     assert "2020-05-29" in by_rule["sanctions.un_removal"]["reason"]   # the text's date, passed before the start
     assert "modality" not in by_rule["withdrawal.full"]
     # 147 events (122 + the 25 of issue 24), none rejected; five acts nobody claimed (Kandahar Airfield, the Kabul

@@ -202,10 +202,12 @@ def test_the_canonical_form_the_oracle_compares_keeps_every_match_and_drops_only
     u = Event(id="u", date=D("2020-01-01"), type="attack", actor="unknown")
     m.unclaimed = {("r", "red", "a"): {"u": u}, ("r", "red", "x"): {}}  # issue 24: justifiers nobody claimed
     m.unclaimed_counts = {("r", "red", "a"): 1}
+    m.bearing = {("d", "red", 1): D("2020-01-01")}  # issue 24: what bears on each part of a deadline
     assert m.canonical() == {"unclaimed": {("r", "red", "a"): ["u"]}, "unclaimed_counts": {("r", "red", "a"): 1},
         "hits": {("r", "red"): ["a", "b"]}, "justifications": {("r", "red", "a"): ["b"]},
         "justifier_counts": {("r", "red", "a"): 1}, "fulfils": {("d", "red", 0): ["a"]},
-        "covered": [(("d", "red"), D("2020-01-02"))], "covers": {("r", "red"): ["a", "b"]}, "triggers": {("t", "red"): ["a"]}}
+        "covered": [(("d", "red"), D("2020-01-02"))], "covers": {("r", "red"): ["a", "b"]}, "triggers": {("t", "red"): ["a"]},
+        "bearing": [(("d", "red", 1), D("2020-01-01"))]}
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -62,8 +62,9 @@ def table(report: dc.Report) -> dict:
 
 def test_every_row_of_the_table_by_hand():
     """Months March to July 2020 (signed 1 March).
-    hand.over: 40 of 100 in March (1 minimal: less than half), 70 in April and May (2; due 15 May, so May is past due but
-      partly done: still 2), 120 on 20 June, met late: 3 from June.
+    hand.over: 40 of 100 in March (1 minimal: less than half), 70 in April and May (2; due 15 May, so May is past due
+      but partly done: still 2), 120 on 20 June, met 36 days late: June, the month done late, scores 1 by lateness (more
+      than 7 days) but never below the share done before 20 June (70 of 100: 2), so 2 (issue 24; it was 3); 3 from July.
     talks: nothing ever; due 30 April, the month's last day, so April is not yet past due (no score),
       May on 0.
     release: a ceiling of 1,000, met by the first release: 100 (1), 600 (2), 1,000 (3).
@@ -72,7 +73,7 @@ def test_every_row_of_the_table_by_hand():
     later: starts when talks are fulfilled, which they never are: no score at all."""
     report = dc.evaluate(truce(), EVENTS, as_of=AS_OF, coverage=attacks_recorded())
     assert table(report) == {
-        ("hand.over", "blue"): [1, 2, 2, 3, 3],
+        ("hand.over", "blue"): [1, 2, 2, 2, 3],
         ("talks", "red"): [None, None, 0, 0, 0],
         ("release", "blue"): [1, 2, 3, 3, 3],
         ("no.attacks", "red"): [3, 0, 3, 3, 3],

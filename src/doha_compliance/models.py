@@ -134,6 +134,9 @@ class Fulfilment:
     at_least: Optional[int] = None
     up_to: Optional[int] = None
     label: Optional[str] = None
+    # of a part of a several-part deadline: what an event must be to bear on it at all (its `when`
+    # without its tests on numbers, set by the loader); a part nothing bears on is not assessed
+    bears_on: Optional[Mapping[str, Any]] = None
 
     @property
     def required(self) -> int:
@@ -242,7 +245,8 @@ class Rule:
         triggers or covers it. Field lists, the pre-filter and `explain` all read these."""
         acts = self.act_condition if self.traits.continuing else (self.when or None)
         found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
-                 *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None)
+                 *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None,
+                 *(f.bears_on for f in self.fulfilments))
         # An empty condition is kept: it is a continuing rule's cover when `when` names no type (any
         # event covers it), and the pre-filter must then let every event through.
         return tuple(c for c in found if c is not None)
@@ -446,6 +450,9 @@ class Finding:
     modality: str = "obligation"
     anchor: Optional[str] = None  # what names a finding about a commitment as a whole (a due date, a period)
     span_start: Optional[dt.date] = None  # issue 24: a `complied` finding's first day (its date is its last)
+    days_late: Optional[int] = None    # a deadline met after its day: how many days after
+    parts_met: Optional[int] = None    # a deadline of several parts: how many were met by the report date
+    parts_total: Optional[int] = None  # ... of how many
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
 
     @property
@@ -480,6 +487,10 @@ class Finding:
             out["modality"] = self.modality
         if self.span_start is not None:
             out["span_start"] = self.span_start.isoformat()
+        if self.days_late is not None:
+            out["days_late"] = self.days_late
+        if self.parts_total is not None:
+            out["parts_met"], out["parts_total"] = self.parts_met, self.parts_total
         if self.episode is not None:
             out["episode"] = self.episode
         out["linked"] = [link.to_dict() for link in self.linked]

@@ -9,14 +9,16 @@ requires (`at_least`, by default any amount), and the total keeps counting so th
 how far it went. A deadline starts with its trigger: only events from that day count, and a
 date in the text that passed before the commitment started is moved to the day it started —
 no party can default before its commitment begins. A commitment with no date (an undertaking)
-is pending until it is done; it is never a violation.
+is pending until it is done; it is never a violation. A deadline met late says by how many days
+(`days_late`); one of several parts says how many were met (`parts_met` of `parts_total`), and
+is no violation on the strength of a part no event bears on (commitment-semantics §5.3, addendum 5).
 
 Everything here uses event dates and the report date, never the clock.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import AbstractSet, Dict, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 import attrs
 
@@ -125,16 +127,62 @@ def _progress_text(rule: Rule, progress: Progress, so_far: bool) -> str:
     return f" ({'; '.join(bits)}{' so far' if so_far else ''})" if bits else ""
 
 
-def _parts_text(rule: Rule, progress: Progress) -> str:
-    """For a deadline with several parts: when each was met, or that it was not."""
-    if len(rule.fulfilments) < 2:
+def part_name(rule: Rule, index: int) -> str:
+    return rule.fulfilments[index].label or f"part {index + 1}"
+
+
+def _parts_met(rule: Rule, progress: Progress) -> int:
+    return sum(1 for i in range(len(rule.fulfilments)) if progress.get(i, PartProgress()).done is not None)
+
+
+def _parts_text(rule: Rule, progress: Progress, unassessed: AbstractSet[int] = frozenset(), due: bool = True) -> str:
+    """For a deadline with several parts, how many were met, and when each was, or that it was not
+    ("1 of 2 parts met: US forces at zero: met on ...; allied forces at zero: no evidence, not assessed");
+    before its day (`due` false) a part nothing bears on has "no evidence yet"."""
+    total = len(rule.fulfilments)
+    if total < 2:
         return ""
     bits = []
-    for i, f in enumerate(rule.fulfilments):
+    for i in range(total):
         done = progress.get(i, PartProgress()).done
-        name = f.label or f"part {i + 1}"
-        bits.append(f"{name}: met on {done.date} ({done.id})" if done else f"{name}: not met")
-    return " [" + "; ".join(bits) + "]"
+        name = part_name(rule, i)
+        bits.append(f"{name}: met on {done.date} ({done.id})" if done
+                    else f"{name}: no evidence{', not assessed' if due else ' yet'}" if i in unassessed
+                    else f"{name}: not met")
+    return f" [{_parts_met(rule, progress)} of {total} parts met: " + "; ".join(bits) + "]"
+
+
+def parts_unassessed(rule: Rule, progress: Progress, bearing: Mapping[int, dt.date], start: dt.date) -> Set[int]:
+    """The parts of a several-part deadline no event bears on (nothing matching the part's `bears_on`,
+    its `when` without the tests on numbers, on or after the start) and not met: not assessed."""
+    if len(rule.fulfilments) < 2:
+        return set()
+    return {i for i in range(len(rule.fulfilments))
+            if progress.get(i, PartProgress()).done is None and not (i in bearing and bearing[i] >= start)}
+
+
+def _unassessed_parts(rule: Rule, party: str, progress: Progress, missing: AbstractSet[int], start: dt.date,
+                      day: Optional[dt.date]) -> Optional[NotAssessed]:
+    """A several-part deadline not done, whose day has passed (or that has none), every part with
+    evidence met on time and some part with none, is not assessed: it is no violation on the
+    strength of a part nothing bears on, and not met either (commitment-semantics §5.3, addendum 5)."""
+    if not missing:
+        return None
+    met = []
+    for i in range(len(rule.fulfilments)):
+        if i in missing:
+            continue
+        done = progress.get(i, PartProgress()).done
+        if done is None or (day is not None and done.date > day):
+            return None  # a part with evidence unmet, or met late: the deadline was not met on time
+        met.append(f"{part_name(rule, i)}: met on {done.date} ({done.id})")
+    names = "; ".join(part_name(rule, i) for i in sorted(missing))
+    others = (f"; the other {'part' if len(met) == 1 else f'{len(met)} parts'} met: {'; '.join(met)}" if met else "")
+    it = "it" if len(missing) == 1 else "them"
+    return NotAssessed(rule.id, rule.version, party,
+                       f"{_parts_met(rule, progress)} of {len(rule.fulfilments)} parts met: {names}: no evidence "
+                       f"(no event in the input bears on {it} on or after {start}, when it started){others}; "
+                       "whether the deadline was met cannot be told from missing data.")
 
 
 def not_triggered(rule: Rule, party: str, triggers: Triggers, as_of: dt.date) -> Finding:
@@ -156,10 +204,11 @@ def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Opt
 
 
 def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
-           last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset()
-           ) -> Deadline:
+           last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset(),
+           bearing: Optional[Mapping[int, dt.date]] = None) -> Deadline:
     """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
-    the deadline rules already found not assessed (a trigger source is decided before its dependants)."""
+    the deadline rules already found not assessed (a trigger source is decided before its dependants);
+    `bearing`: by part, the latest event bearing on it (several-part deadlines)."""
     start = triggers.start(rule, party)
     if start is not None and start > as_of:
         start = None
@@ -176,9 +225,16 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
             rule.id, rule.version, party, f"no event in the input bears on it (nothing matches its covered_by{since}), "
                                           "so a missed deadline cannot be told from missing data."), start, day, None)
     done = completed(progress, rule)
+    missing = parts_unassessed(rule, progress, bearing or {}, start)
+    if done is None and (day is None or as_of > day):
+        if (parts := _unassessed_parts(rule, party, progress, missing, start, day)) is not None:
+            return Deadline(rule, party, None, parts, start, day, None)
     used: List[Event] = sorted({e.id: e for p in progress.values() for e in p.used}.values(), key=lambda e: e.sort_key)
     evidence = tuple(e.id for e in used)
-    how_far = _progress_text(rule, progress, done is None) + _parts_text(rule, progress)
+    how_far = (_progress_text(rule, progress, done is None)
+               + _parts_text(rule, progress, missing, day is not None and as_of > day))
+    several = len(rule.fulfilments) > 1
+    late = (done.date - day).days if done is not None and day is not None and done.date > day else None
     started = f" It started on {start} ({rule.starts_when.describe()})." if rule.starts_when else ""
     if rule.performed_by and tuple(rule.performed_by) != (party,):
         # every performer, the owing party too when it is one: talks that either side may open are performed
@@ -189,7 +245,9 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         reason = f"{rule.title}: {text}{started}"
         return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
                                              evidence=evidence, reason=reason, due=day,
-                                             anchor=day.isoformat() if day else "undated"),
+                                             anchor=day.isoformat() if day else "undated", days_late=late,
+                                             parts_met=_parts_met(rule, progress) if several else None,
+                                             parts_total=len(rule.fulfilments) if several else None),
                         None, start, day, done.date if done else None, tuple(used))
 
     if day is None:
@@ -203,8 +261,7 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         return finding("pending", day, f"due {day}{day_note}, {plural(left, 'day')} after the report date; "
                                        f"not yet met{how_far}.")
     ends = f"; the input ends on {last_event}" if last_event is not None and last_event < day else ""
-    if done is not None:
-        late = (done.date - day).days
+    if done is not None and late is not None:
         return finding(rule.breach, day, f"not met by {day}{day_note}{rule.modality_note()}; met late on {done.date} "
                                          f"({done.id}), {plural(late, 'day')} after the deadline{how_far}.")
     return finding(rule.breach, day, f"not met by {day}{day_note}{rule.modality_note()}, nor by the report date "

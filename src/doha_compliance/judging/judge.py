@@ -416,8 +416,10 @@ class Judge:
             rule = self.agreement.version_on(rule_id, as_of)
             for party in rule.parties:
                 unit = (rule.version, party)
+                bearing = {i: day for i in range(len(rule.fulfilments))
+                           if (day := matches.bearing.get((rule.version, party, i))) is not None}
                 d = deadlines.decide(self.agreement, rule, party, self._progress.get(unit, {}), self.triggers, as_of,
-                                     matches.covered.get(unit), last_event, self._unassessed)
+                                     matches.covered.get(unit), last_event, self._unassessed, bearing)
                 decided[(rule.id, party)] = d
                 if d.not_assessed is not None:
                     not_assessed.append(d.not_assessed)

@@ -37,6 +37,8 @@ class Matches:
     # MAX_JUSTIFIERS and their count, so an act they alone would answer is told (unresolved, naming them)
     unclaimed: Dict[Tuple[str, str, str], Dict[str, Event]] = attrs.field(factory=dict)
     unclaimed_counts: Dict[Tuple[str, str, str], int] = attrs.field(factory=dict)
+    # parts of several-part deadlines some event bears on (its `bears_on`): the latest such event's date
+    bearing: Dict[Part, dt.date] = attrs.field(factory=dict)
     _seen: Set[Tuple[str, Tuple[Any, ...], str]] = attrs.field(factory=set)
 
     # A rule with `any:` alternatives can fire once per alternative an event satisfies
@@ -65,6 +67,10 @@ class Matches:
     def add_covered(self, unit: Unit, event: Event) -> None:
         if unit not in self.covered or self.covered[unit] < event.date:
             self.covered[unit] = event.date
+
+    def add_bearing(self, part: Part, event: Event) -> None:
+        if part not in self.bearing or self.bearing[part] < event.date:
+            self.bearing[part] = event.date
 
     def add_trigger(self, unit: Unit, event: Event) -> None:
         if ("t", unit, event.id) not in self._seen:
@@ -95,6 +101,7 @@ class Matches:
             "covered": sorted(self.covered.items()),
             "covers": {k: sorted(e.id for e in v) for k, v in sorted(self.covers.items()) if v},
             "triggers": {k: sorted(e.id for e in v) for k, v in sorted(self.triggers.items()) if v},
+            "bearing": sorted(self.bearing.items()),
         }
 
 

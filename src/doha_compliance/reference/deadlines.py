@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import List, Optional, Sequence, Tuple
 
-from doha_compliance.models import Event, Rule
+from doha_compliance.models import Event, Fulfilment, Rule
+from doha_compliance.rules import conditions
 
 from ._plain import _match, _number
 
 
 def fulfilled(rule: Rule, party: str, start: dt.date, seen: Sequence[Event]
-              ) -> Tuple[Optional[dt.date], List[str]]:
-    """(the day every part was reached, or None; the evidence ids in (date, id) order)."""
+              ) -> Tuple[Optional[dt.date], List[str], List[Optional[dt.date]]]:
+    """(the day every part was reached, or None; the evidence ids in (date, id) order; the day each
+    part was reached, or None)."""
     # what fulfils it, counted from the start (SPEC §5.3)
     part_done: List[Optional[dt.date]] = []
     evidence: List[Event] = []
@@ -48,4 +50,29 @@ def fulfilled(rule: Rule, party: str, start: dt.date, seen: Sequence[Event]
     reached = [d for d in part_done if d is not None]
     done = max(reached) if reached and len(reached) == len(part_done) else None
     unique = {e.id: e for e in evidence}
-    return done, [e.id for e in sorted(unique.values(), key=lambda e: (e.date, e.id))]
+    return done, [e.id for e in sorted(unique.values(), key=lambda e: (e.date, e.id))], part_done
+
+
+def _is_number_test(test: conditions.Test) -> bool:
+    """A test on a number: a comparison, or equal to / one of whole numbers."""
+    if test.op in ("at_least", "at_most", "above", "below"):
+        return True
+    args = test.arg if isinstance(test.arg, tuple) else (test.arg,)
+    return len(args) > 0 and all(isinstance(a, int) and not isinstance(a, bool) for a in args)
+
+
+def _holds_but_numbers(node: conditions.Node, event: Event) -> bool:
+    """The condition holds for the event when every test on a number is taken to hold."""
+    if isinstance(node, conditions.Test):
+        return _is_number_test(node) or conditions.holds(node, event.get)
+    if isinstance(node, conditions.AnyOf):
+        return any(_holds_but_numbers(alternative, event) for alternative in node.parts)
+    return all(_holds_but_numbers(part, event) for part in node.parts)
+
+
+def part_has_evidence(part: Fulfilment, party: str, start: dt.date, seen: Sequence[Event]) -> bool:
+    """Some event on or after the start bears on the part: it matches the part's `when`, whatever
+    figures it reports (the thresholds ignored: a troop level of 7,000 bears on "forces at zero";
+    SPEC §5.3, addendum 5)."""
+    tree = conditions.parse(conditions.substitute_party(part.when, party))
+    return any(e.date >= start and _holds_but_numbers(tree, e) for e in seen)

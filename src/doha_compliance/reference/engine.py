@@ -47,6 +47,11 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
                 for e in in_window:
                     if conditions.holds(cond, _getter(e)):
                         out.add_fulfil((rule.version, party, part), e)
+                if fulfilment.bears_on is not None:
+                    bears = _bound(fulfilment.bears_on, party)
+                    for e in events:
+                        if conditions.holds(bears, _getter(e)):
+                            out.add_bearing((rule.version, party, part), e)
             if rule.covered_by is None:
                 out.covered[unit] = dt.date.max
             else:

@@ -47,6 +47,11 @@ below (the lead aligns the pipeline or the spec):
 - As before issue 12 (kept): an alleged finding's evidence is the claim, then the first evidence of
   each finding cited (an event both the claim and a cited act is listed twice); a claim's rule names
   the alleged finding's version when in force on the claim's date, else the claim rule's.
+- SPEC 5.3 addendum 5 (issue 24): a deadline met late carries days_late (done - due); one of several
+  parts carries parts_met/parts_total. A part not met that no event bears on (its `when` with the
+  tests on numbers taken to hold, on or after the start: `part_has_evidence`) is not assessed; a
+  deadline not done, its day passed (or none), every other part met on or before its day, with such
+  a part is not assessed as a whole (DECISION: neither violation nor met).
 - SPEC 5.3: a ceiling's evidence is every event counted until the total reached the ceiling; events
   past it are counted (the total and the reason show them), not cited.
 - SPEC 5.9 (issue 24): an event nobody claimed justifies nothing; an act only such events would answer
@@ -101,7 +106,7 @@ from ._plain import (
 from .claims import _about, assess, independent_of, part_of, role_of
 from .conclusions import pipeline_conclusions
 from .coverage import complied_spans
-from .deadlines import fulfilled
+from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
 
 __all__ = ["pipeline_conclusions", "reference_conclusions"]
@@ -186,8 +191,11 @@ class _Judge:
                 state["status"] = "not_assessed"
             return state
         state["start"] = start
-        done, state["evidence"] = fulfilled(rule, party, start, self.seen)
+        done, state["evidence"], part_done = fulfilled(rule, party, start, self.seen)
         state["done"] = done
+        several = len(rule.fulfilments) > 1
+        state["parts_met"] = sum(1 for d in part_done if d is not None) if several else None
+        state["parts_total"] = len(part_done) if several else None
         # the deadline day
         due = None
         if rule.due_after_trigger is not None:
@@ -204,6 +212,17 @@ class _Judge:
             # "still pending" for this purpose)
             state["status"] = "not_assessed"
             return state
+        state["days_late"] = (done - due).days if done is not None and due is not None and done > due else None
+        # SPEC 5.3 addendum 5: a part of several that no event bears on (and not met) is not assessed;
+        # not done, its day passed (or none), every other part met on time: the whole is not assessed
+        if several and done is None and (due is None or self.as_of > due):
+            no_evidence = [i for i, part in enumerate(rule.fulfilments)
+                           if part_done[i] is None and not part_has_evidence(part, party, start, self.seen)]
+            others_on_time = all(reached is not None and (due is None or reached <= due)
+                                 for i, reached in enumerate(part_done) if i not in no_evidence)
+            if no_evidence and others_on_time:
+                state["status"] = "not_assessed"
+                return state
         if due is None:  # an undertaking with no date: met once done, else pending, never a violation
             state["status"], state["date"] = ("met", done) if done is not None else ("pending", self.as_of)
             return state
@@ -227,7 +246,10 @@ class _Judge:
                 due = state["due"] if state["status"] != "not_triggered" else None
                 evidence = state["evidence"] if state["status"] != "not_triggered" else []
                 anchor = due.isoformat() if due is not None else "undated"
-                self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
+                f = self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
+                if state["status"] != "not_triggered":
+                    f.update(days_late=state["days_late"], parts_met=state["parts_met"],
+                             parts_total=state["parts_total"])
 
     # --- continuing commitments (prohibited, conditional) --------------------
 
@@ -525,6 +547,7 @@ class _Judge:
                 "status": f["status"], "date": f["date"].isoformat(), "evidence": list(f["evidence"]),
                 "due": _iso(f["due"]), "linked": self.linked(f), "performed_by": list(version.performed_by),
                 "span_start": _iso(f["span_start"]),
+                "days_late": f.get("days_late"), "parts_met": f.get("parts_met"), "parts_total": f.get("parts_total"),
                 "episode": f.get("episode"),
             })
         return {

@@ -30,7 +30,8 @@ SCALE = {0: "not implemented, or violated that month", 1: "minimal", 2: "interme
 
 # What a finding does to the months of its commitment, by kind.
 PROGRESS = "progress"        # deadline: the share done by the month's end (see FRACTIONS); nothing done: no score
-PROGRESS_OR_ZERO = "progress, 0 once past due"  # ... and nothing done after the deadline: 0
+# ... nothing done after the deadline: 0, and the month it was done late scores by its lateness (LATENESS)
+PROGRESS_OR_LATE = "progress, 0 once past due; the month done late by lateness"
 ZERO = "0"                   # the month of the act (or period) scores 0
 FULL = "3"                   # the month (or period's month) scores 3
 UNSETTLED = "no score"       # the month gets no score, unless a 0 applies
@@ -40,19 +41,21 @@ NONE = "no score, any month"
 FAMILIES = ("deadline", "continuing", "level")
 # status -> (deadline, prohibited or conditional, level); "not assessed" is what `not_assessed` lists.
 TABLE: Dict[str, Tuple[str, str, str]] = {
-    "violation": (PROGRESS_OR_ZERO, ZERO, ZERO),
+    "violation": (PROGRESS_OR_LATE, ZERO, ZERO),
     "alleged": (NO_EFFECT, NO_EFFECT, NO_EFFECT),
     "justified": (NO_EFFECT, NO_EFFECT, NO_EFFECT),
     "unresolved": (NO_EFFECT, UNSETTLED, UNSETTLED),
     "pending": (PROGRESS, NO_EFFECT, NO_EFFECT),
     "not_triggered": (NONE, NONE, NONE),
     "met": (PROGRESS, FULL, FULL),
-    "missed": (PROGRESS_OR_ZERO, ZERO, ZERO),
+    "missed": (PROGRESS_OR_LATE, ZERO, ZERO),
     "complied": (NO_EFFECT, FULL, FULL),
     "not assessed": (NONE, NONE, NONE),
 }
 WHY = {
-    "violation": "a breach leaves the month (or, for a deadline, every month after it until done) unimplemented",
+    "violation": ("a breach leaves the month (or, for a deadline, every month after it until done) unimplemented; "
+                  "the month a deadline was done late scores 2 if at most 7 days late, else 1 (never below the "
+                  "share done before that day), and 3 from the next month"),
     "alleged": "a claim is not evidence: it never moves a score",
     "justified": "a permitted act: the month keeps its score",
     "unresolved": "the input cannot settle the act, so it cannot settle the month either (a 0 elsewhere in the month still counts)",
@@ -63,8 +66,14 @@ WHY = {
     "complied": "every month a complied span touches scores 3, unless a 0 applies: only a systematic source or a monitor's statement makes one; a month no span touches gets no score",
     "not assessed": "missing data is not evidence either way",
 }
-# A share done -> score: all of it 3, half or more 2, some 1 (nothing: see PROGRESS / PROGRESS_OR_ZERO).
+# A share done -> score: all of it 3, half or more 2, some 1 (nothing: see PROGRESS / PROGRESS_OR_LATE).
 FRACTIONS = ((Fraction(1), 3), (Fraction(1, 2), 2), (Fraction(0), 1))
+# Days late -> the score of the month a deadline was done late: a week late 2 (intermediate: done, but in
+# default part of the month), later 1 (minimal). The months it stood undone after its day already score 0,
+# so a long delay is graded by them too (late by 3 days: 2; by 109 days: 0, 0, 0, then 1), and no past
+# month changes when the deed is done (its lateness is known only then).
+LATENESS = ((7, 2),)
+LATER = 1
 
 
 def effect(kind: Kind, status: str) -> str:
@@ -102,6 +111,11 @@ def _share(share: Fraction) -> int:
     return next(score for floor, score in FRACTIONS if share >= floor)
 
 
+def _lateness(days_late: int) -> int:
+    """The score of the month a deadline was done `days_late` days after its day (LATENESS)."""
+    return next((score for most, score in LATENESS if days_late <= most), LATER)
+
+
 def _month_end(index: int) -> dt.date:
     return bounds("month", index)[1]
 
@@ -137,6 +151,12 @@ class _Deadline:
         f = self.finding
         end = min(_month_end(month), as_of)
         share = self.share(end)
+        if f.days_late is not None and f.due is not None and share > 0:
+            done = f.due + dt.timedelta(days=f.days_late)
+            if done <= end and index_of("month", done) == month:  # the month it was done, late
+                before = self.share(done - dt.timedelta(days=1))
+                graded = max(_lateness(f.days_late), _share(before) if before > 0 else 0)
+                return min(_share(share), graded)
         if f.status == "met" and f.date <= end:  # done (whatever the cited events say)
             share = max(share, Fraction(1) if not self.ceiling else share)
             if share == 0:

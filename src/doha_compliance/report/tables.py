@@ -46,7 +46,7 @@ class Tables(Protocol):
 TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims", "coverage")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
-                 "episode"),
+                 "days_late", "parts_met", "parts_total", "episode"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
@@ -68,7 +68,8 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
             yield {"id": f.id, "rule": f.rule, "version": f.version, "party": f.party, "status": f.status,
                    "date": f.date.isoformat(), "due": f.due.isoformat() if f.due else None,
                    "evidence": ";".join(f.evidence), "reason": f.reason,
-                   "span_start": f.span_start.isoformat() if f.span_start else None, "episode": f.episode}
+                   "span_start": f.span_start.isoformat() if f.span_start else None,
+                   "days_late": f.days_late, "parts_met": f.parts_met, "parts_total": f.parts_total, "episode": f.episode}
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional, Tuple
 
+import attrs
+
 from doha_compliance._util.dates import add_offset
 from doha_compliance._util.values import iso_day
 from doha_compliance.errors import Location, RuleError
 from doha_compliance.models import Fulfilment, JustifiedBy, Rule, Trigger
+from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
 
 from .checks import check_condition, check_fields, check_parties
@@ -76,6 +79,8 @@ def fulfilments_of(spec: RuleSpec, value: Any, errors: List[RuleError]) -> Tuple
         if f.up_to is not None and f.at_least is not None and f.at_least > f.up_to:
             errors.append(RuleError(spec.at("fulfilled_by"), f"'at_least' ({f.at_least}) is above the ceiling 'up_to' ({f.up_to})"))
         out.append(f)
+    if len(out) > 1:  # a part no event bears on is not assessed (commitment-semantics §5.3, addendum 5)
+        out = [attrs.evolve(f, bears_on=conditions.without_numbers(f.when)) for f in out]
     return tuple(out)
 
 

@@ -174,6 +174,28 @@ def _normal(constraint: Any) -> Dict[str, Any]:
     return {"equals": constraint}
 
 
+def without_numbers(cond: Mapping[str, Any]) -> Dict[str, Any]:
+    """The condition with every test on a number left out (`count: 0`, `count: {at_most: 8600}`): what
+    an event must be to bear on a deadline's part at all, whatever figure it reports (a troop level of
+    7,000 bears on "forces at zero" without meeting it). Weaker than the condition: whatever matches
+    it matches this. An `any:` with an alternative left empty always holds, so it is left out; an
+    empty result matches every event."""
+    out: Dict[str, Any] = {}
+    for key, value in cond.items():
+        if key in COMBINERS:
+            subs = [without_numbers(sub) for sub in value]
+            if key == "any" and any(not sub for sub in subs):
+                continue
+            kept = [sub for sub in subs if sub]
+            if kept:
+                out[key] = kept
+            continue
+        tests_kept = {op: arg for op, arg in _normal(value).items() if not is_numeric_test(op, arg)}
+        if tests_kept:
+            out[key] = value if tests_kept == _normal(value) else tests_kept  # as written, when all kept
+    return out
+
+
 def leaves(cond: Mapping[str, Any]) -> Iterator[Tuple[str, Dict[str, Any]]]:
     """Every (field, {operator: argument}) a raw condition tests, however deep under any:/all:."""
     for key, value in cond.items():

@@ -61,6 +61,9 @@ def compile_ruleset(agreement: Agreement) -> Definition:
             for part, fulfilment in enumerate(rule.fulfilments):
                 definition[f"f{index}_{part}"] = {"all": [{"m": all_of(durable(fulfilment.when, party) + window)}],
                                                   "cap": CAP, "tag": tag("f", (rule.version, party, part))}
+                if fulfilment.bears_on is not None:
+                    definition[f"b{index}_{part}"] = {"all": [{"m": all_of(durable(fulfilment.bears_on, party))}],
+                                                      "cap": CAP, "tag": tag("b", (rule.version, party, part))}
             if rule.covered_by:
                 definition[f"c{index}"] = {"all": [{"m": all_of(durable(rule.covered_by, party))}], "cap": CAP,
                                            "tag": tag("c", unit)}
