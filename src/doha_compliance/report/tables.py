@@ -69,7 +69,8 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "date": f.date.isoformat(), "due": f.due.isoformat() if f.due else None,
                    "evidence": ";".join(f.evidence), "reason": f.reason,
                    "span_start": f.span_start.isoformat() if f.span_start else None,
-                   "days_late": f.days_late, "parts_met": f.parts_met, "parts_total": f.parts_total, "episode": f.episode}
+                   "days_late": f.days_late, "parts_met": f.parts_met, "parts_total": f.parts_total,
+                   "episode": f.episode}
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()
