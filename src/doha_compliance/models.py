@@ -11,13 +11,15 @@ from typing import Any, Dict, Mapping, Optional, Protocol, Tuple
 import attrs
 
 # Every status a finding can have, in the order reports show them.
+CONFIDENCES = ("low", "medium", "high")  # issue 24: a finding's confidence, weakest first
 STATUSES = ("violation", "alleged", "justified", "unresolved", "pending", "not_triggered", "met", "missed", "complied")
 STATUS_MEANINGS = {
     "violation": "an act breaks an obligation, or an obligation's deadline passed (as of the report date) unmet or met late",
     "alleged": "a party's claim that no finding bears out (uncorroborated) or that the evidence answers (contradicted)",
     "justified": "a conditionally permitted act whose condition holds (a justifying event in its window)",
     "unresolved": "a conditional act with no justifying event in the input, but the acting party states a "
-                  "justification: the input cannot settle it",
+                  "justification; or an act whose type is uncertain between one the rule forbids and one it "
+                  "does not: the input cannot settle it",
     "pending": "a deadline not yet reached on the report date (or an undertaking with no date, not yet done)",
     "not_triggered": "a commitment whose trigger has not happened by the report date",
     "met": "a deadline met on or before its date",
@@ -345,6 +347,9 @@ class Finding:
     performed_by: Tuple[str, ...] = ()
     modality: str = "obligation"
     anchor: Optional[str] = None  # what names a finding about a commitment as a whole (a due date, a period)
+    # issue 24: how certain the finding is (high, medium, low; None: it rests on no event) and why
+    confidence: Optional[str] = None
+    confidence_reasons: Tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -376,6 +381,8 @@ class Finding:
             out["performed_by"] = list(self.performed_by)
         if self.modality != "obligation":
             out["modality"] = self.modality
+        out["confidence"] = self.confidence
+        out["confidence_reasons"] = list(self.confidence_reasons)
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 

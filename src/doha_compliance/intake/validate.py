@@ -29,6 +29,7 @@ from doha_compliance.models import (
     Rejection,
 )
 
+from . import fields_confidence
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
@@ -254,6 +255,7 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         source = _text_field("source", data.get("source"))
         description = _text_field("description", data.get("description"))
         stated_justification = _text_field("stated_justification", data.get("stated_justification"))
+        fields_confidence.check(data, vocab["type"], type_, _Bad)  # issue 24: how certain the event is
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
     extra = _NO_EXTRA

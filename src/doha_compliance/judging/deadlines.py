@@ -31,6 +31,7 @@ from doha_compliance.models import (
     Rule,
 )
 
+from . import confidence
 from .triggers import Triggers
 
 
@@ -187,9 +188,11 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
 
     def finding(status: str, date: dt.date, text: str) -> Deadline:
         reason = f"{rule.title}: {text}{started}"
+        level, why = confidence.rate(used, party, status)  # issue 24: as certain as its counted events
         return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
                                              evidence=evidence, reason=reason, due=day,
-                                             anchor=day.isoformat() if day else "undated"),
+                                             anchor=day.isoformat() if day else "undated",
+                                             confidence=level, confidence_reasons=why),
                         None, start, day, done.date if done else None, tuple(used))
 
     if day is None:

@@ -17,6 +17,7 @@ def pipeline_conclusions(report: Any) -> Dict[str, Any]:
         "linked": [{"rule": x["rule"], "party": x["party"], "status": x["status"], "since": x.get("since")}
                    for x in f.get("linked", [])],
         "performed_by": list(f.get("performed_by", [])),
+        "confidence": f.get("confidence"), "confidence_reasons": list(f.get("confidence_reasons", [])),
     } for f in data["findings"]]
     claims = [{"event": c["event"], "accused": c["accused"], "rule": c.get("rule"), "assessment": c["assessment"],
                "claimant_role": c.get("claimant_role"), "findings": list(c["findings"])} for c in data["claims"]]

@@ -77,6 +77,7 @@ from ._plain import (
 )
 from .claims import assess, role_of
 from .conclusions import pipeline_conclusions
+from .confidence import finding_confidence
 from .deadlines import fulfilled
 from .links import defaults, links_of
 
@@ -252,8 +253,23 @@ class _Judge:
         elif not unit_findings:
             self.not_assessed.append({"rule": rule.id, "version": rule.version, "party": party})
 
+    def type_in_doubt(self, rule: Rule, party: str, act: Event) -> bool:
+        """SPEC §7.3: the act may be another type (`type_uncertain`) that this rule would not judge."""
+        for other in act.extra.get("type_uncertain") or []:
+            as_other = Event(id=act.id, date=act.date, type=other, actor=act.actor, target=act.target,
+                             province=act.province, place=act.place, location_kind=act.location_kind,
+                             fatalities=act.fatalities, wounded=act.wounded, count=act.count, accused=act.accused,
+                             rule=act.rule, source=act.source, description=act.description,
+                             stated_justification=act.stated_justification, extra=act.extra)
+            judged = _match(rule.when, party, as_other) and (not rule.scope or _match(rule.scope, party, as_other))
+            if not judged:
+                return True
+        return False
+
     def _judge_act(self, rule: Rule, party: str, act: Event) -> Dict[str, Any]:
         if not kind_of(rule).justifiable:
+            if self.type_in_doubt(rule, party, act):  # SPEC §7.3: doubt about coding never makes a breach
+                return self.add(rule, party, "unresolved", act.date, [act.id], province=act.province)
             status = rule.status
             if status == "violation" and rule.modality != "obligation":
                 status = "missed"
@@ -273,6 +289,8 @@ class _Judge:
             latest = sorted(justifiers, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
             return self.add(rule, party, "justified", act.date, [act.id] + [j.id for j in latest],
                             province=act.province)
+        if self.type_in_doubt(rule, party, act):
+            return self.add(rule, party, "unresolved", act.date, [act.id], province=act.province)
         if (act.stated_justification or "").strip():
             return self.add(rule, party, "unresolved", act.date, [act.id], province=act.province)
         status = "violation" if rule.modality == "obligation" else "missed"
@@ -397,10 +415,12 @@ class _Judge:
         findings = []
         for f in self.findings:
             version = _version_by_name(self.agreement, f["version"])
+            level, reasons = finding_confidence(f, self.seen)  # SPEC §7
             findings.append({
                 "id": _finding_id(f), "rule": f["rule"], "version": f["version"], "party": f["party"],
                 "status": f["status"], "date": f["date"].isoformat(), "evidence": list(f["evidence"]),
                 "due": _iso(f["due"]), "linked": self.linked(f), "performed_by": list(version.performed_by),
+                "confidence": level, "confidence_reasons": reasons,
             })
         return {
             "findings": _sorted(findings),
