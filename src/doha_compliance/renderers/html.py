@@ -11,7 +11,7 @@ from doha_compliance._util.values import month_label
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS
+from .wording import CLAIM_SECTIONS, confidence_words, left_out_words
 
 # One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
 # yet due or started, greens and blues for what was kept.
@@ -77,7 +77,8 @@ def render_html(report: Report) -> str:
     for i, f in enumerate(report.findings):
         rule = report.rule_version(f.version)
         findings.append({"f": f, "rule": rule, "anchor": f"f-{i}", "colour": COLOURS[f.status],
-                         "evidence": [(e, event_anchor.get(e)) for e in f.evidence]})
+                         "evidence": [(e, event_anchor.get(e)) for e in f.evidence],
+                         "confidence": confidence_words(f.confidence, f.confidence_reasons, f.evidence)})
     cited_by: Dict[str, List[str]] = {}
     for i, f in enumerate(report.findings):
         for e in f.evidence:
@@ -89,6 +90,7 @@ def render_html(report: Report) -> str:
     )
     return template.render(report=report, statuses=STATUSES, colours=COLOURS, findings=findings,
                            claim_sections=CLAIM_SECTIONS,
+                           left_out=left_out_words(report.min_confidence, report.left_out),
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
                            event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
                            heatmap=heatmap(report, finding_anchor),

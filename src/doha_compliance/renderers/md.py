@@ -12,7 +12,7 @@ from typing import Iterator
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, confidence_words, default_words, left_out_words
 
 _BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _MARKUP = re.compile(r"([\\`*\[\]|~#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")  # an intraword _ is no markup
@@ -44,6 +44,9 @@ def md_lines(report: Report) -> Iterator[str]:
     yield (f"As of **{report.as_of}**. Events read: {inputs.read} — evaluated {inputs.evaluated} "
         f"({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}. "
         + _cell(report.coverage.describe(report.judged)))
+    if (left_out := left_out_words(report.min_confidence, report.left_out)) is not None:
+        yield ""
+        yield f"**{_cell(left_out)}**"
     yield ""
     yield "## Summary"
     yield ""
@@ -72,6 +75,7 @@ def md_lines(report: Report) -> Iterator[str]:
                 yield f"- **Due:** {f.due}"
             yield f"- **Reason:** {_cell(f.reason)}"
             yield "- **Evidence:** " + (", ".join(_code(e) for e in f.evidence) or "none")
+            yield "- **Confidence:** " + _cell(confidence_words(f.confidence, f.confidence_reasons, f.evidence))
             if f.performed_by:
                 yield "- **Performed by:** " + ", ".join(_cell(report.agreement.label(p)) for p in f.performed_by)
             if f.claims:

@@ -16,7 +16,7 @@ from rich.table import Table
 from doha_compliance.models import STATUSES, Agreement
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, confidence_words, default_words, left_out_words
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -46,6 +46,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
                    f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
     yield from out(report.coverage.describe(report.judged))
+    if (left_out := left_out_words(report.min_confidence, report.left_out)) is not None:
+        yield from out(left_out)
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     summary.add_column("party")
     for status in STATUSES:
@@ -64,6 +66,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             yield from out(f"  {f.date}  {f.status:<13}  {f.rule}{version}")
             yield from out(_wrapped("evidence: " + (", ".join(f.evidence) or "none"), 18))
             yield from out(_wrapped(f.reason, 18))
+            confidence = confidence_words(f.confidence, f.confidence_reasons, f.evidence)
+            yield from out(_wrapped("confidence: " + confidence, 18))
             if f.linked:
                 yield from out(_wrapped("linked, on that date: " + "; ".join(link.describe() for link in f.linked), 18))
         yield from out("")
