@@ -61,7 +61,8 @@ def rate(events: Sequence[Event], party: str, status: str) -> Tuple[Optional[str
     level = min((r[0] for r in rated), key=CONFIDENCES.index)
     if level == "high":
         fewest = min(int(e.extra["source_count"]) for e in events)
-        return level, (f"{fewest} independent sources" + (" or more for each event" if len(events) > 1 else ""),)
+        return level, (f"at least {fewest} independent sources for each event" if len(events) > 1
+                       else f"{fewest} independent sources",)
     reasons: List[str] = []
     for r_level, r_reasons in rated:
         if r_level != "high":

@@ -68,7 +68,9 @@ def finding_confidence(f: Dict[str, Any], seen: Sequence[Event]) -> Tuple[Option
     lowest = min((lv for lv, _ in levels), key=LEVELS.index)
     if lowest == "high":
         n = min(int(e.extra["source_count"]) for e in rests)
-        return "high", [str(n) + " independent sources" + (" or more for each event" if len(rests) > 1 else "")]
+        if len(rests) > 1:
+            return "high", ["at least " + str(n) + " independent sources for each event"]
+        return "high", [str(n) + " independent sources"]
     reasons: List[str] = []
     for lv, why in levels:
         for r in why:
