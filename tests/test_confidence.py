@@ -15,12 +15,11 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import ROOT, ev, run_main
+from test_commitments import CLAIMS, D, agree, judge, one, report, rule
 
 import doha_compliance as dc
 from doha_compliance.testing import validated_events
-
-from conftest import ROOT, ev, run_main
-from test_commitments import CLAIMS, D, agree, judge, one, report, rule
 
 
 @pytest.fixture(params=["pipeline", "reference"])
