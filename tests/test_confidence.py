@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import jsonschema
 import pytest
 from conftest import ROOT, ev, run_main
 from test_commitments import CLAIMS, D, agree, judge, one, report, rule
@@ -174,6 +175,8 @@ def test_min_confidence_leaves_findings_out_of_the_listing_and_counts_and_says_h
     assert "confidence: low" not in text and "confidence: medium (one source)" in text
     assert json.loads(medium.to_json())["confidence_filter"] == {"min_confidence": "medium", "left_out": 1}
     assert "confidence_filter" not in json.loads(whole.to_json())  # said only when a filter is set
+    from test_formats import report_schema
+    jsonschema.Draft202012Validator(report_schema()).validate(json.loads(medium.to_json()))
     assert "1 rated below it left out" in dc.render(medium, "md") and "1 rated below it left out" in \
         dc.render(medium, "html")
     with pytest.raises(ValueError, match="min_confidence must be one of low, medium, high"):
