@@ -207,17 +207,26 @@ TIMELINE_ROWS: Dict[str, List[Row]] = {
     ],
 }
 _CAPITALS_2021_08 = [  # (date, event): every provincial capital the record has the Taliban taking by force
-    ("2021-08-07", "tl-sheberghan-2021-08-07"),
+    ("2021-08-07", "tl-sheberghan-2021-08-07"),   # attacked from five directions
+    ("2021-08-08", "tl-taloqan-2021-08-08"),      # overrun after a months-long siege
+    ("2021-08-10", "tl-farah-2021-08-10"),        # after brief fighting
+    ("2021-08-11", "tl-faizabad-2021-08-11"),     # forces under intense pressure
+    ("2021-08-13", "tl-lashkar-gah-2021-08-13"),  # after a two-week battle
+    ("2021-08-14", "tl-pul-e-alam-2021-08-14"),   # stormed
+]
+# issue 24 (commitment-semantics.md §7.3): capitals whose sources say they fell, were captured, taken or seized, or
+# that forces withdrew or surrendered, but not whether there was fighting. Coded `attack` with
+# `type_uncertain: [territory_transfer]`: an attack on a capital breaks the reset terms, a handover does not
+# (violence.reduction judges attacks only), so the input cannot settle it — unresolved, no longer a violation.
+_CAPITALS_UNCERTAIN_2021_08 = [
     ("2021-08-08", "tl-sar-e-pol-2021-08-08"), ("2021-08-08", "tl-kunduz-2021-08-08"),
-    ("2021-08-08", "tl-taloqan-2021-08-08"), ("2021-08-09", "tl-aybak-2021-08-09"),
-    ("2021-08-10", "tl-farah-2021-08-10"), ("2021-08-10", "tl-pul-e-khumri-2021-08-10"),
-    ("2021-08-11", "tl-faizabad-2021-08-11"), ("2021-08-12", "tl-ghazni-2021-08-12"),
-    ("2021-08-12", "tl-herat-2021-08-12"), ("2021-08-12", "tl-kandahar-2021-08-12"),
-    ("2021-08-13", "tl-lashkar-gah-2021-08-13"), ("2021-08-13", "tl-qala-e-naw-2021-08-13"),
-    # Aybak, Ghazni, Tarinkot: sources disagree on fighting (type_uncertain: territory_transfer), still coded
-    # `attack`, so still violations (no rule reads type_uncertain yet).
-    ("2021-08-13", "tl-tarinkot-2021-08-13"), ("2021-08-14", "tl-pul-e-alam-2021-08-14"),
-    ("2021-08-14", "tl-mazar-e-sharif-2021-08-14"), ("2021-08-15", "tl-maidan-shahr-2021-08-15"),
+    ("2021-08-09", "tl-aybak-2021-08-09"), ("2021-08-10", "tl-pul-e-khumri-2021-08-10"),
+    ("2021-08-12", "tl-ghazni-2021-08-12"), ("2021-08-12", "tl-herat-2021-08-12"),
+    ("2021-08-12", "tl-kandahar-2021-08-12"), ("2021-08-13", "tl-qala-e-naw-2021-08-13"),
+    ("2021-08-13", "tl-tarinkot-2021-08-13"), ("2021-08-14", "tl-mazar-e-sharif-2021-08-14"),
+    ("2021-08-15", "tl-maidan-shahr-2021-08-15"),
+    # Qalat and Firozkoh are coded `territory_transfer` (one analysis source: "without a fight"), with
+    # `type_uncertain: [attack]`: the coded type decides which rules read an act (§7.3), so no finding.
 ]
 # Capitals handed over without fighting (the sources: "without a fight", "without a shot", the governor
 # surrendered, elders negotiated, Kabul entered after the President fled): a transfer of territory, not an
@@ -266,6 +275,9 @@ TIMELINE_ROWS["2021-09-01"] = [
      "B-52 strike near Herat 7 days after the Taliban push into Herat city."),
     *[(RESET, "taliban", "violation", day, event, "A provincial capital falls to the Taliban (after the US default "
        "of 1 May 2021, which the linked list shows beside it).") for day, event in _CAPITALS_2021_08],
+    *[(RESET, "taliban", "unresolved", day, event, "A provincial capital falls to the Taliban; its sources do not say "
+       "whether there was fighting (attack or territory_transfer): unresolved (issue 24).")
+      for day, event in _CAPITALS_UNCERTAIN_2021_08],
     # issue 24: the claim asserts civilian harm and names no clause (its coding as strikes.defensive_only is
     # dropped from the record): the justified Helmand strike of 3 August cannot contradict it, since the rule
     # tests only whether a strike answered an attack — not testable by that rule; an allegation of the claim rule.
@@ -395,7 +407,7 @@ LINKED = {
          [("prisoners.release", "us", "missed", "2020-03-10"),
           ("prisoners.release_by_taliban", "taliban", "missed", "2020-03-10"),
           ("prisoners.release_remaining", "us", "not_triggered", ANY)]),
-        # Beside the last capital taken by force (Maidan Shahr, the morning Kabul fell): the US withdrawal default, and the US strikes record, which holds a strike
+        # Beside the last capital that fell before Kabul (Maidan Shahr, unresolved since issue 24): the US withdrawal default, and the US strikes record, which holds a strike
         # (Wardak, 25 Oct 2020) the input cannot settle: unresolved since then, not "complied".
         ((RESET, "taliban", "2021-08-15", "tl-maidan-shahr-2021-08-15"),
          [("withdrawal.full", "us", "violation", "2021-05-01"),
@@ -616,8 +628,13 @@ UNCLAIMED = {
 # and both resting on the same fact, the last US flight of 30 August 2021: 2 findings, 1 distinct;
 # deadlines are no acts, so each is an episode of its own (2).
 COUNTS = {
-    "2021-09-01": {("taliban", "all", "all", "violation"): {"findings": 28, "episodes": 25, "distinct": 28},
-                   ("taliban", "reported", "obligation", "violation"): {"findings": 27, "episodes": 24, "distinct": 27},
+    # issue 24 (confidence): 11 capital falls whose sources do not say there was fighting are unresolved, not
+    # violations: 17 violations remain; the labelled battle of Lashkar Gah (3 acts) is one episode, and the
+    # battle for Herat now holds one violation (30 July; the fall of 12 August is unresolved): 15 episodes.
+    # The 11 unresolved falls are in 11 provinces (Herat's in its labelled episode): 11 episodes.
+    "2021-09-01": {("taliban", "all", "all", "violation"): {"findings": 17, "episodes": 15, "distinct": 17},
+                   ("taliban", "reported", "obligation", "violation"): {"findings": 16, "episodes": 14, "distinct": 16},
+                   ("taliban", "all", "all", "unresolved"): {"findings": 11, "episodes": 11, "distinct": 11},
                    ("taliban", "public_text", "obligation", "violation"): {"findings": 1, "episodes": 1, "distinct": 1},
                    ("us", "all", "all", "violation"): {"findings": 2, "episodes": 2, "distinct": 1}},
     # the two US strikes in Helmand of 11 and 12 October 2020, a day apart, both justified by the

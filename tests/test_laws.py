@@ -307,6 +307,20 @@ _NOTE = {"id": "n", "date": "2020-01-01", "type": "note", "actor": "green"}
                                                                                    "within_days": 0})],
     rows=[{"id": "e", "date": "2020-01-01", "type": "attack", "actor": "red", "accused": "red",
            "stated_justification": "self-defence"}], as_of=dt.date(2020, 1, 1)))
+# issue 24: uncertain coding decides (SPEC §7.3), and confidence (§7), in both judges on every run
+@example(Scenario(  # a capture coded attack that may have been a note: unresolved under p, low confidence
+    rules=[_rule("p", "red", "prohibited", when={"type": "attack"})],
+    rows=[{"id": "a", "date": "2020-01-02", "type": "attack", "actor": "red", "type_uncertain": ["note"]}],
+    as_of=dt.date(2020, 1, 3)))
+@example(Scenario(  # an unjustified conditional act of uncertain type: unresolved; a justified one stays justified
+    rules=[_rule("c", "blue", "conditional", when={"type": "strike", "actor": "$party"},
+                 justified_by={"when": {"type": "attack", "target": "$party"}, "within_days": 1})],
+    rows=[{"id": "s1", "date": "2020-01-02", "type": "strike", "actor": "blue", "type_uncertain": ["note"]},
+          {"id": "j", "date": "2020-01-05", "type": "attack", "actor": "red", "target": "blue", "own_account": True},
+          {"id": "j2", "date": "2020-01-05", "type": "attack", "actor": "green", "target": "blue", "source_count": 2},
+          {"id": "s2", "date": "2020-01-06", "type": "strike", "actor": "blue", "source_count": 2,
+           "type_uncertain": ["note"]}],
+    as_of=dt.date(2020, 1, 7)))
 def test_the_pipeline_concludes_what_the_reference_judge_concludes(scenario):
     agreement = agreement_of(scenario)
     events = validated_events(agreement, scenario.rows)

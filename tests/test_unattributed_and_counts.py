@@ -34,12 +34,12 @@ RED_LEVEL = rule("level", "red", "deadline", due="2020-01-20",
 
 @pytest.mark.parametrize("naming", [NAMING_UNKNOWN, ONLY_UNKNOWN], ids=["party-or-unknown", "unknown"])
 def test_an_unclaimed_attack_under_a_rule_naming_unknown_is_no_breach_and_is_listed(who, naming):
-    # quiet (blue) names `unknown`; the attack of 01-03 is nobody's: no violation; the attack covers
-    # quiet over 01-03..01-03, so blue complied. The act is listed as bearing on quiet (blue): read
-    # with blue as its actor (party-or-unknown), or as it is (a rule naming only unknown).
+    # quiet (blue) names `unknown`; the attack of 01-03 is nobody's: no violation, and (no source declares
+    # coverage, issue 24) no complied either. The act is listed as bearing on quiet (blue): read with blue
+    # as its actor (party-or-unknown), or as it is (a rule naming only unknown).
     rows = [ev("u", D("01-03"), "attack", "unknown", province="Kabul")]
     c = judge(who, agree(naming), rows, D("01-05"))
-    assert found(c) == [("quiet", "blue", "complied", D("01-03"), (), None)]
+    assert found(c) == []
     assert c["unattributed"] == [{"event": "u", "bears_on": [{"rule": "quiet", "party": "blue"}]}]
 
 

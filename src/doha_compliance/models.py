@@ -11,14 +11,15 @@ from typing import Any, Dict, Mapping, Optional, Protocol, Tuple
 import attrs
 
 # Every status a finding can have, in the order reports show them.
+CONFIDENCES = ("low", "medium", "high")  # issue 24: a finding's confidence, weakest first
 STATUSES = ("violation", "alleged", "justified", "unresolved", "pending", "not_triggered", "met", "missed", "complied")
 STATUS_MEANINGS = {
     "violation": "an act breaks an obligation, or an obligation's deadline passed (as of the report date) unmet or met late",
     "alleged": "a party's claim that no finding bears out (uncorroborated) or that the evidence answers (contradicted)",
     "justified": "a conditionally permitted act whose condition holds (a justifying event in its window)",
     "unresolved": "a conditional act with no justifying event in the input, but the acting party states a "
-                  "justification, or whose only justifying events are attributed to no one: the input cannot "
-                  "settle it",
+                  "justification, or whose only justifying events are attributed to no one; or an act whose type "
+                  "is uncertain between one the rule forbids and one it does not: the input cannot settle it",
     "pending": "a deadline not yet reached on the report date (or an undertaking with no date, not yet done)",
     "not_triggered": "a commitment whose trigger has not happened by the report date",
     "met": "a deadline met on or before its date",
@@ -453,6 +454,9 @@ class Finding:
     days_late: Optional[int] = None    # a deadline met after its day: how many days after
     parts_met: Optional[int] = None    # a deadline of several parts: how many were met by the report date
     parts_total: Optional[int] = None  # ... of how many
+    # issue 24: how certain the finding is (high, medium, low; None: it rests on no event) and why
+    confidence: Optional[str] = None
+    confidence_reasons: Tuple[str, ...] = ()
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
 
     @property
@@ -491,6 +495,8 @@ class Finding:
             out["days_late"] = self.days_late
         if self.parts_total is not None:
             out["parts_met"], out["parts_total"] = self.parts_met, self.parts_total
+        out["confidence"] = self.confidence
+        out["confidence_reasons"] = list(self.confidence_reasons)
         if self.episode is not None:
             out["episode"] = self.episode
         out["linked"] = [link.to_dict() for link in self.linked]

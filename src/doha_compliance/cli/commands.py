@@ -74,8 +74,11 @@ def run_report(args: argparse.Namespace) -> int:
         say(f"doha-compliance: stopped: {len(exc.rejected)} events rejected (--max-errors {args.max_errors}); "
             "no report written", err=True)
         return EXIT_INPUT
-    if args.party or args.rule:
-        report = report.filtered(args.party, args.rule)
+    if args.party or args.rule or args.min_confidence:
+        report = report.filtered(args.party, args.rule, min_confidence=args.min_confidence)
+        if args.min_confidence and args.format == "csv":  # a CSV table has no header to say it in
+            say(f"doha-compliance: --min-confidence {args.min_confidence}: {report.left_out} findings rated "
+                "below it left out of the table", err=True)
     if args.strict and report.rejected:
         say(f"doha-compliance: {len(report.rejected)} events rejected and --strict is set; no report written",
             err=True)

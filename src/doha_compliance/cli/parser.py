@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "never an input file, a folder, a symbolic link or a device")
     rep.add_argument("--party", action="append", help="only findings for this party; repeatable")
     rep.add_argument("--rule", action="append", help="only findings of this rule id; repeatable")
+    rep.add_argument("--min-confidence", choices=("low", "medium", "high"),
+                     help="leave out findings rated below this confidence (the header says how many); "
+                          "findings that rest on no event are not rated and always kept")
     rep.add_argument("--strict", action="store_true", help="exit 2 if any event is rejected")
     rep.add_argument("--max-errors", type=_whole(1), help="stop after this many rejected events (exit 2)")
     rep.add_argument("--fail-on", choices=("violation", "alleged"), help="exit 1 if a finding has this status")

@@ -29,7 +29,7 @@ from doha_compliance.models import (
     Rejection,
 )
 
-from . import fields_about, fields_coverage, fields_episodes
+from . import fields_about, fields_confidence, fields_coverage, fields_episodes
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
@@ -260,6 +260,7 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         _raise_if("about", fields_about.problem(data.get("about")))  # issue 24: who says it
         if not contract_names and (statement := fields_coverage.problem(data)):  # issue 24
             raise _Bad(*statement)
+        fields_confidence.check(data, vocab["type"], type_, _Bad)  # issue 24: how certain the event is
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
     extra = _NO_EXTRA

@@ -38,6 +38,7 @@ from doha_compliance._util.stream import Held
 from doha_compliance.models import INDEPENDENT_ROLES, Agreement, Claim, Event, Finding, Rule
 from doha_compliance.rules.kinds import kind_of
 
+from . import confidence
 from .deadlines import Deadline
 
 _with_claims = replacer(Finding, "claims")  # attrs.evolve(f, claims=...), cheaper: many findings are cited
@@ -209,7 +210,7 @@ def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadline
                       evidence=(e.id,) + tuple(f.evidence[0] for f in shown if f.evidence),
                       reason=f"claim by {e.actor}{said}: {_label(assessment)}{reason}",
                       province=e.province, claims=(e.id,))
-    return claim, shown, alleged
+    return claim, shown, confidence.rated(alleged, (e,))  # issue 24: as certain as the claim's own record
 
 
 def _label(assessment: str) -> str:

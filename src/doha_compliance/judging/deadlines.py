@@ -33,6 +33,7 @@ from doha_compliance.models import (
     Rule,
 )
 
+from . import confidence
 from .triggers import Triggers
 
 
@@ -243,11 +244,13 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
 
     def finding(status: str, date: dt.date, text: str) -> Deadline:
         reason = f"{rule.title}: {text}{started}"
+        level, why = confidence.rate(used, party, status)  # issue 24: as certain as its counted events
         return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
                                              evidence=evidence, reason=reason, due=day,
                                              anchor=day.isoformat() if day else "undated", days_late=late,
                                              parts_met=_parts_met(rule, progress) if several else None,
-                                             parts_total=len(rule.fulfilments) if several else None),
+                                             parts_total=len(rule.fulfilments) if several else None,
+                                             confidence=level, confidence_reasons=why),
                         None, start, day, done.date if done else None, tuple(used))
 
     if day is None:

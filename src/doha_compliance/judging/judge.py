@@ -49,7 +49,7 @@ from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
 
-from . import continuing, deadlines, links, reports
+from . import coding, confidence, continuing, deadlines, links, reports
 from .claims import set_claims
 from .continuing import Continuing
 from .coverage import statement_of
@@ -132,10 +132,12 @@ def _where(e: Event) -> str:
 
 
 def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
-                 justifiers: Tuple[str, ...] = (), unclaimed: Tuple[str, ...] = ()) -> Finding:
+                 justifiers: Tuple[str, ...] = (), rests_on: Sequence[Event] = (),
+                 unclaimed: Tuple[str, ...] = ()) -> Finding:
+    level, why = confidence.rate(rests_on or (e,), party, status)  # issue 24
     return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=e.date,
                    evidence=(e.id,) + justifiers + unclaimed, reason=reason, province=e.province,
-                   justified_by=justifiers)
+                   justified_by=justifiers, confidence=level, confidence_reasons=why)
 
 
 def _nobodys(rule: Rule, e: Event, same: str, kept: Dict[str, Event], total: int) -> str:
@@ -159,6 +161,11 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
     breach = rule.status if rule.status != "violation" else rule.breach
     for e in hits:
         cite(e)
+        doubt = coding.doubt(rule, party, e)  # issue 24: a type the rule does not forbid is possible
+        if doubt is not None and not (kind_of(rule).justifiable and matches.justifications.get((rule.version, party, e.id))):
+            out.append(_act_finding(rule, party, e, "unresolved", f"{rule.title}: {e.type} by {e.actor} on {e.date}"
+                                                                  f"{_where(e)}{doubt}"))
+            continue
         if not kind_of(rule).justifiable:
             out.append(_act_finding(rule, party, e, breach, f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)}"
                                                             f"{rule.modality_note()}."))
@@ -175,10 +182,12 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             days = (e.date - latest.date).days
             total = matches.justifier_counts.get((rule.version, party, e.id), len(justifiers))
             more = f" ({total} justifying events in the window; the latest {len(justifiers)} cited)" if total > len(justifiers) else ""
+            strongest = confidence.best((kept[j] for j in justifiers), party, "justified")
             out.append(_act_finding(rule, party, e, "justified",
                                     f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} "
                                     f"on {latest.date} ({latest.id}), {deadlines.plural(days, 'day')} before{same}, within "
-                                    f"the {jb.within_days}-day window of {rule.id}{more}.", tuple(justifiers)))
+                                    f"the {jb.within_days}-day window of {rule.id}{more}.", tuple(justifiers),
+                                    (e, strongest) if strongest is not None else (e,)))
             continue
         nobodys = matches.unclaimed.get((rule.version, party, e.id))
         if nobodys:

@@ -19,6 +19,7 @@ def pipeline_conclusions(report: Any) -> Dict[str, Any]:
         "performed_by": list(f.get("performed_by", [])),
         "span_start": f.get("span_start"),
         "days_late": f.get("days_late"), "parts_met": f.get("parts_met"), "parts_total": f.get("parts_total"),
+        "confidence": f.get("confidence"), "confidence_reasons": list(f.get("confidence_reasons", [])),
         "episode": f.get("episode"),
     } for f in data["findings"]]
     claims = [{"event": c["event"], "accused": c["accused"], "rule": c.get("rule"), "assessment": c["assessment"],

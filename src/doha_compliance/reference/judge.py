@@ -105,6 +105,7 @@ from ._plain import (
 )
 from .claims import _about, assess, independent_of, part_of, role_of
 from .conclusions import pipeline_conclusions
+from .confidence import finding_confidence
 from .coverage import complied_spans
 from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
@@ -303,8 +304,23 @@ class _Judge:
         if not spans and not any(f["status"] in ("violation", "missed") for f in unit_findings):
             self.not_assessed.append({"rule": rule.id, "version": rule.version, "party": party})
 
+    def type_in_doubt(self, rule: Rule, party: str, act: Event) -> bool:
+        """SPEC §7.3: the act may be another type (`type_uncertain`) that this rule would not judge."""
+        for other in act.extra.get("type_uncertain") or []:
+            as_other = Event(id=act.id, date=act.date, type=other, actor=act.actor, target=act.target,
+                             province=act.province, place=act.place, location_kind=act.location_kind,
+                             fatalities=act.fatalities, wounded=act.wounded, count=act.count, accused=act.accused,
+                             rule=act.rule, source=act.source, description=act.description,
+                             stated_justification=act.stated_justification, extra=act.extra)
+            judged = _match(rule.when, party, as_other) and (not rule.scope or _match(rule.scope, party, as_other))
+            if not judged:
+                return True
+        return False
+
     def _judge_act(self, rule: Rule, party: str, act: Event) -> Dict[str, Any]:
         if not kind_of(rule).justifiable:
+            if self.type_in_doubt(rule, party, act):  # SPEC §7.3: doubt about coding never makes a breach
+                return self.add(rule, party, "unresolved", act.date, [act.id], province=act.province)
             status = rule.status
             if status == "violation" and rule.modality != "obligation":
                 status = "missed"
@@ -332,6 +348,8 @@ class _Judge:
             latest = sorted(justifiers, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
             return self.add(rule, party, "justified", act.date, [act.id] + [j.id for j in latest],
                             province=act.province)
+        if self.type_in_doubt(rule, party, act):
+            return self.add(rule, party, "unresolved", act.date, [act.id], province=act.province)
         if (act.stated_justification or "").strip():
             # SPEC §5.7.3: an independent monitor's report naming this act as a breach settles it
             reports = sorted((r for r, accused in self.claim_events()
@@ -542,12 +560,14 @@ class _Judge:
         findings = []
         for f in self.findings:
             version = _version_by_name(self.agreement, f["version"])
+            level, reasons = finding_confidence(f, self.seen)  # SPEC §7
             findings.append({
                 "id": _finding_id(f), "rule": f["rule"], "version": f["version"], "party": f["party"],
                 "status": f["status"], "date": f["date"].isoformat(), "evidence": list(f["evidence"]),
                 "due": _iso(f["due"]), "linked": self.linked(f), "performed_by": list(version.performed_by),
                 "span_start": _iso(f["span_start"]),
                 "days_late": f.get("days_late"), "parts_met": f.get("parts_met"), "parts_total": f.get("parts_total"),
+                "confidence": level, "confidence_reasons": reasons,
                 "episode": f.get("episode"),
             })
         return {

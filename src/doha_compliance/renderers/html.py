@@ -20,7 +20,9 @@ from .wording import (
     UNCLAIMED_HEADING,
     assessment_words,
     claimant_words,
+    confidence_words,
     coverage_lines,
+    left_out_words,
     rules_line,
 )
 
@@ -88,7 +90,8 @@ def render_html(report: Report) -> str:
     for i, f in enumerate(report.findings):
         rule = report.rule_version(f.version)
         findings.append({"f": f, "rule": rule, "anchor": f"f-{i}", "colour": COLOURS[f.status],
-                         "evidence": [(e, event_anchor.get(e)) for e in f.evidence]})
+                         "evidence": [(e, event_anchor.get(e)) for e in f.evidence],
+                         "confidence": confidence_words(f.confidence, f.confidence_reasons, f.evidence)})
     cited_by: Dict[str, List[str]] = {}
     for i, f in enumerate(report.findings):
         for e in f.evidence:
@@ -105,6 +108,7 @@ def render_html(report: Report) -> str:
                            basis_statuses=[s for s in STATUSES if any(tally.of(p, s).findings for p in report.parties)],
                            assessment_words=assessment_words, claimant_words=claimant_words,
                            rules_line=rules_line(report.agreement.source),
+                           left_out=left_out_words(report.min_confidence, report.left_out),
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
                            event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
                            heatmap=heatmap(report, finding_anchor),

@@ -21,8 +21,10 @@ from .wording import (
     UNCLAIMED_HEADING,
     assessment_words,
     claimant_words,
+    confidence_words,
     coverage_lines,
     default_words,
+    left_out_words,
     rules_line,
 )
 
@@ -56,6 +58,9 @@ def md_lines(report: Report) -> Iterator[str]:
     yield (f"As of **{report.as_of}**. Events read: {inputs.read} — evaluated {inputs.evaluated} "
         f"({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}. "
         + _cell(report.coverage.describe(report.judged)))
+    if (left_out := left_out_words(report.min_confidence, report.left_out)) is not None:
+        yield ""
+        yield f"**{_cell(left_out)}**"
     yield ""
     if report.agreement.source:
         yield _cell(rules_line(report.agreement.source))
@@ -108,6 +113,7 @@ def md_lines(report: Report) -> Iterator[str]:
                 yield f"- **Due:** {f.due}"
             yield f"- **Reason:** {_cell(f.reason)}"
             yield "- **Evidence:** " + (", ".join(_code(e) for e in f.evidence) or "none")
+            yield "- **Confidence:** " + _cell(confidence_words(f.confidence, f.confidence_reasons, f.evidence))
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield f"- **Episode:** {_code(f.episode)}"
             if f.performed_by:

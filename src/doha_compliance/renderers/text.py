@@ -26,8 +26,10 @@ from .wording import (
     UNCLAIMED_HEADING,
     assessment_words,
     claimant_words,
+    confidence_words,
     coverage_lines,
     default_words,
+    left_out_words,
     rules_line,
 )
 
@@ -67,6 +69,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             yield from out("  " + line)
     else:
         yield from out(NO_COVERAGE)
+    if (left_out := left_out_words(report.min_confidence, report.left_out)) is not None:
+        yield from out(left_out)
     tally = report.counts  # issue 24: episodes and distinct acts beside the findings
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     summary.add_column("party", no_wrap=True)
@@ -96,6 +100,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield from out(_wrapped(f"episode: {f.episode}", 18))
             yield from out(_wrapped(f.reason, 18))
+            confidence = confidence_words(f.confidence, f.confidence_reasons, f.evidence)
+            yield from out(_wrapped("confidence: " + confidence, 18))
             if f.linked:
                 yield from out(_wrapped("linked, on that date: " + "; ".join(link.describe() for link in f.linked), 18))
         yield from out("")

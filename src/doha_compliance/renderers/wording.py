@@ -79,3 +79,19 @@ NO_COVERAGE = ("Declared coverage: none. No input declares what it records syste
 def coverage_lines(sources: Iterable[SourceCoverage]) -> List[str]:
     """One line per declaration: source, types, area, span, who declared it."""
     return [s.describe() for s in sources]
+
+
+def confidence_words(level: Optional[str], reasons: Tuple[str, ...], evidence: Tuple[str, ...]) -> str:
+    """A finding's confidence as every format shows it (issue 24): "medium (one source; date uncertain)";
+    "not rated (rests on no event)" for a finding no event bears on."""
+    if level is None:
+        return "not rated (rests on no event)" if not evidence else "not rated"
+    return level + (f" ({'; '.join(reasons)})" if reasons else "")
+
+
+def left_out_words(min_confidence: Optional[str], left_out: int) -> Optional[str]:
+    """The header line of a report filtered by confidence: how many findings it leaves out (never silently)."""
+    if not min_confidence:
+        return None
+    return (f"Only findings of {min_confidence} confidence or more are listed and counted "
+            f"(--min-confidence {min_confidence}): {left_out} rated below it left out.")

@@ -36,9 +36,45 @@ def _event_line(e: Event) -> str:
         if getattr(e, name) is not None:
             bits.append(f"{name} {getattr(e, name)}")
     line = " ".join(bits) + f"  [{e.where}]"
+    known = _how_known(e)
+    if known:
+        line += f"\n      how known: {known}"
     if e.source:
         line += f"\n      source: {e.source}"
     return line
+
+
+def _how_known(e: Event) -> str:
+    """What the event says of its own certainty (issue 24), as given: the fields the confidence reads."""
+    x = e.extra
+    bits = []
+    if x.get("source_count") is not None:
+        bits.append(f"{x['source_count']} independent source{'s' if x['source_count'] != 1 else ''}")
+    if x.get("own_account") is True:
+        bits.append(f"only {e.actor}'s own account")
+    if x.get("derived") is True:
+        bits.append("a derived figure")
+    if x.get("date_uncertain"):
+        bits.append("date uncertain" + (f": {x['date_uncertain']}" if isinstance(x["date_uncertain"], str) else ""))
+    if x.get("type_uncertain"):
+        bits.append(f"type uncertain: {' or '.join([e.type, *x['type_uncertain']])}")
+    return "; ".join(bits)
+
+
+# How a finding's confidence is told (commitment-semantics.md §7), said by `explain` under the level.
+CONFIDENCE_SCALE = (
+    "each event it rests on is high with 2 or more independent sources and nothing uncertain; low with an "
+    "uncertain type, only the account of a party it does not convict, or 3 lesser doubts together; else medium "
+    "(one source, sources not stated, a derived figure, an uncertain date, a party's own admission). The finding "
+    "takes its weakest event's level")
+
+
+def _rests_on(f: Finding) -> str:
+    if f.status == "alleged":
+        return "the claim's own record"
+    if f.status == "justified":
+        return "the act and the best rated of its justifiers (any one is enough)"
+    return "its evidence" if len(f.evidence) > 1 else "its one event"
 
 
 def _fulfilment(f: Fulfilment) -> str:
@@ -97,6 +133,11 @@ def explain_finding(report: Report, f: Finding) -> str:
     lines = [f"finding:   {f.id}", f"status:    {f.status} for {f.party}, dated {f.date} (report as of {report.as_of})",
              f"meaning:   {f.status}: {STATUS_MEANINGS[f.status]}",
              f"why:       {f.reason}"]
+    if f.confidence is None:
+        lines.append("confidence: not rated" + (" (rests on no event)" if not f.evidence else ""))
+    else:
+        lines.append(f"confidence: {f.confidence}" + (f" ({'; '.join(f.confidence_reasons)})" if f.confidence_reasons
+                                                       else "") + f", from {_rests_on(f)}: {CONFIDENCE_SCALE}.")
     lines += _rule_lines(report.agreement, rule)
     for link in f.linked:
         lines.append(f"linked on {f.date}: {link.describe()}")

@@ -11,6 +11,7 @@ from doha_compliance._util.spool import claims_spool, findings_spool, unclaimed_
 from doha_compliance.judging.links import DefaultGroup, linked_ids
 from doha_compliance.judging.unattributed import bearing_on
 from doha_compliance.models import (
+    CONFIDENCES,
     OTHER,
     RESERVED_ACTORS,
     STATUSES,
@@ -214,6 +215,10 @@ class Report:
     unattributed: Sequence[UnclaimedAct] = ()
     # issue 24: what each input declares it records systematically, cut at the report date
     sources: Tuple[SourceCoverage, ...] = ()
+    # issue 24: the least confidence a listed finding has (None: every finding listed), and how many
+    # findings below it were left out of the listing and the counts (said in every format's header)
+    min_confidence: Optional[str] = None
+    left_out: int = 0
 
     @property
     def import_labels(self) -> Dict[str, str]:
@@ -263,12 +268,29 @@ class Report:
             tally.add(f)
         return tally
 
-    def filtered(self, parties: List[str] | None = None, rules: List[str] | None = None) -> "Report":
+    def filtered(self, parties: List[str] | None = None, rules: List[str] | None = None,
+                 min_confidence: Optional[str] = None) -> "Report":
+        """The report for some parties and rules; with `min_confidence` (low, medium, high), without the
+        findings rated below it (how many is kept in `left_out`, and every format says it). A finding
+        that rests on no event is not rated and always kept; claims, scores, series and who defaulted
+        first are the whole report's (commitment-semantics.md §7.5)."""
         def keep(party: str, rule: str | None) -> bool:
             return (not parties or party in parties) and (not rules or rule in rules)
+        if min_confidence is not None and min_confidence not in CONFIDENCES:
+            raise ValueError(f"min_confidence must be one of {', '.join(CONFIDENCES)}, got {min_confidence!r}")
+        floor = CONFIDENCES.index(min_confidence) if min_confidence else 0
+        dropped = [0]
+
+        def confident(f: Finding) -> bool:
+            if f.confidence is None or CONFIDENCES.index(f.confidence) >= floor:
+                return True
+            dropped[0] += 1
+            return False
+        findings = findings_spool(f for f in self.findings if keep(f.party, f.rule) and confident(f)).finish()
         return attrs.evolve(
             self,
-            findings=findings_spool(f for f in self.findings if keep(f.party, f.rule)).finish(),
+            min_confidence=min_confidence or self.min_confidence, left_out=self.left_out + dropped[0],
+            findings=findings,
             claims=claims_spool(c for c in self.claims if keep(c.accused, c.rule)).finish(),
             not_assessed=tuple(n for n in self.not_assessed if keep(n.party, n.rule)),
             series=tuple(r for r in self.series if keep(r.party, r.rule)),
@@ -303,6 +325,8 @@ class Report:
             ("agreement", self.agreement.id), ("title", self.agreement.title), ("as_of", self.as_of.isoformat()),
             *((("rule_set", self.agreement.source.to_dict()),) if self.agreement.source else ()),
             ("inputs", self.inputs.to_dict()), ("coverage", self.coverage.to_dict()),
+            *([("confidence_filter", {"min_confidence": self.min_confidence, "left_out": self.left_out})]
+              if self.min_confidence else []),
         ]
         if self.sources:  # issue 24: a key only when some input declares what it covers
             yield "declared_coverage", (s.to_dict() for s in self.sources)

@@ -46,7 +46,7 @@ class Tables(Protocol):
 TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims", "coverage")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
-                 "days_late", "parts_met", "parts_total", "episode"),
+                 "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
@@ -70,6 +70,7 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "evidence": ";".join(f.evidence), "reason": f.reason,
                    "span_start": f.span_start.isoformat() if f.span_start else None,
                    "days_late": f.days_late, "parts_met": f.parts_met, "parts_total": f.parts_total,
+                   "confidence": f.confidence, "confidence_reasons": ";".join(f.confidence_reasons),
                    "episode": f.episode}
     elif table == "scores":
         for s in report.scores:

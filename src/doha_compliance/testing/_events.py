@@ -92,6 +92,26 @@ def events(draw: st.DrawFn, parties: Sequence[str] = DOHA.parties, types: Sequen
     return row
 
 
+def add_certainty(draw: st.DrawFn, row: Dict[str, Any], types: Sequence[str]) -> None:
+    """Sometimes, the fields that say how certain an event is (issue 24): independent sources, the
+    actor's own account alone, a derived figure, an uncertain date, other types it may be (drawn once
+    the row's type is final: an alternative is never its own type)."""
+    if draw(st.integers(0, 2)) != 0:
+        return
+    own = draw(st.integers(0, 4)) == 0
+    if own:
+        row["own_account"] = True
+    if draw(st.booleans()):
+        row["source_count"] = 1 if own else draw(st.integers(1, 3))
+    if draw(st.integers(0, 3)) == 0:
+        row["derived"] = True
+    if draw(st.integers(0, 3)) == 0:
+        row["date_uncertain"] = draw(st.sampled_from([True, "only the month is known"]))
+    others = [t for t in types if t != row["type"]]
+    if others and draw(st.integers(0, 2)) == 0:
+        row["type_uncertain"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
+
+
 def event_streams(min_size: int = 0, max_size: int = 30, vocabulary: Vocabulary = DOHA,
                   rule_ids: Sequence[str] = (), reserved: bool = False) -> st.SearchStrategy[List[Dict[str, Any]]]:
     """Lists of valid event rows with unique ids (see `events` for `rule_ids` and `reserved`)."""

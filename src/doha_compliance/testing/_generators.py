@@ -25,7 +25,7 @@ from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import Kind, kind_named
 from doha_compliance.rules.loader import load_rules_from_texts
 
-from ._events import SMALL, Vocabulary, dates, events
+from ._events import SMALL, Vocabulary, add_certainty, dates, events
 from ._rules import agreement_texts, rule_dicts
 
 LANGUAGE_TEXT = ("actor", "target", "accused", "province", "location_kind")
@@ -282,6 +282,8 @@ def language_streams(draw: st.DrawFn, agreement: Agreement, v: Vocabulary = SMAL
                 claim["about"] = [after["id"]]
             if claim["accused"] in v.parties:
                 rows.append(claim)
+    for row in rows:
+        add_certainty(draw, row, v.types)
     return rows
 
 

@@ -14,7 +14,7 @@ from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_named
 from doha_compliance.rules.loader import load_rules_from_texts
 
-from ._events import COMPACT, SMALL, Vocabulary, dates, event_streams
+from ._events import COMPACT, SMALL, Vocabulary, add_certainty, dates, event_streams
 
 
 def _condition(draw: st.DrawFn, v: Vocabulary, party_slot: bool) -> Dict[str, Any]:
@@ -240,6 +240,7 @@ def scenarios(draw: st.DrawFn, v: Vocabulary = COMPACT, min_size: int = 3, max_s
     for row in rows:
         if draw(st.booleans()):
             row.update(_aimed(draw, agreement))
+        add_certainty(draw, row, v.types)
     if monitors and draw(st.booleans()):  # issue 24: a monitor's statement that a party complied
         rows.append(_statement(draw, agreement, monitors[0], v, len(rows)))
     as_of = draw(dates(v.start, v.end + dt.timedelta(days=5)))
