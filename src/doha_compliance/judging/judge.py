@@ -199,6 +199,11 @@ class Judge:
         self._claim_counts: Dict[Tuple[str, str], int] = {}  # (rule named, accused) -> claims
         self._unassessed: Set[str] = set()  # deadline rules no event bears on (decided at the end)
         self.levels = LevelJudge(agreement.rules)  # issue 15: level rules' per-period tallies
+        self.matching = agreement  # what the matcher runs (readings.ReadingJudges adds its readings' versions)
+
+    def saw_day(self, day: dt.date) -> None:
+        """A day the input covers (levels)."""
+        self.levels.activity.add(day)
 
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.

@@ -17,6 +17,8 @@ def pipeline_conclusions(report: Any) -> Dict[str, Any]:
         "linked": [{"rule": x["rule"], "party": x["party"], "status": x["status"], "since": x.get("since")}
                    for x in f.get("linked", [])],
         "performed_by": list(f.get("performed_by", [])),
+        **({"readings": [{"reading": x["reading"], "status": x["status"]} for x in f.get("readings", [])]}
+           if data.get("readings") else {}),
     } for f in data["findings"]]
     claims = [{"event": c["event"], "accused": c["accused"], "rule": c.get("rule"), "assessment": c["assessment"],
                "claimant_role": c.get("claimant_role"), "findings": list(c["findings"])} for c in data["claims"]]

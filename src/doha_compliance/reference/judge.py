@@ -79,6 +79,7 @@ from .claims import assess, role_of
 from .conclusions import pipeline_conclusions
 from .deadlines import fulfilled
 from .links import defaults, links_of
+from .readings import with_readings
 
 __all__ = ["pipeline_conclusions", "reference_conclusions"]
 
@@ -416,6 +417,9 @@ def reference_conclusions(agreement: Agreement, events: Sequence[Event], as_of: 
     """Everything a report concludes, in a canonical, JSON-able form (reasons are free text: left out).
 
     `events` are validated `Event`s (e.g. from `api.collect`); those dated after `as_of` are ignored."""
-    return _Judge(agreement, events, as_of).run()
+    def judge(read: Agreement) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+        one = _Judge(read, events, as_of)
+        return one.run(), one.findings
+    return with_readings(agreement, judge(agreement)[0], judge) if agreement.readings else _Judge(agreement, events, as_of).run()
 
 

@@ -1,0 +1,176 @@
+"""Contested readings, judged: the agreement judged again under each alternative reading, and each
+finding of the primary reading told its status under the others where it differs.
+
+Why the whole agreement again: a reading changes more than its own rule's acts — a claim about a
+strike is corroborated or not, a deadline that starts on another rule's fulfilment starts another
+day, who defaulted first moves. So each alternative reading is the agreement with its rules read
+its way (`under`), judged by its own `Judge`, from the same matches: the matcher runs once over the
+agreement with every reading's versions added (`matched`), and each day's matches are handed to
+every judge, each taking the units of its own versions. The alternative readings' findings never
+reach the report's findings, tables or scores: they only annotate the primary reading's findings
+(`Finding.readings`) and the who-defaulted-first groups (`DefaultGroup.readings`).
+
+A finding is set beside its counterpart under a reading by what it is about: an act (or claim) by
+its event, a deadline by its unit (rule, party: one finding each, whatever its due date), a finding
+about a continuing commitment as a whole by its anchor (`complied`, `not-triggered`, a period).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+
+import attrs
+
+from doha_compliance._util.spool import findings_spool
+from doha_compliance.matching.matches import Matches
+from doha_compliance.models import NO_FINDING, Agreement, Finding, Reading, ReadingStatus
+from doha_compliance.rules.kinds import kind_of
+
+from .judge import Coverage, Judge, Judged
+from .links import DefaultGroup, ReadingOrder
+
+SEPARATOR = "~"  # a reading's version is `<version>~<reading id>` (rules/readings.py)
+Key = Tuple[str, ...]
+
+
+def matched(agreement: Agreement) -> Agreement:
+    """The agreement the matcher runs: its rules and every alternative reading's versions."""
+    extra = tuple(v for reading in agreement.readings for v in reading.versions)
+    return attrs.evolve(agreement, rules=agreement.rules + extra) if extra else agreement
+
+
+def under(agreement: Agreement, reading: Reading) -> Agreement:
+    """The agreement read one alternative way: the reading's rules replaced by its versions."""
+    kept = tuple(r for r in agreement.rules if r.id not in reading.changes)
+    return attrs.evolve(agreement, rules=kept + reading.versions, readings=(), primary_readings={})
+
+
+def _key(f: Finding, deadline_rules: Set[str]) -> Key:
+    """What a finding is about, the same under every reading."""
+    if f.rule in deadline_rules:
+        return (f.rule, f.party, "deadline")
+    if f.anchor is not None:  # a reading's version names its anchor: complied-<version>~<reading>
+        anchor = f.anchor.split(SEPARATOR, 1)[0]
+        return (f.rule, f.party, "whole", "complied" if anchor == f"complied-{f.rule}" else anchor)
+    return (f.rule, f.party, "act", f.evidence[0] if f.evidence else f.date.isoformat())
+
+
+def _split(matches: Matches, versions: Set[str], with_covered: bool) -> Matches:
+    """The part of the day's matches that falls to one judge: its versions' units, copied."""
+    def mine(table: Dict[Any, Any]) -> Dict[Any, Any]:
+        return {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
+                for k, v in table.items() if k[0] in versions}
+    return Matches(hits=mine(matches.hits), justifications=mine(matches.justifications), fulfils=mine(matches.fulfils),
+                   covered=mine(matches.covered) if with_covered else {},
+                   justifier_counts=mine(matches.justifier_counts), covers=mine(matches.covers),
+                   triggers=mine(matches.triggers))
+
+
+class ReadingJudges:
+    """The primary reading's `Judge` and one per alternative reading, fed the same matches."""
+
+    def __init__(self, agreement: Agreement):
+        self.agreement = agreement
+        self.matching = matched(agreement)
+        self.primary = Judge(agreement)
+        self.others = [(reading, Judge(under(agreement, reading))) for reading in agreement.readings]
+        self._versions = [{r.version for r in judge.agreement.rules} for _, judge in self.others]
+        self._extra = {v.version for reading in agreement.readings for v in reading.versions}
+
+    def saw_day(self, day: dt.date) -> None:
+        self.primary.saw_day(day)
+        for _, judge in self.others:
+            judge.saw_day(day)
+
+    def take(self, matches: Matches) -> None:
+        for versions, (_, judge) in zip(self._versions, self.others):
+            judge.take(_split(matches, versions, with_covered=False))
+        self.primary.take(matches)
+        self._drop_extra(matches)
+
+    def _drop_extra(self, matches: Matches) -> None:
+        """What only the alternative readings' versions matched: theirs, taken above."""
+        tables: Tuple[Dict[Any, Any], ...] = (matches.hits, matches.justifications, matches.fulfils,
+                                              matches.justifier_counts, matches.covers, matches.triggers)
+        for table in tables:
+            for k in [k for k in table if k[0] in self._extra]:
+                del table[k]
+
+    def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None)) -> Judged:
+        others = [(reading, judge.finish(_split(matches, versions, with_covered=True), as_of, coverage))
+                  for versions, (reading, judge) in zip(self._versions, self.others)]
+        self._drop_extra(matches)
+        for k in [k for k in matches.covered if k[0] in self._extra]:
+            del matches.covered[k]
+        judged = self.primary.finish(matches, as_of, coverage)
+        deadline_rules = {r.id for r in self.agreement.rules if kind_of(r).deadline}
+        tables = [(reading, _table(j, deadline_rules)) for reading, j in others]
+        findings = findings_spool(_annotated(judged.findings, tables, deadline_rules)).finish()
+        judged.findings.close()
+        defaults = tuple(_orders(group, others) for group in judged.defaults)
+        for _, j in others:
+            for spool in (j.findings, j.claims, j.events):
+                spool.close()
+        return attrs.evolve(judged, findings=findings, defaults=defaults)
+
+
+@attrs.frozen
+class _Table:
+    """One alternative reading's conclusions, looked up by what each is about."""
+
+    findings: Dict[Key, Tuple[str, str]]
+    not_assessed: Dict[Tuple[str, str], str]
+    claims: Dict[str, Tuple[str, str]]  # claim event id -> (assessment, reason)
+
+
+def _table(judged: Judged, deadline_rules: Set[str]) -> _Table:
+    return _Table({_key(f, deadline_rules): (f.status, f.reason) for f in judged.findings},
+                  {(n.rule, n.party): n.reason for n in judged.not_assessed},
+                  {c.event: (c.assessment, c.reason) for c in judged.claims})
+
+
+def _annotated(findings: Any, tables: List[Tuple[Reading, _Table]], deadline_rules: Set[str]) -> Iterator[Finding]:
+    for f in findings:
+        found = [s for s in (_status(f, reading, table, deadline_rules) for reading, table in tables) if s is not None]
+        yield attrs.evolve(f, readings=tuple(found)) if found else f
+
+
+def _status(f: Finding, reading: Reading, table: _Table, deadline_rules: Set[str]) -> Optional[ReadingStatus]:
+    """The finding's status under one reading, if it differs; None if the same."""
+    other = table.findings.get(_key(f, deadline_rules))
+    if other is not None:
+        return None if other[0] == f.status else ReadingStatus(reading.id, other[0], other[1])
+    if (f.rule, f.party) in table.not_assessed:
+        why = table.not_assessed[(f.rule, f.party)]
+        return ReadingStatus(reading.id, NO_FINDING, f"not assessed under this reading: {why}")
+    if f.status == "alleged" and f.evidence and f.evidence[0] in table.claims:
+        assessment, reason = table.claims[f.evidence[0]]
+        return ReadingStatus(reading.id, NO_FINDING, f"no allegation under this reading: the claim is {assessment} "
+                                                     f"({reason})")
+    if f.status == "complied":
+        return ReadingStatus(reading.id, NO_FINDING, "not complied under this reading: its acts include a "
+                                                     "violation, a missed act or an unresolved one (see them)")
+    return ReadingStatus(reading.id, NO_FINDING, "no such finding under this reading")
+
+
+def _orders(group: DefaultGroup, others: List[Tuple[Reading, Judged]]) -> DefaultGroup:
+    """Who defaulted first under each alternative reading, beside the primary order: for a group
+    holding one of the reading's rules always (the same order said in one line), else where it differs."""
+    orders = []
+    for reading, judged in others:
+        theirs = next((g for g in judged.defaults if g.rules == group.rules), None)
+        if theirs is None:
+            continue
+        same = theirs.parties == group.parties
+        if same and not set(group.rules) & set(reading.changes):
+            continue
+        orders.append(ReadingOrder(reading.id, same, () if same else theirs.parties))
+    return attrs.evolve(group, readings=tuple(orders)) if orders else group
+
+
+def judge_for(agreement: Agreement) -> "Judge | ReadingJudges":
+    """A `Judge`, or with alternative readings the judges of every reading."""
+    return ReadingJudges(agreement) if agreement.readings else Judge(agreement)
+
+
+__all__ = ["ReadingJudges", "judge_for", "matched", "under"]
