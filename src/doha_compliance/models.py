@@ -279,11 +279,12 @@ class Reading:
         return text
 
     def label(self) -> str:
-        """How a report names it: "the reading taliban-on-the-spot (taliban's)"."""
-        return f"{self.id} ({self.whose}'s reading)"
+        """How a report names it: "taliban-on-the-spot (taliban's reading)"; "as encoded" for a rule
+        that names no reading of its own."""
+        return f"{self.id} ({self.whose}'s reading)" if self.whose else "as encoded (the rule's own reading)"
 
 
-AS_ENCODED = Reading(id="as-encoded", whose="the rule as encoded", primary=True)
+AS_ENCODED = Reading(id="as-encoded", whose="", primary=True)
 
 
 @attrs.frozen(slots=True)

@@ -140,7 +140,7 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             continue
         # every act's reason opens with what the commitment is (and so whether its terms are only reported)
         missing = (f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
-                   f"in the {jb.within_days} days before, among the events given")
+                   f"in the {deadlines.plural(jb.within_days, 'day')} before, among the events given")
         if e.stated_justification:
             out.append(_act_finding(rule, party, e, "unresolved",
                                     f"{missing}; {e.actor} states: {e.stated_justification!r}. The input cannot settle "

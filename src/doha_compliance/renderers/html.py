@@ -11,7 +11,7 @@ from doha_compliance._util.values import month_label
 from doha_compliance.models import STATUSES
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS
+from .wording import CLAIM_SECTIONS, order_words, primary_note, reading_lines, reading_words
 
 # One colour a status: reds for breaches, orange for what is claimed or unsettled, greys for what is not
 # yet due or started, greens and blues for what was kept.
@@ -77,7 +77,12 @@ def render_html(report: Report) -> str:
     for i, f in enumerate(report.findings):
         rule = report.rule_version(f.version)
         findings.append({"f": f, "rule": rule, "anchor": f"f-{i}", "colour": COLOURS[f.status],
-                         "evidence": [(e, event_anchor.get(e)) for e in f.evidence]})
+                         "evidence": [(e, event_anchor.get(e)) for e in f.evidence],
+                         "readings": [{"status": r.status, "words": reading_words(report.agreement, r)}
+                                      for r in f.readings]})
+    defaults_view = [{"note": primary_note(report.agreement, g.rules),
+                      "orders": [(order_words(report.agreement, o), o.parties) for o in g.readings]}
+                     for g in report.defaults]
     cited_by: Dict[str, List[str]] = {}
     for i, f in enumerate(report.findings):
         for e in f.evidence:
@@ -92,4 +97,5 @@ def render_html(report: Report) -> str:
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
                            event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
                            heatmap=heatmap(report, finding_anchor),
-                           level_charts=level_charts(report))
+                           level_charts=level_charts(report), defaults_view=defaults_view,
+                           readings=reading_lines(report.agreement))

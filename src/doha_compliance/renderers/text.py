@@ -16,7 +16,7 @@ from rich.table import Table
 from doha_compliance.models import STATUSES, Agreement
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
-from .wording import CLAIM_SECTIONS, default_words
+from .wording import CLAIM_SECTIONS, default_words, order_words, primary_note, reading_lines, reading_words
 
 WIDTH = 110
 # Control characters from event text (an ESC starts a terminal escape sequence) are shown, not sent.
@@ -66,6 +66,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             yield from out(_wrapped(f.reason, 18))
             if f.linked:
                 yield from out(_wrapped("linked, on that date: " + "; ".join(link.describe() for link in f.linked), 18))
+            for other in f.readings:
+                yield from out(_wrapped(reading_words(report.agreement, other), 18))
         yield from out("")
     for role, heading, verb in CLAIM_SECTIONS:
         claims = [c for c in report.claims if c.claimant_role == role]
@@ -82,11 +84,21 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
         yield from out("Who defaulted first, among linked commitments")
         for group in report.defaults:
             yield from out(_wrapped("commitments: " + ", ".join(group.rules), 2))
-            for d in group.parties:
-                if d.date is None:
-                    yield from out(f"    {d.party}: no default in the input")
-                else:
-                    yield from out(f"    {d.date}  {d.party}: {default_words(d.status)} {d.rule} ({d.finding})")
+            note = primary_note(report.agreement, group.rules)
+            if note:
+                yield from out(_wrapped(note, 4))
+            yield from _default_lines(group.parties, out)
+            for order in group.readings:
+                yield from out(_wrapped(order_words(report.agreement, order), 4))
+                yield from _default_lines(order.parties, out, 2)
+        yield from out("")
+    if report.agreement.readings:
+        yield from out("Contested readings: every finding is also judged under these; a finding shows its status "
+                       "under a reading where it differs")
+        for heading, lines in reading_lines(report.agreement):
+            yield from out(_wrapped(heading, 2))
+            for line in lines:
+                yield from out(_wrapped(line, 6))
         yield from out("")
     from .time import score_text, series_text  # issue 15
     for line in (*score_text(report), *series_text(report)):
@@ -103,6 +115,15 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
         yield from out(f"Rejected events ({len(report.rejected)}):")
         for r in report.rejected:
             yield from out(f"  {r.where}: {r.id or '-'}: {r.reason}")
+
+
+def _default_lines(parties: Any, out: Any, indent: int = 0) -> Iterator[str]:
+    pad = " " * (4 + indent)
+    for d in parties:
+        if d.date is None:
+            yield from out(f"{pad}{d.party}: no default in the input")
+        else:
+            yield from out(f"{pad}{d.date}  {d.party}: {default_words(d.status)} {d.rule} ({d.finding})")
 
 
 def _table_text(table: Table, color: bool = False) -> str:

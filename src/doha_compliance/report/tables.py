@@ -29,7 +29,7 @@ class Tables(Protocol):
 
 TABLES = ("findings", "scores", "series")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
-    "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason"),
+    "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "readings"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
 }
@@ -41,7 +41,9 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
         for f in report.findings:
             yield {"id": f.id, "rule": f.rule, "version": f.version, "party": f.party, "status": f.status,
                    "date": f.date.isoformat(), "due": f.due.isoformat() if f.due else None,
-                   "evidence": ";".join(f.evidence), "reason": f.reason}
+                   "evidence": ";".join(f.evidence), "reason": f.reason,
+                   # its status under each other reading where it differs: "reading: status; ..."
+                   "readings": "; ".join(f"{r.reading}: {r.status}" for r in f.readings)}
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()
