@@ -47,7 +47,7 @@ def under(agreement: Agreement, reading: Reading) -> Agreement:
 
 def _key(f: Finding, deadline_rules: Set[str]) -> Key:
     """What a finding is about, the same under every reading."""
-    if f.rule in deadline_rules:
+    if f.rule in deadline_rules and f.status != "alleged":  # a claim naming a deadline is about its claim
         return (f.rule, f.party, "deadline")
     if f.anchor is not None:  # a reading's version names its anchor: complied-<version>~<reading>
         anchor = f.anchor.split(SEPARATOR, 1)[0]

@@ -24,7 +24,7 @@ def read_as(agreement: Agreement, reading: Reading) -> Agreement:
 def _theirs(f: Dict[str, Any], deadlines: List[str], reading: str) -> Tuple[str, ...]:
     """What a reading's (raw) finding is about: a deadline's unit; otherwise its id, with the
     reading's version name taken off an anchor (`complied-<version>~<reading>`)."""
-    if f["rule"] in deadlines:
+    if f["rule"] in deadlines and f["status"] != "alleged":  # an allegation is about its claim, not the unit
         return (f["rule"], f["party"])
     found = _finding_id(f)
     suffix = "~" + reading
@@ -35,7 +35,7 @@ def _theirs(f: Dict[str, Any], deadlines: List[str], reading: str) -> Tuple[str,
 
 def _ours(f: Dict[str, Any], deadlines: List[str]) -> Tuple[str, ...]:
     """What a primary (canonical) finding is about, in the same terms."""
-    return (f["rule"], f["party"]) if f["rule"] in deadlines else (f["id"],)
+    return (f["rule"], f["party"]) if f["rule"] in deadlines and f["status"] != "alleged" else (f["id"],)
 
 
 def with_readings(agreement: Agreement, primary: Dict[str, Any],
