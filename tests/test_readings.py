@@ -223,10 +223,15 @@ def test_one_reading_id_has_one_reader():
     assert "one reading id, one reader" in str(caught.value)
 
 
-def test_a_quote_and_a_paraphrase_are_not_both_given():
+@pytest.mark.parametrize("entry, which", [(dict(ON_THE_SPOT, quote="words"), "both"),
+                                          ({k: v for k, v in ON_THE_SPOT.items() if k != "paraphrase"}, "neither")])
+def test_a_reading_gives_its_words_as_a_quote_or_a_paraphrase(entry, which):
     with pytest.raises(RuleSetError) as caught:
-        agree(dict(STRIKES, readings=[dict(ON_THE_SPOT, quote="words")]))
-    assert "readings" in str(caught.value)
+        agree(dict(STRIKES, readings=[entry]))
+    message = str(caught.value)
+    assert ("reading 'on-the-spot' needs its words as exactly one of 'quote' (verbatim from the source) or "
+            f"'paraphrase' (never shown as a quote); it gives {which}") in message
+    assert "rules.yaml:" in message and "\n" not in message
 
 
 def test_a_reading_is_set_on_the_rule_an_amendment_amends():

@@ -92,6 +92,11 @@ def _one(spec: RuleSpec, entry: Dict[str, Any], own: str, seen: List[str], versi
         errors.append(RuleError(where, f"reading '{rid}' is given twice for '{spec.id}'"))
         return
     seen.append(rid)
+    if ("quote" in entry) == ("paraphrase" in entry):
+        errors.append(RuleError(where, f"reading '{rid}' needs its words as exactly one of 'quote' (verbatim from "
+                                       "the source) or 'paraphrase' (never shown as a quote); it gives "
+                                       + ("both" if "quote" in entry else "neither")))
+        return
     fields = tuple(f for f in OVERRIDES if f in entry)
     if not fields:
         errors.append(RuleError(where, f"reading '{rid}' reads nothing otherwise: give at least one of "
