@@ -384,7 +384,8 @@ READINGS: Dict[str, List[Tuple[str, str, str, str, Optional[str], str, str, str]
          "Three days after the Lashkar Gah offensive of 2 May: not on the spot; the US states its reason."),
         ("strikes.defensive_only", "us", "justified", "2021-07-21", "tl-us-strikes-kandahar-2021-07-21",
          "taliban-on-the-spot", "unresolved",
-         "Seven days after Spin Boldak (14 July), no Kandahar attack on 20 or 21 July: not on the spot; stated reason."),
+         "Seven days after Spin Boldak (14 July), no Kandahar attack on 20 or 21 July: not on the spot; stated "
+         "reason."),
         ("strikes.defensive_only", "us", "justified", "2021-08-06", "tl-us-b52-herat-2021-08-06",
          "taliban-on-the-spot", "violation",
          "Seven days after the attack on Herat city (30 July), none in Herat on 5 or 6 August, and no stated reason."),
@@ -416,7 +417,8 @@ def _readings_mismatch(report: dict, rows: list) -> List[str]:
 
 
 def _default_readings(report: dict) -> list:
-    return [(g["rules"][0], r["reading"], r["same"], [(p["party"], p["date"], p["rule"], p["status"]) for p in r["parties"]])
+    return [(g["rules"][0], r["reading"], r["same"],
+             [(p["party"], p["date"], p["rule"], p["status"]) for p in r["parties"]])
             for g in report["defaults"] for r in g.get("readings", [])]
 
 

@@ -13,14 +13,13 @@ import json
 from typing import List
 
 import pytest
+from conftest import ev
 
 import doha_compliance as dc
 from doha_compliance.errors import RuleSetError
 from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions
 from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, agreement_texts, validated_events
-
-from conftest import ev
 
 
 @pytest.fixture(params=["pipeline", "reference"])
@@ -138,7 +137,8 @@ def test_talks_due_once_the_release_is_done(who):
                               ("talks", "red", "violation", "talk"): [("release-first", "met")]}
     blue = {"party": "blue", "date": D("01-05"), "rule": "release", "finding": "release/blue/2020-01-05",
             "status": "missed"}
-    red = {"party": "red", "date": D("01-05"), "rule": "talks", "finding": "talks/red/2020-01-05", "status": "violation"}
+    red = {"party": "red", "date": D("01-05"), "rule": "talks", "finding": "talks/red/2020-01-05",
+           "status": "violation"}
     red_none = {"party": "red", "date": None, "rule": None, "finding": None, "status": None}
     assert c["defaults"] == [{"rules": ["release", "talks"], "parties": [blue, red], "readings": [
         {"reading": "release-first", "same": False, "parties": [blue, red_none]}]}]
@@ -171,23 +171,28 @@ def test_every_format_shows_the_other_reading_where_it_differs():
     r = report(agree(STRIKES), STRIKE_ROWS, D("01-10"))
     text = " ".join(dc.render(r, "text").split())  # the text report wraps its lines
     assert "under the reading on-the-spot (red's reading): violation — strikes: strike by blue on 2020-01-05" in text
-    assert "Contested readings" in text and "paraphrase (not a quote): blue may answer an attack only while it happens" in text
+    assert "Contested readings" in text
+    assert "paraphrase (not a quote): blue may answer an attack only while it happens" in text
     assert "strikes: primary reading blue-defence (blue's reading)" in text
     md = dc.render(r, "md")
     assert "- **Another reading:** under the reading on-the-spot (red's reading): violation" in md
     assert "## Contested readings" in md
     html = dc.render(r, "html")
-    assert 'class="meta reading" data-status="violation">under the reading on-the-spot (red&#39;s reading): violation' in html
+    assert ('class="meta reading" data-status="violation">under the reading on-the-spot (red&#39;s reading): '
+            'violation') in html
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(dc.render(r, "csv")))}
     assert rows["strikes/blue/s-later"]["readings"] == "on-the-spot: violation"
     assert rows["strikes/blue/s-same-day"]["readings"] == ""
     data = json.loads(r.to_json())
     by_id = {f["id"]: f for f in data["findings"]}
-    assert [(x["reading"], x["status"]) for x in by_id["strikes/blue/s-later"]["readings"]] == [("on-the-spot", "violation")]
+    later = by_id["strikes/blue/s-later"]["readings"]
+    assert [(x["reading"], x["status"]) for x in later] == [("on-the-spot", "violation")]
     assert "readings" not in by_id["strikes/blue/s-same-day"]  # readings agree: no key
-    assert data["readings"]["alternatives"]["on-the-spot"]["paraphrase"] == "blue may answer an attack only while it happens"
-    assert "quote" not in data["readings"]["alternatives"]["on-the-spot"]  # a paraphrase is never a quote
-    assert data["readings"]["primary"] == {"strikes": {"id": "blue-defence", "whose": "blue", "source": "blue's ministry"}}
+    spot = data["readings"]["alternatives"]["on-the-spot"]
+    assert spot["paraphrase"] == "blue may answer an attack only while it happens"
+    assert "quote" not in spot  # a paraphrase is never a quote
+    assert data["readings"]["primary"] == {"strikes": {"id": "blue-defence", "whose": "blue",
+                                                       "source": "blue's ministry"}}
     explained = " ".join(dc.explain(r, "strikes/blue/s-later").split())
     assert "reading: blue-defence (blue's reading), the rule's primary reading (blue's ministry)" in explained
     assert "otherwise: under the reading on-the-spot (red's reading) [paraphrase (not a quote): " in explained
@@ -238,7 +243,8 @@ def test_a_reading_is_set_on_the_rule_an_amendment_amends():
     amendment = {"id": "strikes@2", "amends": "strikes", "effective_from": D("01-05"), "readings": [ON_THE_SPOT]}
     with pytest.raises(RuleSetError) as caught:
         agree(STRIKES, amendment)
-    assert "'readings' is set on the rule an amendment amends ('strikes'): a reading applies to every version" in str(caught.value)
+    assert ("'readings' is set on the rule an amendment amends ('strikes'): a reading applies to every "
+            "version") in str(caught.value)
 
 
 # --- the Doha rule set --------------------------------------------------------------------------------
@@ -251,7 +257,21 @@ def test_doha_a_strike_the_us_reading_justifies_is_a_violation_on_the_spot(doha)
             ev("str", "2020-06-05", "airstrike", "us", target="taliban", province="Helmand"),
             ev("str2", "2020-06-02", "airstrike", "us", target="taliban", province="Helmand")]
     c = pipeline_conclusions(dc.evaluate(doha, validated_events(doha, rows), as_of=dt.date(2020, 6, 30)))
-    got = {f["evidence"][0]: (f["status"], f["readings"]) for f in c["findings"] if f["rule"] == "strikes.defensive_only"
-           and f["evidence"]}
+    got = {f["evidence"][0]: (f["status"], f["readings"]) for f in c["findings"]
+           if f["rule"] == "strikes.defensive_only" and f["evidence"]}
     assert got == {"str": ("justified", [{"reading": "taliban-on-the-spot", "status": "violation"}]),
                    "str2": ("justified", [])}  # the day after the attack: on the spot under both readings
+
+
+def test_a_readings_findings_are_looked_up_a_day_at_a_time():
+    """The alternative readings' findings are as many as the primary's: they are read a day at a time, in
+    step with the primary findings (both in date order), and a step back in time is noticed, never answered
+    from the wrong day (the table then falls back to whole lookups)."""
+    from doha_compliance.judging.readings import _DayWindow, _OutOfOrder
+    days = [dt.date(2020, 1, d) for d in (1, 1, 3)]
+    window = _DayWindow(list(zip(days, "abc")), key=lambda item: item[1], date=lambda item: item[0])
+    assert window.get(dt.date(2020, 1, 1), "b") == (dt.date(2020, 1, 1), "b")
+    assert window.get(dt.date(2020, 1, 2), "c") is None  # c is dated the 3rd
+    assert window.get(dt.date(2020, 1, 3), "c") == (dt.date(2020, 1, 3), "c")
+    with pytest.raises(_OutOfOrder):
+        window.get(dt.date(2020, 1, 1), "a")

@@ -17,13 +17,13 @@ about a continuing commitment as a whole by its anchor (`complied`, `not-trigger
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 import attrs
 
 from doha_compliance._util.spool import findings_spool
 from doha_compliance.matching.matches import Matches
-from doha_compliance.models import NO_FINDING, Agreement, Finding, Reading, ReadingStatus
+from doha_compliance.models import NO_FINDING, Agreement, Claim, Finding, Reading, ReadingStatus
 from doha_compliance.rules.kinds import kind_of
 
 from .judge import Coverage, Judge, Judged
@@ -104,8 +104,8 @@ class ReadingJudges:
             del matches.covered[k]
         judged = self.primary.finish(matches, as_of, coverage)
         deadline_rules = {r.id for r in self.agreement.rules if kind_of(r).deadline}
-        tables = [(reading, _table(j, deadline_rules)) for reading, j in others]
-        findings = findings_spool(_annotated(judged.findings, tables, deadline_rules)).finish()
+        tables = [(reading, _Table(j, deadline_rules)) for reading, j in others]
+        findings = findings_spool(_annotated(judged.findings, tables)).finish()
         judged.findings.close()
         defaults = tuple(_orders(group, others) for group in judged.defaults)
         for _, j in others:
@@ -114,39 +114,98 @@ class ReadingJudges:
         return attrs.evolve(judged, findings=findings, defaults=defaults)
 
 
-@attrs.frozen
+class _OutOfOrder(Exception):
+    """Findings or claims not in date order: the window cannot be used (never seen; a fallback)."""
+
+
+class _DayWindow:
+    """One day's items of a date-ordered sequence, by key, moving forward with the primary findings:
+    memory holds one day, not the stream (a reading's findings are as many as the primary's)."""
+
+    def __init__(self, items: Iterable[Any], key: Callable[[Any], Any], date: Callable[[Any], dt.date]):
+        self._items, self._key, self._date = iter(items), key, date
+        self._next = next(self._items, None)
+        self._day: Optional[dt.date] = None
+        self._found: Dict[Any, Any] = {}
+
+    def get(self, day: dt.date, key: Any) -> Any:
+        if self._day is None or day > self._day:
+            self._found = {}
+            while self._next is not None and self._date(self._next) <= day:
+                item, self._next = self._next, next(self._items, None)
+                if self._next is not None and self._date(self._next) < self._date(item):
+                    raise _OutOfOrder
+                if self._date(item) == day:
+                    self._found[self._key(item)] = item
+            self._day = day
+        elif day < self._day:
+            raise _OutOfOrder
+        return self._found.get(key)
+
+
 class _Table:
-    """One alternative reading's conclusions, looked up by what each is about."""
+    """One alternative reading's conclusions, looked up by what each is about: its deadline findings
+    (one per unit) and what it did not assess in memory; its other findings and its claims a day at a
+    time, in step with the primary findings (both in date order)."""
 
-    findings: Dict[Key, Tuple[str, str]]
-    not_assessed: Dict[Tuple[str, str], str]
-    claims: Dict[str, Tuple[str, str]]  # claim event id -> (assessment, reason)
+    def __init__(self, judged: Judged, deadline_rules: Set[str]):
+        self.judged, self.deadline_rules = judged, deadline_rules
+        self.deadlines = {_key(f, deadline_rules): f for f in judged.findings
+                          if f.rule in deadline_rules and f.status != "alleged"}
+        self.not_assessed = {(n.rule, n.party): n.reason for n in judged.not_assessed}
+        self.restart(windowed=True)
+
+    def restart(self, windowed: bool) -> None:
+        """Windows over the findings and claims; or, when they are not in date order, whole tables."""
+        key: Callable[[Finding], Any] = lambda f: _key(f, self.deadline_rules)  # noqa: E731
+        if windowed:
+            self._findings = _DayWindow(self.judged.findings, key, lambda f: f.date)
+            self._claims = _DayWindow(self.judged.claims, lambda c: c.event, lambda c: c.date)
+            self._whole: Optional[Tuple[Dict[Any, Finding], Dict[str, Claim]]] = None
+        else:
+            self._whole = ({key(f): f for f in self.judged.findings}, {c.event: c for c in self.judged.claims})
+
+    def finding(self, f: Finding) -> Optional[Finding]:
+        key = _key(f, self.deadline_rules)
+        if key in self.deadlines or (f.rule in self.deadline_rules and f.status != "alleged"):
+            return self.deadlines.get(key)
+        if self._whole is not None:
+            return self._whole[0].get(key)
+        try:
+            return self._findings.get(f.date, key)  # type: ignore[no-any-return]
+        except _OutOfOrder:
+            self.restart(windowed=False)
+            return self.finding(f)
+
+    def claim(self, f: Finding) -> Optional[Claim]:
+        """The claim behind an allegation (dated the claim's day), as this reading weighed it."""
+        if self._whole is not None:
+            return self._whole[1].get(f.evidence[0])
+        try:
+            return self._claims.get(f.date, f.evidence[0])  # type: ignore[no-any-return]
+        except _OutOfOrder:
+            self.restart(windowed=False)
+            return self.claim(f)
 
 
-def _table(judged: Judged, deadline_rules: Set[str]) -> _Table:
-    return _Table({_key(f, deadline_rules): (f.status, f.reason) for f in judged.findings},
-                  {(n.rule, n.party): n.reason for n in judged.not_assessed},
-                  {c.event: (c.assessment, c.reason) for c in judged.claims})
-
-
-def _annotated(findings: Any, tables: List[Tuple[Reading, _Table]], deadline_rules: Set[str]) -> Iterator[Finding]:
+def _annotated(findings: Any, tables: List[Tuple[Reading, _Table]]) -> Iterator[Finding]:
     for f in findings:
-        found = [s for s in (_status(f, reading, table, deadline_rules) for reading, table in tables) if s is not None]
+        found = [s for s in (_status(f, reading, table) for reading, table in tables) if s is not None]
         yield attrs.evolve(f, readings=tuple(found)) if found else f
 
 
-def _status(f: Finding, reading: Reading, table: _Table, deadline_rules: Set[str]) -> Optional[ReadingStatus]:
+def _status(f: Finding, reading: Reading, table: _Table) -> Optional[ReadingStatus]:
     """The finding's status under one reading, if it differs; None if the same."""
-    other = table.findings.get(_key(f, deadline_rules))
+    other = table.finding(f)
     if other is not None:
-        return None if other[0] == f.status else ReadingStatus(reading.id, other[0], other[1])
+        return None if other.status == f.status else ReadingStatus(reading.id, other.status, other.reason)
     if (f.rule, f.party) in table.not_assessed:
         why = table.not_assessed[(f.rule, f.party)]
         return ReadingStatus(reading.id, NO_FINDING, f"not assessed under this reading: {why}")
-    if f.status == "alleged" and f.evidence and f.evidence[0] in table.claims:
-        assessment, reason = table.claims[f.evidence[0]]
-        return ReadingStatus(reading.id, NO_FINDING, f"no allegation under this reading: the claim is {assessment} "
-                                                     f"({reason})")
+    claim = table.claim(f) if f.status == "alleged" and f.evidence else None
+    if claim is not None:
+        return ReadingStatus(reading.id, NO_FINDING, f"no allegation under this reading: the claim is "
+                                                     f"{claim.assessment} ({claim.reason})")
     if f.status == "complied":
         return ReadingStatus(reading.id, NO_FINDING, "not complied under this reading: its acts include a "
                                                      "violation, a missed act or an unresolved one (see them)")
