@@ -193,4 +193,9 @@ def render_rules(agreement: Agreement) -> str:
                      + (f" · due {r.due}" if r.due else ""))
         lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ",
                                    subsequent_indent="      "))
+        others = [reading.label() for reading in agreement.readings if r.id in reading.changes]
+        if others and r.version == r.id:  # contested readings (issue 24)
+            lines.append(textwrap.fill(f"primary reading: {agreement.primary_reading(r.id).label()}; also judged under "
+                                       + ", ".join(others), width=WIDTH, initial_indent="    ",
+                                       subsequent_indent="      "))
     return "\n".join(lines) + "\n"
