@@ -30,7 +30,8 @@ def report(doha):
 def test_csv_findings_one_row_each_with_the_csv_module(report):
     rows = list(csv.DictReader(io.StringIO(render_csv(report))))
     assert len(rows) == len(report.findings)
-    assert list(rows[0]) == ["id", "rule", "version", "party", "status", "date", "due", "evidence", "reason"]
+    assert list(rows[0]) == ["id", "rule", "version", "party", "status", "date", "due", "evidence", "reason",
+                            "readings"]  # issue 24: the status under each other reading where it differs
     for row, f in zip(rows, report.findings):
         assert (row["id"], row["status"], row["date"], row["reason"]) == (f.id, f.status, f.date.isoformat(), f.reason)
         assert row["evidence"].split(";") == list(f.evidence) or (row["evidence"] == "" and not f.evidence)
