@@ -275,3 +275,15 @@ def test_a_readings_findings_are_looked_up_a_day_at_a_time():
     assert window.get(dt.date(2020, 1, 3), "c") == (dt.date(2020, 1, 3), "c")
     with pytest.raises(_OutOfOrder):
         window.get(dt.date(2020, 1, 1), "a")
+
+
+def test_a_reading_with_no_date_applies_to_every_version(who):
+    """t is due 01-05, moved to 01-08 by its amendment of 01-03; the reading `undated` gives it no date
+    (an undertaking) in every version. Done on 01-09, as of 01-10: a violation as written (the amendment
+    decides: due 01-08, met late), met under the reading (an undertaking done)."""
+    undated = {"id": "undated", "whose": "red", "source": "red", "paraphrase": "no date was agreed", "due": None}
+    t = rule("t", "red", "deadline", due=D("01-05"), fulfilled_by={"when": {"type": "level", "actor": "$party"}},
+             readings=[undated])
+    amended = {"id": "t@2", "amends": "t", "effective_from": D("01-03"), "due": D("01-08")}
+    c = judge(who, agree(t, amended), [ev("done", D("01-09"), "level", "red")], D("01-10"))
+    assert readings_of(c) == {("t", "red", "violation", "done"): [("undated", "met")]}
