@@ -253,6 +253,11 @@ def tally(c: dict) -> None:
         event("a default in a linked group")
     if c["coverage"]["unattributed"]:
         event("an unattributed event")
+    for f in c["findings"]:  # contested readings (issue 24)
+        for r in f.get("readings", []):
+            event(f"a finding read otherwise: {r['status']}")
+    if any(g.get("readings") for g in c["defaults"]):
+        event("who defaulted first under another reading")
     target(float(len(statuses)), label="distinct statuses in one report")
 
 

@@ -17,6 +17,7 @@ from doha_compliance.intake import declarations, sources
 from doha_compliance.intake.readers import RawRow
 from doha_compliance.intake.validate import check_row
 from doha_compliance.judging.judge import Judge
+from doha_compliance.judging.readings import judge_for
 from doha_compliance.judging.unattributed import Unclaimed
 from doha_compliance.matching.durable import deciders
 from doha_compliance.matching.durable.engine import durable_matches
@@ -349,14 +350,16 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
             judge.saw(event)
             yield event
 
-    judge = Judge(agreement)
-    seen_day = judge.levels.activity.add  # issue 15: the days the input covers (levels)
+    judge = judge_for(agreement)  # with contested readings, a judge for each reading
+    seen_day = judge.saw_day  # issue 15: the days the input covers (levels)
 
     def match(ordered: Iterable[Event], report_date: Optional[dt.date]) -> Matches:
         if engine != "reference":  # findings are judged day by day, as the stream advances
-            return durable_matches(agreement, in_scope(ordered, report_date), on_day=judge.take, decider=engine,
-                                   on_part=judge.take_part)
-        return reference_matches(agreement, list(in_scope(ordered, report_date)))
+            # a day is judged in parts (issue 23) by one judge; with contested readings, whole days
+            on_part = judge.take_part if isinstance(judge, Judge) else None
+            return durable_matches(judge.matching, in_scope(ordered, report_date), on_day=judge.take, decider=engine,
+                                   on_part=on_part)
+        return reference_matches(judge.matching, list(in_scope(ordered, report_date)))
 
     if lateness_days is not None:
         streamed = InEventTime(intake, lateness_days)

@@ -291,6 +291,69 @@ class RuleSource:
 
 
 @attrs.frozen
+class Reading:
+    """One reading of contested clauses: whose it is, where it is stated, and (for an alternative)
+    the rule versions it makes. Rules that carry a reading of the same `id` are read together: an
+    alternative reading is the whole agreement judged again with those rules read its way.
+
+    `quote` is verbatim from `source`; `paraphrase` is not (never shown as a quote); `unverified`
+    says the words could not be checked against the source. `changes` names, per rule, the fields
+    the reading overrides; `versions` are the rule versions it judges instead (named
+    `<version>~<reading id>`). A rule's own text is its primary reading (`primary`)."""
+
+    id: str
+    whose: str
+    source: Optional[str] = None
+    quote: Optional[str] = None
+    paraphrase: Optional[str] = None
+    unverified: bool = False
+    note: Optional[str] = None
+    changes: Mapping[str, Tuple[str, ...]] = attrs.field(factory=dict)
+    versions: Tuple["Rule", ...] = ()
+    primary: bool = False
+
+    @property
+    def rules(self) -> Tuple[str, ...]:
+        """The rule ids it reads otherwise, in order."""
+        return tuple(sorted(self.changes))
+
+    def words(self) -> str:
+        """Its words as a report cites them: a quote in quotation marks, a paraphrase said to be one."""
+        text = ""
+        if self.quote:
+            text = f"quote: {self.quote!r}"
+        elif self.paraphrase:
+            text = f"paraphrase (not a quote): {self.paraphrase}"
+        if self.unverified:
+            text += " (unverified: not checked against the source)"
+        return text
+
+    def label(self) -> str:
+        """How a report names it: "taliban-on-the-spot (taliban's reading)"; "as encoded" for a rule
+        that names no reading of its own."""
+        return f"{self.id} ({self.whose}'s reading)" if self.whose else "as encoded (the rule's own reading)"
+
+
+AS_ENCODED = Reading(id="as-encoded", whose="", primary=True)
+
+
+@attrs.frozen(slots=True)
+class ReadingStatus:
+    """A finding's status under an alternative reading, where it differs from the primary one.
+    `status` is a status, or NO_FINDING when that reading gives no such finding."""
+
+    reading: str
+    status: str
+    reason: str
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"reading": self.reading, "status": self.status, "reason": self.reason}
+
+
+NO_FINDING = "no_finding"  # the reading gives no finding where the primary reading gives this one
+
+
+@attrs.frozen
 class Agreement:
     """A rule set: the agreement's vocabulary (parties, event types) and its rule versions."""
 
@@ -307,6 +370,16 @@ class Agreement:
     # who says it (issue 24): claimant name -> (role, part_of), as declared under `claimants:`
     claimants: Mapping[str, Tuple[str, Optional[str]]] = attrs.field(factory=dict)
     source: Optional[RuleSource] = None  # the folder it was loaded from (None: built in memory by hand)
+    # Contested readings: the alternative readings (each with its rule versions), and the primary
+    # reading a rule names (`reading:`), by rule id; a rule naming none is read AS_ENCODED.
+    readings: Tuple[Reading, ...] = ()
+    primary_readings: Mapping[str, Reading] = attrs.field(factory=dict)
+
+    def primary_reading(self, rule_id: str) -> Reading:
+        return self.primary_readings.get(rule_id, AS_ENCODED)
+
+    def reading(self, reading_id: str) -> Optional[Reading]:
+        return next((r for r in self.readings if r.id == reading_id), None)
 
     def is_signatory(self, party: str) -> bool:
         """Who signed; with no `signatories` declared, every party that owes a rule."""
@@ -458,6 +531,7 @@ class Finding:
     confidence: Optional[str] = None
     confidence_reasons: Tuple[str, ...] = ()
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
+    readings: Tuple[ReadingStatus, ...] = ()  # its status under each alternative reading, where it differs
 
     @property
     def id(self) -> str:
@@ -499,6 +573,8 @@ class Finding:
         out["confidence_reasons"] = list(self.confidence_reasons)
         if self.episode is not None:
             out["episode"] = self.episode
+        if self.readings:
+            out["readings"] = [r.to_dict() for r in self.readings]
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 

@@ -202,7 +202,10 @@ def decide(agreement: Agreement, continuing: Continuing, triggers: Triggers, as_
                     if justified else ""
                 evidence = tuple(sorted({st.event for st, _ in says}))
                 cited.extend(evidence)
-                anchor = f"complied-{a}" if rule.version == rule.id else f"complied-{rule.version}-{a}"
+                # a contested reading's version (`<version>~<reading>`, rules/readings.py) is named as its primary
+                # version is, so a reading's complied span lines up with the primary reading's
+                named = rule.version.split("~", 1)[0]
+                anchor = f"complied-{a}" if named == rule.id else f"complied-{named}-{a}"
                 findings.append(Finding(
                     rule=rule.id, version=rule.version, party=party, status="complied", date=b, evidence=evidence,
                     anchor=anchor, span_start=a,

@@ -199,7 +199,7 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             continue
         # every act's reason opens with what the commitment is (and so whether its terms are only reported)
         missing = (f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
-                   f"in the {jb.within_days} days before, among the events given")
+                   f"in the {deadlines.plural(jb.within_days, 'day')} before, among the events given")
         if e.stated_justification and e.stated_justification.strip():  # a blank statement states nothing
             out.append(_act_finding(rule, party, e, "unresolved",
                                     f"{missing}; {e.actor} states: {e.stated_justification!r}. The input cannot settle "
@@ -264,11 +264,16 @@ class Judge:
         # (party, act) -> the rules it breaches, over the day's parts (§5.10: one fact said once)
         self._day_breached: Dict[Tuple[str, str], List[str]] = {}
         self._statements: Dict[str, Event] = {}  # issue 24: monitors' statements of compliance, by id
+        self.matching = agreement  # what the matcher runs (readings.ReadingJudges adds its readings' versions)
 
     def saw(self, event: Event) -> None:
         """Every event judged passes here: a monitor's statement of compliance is kept (they are few)."""
         if event.extra and statement_of(self.agreement, event) is not None:
             self._statements[event.id] = event
+
+    def saw_day(self, day: dt.date) -> None:
+        """A day the input covers (levels)."""
+        self.levels.activity.add(day)
 
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.

@@ -186,12 +186,31 @@ class FirstDefault:
 
 
 @attrs.frozen
-class DefaultGroup:
-    rules: Tuple[str, ...]
-    parties: Tuple[FirstDefault, ...]
+class ReadingOrder:
+    """Who defaulted first under an alternative reading: `same` as the primary order, or `parties`."""
+
+    reading: str
+    same: bool
+    parties: Tuple[FirstDefault, ...] = ()
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"rules": list(self.rules), "parties": [p.to_dict() for p in self.parties]}
+        return {"reading": self.reading, "same": self.same, "parties": [p.to_dict() for p in self.parties]}
+
+
+@attrs.frozen
+class DefaultGroup:
+    """The first default of each party in a group of linked rules, under each rule's primary
+    reading; `readings`: the order under each alternative reading (readings.py)."""
+
+    rules: Tuple[str, ...]
+    parties: Tuple[FirstDefault, ...]
+    readings: Tuple[ReadingOrder, ...] = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"rules": list(self.rules), "parties": [p.to_dict() for p in self.parties]}
+        if self.readings:
+            out["readings"] = [r.to_dict() for r in self.readings]
+        return out
 
 
 def histories(agreement: Agreement, deadlines: Iterable[Deadline], continuing: Continuing, triggers: Triggers,

@@ -109,6 +109,7 @@ from .confidence import finding_confidence
 from .coverage import complied_spans
 from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
+from .readings import with_readings
 
 __all__ = ["pipeline_conclusions", "reference_conclusions"]
 
@@ -587,6 +588,11 @@ def reference_conclusions(agreement: Agreement, events: Sequence[Event], as_of: 
 
     `events` are validated `Event`s (e.g. from `api.collect`); those dated after `as_of` are ignored.
     `coverage`: what the sources declare they record systematically (issue 24)."""
+    def judge(read: Agreement) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+        one = _Judge(read, events, as_of, coverage)
+        return one.run(), one.findings
+    if agreement.readings:
+        return with_readings(agreement, judge(agreement)[0], judge)
     return _Judge(agreement, events, as_of, coverage).run()
 
 

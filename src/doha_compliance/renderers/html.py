@@ -23,6 +23,10 @@ from .wording import (
     confidence_words,
     coverage_lines,
     left_out_words,
+    order_words,
+    primary_note,
+    reading_lines,
+    reading_words,
     rules_line,
 )
 
@@ -91,7 +95,12 @@ def render_html(report: Report) -> str:
         rule = report.rule_version(f.version)
         findings.append({"f": f, "rule": rule, "anchor": f"f-{i}", "colour": COLOURS[f.status],
                          "evidence": [(e, event_anchor.get(e)) for e in f.evidence],
-                         "confidence": confidence_words(f.confidence, f.confidence_reasons, f.evidence)})
+                         "confidence": confidence_words(f.confidence, f.confidence_reasons, f.evidence),
+                         "readings": [{"status": r.status, "words": reading_words(report.agreement, r)}
+                                      for r in f.readings]})
+    defaults_view = [{"note": primary_note(report.agreement, g.rules),
+                      "orders": [(order_words(report.agreement, o), o.parties) for o in g.readings]}
+                     for g in report.defaults]
     cited_by: Dict[str, List[str]] = {}
     for i, f in enumerate(report.findings):
         for e in f.evidence:
@@ -112,5 +121,6 @@ def render_html(report: Report) -> str:
                            timeline=timeline(report), cited_by=cited_by, finding_anchor=finding_anchor,
                            event_anchor=event_anchor, import_outcomes=IMPORT_OUTCOMES,
                            heatmap=heatmap(report, finding_anchor),
-                           level_charts=level_charts(report),
+                           level_charts=level_charts(report), defaults_view=defaults_view,
+                           readings=reading_lines(report.agreement),
                            coverage_heading=COVERAGE_HEADING, coverage_lines=coverage_lines, no_coverage=NO_COVERAGE)

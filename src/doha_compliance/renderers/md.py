@@ -7,8 +7,9 @@ no Markdown formatting. Ids are shown as code when they hold nothing that could 
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterable, Iterator
 
+from doha_compliance.judging.links import FirstDefault
 from doha_compliance.models import STATUSES
 from doha_compliance.report.counts import cell_text
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
@@ -25,6 +26,10 @@ from .wording import (
     coverage_lines,
     default_words,
     left_out_words,
+    order_words,
+    primary_note,
+    reading_lines,
+    reading_words,
     rules_line,
 )
 
@@ -43,6 +48,18 @@ def _code(value: object) -> str:
     """An id as code (`id`), or as inert text when it holds a character code could not keep inert."""
     text = str(value)
     return f"`{text}`" if text and not _NOT_IN_CODE.search(text) and text.strip() == text else _cell(text)
+
+
+def _defaults_table(parties: Iterable[FirstDefault]) -> Iterator[str]:
+    yield ""
+    yield "| date | party | first default | finding |"
+    yield "| --- | --- | --- | --- |"
+    for d in parties:
+        if d.date is None:
+            yield f"| — | {_cell(d.party)} | no default in the input | — |"
+        else:
+            yield (f"| {d.date} | {_cell(d.party)} | {_cell(default_words(d.status))} {_code(d.rule)} | "
+                   f"{_code(d.finding)} |")
 
 
 def render_md(report: Report) -> str:
@@ -122,6 +139,8 @@ def md_lines(report: Report) -> Iterator[str]:
                 yield "- **Claims about it:** " + ", ".join(_code(c) for c in f.claims)
             if f.linked:
                 yield "- **Linked, on that date:** " + "; ".join(_cell(link.describe()) for link in f.linked)
+            for other in f.readings:
+                yield "- **Another reading:** " + _cell(reading_words(report.agreement, other))
     for role, heading, _verb in CLAIM_SECTIONS:
         claims = [c for c in report.claims if c.claimant_role == role]
         if not claims:
@@ -143,15 +162,24 @@ def md_lines(report: Report) -> Iterator[str]:
         for group in report.defaults:
             yield ""
             yield "Commitments: " + ", ".join(_code(r) for r in group.rules)
+            note = primary_note(report.agreement, group.rules)
+            if note:
+                yield ""
+                yield _cell(note)
+            yield from _defaults_table(group.parties)
+            for order in group.readings:
+                yield ""
+                yield "*" + _cell(order_words(report.agreement, order)) + "*"
+                if not order.same:
+                    yield from _defaults_table(order.parties)
+    if report.agreement.readings:
+        yield ""
+        yield "## Contested readings"
+        yield ""
+        yield "Every finding is also judged under these; a finding shows its status under a reading where it differs."
+        for heading, lines in reading_lines(report.agreement):
             yield ""
-            yield "| date | party | first default | finding |"
-            yield "| --- | --- | --- | --- |"
-            for d in group.parties:
-                if d.date is None:
-                    yield f"| — | {_cell(d.party)} | no default in the input | — |"
-                else:
-                    yield (f"| {d.date} | {_cell(d.party)} | {_cell(default_words(d.status))} {_code(d.rule)} | "
-                           f"{_code(d.finding)} |")
+            yield f"- **{_cell(heading)}**" + "".join(f"; {_cell(line)}" for line in lines)
     from .time import score_md, series_md  # issue 15
     yield from score_md(report)
     yield from series_md(report)

@@ -30,6 +30,10 @@ from .wording import (
     coverage_lines,
     default_words,
     left_out_words,
+    order_words,
+    primary_note,
+    reading_lines,
+    reading_words,
     rules_line,
 )
 
@@ -104,6 +108,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             yield from out(_wrapped("confidence: " + confidence, 18))
             if f.linked:
                 yield from out(_wrapped("linked, on that date: " + "; ".join(link.describe() for link in f.linked), 18))
+            for other in f.readings:
+                yield from out(_wrapped(reading_words(report.agreement, other), 18))
         yield from out("")
     for role, heading, verb in CLAIM_SECTIONS:
         claims = [c for c in report.claims if c.claimant_role == role]
@@ -123,11 +129,21 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
         yield from out("Who defaulted first, among linked commitments")
         for group in report.defaults:
             yield from out(_wrapped("commitments: " + ", ".join(group.rules), 2))
-            for d in group.parties:
-                if d.date is None:
-                    yield from out(f"    {d.party}: no default in the input")
-                else:
-                    yield from out(f"    {d.date}  {d.party}: {default_words(d.status)} {d.rule} ({d.finding})")
+            note = primary_note(report.agreement, group.rules)
+            if note:
+                yield from out(_wrapped(note, 4))
+            yield from _default_lines(group.parties, out)
+            for order in group.readings:
+                yield from out(_wrapped(order_words(report.agreement, order), 4))
+                yield from _default_lines(order.parties, out, 2)
+        yield from out("")
+    if report.agreement.readings:
+        yield from out("Contested readings: every finding is also judged under these; a finding shows its status "
+                       "under a reading where it differs")
+        for heading, lines in reading_lines(report.agreement):
+            yield from out(_wrapped(heading, 2))
+            for line in lines:
+                yield from out(_wrapped(line, 6))
         yield from out("")
     from .time import score_text, series_text  # issue 15
     for line in (*score_text(report), *series_text(report)):
@@ -168,6 +184,15 @@ def _basis_table(report: Report, tally: Tally) -> Table:
         table.add_row(party, basis, modality,
                       *(cell_text(tally.of(party, s, (basis, modality)), distinct=False) for s in shown))
     return table
+
+
+def _default_lines(parties: Any, out: Any, indent: int = 0) -> Iterator[str]:
+    pad = " " * (4 + indent)
+    for d in parties:
+        if d.date is None:
+            yield from out(f"{pad}{d.party}: no default in the input")
+        else:
+            yield from out(f"{pad}{d.date}  {d.party}: {default_words(d.status)} {d.rule} ({d.finding})")
 
 
 def _table_text(table: Table, color: bool = False) -> str:
@@ -265,4 +290,9 @@ def render_rules(agreement: Agreement) -> str:
                      f"in force {r.effective_from} to {until}" + _start_and_due(r))
         lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ",
                                    subsequent_indent="      "))
+        others = [reading.label() for reading in agreement.readings if r.id in reading.changes]
+        if others and r.version == r.id:  # contested readings (issue 24)
+            lines.append(textwrap.fill(f"primary reading: {agreement.primary_reading(r.id).label()}; also judged under "
+                                       + ", ".join(others), width=WIDTH, initial_indent="    ",
+                                       subsequent_indent="      "))
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ import yaml
 from doha_compliance.judging import coverage
 from doha_compliance.judging.links import linked_ids
 from doha_compliance.models import (
+    NO_FINDING,
     STATUS_MEANINGS,
     UNKNOWN,
     Agreement,
@@ -127,6 +128,26 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     return lines
 
 
+def _reading_lines(agreement: Agreement, f: Finding) -> List[str]:
+    """Which reading the finding is judged under, and its status under the others where it differs
+    (contested readings, issue 24)."""
+    if not agreement.readings:
+        return []
+    lines = []
+    if any(f.rule in r.changes for r in agreement.readings):
+        own = agreement.primary_reading(f.rule)
+        lines.append(f"reading:   {own.label()}, the rule's primary reading" + (f" ({own.source})" if own.source else ""))
+    for status in f.readings:
+        reading = agreement.reading(status.reading)
+        name = reading.label() if reading is not None else status.reading
+        said = "no such finding" if status.status == NO_FINDING else status.status
+        words = f" [{reading.words()}]" if reading is not None and reading.words() else ""
+        lines.append(f"otherwise: under the reading {name}{words}: {said} — {status.reason}")
+    if lines and not f.readings:
+        lines.append("otherwise: the same status under every other reading")
+    return lines
+
+
 def explain_finding(report: Report, f: Finding) -> str:
     events = {e.id: e for e in report.events}
     rule = report.rule_version(f.version)
@@ -144,6 +165,7 @@ def explain_finding(report: Report, f: Finding) -> str:
     if f.episode is not None:  # issue 24 (§5.10): which acts count as one
         same = [g.id for g in report.findings if g.episode == f.episode and g.id != f.id]
         lines.append(f"episode:   {f.episode}" + (f", with {', '.join(same)}" if same else " (no other act in it)"))
+    lines += _reading_lines(report.agreement, f)
     if f.justified_by:
         lines.append("justified by:")
         lines += [f"  - {_event_line(events[j])}" for j in f.justified_by if j in events]

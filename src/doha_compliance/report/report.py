@@ -314,6 +314,28 @@ class Report:
                                 "effective_until": r.effective_until.isoformat() if r.effective_until else None}
         return dict(sorted(rules.items()))
 
+    def _readings_dict(self) -> Dict[str, Any]:
+        """The contested readings: each rule's primary reading, and the alternative readings the
+        findings are also judged under (`Finding.readings`)."""
+        primary = {}
+        for rule_id in sorted({rule for reading in self.agreement.readings for rule in reading.changes}):
+            own = self.agreement.primary_reading(rule_id)
+            primary[rule_id] = {k: v for k, v in (("id", own.id), ("whose", own.whose), ("source", own.source)) if v}
+        alternatives = {}
+        for reading in self.agreement.readings:
+            entry: Dict[str, Any] = {"whose": reading.whose, "source": reading.source}
+            if reading.quote:
+                entry["quote"] = reading.quote
+            if reading.paraphrase:
+                entry["paraphrase"] = reading.paraphrase
+            if reading.unverified:
+                entry["unverified"] = True
+            if reading.note:
+                entry["note"] = reading.note
+            entry["rules"] = {rule: list(fields) for rule, fields in reading.changes.items()}
+            alternatives[reading.id] = entry
+        return {"primary": primary, "alternatives": alternatives}
+
     def _parts(self) -> Iterator[Tuple[str, Any]]:
         """(key, value or generator of items) in report order; lists are generated item by item,
         and each part only when the parts before it were taken (the per-party table is counted
@@ -337,6 +359,7 @@ class Report:
             ("claims", (c.to_dict() for c in self.claims)),
             ("not_assessed", (n.to_dict() for n in self.not_assessed)),
             ("defaults", (g.to_dict() for g in self.defaults)),
+            *([("readings", self._readings_dict())] if self.agreement.readings else []),
             ("series", (r.to_dict() for r in self.series)), ("scores", (r.to_dict() for r in self.scores)),
         ]
         if self.unattributed:  # issue 24: said only when there is an act nobody claimed

@@ -46,7 +46,7 @@ class Tables(Protocol):
 TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims", "coverage")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
-                 "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode"),
+                 "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode", "readings"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
@@ -71,7 +71,9 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "span_start": f.span_start.isoformat() if f.span_start else None,
                    "days_late": f.days_late, "parts_met": f.parts_met, "parts_total": f.parts_total,
                    "confidence": f.confidence, "confidence_reasons": ";".join(f.confidence_reasons),
-                   "episode": f.episode}
+                   "episode": f.episode,
+                   # its status under each other reading where it differs: "reading: status; ..."
+                   "readings": "; ".join(f"{r.reading}: {r.status}" for r in f.readings)}
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()

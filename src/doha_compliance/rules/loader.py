@@ -21,6 +21,7 @@ from doha_compliance.models import Agreement
 from .build import parse_date
 from .checks import check_party_names
 from .messages import check_schema, rule_schema
+from .readings import Made, build_readings
 from .source import rule_source
 from .spec import AGREEMENT_FILE, RuleSpec, jsonable, rule_specs
 from .versions import build_versions
@@ -127,7 +128,9 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
             specs.extend(rule_specs(path, *loaded, skip))
     if not specs and not errors:
         errors.append(RuleError(Location(folder), "no rules: the folder has agreement.yaml but no rule files"))
-    rules = build_versions(specs, agreement, signed, errors)
+    made: Made = {}
+    rules = build_versions(specs, agreement, signed, errors, made)
+    readings, primary_readings = build_readings(specs, rules, made, agreement, signed, errors) if not errors else ((), {})
     if errors:
         raise RuleSetError(sorted(errors, key=lambda e: (e.location.file, e.location.line or 0)))
     return Agreement(
@@ -135,7 +138,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         event_types=tuple(agreement["event_types"]), location_kinds=tuple(agreement.get("location_kinds", [])),
         rules=tuple(rules), folder=folder, signatories=tuple(agreement.get("signatories", ())),
         monitors=tuple(agreement.get("monitors", ())), claimants=claimants,
-        source=rule_source(folder, read, on_disk),
+        source=rule_source(folder, read, on_disk), readings=readings, primary_readings=primary_readings,
     )
 
 

@@ -45,6 +45,8 @@ class RuleSpec:
     effective_from: Optional[str] = None
     effective_until: Optional[str] = None
     notes: Optional[str] = None
+    reading: Optional[Dict[str, Any]] = None  # contested readings: whose reading the text is
+    readings: Optional[List[Dict[str, Any]]] = None  # and the other readings (rules/readings.py)
     measure: Any = None      # issue 15: the `level` kind's fields (levels.py); `from` is read as level_from
     period: Optional[str] = None
     baseline: Any = None

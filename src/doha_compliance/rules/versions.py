@@ -3,7 +3,7 @@ where the next begins, inherits what it does not set, and never changes the kind
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Tuple
 
 import attrs
 
@@ -16,8 +16,10 @@ from .checks import check_references
 from .spec import RuleSpec, overlay
 
 
-def build_versions(specs: List[RuleSpec], agreement: Dict[str, Any], signed: dt.date, errors: List[RuleError]) -> List[Rule]:
-    """Each base rule with its amendments, in effective order; a version ends where the next begins."""
+def build_versions(specs: List[RuleSpec], agreement: Dict[str, Any], signed: dt.date, errors: List[RuleError],
+                   made: Optional[Dict[str, Tuple[RuleSpec, Optional[RuleSpec]]]] = None) -> List[Rule]:
+    """Each base rule with its amendments, in effective order; a version ends where the next begins.
+    `made`, if given, is filled with what built each version: (its spec, the spec it amends)."""
     bases: Dict[str, RuleSpec] = {}
     seen: Dict[str, RuleSpec] = {}
     for spec in specs:
@@ -46,6 +48,8 @@ def build_versions(specs: List[RuleSpec], agreement: Dict[str, Any], signed: dt.
         chain = sorted(amendments.get(base_id, []), key=lambda s: s.effective_from or "")
         built = build_rule(base, None, agreement, signed, errors)
         versions = [built] if built else []
+        if made is not None:
+            made[base.id] = (base, None)
         previous = base
         for amendment in chain:
             rule = build_rule(amendment, previous, agreement, signed, errors)
@@ -56,6 +60,8 @@ def build_versions(specs: List[RuleSpec], agreement: Dict[str, Any], signed: dt.
                                                               f"({versions[0].kind} to {rule.kind})"))
                 continue
             versions.append(rule)
+            if made is not None:
+                made[amendment.id] = (amendment, previous)
             previous = overlay(previous, amendment)
         for i in range(len(versions) - 1):
             nxt = versions[i + 1]

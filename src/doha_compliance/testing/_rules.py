@@ -92,6 +92,28 @@ def _due(draw: st.DrawFn, v: Vocabulary, triggered: bool) -> Any:
 KINDS = ("prohibited", "conditional", "deadline", "claim", "claimable")
 
 
+def _reading(draw: st.DrawFn, v: Vocabulary, rule: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """An alternative reading of a prohibited, conditional or deadline rule: another window, another
+    modality, another date (or none), another part fulfilling it. Ids come from a pool of two, so
+    that one reading sometimes reads several rules (with one reader: its `whose` follows its id)."""
+    kind = kind_named(rule["kind"])
+    if not (kind.continuing or kind.deadline):
+        return None
+    rid = draw(st.sampled_from(["reading-a", "reading-b"]))
+    out: Dict[str, Any] = {"id": rid, "whose": f"reader of {rid}", "source": "generated",
+                           "paraphrase": "generated"}
+    if kind.justifiable and draw(st.booleans()):
+        out["justified_by"] = {"when": {"type": draw(st.sampled_from(list(v.types)))},
+                               "within_days": draw(st.integers(0, 6)), "same": draw(st.sampled_from([[], ["province"]]))}
+    elif kind.deadline and draw(st.booleans()):
+        out["due"] = _due(draw, v, "starts_when" in rule)
+        if draw(st.booleans()):
+            out["fulfilled_by"] = _fulfilment(draw, v)
+    else:
+        out["modality"] = draw(st.sampled_from(["best_efforts", "obligation"]))
+    return out
+
+
 @st.composite
 def rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
     """A list of valid rule entries (with, sometimes, an amendment) for vocabulary `v`."""
@@ -149,6 +171,11 @@ def rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
         others = [i for i in owed if i != rule["id"]]
         if kind_named(rule["kind"]).owed and others and draw(st.integers(0, 2)) == 0:
             rule["linked"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
+    for rule in rules:  # contested readings: sometimes another reading, shared by id across rules
+        if draw(st.integers(0, 3)) == 0:
+            reading = _reading(draw, v, rule)
+            if reading is not None:
+                rule["readings"] = [reading]
     amendments = []
     for rule in rules:
         if (kind_named(rule["kind"]).continuing and not kind_named(rule["kind"]).justifiable

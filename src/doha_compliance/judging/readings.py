@@ -1,0 +1,257 @@
+"""Contested readings, judged: the agreement judged again under each alternative reading, and each
+finding of the primary reading told its status under the others where it differs.
+
+Why the whole agreement again: a reading changes more than its own rule's acts — a claim about a
+strike is corroborated or not, a deadline that starts on another rule's fulfilment starts another
+day, who defaulted first moves. So each alternative reading is the agreement with its rules read
+its way (`under`), judged by its own `Judge`, from the same matches: the matcher runs once over the
+agreement with every reading's versions added (`matched`), and each day's matches are handed to
+every judge, each taking the units of its own versions. The alternative readings' findings never
+reach the report's findings, tables or scores: they only annotate the primary reading's findings
+(`Finding.readings`) and the who-defaulted-first groups (`DefaultGroup.readings`).
+
+A finding is set beside its counterpart under a reading by what it is about: an act (or claim) by
+its event, a deadline by its unit (rule, party: one finding each, whatever its due date), a finding
+about a continuing commitment as a whole by its anchor (`complied`, `not-triggered`, a period).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+
+import attrs
+
+from doha_compliance._util.spool import findings_spool
+from doha_compliance.matching.matches import Matches
+from doha_compliance.models import NO_FINDING, Agreement, Claim, Event, Finding, Reading, ReadingStatus, SourceCoverage
+from doha_compliance.rules.kinds import kind_of
+
+from .judge import Coverage, Judge, Judged
+from .links import DefaultGroup, ReadingOrder
+
+SEPARATOR = "~"  # a reading's version is `<version>~<reading id>` (rules/readings.py)
+Key = Tuple[str, ...]
+
+
+def matched(agreement: Agreement) -> Agreement:
+    """The agreement the matcher runs: its rules and every alternative reading's versions."""
+    extra = tuple(v for reading in agreement.readings for v in reading.versions)
+    return attrs.evolve(agreement, rules=agreement.rules + extra) if extra else agreement
+
+
+def under(agreement: Agreement, reading: Reading) -> Agreement:
+    """The agreement read one alternative way: the reading's rules replaced by its versions."""
+    kept = tuple(r for r in agreement.rules if r.id not in reading.changes)
+    return attrs.evolve(agreement, rules=kept + reading.versions, readings=(), primary_readings={})
+
+
+def _key(f: Finding, deadline_rules: Set[str]) -> Key:
+    """What a finding is about, the same under every reading."""
+    if f.rule in deadline_rules and f.status != "alleged":  # a claim naming a deadline is about its claim
+        return (f.rule, f.party, "deadline")
+    if f.anchor is not None:  # a reading's version names its anchor: complied-<version>~<reading>
+        anchor = f.anchor.split(SEPARATOR, 1)[0]
+        return (f.rule, f.party, "whole", "complied" if anchor == f"complied-{f.rule}" else anchor)
+    return (f.rule, f.party, "act", f.evidence[0] if f.evidence else f.date.isoformat())
+
+
+def _split(matches: Matches, versions: Set[str], with_covered: bool) -> Matches:
+    """The part of the day's matches that falls to one judge: its versions' units, copied."""
+    def mine(table: Dict[Any, Any]) -> Dict[Any, Any]:
+        return {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
+                for k, v in table.items() if k[0] in versions}
+    return Matches(hits=mine(matches.hits), justifications=mine(matches.justifications), fulfils=mine(matches.fulfils),
+                   covered=mine(matches.covered) if with_covered else {},
+                   justifier_counts=mine(matches.justifier_counts), covers=mine(matches.covers),
+                   triggers=mine(matches.triggers), unclaimed=mine(matches.unclaimed),
+                   unclaimed_counts=mine(matches.unclaimed_counts),
+                   bearing=mine(matches.bearing) if with_covered else {})
+
+
+class ReadingJudges:
+    """The primary reading's `Judge` and one per alternative reading, fed the same matches."""
+
+    def __init__(self, agreement: Agreement):
+        self.agreement = agreement
+        self.matching = matched(agreement)
+        self.primary = Judge(agreement)
+        self.others = [(reading, Judge(under(agreement, reading))) for reading in agreement.readings]
+        self._versions = [{r.version for r in judge.agreement.rules} for _, judge in self.others]
+        self._extra = {v.version for reading in agreement.readings for v in reading.versions}
+
+    def saw_day(self, day: dt.date) -> None:
+        self.primary.saw_day(day)
+        for _, judge in self.others:
+            judge.saw_day(day)
+
+    def saw(self, event: Event) -> None:
+        self.primary.saw(event)
+        for _, judge in self.others:
+            judge.saw(event)
+
+    def take(self, matches: Matches) -> None:
+        for versions, (_, judge) in zip(self._versions, self.others):
+            judge.take(_split(matches, versions, with_covered=False))
+        self.primary.take(matches)
+        self._drop_extra(matches)
+
+    def _drop_extra(self, matches: Matches) -> None:
+        """What only the alternative readings' versions matched: theirs, taken above."""
+        tables: Tuple[Dict[Any, Any], ...] = (matches.hits, matches.justifications, matches.fulfils,
+                                              matches.justifier_counts, matches.covers, matches.triggers,
+                                              matches.unclaimed, matches.unclaimed_counts)
+        for table in tables:
+            for k in [k for k in table if k[0] in self._extra]:
+                del table[k]
+
+    def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None),
+               known: Callable[[str], bool] = lambda event_id: True,
+               sources: Sequence[SourceCoverage] = ()) -> Judged:
+        others = [(reading, judge.finish(_split(matches, versions, with_covered=True), as_of, coverage, known=known,
+                                         sources=sources))
+                  for versions, (reading, judge) in zip(self._versions, self.others)]
+        self._drop_extra(matches)
+        for k in [k for k in matches.covered if k[0] in self._extra]:
+            del matches.covered[k]
+        for p in [p for p in matches.bearing if p[0] in self._extra]:
+            del matches.bearing[p]
+        judged = self.primary.finish(matches, as_of, coverage, known=known, sources=sources)
+        deadline_rules = {r.id for r in self.agreement.rules if kind_of(r).deadline}
+        tables = [(reading, _Table(j, deadline_rules)) for reading, j in others]
+        findings = findings_spool(_annotated(judged.findings, tables)).finish()
+        judged.findings.close()
+        defaults = tuple(_orders(group, others) for group in judged.defaults)
+        for _, j in others:
+            for spool in (j.findings, j.claims, j.events):
+                spool.close()
+        return attrs.evolve(judged, findings=findings, defaults=defaults)
+
+
+class _OutOfOrder(Exception):
+    """Findings or claims not in date order: the window cannot be used (never seen; a fallback)."""
+
+
+class _DayWindow:
+    """One day's items of a date-ordered sequence, by key, moving forward with the primary findings:
+    memory holds one day, not the stream (a reading's findings are as many as the primary's)."""
+
+    def __init__(self, items: Iterable[Any], key: Callable[[Any], Any], date: Callable[[Any], dt.date]):
+        self._items, self._key, self._date = iter(items), key, date
+        self._next = next(self._items, None)
+        self._day: Optional[dt.date] = None
+        self._found: Dict[Any, Any] = {}
+
+    def get(self, day: dt.date, key: Any) -> Any:
+        if self._day is None or day > self._day:
+            self._found = {}
+            while self._next is not None and self._date(self._next) <= day:
+                item, self._next = self._next, next(self._items, None)
+                if self._next is not None and self._date(self._next) < self._date(item):
+                    raise _OutOfOrder
+                if self._date(item) == day:
+                    self._found[self._key(item)] = item
+            self._day = day
+        elif day < self._day:
+            raise _OutOfOrder
+        return self._found.get(key)
+
+
+class _Table:
+    """One alternative reading's conclusions, looked up by what each is about: its deadline findings
+    (one per unit) and what it did not assess in memory; its other findings and its claims a day at a
+    time, in step with the primary findings (both in date order)."""
+
+    def __init__(self, judged: Judged, deadline_rules: Set[str]):
+        self.judged, self.deadline_rules = judged, deadline_rules
+        self.deadlines = {_key(f, deadline_rules): f for f in judged.findings
+                          if f.rule in deadline_rules and f.status != "alleged"}
+        # findings about a commitment as a whole (complied spans, not triggered): few, and a span's
+        # counterpart may end on another day than the primary's, so they are looked up by key alone
+        self.wholes = {_key(f, deadline_rules): f for f in judged.findings
+                       if f.anchor is not None and not (f.rule in deadline_rules and f.status != "alleged")}
+        self.not_assessed = {(n.rule, n.party): n.reason for n in judged.not_assessed}
+        self.restart(windowed=True)
+
+    def restart(self, windowed: bool) -> None:
+        """Windows over the findings and claims; or, when they are not in date order, whole tables."""
+        key: Callable[[Finding], Any] = lambda f: _key(f, self.deadline_rules)  # noqa: E731
+        if windowed:
+            self._findings = _DayWindow(self.judged.findings, key, lambda f: f.date)
+            self._claims = _DayWindow(self.judged.claims, lambda c: c.event, lambda c: c.date)
+            self._whole: Optional[Tuple[Dict[Any, Finding], Dict[str, Claim]]] = None
+        else:
+            self._whole = ({key(f): f for f in self.judged.findings}, {c.event: c for c in self.judged.claims})
+
+    def finding(self, f: Finding) -> Optional[Finding]:
+        key = _key(f, self.deadline_rules)
+        if key in self.deadlines or (f.rule in self.deadline_rules and f.status != "alleged"):
+            return self.deadlines.get(key)
+        if f.anchor is not None:
+            return self.wholes.get(key)
+        if self._whole is not None:
+            return self._whole[0].get(key)
+        try:
+            return self._findings.get(f.date, key)  # type: ignore[no-any-return]
+        except _OutOfOrder:
+            self.restart(windowed=False)
+            return self.finding(f)
+
+    def claim(self, f: Finding) -> Optional[Claim]:
+        """The claim behind an allegation (dated the claim's day), as this reading weighed it."""
+        if self._whole is not None:
+            return self._whole[1].get(f.evidence[0])
+        try:
+            return self._claims.get(f.date, f.evidence[0])  # type: ignore[no-any-return]
+        except _OutOfOrder:
+            self.restart(windowed=False)
+            return self.claim(f)
+
+
+def _annotated(findings: Any, tables: List[Tuple[Reading, _Table]]) -> Iterator[Finding]:
+    for f in findings:
+        found = [s for s in (_status(f, reading, table) for reading, table in tables) if s is not None]
+        yield attrs.evolve(f, readings=tuple(found)) if found else f
+
+
+def _status(f: Finding, reading: Reading, table: _Table) -> Optional[ReadingStatus]:
+    """The finding's status under one reading, if it differs; None if the same."""
+    other = table.finding(f)
+    if other is not None:
+        same_span = f.status != "complied" or (other.span_start, other.date) == (f.span_start, f.date)
+        if other.status == f.status and same_span:
+            return None
+        return ReadingStatus(reading.id, other.status, other.reason)  # a status, or a complied span cut short
+    if (f.rule, f.party) in table.not_assessed:
+        why = table.not_assessed[(f.rule, f.party)]
+        return ReadingStatus(reading.id, NO_FINDING, f"not assessed under this reading: {why}")
+    claim = table.claim(f) if f.status == "alleged" and f.evidence else None
+    if claim is not None:
+        return ReadingStatus(reading.id, NO_FINDING, f"no allegation under this reading: the claim is "
+                                                     f"{claim.assessment} ({claim.reason})")
+    if f.status == "complied":
+        return ReadingStatus(reading.id, NO_FINDING, "not complied under this reading: its acts include a "
+                                                     "violation, a missed act or an unresolved one (see them)")
+    return ReadingStatus(reading.id, NO_FINDING, "no such finding under this reading")
+
+
+def _orders(group: DefaultGroup, others: List[Tuple[Reading, Judged]]) -> DefaultGroup:
+    """Who defaulted first under each alternative reading, beside the primary order: for a group
+    holding one of the reading's rules always (the same order said in one line), else where it differs."""
+    orders = []
+    for reading, judged in others:
+        theirs = next((g for g in judged.defaults if g.rules == group.rules), None)
+        if theirs is None:
+            continue
+        same = theirs.parties == group.parties
+        if same and not set(group.rules) & set(reading.changes):
+            continue
+        orders.append(ReadingOrder(reading.id, same, () if same else theirs.parties))
+    return attrs.evolve(group, readings=tuple(orders)) if orders else group
+
+
+def judge_for(agreement: Agreement) -> "Judge | ReadingJudges":
+    """A `Judge`, or with alternative readings the judges of every reading."""
+    return ReadingJudges(agreement) if agreement.readings else Judge(agreement)
+
+
+__all__ = ["ReadingJudges", "judge_for", "matched", "under"]
