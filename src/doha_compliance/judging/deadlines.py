@@ -220,7 +220,10 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
     day, day_note = deadline_day(rule, start)
     # assessed only if an event bearing on it falls in its own time: what the input says before the
     # commitment started cannot show whether it was done after (events past the report date are never seen)
-    if (last_cover is None or last_cover < start) and not (day is not None and as_of <= day):
+    # a fulfilling event counted (on or after the start) bears on it too, whatever covered_by says: once
+    # something was counted, its past months keep their progress as the report date moves (issue 24)
+    counted = any(part.used or part.beyond for part in progress.values())
+    if (last_cover is None or last_cover < start) and not counted and not (day is not None and as_of <= day):
         since = "" if last_cover is None else f" on or after {start}, when it started"
         return Deadline(rule, party, None, NotAssessed(
             rule.id, rule.version, party, f"no event in the input bears on it (nothing matches its covered_by{since}), "

@@ -207,7 +207,9 @@ class _Judge:
             due = max(rule.due, start)  # a party cannot default before its commitment starts
         state["due"] = due
         # SPEC 5.3: an event bearing on it must fall in its own time (on or after its start)
-        covered = rule.covered_by is None or any(e.date >= start and _match(rule.covered_by, party, e) for e in self.seen)
+        # ... or a fulfilling event counted from its start (issue 24: its past months keep their progress)
+        covered = (rule.covered_by is None or bool(state["evidence"])
+                   or any(e.date >= start and _match(rule.covered_by, party, e) for e in self.seen))
         if not covered and (due is None or self.as_of > due):
             # nothing bears on it: a missed date (or, with no date, whether it was done at all) cannot
             # be told from missing data (DECISION, aligned with the pipeline: an undertaking is never
