@@ -254,3 +254,22 @@ def test_concurring_independent_reports_on_a_claimable_commitment_are_counted(ro
 def test_a_bad_about_is_rejected_with_its_field(roles, about, reason):
     _, rejected, _ = dc.api.collect(roles, [ev("c1", "2020-01-06", "claim", "green", accused="blue", about=about)])
     assert [(r.field, r.reason.startswith(reason)) for r in rejected] == [("about", True)]
+
+
+def test_a_monitors_report_settles_any_act_the_input_cannot_settle(roles):
+    """§5.7.3 speaks of an `unresolved` act, whatever left it so: an attack by green whose type is uncertain
+    (attack or note: the rule forbids only attacks; §7.3) and a strike by blue that only an unclaimed attack
+    would answer (§5.9). Unresolved alone; each becomes a violation when the monitor reports it as a breach
+    in `about`, in both judges (the reference judge once settled only acts with a stated justification)."""
+    doubtful = ev("a1", "2020-01-05", "attack", "green", type_uncertain=["note"])
+    unclaimed = ev("u1", "2020-01-08", "attack", "unknown", target="blue")
+    strike = ev("s2", "2020-01-09", "strike", "blue")
+    alone = _both(roles, [doubtful, unclaimed, strike], "2020-03-01")
+    assert _finding(alone, "attacks.none/green/a1").status == "unresolved"
+    assert _finding(alone, "strikes.limit/blue/s2").status == "unresolved"
+    reports = [ev("r2", "2020-02-01", "claim", "watch", accused="green", about=["a1"]),
+               ev("r3", "2020-02-01", "claim", "watch", accused="blue", about=["s2"])]
+    report = _both(roles, [doubtful, unclaimed, strike, *reports], "2020-03-01")
+    a1, s2 = _finding(report, "attacks.none/green/a1"), _finding(report, "strikes.limit/blue/s2")
+    assert (a1.status, a1.evidence) == ("violation", ("a1", "r2"))
+    assert (s2.status, s2.evidence) == ("violation", ("s2", "u1", "r3"))  # the unclaimed attack stays cited

@@ -323,7 +323,7 @@ class _Judge:
     def _judge_act(self, rule: Rule, party: str, act: Event) -> Dict[str, Any]:
         if not kind_of(rule).justifiable:
             if self.type_in_doubt(rule, party, act):  # SPEC §7.3: doubt about coding never makes a breach
-                return self.add(rule, party, "unresolved", act.date, [act.id], province=act.province)
+                return self._unresolved(rule, party, act, [act.id])
             status = rule.status
             if status == "violation" and rule.modality != "obligation":
                 status = "missed"
@@ -345,30 +345,34 @@ class _Judge:
         justifiers = [j for j in justifiers if j.actor != UNKNOWN]
         if not justifiers and nobodys:
             latest = sorted(nobodys, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
-            return self.add(rule, party, "unresolved", act.date, [act.id] + [j.id for j in latest],
-                            province=act.province)
+            return self._unresolved(rule, party, act, [act.id] + [j.id for j in latest])
         if justifiers:
             latest = sorted(justifiers, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
             return self.add(rule, party, "justified", act.date, [act.id] + [j.id for j in latest],
                             province=act.province)
         if self.type_in_doubt(rule, party, act):
-            return self.add(rule, party, "unresolved", act.date, [act.id], province=act.province)
+            return self._unresolved(rule, party, act, [act.id])
         if (act.stated_justification or "").strip():
-            # SPEC §5.7.3: an independent monitor's report naming this act as a breach settles it
-            reports = sorted((r for r, accused in self.claim_events()
-                              if act.id in _about(r) and accused == party and r.date >= act.date
-                              and role_of(self.agreement, r.actor) == "monitor"
-                              and independent_of(self.agreement, r.actor, party)
-                              and (r.rule is None or r.rule == rule.id)), key=lambda r: (r.date, r.id))
-            if reports:
-                status = "violation" if rule.modality == "obligation" else "missed"
-                return self.add(rule, party, status, act.date, [act.id] + [r.id for r in reports[:MAX_CITED]],
-                                province=act.province)
-            return self.add(rule, party, "unresolved", act.date, [act.id], province=act.province)
+            return self._unresolved(rule, party, act, [act.id])
         status = rule.status  # a rule's own `status` for an unjustified act, as for a prohibited act
         if status == "violation" and rule.modality != "obligation":
             status = "missed"
         return self.add(rule, party, status, act.date, [act.id], province=act.province)
+
+    def _unresolved(self, rule: Rule, party: str, act: Event, evidence: List[str]) -> Dict[str, Any]:
+        """An act the input cannot settle — whatever the reason (a stated justification, only unclaimed
+        justifiers, an uncertain type) — unless an independent monitor's report `about` it names it
+        as a breach (SPEC §5.7.3): then a violation (missed), citing the earliest reports."""
+        reports = sorted((r for r, accused in self.claim_events()
+                          if act.id in _about(r) and accused == party and r.date >= act.date
+                          and role_of(self.agreement, r.actor) == "monitor"
+                          and independent_of(self.agreement, r.actor, party)
+                          and (r.rule is None or r.rule == rule.id)), key=lambda r: (r.date, r.id))
+        if reports:
+            status = "violation" if rule.modality == "obligation" else "missed"
+            return self.add(rule, party, status, act.date, evidence + [r.id for r in reports[:MAX_CITED]],
+                            province=act.province)
+        return self.add(rule, party, "unresolved", act.date, evidence, province=act.province)
 
     # --- claimable -----------------------------------------------------------
 
