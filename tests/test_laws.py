@@ -326,6 +326,13 @@ _NOTE = {"id": "n", "date": "2020-01-01", "type": "note", "actor": "green"}
           {"id": "s2", "date": "2020-01-06", "type": "strike", "actor": "blue", "source_count": 2,
            "type_uncertain": ["note"]}],
     as_of=dt.date(2020, 1, 7)))
+# found by this law at the end of issue 24: a complied span a monitor's statement covers rests on the
+# statement, and both judges rate its confidence (the pipeline once left it unrated)
+@example(Scenario(
+    rules=[_rule("p", "red", "prohibited", when={"type": "attack"})],
+    rows=[{"id": "s", "date": "2020-01-01", "type": "note", "actor": "green", "rule": "p", "accused": "red",
+           "states": "complied", "states_from": "2020-01-01", "states_to": "2020-01-01"}],
+    as_of=dt.date(2020, 1, 1), monitors=["green"]))
 def test_the_pipeline_concludes_what_the_reference_judge_concludes(scenario):
     agreement = agreement_of(scenario)
     events = validated_events(agreement, scenario.rows)

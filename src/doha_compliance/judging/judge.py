@@ -394,7 +394,11 @@ class Judge:
         decided, not_assessed = self._deadlines(matches, as_of, coverage[1])
         statements = [s for e in self._statements.values() if (s := statement_of(self.agreement, e)) is not None]
         kept = continuing.decide(self.agreement, self.continuing, self.triggers, as_of, sources, statements)
-        more = kept.findings
+        # a complied span a monitor's statement covers rests on that statement: rated like any finding (§7.2)
+        more = [attrs.evolve(f, confidence=level, confidence_reasons=why) if f.evidence else f
+                for f in kept.findings
+                for level, why in [confidence.rate([self._statements[i] for i in f.evidence if i in self._statements],
+                                                   f.party, f.status)]]
         not_assessed += kept.not_assessed
         untriggered, unassessed = self._untriggered_and_claimable(as_of)
         not_assessed += unassessed
