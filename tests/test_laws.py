@@ -333,6 +333,14 @@ _NOTE = {"id": "n", "date": "2020-01-01", "type": "note", "actor": "green"}
     rows=[{"id": "s", "date": "2020-01-01", "type": "note", "actor": "green", "rule": "p", "accused": "red",
            "states": "complied", "states_from": "2020-01-01", "states_to": "2020-01-01"}],
     as_of=dt.date(2020, 1, 1), monitors=["green"]))
+# ... and an act that only unclaimed events would answer rests on the act alone (§7.2): the reference
+# judge once rated it on the unclaimed events too
+@example(Scenario(
+    rules=[_rule("c", "red", "conditional", when={"type": "attack", "actor": "$party"},
+                 justified_by={"when": {"type": "attack"}, "within_days": 0})],
+    rows=[{"id": "u", "date": "2020-01-01", "type": "attack", "actor": "unknown", "own_account": True},
+          {"id": "a", "date": "2020-01-01", "type": "attack", "actor": "red"}],
+    as_of=dt.date(2020, 1, 1)))
 def test_the_pipeline_concludes_what_the_reference_judge_concludes(scenario):
     agreement = agreement_of(scenario)
     events = validated_events(agreement, scenario.rows)
