@@ -341,6 +341,16 @@ _NOTE = {"id": "n", "date": "2020-01-01", "type": "note", "actor": "green"}
     rows=[{"id": "u", "date": "2020-01-01", "type": "attack", "actor": "unknown", "own_account": True},
           {"id": "a", "date": "2020-01-01", "type": "attack", "actor": "red"}],
     as_of=dt.date(2020, 1, 1)))
+# ... and a complied span of an amendment, under a contested reading, is set beside the primary's span
+# (its anchor complied-<version>~<reading>-<day>: the reference once missed it)
+@example(Scenario(
+    rules=[_rule("p", "red", "prohibited", when={"type": "attack"},
+                 readings=[{"id": "r", "whose": "reader", "source": "generated", "paraphrase": "generated",
+                            "modality": "best_efforts"}]),
+           {"id": "p@amended", "amends": "p", "effective_from": "2020-01-02", "when": {"type": "attack"}}],
+    rows=[{"id": "u", "date": "2020-01-01", "type": "attack", "actor": "unknown"}],
+    as_of=dt.date(2020, 1, 2),
+    coverage=[{"source": "a.csv", "types": ["attack"], "from": "2020-01-01", "to": "2020-01-02"}]))
 def test_the_pipeline_concludes_what_the_reference_judge_concludes(scenario):
     agreement = agreement_of(scenario)
     events = validated_events(agreement, scenario.rows)

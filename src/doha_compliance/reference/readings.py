@@ -23,13 +23,12 @@ def read_as(agreement: Agreement, reading: Reading) -> Agreement:
 
 def _theirs(f: Dict[str, Any], deadlines: List[str], reading: str) -> Tuple[str, ...]:
     """What a reading's (raw) finding is about: a deadline's unit; otherwise its id, with the
-    reading's version name taken off an anchor (`complied-<version>~<reading>`)."""
+    reading's version name taken out of an anchor (`complied-<version>~<reading>-<day>`)."""
     if f["rule"] in deadlines and f["status"] != "alleged":  # an allegation is about its claim, not the unit
         return (f["rule"], f["party"])
     found = _finding_id(f)
-    suffix = "~" + reading
-    if f["anchor"] is not None and found.endswith(suffix):
-        found = found[: -len(suffix)]
+    if f["anchor"] is not None:  # complied-<version>~<reading>-<first day> names the primary version's span
+        found = found.replace("~" + reading, "")
     return (found,)
 
 
