@@ -9,7 +9,6 @@ import re
 import textwrap
 from typing import Any, Dict, Iterator
 
-import yaml
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -17,6 +16,7 @@ from rich.table import Table
 from doha_compliance.models import STATUSES, Agreement, Rule
 from doha_compliance.report.counts import Tally, cell_text, distinct_lines
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
+from doha_compliance.rules import conditions
 
 from .wording import (
     CLAIM_SECTIONS,
@@ -266,8 +266,7 @@ def _start_and_due(r: Rule) -> str:
     if r.starts_when and r.starts_when.rule:
         bits.append(f"starts when {r.starts_when.rule} is fulfilled")
     elif r.starts_when and r.starts_when.when is not None:
-        shown = yaml.safe_dump(dict(r.starts_when.when), sort_keys=True, default_flow_style=True, width=1000).strip()
-        bits.append(f"starts at the first event matching {shown}")
+        bits.append(f"starts at the first event matching {conditions.as_text(r.starts_when.when)}")
     if r.due:
         bits.append(f"due {r.due}")
     elif r.due_after_trigger:

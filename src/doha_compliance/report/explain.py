@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping
 
-import yaml
-
 from doha_compliance.judging import coverage
 from doha_compliance.judging.links import linked_ids
 from doha_compliance.models import (
@@ -21,10 +19,6 @@ from doha_compliance.models import (
 from doha_compliance.rules import conditions
 
 from .report import Report
-
-
-def _condition(cond: Mapping[str, Any]) -> str:
-    return str(yaml.safe_dump(dict(cond), sort_keys=True, default_flow_style=True, width=1000)).strip()
 
 
 def _event_line(e: Event) -> str:
@@ -79,7 +73,7 @@ def _rests_on(f: Finding) -> str:
 
 
 def _fulfilment(f: Fulfilment) -> str:
-    text = f"an event matching {_condition(f.when)}"
+    text = f"an event matching {conditions.as_text(f.when)}"
     if f.total_of and f.up_to is not None:
         text += f", whose {f.total_of} adds up to at least {f.required} (a ceiling of up to {f.up_to}: never a minimum)"
     elif f.total_of:
@@ -99,7 +93,7 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     lines.append(f"owed by:   {owed}" + (f"; performed by {', '.join(agreement.label(p) for p in rule.performed_by)}"
                                          if rule.performed_by else ""))
     if rule.starts_when:
-        what = _condition(rule.starts_when.when) if rule.starts_when.when else ""
+        what = conditions.as_text(rule.starts_when.when) if rule.starts_when.when else ""
         lines.append(f"starts:    {rule.starts_when.describe()}{' ' + what if what else ''}")
     if rule.traits.deadline:
         due = str(rule.due) if rule.due else ("counted from the trigger" if rule.due_after_trigger else "no date set")
@@ -109,16 +103,16 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     elif rule.traits.through_claims:
         lines.append("judged:    through claims only (no event type records it)")
     else:
-        lines.append(f"condition: {_condition(rule.when)}")
+        lines.append(f"condition: {conditions.as_text(rule.when)}")
         if rule.level is not None:  # issue 15
             from doha_compliance.rules.kinds.level import describe
             lines.append(f"level:     {describe(rule.level)}")
         if rule.scope:
-            lines.append(f"scope:     {_condition(rule.scope)} (acts outside it are not judged by this rule)")
+            lines.append(f"scope:     {conditions.as_text(rule.scope)} (acts outside it are not judged by this rule)")
     if rule.justified_by:
         jb = rule.justified_by
         same = f", same {', '.join(jb.same)}" if jb.same else ""
-        lines.append(f"justified: by an event matching {_condition(jb.when)} within {jb.within_days} days before{same}")
+        lines.append(f"justified: by an event matching {conditions.as_text(jb.when)} within {jb.within_days} days before{same}")
     linked = linked_ids(agreement, rule)
     if linked:
         lines.append(f"linked:    {', '.join(linked)}")
@@ -171,7 +165,7 @@ def explain_finding(report: Report, f: Finding) -> str:
         lines += [f"  - {_event_line(events[j])}" for j in f.justified_by if j in events]
     first = events.get(f.evidence[0]) if f.evidence else None
     if first is not None and rule.traits.continuing and "any" in rule.when:
-        held = [_condition(alt) for alt in rule.when["any"] if conditions.matches(alt, first.get)]
+        held = [conditions.as_text(alt) for alt in rule.when["any"] if conditions.matches(alt, first.get)]
         lines.append(f"matched:   {first.id} satisfies " + " and ".join(held) + " (of the alternatives under 'any')")
     if f.status == "complied":
         lines += _covered_lines(report, rule, f)
@@ -242,7 +236,7 @@ def explain_uncited(report: Report, event: Event) -> str:
     readers = [(r, conds) for r, conds in readers if conds]
     if readers:
         lines.append("rules with a condition on its type, whose other terms it does not meet:")
-        lines += [f"  - {r.version}: {' / '.join(_condition(c) for c in conds)}" for r, conds in readers]
+        lines += [f"  - {r.version}: {' / '.join(conditions.as_text(c) for c in conds)}" for r, conds in readers]
     else:
         lines.append(f"no rule in force on {event.date} reads events of type '{event.type}'")
     if event.actor == UNKNOWN:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Set, Tuple, Union
 
 import attrs
+import yaml
 
 from doha_compliance._util.values import whole_number
 
@@ -357,3 +358,9 @@ def holds(node: Node, get: Callable[[str], Any]) -> bool:
 def matches(cond: Union[Mapping[str, Any], Node], get: Callable[[str], Any]) -> bool:
     """Does an event (read through `get(field)`) satisfy the condition (a tree, or a raw mapping)?"""
     return holds(as_tree(cond), get)
+
+
+def as_text(cond: Mapping[str, Any]) -> str:
+    """A condition as one line of flow YAML, keys sorted (`{actor: us, type: airstrike}`): how explain
+    and `rules list` show it."""
+    return str(yaml.safe_dump(dict(cond), sort_keys=True, default_flow_style=True, width=1000)).strip()
