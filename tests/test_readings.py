@@ -294,3 +294,16 @@ def test_a_reading_with_no_date_applies_to_every_version(who):
     amended = {"id": "t@2", "amends": "t", "effective_from": D("01-03"), "due": D("01-08")}
     c = judge(who, agree(t, amended), [ev("done", D("01-09"), "level", "red")], D("01-10"))
     assert readings_of(c) == {("t", "red", "violation", "done"): [("undated", "met")]}
+
+
+def test_an_act_only_unclaimed_events_would_answer_is_unresolved_under_every_reading(who):
+    """Blue's strike of 01-02 has, in its window under either reading (14 days, or the same day), only an
+    attack nobody claimed: unresolved under both (§5.9), so the finding carries no other reading. The
+    reading's judge must see the unclaimed justifiers too (else it would call the strike a violation)."""
+    same_day = {"id": "same-day", "whose": "red", "source": "red's spokesman", "paraphrase": "only the same day",
+                "justified_by": {"when": {"type": "attack"}, "within_days": 0}}
+    answers = rule("answers", "blue", "conditional", when={"type": "strike", "actor": "$party"},
+                   justified_by={"when": {"type": "attack"}, "within_days": 14}, readings=[same_day])
+    rows = [ev("u", D("01-02"), "attack", "unknown"), ev("s", D("01-02"), "strike", "blue")]
+    assert readings_of(judge(who, agree(answers), rows, D("01-03"))) == {
+        ("answers", "blue", "unresolved", "s"): []}

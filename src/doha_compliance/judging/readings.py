@@ -55,17 +55,22 @@ def _key(f: Finding, deadline_rules: Set[str]) -> Key:
     return (f.rule, f.party, "act", f.evidence[0] if f.evidence else f.date.isoformat())
 
 
+# The tables of `Matches` keyed by unit (or part): those handed on a day at a time, and those that run
+# to the end of the stream (read at `finish`).
+_DAY_TABLES = ("hits", "justifications", "fulfils", "justifier_counts", "covers", "triggers", "unclaimed",
+               "unclaimed_counts")
+_STREAM_TABLES = ("covered", "bearing")
+
+
 def _split(matches: Matches, versions: Set[str], with_covered: bool) -> Matches:
     """The part of the day's matches that falls to one judge: its versions' units, copied."""
     def mine(table: Dict[Any, Any]) -> Dict[Any, Any]:
         return {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
                 for k, v in table.items() if k[0] in versions}
-    return Matches(hits=mine(matches.hits), justifications=mine(matches.justifications), fulfils=mine(matches.fulfils),
-                   covered=mine(matches.covered) if with_covered else {},
-                   justifier_counts=mine(matches.justifier_counts), covers=mine(matches.covers),
-                   triggers=mine(matches.triggers), unclaimed=mine(matches.unclaimed),
-                   unclaimed_counts=mine(matches.unclaimed_counts),
-                   bearing=mine(matches.bearing) if with_covered else {})
+    out = Matches()
+    for name in _DAY_TABLES + (_STREAM_TABLES if with_covered else ()):
+        setattr(out, name, mine(getattr(matches, name)))
+    return out
 
 
 class ReadingJudges:
@@ -95,12 +100,10 @@ class ReadingJudges:
         self.primary.take(matches)
         self._drop_extra(matches)
 
-    def _drop_extra(self, matches: Matches) -> None:
+    def _drop_extra(self, matches: Matches, names: Tuple[str, ...] = _DAY_TABLES) -> None:
         """What only the alternative readings' versions matched: theirs, taken above."""
-        tables: Tuple[Dict[Any, Any], ...] = (matches.hits, matches.justifications, matches.fulfils,
-                                              matches.justifier_counts, matches.covers, matches.triggers,
-                                              matches.unclaimed, matches.unclaimed_counts)
-        for table in tables:
+        for name in names:
+            table: Dict[Any, Any] = getattr(matches, name)
             for k in [k for k in table if k[0] in self._extra]:
                 del table[k]
 
@@ -110,11 +113,7 @@ class ReadingJudges:
         others = [(reading, judge.finish(_split(matches, versions, with_covered=True), as_of, coverage, known=known,
                                          sources=sources))
                   for versions, (reading, judge) in zip(self._versions, self.others)]
-        self._drop_extra(matches)
-        for k in [k for k in matches.covered if k[0] in self._extra]:
-            del matches.covered[k]
-        for p in [p for p in matches.bearing if p[0] in self._extra]:
-            del matches.bearing[p]
+        self._drop_extra(matches, _DAY_TABLES + _STREAM_TABLES)
         judged = self.primary.finish(matches, as_of, coverage, known=known, sources=sources)
         deadline_rules = {r.id for r in self.agreement.rules if kind_of(r).deadline}
         tables = [(reading, _Table(j, deadline_rules)) for reading, j in others]
