@@ -275,6 +275,15 @@ class Judge:
         """A day the input covers (levels)."""
         self.levels.activity.add(day)
 
+    def _rated_statement(self, f: Finding) -> Finding:
+        """A complied span a monitor's statement covers rests on that statement: rated like any finding
+        (§7.2); one from declared coverage alone cites nothing and stays unrated."""
+        if not f.evidence:
+            return f
+        level, why = confidence.rate([self._statements[i] for i in f.evidence if i in self._statements],
+                                     f.party, f.status)
+        return attrs.evolve(f, confidence=level, confidence_reasons=why)
+
     def take(self, matches: Matches) -> None:
         """Judge the hits in `matches` and remove them (with their justifications) from it.
 
@@ -394,11 +403,7 @@ class Judge:
         decided, not_assessed = self._deadlines(matches, as_of, coverage[1])
         statements = [s for e in self._statements.values() if (s := statement_of(self.agreement, e)) is not None]
         kept = continuing.decide(self.agreement, self.continuing, self.triggers, as_of, sources, statements)
-        # a complied span a monitor's statement covers rests on that statement: rated like any finding (§7.2)
-        more = [attrs.evolve(f, confidence=level, confidence_reasons=why) if f.evidence else f
-                for f in kept.findings
-                for level, why in [confidence.rate([self._statements[i] for i in f.evidence if i in self._statements],
-                                                   f.party, f.status)]]
+        more = [self._rated_statement(f) for f in kept.findings]
         not_assessed += kept.not_assessed
         untriggered, unassessed = self._untriggered_and_claimable(as_of)
         not_assessed += unassessed
