@@ -13,7 +13,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from doha_compliance.models import STATUSES, Agreement, Rule
+from doha_compliance.models import Agreement, Rule
 from doha_compliance.report.counts import Tally, cell_text, distinct_lines
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 from doha_compliance.rules import conditions
@@ -78,10 +78,10 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     tally = report.counts  # issue 24: episodes and distinct acts beside the findings
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     summary.add_column("party", no_wrap=True)
-    for status in STATUSES:
+    for status in tally.statuses():
         summary.add_column(status, justify="right", no_wrap=True, min_width=len(status))
     for party in parties:
-        summary.add_row(party, *(cell_text(tally.of(party, s), distinct=False) for s in STATUSES))
+        summary.add_row(party, *(cell_text(tally.of(party, s), distinct=False) for s in tally.statuses()))
     yield from out(_table_text(summary, color))
     for line in distinct_lines(tally, parties):
         yield from out(_wrapped(line, 1))
@@ -177,7 +177,7 @@ def _basis_table(report: Report, tally: Tally) -> Table:
     rows = [(party, basis, modality) for party in report.parties for basis, modality in tally.groups(party)]
     for n, name in enumerate(("party", "basis", "modality")):
         table.add_column(name, no_wrap=True, min_width=max([len(name)] + [len(row[n]) for row in rows]))
-    shown = [s for s in STATUSES if any(tally.of(p, s).findings for p in report.parties)]
+    shown = [s for s in tally.statuses() if any(tally.of(p, s).findings for p in report.parties)]
     for status in shown:  # a narrow column wraps its heading, never a count
         table.add_column(status, justify="right", no_wrap=True)
     for party, basis, modality in rows:

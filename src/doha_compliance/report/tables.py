@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Iterator, Protocol, Tuple
 
-from doha_compliance.models import STATUSES, Claim, Finding, SourceCoverage, UnclaimedAct
+from doha_compliance.models import Claim, Finding, SourceCoverage, UnclaimedAct
 from doha_compliance.rules.kinds.level import SeriesRow
 
 from .counts import ALL, Tally
@@ -84,7 +84,7 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
         tally = report.counts
         for party in report.parties:
             for group in [(ALL, ALL)] + tally.groups(party):
-                for status in STATUSES:
+                for status in tally.statuses():
                     cell = tally.of(party, status, group)
                     if cell.findings or group == (ALL, ALL):
                         yield {"party": party, "basis": group[0], "modality": group[1], "status": status,
