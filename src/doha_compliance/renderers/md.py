@@ -132,6 +132,8 @@ def md_lines(report: Report) -> Iterator[str]:
             yield "- **Confidence:** " + _cell(confidence_words(f.confidence, f.confidence_reasons, f.evidence))
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield f"- **Episode:** {_code(f.episode)}"
+            if f.blocked_by:  # issue 25: the findings in default that keep it from being performed
+                yield "- **Blocked by:** " + ", ".join(_code(b) for b in f.blocked_by)
             if f.performed_by:
                 yield "- **Performed by:** " + ", ".join(_cell(report.agreement.label(p)) for p in f.performed_by)
             if f.claims:

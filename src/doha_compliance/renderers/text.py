@@ -103,6 +103,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             yield from out(_wrapped("evidence: " + (", ".join(f.evidence) or "none"), 18))
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield from out(_wrapped(f"episode: {f.episode}", 18))
+            if f.blocked_by:  # issue 25: the findings in default that keep it from being performed
+                yield from out(_wrapped("blocked by: " + ", ".join(f.blocked_by), 18))
             yield from out(_wrapped(f.reason, 18))
             confidence = confidence_words(f.confidence, f.confidence_reasons, f.evidence)
             yield from out(_wrapped("confidence: " + confidence, 18))
