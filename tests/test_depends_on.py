@@ -12,13 +12,18 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ev
+from test_commitments import D, agree, judge, one, rule
 
 import doha_compliance as dc
 from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, agreement_texts, validated_events
 
-from conftest import ev
-from test_commitments import D, agree, judge, one, rule, who  # noqa: F401  (who: the fixture)
+
+@pytest.fixture(params=["pipeline", "reference"])
+def who(request):
+    return request.param
+
 
 WITHDRAW = rule("withdraw", "red", "deadline", due=D("01-10"), fulfilled_by={"when": {"type": "level", "actor": "red"}})
 DEPLOY = rule("deploy", "blue", "deadline", due=D("01-10"), depends_on={"rule": "withdraw"},
@@ -191,8 +196,9 @@ def _problems(*rules: dict) -> str:
 
 
 def test_a_circle_of_dependences_is_refused():
-    a = rule("a", "red", "deadline", due=D("01-10"), depends_on={"rule": "b"}, fulfilled_by={"when": {"type": "level"}})
-    b = rule("b", "blue", "deadline", due=D("01-10"), depends_on={"rule": "a"}, fulfilled_by={"when": {"type": "level"}})
+    level = {"when": {"type": "level"}}
+    a = rule("a", "red", "deadline", due=D("01-10"), depends_on={"rule": "b"}, fulfilled_by=level)
+    b = rule("b", "blue", "deadline", due=D("01-10"), depends_on={"rule": "a"}, fulfilled_by=level)
     assert "depends_on: dependences form a circle: a -> b -> a" in _problems(a, b)
 
 
@@ -208,7 +214,8 @@ def test_a_dependence_the_judges_could_not_decide_is_refused(dep, words):
 
 
 def test_depends_on_only_on_a_deadline():
-    strikes = rule("strikes", "red", "prohibited", when={"type": "strike", "actor": "red"}, depends_on={"rule": "withdraw"})
+    strikes = rule("strikes", "red", "prohibited", when={"type": "strike", "actor": "red"},
+                   depends_on={"rule": "withdraw"})
     assert "'depends_on' has no meaning for a 'prohibited' rule" in _problems(WITHDRAW, strikes)
 
 
