@@ -12,10 +12,13 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import ev
 from test_commitments import D, agree, judge, one, rule
 
 import doha_compliance as dc
+from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions
 from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, agreement_texts, validated_events
 
@@ -226,3 +229,36 @@ def test_rules_check_says_it_in_one_line_exit_2(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "a rule cannot depend on itself" in run.stderr + run.stdout
+
+
+# --- the law: both judges agree on any record -------------------------------------------------------------
+
+PATROL = rule("patrol", "green", "deadline", due=D("01-14"), depends_on={"rule": "deploy", "party": "blue"},
+              linked=["withdraw"], fulfilled_by={"when": {"type": "level", "actor": "green"}})
+HANDOVER = rule("handover", "blue", "deadline", due=D("01-12"), depends_on=[{"rule": "withdraw"}],
+                fulfilled_by={"when": {"type": "note", "actor": "blue"}})
+AGREEMENTS = {
+    "whole": agree(WITHDRAW, DEPLOY, PATROL, HANDOVER),
+    "parts": agree(WITHDRAW_PARTS, DEPLOY_PARTS, rule("patrol", "green", "deadline", due=D("01-14"),
+                                                      depends_on={"rule": "deploy", "party": "blue"},
+                                                      fulfilled_by=_parts("green", {}))),
+}
+days = st.integers(1, 31).map(lambda d: f"2020-01-{d:02d}")
+rows = st.lists(st.tuples(days, st.sampled_from(["level", "note"]), st.sampled_from(["red", "blue", "green"]),
+                          st.sampled_from(["Khiam", "Naqoura", None]), st.sampled_from([0, 20, 120, 300, None])),
+                max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(AGREEMENTS)), rows, days)
+def test_both_judges_agree_on_dependences(name, drawn, as_of):
+    """The pipeline and the reference judge, written separately, conclude the same (statuses, dates, due,
+    days_late, parts, blocked_by, links) on any record of these rule sets."""
+    agreement = AGREEMENTS[name]
+    raw = [ev(f"e{i}", day, type_, actor, **({"place": place} if place else {}),
+              **({"count": count} if count is not None else {}))
+           for i, (day, type_, actor, place, count) in enumerate(drawn)]
+    events = validated_events(agreement, raw)
+    day = dt.date.fromisoformat(as_of)
+    assert (pipeline_conclusions(dc.evaluate(agreement, events, as_of=day))
+            == reference_conclusions(agreement, events, day))
