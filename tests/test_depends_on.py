@@ -65,7 +65,7 @@ def test_the_reason_names_the_blocking_finding_and_every_format_shows_it():
     assert "not a violation" in f.reason
     assert f.to_dict()["blocked_by"] == [BLOCKER]
     text = dc.render(report, "text")
-    assert "blocked by: withdraw/red/2020-01-10" in text and "prevented" in text
+    assert "blocked by: withdraw/red/2020-01-10" in text and " prevented: blue 1, red 0 (" in text
     assert "**Blocked by:** `withdraw/red/2020-01-10`" in dc.render(report, "md")
     assert "Blocked by: withdraw/red/2020-01-10" in dc.render(report, "html")
     csv_text = dc.render(report, "csv")
@@ -74,6 +74,17 @@ def test_the_reason_names_the_blocking_finding_and_every_format_shows_it():
     # counted under its own status; no month scores 0 for it (nothing done: no score)
     assert report.parties["blue"]["prevented"] == 1
     assert [s.score for s in report.scores if s.rule == "deploy"] == [None]
+
+
+def test_a_claim_naming_a_prevented_deadline_is_uncorroborated(who):
+    """Red accuses blue of not deploying (the claim names deploy): deploy is prevented, no violation,
+    so the claim is uncorroborated (an `alleged` finding against blue), citing the prevented finding."""
+    claims = rule("claims", ["red", "blue"], "claim", when={"type": "claim", "accused": "$party"})
+    rows = [ev("accuse", D("01-15"), "claim", "red", accused="blue", rule="deploy")]
+    c = judge(who, agree(WITHDRAW, DEPLOY, claims), rows, D("01-20"))
+    (found,) = c["claims"]
+    assert (found["assessment"], found["findings"]) == ("uncorroborated", ["deploy/blue/2020-01-10"])
+    assert one(c, "deploy", "blue", "prevented")["blocked_by"] == [BLOCKER]
 
 
 def test_a_report_without_depends_on_shows_no_prevented_column():
