@@ -8,9 +8,12 @@ where red leaves"). Dates are in January 2020: D("01-10") == "2020-01-10".
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
+from importlib import resources
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -72,6 +75,11 @@ def test_the_reason_names_the_blocking_finding_and_every_format_shows_it():
     csv_text = dc.render(report, "csv")
     assert csv_text.splitlines()[0].endswith(",blocked_by")
     assert csv_text.rstrip().endswith(BLOCKER) or BLOCKER in csv_text
+    schema = json.loads(resources.files("doha_compliance").joinpath("schemas/report.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(json.loads(report.to_json()))  # the published schema knows it
+    assert json.loads(report.to_json())["counts"]["blue"]["all"]["prevented"]["findings"] == 1
+    explained = dc.explain(report, "deploy/blue/2020-01-10")
+    assert "status:    prevented for blue" in explained and "blocked:   by withdraw/red/2020-01-10" in explained
     # counted under its own status; no month scores 0 for it (nothing done: no score)
     assert report.parties["blue"]["prevented"] == 1
     assert [s.score for s in report.scores if s.rule == "deploy"] == [None]
