@@ -225,6 +225,16 @@ def test_a_circle_of_dependences_is_refused():
     assert "depends_on: dependences form a circle: a -> b -> a" in _problems(a, b)
 
 
+def test_a_circle_through_a_trigger_is_refused():
+    """x depends on r, and r starts when x is fulfilled: r cannot start before x is met, x cannot be
+    judged before r is decided. Refused, like a circle of dependences."""
+    x = rule("x", "blue", "deadline", due=D("01-10"), depends_on={"rule": "r"},
+             fulfilled_by={"when": {"type": "level", "actor": "blue"}})
+    r = rule("r", "red", "deadline", starts_when={"rule": "x"}, due={"from": "trigger", "days": 3},
+             fulfilled_by={"when": {"type": "level", "actor": "red"}})
+    assert "depends_on: dependences form a circle: x -> r -> x" in _problems(x, r)
+
+
 @pytest.mark.parametrize("dep, words", [
     ({"rule": "withdrw"}, "depends on 'withdrw', which is not a rule in this set"),
     ({"rule": "deploy"}, "a rule cannot depend on itself"),

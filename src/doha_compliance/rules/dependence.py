@@ -51,15 +51,23 @@ def check_dependences(rules: List[Rule], errors: List[RuleError]) -> None:
                                                "whose default blocks it (party: ...)"))
             else:
                 edges.setdefault(r.id, []).append(dep.rule)
-    _refuse_circles(edges, by_id, errors)
+    # a trigger is a wait too: X depends on R, R starts when X is fulfilled, and neither can be decided first
+    triggers = {r.id: r.starts_when.rule for r in rules if r.starts_when and r.starts_when.rule in by_id}
+    _refuse_circles(edges, triggers, by_id, errors)
 
 
-def _refuse_circles(edges: Dict[str, List[str]], by_id: Dict[str, Rule], errors: List[RuleError]) -> None:
-    """A chain of dependences that comes back to its start: each rule waits for the next, the last for
-    the first. Said once, from the circle's first rule by id."""
+def _refuse_circles(edges: Dict[str, List[str]], triggers: Dict[str, str], by_id: Dict[str, Rule],
+                    errors: List[RuleError]) -> None:
+    """A chain of dependences (and triggers: "starts when R is fulfilled") that comes back to its start:
+    each rule waits for the next, the last for the first. Said once, from the circle's first rule by id;
+    a circle of triggers alone is `checks.check_references`'s to refuse."""
     said = set()
+    waits = {rule_id: list(edges.get(rule_id, [])) + ([triggers[rule_id]] if rule_id in triggers else [])
+             for rule_id in set(edges) | set(triggers)}
     for first in sorted(edges):
-        circle = _circle(first, [first], edges)
+        circle = _circle(first, [first], waits)
+        if circle and all(b not in edges.get(a, ()) for a, b in zip(circle, circle[1:])):
+            continue  # triggers alone: refused as a trigger circle
         if circle and frozenset(circle) not in said:
             said.add(frozenset(circle))
             r = by_id[first]
