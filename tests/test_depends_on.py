@@ -1,4 +1,4 @@
-"""Conditional performance, `depends_on` (issue 25, commitment-semantics §5.12): expectations reasoned
+"""Conditional performance, `depends_on` (issue 25, commitment-semantics §5.13): expectations reasoned
 by hand from the docs, on both the pipeline and the reference judge.
 
 The invented SMALL agreement (parties red, blue, green), signed 2020-01-01. "withdraw" is red's

@@ -172,7 +172,7 @@ class Trigger:
 @attrs.frozen
 class Dependence:
     """`depends_on` (issue 25): this deadline cannot be performed while `rule` is in default by `party`
-    (commitment-semantics §5.12)."""
+    (commitment-semantics §5.13)."""
 
     rule: str
     party: Optional[str] = None  # None: the one party owing `rule`

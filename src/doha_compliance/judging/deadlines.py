@@ -309,7 +309,7 @@ def _prevented(agreement: Agreement, rule: Rule, party: str, progress: Progress,
                text_day: Optional[dt.date], day: Optional[dt.date], day_note: str, blocked: dependence.Block,
                as_of: dt.date, parts_done: Tuple[Optional[dt.date], ...]) -> Deadline:
     """A deadline not done that cannot be performed while what it depends on is in default: `prevented`,
-    dated the report date, citing what it had counted, never a violation (commitment-semantics §5.12)."""
+    dated the report date, citing what it had counted, never a violation (commitment-semantics §5.13)."""
     used: List[Event] = sorted({e.id: e for p in progress.values() for e in p.used}.values(), key=lambda e: e.sort_key)
     several = len(rule.fulfilments) > 1
     due = f"due {day}{day_note}" if day is not None else "no date was set"

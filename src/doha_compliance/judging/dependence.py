@@ -1,4 +1,4 @@
-"""Conditional performance (issue 25, commitment-semantics §5.12): a deadline with `depends_on` cannot
+"""Conditional performance (issue 25, commitment-semantics §5.13): a deadline with `depends_on` cannot
 be performed while the deadline it depends on is in default by the party named, and its day moves by
 the days that default lasted.
 

@@ -205,7 +205,7 @@ class _Judge:
             due = _offset(start, days, months)
         elif rule.due is not None:
             due = max(rule.due, start)  # a party cannot default before its commitment starts
-        state["anchor_day"] = due  # the text's day names it, wherever a dependence moves it (SPEC §5.12)
+        state["anchor_day"] = due  # the text's day names it, wherever a dependence moves it (SPEC §5.13)
         state["part_done"] = part_done
         prevented, since, shift = self._dependence(rule, due, done, part_done, state)
         if due is not None and shift > 0:
@@ -215,7 +215,7 @@ class _Judge:
             pass
         elif not (state["per_part"] and due is not None and self.as_of > due and any(
                 d is None or d > due for i, d in enumerate(part_done) if i not in prevented)):
-            # SPEC §5.12: not done, and (every part it still owes) cannot be performed: prevented, never a breach
+            # SPEC §5.13: not done, and (every part it still owes) cannot be performed: prevented, never a breach
             state.update(status="prevented", date=self.as_of, days_late=None, prevented_since=max(start, since))
             return state
         # SPEC 5.3: an event bearing on it must fall in its own time (on or after its start)
@@ -253,7 +253,7 @@ class _Judge:
 
     def _dependence(self, rule: Rule, due: Optional[dt.date], done: Optional[dt.date],
                     part_done: List[Optional[dt.date]], state: Dict[str, Any]) -> Tuple[Set[int], dt.date, int]:
-        """SPEC §5.12 (issue 25), depends_on: (the parts that cannot be performed — every part unless the
+        """SPEC §5.13 (issue 25), depends_on: (the parts that cannot be performed — every part unless the
         dependence is part by part —, since when, the days the day moves). A deadline R blocks when it has
         a day on or before this one's and is in default (violation, missed) or itself prevented; its delay
         runs from its day to the day it was done, else (this one done first) to the day this one was;
@@ -527,7 +527,7 @@ class _Judge:
                 return "not_triggered", None
             if done is not None and done <= day and (due is None or done <= due):
                 return "met", done
-            if state["status"] == "prevented" and day >= state["prevented_since"]:  # SPEC §5.12
+            if state["status"] == "prevented" and day >= state["prevented_since"]:  # SPEC §5.13
                 return "prevented", state["prevented_since"]
             # told at the end of the day (addendum 1): on the deadline day itself, unmet, it is a breach
             # -- once the report date is past that day (DECISION: a report as of D calls D pending)
