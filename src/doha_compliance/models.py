@@ -138,6 +138,8 @@ class Fulfilment:
     # of a part of a several-part deadline: what an event must be to bear on it at all (its `when`
     # without its tests on numbers, set by the loader); a part nothing bears on is not assessed
     bears_on: Optional[Mapping[str, Any]] = None
+    # issues 25/26 (§5.12): met only by a matching declaration that this monitor verifies on or after its day
+    verified_by: Optional[str] = None
 
     @property
     def required(self) -> int:
@@ -532,6 +534,8 @@ class Finding:
     confidence_reasons: Tuple[str, ...] = ()
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
     readings: Tuple[ReadingStatus, ...] = ()  # its status under each alternative reading, where it differs
+    # issues 25/26 (§5.12): a deadline's verified parts in words ("declared on D1 (id), verified on D2 by M (id)")
+    verification: Optional[str] = None
 
     @property
     def id(self) -> str:
@@ -575,6 +579,8 @@ class Finding:
             out["episode"] = self.episode
         if self.readings:
             out["readings"] = [r.to_dict() for r in self.readings]
+        if self.verification is not None:
+            out["verification"] = self.verification
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 

@@ -64,8 +64,8 @@ def finding_confidence(f: Dict[str, Any], seen: Sequence[Event]) -> Tuple[Option
             rests.append(max(ranked, key=lambda r: (r[0], r[1]))[2])
     elif f.get("anchor") is None:  # an act: the act alone (what else it cites — unclaimed events that
         rests = [event(ids[0])]    # would answer it, a monitor's report settling it — is context, §7.2)
-    else:
-        rests = [event(i) for i in ids]
+    else:  # a verified declaration rests on its verification (SPEC §5.12): cited as context
+        rests = [event(i) for i in ids if i not in f.get("context", ())]
     levels = [event_level(e, f["party"], f["status"]) for e in rests]
     lowest = min((lv for lv, _ in levels), key=LEVELS.index)
     if lowest == "high":
