@@ -91,7 +91,7 @@ def confirm(part: PartProgress, fulfilment: Fulfilment, party: str, verification
         return
     s = verification.state_of(part.declared, fulfilment, party, verifications)
     if s.state == "verified" and s.declaration is not None and s.verification is not None:
-        part.done, part.verified = s.declaration, s.verification.event
+        part.done, part.verified = s.done, s.verification.event
         part.used = list({e.id: e for e in (s.declaration, s.verification.event)}.values())
 
 
@@ -331,7 +331,7 @@ def _verified_parts(agreement: Agreement, rule: Rule, party: str, progress: Prog
         if s.state == "verified" and s.declaration is not None and s.verification is not None:
             if s.verification.event.id != s.declaration.id:
                 context.add(s.declaration.id)
-            if day is not None and s.declaration.date > day:
+            if day is not None and s.done is not None and s.done.date > day:
                 open_only = False
         elif not (s.state == "declared" and s.declaration is not None and day is not None
                   and s.declaration.date <= day):

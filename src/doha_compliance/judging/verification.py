@@ -12,7 +12,8 @@ settles it on the day it comes, whatever order the stream hands them in.
 The part's state as of the report date, from its declarations (each with its counted verifications):
 - **verified**: some declaration has a `complete` verification; the one verified first (ties: the earlier
   declaration). The part is done on the declaration's day (what was done, and when, as the monitor
-  confirms it), established on the verification's day (what starts from its fulfilment starts then);
+  confirms it) — unless the monitor found that declaration incomplete first: then on the day it found
+  it complete — and established on the verification's day (what starts from its fulfilment starts then);
 - else **declared, not verified**: some declaration has no counted verification (the earliest such);
 - else **verified incomplete**: every declaration was found incomplete (the latest finding is cited);
 - else nothing declared.
@@ -72,24 +73,36 @@ class PartState:
     state: str
     declaration: Optional[Event] = None
     verification: Optional[Verification] = None
+    incomplete_first: Optional[Verification] = None  # verified: the latest finding it incomplete, before
+
+    @property
+    def done(self) -> Optional[Event]:
+        """The event whose day the part was done on: the declaration, or the verification that found it
+        complete after an earlier one found it incomplete (the declaration was not true when made)."""
+        if self.state != "verified":
+            return None
+        if self.incomplete_first is not None and self.verification is not None:
+            return self.verification.event
+        return self.declaration
 
 
 def state_of(declarations: Sequence[Event], part: Fulfilment, party: str, verifications: Verifications) -> PartState:
     """The part's state from its declarations (matching events on or after the start), in (date, id) order."""
-    best: Optional[Tuple[Tuple[dt.date, str], Event, Verification]] = None
+    best: Optional[Tuple[Tuple[dt.date, str], Event, Verification, Optional[Verification]]] = None
     unverified: Optional[Event] = None
     found_incomplete: Optional[Tuple[Event, Verification]] = None
     for d in declarations:
         counted = verifications.counted(d, part, party)
         complete = next((v for v in counted if v.complete), None)
         if complete is not None and (best is None or complete.event.sort_key < best[0]):
-            best = (complete.event.sort_key, d, complete)
+            before = [v for v in counted if not v.complete and v.event.sort_key < complete.event.sort_key]
+            best = (complete.event.sort_key, d, complete, before[-1] if before else None)
         if not counted and unverified is None:
             unverified = d
         if counted and (found_incomplete is None or counted[-1].event.sort_key > found_incomplete[1].event.sort_key):
             found_incomplete = (d, counted[-1])
     if best is not None:
-        return PartState("verified", best[1], best[2])
+        return PartState("verified", best[1], best[2], best[3])
     if unverified is not None:
         return PartState("declared", unverified)
     if found_incomplete is not None:
@@ -110,8 +123,10 @@ def describe(agreement: Agreement, part: Fulfilment, s: PartState, day: Optional
     if not agreement.independent(m, party):
         own = f"; {m}'s verification of its own act settles nothing"
     if s.state == "verified" and s.declaration is not None and s.verification is not None:
+        first = (f", after finding it incomplete on {s.incomplete_first.date} ({s.incomplete_first.event.id})"
+                 if s.incomplete_first is not None else "")
         return (f"declared on {s.declaration.date} ({s.declaration.id}), verified on {s.verification.date} by {m}"
-                f"{also_party(agreement, m)} ({s.verification.event.id})")
+                f"{also_party(agreement, m)} ({s.verification.event.id}){first}")
     if s.state == "incomplete" and s.declaration is not None and s.verification is not None:
         return (f"declared on {s.declaration.date} ({s.declaration.id}), verified incomplete on {s.verification.date} "
                 f"by {m}{also_party(agreement, m)} ({s.verification.event.id})")

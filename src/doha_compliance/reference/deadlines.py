@@ -29,7 +29,7 @@ def fulfilled(rule: Rule, party: str, start: dt.date, seen: Sequence[Event], agr
             if states is not None:
                 states[len(part_done)] = st
             verified = st["state"] == "verified"
-            part_done.append(st["declaration"].date if verified else None)
+            part_done.append(st["done"].date if verified else None)
             evidence.extend([st["declaration"], st["verification"]] if verified else [])
             continue
         if part.total_of is None:

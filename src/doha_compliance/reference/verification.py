@@ -43,7 +43,11 @@ def part_state(agreement: Agreement, part: Fulfilment, party: str, declarations:
         found = _verifying(agreement, d, part, party, seen)
         complete = [v for v in found if v.extra.get("finds") != "incomplete"]
         if complete:
-            candidates.append(((complete[0].date, complete[0].id), d, complete[0]))
+            first_complete = complete[0]
+            before = [v for v in found if v.extra.get("finds") == "incomplete"
+                      and (v.date, v.id) < (first_complete.date, first_complete.id)]
+            candidates.append(((first_complete.date, first_complete.id), d, first_complete,
+                               before[-1] if before else None))
         if not found and unverified is None:
             unverified = d
         if found and (latest is None or (found[-1].date, found[-1].id) > (latest["verification"].date,
@@ -51,7 +55,9 @@ def part_state(agreement: Agreement, part: Fulfilment, party: str, declarations:
             latest = {"state": "incomplete", "declaration": d, "verification": found[-1]}
     if candidates:
         first = min(candidates, key=lambda c: c[0])  # min keeps the earlier declaration on a tie
-        return {"state": "verified", "declaration": first[1], "verification": first[2]}
+        # done on the declaration's day, or on the day found complete when it was first found incomplete
+        return {"state": "verified", "declaration": first[1], "verification": first[2], "incomplete_first": first[3],
+                "done": first[2] if first[3] is not None else first[1]}
     if unverified is not None:
         return {"state": "declared", "declaration": unverified, "verification": None}
     return latest or {"state": "none", "declaration": None, "verification": None}
@@ -64,7 +70,9 @@ def text(agreement: Agreement, part: Fulfilment, state: Dict[str, Any], due: Opt
     also = " — also a party to this agreement" if any(m in r.parties for r in agreement.rules) else ""
     d, v = state["declaration"], state["verification"]
     if state["state"] == "verified":
-        return f"declared on {d.date} ({d.id}), verified on {v.date} by {m}{also} ({v.id})"
+        before = state["incomplete_first"]
+        after = f", after finding it incomplete on {before.date} ({before.id})" if before is not None else ""
+        return f"declared on {d.date} ({d.id}), verified on {v.date} by {m}{also} ({v.id}){after}"
     if state["state"] == "incomplete":
         return f"declared on {d.date} ({d.id}), verified incomplete on {v.date} by {m}{also} ({v.id})"
     if state["state"] == "declared":
