@@ -178,3 +178,16 @@ def test_a_part_verified_by_a_non_monitor_is_refused(part, phrase):
     with pytest.raises(RuleSetError) as raised:
         _agreement([dict(RULES[0], fulfilled_by=part)])
     assert phrase in str(raised.value)
+
+
+def test_every_format_shows_the_verification(agreement):
+    report = _both(agreement, [DECLARED, VERIFIED], "2020-01-25")
+    said = "verified on 2020-01-20 by watch (v1)"
+    for fmt in ("text", "md", "html", "csv", "json"):
+        out = dc.render(report, fmt)
+        assert said in (out.replace("\n" + " " * 18, " ") if fmt == "text" else out), fmt
+    data = report.to_dict()
+    met = next(f for f in data["findings"] if f["id"] == "pullback/blue/2020-01-15")
+    assert met["verification"] == "Declared on 2020-01-10 (d1), " + said
+    # a finding with nothing to verify has no such key (JSON keys stable)
+    assert all("verification" not in f for f in data["findings"] if f["rule"] == "release")

@@ -104,6 +104,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield from out(_wrapped(f"episode: {f.episode}", 18))
             yield from out(_wrapped(f.reason, 18))
+            if f.verification:  # issues 25/26 (§5.12)
+                yield from out(_wrapped("verification: " + f.verification, 18))
             confidence = confidence_words(f.confidence, f.confidence_reasons, f.evidence)
             yield from out(_wrapped("confidence: " + confidence, 18))
             if f.linked:
