@@ -41,6 +41,8 @@ RULES: List[Dict[str, Any]] = [
     {"id": "host", "party": "usmon", "title": "Talks hosted", "source": "art. 3", "basis": "public_text",
      "kind": "deadline", "due": "2020-01-20",
      "fulfilled_by": {"when": {"type": "talks", "actor": "$party"}, "verified_by": "usmon"}},
+    {"id": "strikes.none", "party": ["blue", "usmon"], "title": "No strikes", "source": "art. 4",
+     "basis": "public_text", "kind": "prohibited", "when": {"type": "strike", "actor": "$party"}},
 ]
 
 
@@ -132,7 +134,7 @@ def test_a_monitor_that_owes_does_not_verify_itself(agreement):
                               "by the due date 2020-01-20 nor by the report date; usmon's verification of its own "
                               "act settles nothing")
     assert monitor_party_warnings(agreement) == [
-        "warning: usmon is a monitor of this agreement and also owes host: its verification of its own acts settles "
+        "warning: usmon is a monitor of this agreement and also owes host, strikes.none: its verification of its own acts settles "
         "nothing, and the report says it is also a party wherever its verification is cited"]
 
 
@@ -191,3 +193,17 @@ def test_every_format_shows_the_verification(agreement):
     assert met["verification"] == "Declared on 2020-01-10 (d1), " + said
     # a finding with nothing to verify has no such key (JSON keys stable)
     assert all("verification" not in f for f in data["findings"] if f["rule"] == "release")
+
+
+def test_an_act_a_monitor_observed_rates_above_the_partys_own_account(agreement):
+    # s1: blue's strike known only from blue's own account: an admission, medium. s2: the same, observed by
+    # watch: the monitor saw it, high. s3: usmon's strike "observed" by usmon itself: its own account, medium.
+    rows = [ev("s1", "2020-01-05", "strike", "blue", own_account=True),
+            ev("s2", "2020-01-06", "strike", "blue", own_account=True, observed_by="watch"),
+            ev("s3", "2020-01-07", "strike", "usmon", own_account=True, observed_by="usmon")]
+    report = _both(agreement, rows, "2020-01-10")
+    got = {f.evidence[0]: (f.status, f.confidence, f.confidence_reasons) for f in report.findings
+           if f.rule == "strikes.none"}
+    assert got == {"s1": ("violation", "medium", ("only blue's own account (an admission)",)),
+                   "s2": ("violation", "high", ("observed by watch (monitor)",)),
+                   "s3": ("violation", "medium", ("only usmon's own account (an admission)",))}
