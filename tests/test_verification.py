@@ -207,3 +207,12 @@ def test_an_act_a_monitor_observed_rates_above_the_partys_own_account(agreement)
     assert got == {"s1": ("violation", "medium", ("only blue's own account (an admission)",)),
                    "s2": ("violation", "high", ("observed by watch (monitor)",)),
                    "s3": ("violation", "medium", ("only usmon's own account (an admission)",))}
+
+
+def test_rules_check_warns_about_a_monitor_that_owes_and_passes(tmp_path):
+    from conftest import run_main
+    (tmp_path / "agreement.yaml").write_text(yaml.safe_dump(AGREEMENT))
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump({"rules": RULES}))
+    result = run_main("rules", "check", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines() == monitor_party_warnings(_agreement())
