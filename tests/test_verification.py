@@ -27,7 +27,7 @@ from doha_compliance.testing import validated_events
 AGREEMENT: Dict[str, Any] = {"agreement": {
     "id": "verify", "title": "Verify", "signed": "2020-01-01",
     "parties": {"blue": "Blue", "green": "Green", "watch": "The monitoring mission", "usmon": "A member state"},
-    "event_types": ["pullback", "release", "talks", "verification", "strike"],
+    "event_types": ["pullback", "release", "talks", "verification", "strike", "dismantling"],
     "signatories": ["blue", "green"], "monitors": ["watch"],
     "claimants": {"usmon": {"role": "monitor"}},
 }}
@@ -43,6 +43,13 @@ RULES: List[Dict[str, Any]] = [
      "fulfilled_by": {"when": {"type": "talks", "actor": "$party"}, "verified_by": "usmon"}},
     {"id": "strikes.none", "party": ["blue", "usmon"], "title": "No strikes", "source": "art. 4",
      "basis": "public_text", "kind": "prohibited", "when": {"type": "strike", "actor": "$party"}},
+    {"id": "dismantle", "party": "green", "title": "Sites dismantled", "source": "art. 5", "basis": "public_text",
+     "kind": "deadline", "due": "2020-01-31",
+     "fulfilled_by": {"when": {"type": "dismantling", "actor": "$party"}, "percent_at_least": 100}},
+    {"id": "handover", "party": "blue", "title": "Sites handed over", "source": "art. 6", "basis": "public_text",
+     "kind": "deadline", "due": "2020-01-31",
+     "fulfilled_by": {"when": {"type": "dismantling", "actor": "$party"}, "verified_by": "watch",
+                      "percent_at_least": 90}},
 ]
 
 
@@ -175,6 +182,9 @@ def test_verification_fields_are_read_in_one_form(agreement):
     ({"when": {"type": "pullback", "actor": "$party"}, "verified_by": "green"}, "'green' is not a monitor"),
     ({"when": {"type": "pullback", "actor": "$party"}, "verified_by": "watch", "total_of": "count"},
      "cannot add up total_of"),
+    ({"when": {"type": "pullback", "actor": "$party"}, "percent_at_least": 90, "total_of": "count"},
+     "cannot be combined with total_of"),
+    ({"when": {"type": "pullback", "actor": "$party"}, "percent_at_least": 101}, "percent_at_least"),
 ])
 def test_a_part_verified_by_a_non_monitor_is_refused(part, phrase):
     with pytest.raises(RuleSetError) as raised:
@@ -216,3 +226,30 @@ def test_rules_check_warns_about_a_monitor_that_owes_and_passes(tmp_path):
     result = run_main("rules", "check", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines() == monitor_party_warnings(_agreement())
+
+
+def test_a_running_percentage_meets_a_part_when_it_reaches_it(agreement):
+    # green states 60 % on the 10th, 100 % on the 20th: pending on the 15th (60 % shown), met on the 20th
+    rows = [ev("g1", "2020-01-10", "dismantling", "green", percent=60),
+            ev("g2", "2020-01-20", "dismantling", "green", percent="100 %")]
+    f = _finding(_both(agreement, rows[:1], "2020-01-15"), "dismantle/green/2020-01-31")
+    assert (f.status, f.evidence) == ("pending", ())
+    assert "Progress: 60 % of at least 100 %, as stated on 2020-01-10 (g1)." in f.reason
+    f = _finding(_both(agreement, rows, "2020-01-25"), "dismantle/green/2020-01-31")
+    assert (f.status, f.date, f.evidence) == ("met", dt.date(2020, 1, 20), ("g2",))
+
+
+def test_a_verified_percentage_is_the_monitors(agreement):
+    # blue declares 95 % on the 10th; watch finds 80 % on the 12th (below 90: incomplete), 92 % on the 18th:
+    # done on the 18th, the day the monitor found it reached (after finding it short)
+    rows = [ev("b1", "2020-01-10", "dismantling", "blue", percent=95),
+            ev("w1", "2020-01-12", "verification", "watch", verifies="b1", percent=80),
+            ev("w2", "2020-01-18", "verification", "watch", verifies="b1", percent=92)]
+    f = _finding(_both(agreement, rows[:2], "2020-01-15"), "handover/blue/2020-01-31")
+    assert (f.status, f.evidence) == ("pending", ())
+    assert f.verification == "Declared on 2020-01-10 (b1), verified incomplete on 2020-01-12 by watch (w1)"
+    assert "Progress: 80 % of at least 90 %, as verified on 2020-01-12 (w1)." in f.reason
+    f = _finding(_both(agreement, rows, "2020-01-25"), "handover/blue/2020-01-31")
+    assert (f.status, f.date, f.evidence) == ("met", dt.date(2020, 1, 18), ("b1", "w2"))
+    assert f.verification == ("Declared on 2020-01-10 (b1), verified on 2020-01-18 by watch (w2), after finding "
+                              "it incomplete on 2020-01-12 (w1)")

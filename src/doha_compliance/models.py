@@ -140,6 +140,8 @@ class Fulfilment:
     bears_on: Optional[Mapping[str, Any]] = None
     # issues 25/26 (§5.12): met only by a matching declaration that this monitor verifies on or after its day
     verified_by: Optional[str] = None
+    # §5.12: met by a stated running `percent` at least this (with verified_by: the verification's percent)
+    percent_at_least: Optional[float] = None
 
     @property
     def required(self) -> int:

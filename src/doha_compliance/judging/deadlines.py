@@ -56,6 +56,7 @@ class PartProgress:
     # a part with `verified_by` (§5.12): its declarations, and the event verifying the one that met it
     declared: List[Event] = attrs.field(factory=list)
     verified: Optional[Event] = None
+    stated: Optional[Event] = None  # a part with `percent_at_least`: the latest event stating a percent
 
     def advance(self, fulfilment: Fulfilment, events: Sequence[Event], since: dt.date) -> None:
         """Count the events dated on or after `since` (the trigger), in (date, id) order."""
@@ -64,6 +65,14 @@ class PartProgress:
                 continue
             if fulfilment.verified_by is not None:  # a declaration: met once a monitor verifies it (`confirm`)
                 self.declared.append(e)
+                continue
+            if fulfilment.percent_at_least is not None:  # §5.12: a running percentage, met once it reaches it
+                stated = e.get("percent")
+                if stated is None or self.done is not None:
+                    continue
+                self.stated = e
+                if stated >= fulfilment.percent_at_least:
+                    self.done, self.used = e, [e]
                 continue
             if self.done is not None and fulfilment.up_to is None:
                 return
@@ -276,6 +285,7 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         # by both, not by the other side alone
         started += f" Performed by {' and '.join(agreement.label(p) for p in rule.performed_by)}."
     started += f" {checked[0]}." if checked[0] else ""
+    started += _percent_text(rule, party, progress, verifications)
 
     def finding(status: str, date: dt.date, text: str) -> Deadline:
         reason = f"{rule.title}: {text}{started}"
@@ -341,3 +351,21 @@ def _verified_parts(agreement: Agreement, rule: Rule, party: str, progress: Prog
     done = completed(progress, rule) is not None
     text = "; ".join(bits)
     return (text[:1].upper() + text[1:]) if text else "", open_only and not done, context
+
+
+def _percent_text(rule: Rule, party: str, progress: Progress, verifications: Optional[Verifications]) -> str:
+    """For parts with `percent_at_least` not met, the latest stated percentage (§5.12): " Progress: 90 % of at
+    least 100 %, as verified on D (id)"."""
+    bits = []
+    for i, f in enumerate(rule.fulfilments):
+        part = progress.get(i, PartProgress())
+        if f.percent_at_least is None or part.done is not None:
+            continue
+        if f.verified_by is not None and verifications is not None:
+            events = [v.event for d in part.declared for v in verifications.counted(d, f, party)]
+            text = verification.percent_progress(events, f, True)
+        else:
+            text = verification.percent_progress([part.stated] if part.stated else [], f, False)
+        if text:
+            bits.append(f"{part_name(rule, i)}: {text}" if len(rule.fulfilments) > 1 else text)
+    return f" Progress: {'; '.join(bits)}." if bits else ""

@@ -65,6 +65,25 @@ class Verifications:
                       key=lambda v: v.event.sort_key)
 
 
+def _complete(v: Verification, part: Fulfilment) -> bool:
+    """Whether a verification finds the declaration done: for a part with `percent_at_least`, the
+    percent it states reaches it (one stating none: its `finds`); otherwise its `finds`."""
+    stated = v.event.extra.get("percent")
+    if part.percent_at_least is not None and stated is not None:
+        return bool(stated >= part.percent_at_least)
+    return v.complete
+
+
+def percent_progress(events: Sequence[Event], part: Fulfilment, verified: bool) -> str:
+    """The latest stated running percentage, for the reason ("90 % of at least 100 %, as verified on D (id)")."""
+    stated = [e for e in events if e.extra.get("percent") is not None]
+    if part.percent_at_least is None or not stated:
+        return ""
+    last = max(stated, key=lambda e: e.sort_key)
+    how = "verified" if verified else "stated"
+    return f"{last.extra['percent']} % of at least {part.percent_at_least} %, as {how} on {last.date} ({last.id})"
+
+
 @attrs.frozen
 class PartState:
     """Where a verified part stands: `verified` (with the declaration and its verification), `declared`
@@ -93,9 +112,9 @@ def state_of(declarations: Sequence[Event], part: Fulfilment, party: str, verifi
     found_incomplete: Optional[Tuple[Event, Verification]] = None
     for d in declarations:
         counted = verifications.counted(d, part, party)
-        complete = next((v for v in counted if v.complete), None)
+        complete = next((v for v in counted if _complete(v, part)), None)
         if complete is not None and (best is None or complete.event.sort_key < best[0]):
-            before = [v for v in counted if not v.complete and v.event.sort_key < complete.event.sort_key]
+            before = [v for v in counted if not _complete(v, part) and v.event.sort_key < complete.event.sort_key]
             best = (complete.event.sort_key, d, complete, before[-1] if before else None)
         if not counted and unverified is None:
             unverified = d

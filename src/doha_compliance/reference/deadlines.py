@@ -32,6 +32,12 @@ def fulfilled(rule: Rule, party: str, start: dt.date, seen: Sequence[Event], agr
             part_done.append(st["done"].date if verified else None)
             evidence.extend([st["declaration"], st["verification"]] if verified else [])
             continue
+        if part.percent_at_least is not None:  # SPEC §5.12: the first stated percent reaching it
+            reaching = [e for e in matching if e.extra.get("percent") is not None
+                        and e.extra["percent"] >= part.percent_at_least]
+            part_done.append(reaching[0].date if reaching else None)
+            evidence.extend(reaching[:1])
+            continue
         if part.total_of is None:
             part_done.append(matching[0].date if matching else None)
             evidence.extend(matching[:1])

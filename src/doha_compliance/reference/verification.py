@@ -31,6 +31,14 @@ def _verifying(agreement: Agreement, d: Event, part: Fulfilment, party: str, see
     return out
 
 
+def _finds_done(v: Event, part: Fulfilment) -> bool:
+    """A verification finds the declaration done: its stated percent reaches the part's `percent_at_least`
+    (when both are given), else it does not say `finds: incomplete`."""
+    if part.percent_at_least is not None and v.extra.get("percent") is not None:
+        return bool(v.extra["percent"] >= part.percent_at_least)
+    return v.extra.get("finds") != "incomplete"
+
+
 def part_state(agreement: Agreement, part: Fulfilment, party: str, declarations: Sequence[Event],
                seen: Sequence[Event]) -> Dict[str, Any]:
     """{state: verified | declared | incomplete | none, declaration, verification}: verified by the
@@ -41,10 +49,10 @@ def part_state(agreement: Agreement, part: Fulfilment, party: str, declarations:
     latest: Optional[Dict[str, Any]] = None
     for d in declarations:
         found = _verifying(agreement, d, part, party, seen)
-        complete = [v for v in found if v.extra.get("finds") != "incomplete"]
+        complete = [v for v in found if _finds_done(v, part)]
         if complete:
             first_complete = complete[0]
-            before = [v for v in found if v.extra.get("finds") == "incomplete"
+            before = [v for v in found if not _finds_done(v, part)
                       and (v.date, v.id) < (first_complete.date, first_complete.id)]
             candidates.append(((first_complete.date, first_complete.id), d, first_complete,
                                before[-1] if before else None))

@@ -36,6 +36,10 @@ def check_part_monitors(rules: Any, agreement: Dict[str, Any], claimants: Mappin
                 errors.append(RuleError(Location(rule.file, rule.line, "fulfilled_by"),
                                         f"verified_by: {excerpt(part.verified_by)} is not a monitor of this agreement "
                                         "(declare it under claimants: with role monitor, or list it in monitors:)"))
+            if part.percent_at_least is not None and part.total_of is not None:
+                errors.append(RuleError(Location(rule.file, rule.line, "fulfilled_by"),
+                                        "percent_at_least: a running percentage is read, not added up: it cannot be "
+                                        "combined with total_of"))
             if part.verified_by is not None and part.total_of is not None:
                 errors.append(RuleError(Location(rule.file, rule.line, "fulfilled_by"),
                                         "verified_by: a verified part is met by one declaration a monitor verifies; "
