@@ -253,3 +253,16 @@ def test_a_verified_percentage_is_the_monitors(agreement):
     assert (f.status, f.date, f.evidence) == ("met", dt.date(2020, 1, 18), ("b1", "w2"))
     assert f.verification == ("Declared on 2020-01-10 (b1), verified on 2020-01-18 by watch (w2), after finding "
                               "it incomplete on 2020-01-12 (w1)")
+
+
+def test_an_unattributed_act_a_monitor_observed_is_listed_naming_it(agreement):
+    # a strike by no one identified, seen by watch: judged as no one's (strikes.none would bear on blue and
+    # usmon were either its actor), listed under Acts nobody claimed with watch named, in every format
+    report = _both(agreement, [ev("u1", "2020-01-05", "strike", "unknown", observed_by="watch")], "2020-01-10")
+    assert [(u.event, u.bears_on, u.observed_by) for u in report.unattributed] == [
+        ("u1", (("strikes.none", "blue"), ("strikes.none", "usmon")), "watch")]
+    assert not [f for f in report.findings if f.rule == "strikes.none" and f.evidence]
+    for fmt in ("text", "md", "html", "csv", "json"):
+        out = dc.render(report, fmt, table="unattributed" if fmt == "csv" else None)
+        said = {"csv": ",watch", "json": '"observed_by": "watch"'}.get(fmt, "observed by watch, monitor")
+        assert said in out, fmt

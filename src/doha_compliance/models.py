@@ -640,6 +640,7 @@ class UnclaimedAct:
     province: Optional[str] = None
     place: Optional[str] = None
     bears_on: Tuple[Tuple[str, str], ...] = ()  # (rule id, party), sorted
+    observed_by: Optional[str] = None  # issues 25/26 (§5.12): the monitor that observed it
 
     def to_dict(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"event": self.event, "date": self.date.isoformat(), "type": self.type}
@@ -647,6 +648,8 @@ class UnclaimedAct:
             out["province"] = self.province
         if self.place is not None:
             out["place"] = self.place
+        if self.observed_by is not None:
+            out["observed_by"] = self.observed_by
         out["bears_on"] = [{"rule": rule, "party": party} for rule, party in self.bears_on]
         return out
 

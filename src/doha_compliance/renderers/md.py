@@ -194,7 +194,8 @@ def md_lines(report: Report) -> Iterator[str]:
         yield "| date | event | type | province | place | would bear on |"
         yield "| --- | --- | --- | --- | --- | --- |"
         for u in report.unattributed:
-            yield (f"| {u.date} | {_code(u.event)} | {_cell(u.type)} | {_cell(u.province or '—')} | "
+            seen_by = f" (observed by {_cell(u.observed_by)}, monitor)" if u.observed_by else ""  # issues 25/26
+            yield (f"| {u.date} | {_code(u.event)}{seen_by} | {_cell(u.type)} | {_cell(u.province or '—')} | "
                    f"{_cell(u.place or '—')} | {_cell(u.describe_bears_on())} |")
     if report.not_assessed:
         yield ""

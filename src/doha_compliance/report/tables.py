@@ -51,7 +51,7 @@ COLUMNS: Dict[str, Tuple[str, ...]] = {
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
-    "unattributed": ("event", "date", "type", "province", "place", "bears_on"),
+    "unattributed": ("event", "date", "type", "province", "place", "bears_on", "observed_by"),
     # issue 24: per party, basis and modality (all, all: the party's totals) and status
     "counts": ("party", "basis", "modality", "status", "findings", "episodes", "distinct"),
     # issue 24: who says it, and what the claim can be said to show
@@ -94,7 +94,8 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
     elif table == "unattributed":
         for u in report.unattributed:
             yield {"event": u.event, "date": u.date.isoformat(), "type": u.type, "province": u.province,
-                   "place": u.place, "bears_on": ";".join(f"{rule} ({party})" for rule, party in u.bears_on)}
+                   "place": u.place, "bears_on": ";".join(f"{rule} ({party})" for rule, party in u.bears_on),
+                   "observed_by": u.observed_by}  # issues 25/26
     elif table == "claims":
         for c in report.claims:
             yield {"event": c.event, "date": c.date.isoformat(), "claimant": c.claimant,
