@@ -138,6 +138,10 @@ class Fulfilment:
     # of a part of a several-part deadline: what an event must be to bear on it at all (its `when`
     # without its tests on numbers, set by the loader); a part nothing bears on is not assessed
     bears_on: Optional[Mapping[str, Any]] = None
+    # issues 25/26 (§5.12): met only by a matching declaration that this monitor verifies on or after its day
+    verified_by: Optional[str] = None
+    # §5.12: met by a stated running `percent` at least this (with verified_by: the verification's percent)
+    percent_at_least: Optional[float] = None
 
     @property
     def required(self) -> int:
@@ -532,6 +536,8 @@ class Finding:
     confidence_reasons: Tuple[str, ...] = ()
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
     readings: Tuple[ReadingStatus, ...] = ()  # its status under each alternative reading, where it differs
+    # issues 25/26 (§5.12): a deadline's verified parts in words ("declared on D1 (id), verified on D2 by M (id)")
+    verification: Optional[str] = None
 
     @property
     def id(self) -> str:
@@ -575,6 +581,8 @@ class Finding:
             out["episode"] = self.episode
         if self.readings:
             out["readings"] = [r.to_dict() for r in self.readings]
+        if self.verification is not None:
+            out["verification"] = self.verification
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 
@@ -632,6 +640,7 @@ class UnclaimedAct:
     province: Optional[str] = None
     place: Optional[str] = None
     bears_on: Tuple[Tuple[str, str], ...] = ()  # (rule id, party), sorted
+    observed_by: Optional[str] = None  # issues 25/26 (§5.12): the monitor that observed it
 
     def to_dict(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"event": self.event, "date": self.date.isoformat(), "type": self.type}
@@ -639,6 +648,8 @@ class UnclaimedAct:
             out["province"] = self.province
         if self.place is not None:
             out["place"] = self.place
+        if self.observed_by is not None:
+            out["observed_by"] = self.observed_by
         out["bears_on"] = [{"rule": rule, "party": party} for rule, party in self.bears_on]
         return out
 

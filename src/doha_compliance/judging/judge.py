@@ -57,6 +57,7 @@ from .deadlines import Deadline, PartProgress, Progress
 from .episodes import Episodes
 from .links import DefaultGroup, Linker
 from .triggers import Triggers, order
+from .verification import Verifications
 
 FINDINGS_RUN = 20_000  # a day's findings held in memory before they are sorted in runs on disk
 
@@ -264,12 +265,15 @@ class Judge:
         # (party, act) -> the rules it breaches, over the day's parts (§5.10: one fact said once)
         self._day_breached: Dict[Tuple[str, str], List[str]] = {}
         self._statements: Dict[str, Event] = {}  # issue 24: monitors' statements of compliance, by id
+        self._verifications = Verifications(agreement)  # issues 25/26 (§5.12): monitors' verifications, by id
         self.matching = agreement  # what the matcher runs (readings.ReadingJudges adds its readings' versions)
 
     def saw(self, event: Event) -> None:
         """Every event judged passes here: a monitor's statement of compliance is kept (they are few)."""
         if event.extra and statement_of(self.agreement, event) is not None:
             self._statements[event.id] = event
+        if event.extra:
+            self._verifications.saw(event)
 
     def saw_day(self, day: dt.date) -> None:
         """A day the input covers (levels)."""
@@ -384,9 +388,12 @@ class Judge:
                         continue
                     progress = self._progress.setdefault(unit, {})
                     progress.setdefault(part, PartProgress()).advance(fulfilment, events, start)
-                done = deadlines.completed(self._progress.get(unit, {}), rule)
+                for part, fulfilment in enumerate(rule.fulfilments):  # §5.12: a declaration verified since
+                    if fulfilment.verified_by is not None and part in self._progress.get(unit, {}):
+                        deadlines.confirm(self._progress[unit][part], fulfilment, party, self._verifications)
+                done = deadlines.established(self._progress.get(unit, {}), rule)
                 if done is not None:
-                    self.triggers.fulfilled(rule.id, done.date)
+                    self.triggers.fulfilled(rule.id, done)
         if part_of is None:
             matches.fulfils.clear()  # parts of units that had not started: their events do not count
 
@@ -442,7 +449,8 @@ class Judge:
                 bearing = {i: day for i in range(len(rule.fulfilments))
                            if (day := matches.bearing.get((rule.version, party, i))) is not None}
                 d = deadlines.decide(self.agreement, rule, party, self._progress.get(unit, {}), self.triggers, as_of,
-                                     matches.covered.get(unit), last_event, self._unassessed, bearing)
+                                     matches.covered.get(unit), last_event, self._unassessed, bearing,
+                                     self._verifications)
                 decided[(rule.id, party)] = d
                 if d.not_assessed is not None:
                     not_assessed.append(d.not_assessed)

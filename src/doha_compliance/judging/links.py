@@ -48,6 +48,7 @@ class History:
     first_default: Optional[dt.date] = None     # continuing: its first violation
     first_unresolved: Optional[dt.date] = None  # continuing: its first act left unresolved
     complied_since: Optional[dt.date] = None    # continuing: the start of a covered period
+    unverified: bool = False                    # deadline: unresolved past its day, declared, not verified (§5.12)
 
     def on(self, day: dt.date, as_of: dt.date) -> Tuple[str, Optional[dt.date]]:
         """(status, since when) at the END of `day` (never after the report date `as_of`): a deadline
@@ -65,7 +66,7 @@ class History:
                 return "met", self.done
             if self.day is None or day < self.day or as_of <= self.day:
                 return "pending", self.start
-            return self.breach, self.day
+            return ("unresolved" if self.unverified else self.breach), self.day
         if self.kind.continuing:
             if self.first_default is not None and self.first_default <= day:
                 return self.breach, self.first_default
@@ -79,7 +80,8 @@ class History:
 
 def deadline_history(d: Deadline) -> History:
     return History(kind_of(d.rule), start=d.start, day=d.day, done=d.done, breach=d.rule.breach,
-                   assessed=d.not_assessed is None)
+                   assessed=d.not_assessed is None,
+                   unverified=d.finding is not None and d.finding.status == "unresolved")
 
 
 def linked_ids(agreement: Agreement, rule: Rule) -> List[str]:

@@ -4,23 +4,40 @@ ceiling cites what was counted until the total reached it)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from doha_compliance.models import Event, Fulfilment, Rule
+from doha_compliance.models import Agreement, Event, Fulfilment, Rule
 from doha_compliance.rules import conditions
 
 from ._plain import _match, _number
+from .verification import part_state
 
 
-def fulfilled(rule: Rule, party: str, start: dt.date, seen: Sequence[Event]
+def fulfilled(rule: Rule, party: str, start: dt.date, seen: Sequence[Event], agreement: Optional[Agreement] = None,
+              states: Optional[Dict[int, Dict[str, Any]]] = None
               ) -> Tuple[Optional[dt.date], List[str], List[Optional[dt.date]]]:
     """(the day every part was reached, or None; the evidence ids in (date, id) order; the day each
-    part was reached, or None)."""
+    part was reached, or None). A part with `verified_by` (SPEC §5.12) is reached on the day of the
+    declaration a monitor verified, citing both; its state goes into `states` by part index."""
     # what fulfils it, counted from the start (SPEC §5.3)
     part_done: List[Optional[dt.date]] = []
     evidence: List[Event] = []
     for part in rule.fulfilments:
         matching = [e for e in seen if e.date >= start and _match(part.when, party, e)]
+        if part.verified_by is not None and agreement is not None:
+            st = part_state(agreement, part, party, matching, seen)
+            if states is not None:
+                states[len(part_done)] = st
+            verified = st["state"] == "verified"
+            part_done.append(st["done"].date if verified else None)
+            evidence.extend([st["declaration"], st["verification"]] if verified else [])
+            continue
+        if part.percent_at_least is not None:  # SPEC §5.12: the first stated percent reaching it
+            reaching = [e for e in matching if e.extra.get("percent") is not None
+                        and e.extra["percent"] >= part.percent_at_least]
+            part_done.append(reaching[0].date if reaching else None)
+            evidence.extend(reaching[:1])
+            continue
         if part.total_of is None:
             part_done.append(matching[0].date if matching else None)
             evidence.extend(matching[:1])

@@ -110,6 +110,7 @@ from .coverage import complied_spans
 from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
 from .readings import with_readings
+from .verification import text as verification_text
 
 __all__ = ["pipeline_conclusions", "reference_conclusions"]
 
@@ -148,7 +149,7 @@ class _Judge:
             for p in _owing(self.agreement, sw.rule):
                 state = self.deadline(sw.rule, p)
                 if state["status"] != "not_assessed" and state["done"] is not None:
-                    dates.append(state["done"])
+                    dates.append(state.get("established") or state["done"])  # §5.12: once verified
             return min(dates) if dates else None
         assert sw.when is not None  # a trigger names a rule or an event (the loader's schema)
         for e in self.seen:
@@ -193,8 +194,14 @@ class _Judge:
                 state["status"] = "not_assessed"
             return state
         state["start"] = start
-        done, state["evidence"], part_done = fulfilled(rule, party, start, self.seen)
+        verified: Dict[int, Dict[str, Any]] = {}  # SPEC §5.12: each verified part's state
+        done, state["evidence"], part_done = fulfilled(rule, party, start, self.seen, self.agreement, verified)
         state["done"] = done
+        if done is not None:  # a verified part is known done on its verification's day
+            state["established"] = max(verified[i]["verification"].date if i in verified else part_done[i]
+                                       for i in range(len(part_done)))  # type: ignore[type-var]
+        state["context"] = [st["declaration"].id for st in verified.values() if st["state"] == "verified"
+                            and st["verification"].id != st["declaration"].id]
         several = len(rule.fulfilments) > 1
         state["parts_met"] = sum(1 for d in part_done if d is not None) if several else None
         state["parts_total"] = len(part_done) if several else None
@@ -206,9 +213,18 @@ class _Judge:
         elif rule.due is not None:
             due = max(rule.due, start)  # a party cannot default before its commitment starts
         state["due"] = due
+        if verified:
+            words = [verification_text(self.agreement, rule.fulfilments[i], st, due, self.as_of, party)
+                     for i, st in sorted(verified.items())]
+            if several:
+                words = [f"{rule.fulfilments[i].label or f'part {i + 1}'}: {w}" for i, w in zip(sorted(verified), words,
+                                                                                              strict=True)]
+            joined = "; ".join(words)
+            state["verification"] = joined[:1].upper() + joined[1:]
         # SPEC 5.3: an event bearing on it must fall in its own time (on or after its start)
         # ... or a fulfilling event counted from its start (issue 24: its past months keep their progress)
         covered = (rule.covered_by is None or bool(state["evidence"])
+                   or any(st["state"] != "none" for st in verified.values())  # a declaration bears on it
                    or any(e.date >= start and _match(rule.covered_by, party, e) for e in self.seen))
         if not covered and (due is None or self.as_of > due):
             # nothing bears on it: a missed date (or, with no date, whether it was done at all) cannot
@@ -234,6 +250,11 @@ class _Judge:
             state["status"], state["date"] = "met", done
         elif self.as_of <= due:
             state["status"], state["date"] = "pending", due
+        elif done is None and verified and all(
+                (i in verified and verified[i]["state"] == "declared" and verified[i]["declaration"].date <= due)
+                if reached is None else reached <= due for i, reached in enumerate(part_done)):
+            # SPEC §5.12: declared on time, not verified: the input cannot settle it
+            state["status"], state["date"] = "unresolved", due
         else:
             state["status"] = "violation" if rule.modality == "obligation" else "missed"
             state["date"] = due
@@ -253,7 +274,8 @@ class _Judge:
                 f = self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
                 if state["status"] != "not_triggered":
                     f.update(days_late=state["days_late"], parts_met=state["parts_met"],
-                             parts_total=state["parts_total"])
+                             parts_total=state["parts_total"], verification=state.get("verification"),
+                             context=state.get("context", []))
 
     # --- continuing commitments (prohibited, conditional) --------------------
 
@@ -473,6 +495,8 @@ class _Judge:
             # told at the end of the day (addendum 1): on the deadline day itself, unmet, it is a breach
             # -- once the report date is past that day (DECISION: a report as of D calls D pending)
             if due is not None and day >= due and self.as_of > due:
+                if state["status"] == "unresolved":  # SPEC §5.12: declared, not verified
+                    return "unresolved", due
                 return ("violation" if state["rule"].modality == "obligation" else "missed"), due
             return "pending", start
         if kind.continuing:
@@ -576,6 +600,7 @@ class _Judge:
                 "days_late": f.get("days_late"), "parts_met": f.get("parts_met"), "parts_total": f.get("parts_total"),
                 "confidence": level, "confidence_reasons": reasons,
                 "episode": f.get("episode"),
+                **({"verification": f["verification"]} if f.get("verification") else {}),
             })
         return {
             "findings": _sorted(findings),

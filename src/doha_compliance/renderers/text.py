@@ -104,6 +104,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield from out(_wrapped(f"episode: {f.episode}", 18))
             yield from out(_wrapped(f.reason, 18))
+            if f.verification:  # issues 25/26 (§5.12)
+                yield from out(_wrapped("verification: " + f.verification, 18))
             confidence = confidence_words(f.confidence, f.confidence_reasons, f.evidence)
             yield from out(_wrapped("confidence: " + confidence, 18))
             if f.linked:
@@ -153,7 +155,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
         for u in report.unattributed:
             where = f" in {u.province}" if u.province else ""
             where += f" ({u.place})" if u.place and u.province else (f" in {u.place}" if u.place else "")
-            yield from out(f"  {u.date}  {u.type}{where}  {u.event}")
+            seen_by = f"  (observed by {u.observed_by}, monitor)" if u.observed_by else ""  # issues 25/26
+            yield from out(f"  {u.date}  {u.type}{where}  {u.event}{seen_by}")
             yield from out(_wrapped("would bear on: " + u.describe_bears_on(), 18))
         yield from out("")
     if report.not_assessed:

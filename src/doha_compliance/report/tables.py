@@ -46,11 +46,12 @@ class Tables(Protocol):
 TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims", "coverage")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
-                 "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode", "readings"),
+                 "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode", "readings",
+                 "verification"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
-    "unattributed": ("event", "date", "type", "province", "place", "bears_on"),
+    "unattributed": ("event", "date", "type", "province", "place", "bears_on", "observed_by"),
     # issue 24: per party, basis and modality (all, all: the party's totals) and status
     "counts": ("party", "basis", "modality", "status", "findings", "episodes", "distinct"),
     # issue 24: who says it, and what the claim can be said to show
@@ -73,7 +74,8 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "confidence": f.confidence, "confidence_reasons": ";".join(f.confidence_reasons),
                    "episode": f.episode,
                    # its status under each other reading where it differs: "reading: status; ..."
-                   "readings": "; ".join(f"{r.reading}: {r.status}" for r in f.readings)}
+                   "readings": "; ".join(f"{r.reading}: {r.status}" for r in f.readings),
+                   "verification": f.verification}  # issues 25/26 (§5.12)
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()
@@ -92,7 +94,8 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
     elif table == "unattributed":
         for u in report.unattributed:
             yield {"event": u.event, "date": u.date.isoformat(), "type": u.type, "province": u.province,
-                   "place": u.place, "bears_on": ";".join(f"{rule} ({party})" for rule, party in u.bears_on)}
+                   "place": u.place, "bears_on": ";".join(f"{rule} ({party})" for rule, party in u.bears_on),
+                   "observed_by": u.observed_by}  # issues 25/26
     elif table == "claims":
         for c in report.claims:
             yield {"event": c.event, "date": c.date.isoformat(), "claimant": c.claimant,

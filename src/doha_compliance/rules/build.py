@@ -73,7 +73,8 @@ def fulfilments_of(spec: RuleSpec, value: Any, errors: List[RuleError]) -> Tuple
     parts = value if isinstance(value, list) else ([value] if value else [])
     out = []
     for part in parts:
-        f = Fulfilment(part["when"], part.get("total_of"), part.get("at_least"), part.get("up_to"), part.get("label"))
+        f = Fulfilment(part["when"], part.get("total_of"), part.get("at_least"), part.get("up_to"), part.get("label"),
+                       verified_by=part.get("verified_by"), percent_at_least=part.get("percent_at_least"))
         if f.up_to is not None and not f.total_of:
             errors.append(RuleError(spec.at("fulfilled_by"), "'up_to' (a ceiling) needs 'total_of': the field whose values add up"))
         if f.up_to is not None and f.at_least is not None and f.at_least > f.up_to:

@@ -24,6 +24,7 @@ from .messages import check_schema, rule_schema
 from .readings import Made, build_readings
 from .source import rule_source
 from .spec import AGREEMENT_FILE, RuleSpec, jsonable, rule_specs
+from .verification import check_part_monitors
 from .versions import build_versions
 
 __all__ = ["AGREEMENT_FILE", "load_rules", "load_rules_from_texts", "rule_schema"]
@@ -130,6 +131,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         errors.append(RuleError(Location(folder), "no rules: the folder has agreement.yaml but no rule files"))
     made: Made = {}
     rules = build_versions(specs, agreement, signed, errors, made)
+    check_part_monitors(rules, agreement, claimants, errors)  # issues 25/26: only a monitor verifies
     readings, primary_readings = build_readings(specs, rules, made, agreement, signed, errors) if not errors else ((), {})
     if errors:
         raise RuleSetError(sorted(errors, key=lambda e: (e.location.file, e.location.line or 0)))
