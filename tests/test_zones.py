@@ -300,3 +300,46 @@ def test_zone_files_join_the_rule_sets_hash(tmp_path):
     first = mapped(tmp_path, NO_ATTACKS).source.sha256
     (tmp_path / "zones/north.geojson").write_text(json.dumps(NORTH) + " ", encoding="utf-8")
     assert dc.load_rules(tmp_path).source.sha256 != first
+
+
+# --- both judges, both matchers, on drawn records ---------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from doha_compliance.matching.durable.engine import durable_matches  # noqa: E402
+from doha_compliance.reference.engine import reference_matches  # noqa: E402
+from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions  # noqa: E402
+
+ZONED = rule("zoned", "red", "conditional", when={"type": "attack", "actor": "$party", "in_zone": ["north", "east"]},
+             justified_by={"when": {"type": "strike", "target": "$party", "in_zone": "north"}, "within_days": 1,
+                           "within_km": 60})
+# where a drawn event may be: in north, at its edge, in east, between them, near the line, a gazetteer
+# place (a point, an area, one in no zone), a place the gazetteer lacks, nowhere
+WHERE = st.sampled_from([{"latitude": 0.5, "longitude": 0.5}, {"latitude": 0.5, "longitude": 1.0},
+                         {"latitude": 0.2, "longitude": 2.7}, {"latitude": 0.5, "longitude": 1.5},
+                         {"latitude": 0.5, "longitude": 9.8}, {"place": "Khiam"}, {"place": "naqoura"},
+                         {"place": "Far"}, {"place": "Atlantis"}, {}])
+ROWS = st.lists(st.tuples(st.integers(1, 6), st.sampled_from(["attack", "strike", "note"]),
+                          st.sampled_from(["red", "blue", "unknown"]), st.sampled_from([None, "red", "blue"]), WHERE),
+                max_size=8)
+
+
+@pytest.fixture(scope="module")
+def drawn_agreement(tmp_path_factory):
+    return mapped(tmp_path_factory.mktemp("zones"), ZONED, NO_ATTACKS | {"id": "no_attacks", "party": "blue"},
+                  HANDOVER, STRIKES_NEAR)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=ROWS)
+def test_both_matchers_and_both_judges_agree_on_places(drawn_agreement, drawn):
+    a = drawn_agreement
+    rows = [ev(f"e{i}", D(f"01-0{day}"), type_, actor, **({"target": target} if target else {}), **where)
+            for i, (day, type_, actor, target, where) in enumerate(drawn)]
+    events = validated_events(a, rows)
+    as_of = D("01-20")
+    in_scope = sorted(events, key=lambda e: e.sort_key)
+    reference = reference_matches(a, in_scope).canonical()
+    assert durable_matches(a, in_scope, decider="python").canonical() == reference
+    day = __import__("datetime").date.fromisoformat(as_of)
+    assert pipeline_conclusions(dc.evaluate(a, events, as_of=day)) == reference_conclusions(a, events, day, ())
