@@ -342,3 +342,18 @@ def test_both_matchers_and_both_judges_agree_on_places(drawn_agreement, drawn):
     reference = reference_matches(a, in_scope).canonical()
     assert durable_matches(a, in_scope, decider="python").canonical() == reference
     assert pipeline_conclusions(dc.evaluate(a, events, as_of=day)) == reference_conclusions(a, events, day, ())
+
+
+def test_explain_says_where_an_event_lies_and_what_a_place_part_and_a_distance_ask(tmp_path):
+    a = mapped(tmp_path, HANDOVER, STRIKES_NEAR)
+    rows = [ev("k", D("01-03"), "note", "red", place="khiam"),
+            ev("j", D("01-04"), "attack", "red", target="blue", latitude=0.5, longitude=0.5),
+            ev("s", D("01-05"), "strike", "blue", latitude=0.5, longitude=0.55)]
+    r = report(a, rows, D("01-20"))
+    handover = dc.explain(r, "handover/red/2020-01-10")
+    assert "Naqoura: an event matching {actor: $party, type: note}, at Naqoura" in handover
+    assert "where: 0.5, 0.5 (from its place, by the gazetteer): north" in handover
+    strike = dc.explain(r, "strikes/blue/s")
+    assert "within 2 days before, within 10 km of the act" in strike
+    assert "where: 0.5, 0.55 (from its coordinates): north" in strike
+
