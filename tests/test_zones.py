@@ -145,6 +145,25 @@ def test_an_acled_row_maps_its_coordinates_and_is_placed(tmp_path):
     assert (e.extra["located_by"], e.extra["zones"], e.extra["point"]) == ("coordinates", ["north"], [0.25, 0.75])
 
 
+
+def test_a_ucdp_row_maps_its_coordinates_and_an_empty_cell_leaves_the_place_to_the_gazetteer(tmp_path):
+    import csv
+    a = mapped(tmp_path, NO_ATTACKS)
+    with open(ROOT / "tests/data/ucdp_ged_shape.csv", encoding="utf-8", newline="") as fh:
+        raw = next(csv.DictReader(fh))
+    raw.update(date_start="2020-01-05 00:00:00.000", latitude="0.5", longitude="2.5")  # UCDP's own columns
+    row, problem, _ = map_row(raw, load_mapping("ucdp"))
+    assert problem is None and (row["latitude"], row["longitude"]) == ("0.5", "2.5")
+    raw.update(latitude="", longitude="")
+    blank, _, _ = map_row(raw, load_mapping("ucdp"))
+    assert "latitude" not in blank and "longitude" not in blank  # an empty cell is no coordinate
+    for r in (row, blank):
+        r.update(type="attack", actor="red", target="blue", place="Khiam")
+        r.pop("location_kind", None)
+    got = [(e.extra["located_by"], e.extra["zones"]) for e in validated_events(a, [row, blank | {"id": "other"}])]
+    assert got == [("coordinates", ["east"]), ("gazetteer", ["north"])]  # coordinates win over the place
+
+
 # --- in_zone ----------------------------------------------------------------------------------------
 
 def test_in_zone_judges_acts_in_the_zone_and_an_unknown_location_is_unresolved(tmp_path, who):

@@ -68,11 +68,11 @@ def _staged(agreement: Agreement) -> Tuple[List[str], bool]:
 def check(data: Mapping[str, Any], place: Optional[str], agreement: Agreement,
           bad: Callable[[str, str], Exception]) -> Optional[Dict[str, Any]]:
     """The fields to add to the event's extras (None: nothing to add); raises `bad(field, reason)`."""
-    given = [name for name in FIELDS if _given(data.get(name))]
-    if not agreement.zones and not agreement.gazetteer and not _staged(agreement)[1]:
-        if given:
-            _point(data, given, bad)  # checked all the same: a bad coordinate is a bad row everywhere
+    if not agreement.zones and not agreement.gazetteer and not _staged(agreement)[1]:  # nothing to place
+        if "latitude" in data or "longitude" in data:  # (the common row has neither: nothing more to do)
+            _point(data, [name for name in FIELDS if _given(data.get(name))], bad)  # a bad coordinate is bad anywhere
         return None
+    given = [name for name in FIELDS if _given(data.get(name))]
     out: Dict[str, Any] = {}
     point = _point(data, given, bad)
     entry: Optional[Place] = agreement.gazetteer.get(place_key(place)) if place else None
