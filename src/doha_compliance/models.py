@@ -36,6 +36,29 @@ RESERVED_ACTORS = (UNKNOWN, OTHER)
 ATTRIBUTED = {"actor": {"not": UNKNOWN}}
 
 
+# Issue 25: `in_zone:` as an act's condition admits an act of unknown location (the judge then makes it
+# unresolved, "location unknown"); everywhere else it admits only an event placed in the zone. The
+# loose spelling is the tool's own key, which no rule file can write (condition keys are [a-z0-9_]).
+IN_ZONE, IN_ZONE_OR_UNKNOWN = "in_zone", "in_zone?"
+
+
+def _maybe_in_zone(cond: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The condition with every `in_zone` read as "in the zone, or of unknown location"."""
+    if not _names_zone(cond):
+        return cond
+    out: Dict[str, Any] = {}
+    for key, value in cond.items():
+        if key in ("any", "all"):
+            out[key] = [_maybe_in_zone(sub) for sub in value]
+        else:
+            out[IN_ZONE_OR_UNKNOWN if key == IN_ZONE else key] = value
+    return out
+
+
+def _names_zone(cond: Mapping[str, Any]) -> bool:
+    return IN_ZONE in cond or any(_names_zone(sub) for key in ("any", "all") for sub in cond.get(key, ()))
+
+
 def attributed(event: "Event") -> bool:
     """Whether anyone answers for an event: the one place that decides it (commitment-semantics §5.9).
 
@@ -123,6 +146,7 @@ class JustifiedBy:
     when: Mapping[str, Any]
     within_days: int
     same: Tuple[str, ...] = ()
+    within_km: Optional[float] = None  # issue 25: the justifier lies within this many km of the act
 
 
 @attrs.frozen
@@ -142,6 +166,9 @@ class Fulfilment:
     verified_by: Optional[str] = None
     # §5.12: met by a stated running `percent` at least this (with verified_by: the verification's percent)
     percent_at_least: Optional[float] = None
+    # issue 25: one place of a part met place by place (`places:`); its `when` then also asks the event
+    # to be at this gazetteer place (the `at_place:<name>` field intake sets)
+    place: Optional[str] = None
 
     @property
     def required(self) -> int:
@@ -231,7 +258,8 @@ class Rule:
         """What an act must match to be judged by a prohibited or conditional rule: `when`, within the
         rule's `scope`, and never an act nobody claimed (actor `unknown`)."""
         extra = ([self.scope] if self.scope else []) + [dict(ATTRIBUTED)]
-        return {**self.when, "all": list(self.when.get("all", [])) + extra}
+        when = self.when if self.level is not None else _maybe_in_zone(self.when)
+        return {**when, "all": list(when.get("all", [])) + extra}
 
     @property
     def coverage_condition(self) -> Optional[Mapping[str, Any]]:
@@ -378,6 +406,10 @@ class Agreement:
     # reading a rule names (`reading:`), by rule id; a rule naming none is read AS_ENCODED.
     readings: Tuple[Reading, ...] = ()
     primary_readings: Mapping[str, Reading] = attrs.field(factory=dict)
+    # issue 25: named zones (name -> rules.zones.Zone) and the gazetteer (place name, trimmed and
+    # case-folded -> rules.zones.Place); empty for an agreement without `zones:`/`gazetteer:`
+    zones: Mapping[str, Any] = attrs.field(factory=dict)
+    gazetteer: Mapping[str, Any] = attrs.field(factory=dict)
 
     def primary_reading(self, rule_id: str) -> Reading:
         return self.primary_readings.get(rule_id, AS_ENCODED)

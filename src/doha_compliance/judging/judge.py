@@ -49,7 +49,7 @@ from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
 
-from . import coding, confidence, continuing, deadlines, links, reports
+from . import coding, confidence, continuing, deadlines, links, location, reports
 from .claims import set_claims
 from .continuing import Continuing
 from .coverage import statement_of
@@ -162,7 +162,7 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
     breach = rule.status if rule.status != "violation" else rule.breach
     for e in hits:
         cite(e)
-        doubt = coding.doubt(rule, party, e)  # issue 24: a type the rule does not forbid is possible
+        doubt = coding.doubt(rule, party, e) or location.doubt(rule, party, e)  # issues 24, 25: type, place
         if doubt is not None and not (kind_of(rule).justifiable and matches.justifications.get((rule.version, party, e.id))):
             out.append(_act_finding(rule, party, e, "unresolved", f"{rule.title}: {e.type} by {e.actor} on {e.date}"
                                                                   f"{_where(e)}{doubt}"))
@@ -176,6 +176,9 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
         kept = matches.justifications.get((rule.version, party, e.id), {})
         justifiers = sorted(kept, key=lambda j: kept[j].sort_key)
         same = f" in the same {', '.join(jb.same)}" if jb.same else ""
+        if jb.within_km is not None:  # issue 25: the justifier near the act
+            same += f" within {jb.within_km:g} km" + ("" if e.extra.get("point") else " (the act has no coordinates "
+                                                      "or gazetteer point: no event's distance from it could be checked)")
         if justifiers:
             for j in justifiers:
                 cite(kept[j])

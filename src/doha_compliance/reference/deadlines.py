@@ -91,5 +91,10 @@ def part_has_evidence(part: Fulfilment, party: str, start: dt.date, seen: Sequen
     """Some event on or after the start bears on the part: it matches the part's `when`, whatever
     figures it reports (the thresholds ignored: a troop level of 7,000 bears on "forces at zero";
     SPEC §5.3, addendum 5)."""
-    tree = conditions.parse(conditions.substitute_party(part.when, party))
+    when = part.when
+    if part.place is not None:  # SPEC §8.4: a place's part is borne on by its `when` at any place
+        when = {k: ([c for c in v if not any(f.startswith("at_place:") for f in c)] if k == "all" else v)
+                for k, v in when.items()}
+        when = {k: v for k, v in when.items() if v != []}
+    tree = conditions.parse(conditions.substitute_party(when, party))
     return any(e.date >= start and _holds_but_numbers(tree, e) for e in seen)

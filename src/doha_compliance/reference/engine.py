@@ -18,6 +18,8 @@ from doha_compliance.matching.matches import (
 from doha_compliance.models import Agreement, Event
 from doha_compliance.rules import conditions
 
+from .places import near
+
 
 def _bound(cond: Mapping[str, Any], party: str) -> conditions.Node:
     """A rule's condition as a tree, ``$party`` named."""
@@ -82,6 +84,8 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
                     if j.id == e.id or not (e.date - dt.timedelta(days=jb.within_days) <= j.date <= e.date):
                         continue
                     if not conditions.holds(jcond, _getter(j)):
+                        continue
+                    if jb.within_km is not None and not near(e, j, jb.within_km):  # issue 25
                         continue
                     if all(e.get(f) not in (None, "") and j.get(f) not in (None, "") and str(e.get(f)) == str(j.get(f))
                            for f in jb.same):

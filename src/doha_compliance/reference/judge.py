@@ -109,6 +109,7 @@ from .confidence import finding_confidence
 from .coverage import complied_spans
 from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
+from .places import location_unknown, near
 from .readings import with_readings
 from .verification import text as verification_text
 
@@ -309,7 +310,7 @@ class _Judge:
                 continue
             if act.actor == UNKNOWN:  # an unclaimed act is never a party's finding (SPEC §5.1)
                 continue
-            if not _match(rule.when, party, act):
+            if not _match(rule.when, party, act) and not location_unknown(rule.when, party, act):  # SPEC §8
                 continue
             if rule.scope and not _match(rule.scope, party, act):
                 continue
@@ -343,8 +344,9 @@ class _Judge:
         return False
 
     def _judge_act(self, rule: Rule, party: str, act: Event) -> Dict[str, Any]:
+        in_doubt = self.type_in_doubt(rule, party, act) or location_unknown(rule.when, party, act)  # §7.3, §8
         if not kind_of(rule).justifiable:
-            if self.type_in_doubt(rule, party, act):  # SPEC §7.3: doubt about coding never makes a breach
+            if in_doubt:  # SPEC §7.3: doubt about coding never makes a breach; §8: nor an unknown location
                 return self._unresolved(rule, party, act, [act.id])
             status = rule.status
             if status == "violation" and rule.modality != "obligation":
@@ -359,7 +361,7 @@ class _Judge:
             if not _match(jb.when, party, j):
                 continue
             if all(act.get(f) not in (None, "") and j.get(f) not in (None, "") and str(act.get(f)) == str(j.get(f))
-                   for f in jb.same):
+                   for f in jb.same) and (jb.within_km is None or near(act, j, jb.within_km)):  # SPEC §8
                 justifiers.append(j)
         # SPEC §5.9 (issue 24): an event nobody claimed justifies no party's act; an act only such events
         # would answer is unresolved, citing them (the latest three) after the act
@@ -372,7 +374,7 @@ class _Judge:
             latest = sorted(justifiers, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
             return self.add(rule, party, "justified", act.date, [act.id] + [j.id for j in latest],
                             province=act.province)
-        if self.type_in_doubt(rule, party, act):
+        if in_doubt:
             return self._unresolved(rule, party, act, [act.id])
         if (act.stated_justification or "").strip():
             return self._unresolved(rule, party, act, [act.id])

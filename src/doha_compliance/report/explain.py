@@ -17,6 +17,7 @@ from doha_compliance.models import (
     Rule,
 )
 from doha_compliance.rules import conditions
+from doha_compliance.rules.places import unplaced
 
 from .report import Report
 
@@ -31,12 +32,25 @@ def _event_line(e: Event) -> str:
         if getattr(e, name) is not None:
             bits.append(f"{name} {getattr(e, name)}")
     line = " ".join(bits) + f"  [{e.where}]"
+    if e.extra.get("located_by"):  # issue 25: where intake placed it
+        line += f"\n      where: {_placed(e)}"
     known = _how_known(e)
     if known:
         line += f"\n      how known: {known}"
     if e.source:
         line += f"\n      source: {e.source}"
     return line
+
+
+def _placed(e: Event) -> str:
+    """Where intake placed an event in an agreement with zones or a gazetteer (commitment-semantics §8.1)."""
+    x = e.extra
+    if x["located_by"] == "unknown":
+        return "location unknown (no coordinates, and no gazetteer place)"
+    point = x.get("point")
+    at = f"{point[0]:g}, {point[1]:g}" if point else "a gazetteer place given as zones"
+    zones = ", ".join(x.get("zones") or []) or "no zone"
+    return f"{at} (from its {'coordinates' if x['located_by'] == 'coordinates' else 'place, by the gazetteer'}): {zones}"
 
 
 def _how_known(e: Event) -> str:
@@ -73,7 +87,9 @@ def _rests_on(f: Finding) -> str:
 
 
 def _fulfilment(f: Fulfilment) -> str:
-    text = f"an event matching {conditions.as_text(f.when)}"
+    text = f"an event matching {conditions.as_text(f.when if f.place is None else unplaced(f))}"
+    if f.place is not None:  # issue 25: one place of a part met place by place
+        text += f", at {f.place}"
     if f.total_of and f.up_to is not None:
         text += f", whose {f.total_of} adds up to at least {f.required} (a ceiling of up to {f.up_to}: never a minimum)"
     elif f.total_of:
@@ -112,6 +128,7 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     if rule.justified_by:
         jb = rule.justified_by
         same = f", same {', '.join(jb.same)}" if jb.same else ""
+        same += f", within {jb.within_km:g} km of the act" if jb.within_km is not None else ""  # issue 25
         lines.append(f"justified: by an event matching {conditions.as_text(jb.when)} within {jb.within_days} days before{same}")
     linked = linked_ids(agreement, rule)
     if linked:

@@ -15,6 +15,7 @@ from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
 
 from .checks import check_condition, check_fields, check_parties
+from .places import staged_parts, unplaced
 from .spec import RuleSpec, overlay
 
 
@@ -79,9 +80,13 @@ def fulfilments_of(spec: RuleSpec, value: Any, errors: List[RuleError]) -> Tuple
             errors.append(RuleError(spec.at("fulfilled_by"), "'up_to' (a ceiling) needs 'total_of': the field whose values add up"))
         if f.up_to is not None and f.at_least is not None and f.at_least > f.up_to:
             errors.append(RuleError(spec.at("fulfilled_by"), f"'at_least' ({f.at_least}) is above the ceiling 'up_to' ({f.up_to})"))
-        out.append(f)
+        # issue 25: a part met place by place is one part a place, each labelled by its name
+        out.extend(staged_parts(f, part["places"]) if part.get("places") else [f])
     if len(out) > 1:  # a part no event bears on is not assessed (commitment-semantics §5.3, addendum 5)
-        out = [attrs.evolve(f, bears_on=conditions.without_numbers(f.when)) for f in out]
+        # (a place's part: what bears on it is its `when` at any place, so a place nothing happened at is
+        # unmet, not unassessed)
+        out = [attrs.evolve(f, bears_on=conditions.without_numbers(f.when if f.place is None else unplaced(f)))
+               for f in out]
     return tuple(out)
 
 
@@ -132,7 +137,7 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
         source=merged.source or "", basis=merged.basis or "", kind=merged.kind or "",
         effective_from=eff_from, effective_until=eff_until,
         when=merged.when or {},
-        justified_by=JustifiedBy(jb["when"], jb["within_days"], tuple(jb.get("same", ()))) if jb else None,
+        justified_by=JustifiedBy(jb["when"], jb["within_days"], tuple(jb.get("same", ())), jb.get("within_km")) if jb else None,
         due=due, due_note=due_note, fulfilments=fulfilments, covered_by=merged.covered_by,
         modality=merged.modality or "obligation", wording=merged.wording, performed_by=tuple(performers),
         starts_when=Trigger(trigger.get("rule"), trigger.get("when")) if trigger else None,

@@ -6,14 +6,15 @@ from typing import Deque, Dict, List, Optional, Set, Tuple
 
 from doha_compliance.matching.matches import MAX_JUSTIFIERS
 from doha_compliance.models import Event
+from doha_compliance.rules.zones import km_between
 
 
 class Justifiers:
     """A conditional unit's justifying events of the last `within` days, by the values of the
     fields act and justifier must share: an act's justifiers are a lookup, not a join."""
 
-    def __init__(self, within: int, same: Tuple[str, ...]):
-        self.within, self.same = within, same
+    def __init__(self, within: int, same: Tuple[str, ...], within_km: Optional[float] = None):
+        self.within, self.same, self.within_km = within, same, within_km
         self._by: Dict[Tuple[str, ...], Deque[Tuple[int, Event]]] = {}
         self._today: Set[str] = set()
 
@@ -45,7 +46,11 @@ class Justifiers:
         queue = self._by.get(key) if key is not None else None
         if not queue:
             return 0, []
-        count = len(queue) - (act.id in self._today)
+        itself = act.id in self._today  # the act is one of today's justifiers too
+        if self.within_km is not None:  # issue 25: only justifiers near the act (both need a point)
+            queue = collections.deque(item for item in queue if item[1].id != act.id and self._near(act, item[1]))
+            itself = False
+        count = len(queue) - itself
         latest: List[Event] = []
         for _, event in reversed(queue):
             if len(latest) == MAX_JUSTIFIERS:
@@ -53,3 +58,10 @@ class Justifiers:
             if event.id != act.id:
                 latest.append(event)
         return count, latest[::-1]
+
+    def _near(self, act: Event, event: Event) -> bool:
+        """Within `within_km` of the act, great-circle; never when either has no point (`point`, set at
+        intake from its coordinates or the gazetteer)."""
+        a, b = act.extra.get("point"), event.extra.get("point")
+        assert self.within_km is not None
+        return a is not None and b is not None and km_between((a[0], a[1]), (b[0], b[1])) <= self.within_km
