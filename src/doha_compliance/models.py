@@ -123,6 +123,28 @@ class JustifiedBy:
     when: Mapping[str, Any]
     within_days: int
     same: Tuple[str, ...] = ()
+    # issue 25 (tighter carve-outs): `actor` -- the act must be aimed at the justifier's actor
+    # (act.target == justifier.actor); and a stated proportion between act and justifier
+    answers: Optional[str] = None
+    magnitude: Optional["Magnitude"] = None
+
+
+@attrs.frozen
+class Magnitude:
+    """A stated proportion between an act and the event that justifies it (issue 25): the act's `field`
+    is at most `at_most` times the justifier's, or at most `or_at_most` whatever the justifier's (the
+    floor that lets an analyst say what answers fire that killed no one)."""
+
+    field: str
+    at_most: int
+    or_at_most: int = 0
+
+    def allows(self, act: int, justifier: int) -> bool:
+        return act <= max(self.at_most * justifier, self.or_at_most)
+
+    def describe(self) -> str:
+        floor = f", or at most {self.or_at_most}" if self.or_at_most else ""
+        return f"at most {self.at_most}x the answered event's {self.field}{floor}"
 
 
 @attrs.frozen
@@ -216,6 +238,8 @@ class Rule:
     level: Any = None  # issue 15: levels.Level, for kind `level` (what it measures, per period, against what)
     # The kind's record (rules.kinds.Kind), set by the loader: what this layer asks of the kind.
     traits: Traits = attrs.field(default=None, eq=False, repr=False)
+    # issue 25: the time of day (HH:MM) on `effective_from` the version takes effect; an act that day before it is outside
+    effective_from_time: Optional[str] = None
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -532,6 +556,8 @@ class Finding:
     confidence_reasons: Tuple[str, ...] = ()
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
     readings: Tuple[ReadingStatus, ...] = ()  # its status under each alternative reading, where it differs
+    # issue 25 (carve-outs): the stated proportion between a justified-in-time act and what it answers, as weighed
+    magnitude: Optional[str] = None
 
     @property
     def id(self) -> str:
@@ -575,6 +601,8 @@ class Finding:
             out["episode"] = self.episode
         if self.readings:
             out["readings"] = [r.to_dict() for r in self.readings]
+        if self.magnitude is not None:
+            out["magnitude"] = self.magnitude
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 

@@ -285,6 +285,11 @@ class _Judge:
         for act in self.seen:
             if act.date < rule.effective_from or (until is not None and act.date > until) or act.date < t:
                 continue
+            # issue 25 (SPEC §5.12): on its first day, a version that took effect at a time judges no act
+            # stated to be earlier (an act with no time that day is judged)
+            if act.date == rule.effective_from and rule.effective_from_time and act.extra.get("time") \
+                    and act.extra["time"] < rule.effective_from_time:
+                continue
             if act.actor == UNKNOWN:  # an unclaimed act is never a party's finding (SPEC §5.1)
                 continue
             if not _match(rule.when, party, act):
@@ -336,9 +341,16 @@ class _Judge:
                 continue
             if not _match(jb.when, party, j):
                 continue
-            if all(act.get(f) not in (None, "") and j.get(f) not in (None, "") and str(act.get(f)) == str(j.get(f))
-                   for f in jb.same):
-                justifiers.append(j)
+            if not all(act.get(f) not in (None, "") and j.get(f) not in (None, "") and str(act.get(f)) == str(j.get(f))
+                       for f in jb.same):
+                continue
+            # issue 25 (SPEC §5.12): the same day, a justifier stated to be later than the act does not count
+            if j.date == act.date and act.extra.get("time") and j.extra.get("time") and j.extra["time"] > act.extra["time"]:
+                continue
+            # issue 25: `answers: actor` -- the act aimed at the justifier's actor, never at nobody
+            if jb.answers == "actor" and (j.actor == UNKNOWN or act.target is None or act.target != j.actor):
+                continue
+            justifiers.append(j)
         # SPEC §5.9 (issue 24): an event nobody claimed justifies no party's act; an act only such events
         # would answer is unresolved, citing them (the latest three) after the act
         nobodys = [j for j in justifiers if j.actor == UNKNOWN]
@@ -348,6 +360,13 @@ class _Judge:
             return self._unresolved(rule, party, act, [act.id] + [j.id for j in latest])
         if justifiers:
             latest = sorted(justifiers, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
+            # issue 25 (SPEC §5.12): a stated proportion, weighed against the cited justifier of the largest
+            # value; beyond it the act is unresolved (justified in time, not in measure); a missing value weighs nothing
+            mag = jb.magnitude
+            if mag is not None and act.get(mag.field) is not None:
+                values = [j.get(mag.field) for j in latest if j.get(mag.field) is not None]
+                if values and act.get(mag.field) > max(mag.at_most * max(values), mag.or_at_most):
+                    return self._unresolved(rule, party, act, [act.id] + [j.id for j in latest])
             return self.add(rule, party, "justified", act.date, [act.id] + [j.id for j in latest],
                             province=act.province)
         if self.type_in_doubt(rule, party, act):
