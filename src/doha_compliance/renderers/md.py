@@ -129,6 +129,8 @@ def md_lines(report: Report) -> Iterator[str]:
             if f.due:
                 yield f"- **Due:** {f.due}"
             yield f"- **Reason:** {_cell(f.reason)}"
+            if f.magnitude:  # issue 25: the stated proportion, as weighed
+                yield f"- **Proportion:** {_cell(f.magnitude)}"
             yield "- **Evidence:** " + (", ".join(_code(e) for e in f.evidence) or "none")
             yield "- **Confidence:** " + _cell(confidence_words(f.confidence, f.confidence_reasons, f.evidence))
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled

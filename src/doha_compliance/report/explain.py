@@ -84,7 +84,8 @@ def _fulfilment(f: Fulfilment) -> str:
 def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     until = rule.effective_until.isoformat() if rule.effective_until else "open-ended"
     lines = [f"rule:      {rule.id} — {rule.title}",
-             f"version:   {rule.version} (in force {rule.effective_from} to {until})"
+             f"version:   {rule.version} (in force {rule.effective_from}"
+             f"{' ' + rule.effective_from_time if rule.effective_from_time else ''} to {until})"
              + (f", amends {rule.amends}" if rule.amends else ""),
              f"source:    {rule.source} [{rule.basis}]",
              f"kind:      {rule.kind}" + (f", {rule.modality.replace('_', ' ')}" if rule.modality != "obligation" else "")
@@ -112,7 +113,11 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     if rule.justified_by:
         jb = rule.justified_by
         same = f", same {', '.join(jb.same)}" if jb.same else ""
-        lines.append(f"justified: by an event matching {conditions.as_text(jb.when)} within {jb.within_days} days before{same}")
+        aimed = ", the act aimed at its actor" if jb.answers == "actor" else ""  # issue 25
+        lines.append(f"justified: by an event matching {conditions.as_text(jb.when)} within {jb.within_days} days before"
+                     f"{same}{aimed}")
+        if jb.magnitude is not None:
+            lines.append(f"proportion: the act's {jb.magnitude.field} {jb.magnitude.describe()}; beyond it, unresolved")
     linked = linked_ids(agreement, rule)
     if linked:
         lines.append(f"linked:    {', '.join(linked)}")
