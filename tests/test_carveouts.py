@@ -14,11 +14,13 @@ import io
 import json
 
 import pytest
-from conftest import ev
+from conftest import DECIDERS, ev
 from test_commitments import agree, found, judge, one, report, rule
 
 import doha_compliance as dc
 from doha_compliance.api import collect
+from doha_compliance.matching.durable.engine import durable_matches
+from doha_compliance.reference.engine import reference_matches
 from doha_compliance.testing import validated_events
 
 
@@ -214,9 +216,20 @@ def test_both_judges_conclude_the_same_on_every_case_here():
           ev("s2", "2020-01-05T08:00", "strike", "red", target="green", fatalities=1),
           ev("s3", "2020-01-06", "strike", "red", target="green", fatalities=1)]),
         (ceasefire(), [ev("s1", "2020-01-05T03:59", "strike", "red"), ev("s2", "2020-01-05", "strike", "red")]),
+        (strikes(answers="actor"), [ev("a1", "2020-01-05", "attack", "unknown", target="red"),
+                                    ev("s1", "2020-01-05", "strike", "red", target="unknown")]),
     ]
     for agreement, rows in cases:
-        events = validated_events(agreement, rows)
+        events = sorted(validated_events(agreement, rows), key=lambda e: e.sort_key)
         day = dt.date(2020, 1, 10)
         assert pipeline_conclusions(dc.evaluate(agreement, events, as_of=day)) == \
             reference_conclusions(agreement, events, day)
+        # and the matchers: the engine's windows and the reference's loops keep the same justifiers
+        for decider in DECIDERS:
+            assert durable_matches(agreement, events, decider=decider).canonical() == \
+                reference_matches(agreement, events).canonical()
+    # the second case, by hand: s1 (10:00, 9 killed, aimed at green) answers a2 (green, 09:00) only --
+    # a1 is unclaimed; s2 (08:00) answers nothing (a2 came after it, a1 nobody's); s3 (next day) answers a2
+    kept = reference_matches(cases[1][0], sorted(validated_events(*cases[1]), key=lambda e: e.sort_key))
+    assert {k[2]: sorted(v) for k, v in kept.justifications.items()} == {"s1": ["a2"], "s3": ["a2"]}
+    assert kept.unclaimed == {}
