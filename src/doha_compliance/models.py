@@ -19,7 +19,8 @@ STATUS_MEANINGS = {
     "justified": "a conditionally permitted act whose condition holds (a justifying event in its window)",
     "unresolved": "a conditional act with no justifying event in the input, but the acting party states a "
                   "justification, or whose only justifying events are attributed to no one; or an act whose type "
-                  "is uncertain between one the rule forbids and one it does not: the input cannot settle it",
+                  "is uncertain between one the rule forbids and one it does not; or a conditional act justified in time "
+                  "but beyond its stated proportion: the input cannot settle it",
     "pending": "a deadline not yet reached on the report date (or an undertaking with no date, not yet done)",
     "not_triggered": "a commitment whose trigger has not happened by the report date",
     "met": "a deadline met on or before its date",

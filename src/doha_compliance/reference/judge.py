@@ -60,6 +60,11 @@ below (the lead aligns the pipeline or the spec):
   with the actor read as the party (or as it is).
 - SPEC 5.10 (issue 24): an act finding's episode -- its event's `episode` label, else one rule, party
   and status at one province (else place), acts at most 3 days apart, named by the first; else its own id.
+- SPEC 5.12 (issue 25): on the act's day a justifier stated later than the act (both timed) does not count
+  (the same minute does); `answers: actor` needs act.target == justifier.actor, never `unknown`; beyond a
+  `magnitude` (act > max(at_most x the largest cited justifier's value, or_at_most), both stated) the act is
+  unresolved citing them; on a timed effective_from's day an act stated earlier is outside the version
+  (DECISION: one with no time is judged).
 - Who says it (issue 24, SPEC §5.7): DECISION (monitor only, `about` only): an unresolved act
   becomes a violation (missed) only when an independent monitor's claim names it in `about`, accuses
   its party, is dated on or after it, and names its rule or none; its evidence is the act then the
