@@ -85,6 +85,10 @@ def test_a_time_is_kept_from_a_date_time_and_checked():
                                         ev("a2", "2024-11-27", "attack", "blue", time="9:05")])
     assert [(e.date.isoformat(), e.extra.get("time")) for e in kept] == [("2024-11-27", "04:00"),
                                                                           ("2024-11-27", "09:05")]
+    # the caller's row is not written to: given again with a date alone, it has no time
+    row = ev("c1", "2020-01-05T10:00", "attack", "blue")
+    validated_events(agreement, [row])
+    assert "time" not in row and "time" not in validated_events(agreement, [{**row, "date": "2020-01-05"}])[0].extra
     _, rejected, _ = collect(agreement, [ev("b1", "2020-01-05", "attack", "blue", time="25:00"),
                                          ev("b2", "2020-01-05T10:00", "attack", "blue", time="11:00")])
     reasons = {r.id: (r.field, r.reason) for r in rejected}

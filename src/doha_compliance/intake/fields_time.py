@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from doha_compliance._util.values import shown
 
@@ -30,23 +30,22 @@ def _from_date(value: Any) -> Optional[str]:
     return None
 
 
-def check(data: Dict[str, Any], problem: Callable[[str, str], Exception]) -> bool:
-    """Put the row's time of day in `data["time"]` (from `time`, else from a date-time `date`) in one
-    form, HH:MM; raise `problem(field, reason)` for a bad one. Returns whether the row now has a time
-    (an extra field the caller must keep)."""
+def checked(data: Dict[str, Any], contract_names: bool,
+            problem: Callable[[str, str], Exception]) -> Tuple[Dict[str, Any], bool]:
+    """(the row with its time of day in `time`, HH:MM -- from `time`, else from a date-time `date`;
+    whether the row holds only contract fields still). A row that gains or changes its time is a copy:
+    the caller's row is never written to (the same dict given again, with another date, must not carry
+    the first one's time). Raise `problem(field, reason)` for a bad time."""
     from_date = _from_date(data.get("date"))
     value = data.get("time")
     if value is None or (isinstance(value, str) and not value.strip()):
-        data.pop("time", None)
         if from_date is None:
-            return False
-        data["time"] = from_date
-        return True
+            return ({k: v for k, v in data.items() if k != "time"} if "time" in data else data), contract_names
+        return {**data, "time": from_date}, False
     text = value.strip() if isinstance(value, str) else None
     if text is None or not _CLOCK.fullmatch(text if len(text) == 5 else "0" + text):
         raise problem("time", f"time must be a time of day written HH:MM (24 h, e.g. 17:00), got {shown(value)}")
     text = text if len(text) == 5 else "0" + text
     if from_date is not None and from_date != text:
         raise problem("time", f"time {text} disagrees with the time in date ({from_date}): give one of them")
-    data["time"] = text
-    return True
+    return ({**data, "time": text} if text != value else data), False

@@ -261,7 +261,7 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         if not contract_names and (statement := fields_coverage.problem(data)):  # issue 24
             raise _Bad(*statement)
         fields_confidence.check(data, vocab["type"], type_, _Bad)  # issue 24: how certain the event is
-        contract_names = not fields_time.check(data, _Bad) and contract_names  # issue 25: a time of day, kept
+        data, contract_names = fields_time.checked(data, contract_names, _Bad)  # issue 25: a time of day, kept
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
     extra = _NO_EXTRA
