@@ -22,7 +22,8 @@ from .report import Report
 
 
 def _event_line(e: Event) -> str:
-    bits = [f"{e.id}: {e.date} {e.type} by {e.actor}"]
+    clock = f" {e.extra['time']}" if e.extra.get("time") else ""  # issue 25: its time of day, when stated
+    bits = [f"{e.id}: {e.date}{clock} {e.type} by {e.actor}"]
     if e.target:
         bits.append(f"against {e.target}")
     if e.province or e.place:
