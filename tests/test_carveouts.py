@@ -177,6 +177,21 @@ def test_magnitude_beyond_the_stated_proportion_is_unresolved(who):
     assert [f["evidence"] for f in c["findings"] if f["evidence"][:1] == ["s9"]] == [["s9", "m0"]]
 
 
+def test_a_monitor_reporting_an_act_beyond_the_proportion_makes_it_a_violation(who):
+    # unresolved like any act the input cannot settle: an independent monitor's report about it (§5.7.3) settles it
+    agreement = agree(rule("strikes", "red", "conditional", when={"type": "strike", "actor": "red"},
+                           justified_by={"when": {"type": "attack", "target": "red"}, "within_days": 1,
+                                         "magnitude": PROPORTION}),
+                      rule("claims", ["red", "blue"], "claim", when={"type": "claim", "accused": "$party"}),
+                      monitors=["green"])
+    rows = [ev("m0", "2020-01-05", "attack", "blue", target="red", fatalities=0),
+            ev("s9", "2020-01-05", "strike", "red", target="blue", fatalities=9),
+            ev("r1", "2020-01-07", "claim", "green", accused="red", about="s9")]
+    c = judge(who, agreement, rows, "2020-01-10")
+    assert statuses(c) == {"s9": "violation"}
+    assert [f["evidence"] for f in c["findings"] if f["rule"] == "strikes"] == [["s9", "m0", "r1"]]
+
+
 def test_magnitude_weighs_the_most_favourable_cited_justifier(who):
     # two answered attacks in the window, 0 and 4 killed: 9 is within 3 x 4 = 12 -> justified
     rows = [ev("m4", "2020-01-04", "attack", "blue", target="red", fatalities=4),
