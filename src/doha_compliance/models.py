@@ -19,7 +19,8 @@ STATUS_MEANINGS = {
     "justified": "a conditionally permitted act whose condition holds (a justifying event in its window)",
     "unresolved": "a conditional act with no justifying event in the input, but the acting party states a "
                   "justification, or whose only justifying events are attributed to no one; or an act whose type "
-                  "is uncertain between one the rule forbids and one it does not: the input cannot settle it",
+                  "is uncertain between one the rule forbids and one it does not; or a conditional act justified in time "
+                  "but beyond its stated proportion: the input cannot settle it",
     "pending": "a deadline not yet reached on the report date (or an undertaking with no date, not yet done)",
     "not_triggered": "a commitment whose trigger has not happened by the report date",
     "met": "a deadline met on or before its date",
@@ -147,6 +148,28 @@ class JustifiedBy:
     within_days: int
     same: Tuple[str, ...] = ()
     within_km: Optional[float] = None  # issue 25: the justifier lies within this many km of the act
+    # issue 25 (tighter carve-outs): `actor` -- the act must be aimed at the justifier's actor
+    # (act.target == justifier.actor); and a stated proportion between act and justifier
+    answers: Optional[str] = None
+    magnitude: Optional["Magnitude"] = None
+
+
+@attrs.frozen
+class Magnitude:
+    """A stated proportion between an act and the event that justifies it (issue 25): the act's `field`
+    is at most `at_most` times the justifier's, or at most `or_at_most` whatever the justifier's (the
+    floor that lets an analyst say what answers fire that killed no one)."""
+
+    field: str
+    at_most: int
+    or_at_most: int = 0
+
+    def allows(self, act: int, justifier: int) -> bool:
+        return act <= max(self.at_most * justifier, self.or_at_most)
+
+    def describe(self) -> str:
+        floor = f", or at most {self.or_at_most}" if self.or_at_most else ""
+        return f"at most {self.at_most}x the answered event's {self.field}{floor}"
 
 
 @attrs.frozen
@@ -247,6 +270,8 @@ class Rule:
     level: Any = None  # issue 15: levels.Level, for kind `level` (what it measures, per period, against what)
     # The kind's record (rules.kinds.Kind), set by the loader: what this layer asks of the kind.
     traits: Traits = attrs.field(default=None, eq=False, repr=False)
+    # issue 25: the time of day (HH:MM) on `effective_from` the version takes effect; an act that day before it is outside
+    effective_from_time: Optional[str] = None
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -568,6 +593,8 @@ class Finding:
     confidence_reasons: Tuple[str, ...] = ()
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
     readings: Tuple[ReadingStatus, ...] = ()  # its status under each alternative reading, where it differs
+    # issue 25 (carve-outs): the stated proportion between a justified-in-time act and what it answers, as weighed
+    magnitude: Optional[str] = None
     # issues 25/26 (§5.12): a deadline's verified parts in words ("declared on D1 (id), verified on D2 by M (id)")
     verification: Optional[str] = None
 
@@ -613,6 +640,8 @@ class Finding:
             out["episode"] = self.episode
         if self.readings:
             out["readings"] = [r.to_dict() for r in self.readings]
+        if self.magnitude is not None:
+            out["magnitude"] = self.magnitude
         if self.verification is not None:
             out["verification"] = self.verification
         out["linked"] = [link.to_dict() for link in self.linked]

@@ -49,7 +49,7 @@ from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
 
-from . import coding, confidence, continuing, deadlines, links, location, reports
+from . import carveouts, coding, confidence, continuing, deadlines, links, location, reports
 from .claims import set_claims
 from .continuing import Continuing
 from .coverage import statement_of
@@ -134,11 +134,12 @@ def _where(e: Event) -> str:
 
 def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
                  justifiers: Tuple[str, ...] = (), rests_on: Sequence[Event] = (),
-                 unclaimed: Tuple[str, ...] = ()) -> Finding:
+                 unclaimed: Tuple[str, ...] = (), magnitude: Optional[str] = None) -> Finding:
     level, why = confidence.rate(rests_on or (e,), party, status)  # issue 24
     return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=e.date,
-                   evidence=(e.id,) + justifiers + unclaimed, reason=reason, province=e.province,
-                   justified_by=justifiers, confidence=level, confidence_reasons=why)
+                   evidence=(e.id,) + justifiers + unclaimed, reason=reason + carveouts.start_note(rule, e),
+                   province=e.province, justified_by=justifiers, confidence=level, confidence_reasons=why,
+                   magnitude=magnitude)
 
 
 def _nobodys(rule: Rule, e: Event, same: str, kept: Dict[str, Event], total: int) -> str:
@@ -186,12 +187,20 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             days = (e.date - latest.date).days
             total = matches.justifier_counts.get((rule.version, party, e.id), len(justifiers))
             more = f" ({total} justifying events in the window; the latest {len(justifiers)} cited)" if total > len(justifiers) else ""
+            answers = f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} " \
+                      f"on {latest.date} ({latest.id}), {deadlines.plural(days, 'day')} before{carveouts.order_note(e, latest)}" \
+                      f"{same}, within the {jb.within_days}-day window of {rule.id}{more}"
+            within, relation = carveouts.weigh(jb.magnitude, e, [kept[j] for j in justifiers])  # issue 25
+            if within is False:  # justified in time, beyond the stated proportion (§5.13): the input cannot settle it
+                out.append(_act_finding(rule, party, e, "unresolved",
+                                        f"{answers}, but {relation}. The input cannot settle it: unresolved, neither "
+                                        f"justified nor a violation.",
+                                        unclaimed=tuple(justifiers), magnitude=relation))
+                continue
             strongest = confidence.best((kept[j] for j in justifiers), party, "justified")
-            out.append(_act_finding(rule, party, e, "justified",
-                                    f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} "
-                                    f"on {latest.date} ({latest.id}), {deadlines.plural(days, 'day')} before{same}, within "
-                                    f"the {jb.within_days}-day window of {rule.id}{more}.", tuple(justifiers),
-                                    (e, strongest) if strongest is not None else (e,)))
+            out.append(_act_finding(rule, party, e, "justified", f"{answers}{carveouts.in_reason(within, jb.magnitude)}.",
+                                    tuple(justifiers), (e, strongest) if strongest is not None else (e,),
+                                    magnitude=relation))
             continue
         nobodys = matches.unclaimed.get((rule.version, party, e.id))
         if nobodys:
@@ -203,7 +212,7 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             continue
         # every act's reason opens with what the commitment is (and so whether its terms are only reported)
         missing = (f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
-                   f"in the {deadlines.plural(jb.within_days, 'day')} before, among the events given")
+                   f"in the {deadlines.plural(jb.within_days, 'day')} before{carveouts.missing_note(e)}, among the events given")
         if e.stated_justification and e.stated_justification.strip():  # a blank statement states nothing
             out.append(_act_finding(rule, party, e, "unresolved",
                                     f"{missing}; {e.actor} states: {e.stated_justification!r}. The input cannot settle "
@@ -336,7 +345,8 @@ class Judge:
                 latest = last if latest is None or last > latest else latest
                 if not kind.claim:
                     start = self.triggers.start(rule, party)
-                    judged = sorted((e for e in hits if start is not None and e.date >= start), key=_event_key)
+                    judged = sorted((e for e in hits if start is not None and e.date >= start
+                                     and not carveouts.before_start(rule, e)), key=_event_key)
                     for act, f in zip(judged, _event_findings(rule, party, judged, matches, self._cited.cite),
                                       strict=True):
                         f = self.episodes.of(f, act)  # issue 24 (§5.10)

@@ -60,6 +60,11 @@ below (the lead aligns the pipeline or the spec):
   with the actor read as the party (or as it is).
 - SPEC 5.10 (issue 24): an act finding's episode -- its event's `episode` label, else one rule, party
   and status at one province (else place), acts at most 3 days apart, named by the first; else its own id.
+- SPEC 5.13 (issue 25): on the act's day a justifier stated later than the act (both timed) does not count
+  (the same minute does); `answers: actor` needs act.target == justifier.actor, never `unknown`; beyond a
+  `magnitude` (act > max(at_most x the largest cited justifier's value, or_at_most), both stated) the act is
+  unresolved citing them; on a timed effective_from's day an act stated earlier is outside the version
+  (DECISION: one with no time is judged).
 - Who says it (issue 24, SPEC §5.7): DECISION (monitor only, `about` only): an unresolved act
   becomes a violation (missed) only when an independent monitor's claim names it in `about`, accuses
   its party, is dated on or after it, and names its rule or none; its evidence is the act then the
@@ -308,6 +313,11 @@ class _Judge:
         for act in self.seen:
             if act.date < rule.effective_from or (until is not None and act.date > until) or act.date < t:
                 continue
+            # issue 25 (SPEC §5.13): on its first day, a version that took effect at a time judges no act
+            # stated to be earlier (an act with no time that day is judged)
+            if act.date == rule.effective_from and rule.effective_from_time and act.extra.get("time") \
+                    and act.extra["time"] < rule.effective_from_time:
+                continue
             if act.actor == UNKNOWN:  # an unclaimed act is never a party's finding (SPEC §5.1)
                 continue
             if not _match(rule.when, party, act) and not location_unknown(rule.when, party, act):  # SPEC §8
@@ -360,9 +370,18 @@ class _Judge:
                 continue
             if not _match(jb.when, party, j):
                 continue
-            if all(act.get(f) not in (None, "") and j.get(f) not in (None, "") and str(act.get(f)) == str(j.get(f))
-                   for f in jb.same) and (jb.within_km is None or near(act, j, jb.within_km)):  # SPEC §8
-                justifiers.append(j)
+            if not all(act.get(f) not in (None, "") and j.get(f) not in (None, "") and str(act.get(f)) == str(j.get(f))
+                       for f in jb.same):
+                continue
+            # issue 25 (SPEC §5.13): the same day, a justifier stated to be later than the act does not count
+            if j.date == act.date and act.extra.get("time") and j.extra.get("time") and j.extra["time"] > act.extra["time"]:
+                continue
+            # issue 25: `answers: actor` -- the act aimed at the justifier's actor, never at nobody
+            if jb.answers == "actor" and (j.actor == UNKNOWN or act.target is None or act.target != j.actor):
+                continue
+            if jb.within_km is not None and not near(act, j, jb.within_km):  # issue 25, SPEC §8
+                continue
+            justifiers.append(j)
         # SPEC §5.9 (issue 24): an event nobody claimed justifies no party's act; an act only such events
         # would answer is unresolved, citing them (the latest three) after the act
         nobodys = [j for j in justifiers if j.actor == UNKNOWN]
@@ -372,6 +391,13 @@ class _Judge:
             return self._unresolved(rule, party, act, [act.id] + [j.id for j in latest])
         if justifiers:
             latest = sorted(justifiers, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
+            # issue 25 (SPEC §5.13): a stated proportion, weighed against the cited justifier of the largest
+            # value; beyond it the act is unresolved (justified in time, not in measure); a missing value weighs nothing
+            mag = jb.magnitude
+            if mag is not None and act.get(mag.field) is not None:
+                values = [j.get(mag.field) for j in latest if j.get(mag.field) is not None]
+                if values and act.get(mag.field) > max(mag.at_most * max(values), mag.or_at_most):
+                    return self._unresolved(rule, party, act, [act.id] + [j.id for j in latest])
             return self.add(rule, party, "justified", act.date, [act.id] + [j.id for j in latest],
                             province=act.province)
         if in_doubt:

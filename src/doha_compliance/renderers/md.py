@@ -129,6 +129,8 @@ def md_lines(report: Report) -> Iterator[str]:
             if f.due:
                 yield f"- **Due:** {f.due}"
             yield f"- **Reason:** {_cell(f.reason)}"
+            if f.magnitude:  # issue 25: the stated proportion, as weighed
+                yield f"- **Proportion:** {_cell(f.magnitude)}"
             yield "- **Evidence:** " + (", ".join(_code(e) for e in f.evidence) or "none")
             if f.verification:  # issues 25/26 (§5.12)
                 yield "- **Verification:** " + _cell(f.verification)

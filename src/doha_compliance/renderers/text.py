@@ -104,6 +104,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield from out(_wrapped(f"episode: {f.episode}", 18))
             yield from out(_wrapped(f.reason, 18))
+            if f.magnitude:  # issue 25: the stated proportion, as weighed
+                yield from out(_wrapped(f"proportion: {f.magnitude}", 18))
             if f.verification:  # issues 25/26 (§5.12)
                 yield from out(_wrapped("verification: " + f.verification, 18))
             confidence = confidence_words(f.confidence, f.confidence_reasons, f.evidence)
@@ -289,7 +291,8 @@ def render_rules(agreement: Agreement) -> str:
         until = r.effective_until or "open-ended"
         lines.append(name)
         lines.append(f"    owed by {', '.join(r.parties)} · {r.kind} · {r.basis} · "
-                     f"in force {r.effective_from} to {until}" + _start_and_due(r))
+                     f"in force {r.effective_from}{' ' + r.effective_from_time if r.effective_from_time else ''} "
+                     f"to {until}" + _start_and_due(r))
         lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ",
                                    subsequent_indent="      "))
         others = [reading.label() for reading in agreement.readings if r.id in reading.changes]

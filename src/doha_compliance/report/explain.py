@@ -23,7 +23,8 @@ from .report import Report
 
 
 def _event_line(e: Event) -> str:
-    bits = [f"{e.id}: {e.date} {e.type} by {e.actor}"]
+    clock = f" {e.extra['time']}" if e.extra.get("time") else ""  # issue 25: its time of day, when stated
+    bits = [f"{e.id}: {e.date}{clock} {e.type} by {e.actor}"]
     if e.target:
         bits.append(f"against {e.target}")
     if e.province or e.place:
@@ -100,7 +101,8 @@ def _fulfilment(f: Fulfilment) -> str:
 def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     until = rule.effective_until.isoformat() if rule.effective_until else "open-ended"
     lines = [f"rule:      {rule.id} — {rule.title}",
-             f"version:   {rule.version} (in force {rule.effective_from} to {until})"
+             f"version:   {rule.version} (in force {rule.effective_from}"
+             f"{' ' + rule.effective_from_time if rule.effective_from_time else ''} to {until})"
              + (f", amends {rule.amends}" if rule.amends else ""),
              f"source:    {rule.source} [{rule.basis}]",
              f"kind:      {rule.kind}" + (f", {rule.modality.replace('_', ' ')}" if rule.modality != "obligation" else "")
@@ -129,7 +131,11 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
         jb = rule.justified_by
         same = f", same {', '.join(jb.same)}" if jb.same else ""
         same += f", within {jb.within_km:g} km of the act" if jb.within_km is not None else ""  # issue 25
-        lines.append(f"justified: by an event matching {conditions.as_text(jb.when)} within {jb.within_days} days before{same}")
+        aimed = ", the act aimed at its actor" if jb.answers == "actor" else ""  # issue 25
+        lines.append(f"justified: by an event matching {conditions.as_text(jb.when)} within {jb.within_days} days before"
+                     f"{same}{aimed}")
+        if jb.magnitude is not None:
+            lines.append(f"proportion: the act's {jb.magnitude.field} {jb.magnitude.describe()}; beyond it, unresolved")
     linked = linked_ids(agreement, rule)
     if linked:
         lines.append(f"linked:    {', '.join(linked)}")

@@ -47,6 +47,7 @@ TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims", "c
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
                  "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode", "readings",
+                 "magnitude",  # issue 25: the stated proportion of a conditional act, as weighed
                  "verification"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
@@ -75,6 +76,7 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "episode": f.episode,
                    # its status under each other reading where it differs: "reading: status; ..."
                    "readings": "; ".join(f"{r.reading}: {r.status}" for r in f.readings),
+                   "magnitude": f.magnitude,
                    "verification": f.verification}  # issues 25/26 (§5.12)
     elif table == "scores":
         for s in report.scores:
