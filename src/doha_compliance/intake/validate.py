@@ -29,7 +29,15 @@ from doha_compliance.models import (
     Rejection,
 )
 
-from . import fields_about, fields_confidence, fields_coverage, fields_episodes, fields_place, fields_time, fields_verification
+from . import (
+    fields_about,
+    fields_confidence,
+    fields_coverage,
+    fields_episodes,
+    fields_place,
+    fields_time,
+    fields_verification,
+)
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
