@@ -280,7 +280,8 @@ def test_the_generators_reach_the_whole_language():
     wanted = {"reaches: any inside all", "reaches: all inside any", "reaches: a condition with no type at its top",
               "reaches: a one-day version", "reaches: a date-time on another day in UTC", "reaches: an event naming a rule",
               "reaches: a monitor", "status: justified", "status: violation", "status: complied", "status: met",
-              "status: pending", "status: alleged", "claim: corroborated", "claim: contradicted", "claim: uncorroborated"}
+              "status: pending", "status: alleged", "claim: corroborated", "claim: contradicted", "claim: uncorroborated",
+              "reaches: answers: actor", "reaches: a stated proportion", "reaches: a time of day"}
     seen: set = set()
 
     @settings(max_examples=1000, database=None, derandomize=True, phases=[Phase.generate], deadline=None,

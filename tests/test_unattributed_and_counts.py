@@ -85,7 +85,7 @@ def test_the_unclaimed_section_in_every_format():
     assert '<h2 id="unattributed">Acts nobody claimed</h2>' in html and "<td>attacks (red)</td>" in html
     table = list(csv.DictReader(io.StringIO(dc.render(r, "csv", table="unattributed"))))
     assert table == [{"event": "u", "date": "2020-01-03", "type": "attack", "province": "Kabul",
-                      "place": "the old bazaar", "bears_on": "attacks (red)"}]
+                      "place": "the old bazaar", "bears_on": "attacks (red)", "observed_by": ""}]  # issues 25/26
     data = json.loads(r.to_json())
     assert data["unattributed"] == [{"event": "u", "date": "2020-01-03", "type": "attack", "province": "Kabul",
                                      "place": "the old bazaar", "bears_on": [{"rule": "attacks", "party": "red"}]}]

@@ -22,7 +22,8 @@ STATUS_MEANINGS = {
     "justified": "a conditionally permitted act whose condition holds (a justifying event in its window)",
     "unresolved": "a conditional act with no justifying event in the input, but the acting party states a "
                   "justification, or whose only justifying events are attributed to no one; or an act whose type "
-                  "is uncertain between one the rule forbids and one it does not: the input cannot settle it",
+                  "is uncertain between one the rule forbids and one it does not; or a conditional act justified in time "
+                  "but beyond its stated proportion: the input cannot settle it",
     "pending": "a deadline not yet reached on the report date (or an undertaking with no date, not yet done)",
     "not_triggered": "a commitment whose trigger has not happened by the report date",
     "met": "a deadline met on or before its date",
@@ -45,6 +46,29 @@ OTHER = "other"
 RESERVED_ACTORS = (UNKNOWN, OTHER)
 # An act nobody claimed, as a condition (what `Rule.act_condition` adds for the matchers).
 ATTRIBUTED = {"actor": {"not": UNKNOWN}}
+
+
+# Issue 25: `in_zone:` as an act's condition admits an act of unknown location (the judge then makes it
+# unresolved, "location unknown"); everywhere else it admits only an event placed in the zone. The
+# loose spelling is the tool's own key, which no rule file can write (condition keys are [a-z0-9_]).
+IN_ZONE, IN_ZONE_OR_UNKNOWN = "in_zone", "in_zone?"
+
+
+def _maybe_in_zone(cond: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The condition with every `in_zone` read as "in the zone, or of unknown location"."""
+    if not _names_zone(cond):
+        return cond
+    out: Dict[str, Any] = {}
+    for key, value in cond.items():
+        if key in ("any", "all"):
+            out[key] = [_maybe_in_zone(sub) for sub in value]
+        else:
+            out[IN_ZONE_OR_UNKNOWN if key == IN_ZONE else key] = value
+    return out
+
+
+def _names_zone(cond: Mapping[str, Any]) -> bool:
+    return IN_ZONE in cond or any(_names_zone(sub) for key in ("any", "all") for sub in cond.get(key, ()))
 
 
 def attributed(event: "Event") -> bool:
@@ -134,6 +158,29 @@ class JustifiedBy:
     when: Mapping[str, Any]
     within_days: int
     same: Tuple[str, ...] = ()
+    within_km: Optional[float] = None  # issue 25: the justifier lies within this many km of the act
+    # issue 25 (tighter carve-outs): `actor` -- the act must be aimed at the justifier's actor
+    # (act.target == justifier.actor); and a stated proportion between act and justifier
+    answers: Optional[str] = None
+    magnitude: Optional["Magnitude"] = None
+
+
+@attrs.frozen
+class Magnitude:
+    """A stated proportion between an act and the event that justifies it (issue 25): the act's `field`
+    is at most `at_most` times the justifier's, or at most `or_at_most` whatever the justifier's (the
+    floor that lets an analyst say what answers fire that killed no one)."""
+
+    field: str
+    at_most: int
+    or_at_most: int = 0
+
+    def allows(self, act: int, justifier: int) -> bool:
+        return act <= max(self.at_most * justifier, self.or_at_most)
+
+    def describe(self) -> str:
+        floor = f", or at most {self.or_at_most}" if self.or_at_most else ""
+        return f"at most {self.at_most}x the answered event's {self.field}{floor}"
 
 
 @attrs.frozen
@@ -149,6 +196,13 @@ class Fulfilment:
     # of a part of a several-part deadline: what an event must be to bear on it at all (its `when`
     # without its tests on numbers, set by the loader); a part nothing bears on is not assessed
     bears_on: Optional[Mapping[str, Any]] = None
+    # issues 25/26 (§5.12): met only by a matching declaration that this monitor verifies on or after its day
+    verified_by: Optional[str] = None
+    # §5.12: met by a stated running `percent` at least this (with verified_by: the verification's percent)
+    percent_at_least: Optional[float] = None
+    # issue 25: one place of a part met place by place (`places:`); its `when` then also asks the event
+    # to be at this gazetteer place (the `at_place:<name>` field intake sets)
+    place: Optional[str] = None
 
     @property
     def required(self) -> int:
@@ -172,7 +226,7 @@ class Trigger:
 @attrs.frozen
 class Dependence:
     """`depends_on` (issue 25): this deadline cannot be performed while `rule` is in default by `party`
-    (commitment-semantics §5.13)."""
+    (commitment-semantics §5.14)."""
 
     rule: str
     party: Optional[str] = None  # None: the one party owing `rule`
@@ -244,6 +298,8 @@ class Rule:
     # The kind's record (rules.kinds.Kind), set by the loader: what this layer asks of the kind.
     traits: Traits = attrs.field(default=None, eq=False, repr=False)
     depends_on: Tuple[Dependence, ...] = ()  # issue 25: what must not be in default for it to be performable
+    # issue 25: the time of day (HH:MM) on `effective_from` the version takes effect; an act that day before it is outside
+    effective_from_time: Optional[str] = None
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -255,7 +311,8 @@ class Rule:
         """What an act must match to be judged by a prohibited or conditional rule: `when`, within the
         rule's `scope`, and never an act nobody claimed (actor `unknown`)."""
         extra = ([self.scope] if self.scope else []) + [dict(ATTRIBUTED)]
-        return {**self.when, "all": list(self.when.get("all", [])) + extra}
+        when = self.when if self.level is not None else _maybe_in_zone(self.when)
+        return {**when, "all": list(when.get("all", [])) + extra}
 
     @property
     def coverage_condition(self) -> Optional[Mapping[str, Any]]:
@@ -402,6 +459,10 @@ class Agreement:
     # reading a rule names (`reading:`), by rule id; a rule naming none is read AS_ENCODED.
     readings: Tuple[Reading, ...] = ()
     primary_readings: Mapping[str, Reading] = attrs.field(factory=dict)
+    # issue 25: named zones (name -> rules.zones.Zone) and the gazetteer (place name, trimmed and
+    # case-folded -> rules.zones.Place); empty for an agreement without `zones:`/`gazetteer:`
+    zones: Mapping[str, Any] = attrs.field(factory=dict)
+    gazetteer: Mapping[str, Any] = attrs.field(factory=dict)
 
     def primary_reading(self, rule_id: str) -> Reading:
         return self.primary_readings.get(rule_id, AS_ENCODED)
@@ -561,6 +622,10 @@ class Finding:
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
     readings: Tuple[ReadingStatus, ...] = ()  # its status under each alternative reading, where it differs
     blocked_by: Tuple[str, ...] = ()  # issue 25: a `prevented` deadline: the ids of the findings in default blocking it
+    # issue 25 (carve-outs): the stated proportion between a justified-in-time act and what it answers, as weighed
+    magnitude: Optional[str] = None
+    # issues 25/26 (§5.12): a deadline's verified parts in words ("declared on D1 (id), verified on D2 by M (id)")
+    verification: Optional[str] = None
 
     @property
     def id(self) -> str:
@@ -606,6 +671,10 @@ class Finding:
             out["readings"] = [r.to_dict() for r in self.readings]
         if self.blocked_by:
             out["blocked_by"] = list(self.blocked_by)
+        if self.magnitude is not None:
+            out["magnitude"] = self.magnitude
+        if self.verification is not None:
+            out["verification"] = self.verification
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 
@@ -663,6 +732,7 @@ class UnclaimedAct:
     province: Optional[str] = None
     place: Optional[str] = None
     bears_on: Tuple[Tuple[str, str], ...] = ()  # (rule id, party), sorted
+    observed_by: Optional[str] = None  # issues 25/26 (§5.12): the monitor that observed it
 
     def to_dict(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"event": self.event, "date": self.date.isoformat(), "type": self.type}
@@ -670,6 +740,8 @@ class UnclaimedAct:
             out["province"] = self.province
         if self.place is not None:
             out["place"] = self.place
+        if self.observed_by is not None:
+            out["observed_by"] = self.observed_by
         out["bears_on"] = [{"rule": rule, "party": party} for rule, party in self.bears_on]
         return out
 

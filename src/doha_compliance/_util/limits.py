@@ -31,6 +31,11 @@ MAX_NESTING = 64                   # lists and mappings inside one another
 MAX_ALIAS_GROWTH = 1_000_000       # nodes YAML aliases may add to a document, expanded
 MAX_INT_DIGITS = 4300              # Python's own limit on converting text to int
 MAX_WHOLE = 2 ** 53 - 1            # the largest whole number read (exact as a double)
+MAX_ZONE_FILE_BYTES = 8 * MiB      # one zone's GeoJSON file (issue 25)
+MAX_ZONE_VERTICES = 200_000        # the points of one zone's geometry, all rings and parts
+MAX_ZONES = 200                    # zones an agreement names
+MAX_GAZETTEER_PLACES = 20_000      # places in an agreement's gazetteer
+MAX_KM = 20_038                    # within_km: half the Earth's circumference, the farthest two points are
 
 DATE_MIN = dt.date(1800, 1, 1)
 DATE_MAX = dt.date(2199, 12, 31)

@@ -122,7 +122,9 @@ def run_rules(args: argparse.Namespace) -> int:
         from doha_compliance.matching.durable.compile import compile_ruleset
         deciders.check_compiles(compile_ruleset(agreement))  # what `report` compiles, with its engine
         from doha_compliance.rules.checks import unclaimed_warnings
-        for warning in unclaimed_warnings(agreement):  # issue 24: said, not refused (the rule set still loads)
+        from doha_compliance.rules.verification import monitor_party_warnings
+        warnings = unclaimed_warnings(agreement) + monitor_party_warnings(agreement)  # issues 24, 25/26
+        for warning in warnings:  # said, not refused (the rule set still loads)
             say(warning, err=True)
         bases = len(agreement.rule_ids())
         say(f"{args.folder}: ok — {agreement.id}, {bases} rules, {len(agreement.rules)} versions, "

@@ -29,7 +29,15 @@ from doha_compliance.models import (
     Rejection,
 )
 
-from . import fields_about, fields_confidence, fields_coverage, fields_episodes
+from . import (
+    fields_about,
+    fields_confidence,
+    fields_coverage,
+    fields_episodes,
+    fields_place,
+    fields_time,
+    fields_verification,
+)
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
@@ -261,11 +269,16 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         if not contract_names and (statement := fields_coverage.problem(data)):  # issue 24
             raise _Bad(*statement)
         fields_confidence.check(data, vocab["type"], type_, _Bad)  # issue 24: how certain the event is
+        data, contract_names = fields_time.checked(data, contract_names, _Bad)  # issue 25: a time of day, kept
+        placed = fields_place.check(data, place, agreement, _Bad)  # issue 25: where the event lies
+        fields_verification.check(data, agreement, actor, _Bad)  # issues 25/26: a monitor's word as evidence
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
     extra = _NO_EXTRA
     if not contract_names:  # extra fields are rare in event files, common in exports
         extra = {k: v for k, v in data.items() if k not in CONTRACT} or _NO_EXTRA
+    if placed:
+        extra = {**extra, **placed}
     return _event(event_id, date, type_, actor, row.where, target, province, place, location_kind, fatalities,
                   wounded, count, accused, rule, source, description, stated_justification, extra)
 

@@ -26,7 +26,11 @@ def rate_event(e: Event, party: str, status: str) -> Tuple[str, Tuple[str, ...]]
     doubts: List[str] = []  # each makes it medium; SEVERAL of them low
     extra = e.extra
     sources = extra.get("source_count")
-    if extra.get("own_account") is True:
+    # issues 25/26 (§5.12): observed by a monitor that is not the party: an independent source in itself
+    observer = extra.get("observed_by") if extra.get("observed_by") != party else None
+    if observer is not None:
+        pass  # the monitor saw it: neither the party's own account alone nor a count of sources is in doubt
+    elif extra.get("own_account") is True:
         if e.actor == party and status in DEFAULTS:
             doubts.append(f"only {e.actor}'s own account (an admission)")
         else:
@@ -49,6 +53,8 @@ def rate_event(e: Event, party: str, status: str) -> Tuple[str, Tuple[str, ...]]
         return "low", tuple(grave + doubts)
     if doubts:
         return "medium", tuple(doubts)
+    if observer is not None:
+        return "high", (f"observed by {observer} (monitor)",)
     return "high", (f"{sources} independent sources",)
 
 
@@ -59,6 +65,8 @@ def rate(events: Sequence[Event], party: str, status: str) -> Tuple[Optional[str
         return None, ()
     rated = [rate_event(e, party, status) for e in events]
     level = min((r[0] for r in rated), key=CONFIDENCES.index)
+    if level == "high" and any(e.extra.get("source_count") is None for e in events):  # observed (§5.12)
+        return level, tuple(dict.fromkeys(r for _, reasons in rated for r in reasons))
     if level == "high":
         fewest = min(int(e.extra["source_count"]) for e in events)
         return level, (f"at least {fewest} independent sources for each event" if len(events) > 1

@@ -33,9 +33,10 @@ from doha_compliance.models import (
     Rule,
 )
 
-from . import confidence, dependence
+from . import confidence, dependence, verification
 from .dependence import Blocker
 from .triggers import Triggers
+from .verification import Verifications
 
 
 def plural(n: int, word: str) -> str:
@@ -53,11 +54,26 @@ class PartProgress:
     used: List[Event] = attrs.field(factory=list)
     total: int = 0
     beyond: int = 0  # events counted past the ceiling, not cited
+    # a part with `verified_by` (§5.12): its declarations, and the event verifying the one that met it
+    declared: List[Event] = attrs.field(factory=list)
+    verified: Optional[Event] = None
+    stated: Optional[Event] = None  # a part with `percent_at_least`: the latest event stating a percent
 
     def advance(self, fulfilment: Fulfilment, events: Sequence[Event], since: dt.date) -> None:
         """Count the events dated on or after `since` (the trigger), in (date, id) order."""
         for e in sorted(events, key=lambda e: e.sort_key):
             if e.date < since:
+                continue
+            if fulfilment.verified_by is not None:  # a declaration: met once a monitor verifies it (`confirm`)
+                self.declared.append(e)
+                continue
+            if fulfilment.percent_at_least is not None:  # §5.12: a running percentage, met once it reaches it
+                stated = e.get("percent")
+                if stated is None or self.done is not None:
+                    continue
+                self.stated = e
+                if stated >= fulfilment.percent_at_least:
+                    self.done, self.used = e, [e]
                 continue
             if self.done is not None and fulfilment.up_to is None:
                 return
@@ -76,6 +92,29 @@ class PartProgress:
 
 
 Progress = Dict[int, PartProgress]  # by part index
+
+
+def confirm(part: PartProgress, fulfilment: Fulfilment, party: str, verifications: Verifications) -> None:
+    """A verified part not yet met is met once a declaration has a counted `complete` verification
+    (§5.12): done on the declaration's day, citing the declaration and the verification."""
+    if part.done is not None or not part.declared:
+        return
+    s = verification.state_of(part.declared, fulfilment, party, verifications)
+    if s.state == "verified" and s.declaration is not None and s.verification is not None:
+        part.done, part.verified = s.done, s.verification.event
+        part.used = list({e.id: e for e in (s.declaration, s.verification.event)}.values())
+
+
+def established(progress: Progress, rule: Rule) -> Optional[dt.date]:
+    """The day every part was known done: a verified part on its verification's day, others on the day
+    done (what starts from the deadline's fulfilment starts then); None while a part is not done."""
+    days = []
+    for i in range(len(rule.fulfilments)):
+        part = progress.get(i, PartProgress())
+        if part.done is None:
+            return None
+        days.append(part.verified.date if part.verified is not None else part.done.date)
+    return max(days) if days else None
 
 
 def completed(progress: Progress, rule: Rule) -> Optional[Event]:
@@ -209,7 +248,8 @@ def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Opt
 
 def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
            last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset(),
-           bearing: Optional[Mapping[int, dt.date]] = None, blockers: Sequence[Blocker] = ()) -> Deadline:
+           bearing: Optional[Mapping[int, dt.date]] = None, blockers: Sequence[Blocker] = (),
+           verifications: Optional[Verifications] = None) -> Deadline:
     """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
     the deadline rules already found not assessed (a trigger source is decided before its dependants);
     `bearing`: by part, the latest event bearing on it (several-part deadlines); `blockers`: the decided
@@ -235,7 +275,7 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
     # commitment started cannot show whether it was done after (events past the report date are never seen)
     # a fulfilling event counted (on or after the start) bears on it too, whatever covered_by says: once
     # something was counted, its past months keep their progress as the report date moves (issue 24)
-    counted = any(part.used or part.beyond for part in progress.values())
+    counted = any(part.used or part.beyond or part.declared for part in progress.values())
     if (last_cover is None or last_cover < start) and not counted and not (day is not None and as_of <= day):
         since = "" if last_cover is None else f" on or after {start}, when it started"
         return Deadline(rule, party, None, NotAssessed(
@@ -251,22 +291,26 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
                + _parts_text(rule, progress, missing, day is not None and as_of > day)
                + _prevented_parts_text(rule, blocked))
     several = len(rule.fulfilments) > 1
+    checked = _verified_parts(agreement, rule, party, progress, day, as_of, verifications)  # §5.12
     late = (done.date - day).days if done is not None and day is not None and done.date > day else None
     started = f" It started on {start} ({rule.starts_when.describe()})." if rule.starts_when else ""
     if rule.performed_by and tuple(rule.performed_by) != (party,):
         # every performer, the owing party too when it is one: talks that either side may open are performed
         # by both, not by the other side alone
         started += f" Performed by {' and '.join(agreement.label(p) for p in rule.performed_by)}."
+    started += f" {checked[0]}." if checked[0] else ""
+    started += _percent_text(rule, party, progress, verifications)
 
     def finding(status: str, date: dt.date, text: str) -> Deadline:
         reason = f"{rule.title}: {text}{started}"
-        level, why = confidence.rate(used, party, status)  # issue 24: as certain as its counted events
+        # issue 24: as certain as its counted events; a verified declaration rests on its verification (§5.12)
+        level, why = confidence.rate([e for e in used if e.id not in checked[2]], party, status)
         return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
                                              evidence=evidence, reason=reason, due=day,
                                              anchor=text_day.isoformat() if text_day else "undated", days_late=late,
                                              parts_met=_parts_met(rule, progress) if several else None,
                                              parts_total=len(rule.fulfilments) if several else None,
-                                             confidence=level, confidence_reasons=why,
+                                             confidence=level, confidence_reasons=why, verification=checked[0] or None,
                                              blocked_by=blocked.blocked_by),
                         None, start, day, done.date if done else None, tuple(used), parts_done)
 
@@ -281,6 +325,10 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         return finding("pending", day, f"due {day}{day_note}, {plural(left, 'day')} after the report date; "
                                        f"not yet met{how_far}.")
     ends = f"; the input ends on {last_event}" if last_event is not None and last_event < day else ""
+    if done is None and checked[1]:
+        return finding("unresolved", day, f"not shown met by {day}{day_note}: declared on or before its day, the "
+                                          f"declaration not verified{how_far}; the input cannot settle it: "
+                                          "unresolved, neither met nor a violation.")
     if done is not None and late is not None:
         return finding(rule.breach, day, f"not met by {day}{day_note}{rule.modality_note()}; met late on {done.date} "
                                          f"({done.id}), {plural(late, 'day')} after the deadline{how_far}.")
@@ -309,7 +357,7 @@ def _prevented(agreement: Agreement, rule: Rule, party: str, progress: Progress,
                text_day: Optional[dt.date], day: Optional[dt.date], day_note: str, blocked: dependence.Block,
                as_of: dt.date, parts_done: Tuple[Optional[dt.date], ...]) -> Deadline:
     """A deadline not done that cannot be performed while what it depends on is in default: `prevented`,
-    dated the report date, citing what it had counted, never a violation (commitment-semantics §5.13)."""
+    dated the report date, citing what it had counted, never a violation (commitment-semantics §5.14)."""
     used: List[Event] = sorted({e.id: e for p in progress.values() for e in p.used}.values(), key=lambda e: e.sort_key)
     several = len(rule.fulfilments) > 1
     due = f"due {day}{day_note}" if day is not None else "no date was set"
@@ -326,3 +374,51 @@ def _prevented(agreement: Agreement, rule: Rule, party: str, progress: Progress,
                       confidence=level, confidence_reasons=why, blocked_by=blocked.blocked_by)
     since = max(start, blocked.since) if blocked.since is not None else start
     return Deadline(rule, party, finding, None, start, day, None, tuple(used), parts_done, since)
+def _verified_parts(agreement: Agreement, rule: Rule, party: str, progress: Progress, day: Optional[dt.date],
+                    as_of: dt.date, verifications: Optional[Verifications]) -> Tuple[str, bool, Set[str]]:
+    """For a deadline with verified parts (§5.12): (each such part's verification in words; whether it is
+    unresolved -- its day passed, every part not met is a verified part with a declaration on or before
+    the day that no counted verification answers, every part met was met on time; the ids of the
+    declarations a verification confirms, cited as context, not rested on)."""
+    if verifications is None or not any(f.verified_by for f in rule.fulfilments):
+        return "", False, set()
+    bits, context = [], set()
+    open_only = day is not None and as_of > day
+    for i, f in enumerate(rule.fulfilments):
+        part = progress.get(i, PartProgress())
+        if f.verified_by is None:
+            if part.done is None or (day is not None and part.done.date > day):
+                open_only = False
+            continue
+        s = verification.state_of(part.declared, f, party, verifications)
+        if s.state == "verified" and s.declaration is not None and s.verification is not None:
+            if s.verification.event.id != s.declaration.id:
+                context.add(s.declaration.id)
+            if day is not None and s.done is not None and s.done.date > day:
+                open_only = False
+        elif not (s.state == "declared" and s.declaration is not None and day is not None
+                  and s.declaration.date <= day):
+            open_only = False
+        text = verification.describe(agreement, f, s, day, as_of, party)
+        bits.append(f"{part_name(rule, i)}: {text}" if len(rule.fulfilments) > 1 else text)
+    done = completed(progress, rule) is not None
+    text = "; ".join(bits)
+    return (text[:1].upper() + text[1:]) if text else "", open_only and not done, context
+
+
+def _percent_text(rule: Rule, party: str, progress: Progress, verifications: Optional[Verifications]) -> str:
+    """For parts with `percent_at_least` not met, the latest stated percentage (§5.12): " Progress: 90 % of at
+    least 100 %, as verified on D (id)"."""
+    bits = []
+    for i, f in enumerate(rule.fulfilments):
+        part = progress.get(i, PartProgress())
+        if f.percent_at_least is None or part.done is not None:
+            continue
+        if f.verified_by is not None and verifications is not None:
+            events = [v.event for d in part.declared for v in verifications.counted(d, f, party)]
+            text = verification.percent_progress(events, f, True)
+        else:
+            text = verification.percent_progress([part.stated] if part.stated else [], f, False)
+        if text:
+            bits.append(f"{part_name(rule, i)}: {text}" if len(rule.fulfilments) > 1 else text)
+    return f" Progress: {'; '.join(bits)}." if bits else ""

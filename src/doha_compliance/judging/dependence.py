@@ -1,4 +1,4 @@
-"""Conditional performance (issue 25, commitment-semantics §5.13): a deadline with `depends_on` cannot
+"""Conditional performance (issue 25, commitment-semantics §5.14): a deadline with `depends_on` cannot
 be performed while the deadline it depends on is in default by the party named, and its day moves by
 the days that default lasted.
 
@@ -10,9 +10,9 @@ the time the other side's default took from it — and X is judged as usual agai
 delay counts until R was done or, if X was done first, until X was: a dependent done while it could
 not be required is never late.
 
-Where X and R have several parts and some of X's part labels are R's (a place each: "Khiam"), the
-dependence is part by part: a part whose counterpart is in default is prevented, the rest are judged
-as usual; X moves by the longest delay among its parts' counterparts (one day for all the parts, as
+Where X and R have several parts and some of X's parts name one of R's (the same place of `places:`
+parts, else the same label: "Khiam"), the dependence is part by part: a part whose counterpart is in
+default is prevented, the rest are judged as usual; X moves by the longest delay among its parts' counterparts (one day for all the parts, as
 the text sets one).
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Dict, FrozenSet, List, Mapping, Optional, Protocol, Sequence,
 
 import attrs
 
-from doha_compliance.models import Agreement, Finding, Rule
+from doha_compliance.models import Agreement, Finding, Fulfilment, Rule
 
 # R's statuses that keep X from being performed: a default, or R itself prevented (the block passes down
 # a chain: what waits on a deadline that cannot be performed cannot be performed either)
@@ -75,6 +75,12 @@ class Block:
         return "cannot be performed while " + " and ".join(self.said)
 
 
+def counterpart_key(part: Fulfilment) -> Optional[str]:
+    """What pairs a part with its counterpart: the place of a part made by `places:` (so "LAF deployed:
+    khiam" pairs with "Israeli forces out: khiam"), else its label."""
+    return part.place or part.label
+
+
 def order(rule_ids: Sequence[str], agreement: Agreement) -> List[str]:
     """The deadline rule ids with every rule depended on (or starting another) before its dependants,
     otherwise in the order given."""
@@ -102,7 +108,7 @@ def blockers(agreement: Agreement, rule: Rule, decided: Mapping[Tuple[str, str],
         d = decided.get((dep.rule, party))
         if d is None or d.finding is None or d.day is None or d.finding.status == "not_triggered":
             continue
-        labels = [f.label for f in d.rule.fulfilments]
+        labels = [counterpart_key(f) for f in d.rule.fulfilments]
         out.append(Blocker(d.finding.id, dep.rule, party, d.day, d.done, d.finding.status,
                            tuple(zip(labels, d.parts_done))))
     return out
@@ -123,7 +129,8 @@ def block(rule: Rule, day: Optional[dt.date], blockers: Sequence[Blocker], done:
         if day is not None and b.day > day:
             continue  # X fell due first: its default is its own
         theirs = {label: at for label, at in b.parts if label}
-        pairs = {i: theirs[f.label] for i, f in enumerate(rule.fulfilments) if f.label and f.label in theirs}
+        pairs = {i: theirs[key] for i, f in enumerate(rule.fulfilments)
+                 if (key := counterpart_key(f)) and key in theirs}
         if len(rule.fulfilments) > 1 and len(b.parts) > 1 and pairs:
             per_part = True
             ends: Dict[int, Optional[dt.date]] = {

@@ -49,7 +49,7 @@ from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
 
-from . import coding, confidence, continuing, deadlines, dependence, links, reports
+from . import carveouts, coding, confidence, continuing, deadlines, dependence, links, location, reports
 from .claims import set_claims
 from .continuing import Continuing
 from .coverage import statement_of
@@ -57,6 +57,7 @@ from .deadlines import Deadline, PartProgress, Progress
 from .episodes import Episodes
 from .links import DefaultGroup, Linker
 from .triggers import Triggers, order
+from .verification import Verifications
 
 FINDINGS_RUN = 20_000  # a day's findings held in memory before they are sorted in runs on disk
 
@@ -133,11 +134,12 @@ def _where(e: Event) -> str:
 
 def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
                  justifiers: Tuple[str, ...] = (), rests_on: Sequence[Event] = (),
-                 unclaimed: Tuple[str, ...] = ()) -> Finding:
+                 unclaimed: Tuple[str, ...] = (), magnitude: Optional[str] = None) -> Finding:
     level, why = confidence.rate(rests_on or (e,), party, status)  # issue 24
     return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=e.date,
-                   evidence=(e.id,) + justifiers + unclaimed, reason=reason, province=e.province,
-                   justified_by=justifiers, confidence=level, confidence_reasons=why)
+                   evidence=(e.id,) + justifiers + unclaimed, reason=reason + carveouts.start_note(rule, e),
+                   province=e.province, justified_by=justifiers, confidence=level, confidence_reasons=why,
+                   magnitude=magnitude)
 
 
 def _nobodys(rule: Rule, e: Event, same: str, kept: Dict[str, Event], total: int) -> str:
@@ -161,7 +163,7 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
     breach = rule.status if rule.status != "violation" else rule.breach
     for e in hits:
         cite(e)
-        doubt = coding.doubt(rule, party, e)  # issue 24: a type the rule does not forbid is possible
+        doubt = coding.doubt(rule, party, e) or location.doubt(rule, party, e)  # issues 24, 25: type, place
         if doubt is not None and not (kind_of(rule).justifiable and matches.justifications.get((rule.version, party, e.id))):
             out.append(_act_finding(rule, party, e, "unresolved", f"{rule.title}: {e.type} by {e.actor} on {e.date}"
                                                                   f"{_where(e)}{doubt}"))
@@ -175,6 +177,9 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
         kept = matches.justifications.get((rule.version, party, e.id), {})
         justifiers = sorted(kept, key=lambda j: kept[j].sort_key)
         same = f" in the same {', '.join(jb.same)}" if jb.same else ""
+        if jb.within_km is not None:  # issue 25: the justifier near the act
+            same += f" within {jb.within_km:g} km" + ("" if e.extra.get("point") else " (the act has no coordinates "
+                                                      "or gazetteer point: no event's distance from it could be checked)")
         if justifiers:
             for j in justifiers:
                 cite(kept[j])
@@ -182,12 +187,20 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             days = (e.date - latest.date).days
             total = matches.justifier_counts.get((rule.version, party, e.id), len(justifiers))
             more = f" ({total} justifying events in the window; the latest {len(justifiers)} cited)" if total > len(justifiers) else ""
+            answers = f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} " \
+                      f"on {latest.date} ({latest.id}), {deadlines.plural(days, 'day')} before{carveouts.order_note(e, latest)}" \
+                      f"{same}, within the {jb.within_days}-day window of {rule.id}{more}"
+            within, relation = carveouts.weigh(jb.magnitude, e, [kept[j] for j in justifiers])  # issue 25
+            if within is False:  # justified in time, beyond the stated proportion (§5.13): the input cannot settle it
+                out.append(_act_finding(rule, party, e, "unresolved",
+                                        f"{answers}, but {relation}. The input cannot settle it: unresolved, neither "
+                                        f"justified nor a violation.",
+                                        unclaimed=tuple(justifiers), magnitude=relation))
+                continue
             strongest = confidence.best((kept[j] for j in justifiers), party, "justified")
-            out.append(_act_finding(rule, party, e, "justified",
-                                    f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} answers {latest.type} by {latest.actor} "
-                                    f"on {latest.date} ({latest.id}), {deadlines.plural(days, 'day')} before{same}, within "
-                                    f"the {jb.within_days}-day window of {rule.id}{more}.", tuple(justifiers),
-                                    (e, strongest) if strongest is not None else (e,)))
+            out.append(_act_finding(rule, party, e, "justified", f"{answers}{carveouts.in_reason(within, jb.magnitude)}.",
+                                    tuple(justifiers), (e, strongest) if strongest is not None else (e,),
+                                    magnitude=relation))
             continue
         nobodys = matches.unclaimed.get((rule.version, party, e.id))
         if nobodys:
@@ -199,7 +212,7 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             continue
         # every act's reason opens with what the commitment is (and so whether its terms are only reported)
         missing = (f"{rule.title}: {e.type} by {e.actor} on {e.date}{_where(e)} with no justifying event{same} "
-                   f"in the {deadlines.plural(jb.within_days, 'day')} before, among the events given")
+                   f"in the {deadlines.plural(jb.within_days, 'day')} before{carveouts.missing_note(e)}, among the events given")
         if e.stated_justification and e.stated_justification.strip():  # a blank statement states nothing
             out.append(_act_finding(rule, party, e, "unresolved",
                                     f"{missing}; {e.actor} states: {e.stated_justification!r}. The input cannot settle "
@@ -264,12 +277,15 @@ class Judge:
         # (party, act) -> the rules it breaches, over the day's parts (§5.10: one fact said once)
         self._day_breached: Dict[Tuple[str, str], List[str]] = {}
         self._statements: Dict[str, Event] = {}  # issue 24: monitors' statements of compliance, by id
+        self._verifications = Verifications(agreement)  # issues 25/26 (§5.12): monitors' verifications, by id
         self.matching = agreement  # what the matcher runs (readings.ReadingJudges adds its readings' versions)
 
     def saw(self, event: Event) -> None:
         """Every event judged passes here: a monitor's statement of compliance is kept (they are few)."""
         if event.extra and statement_of(self.agreement, event) is not None:
             self._statements[event.id] = event
+        if event.extra:
+            self._verifications.saw(event)
 
     def saw_day(self, day: dt.date) -> None:
         """A day the input covers (levels)."""
@@ -329,7 +345,8 @@ class Judge:
                 latest = last if latest is None or last > latest else latest
                 if not kind.claim:
                     start = self.triggers.start(rule, party)
-                    judged = sorted((e for e in hits if start is not None and e.date >= start), key=_event_key)
+                    judged = sorted((e for e in hits if start is not None and e.date >= start
+                                     and not carveouts.before_start(rule, e)), key=_event_key)
                     for act, f in zip(judged, _event_findings(rule, party, judged, matches, self._cited.cite),
                                       strict=True):
                         f = self.episodes.of(f, act)  # issue 24 (§5.10)
@@ -384,9 +401,12 @@ class Judge:
                         continue
                     progress = self._progress.setdefault(unit, {})
                     progress.setdefault(part, PartProgress()).advance(fulfilment, events, start)
-                done = deadlines.completed(self._progress.get(unit, {}), rule)
+                for part, fulfilment in enumerate(rule.fulfilments):  # §5.12: a declaration verified since
+                    if fulfilment.verified_by is not None and part in self._progress.get(unit, {}):
+                        deadlines.confirm(self._progress[unit][part], fulfilment, party, self._verifications)
+                done = deadlines.established(self._progress.get(unit, {}), rule)
                 if done is not None:
-                    self.triggers.fulfilled(rule.id, done.date)
+                    self.triggers.fulfilled(rule.id, done)
         if part_of is None:
             matches.fulfils.clear()  # parts of units that had not started: their events do not count
 
@@ -444,7 +464,7 @@ class Judge:
                            if (day := matches.bearing.get((rule.version, party, i))) is not None}
                 d = deadlines.decide(self.agreement, rule, party, self._progress.get(unit, {}), self.triggers, as_of,
                                      matches.covered.get(unit), last_event, self._unassessed, bearing,
-                                     dependence.blockers(self.agreement, rule, decided))
+                                     dependence.blockers(self.agreement, rule, decided), self._verifications)
                 decided[(rule.id, party)] = d
                 if d.not_assessed is not None:
                     not_assessed.append(d.not_assessed)

@@ -49,6 +49,7 @@ class History:
     first_unresolved: Optional[dt.date] = None  # continuing: its first act left unresolved
     complied_since: Optional[dt.date] = None    # continuing: the start of a covered period
     prevented_since: Optional[dt.date] = None   # issue 25: a deadline prevented on the report date, since when
+    unverified: bool = False                    # deadline: unresolved past its day, declared, not verified (§5.12)
 
     def on(self, day: dt.date, as_of: dt.date) -> Tuple[str, Optional[dt.date]]:
         """(status, since when) at the END of `day` (never after the report date `as_of`): a deadline
@@ -68,7 +69,7 @@ class History:
                 return "prevented", self.prevented_since
             if self.day is None or day < self.day or as_of <= self.day:
                 return "pending", self.start
-            return self.breach, self.day
+            return ("unresolved" if self.unverified else self.breach), self.day
         if self.kind.continuing:
             if self.first_default is not None and self.first_default <= day:
                 return self.breach, self.first_default
@@ -82,7 +83,8 @@ class History:
 
 def deadline_history(d: Deadline) -> History:
     return History(kind_of(d.rule), start=d.start, day=d.day, done=d.done, breach=d.rule.breach,
-                   assessed=d.not_assessed is None, prevented_since=d.prevented_since)
+                   assessed=d.not_assessed is None, prevented_since=d.prevented_since,
+                   unverified=d.finding is not None and d.finding.status == "unresolved")
 
 
 def linked_ids(agreement: Agreement, rule: Rule) -> List[str]:

@@ -38,7 +38,9 @@ class Unclaimed:
         bears = sorted({(rule.id, party) for rule, party, tree in self._units
                         if rule.in_force(event.date)
                         and (conditions.holds(tree, _as_by(event, party)) or conditions.holds(tree, event.get))})
-        self.rows.append(UnclaimedAct(event.id, event.date, event.type, event.province, event.place, tuple(bears)))
+        observer = event.get("observed_by")  # issues 25/26: the monitor that saw it is named
+        self.rows.append(UnclaimedAct(event.id, event.date, event.type, event.province, event.place, tuple(bears),
+                                      None if observer is None else str(observer)))
 
     def finish(self) -> Spool[UnclaimedAct]:
         return self.rows.finish()

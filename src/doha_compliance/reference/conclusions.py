@@ -22,6 +22,7 @@ def pipeline_conclusions(report: Any) -> Dict[str, Any]:
         "confidence": f.get("confidence"), "confidence_reasons": list(f.get("confidence_reasons", [])),
         "episode": f.get("episode"),
         "blocked_by": list(f.get("blocked_by", [])),
+        **({"verification": f["verification"]} if f.get("verification") else {}),
         **({"readings": [{"reading": x["reading"], "status": x["status"]} for x in f.get("readings", [])]}
            if data.get("readings") else {}),
     } for f in data["findings"]]

@@ -19,6 +19,9 @@ def event_level(e: Event, party: str, status: str) -> Tuple[str, List[str]]:
     lesser: List[str] = []
     own = e.extra.get("own_account") is True
     n = e.extra.get("source_count")
+    watcher = e.extra.get("observed_by")
+    if watcher is not None and watcher != party:  # SPEC §5.12: a monitor's observation is a source
+        own, n = False, "observed"
     if own and e.actor == party and status in ("violation", "missed"):
         lesser.append("only " + e.actor + "'s own account (an admission)")
     if own and not (e.actor == party and status in ("violation", "missed")):
@@ -42,6 +45,8 @@ def event_level(e: Event, party: str, status: str) -> Tuple[str, List[str]]:
         return "low", lesser
     if lesser:
         return "medium", lesser
+    if n == "observed":
+        return "high", ["observed by " + str(watcher) + " (monitor)"]
     return "high", [str(n) + " independent sources"]
 
 
@@ -64,10 +69,15 @@ def finding_confidence(f: Dict[str, Any], seen: Sequence[Event]) -> Tuple[Option
             rests.append(max(ranked, key=lambda r: (r[0], r[1]))[2])
     elif f.get("anchor") is None:  # an act: the act alone (what else it cites — unclaimed events that
         rests = [event(ids[0])]    # would answer it, a monitor's report settling it — is context, §7.2)
-    else:
-        rests = [event(i) for i in ids]
+    else:  # a verified declaration rests on its verification (SPEC §5.12): cited as context
+        rests = [event(i) for i in ids if i not in f.get("context", ())]
     levels = [event_level(e, f["party"], f["status"]) for e in rests]
     lowest = min((lv for lv, _ in levels), key=LEVELS.index)
+    if lowest == "high" and any("source_count" not in e.extra for e in rests):
+        out: List[str] = []
+        for _, why in levels:
+            out += [r for r in why if r not in out]
+        return "high", out
     if lowest == "high":
         n = min(int(e.extra["source_count"]) for e in rests)
         if len(rests) > 1:

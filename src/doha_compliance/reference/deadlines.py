@@ -4,23 +4,40 @@ ceiling cites what was counted until the total reached it)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from doha_compliance.models import Event, Fulfilment, Rule
+from doha_compliance.models import Agreement, Event, Fulfilment, Rule
 from doha_compliance.rules import conditions
 
 from ._plain import _match, _number
+from .verification import part_state
 
 
-def fulfilled(rule: Rule, party: str, start: dt.date, seen: Sequence[Event]
+def fulfilled(rule: Rule, party: str, start: dt.date, seen: Sequence[Event], agreement: Optional[Agreement] = None,
+              states: Optional[Dict[int, Dict[str, Any]]] = None
               ) -> Tuple[Optional[dt.date], List[str], List[Optional[dt.date]]]:
     """(the day every part was reached, or None; the evidence ids in (date, id) order; the day each
-    part was reached, or None)."""
+    part was reached, or None). A part with `verified_by` (SPEC §5.12) is reached on the day of the
+    declaration a monitor verified, citing both; its state goes into `states` by part index."""
     # what fulfils it, counted from the start (SPEC §5.3)
     part_done: List[Optional[dt.date]] = []
     evidence: List[Event] = []
     for part in rule.fulfilments:
         matching = [e for e in seen if e.date >= start and _match(part.when, party, e)]
+        if part.verified_by is not None and agreement is not None:
+            st = part_state(agreement, part, party, matching, seen)
+            if states is not None:
+                states[len(part_done)] = st
+            verified = st["state"] == "verified"
+            part_done.append(st["done"].date if verified else None)
+            evidence.extend([st["declaration"], st["verification"]] if verified else [])
+            continue
+        if part.percent_at_least is not None:  # SPEC §5.12: the first stated percent reaching it
+            reaching = [e for e in matching if e.extra.get("percent") is not None
+                        and e.extra["percent"] >= part.percent_at_least]
+            part_done.append(reaching[0].date if reaching else None)
+            evidence.extend(reaching[:1])
+            continue
         if part.total_of is None:
             part_done.append(matching[0].date if matching else None)
             evidence.extend(matching[:1])
@@ -74,5 +91,10 @@ def part_has_evidence(part: Fulfilment, party: str, start: dt.date, seen: Sequen
     """Some event on or after the start bears on the part: it matches the part's `when`, whatever
     figures it reports (the thresholds ignored: a troop level of 7,000 bears on "forces at zero";
     SPEC §5.3, addendum 5)."""
-    tree = conditions.parse(conditions.substitute_party(part.when, party))
+    when = part.when
+    if part.place is not None:  # SPEC §8.4: a place's part is borne on by its `when` at any place
+        when = {k: ([c for c in v if not any(f.startswith("at_place:") for f in c)] if k == "all" else v)
+                for k, v in when.items()}
+        when = {k: v for k, v in when.items() if v != []}
+    tree = conditions.parse(conditions.substitute_party(when, party))
     return any(e.date >= start and _holds_but_numbers(tree, e) for e in seen)

@@ -15,8 +15,10 @@ from doha_compliance.matching.matches import (
     match_window,
     units,
 )
-from doha_compliance.models import Agreement, Event
+from doha_compliance.models import UNKNOWN, Agreement, Event
 from doha_compliance.rules import conditions
+
+from .places import near
 
 
 def _bound(cond: Mapping[str, Any], party: str) -> conditions.Node:
@@ -83,7 +85,17 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
                         continue
                     if not conditions.holds(jcond, _getter(j)):
                         continue
-                    if all(e.get(f) not in (None, "") and j.get(f) not in (None, "") and str(e.get(f)) == str(j.get(f))
-                           for f in jb.same):
-                        out.add_justification(unit, e.id, j)
+                    if jb.within_km is not None and not near(e, j, jb.within_km):  # issue 25
+                        continue
+                    if not all(e.get(f) not in (None, "") and j.get(f) not in (None, "")
+                               and str(e.get(f)) == str(j.get(f)) for f in jb.same):
+                        continue
+                    # issue 25: aimed at the justifier's actor (one nobody claimed never qualifies) ...
+                    if jb.answers == "actor" and (j.actor == UNKNOWN or not e.target or e.target != j.actor):
+                        continue
+                    # ... and, the same day, not after the act when both give a time of day
+                    if j.date == e.date and e.extra.get("time") and j.extra.get("time") \
+                            and j.extra["time"] > e.extra["time"]:
+                        continue
+                    out.add_justification(unit, e.id, j)
     return out

@@ -60,6 +60,11 @@ below (the lead aligns the pipeline or the spec):
   with the actor read as the party (or as it is).
 - SPEC 5.10 (issue 24): an act finding's episode -- its event's `episode` label, else one rule, party
   and status at one province (else place), acts at most 3 days apart, named by the first; else its own id.
+- SPEC 5.13 (issue 25): on the act's day a justifier stated later than the act (both timed) does not count
+  (the same minute does); `answers: actor` needs act.target == justifier.actor, never `unknown`; beyond a
+  `magnitude` (act > max(at_most x the largest cited justifier's value, or_at_most), both stated) the act is
+  unresolved citing them; on a timed effective_from's day an act stated earlier is outside the version
+  (DECISION: one with no time is judged).
 - Who says it (issue 24, SPEC §5.7): DECISION (monitor only, `about` only): an unresolved act
   becomes a violation (missed) only when an independent monitor's claim names it in `about`, accuses
   its party, is dated on or after it, and names its rule or none; its evidence is the act then the
@@ -109,7 +114,9 @@ from .confidence import finding_confidence
 from .coverage import complied_spans
 from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
+from .places import location_unknown, near
 from .readings import with_readings
+from .verification import text as verification_text
 
 __all__ = ["pipeline_conclusions", "reference_conclusions"]
 
@@ -148,7 +155,7 @@ class _Judge:
             for p in _owing(self.agreement, sw.rule):
                 state = self.deadline(sw.rule, p)
                 if state["status"] != "not_assessed" and state["done"] is not None:
-                    dates.append(state["done"])
+                    dates.append(state.get("established") or state["done"])  # §5.12: once verified
             return min(dates) if dates else None
         assert sw.when is not None  # a trigger names a rule or an event (the loader's schema)
         for e in self.seen:
@@ -193,8 +200,14 @@ class _Judge:
                 state["status"] = "not_assessed"
             return state
         state["start"] = start
-        done, state["evidence"], part_done = fulfilled(rule, party, start, self.seen)
+        verified: Dict[int, Dict[str, Any]] = {}  # SPEC §5.12: each verified part's state
+        done, state["evidence"], part_done = fulfilled(rule, party, start, self.seen, self.agreement, verified)
         state["done"] = done
+        if done is not None:  # a verified part is known done on its verification's day
+            state["established"] = max(verified[i]["verification"].date if i in verified else part_done[i]
+                                       for i in range(len(part_done)))  # type: ignore[type-var]
+        state["context"] = [st["declaration"].id for st in verified.values() if st["state"] == "verified"
+                            and st["verification"].id != st["declaration"].id]
         several = len(rule.fulfilments) > 1
         state["parts_met"] = sum(1 for d in part_done if d is not None) if several else None
         state["parts_total"] = len(part_done) if several else None
@@ -205,7 +218,7 @@ class _Judge:
             due = _offset(start, days, months)
         elif rule.due is not None:
             due = max(rule.due, start)  # a party cannot default before its commitment starts
-        state["anchor_day"] = due  # the text's day names it, wherever a dependence moves it (SPEC §5.13)
+        state["anchor_day"] = due  # the text's day names it, wherever a dependence moves it (SPEC §5.14)
         state["part_done"] = part_done
         prevented, since, shift = self._dependence(rule, due, done, part_done, state)
         if due is not None and shift > 0:
@@ -215,12 +228,21 @@ class _Judge:
             pass
         elif not (state["per_part"] and due is not None and self.as_of > due and any(
                 d is None or d > due for i, d in enumerate(part_done) if i not in prevented)):
-            # SPEC §5.13: not done, and (every part it still owes) cannot be performed: prevented, never a breach
+            # SPEC §5.14: not done, and (every part it still owes) cannot be performed: prevented, never a breach
             state.update(status="prevented", date=self.as_of, days_late=None, prevented_since=max(start, since))
             return state
+        if verified:
+            words = [verification_text(self.agreement, rule.fulfilments[i], st, due, self.as_of, party)
+                     for i, st in sorted(verified.items())]
+            if several:
+                words = [f"{rule.fulfilments[i].label or f'part {i + 1}'}: {w}" for i, w in zip(sorted(verified), words,
+                                                                                              strict=True)]
+            joined = "; ".join(words)
+            state["verification"] = joined[:1].upper() + joined[1:]
         # SPEC 5.3: an event bearing on it must fall in its own time (on or after its start)
         # ... or a fulfilling event counted from its start (issue 24: its past months keep their progress)
         covered = (rule.covered_by is None or bool(state["evidence"])
+                   or any(st["state"] != "none" for st in verified.values())  # a declaration bears on it
                    or any(e.date >= start and _match(rule.covered_by, party, e) for e in self.seen))
         if not covered and (due is None or self.as_of > due):
             # nothing bears on it: a missed date (or, with no date, whether it was done at all) cannot
@@ -246,6 +268,11 @@ class _Judge:
             state["status"], state["date"] = "met", done
         elif self.as_of <= due:
             state["status"], state["date"] = "pending", due
+        elif done is None and verified and all(
+                (i in verified and verified[i]["state"] == "declared" and verified[i]["declaration"].date <= due)
+                if reached is None else reached <= due for i, reached in enumerate(part_done)):
+            # SPEC §5.12: declared on time, not verified: the input cannot settle it
+            state["status"], state["date"] = "unresolved", due
         else:
             state["status"] = "violation" if rule.modality == "obligation" else "missed"
             state["date"] = due
@@ -253,7 +280,7 @@ class _Judge:
 
     def _dependence(self, rule: Rule, due: Optional[dt.date], done: Optional[dt.date],
                     part_done: List[Optional[dt.date]], state: Dict[str, Any]) -> Tuple[Set[int], dt.date, int]:
-        """SPEC §5.13 (issue 25), depends_on: (the parts that cannot be performed — every part unless the
+        """SPEC §5.14 (issue 25), depends_on: (the parts that cannot be performed — every part unless the
         dependence is part by part —, since when, the days the day moves). A deadline R blocks when it has
         a day on or before this one's and is in default (violation, missed) or itself prevented; its delay
         runs from its day to the day it was done, else (this one done first) to the day this one was;
@@ -271,12 +298,14 @@ class _Judge:
                 continue  # this one fell due first
             blocking = other["status"] in ("violation", "missed", "prevented")
             stopped: Set[int] = set()
-            theirs = {part.label: other["part_done"][j] for j, part in enumerate(other["rule"].fulfilments) if part.label}
-            shared = [i for i, part in enumerate(rule.fulfilments) if part.label in theirs]
+            # a part's counterpart: the same place (parts of `places:`), else the same label
+            theirs = {part.place or part.label: other["part_done"][j]
+                      for j, part in enumerate(other["rule"].fulfilments) if part.place or part.label}
+            shared = [i for i, part in enumerate(rule.fulfilments) if (part.place or part.label) in theirs]
             if len(rule.fulfilments) > 1 and len(other["rule"].fulfilments) > 1 and shared:
                 state["per_part"] = True
                 for i in shared:
-                    end = theirs[rule.fulfilments[i].label] or part_done[i]
+                    end = theirs[rule.fulfilments[i].place or rule.fulfilments[i].label] or part_done[i]
                     if end is None:
                         if blocking:
                             stopped.add(i)
@@ -310,7 +339,8 @@ class _Judge:
                 f = self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
                 if state["status"] != "not_triggered":
                     f.update(days_late=state["days_late"], parts_met=state["parts_met"],
-                             parts_total=state["parts_total"], blocked_by=state["blocked_by"])
+                             parts_total=state["parts_total"], blocked_by=state["blocked_by"],
+                             verification=state.get("verification"), context=state.get("context", []))
 
     # --- continuing commitments (prohibited, conditional) --------------------
 
@@ -342,9 +372,14 @@ class _Judge:
         for act in self.seen:
             if act.date < rule.effective_from or (until is not None and act.date > until) or act.date < t:
                 continue
+            # issue 25 (SPEC §5.13): on its first day, a version that took effect at a time judges no act
+            # stated to be earlier (an act with no time that day is judged)
+            if act.date == rule.effective_from and rule.effective_from_time and act.extra.get("time") \
+                    and act.extra["time"] < rule.effective_from_time:
+                continue
             if act.actor == UNKNOWN:  # an unclaimed act is never a party's finding (SPEC §5.1)
                 continue
-            if not _match(rule.when, party, act):
+            if not _match(rule.when, party, act) and not location_unknown(rule.when, party, act):  # SPEC §8
                 continue
             if rule.scope and not _match(rule.scope, party, act):
                 continue
@@ -378,8 +413,9 @@ class _Judge:
         return False
 
     def _judge_act(self, rule: Rule, party: str, act: Event) -> Dict[str, Any]:
+        in_doubt = self.type_in_doubt(rule, party, act) or location_unknown(rule.when, party, act)  # §7.3, §8
         if not kind_of(rule).justifiable:
-            if self.type_in_doubt(rule, party, act):  # SPEC §7.3: doubt about coding never makes a breach
+            if in_doubt:  # SPEC §7.3: doubt about coding never makes a breach; §8: nor an unknown location
                 return self._unresolved(rule, party, act, [act.id])
             status = rule.status
             if status == "violation" and rule.modality != "obligation":
@@ -393,9 +429,18 @@ class _Judge:
                 continue
             if not _match(jb.when, party, j):
                 continue
-            if all(act.get(f) not in (None, "") and j.get(f) not in (None, "") and str(act.get(f)) == str(j.get(f))
-                   for f in jb.same):
-                justifiers.append(j)
+            if not all(act.get(f) not in (None, "") and j.get(f) not in (None, "") and str(act.get(f)) == str(j.get(f))
+                       for f in jb.same):
+                continue
+            # issue 25 (SPEC §5.13): the same day, a justifier stated to be later than the act does not count
+            if j.date == act.date and act.extra.get("time") and j.extra.get("time") and j.extra["time"] > act.extra["time"]:
+                continue
+            # issue 25: `answers: actor` -- the act aimed at the justifier's actor, never at nobody
+            if jb.answers == "actor" and (j.actor == UNKNOWN or act.target is None or act.target != j.actor):
+                continue
+            if jb.within_km is not None and not near(act, j, jb.within_km):  # issue 25, SPEC §8
+                continue
+            justifiers.append(j)
         # SPEC §5.9 (issue 24): an event nobody claimed justifies no party's act; an act only such events
         # would answer is unresolved, citing them (the latest three) after the act
         nobodys = [j for j in justifiers if j.actor == UNKNOWN]
@@ -405,9 +450,16 @@ class _Judge:
             return self._unresolved(rule, party, act, [act.id] + [j.id for j in latest])
         if justifiers:
             latest = sorted(justifiers, key=lambda j: (j.date, j.id))[-MAX_JUSTIFIERS:]
+            # issue 25 (SPEC §5.13): a stated proportion, weighed against the cited justifier of the largest
+            # value; beyond it the act is unresolved (justified in time, not in measure); a missing value weighs nothing
+            mag = jb.magnitude
+            if mag is not None and act.get(mag.field) is not None:
+                values = [j.get(mag.field) for j in latest if j.get(mag.field) is not None]
+                if values and act.get(mag.field) > max(mag.at_most * max(values), mag.or_at_most):
+                    return self._unresolved(rule, party, act, [act.id] + [j.id for j in latest])
             return self.add(rule, party, "justified", act.date, [act.id] + [j.id for j in latest],
                             province=act.province)
-        if self.type_in_doubt(rule, party, act):
+        if in_doubt:
             return self._unresolved(rule, party, act, [act.id])
         if (act.stated_justification or "").strip():
             return self._unresolved(rule, party, act, [act.id])
@@ -527,11 +579,13 @@ class _Judge:
                 return "not_triggered", None
             if done is not None and done <= day and (due is None or done <= due):
                 return "met", done
-            if state["status"] == "prevented" and day >= state["prevented_since"]:  # SPEC §5.13
+            if state["status"] == "prevented" and day >= state["prevented_since"]:  # SPEC §5.14
                 return "prevented", state["prevented_since"]
             # told at the end of the day (addendum 1): on the deadline day itself, unmet, it is a breach
             # -- once the report date is past that day (DECISION: a report as of D calls D pending)
             if due is not None and day >= due and self.as_of > due:
+                if state["status"] == "unresolved":  # SPEC §5.12: declared, not verified
+                    return "unresolved", due
                 return ("violation" if state["rule"].modality == "obligation" else "missed"), due
             return "pending", start
         if kind.continuing:
@@ -636,6 +690,7 @@ class _Judge:
                 "confidence": level, "confidence_reasons": reasons,
                 "episode": f.get("episode"),
                 "blocked_by": list(f.get("blocked_by") or []),
+                **({"verification": f["verification"]} if f.get("verification") else {}),
             })
         return {
             "findings": _sorted(findings),

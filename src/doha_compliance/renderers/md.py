@@ -128,7 +128,11 @@ def md_lines(report: Report) -> Iterator[str]:
             if f.due:
                 yield f"- **Due:** {f.due}"
             yield f"- **Reason:** {_cell(f.reason)}"
+            if f.magnitude:  # issue 25: the stated proportion, as weighed
+                yield f"- **Proportion:** {_cell(f.magnitude)}"
             yield "- **Evidence:** " + (", ".join(_code(e) for e in f.evidence) or "none")
+            if f.verification:  # issues 25/26 (§5.12)
+                yield "- **Verification:** " + _cell(f.verification)
             yield "- **Confidence:** " + _cell(confidence_words(f.confidence, f.confidence_reasons, f.evidence))
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield f"- **Episode:** {_code(f.episode)}"
@@ -193,7 +197,8 @@ def md_lines(report: Report) -> Iterator[str]:
         yield "| date | event | type | province | place | would bear on |"
         yield "| --- | --- | --- | --- | --- | --- |"
         for u in report.unattributed:
-            yield (f"| {u.date} | {_code(u.event)} | {_cell(u.type)} | {_cell(u.province or '—')} | "
+            seen_by = f" (observed by {_cell(u.observed_by)}, monitor)" if u.observed_by else ""  # issues 25/26
+            yield (f"| {u.date} | {_code(u.event)}{seen_by} | {_cell(u.type)} | {_cell(u.province or '—')} | "
                    f"{_cell(u.place or '—')} | {_cell(u.describe_bears_on())} |")
     if report.not_assessed:
         yield ""

@@ -113,6 +113,10 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             if f.blocked_by:  # issue 25: the findings in default that keep it from being performed
                 yield from out(_wrapped("blocked by: " + ", ".join(f.blocked_by), 18))
             yield from out(_wrapped(f.reason, 18))
+            if f.magnitude:  # issue 25: the stated proportion, as weighed
+                yield from out(_wrapped(f"proportion: {f.magnitude}", 18))
+            if f.verification:  # issues 25/26 (§5.12)
+                yield from out(_wrapped("verification: " + f.verification, 18))
             confidence = confidence_words(f.confidence, f.confidence_reasons, f.evidence)
             yield from out(_wrapped("confidence: " + confidence, 18))
             if f.linked:
@@ -162,7 +166,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
         for u in report.unattributed:
             where = f" in {u.province}" if u.province else ""
             where += f" ({u.place})" if u.place and u.province else (f" in {u.place}" if u.place else "")
-            yield from out(f"  {u.date}  {u.type}{where}  {u.event}")
+            seen_by = f"  (observed by {u.observed_by}, monitor)" if u.observed_by else ""  # issues 25/26
+            yield from out(f"  {u.date}  {u.type}{where}  {u.event}{seen_by}")
             yield from out(_wrapped("would bear on: " + u.describe_bears_on(), 18))
         yield from out("")
     if report.not_assessed:
@@ -295,7 +300,8 @@ def render_rules(agreement: Agreement) -> str:
         until = r.effective_until or "open-ended"
         lines.append(name)
         lines.append(f"    owed by {', '.join(r.parties)} · {r.kind} · {r.basis} · "
-                     f"in force {r.effective_from} to {until}" + _start_and_due(r))
+                     f"in force {r.effective_from}{' ' + r.effective_from_time if r.effective_from_time else ''} "
+                     f"to {until}" + _start_and_due(r))
         lines.append(textwrap.fill(f"source: {r.source}", width=WIDTH, initial_indent="    ",
                                    subsequent_indent="      "))
         others = [reading.label() for reading in agreement.readings if r.id in reading.changes]

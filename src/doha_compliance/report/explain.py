@@ -17,12 +17,14 @@ from doha_compliance.models import (
     Rule,
 )
 from doha_compliance.rules import conditions
+from doha_compliance.rules.places import unplaced
 
 from .report import Report
 
 
 def _event_line(e: Event) -> str:
-    bits = [f"{e.id}: {e.date} {e.type} by {e.actor}"]
+    clock = f" {e.extra['time']}" if e.extra.get("time") else ""  # issue 25: its time of day, when stated
+    bits = [f"{e.id}: {e.date}{clock} {e.type} by {e.actor}"]
     if e.target:
         bits.append(f"against {e.target}")
     if e.province or e.place:
@@ -31,12 +33,25 @@ def _event_line(e: Event) -> str:
         if getattr(e, name) is not None:
             bits.append(f"{name} {getattr(e, name)}")
     line = " ".join(bits) + f"  [{e.where}]"
+    if e.extra.get("located_by"):  # issue 25: where intake placed it
+        line += f"\n      where: {_placed(e)}"
     known = _how_known(e)
     if known:
         line += f"\n      how known: {known}"
     if e.source:
         line += f"\n      source: {e.source}"
     return line
+
+
+def _placed(e: Event) -> str:
+    """Where intake placed an event in an agreement with zones or a gazetteer (commitment-semantics §8.1)."""
+    x = e.extra
+    if x["located_by"] == "unknown":
+        return "location unknown (no coordinates, and no gazetteer place)"
+    point = x.get("point")
+    at = f"{point[0]:g}, {point[1]:g}" if point else "a gazetteer place given as zones"
+    zones = ", ".join(x.get("zones") or []) or "no zone"
+    return f"{at} (from its {'coordinates' if x['located_by'] == 'coordinates' else 'place, by the gazetteer'}): {zones}"
 
 
 def _how_known(e: Event) -> str:
@@ -73,7 +88,9 @@ def _rests_on(f: Finding) -> str:
 
 
 def _fulfilment(f: Fulfilment) -> str:
-    text = f"an event matching {conditions.as_text(f.when)}"
+    text = f"an event matching {conditions.as_text(f.when if f.place is None else unplaced(f))}"
+    if f.place is not None:  # issue 25: one place of a part met place by place
+        text += f", at {f.place}"
     if f.total_of and f.up_to is not None:
         text += f", whose {f.total_of} adds up to at least {f.required} (a ceiling of up to {f.up_to}: never a minimum)"
     elif f.total_of:
@@ -84,7 +101,8 @@ def _fulfilment(f: Fulfilment) -> str:
 def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     until = rule.effective_until.isoformat() if rule.effective_until else "open-ended"
     lines = [f"rule:      {rule.id} — {rule.title}",
-             f"version:   {rule.version} (in force {rule.effective_from} to {until})"
+             f"version:   {rule.version} (in force {rule.effective_from}"
+             f"{' ' + rule.effective_from_time if rule.effective_from_time else ''} to {until})"
              + (f", amends {rule.amends}" if rule.amends else ""),
              f"source:    {rule.source} [{rule.basis}]",
              f"kind:      {rule.kind}" + (f", {rule.modality.replace('_', ' ')}" if rule.modality != "obligation" else "")
@@ -112,7 +130,12 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     if rule.justified_by:
         jb = rule.justified_by
         same = f", same {', '.join(jb.same)}" if jb.same else ""
-        lines.append(f"justified: by an event matching {conditions.as_text(jb.when)} within {jb.within_days} days before{same}")
+        same += f", within {jb.within_km:g} km of the act" if jb.within_km is not None else ""  # issue 25
+        aimed = ", the act aimed at its actor" if jb.answers == "actor" else ""  # issue 25
+        lines.append(f"justified: by an event matching {conditions.as_text(jb.when)} within {jb.within_days} days before"
+                     f"{same}{aimed}")
+        if jb.magnitude is not None:
+            lines.append(f"proportion: the act's {jb.magnitude.field} {jb.magnitude.describe()}; beyond it, unresolved")
     linked = linked_ids(agreement, rule)
     if linked:
         lines.append(f"linked:    {', '.join(linked)}")

@@ -314,6 +314,8 @@ class Report:
                                 "linked": linked_ids(self.agreement, r),
                                 "effective_from": r.effective_from.isoformat(),
                                 "effective_until": r.effective_until.isoformat() if r.effective_until else None}
+            if r.effective_from_time is not None:  # issue 25: it took effect at a time of day
+                rules[r.version]["effective_from_time"] = r.effective_from_time
         return dict(sorted(rules.items()))
 
     def _readings_dict(self) -> Dict[str, Any]:

@@ -47,11 +47,13 @@ TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims", "c
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
                  "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode", "readings",
-                 "blocked_by"),  # issue 25
+                 "blocked_by",  # issue 25 (depends_on)
+                 "magnitude",  # issue 25: the stated proportion of a conditional act, as weighed
+                 "verification"),
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
-    "unattributed": ("event", "date", "type", "province", "place", "bears_on"),
+    "unattributed": ("event", "date", "type", "province", "place", "bears_on", "observed_by"),
     # issue 24: per party, basis and modality (all, all: the party's totals) and status
     "counts": ("party", "basis", "modality", "status", "findings", "episodes", "distinct"),
     # issue 24: who says it, and what the claim can be said to show
@@ -75,7 +77,9 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "episode": f.episode,
                    # its status under each other reading where it differs: "reading: status; ..."
                    "readings": "; ".join(f"{r.reading}: {r.status}" for r in f.readings),
-                   "blocked_by": ";".join(f.blocked_by)}  # issue 25: the findings keeping it from being performed
+                   "blocked_by": ";".join(f.blocked_by),  # issue 25: the findings keeping it from being performed
+                   "magnitude": f.magnitude,
+                   "verification": f.verification}  # issues 25/26 (§5.12)
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()
@@ -94,7 +98,8 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
     elif table == "unattributed":
         for u in report.unattributed:
             yield {"event": u.event, "date": u.date.isoformat(), "type": u.type, "province": u.province,
-                   "place": u.place, "bears_on": ";".join(f"{rule} ({party})" for rule, party in u.bears_on)}
+                   "place": u.place, "bears_on": ";".join(f"{rule} ({party})" for rule, party in u.bears_on),
+                   "observed_by": u.observed_by}  # issues 25/26
     elif table == "claims":
         for c in report.claims:
             yield {"event": c.event, "date": c.date.isoformat(), "claimant": c.claimant,

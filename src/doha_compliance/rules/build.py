@@ -10,12 +10,13 @@ import attrs
 from doha_compliance._util.dates import add_offset
 from doha_compliance._util.values import iso_day
 from doha_compliance.errors import Location, RuleError
-from doha_compliance.models import Fulfilment, JustifiedBy, Rule, Trigger
+from doha_compliance.models import Fulfilment, JustifiedBy, Magnitude, Rule, Trigger
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
 
 from .checks import check_condition, check_fields, check_parties
 from .dependence import dependences
+from .places import staged_parts, unplaced
 from .spec import RuleSpec, overlay
 
 
@@ -26,6 +27,25 @@ def parse_date(text: str, where: Location, errors: List[RuleError]) -> Optional[
     except ValueError as exc:
         errors.append(RuleError(where, str(exc)))
         return None
+
+
+def split_time(text: str, spec: Any, errors: List[RuleError]) -> Tuple[str, Optional[str]]:
+    """`effective_from` as a date, or a date-time `YYYY-MM-DDTHH:MM` (issue 25: a cessation in effect
+    at 04:00): its day and its time of day. Only a rule's first version may carry a time: an
+    amendment's previous version ends the day before it, so a time would leave that day's earlier
+    hours under no version at all."""
+    if "T" not in text:
+        return text, None
+    day, time = text.split("T", 1)
+    hour, minute = (int(p) for p in time.split(":"))
+    if hour > 23 or minute > 59:
+        errors.append(RuleError(spec.at("effective_from"), f"{text!r} is not a real time of day (HH:MM, 24 h)"))
+        return day, None
+    if spec.amends:
+        errors.append(RuleError(spec.at("effective_from"), "an amendment takes effect on a day (YYYY-MM-DD): only a "
+                                                           "rule's first version may carry a time of day"))
+        return day, None
+    return day, time
 
 
 def resolve_due(spec: RuleSpec, signed: dt.date, errors: List[RuleError]) -> Tuple[Optional[dt.date], Optional[str]]:
@@ -74,14 +94,19 @@ def fulfilments_of(spec: RuleSpec, value: Any, errors: List[RuleError]) -> Tuple
     parts = value if isinstance(value, list) else ([value] if value else [])
     out = []
     for part in parts:
-        f = Fulfilment(part["when"], part.get("total_of"), part.get("at_least"), part.get("up_to"), part.get("label"))
+        f = Fulfilment(part["when"], part.get("total_of"), part.get("at_least"), part.get("up_to"), part.get("label"),
+                       verified_by=part.get("verified_by"), percent_at_least=part.get("percent_at_least"))
         if f.up_to is not None and not f.total_of:
             errors.append(RuleError(spec.at("fulfilled_by"), "'up_to' (a ceiling) needs 'total_of': the field whose values add up"))
         if f.up_to is not None and f.at_least is not None and f.at_least > f.up_to:
             errors.append(RuleError(spec.at("fulfilled_by"), f"'at_least' ({f.at_least}) is above the ceiling 'up_to' ({f.up_to})"))
-        out.append(f)
+        # issue 25: a part met place by place is one part a place, each labelled by its name
+        out.extend(staged_parts(f, part["places"]) if part.get("places") else [f])
     if len(out) > 1:  # a part no event bears on is not assessed (commitment-semantics §5.3, addendum 5)
-        out = [attrs.evolve(f, bears_on=conditions.without_numbers(f.when)) for f in out]
+        # (a place's part: what bears on it is its `when` at any place, so a place nothing happened at is
+        # unmet, not unassessed)
+        out = [attrs.evolve(f, bears_on=conditions.without_numbers(f.when if f.place is None else unplaced(f)))
+               for f in out]
     return tuple(out)
 
 
@@ -103,9 +128,10 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
                              ("covered_by", merged.covered_by), ("starts_when", trigger.get("when")),
                              *(("fulfilled_by", f.when) for f in fulfilments)):
         check_condition(spec, field_name, cond, agreement, errors)
-    eff_from = signed
+    eff_from, eff_time = signed, None
     if merged.effective_from and merged.effective_from != "signature":
-        eff_from = parse_date(merged.effective_from, spec.at("effective_from"), errors) or signed
+        day_text, eff_time = split_time(merged.effective_from, spec, errors)  # issue 25: a date-time
+        eff_from = parse_date(day_text, spec.at("effective_from"), errors) or signed
     eff_until = None
     if merged.effective_until:
         eff_until = parse_date(merged.effective_until, spec.at("effective_until"), errors)
@@ -132,13 +158,16 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
         source=merged.source or "", basis=merged.basis or "", kind=merged.kind or "",
         effective_from=eff_from, effective_until=eff_until,
         when=merged.when or {},
-        justified_by=JustifiedBy(jb["when"], jb["within_days"], tuple(jb.get("same", ()))) if jb else None,
+        justified_by=JustifiedBy(jb["when"], jb["within_days"], tuple(jb.get("same", ())), within_km=jb.get("within_km"),
+                                 answers=jb.get("answers"),
+                                 magnitude=Magnitude(**jb["magnitude"]) if jb.get("magnitude") else None) if jb else None,
         due=due, due_note=due_note, fulfilments=fulfilments, covered_by=merged.covered_by,
         modality=merged.modality or "obligation", wording=merged.wording, performed_by=tuple(performers),
         starts_when=Trigger(trigger.get("rule"), trigger.get("when")) if trigger else None,
         due_after_trigger=after_trigger, linked=tuple(merged.linked or ()), scope=merged.scope,
         accused_field=merged.accused_field or "accused",
         lookback_days=merged.lookback_days if merged.lookback_days is not None else 30,
+        effective_from_time=eff_time,
         status=merged.status or "violation", amends=spec.amends, notes=merged.notes,
         # kind is None only for a rule without one, which the loader refuses (the Rule never escapes)
         file=spec.file, line=spec.line, level=level, traits=kind,  # type: ignore[arg-type]

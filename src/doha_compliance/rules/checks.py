@@ -46,6 +46,7 @@ def check_condition(spec: RuleSpec, field: str, cond: Optional[Mapping[str, Any]
         "type": set(agreement["event_types"]) | {"other"},
         "actor": parties, "target": parties, "accused": parties,
         "location_kind": set(agreement.get("location_kinds", [])),
+        "in_zone": set(agreement.get("zones", {})),  # issue 25
     }
     for key, ops in conditions.leaves(cond):
         if key not in vocab:
@@ -53,7 +54,7 @@ def check_condition(spec: RuleSpec, field: str, cond: Optional[Mapping[str, Any]
         for arg in ops.values():
             for v in (arg if isinstance(arg, list) else [arg]):
                 if v not in vocab[key]:
-                    errors.append(RuleError(spec.at(field), f"{key} '{v}' is not declared in {AGREEMENT_FILE}"
+                    errors.append(RuleError(spec.at(field), f"{'zone' if key == 'in_zone' else key} '{v}' is not declared in {AGREEMENT_FILE}"
                                                             f"{did_you_mean(v, vocab[key])}"))
 
 

@@ -25,10 +25,12 @@ import attrs
 import yaml
 
 from doha_compliance._util.values import whole_number
+from doha_compliance.models import IN_ZONE, IN_ZONE_OR_UNKNOWN
 
 NUMERIC_OPS = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt"}
 COMBINERS = ("any", "all")
 PARTY = "$party"
+ZONE_FIELD = "in_zone:"  # issue 25: `in_zone:<zone>` is in, out or unknown, set at intake
 
 
 # --- the tree -------------------------------------------------------------------------------------
@@ -114,9 +116,21 @@ def _build(cond: Mapping[str, Any]) -> AllOf:
             parts.append(AnyOf(tuple(_build(sub) for sub in value)))
         elif key == "all":
             parts.extend(_build(sub) for sub in value)
+        elif key in (IN_ZONE, IN_ZONE_OR_UNKNOWN):
+            parts.append(_in_zone(value, key == IN_ZONE_OR_UNKNOWN))
         else:
             parts.extend(Test(key, op, _constant(arg)) for op, arg in sorted(_normal(value).items()))
     return AllOf(tuple(parts))
+
+
+def _in_zone(value: Any, or_unknown: bool) -> Node:
+    """`in_zone: Z` (issue 25) tests the field `in_zone:Z` intake sets to `in`, `out` or `unknown` (the
+    event's location is not known); `[Z1, Z2]` is one of them. As an act's condition (`Rule.act_condition`
+    spells it `in_zone?`) an unknown location is admitted too, for the judge to call the act unresolved."""
+    admitted: Tuple[Constant, ...] = ("in", "unknown") if or_unknown else ("in",)
+    names = [value] if isinstance(value, str) else list(value)
+    alternatives = tuple(AllOf((Test(ZONE_FIELD + name, "in", admitted),)) for name in names)
+    return alternatives[0].parts[0] if len(alternatives) == 1 else AnyOf(alternatives)
 
 
 def as_tree(cond: Union[Mapping[str, Any], Node]) -> Node:

@@ -3,7 +3,7 @@ default ("the Lebanese army deploys where the Israeli army leaves"). Read here f
 file says, and checked against the whole rule set: the rule named exists, is a deadline, is owed by
 the party named (or by one party, when none is named), is not the rule itself, and no chain of
 dependences comes back to where it started — a circle would leave each side waiting for the other,
-which no judge can decide (commitment-semantics §5.13)."""
+which no judge can decide (commitment-semantics §5.14)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Tuple

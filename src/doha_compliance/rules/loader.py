@@ -21,10 +21,13 @@ from doha_compliance.models import Agreement
 from .build import parse_date
 from .checks import check_party_names
 from .messages import check_schema, rule_schema
+from .places import check_places
 from .readings import Made, build_readings
 from .source import rule_source
 from .spec import AGREEMENT_FILE, RuleSpec, jsonable, rule_specs
+from .verification import check_part_monitors
 from .versions import build_versions
+from .zones import load_places, place_files
 
 __all__ = ["AGREEMENT_FILE", "load_rules", "load_rules_from_texts", "rule_schema"]
 
@@ -113,11 +116,13 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
                 errors.append(RuleError(Location(agreement_path, None, field), f"{excerpt(p)} is not one of the parties"
                                                                                 f"{did_you_mean(p, agreement['parties'])}"))
     claimants = _claimants(agreement, Location(agreement_path, None, "claimants"), errors)
+    zones, gazetteer = load_places(folder, agreement, agreement_path, errors, read, on_disk)  # issue 25
     if signed is None or errors:
         raise RuleSetError(errors)
     specs: List[RuleSpec] = []
+    places = place_files(agreement)  # issue 25: a gazetteer in the folder is data, not a rule file
     for name in files:
-        if name == AGREEMENT_FILE:
+        if name == AGREEMENT_FILE or name in places:
             continue
         path = os.path.join(folder, name)
         loaded = _read_file(path, errors, text_of(name), read)
@@ -130,7 +135,9 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         errors.append(RuleError(Location(folder), "no rules: the folder has agreement.yaml but no rule files"))
     made: Made = {}
     rules = build_versions(specs, agreement, signed, errors, made)
+    check_part_monitors(rules, agreement, claimants, errors)  # issues 25/26: only a monitor verifies
     readings, primary_readings = build_readings(specs, rules, made, agreement, signed, errors) if not errors else ((), {})
+    check_places(rules, gazetteer, errors)  # issue 25: a part's places are in the gazetteer
     if errors:
         raise RuleSetError(sorted(errors, key=lambda e: (e.location.file, e.location.line or 0)))
     return Agreement(
@@ -139,6 +146,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         rules=tuple(rules), folder=folder, signatories=tuple(agreement.get("signatories", ())),
         monitors=tuple(agreement.get("monitors", ())), claimants=claimants,
         source=rule_source(folder, read, on_disk), readings=readings, primary_readings=primary_readings,
+        zones=zones, gazetteer=gazetteer,
     )
 
 

@@ -137,6 +137,11 @@ def language_rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str
             if draw(st.booleans()):
                 jb["when"] = draw(language_conditions(v, True, 2))
             jb["same"] = draw(st.sampled_from([[], ["province"], ["province", "location_kind"], ["target"]]))
+            if draw(st.integers(0, 3)) == 0:  # issue 25: tighter carve-outs
+                jb["answers"] = "actor"
+            if draw(st.integers(0, 3)) == 0:
+                jb["magnitude"] = {"field": "fatalities", "at_most": draw(st.integers(0, 3)),
+                                   **({"or_at_most": draw(st.integers(0, 3))} if draw(st.booleans()) else {})}
         if kind.deadline and draw(st.booleans()):
             parts = rule["fulfilled_by"] if isinstance(rule["fulfilled_by"], list) else [rule["fulfilled_by"]]
             part = draw(st.sampled_from(parts))
@@ -251,6 +256,17 @@ def language_streams(draw: st.DrawFn, agreement: Agreement, v: Vocabulary = SMAL
         day = draw(dates(min(max(v.start, rule.effective_from), last), last))  # the act, in its version's time
         act["date"] = day.isoformat()
         first["date"] = max(v.start, day - dt.timedelta(days=draw(st.integers(0, jb.within_days)))).isoformat()
+        if jb.answers == "actor" and draw(st.integers(0, 3)) > 0:  # issue 25: aimed at the justifier's actor
+            act["target"] = first["actor"]
+        if jb.magnitude is not None:
+            for row, most in ((first, 3), (act, 9)):
+                if draw(st.integers(0, 4)) > 0:
+                    row["fatalities"] = draw(st.integers(0, most))
+        if draw(st.integers(0, 2)) == 0:  # issue 25: the same day, with times of day (either order, or one missing)
+            first["date"] = act["date"]
+            for row in (first, act):
+                if draw(st.integers(0, 4)) > 0:
+                    row["time"] = draw(st.sampled_from(["08:00", "12:00", "17:00"]))
         rows += [first, act]
         aimed_at += [None, (rule.id, party)]
     claim_rules = [r for r in agreement.rules if r.traits.claim]
@@ -365,5 +381,12 @@ def features(agreement: Agreement, rows: Sequence[Dict[str, Any]]) -> List[str]:
         found.add("a claim about an act")
     if agreement.monitors:
         found.add("a monitor")
+    for rule in agreement.rules:  # issue 25
+        if rule.justified_by is not None and rule.justified_by.answers:
+            found.add("answers: actor")
+        if rule.justified_by is not None and rule.justified_by.magnitude:
+            found.add("a stated proportion")
+    if any(r.get("time") for r in rows):
+        found.add("a time of day")
     return sorted(found)
 

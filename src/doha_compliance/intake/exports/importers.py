@@ -217,7 +217,7 @@ def _mapped(raw: Dict[str, str], mapping: Mapping, generated_id: Optional[str]) 
         row["province"] = province or name
         if province and province != name:
             row["province_name"] = name
-    for key in ("place", "description", "source"):
+    for key in ("place", "description", "source", "latitude", "longitude"):  # coordinates: issue 25
         value = _cell(raw, mapping, key)
         if value:
             row[key] = value

@@ -29,7 +29,7 @@ FORMATS = ("acled", "ucdp")
 TOP_KEYS = ("format", "columns", "type_columns", "date_formats", "strip_from_province", "actors", "types",
             "default_location_kind", "gazetteer", "coverage")
 COLUMN_KEYS = ("id", "date", "actor", "target", "province", "place", "point", "precision", "fatalities",
-               "description", "source")
+               "description", "source", "latitude", "longitude")
 REQUIRED_COLUMNS = ("date", "actor")
 ACTOR_KEYS = ("match", "party", "from", "until", "role", "when")
 TYPE_KEYS = ("type", "target", "undirected", "when")

@@ -130,9 +130,11 @@ def durable_matches(agreement: Agreement, events: Iterable[Event],
     could_match = prefilter(agreement)
     definition = compile_ruleset(agreement)
     out = Matches(covered=_always_covered(agreement))
-    windows = {(rule.version, party): Justifiers(rule.justified_by.within_days, tuple(rule.justified_by.same))
+    windows = {(rule.version, party): Justifiers(rule.justified_by.within_days, tuple(rule.justified_by.same),
+                                                 rule.justified_by.within_km, rule.justified_by.answers)
                for rule, party in units(agreement) if rule.traits.justifiable and rule.justified_by}
-    unclaimed = {unit: Justifiers(w.within, w.same) for unit, w in windows.items()}  # issue 24: actor unknown
+    unclaimed = {unit: Justifiers(w.within, w.same, w.within_km, w.answers)  # issue 24: actor unknown
+                 for unit, w in windows.items()}
     decisions = Decisions(definition, names, numeric, narrow, could_match, enabled=cache)
     decider = deciders.resolve(decider)
     ask, close = deciders.decider(decider)(definition)

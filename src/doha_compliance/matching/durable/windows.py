@@ -5,20 +5,29 @@ import collections
 from typing import Deque, Dict, List, Optional, Set, Tuple
 
 from doha_compliance.matching.matches import MAX_JUSTIFIERS
-from doha_compliance.models import Event
+from doha_compliance.models import Event, attributed
+from doha_compliance.rules.zones import km_between
 
 
 class Justifiers:
     """A conditional unit's justifying events of the last `within` days, by the values of the
     fields act and justifier must share: an act's justifiers are a lookup, not a join."""
 
-    def __init__(self, within: int, same: Tuple[str, ...]):
-        self.within, self.same = within, same
+    def __init__(self, within: int, same: Tuple[str, ...], within_km: Optional[float] = None,
+                 answers: Optional[str] = None):
+        self.within, self.same, self.within_km, self.answers = within, same, within_km, answers
         self._by: Dict[Tuple[str, ...], Deque[Tuple[int, Event]]] = {}
         self._today: Set[str] = set()
 
-    def _key(self, event: Event) -> Optional[Tuple[str, ...]]:
+    def _key(self, event: Event, aimed: Optional[str] = None) -> Optional[Tuple[str, ...]]:
+        """The values act and justifier must share; with `answers: actor` (issue 25) also the act's
+        target, which is the justifier's actor (`aimed`: the act's target, given for an act). A
+        justifier nobody claimed never qualifies then: no act is aimed at "unknown"."""
         values = tuple(event.get(f) for f in self.same)
+        if self.answers == "actor":
+            if aimed is None and not attributed(event):
+                return None
+            values += (event.actor if aimed is None else aimed or None,)
         if any(v is None or v == "" for v in values):
             return None  # an act or justifier without the shared field is never paired
         return tuple(str(v) for v in values)
@@ -41,15 +50,43 @@ class Justifiers:
 
     def of(self, act: Event) -> Tuple[int, List[Event]]:
         """(how many justifiers the act has in its window, the latest MAX_JUSTIFIERS of them)."""
-        key = self._key(act)
+        key = self._key(act, act.target or "") if self.answers == "actor" else self._key(act)
         queue = self._by.get(key) if key is not None else None
         if not queue:
             return 0, []
-        count = len(queue) - (act.id in self._today)
+        # the act is one of today's justifiers too when it would be filed under the key it looks up
+        itself = act.id in self._today and self._key(act) == key
+        if self.within_km is not None:  # issue 25: only justifiers near the act (both need a point)
+            queue = collections.deque(item for item in queue if item[1].id != act.id and self._near(act, item[1]))
+            itself = False
+        # issue 25: a justifier of the act's own day that both give a time of day must not come after it;
+        # the day's justifiers are the queue's last, so only they are looked at one by one
+        today, clock = act.date.toordinal(), act.extra.get("time")
+        later = 0
+        if clock is not None:
+            for day, event in reversed(queue):
+                if day != today:
+                    break
+                later += _after(event, clock)
+        count = len(queue) - itself - later
         latest: List[Event] = []
-        for _, event in reversed(queue):
+        for day, event in reversed(queue):
             if len(latest) == MAX_JUSTIFIERS:
                 break
-            if event.id != act.id:
+            if event.id != act.id and not (clock is not None and day == today and _after(event, clock)):
                 latest.append(event)
         return count, latest[::-1]
+
+    def _near(self, act: Event, event: Event) -> bool:
+        """Within `within_km` of the act, great-circle; never when either has no point (`point`, set at
+        intake from its coordinates or the gazetteer)."""
+        a, b = act.extra.get("point"), event.extra.get("point")
+        assert self.within_km is not None
+        return a is not None and b is not None and km_between((a[0], a[1]), (b[0], b[1])) <= self.within_km
+
+
+def _after(event: Event, clock: str) -> bool:
+    """Whether a same-day justifier is known to come after an act at `clock` (both times HH:MM, which
+    compare as text); one without a time is not (the same-day rule of before issue 25)."""
+    own = event.extra.get("time")
+    return own is not None and own > clock
