@@ -293,3 +293,33 @@ def test_both_judges_agree_on_dependences(name, drawn, as_of):
     day = dt.date.fromisoformat(as_of)
     assert (pipeline_conclusions(dc.evaluate(agreement, events, as_of=day))
             == reference_conclusions(agreement, events, day))
+
+
+# --- parts made by `places:` pair by place -------------------------------------------------------------------
+
+def test_places_parts_pair_by_place_whatever_their_labels(tmp_path, who):
+    """Red's withdrawal ("forces out", to zero at Khiam and Naqoura) and blue's deployment ("deployed", 100
+    at each) are staged by `places:`; their labels differ ("forces out: Khiam", "deployed: Khiam") but the
+    places pair them. Red left Khiam on 5 January and still had 300 at Naqoura: withdraw is a violation.
+    Blue had only 20 at Khiam by 10 January, a part it could perform: so deploy is a violation as usual,
+    dated its day, with Naqoura prevented and red's finding named. (Were the parts not paired, the whole
+    deployment would be prevented.)"""
+    from test_zones import mapped
+    withdraw = rule("withdraw", "red", "deadline", due=D("01-10"), fulfilled_by={
+        "when": {"type": "level", "actor": "red", "count": 0}, "label": "forces out", "places": ["Khiam", "Naqoura"]})
+    deploy = rule("deploy", "blue", "deadline", due=D("01-10"), depends_on={"rule": "withdraw"}, fulfilled_by={
+        "when": {"type": "level", "actor": "blue", "count": {"at_least": 100}}, "label": "deployed",
+        "places": ["Khiam", "Naqoura"]})
+    agreement = mapped(tmp_path, withdraw, deploy)
+    rows = [ev("k0", D("01-05"), "level", "red", place="Khiam", count=0),
+            ev("n300", D("01-05"), "level", "red", place="Naqoura", count=300),
+            ev("bk", D("01-08"), "level", "blue", place="Khiam", count=20)]
+    c = judge(who, agreement, rows, D("01-20"))
+    assert one(c, "withdraw", "red")["status"] == "violation"
+    f = one(c, "deploy", "blue")
+    assert (f["status"], f["date"], f["parts_met"], f["parts_total"], f["blocked_by"]) == (
+        "violation", D("01-10"), 0, 2, [BLOCKER])
+    if who == "pipeline":
+        (found,) = [f for f in dc.evaluate(agreement, validated_events(agreement, rows),
+                                           as_of=dt.date(2020, 1, 20)).findings if f.rule == "deploy"]
+        assert "1 of 2 parts prevented (deployed: Naqoura)" in found.reason
