@@ -15,16 +15,15 @@ from importlib import resources
 
 import jsonschema
 import pytest
+from conftest import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_commitments import D, agree, judge, one, rule
 
 import doha_compliance as dc
 from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions
 from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import SMALL, agreement_texts, validated_events
-
-from conftest import ev
-from test_commitments import D, agree, judge, one, rule
 
 
 @pytest.fixture(params=["pipeline", "reference"])
