@@ -12,8 +12,8 @@ not be required is never late.
 
 Where X and R have several parts and some of X's parts name one of R's (the same place of `places:`
 parts, else the same label: "Khiam"), the dependence is part by part: a part whose counterpart is in
-default is prevented, the rest are judged as usual; X moves by the longest delay among its parts' counterparts (one day for all the parts, as
-the text sets one).
+default is prevented, the rest are judged as usual; X moves by the longest delay among its parts'
+counterparts (one day for all the parts, as the text sets one).
 """
 from __future__ import annotations
 
