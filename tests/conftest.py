@@ -37,6 +37,7 @@ FAST_FILES = {
     "test_mutants.py", "test_second_agreement.py", "test_levels.py", "test_scores.py",
     "test_structure.py", "test_public_api.py", "test_api_cli.py", "test_bad_rules.py", "test_bad_events.py",
     "test_carveouts.py",
+    "test_depends_on.py",  # issue 25
 }
 FAST_TESTS = {"test_bundled.py::test_example_commands_give_the_expected_reports"}
 

@@ -12,7 +12,10 @@ import attrs
 
 # Every status a finding can have, in the order reports show them.
 CONFIDENCES = ("low", "medium", "high")  # issue 24: a finding's confidence, weakest first
-STATUSES = ("violation", "alleged", "justified", "unresolved", "pending", "not_triggered", "met", "missed", "complied")
+STATUSES = ("violation", "alleged", "justified", "unresolved", "pending", "not_triggered", "met", "missed", "complied", "prevented")
+# Statuses a per-party table shows only when some finding has one (issue 25: `prevented` needs a rule with
+# `depends_on`, so a report of an agreement that has none keeps the table it always had).
+SHOWN_WHEN_FOUND = ("prevented",)
 STATUS_MEANINGS = {
     "violation": "an act breaks an obligation, or an obligation's deadline passed (as of the report date) unmet or met late",
     "alleged": "a party's claim that no finding bears out (uncorroborated) or that the evidence answers (contradicted)",
@@ -26,7 +29,15 @@ STATUS_MEANINGS = {
     "met": "a deadline met on or before its date",
     "missed": "a best-efforts or aim commitment whose date passed unmet or met late: not a violation",
     "complied": "a continuing commitment with no breach over a span a systematic source (or a monitor's statement) covers",
+    "prevented": "a deadline that cannot be performed while the commitment it depends on (depends_on) is in default "
+                 "by the party that owes it: never a violation",
 }
+
+
+def shown_statuses(found: Any) -> Tuple[str, ...]:
+    """The statuses a per-party table shows: every one, but those of `SHOWN_WHEN_FOUND` only when `found`
+    (the statuses some finding has) holds them."""
+    return tuple(s for s in STATUSES if s not in SHOWN_WHEN_FOUND or s in found)
 MODALITIES = ("obligation", "best_efforts", "aim")
 # Actor ids every agreement accepts: an act nobody claimed (`unknown`) or by someone the agreement does
 # not name (`other`). Neither ever owes a rule, and an act by `unknown` is never a party's finding.
@@ -212,6 +223,22 @@ class Trigger:
         return f"when {self.rule} is fulfilled" if self.rule else "at the first event matching its starts_when"
 
 
+@attrs.frozen
+class Dependence:
+    """`depends_on` (issue 25): this deadline cannot be performed while `rule` is in default by `party`
+    (commitment-semantics §5.14)."""
+
+    rule: str
+    party: Optional[str] = None  # None: the one party owing `rule`
+
+    def owing(self, rules: Any) -> str:
+        """The party whose default blocks: as named, else the one party owing the rule (`rules check`
+        refuses a dependence on a rule several parties owe that names none)."""
+        if self.party is not None:
+            return self.party
+        return str(next(r.parties[0] for r in rules if r.id == self.rule))
+
+
 class Traits(Protocol):
     """What the layers ask of a rule's kind: `rules.kinds.Kind` has it (this module, below the rules
     layer, cannot import that record, so it states the questions it and the layers above ask)."""
@@ -270,6 +297,7 @@ class Rule:
     level: Any = None  # issue 15: levels.Level, for kind `level` (what it measures, per period, against what)
     # The kind's record (rules.kinds.Kind), set by the loader: what this layer asks of the kind.
     traits: Traits = attrs.field(default=None, eq=False, repr=False)
+    depends_on: Tuple[Dependence, ...] = ()  # issue 25: what must not be in default for it to be performable
     # issue 25: the time of day (HH:MM) on `effective_from` the version takes effect; an act that day before it is outside
     effective_from_time: Optional[str] = None
 
@@ -593,6 +621,7 @@ class Finding:
     confidence_reasons: Tuple[str, ...] = ()
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
     readings: Tuple[ReadingStatus, ...] = ()  # its status under each alternative reading, where it differs
+    blocked_by: Tuple[str, ...] = ()  # issue 25: a `prevented` deadline: the ids of the findings in default blocking it
     # issue 25 (carve-outs): the stated proportion between a justified-in-time act and what it answers, as weighed
     magnitude: Optional[str] = None
     # issues 25/26 (§5.12): a deadline's verified parts in words ("declared on D1 (id), verified on D2 by M (id)")
@@ -640,6 +669,8 @@ class Finding:
             out["episode"] = self.episode
         if self.readings:
             out["readings"] = [r.to_dict() for r in self.readings]
+        if self.blocked_by:
+            out["blocked_by"] = list(self.blocked_by)
         if self.magnitude is not None:
             out["magnitude"] = self.magnitude
         if self.verification is not None:

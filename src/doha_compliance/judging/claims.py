@@ -158,6 +158,9 @@ def _about_deadline(e: Event, accused: str, deadline: Optional[Deadline], as_of:
         return "contradicted", f"{scope} was met on {f.date}" + (f", by its date {f.due}" if f.due else "") + ".", [f]
     if f.status == "not_triggered":
         return "uncorroborated", f"{scope} had not been triggered as of {as_of}.", [f]
+    if f.status == "prevented":  # issue 25 (§5.14): no default while what it depends on is in default
+        return "uncorroborated", (f"{scope} is prevented as of {as_of}: it cannot be performed while "
+                                  f"{', '.join(f.blocked_by)} is in default; not a violation."), [f]
     when = f"falls due on {f.due}, after the report date {as_of}" if f.due else "has no date and is not yet done"
     return "uncorroborated", f"{scope} {when}.", [f]
 

@@ -33,7 +33,8 @@ from doha_compliance.models import (
     Rule,
 )
 
-from . import confidence, verification
+from . import confidence, dependence, verification
+from .dependence import Blocker
 from .triggers import Triggers
 from .verification import Verifications
 
@@ -138,6 +139,8 @@ class Deadline:
     day: Optional[dt.date]             # the deadline day (None: no date set)
     done: Optional[dt.date]            # completed on (None: not by the report date)
     evidence: Tuple[Event, ...] = ()
+    parts_done: Tuple[Optional[dt.date], ...] = ()  # each part done on (issue 25: parts a dependant pairs with)
+    prevented_since: Optional[dt.date] = None       # issue 25: prevented (depends_on), since its blocker's day
 
 
 def deadline_day(rule: Rule, start: dt.date) -> Tuple[Optional[dt.date], str]:
@@ -202,7 +205,7 @@ def parts_unassessed(rule: Rule, progress: Progress, bearing: Mapping[int, dt.da
 
 
 def _unassessed_parts(rule: Rule, party: str, progress: Progress, missing: AbstractSet[int], start: dt.date,
-                      day: Optional[dt.date]) -> Optional[NotAssessed]:
+                      day: Optional[dt.date], excused: AbstractSet[int] = frozenset()) -> Optional[NotAssessed]:
     """A several-part deadline not done, whose day has passed (or that has none), every part with
     evidence met on time and some part with none, is not assessed: it is no violation on the
     strength of a part nothing bears on, and not met either (commitment-semantics §5.3, addendum 5)."""
@@ -210,7 +213,7 @@ def _unassessed_parts(rule: Rule, party: str, progress: Progress, missing: Abstr
         return None
     met = []
     for i in range(len(rule.fulfilments)):
-        if i in missing:
+        if i in missing or i in excused:  # issue 25: a prevented part is not owed yet
             continue
         done = progress.get(i, PartProgress()).done
         if done is None or (day is not None and done.date > day):
@@ -245,10 +248,12 @@ def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Opt
 
 def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
            last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset(),
-           bearing: Optional[Mapping[int, dt.date]] = None, verifications: Optional[Verifications] = None) -> Deadline:
+           bearing: Optional[Mapping[int, dt.date]] = None, blockers: Sequence[Blocker] = (),
+           verifications: Optional[Verifications] = None) -> Deadline:
     """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
     the deadline rules already found not assessed (a trigger source is decided before its dependants);
-    `bearing`: by part, the latest event bearing on it (several-part deadlines)."""
+    `bearing`: by part, the latest event bearing on it (several-part deadlines); `blockers`: the decided
+    deadlines it depends on (issue 25, `dependence`)."""
     start = triggers.start(rule, party)
     if start is not None and start > as_of:
         start = None
@@ -257,6 +262,15 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
     if start is None:
         return Deadline(rule, party, not_triggered(rule, party, triggers, as_of), None, None, None, None)
     day, day_note = deadline_day(rule, start)
+    text_day = day  # what names the finding, whatever a dependence moves (issue 25)
+    done = completed(progress, rule)
+    parts_done = tuple(p.done.date if (p := progress.get(i)) is not None and p.done is not None else None
+                       for i in range(len(rule.fulfilments)))
+    blocked = dependence.block(rule, day, blockers, done.date if done else None, parts_done)
+    day, moved = dependence.moved(day, blocked)
+    day_note += moved
+    if done is None and blocked.prevented and not _owed_part_unmet(rule, blocked, parts_done, day, as_of):
+        return _prevented(agreement, rule, party, progress, start, text_day, day, day_note, blocked, as_of, parts_done)
     # assessed only if an event bearing on it falls in its own time: what the input says before the
     # commitment started cannot show whether it was done after (events past the report date are never seen)
     # a fulfilling event counted (on or after the start) bears on it too, whatever covered_by says: once
@@ -267,15 +281,15 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         return Deadline(rule, party, None, NotAssessed(
             rule.id, rule.version, party, f"no event in the input bears on it (nothing matches its covered_by{since}), "
                                           "so a missed deadline cannot be told from missing data."), start, day, None)
-    done = completed(progress, rule)
-    missing = parts_unassessed(rule, progress, bearing or {}, start)
+    missing = parts_unassessed(rule, progress, bearing or {}, start) - blocked.prevented
     if done is None and (day is None or as_of > day):
-        if (parts := _unassessed_parts(rule, party, progress, missing, start, day)) is not None:
+        if (parts := _unassessed_parts(rule, party, progress, missing, start, day, blocked.prevented)) is not None:
             return Deadline(rule, party, None, parts, start, day, None)
     used: List[Event] = sorted({e.id: e for p in progress.values() for e in p.used}.values(), key=lambda e: e.sort_key)
     evidence = tuple(e.id for e in used)
     how_far = (_progress_text(rule, progress, done is None)
-               + _parts_text(rule, progress, missing, day is not None and as_of > day))
+               + _parts_text(rule, progress, missing, day is not None and as_of > day)
+               + _prevented_parts_text(rule, blocked))
     several = len(rule.fulfilments) > 1
     checked = _verified_parts(agreement, rule, party, progress, day, as_of, verifications)  # §5.12
     late = (done.date - day).days if done is not None and day is not None and done.date > day else None
@@ -293,11 +307,12 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         level, why = confidence.rate([e for e in used if e.id not in checked[2]], party, status)
         return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
                                              evidence=evidence, reason=reason, due=day,
-                                             anchor=day.isoformat() if day else "undated", days_late=late,
+                                             anchor=text_day.isoformat() if text_day else "undated", days_late=late,
                                              parts_met=_parts_met(rule, progress) if several else None,
                                              parts_total=len(rule.fulfilments) if several else None,
-                                             confidence=level, confidence_reasons=why, verification=checked[0] or None),
-                        None, start, day, done.date if done else None, tuple(used))
+                                             confidence=level, confidence_reasons=why, verification=checked[0] or None,
+                                             blocked_by=blocked.blocked_by),
+                        None, start, day, done.date if done else None, tuple(used), parts_done)
 
     if day is None:
         if done is not None:
@@ -321,6 +336,44 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
                                      f"{as_of}{how_far}{ends}.")
 
 
+def _owed_part_unmet(rule: Rule, blocked: dependence.Block, parts_done: Sequence[Optional[dt.date]],
+                     day: Optional[dt.date], as_of: dt.date) -> bool:
+    """Part by part (issue 25): a part whose counterpart is not in default, not met by the deadline's
+    day once that day has passed — the deadline is then judged as usual, its prevented parts said."""
+    if not blocked.per_part or day is None or as_of <= day:
+        return False
+    return any(at is None or at > day for i, at in enumerate(parts_done) if i not in blocked.prevented)
+
+
+def _prevented_parts_text(rule: Rule, blocked: dependence.Block) -> str:
+    """"; 1 of 2 parts prevented (Khiam): cannot be performed while R is in default by P (id)"."""
+    if not blocked.per_part or not blocked.prevented:
+        return ""
+    names = ", ".join(part_name(rule, i) for i in sorted(blocked.prevented))
+    return f"; {len(blocked.prevented)} of {len(rule.fulfilments)} parts prevented ({names}): {blocked.words()}"
+
+
+def _prevented(agreement: Agreement, rule: Rule, party: str, progress: Progress, start: dt.date,
+               text_day: Optional[dt.date], day: Optional[dt.date], day_note: str, blocked: dependence.Block,
+               as_of: dt.date, parts_done: Tuple[Optional[dt.date], ...]) -> Deadline:
+    """A deadline not done that cannot be performed while what it depends on is in default: `prevented`,
+    dated the report date, citing what it had counted, never a violation (commitment-semantics §5.14)."""
+    used: List[Event] = sorted({e.id: e for p in progress.values() for e in p.used}.values(), key=lambda e: e.sort_key)
+    several = len(rule.fulfilments) > 1
+    due = f"due {day}{day_note}" if day is not None else "no date was set"
+    parts = _parts_text(rule, progress, due=False) + (_prevented_parts_text(rule, blocked) if blocked.per_part
+                                                      else f": {blocked.words()}")
+    reason = (f"{rule.title}: prevented{parts}; not a violation ({due}; not done as of {as_of}"
+              f"{_progress_text(rule, progress, True)}).")
+    level, why = confidence.rate(used, party, "prevented")
+    finding = Finding(rule=rule.id, version=rule.version, party=party, status="prevented", date=as_of,
+                      evidence=tuple(e.id for e in used), reason=reason, due=day,
+                      anchor=text_day.isoformat() if text_day else "undated",
+                      parts_met=_parts_met(rule, progress) if several else None,
+                      parts_total=len(rule.fulfilments) if several else None,
+                      confidence=level, confidence_reasons=why, blocked_by=blocked.blocked_by)
+    since = max(start, blocked.since) if blocked.since is not None else start
+    return Deadline(rule, party, finding, None, start, day, None, tuple(used), parts_done, since)
 def _verified_parts(agreement: Agreement, rule: Rule, party: str, progress: Progress, day: Optional[dt.date],
                     as_of: dt.date, verifications: Optional[Verifications]) -> Tuple[str, bool, Set[str]]:
     """For a deadline with verified parts (§5.12): (each such part's verification in words; whether it is

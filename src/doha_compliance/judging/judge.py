@@ -49,7 +49,7 @@ from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
 
-from . import carveouts, coding, confidence, continuing, deadlines, links, location, reports
+from . import carveouts, coding, confidence, continuing, deadlines, dependence, links, location, reports
 from .claims import set_claims
 from .continuing import Continuing
 from .coverage import statement_of
@@ -455,7 +455,8 @@ class Judge:
         """Each deadline rule's version on the report date, decided for each party owing it."""
         decided: Dict[Tuple[str, str], Deadline] = {}
         not_assessed: List[NotAssessed] = []
-        for rule_id in dict.fromkeys(r.id for r in self._deadlines_in_order):  # trigger sources first
+        # trigger sources first, and what a rule depends on before it (issue 25)
+        for rule_id in dependence.order(list(dict.fromkeys(r.id for r in self._deadlines_in_order)), self.agreement):
             rule = self.agreement.version_on(rule_id, as_of)
             for party in rule.parties:
                 unit = (rule.version, party)
@@ -463,7 +464,7 @@ class Judge:
                            if (day := matches.bearing.get((rule.version, party, i))) is not None}
                 d = deadlines.decide(self.agreement, rule, party, self._progress.get(unit, {}), self.triggers, as_of,
                                      matches.covered.get(unit), last_event, self._unassessed, bearing,
-                                     self._verifications)
+                                     dependence.blockers(self.agreement, rule, decided), self._verifications)
                 decided[(rule.id, party)] = d
                 if d.not_assessed is not None:
                     not_assessed.append(d.not_assessed)

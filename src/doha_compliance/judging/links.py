@@ -48,6 +48,7 @@ class History:
     first_default: Optional[dt.date] = None     # continuing: its first violation
     first_unresolved: Optional[dt.date] = None  # continuing: its first act left unresolved
     complied_since: Optional[dt.date] = None    # continuing: the start of a covered period
+    prevented_since: Optional[dt.date] = None   # issue 25: a deadline prevented on the report date, since when
     unverified: bool = False                    # deadline: unresolved past its day, declared, not verified (§5.12)
 
     def on(self, day: dt.date, as_of: dt.date) -> Tuple[str, Optional[dt.date]]:
@@ -64,6 +65,8 @@ class History:
         if self.kind.deadline:
             if self.done is not None and self.done <= day and (self.day is None or self.done <= self.day):
                 return "met", self.done
+            if self.prevented_since is not None and day >= self.prevented_since:
+                return "prevented", self.prevented_since
             if self.day is None or day < self.day or as_of <= self.day:
                 return "pending", self.start
             return ("unresolved" if self.unverified else self.breach), self.day
@@ -80,7 +83,7 @@ class History:
 
 def deadline_history(d: Deadline) -> History:
     return History(kind_of(d.rule), start=d.start, day=d.day, done=d.done, breach=d.rule.breach,
-                   assessed=d.not_assessed is None,
+                   assessed=d.not_assessed is None, prevented_since=d.prevented_since,
                    unverified=d.finding is not None and d.finding.status == "unresolved")
 
 

@@ -83,7 +83,7 @@ below (the lead aligns the pipeline or the spec):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import attrs
 
@@ -218,7 +218,19 @@ class _Judge:
             due = _offset(start, days, months)
         elif rule.due is not None:
             due = max(rule.due, start)  # a party cannot default before its commitment starts
+        state["anchor_day"] = due  # the text's day names it, wherever a dependence moves it (SPEC §5.14)
+        state["part_done"] = part_done
+        prevented, since, shift = self._dependence(rule, due, done, part_done, state)
+        if due is not None and shift > 0:
+            due = due + dt.timedelta(days=shift)
         state["due"] = due
+        if done is not None or not prevented:
+            pass
+        elif not (state["per_part"] and due is not None and self.as_of > due and any(
+                d is None or d > due for i, d in enumerate(part_done) if i not in prevented)):
+            # SPEC §5.14: not done, and (every part it still owes) cannot be performed: prevented, never a breach
+            state.update(status="prevented", date=self.as_of, days_late=None, prevented_since=max(start, since))
+            return state
         if verified:
             words = [verification_text(self.agreement, rule.fulfilments[i], st, due, self.as_of, party)
                      for i, st in sorted(verified.items())]
@@ -242,10 +254,10 @@ class _Judge:
         # SPEC 5.3 addendum 5: a part of several that no event bears on (and not met) is not assessed;
         # not done, its day passed (or none), every other part met on time: the whole is not assessed
         if several and done is None and (due is None or self.as_of > due):
-            no_evidence = [i for i, part in enumerate(rule.fulfilments)
-                           if part_done[i] is None and not part_has_evidence(part, party, start, self.seen)]
+            no_evidence = [i for i, part in enumerate(rule.fulfilments) if i not in prevented
+                           and part_done[i] is None and not part_has_evidence(part, party, start, self.seen)]
             others_on_time = all(reached is not None and (due is None or reached <= due)
-                                 for i, reached in enumerate(part_done) if i not in no_evidence)
+                                 for i, reached in enumerate(part_done) if i not in no_evidence and i not in prevented)
             if no_evidence and others_on_time:
                 state["status"] = "not_assessed"
                 return state
@@ -266,6 +278,52 @@ class _Judge:
             state["date"] = due
         return state
 
+    def _dependence(self, rule: Rule, due: Optional[dt.date], done: Optional[dt.date],
+                    part_done: List[Optional[dt.date]], state: Dict[str, Any]) -> Tuple[Set[int], dt.date, int]:
+        """SPEC §5.14 (issue 25), depends_on: (the parts that cannot be performed — every part unless the
+        dependence is part by part —, since when, the days the day moves). A deadline R blocks when it has
+        a day on or before this one's and is in default (violation, missed) or itself prevented; its delay
+        runs from its day to the day it was done, else (this one done first) to the day this one was;
+        part by part (both several parts, labels shared), each shared label's counterpart alone."""
+        prevented: Set[int] = set()
+        since = dt.date.max
+        shift = 0
+        state["blocked_by"], state["per_part"] = [], False
+        for dep in rule.depends_on:
+            owner = dep.party if dep.party is not None else _owing(self.agreement, dep.rule)[0]
+            other = self.deadline(dep.rule, owner)
+            if other["status"] in ("not_assessed", "not_triggered") or other["due"] is None:
+                continue
+            if due is not None and other["due"] > due:
+                continue  # this one fell due first
+            blocking = other["status"] in ("violation", "missed", "prevented")
+            stopped: Set[int] = set()
+            # a part's counterpart: the same place (parts of `places:`), else the same label
+            theirs = {part.place or part.label: other["part_done"][j]
+                      for j, part in enumerate(other["rule"].fulfilments) if part.place or part.label}
+            shared = [i for i, part in enumerate(rule.fulfilments) if (part.place or part.label) in theirs]
+            if len(rule.fulfilments) > 1 and len(other["rule"].fulfilments) > 1 and shared:
+                state["per_part"] = True
+                for i in shared:
+                    end = theirs[rule.fulfilments[i].place or rule.fulfilments[i].label] or part_done[i]
+                    if end is None:
+                        if blocking:
+                            stopped.add(i)
+                    else:
+                        shift = max(shift, (end - other["due"]).days)
+            else:
+                end = other["done"] if other["done"] is not None else done
+                if end is None:
+                    if blocking:
+                        stopped = set(range(len(rule.fulfilments)))
+                else:
+                    shift = max(shift, (end - other["due"]).days)
+            if stopped:
+                prevented |= stopped
+                state["blocked_by"].append(f"{dep.rule}/{owner}/{other['anchor_day'].isoformat()}")
+                since = min(since, other["due"])
+        return prevented, since, shift
+
     def judge_deadlines(self) -> None:
         for rule_id in sorted({r.id for r in self.agreement.rules if kind_of(r).deadline}):
             for party in _chosen_version(self.agreement, rule_id, self.as_of).parties:
@@ -276,12 +334,13 @@ class _Judge:
                     continue
                 due = state["due"] if state["status"] != "not_triggered" else None
                 evidence = state["evidence"] if state["status"] != "not_triggered" else []
-                anchor = due.isoformat() if due is not None else "undated"
+                named = state.get("anchor_day")
+                anchor = named.isoformat() if named is not None else "undated"
                 f = self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
                 if state["status"] != "not_triggered":
                     f.update(days_late=state["days_late"], parts_met=state["parts_met"],
-                             parts_total=state["parts_total"], verification=state.get("verification"),
-                             context=state.get("context", []))
+                             parts_total=state["parts_total"], blocked_by=state["blocked_by"],
+                             verification=state.get("verification"), context=state.get("context", []))
 
     # --- continuing commitments (prohibited, conditional) --------------------
 
@@ -520,6 +579,8 @@ class _Judge:
                 return "not_triggered", None
             if done is not None and done <= day and (due is None or done <= due):
                 return "met", done
+            if state["status"] == "prevented" and day >= state["prevented_since"]:  # SPEC §5.14
+                return "prevented", state["prevented_since"]
             # told at the end of the day (addendum 1): on the deadline day itself, unmet, it is a breach
             # -- once the report date is past that day (DECISION: a report as of D calls D pending)
             if due is not None and day >= due and self.as_of > due:
@@ -628,6 +689,7 @@ class _Judge:
                 "days_late": f.get("days_late"), "parts_met": f.get("parts_met"), "parts_total": f.get("parts_total"),
                 "confidence": level, "confidence_reasons": reasons,
                 "episode": f.get("episode"),
+                "blocked_by": list(f.get("blocked_by") or []),
                 **({"verification": f["verification"]} if f.get("verification") else {}),
             })
         return {

@@ -8,7 +8,6 @@ from typing import Any, Dict, List, Tuple
 import jinja2
 
 from doha_compliance._util.values import month_label
-from doha_compliance.models import STATUSES
 from doha_compliance.report.counts import cell_text
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
@@ -34,7 +33,7 @@ from .wording import (
 # yet due or started, greens and blues for what was kept.
 COLOURS = {"violation": "#c0392b", "alleged": "#e67e22", "justified": "#2e86c1", "unresolved": "#d4ac0d",
            "pending": "#7f8c8d", "not_triggered": "#aab7b8", "met": "#27ae60", "missed": "#a04000",
-           "complied": "#1e8449"}
+           "complied": "#1e8449", "prevented": "#8e7cc3"}  # prevented (issue 25): neither kept nor broken
 WIDTH, LEFT, RIGHT, LANE, TOP = 960, 130, 70, 34, 40
 
 
@@ -111,10 +110,11 @@ def render_html(report: Report) -> str:
         heatmap,
         level_charts,
     )
-    return template.render(report=report, statuses=STATUSES, colours=COLOURS, findings=findings,
+    return template.render(report=report, statuses=tally.statuses(), colours=COLOURS, findings=findings,
                            claim_sections=CLAIM_SECTIONS, unclaimed_heading=UNCLAIMED_HEADING,
                            party_legend=PARTY_LEGEND, tally=tally, cell_text=cell_text,
-                           basis_statuses=[s for s in STATUSES if any(tally.of(p, s).findings for p in report.parties)],
+                           basis_statuses=[s for s in tally.statuses()
+                                           if any(tally.of(p, s).findings for p in report.parties)],
                            assessment_words=assessment_words, claimant_words=claimant_words,
                            rules_line=rules_line(report.agreement.source),
                            left_out=left_out_words(report.min_confidence, report.left_out),

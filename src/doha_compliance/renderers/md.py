@@ -10,7 +10,6 @@ import re
 from typing import Iterable, Iterator
 
 from doha_compliance.judging.links import FirstDefault
-from doha_compliance.models import STATUSES
 from doha_compliance.report.counts import cell_text
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 
@@ -93,14 +92,14 @@ def md_lines(report: Report) -> Iterator[str]:
     yield "## Summary"
     yield ""
     tally = report.counts  # issue 24: episodes and distinct facts beside the findings
-    yield "| party | " + " | ".join(STATUSES) + " |"
-    yield "| --- | " + " | ".join("---:" for _ in STATUSES) + " |"
+    yield "| party | " + " | ".join(tally.statuses()) + " |"
+    yield "| --- | " + " | ".join("---:" for _ in tally.statuses()) + " |"
     for party in parties:
-        yield f"| {_cell(party)} | " + " | ".join(cell_text(tally.of(party, s)) for s in STATUSES) + " |"
+        yield f"| {_cell(party)} | " + " | ".join(cell_text(tally.of(party, s)) for s in tally.statuses()) + " |"
     yield ""
     yield _cell(PARTY_LEGEND) + "."
     yield ""
-    shown = [s for s in STATUSES if any(tally.of(p, s).findings for p in parties)]
+    shown = [s for s in tally.statuses() if any(tally.of(p, s).findings for p in parties)]
     yield "By basis of the rule (public text, reported terms) and modality:"
     yield ""
     yield "| party | basis | modality | " + " | ".join(shown) + " |"
@@ -137,6 +136,8 @@ def md_lines(report: Report) -> Iterator[str]:
             yield "- **Confidence:** " + _cell(confidence_words(f.confidence, f.confidence_reasons, f.evidence))
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield f"- **Episode:** {_code(f.episode)}"
+            if f.blocked_by:  # issue 25: the findings in default that keep it from being performed
+                yield "- **Blocked by:** " + ", ".join(_code(b) for b in f.blocked_by)
             if f.performed_by:
                 yield "- **Performed by:** " + ", ".join(_cell(report.agreement.label(p)) for p in f.performed_by)
             if f.claims:

@@ -13,7 +13,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from doha_compliance.models import STATUSES, Agreement, Rule
+from doha_compliance.models import SHOWN_WHEN_FOUND, STATUS_MEANINGS, Agreement, Rule
 from doha_compliance.report.counts import Tally, cell_text, distinct_lines
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 from doha_compliance.rules import conditions
@@ -78,11 +78,18 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
     tally = report.counts  # issue 24: episodes and distinct acts beside the findings
     summary = Table(title="Findings per party", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     summary.add_column("party", no_wrap=True)
-    for status in STATUSES:
+    # a status shown only when found (`prevented`, issue 25) gets a line under the table: a tenth column
+    # would not fit the fixed width, and the table stays the one every report without it has
+    columns = [s for s in tally.statuses() if s not in SHOWN_WHEN_FOUND]
+    for status in columns:
         summary.add_column(status, justify="right", no_wrap=True, min_width=len(status))
     for party in parties:
-        summary.add_row(party, *(cell_text(tally.of(party, s), distinct=False) for s in STATUSES))
+        summary.add_row(party, *(cell_text(tally.of(party, s), distinct=False) for s in columns))
     yield from out(_table_text(summary, color))
+    for status in tally.statuses():
+        if status in SHOWN_WHEN_FOUND:
+            counted = ", ".join(f"{party} {cell_text(tally.of(party, status), distinct=False)}" for party in parties)
+            yield from out(_wrapped(f"{status}: {counted} ({STATUS_MEANINGS[status]})", 1))
     for line in distinct_lines(tally, parties):
         yield from out(_wrapped(line, 1))
     yield from out(_wrapped(PARTY_LEGEND + ".", 1))
@@ -103,6 +110,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
             yield from out(_wrapped("evidence: " + (", ".join(f.evidence) or "none"), 18))
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield from out(_wrapped(f"episode: {f.episode}", 18))
+            if f.blocked_by:  # issue 25: the findings in default that keep it from being performed
+                yield from out(_wrapped("blocked by: " + ", ".join(f.blocked_by), 18))
             yield from out(_wrapped(f.reason, 18))
             if f.magnitude:  # issue 25: the stated proportion, as weighed
                 yield from out(_wrapped(f"proportion: {f.magnitude}", 18))
@@ -182,7 +191,7 @@ def _basis_table(report: Report, tally: Tally) -> Table:
     rows = [(party, basis, modality) for party in report.parties for basis, modality in tally.groups(party)]
     for n, name in enumerate(("party", "basis", "modality")):
         table.add_column(name, no_wrap=True, min_width=max([len(name)] + [len(row[n]) for row in rows]))
-    shown = [s for s in STATUSES if any(tally.of(p, s).findings for p in report.parties)]
+    shown = [s for s in tally.statuses() if any(tally.of(p, s).findings for p in report.parties)]
     for status in shown:  # a narrow column wraps its heading, never a count
         table.add_column(status, justify="right", no_wrap=True)
     for party, basis, modality in rows:

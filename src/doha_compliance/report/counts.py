@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 import attrs
 
-from doha_compliance.models import STATUSES, Finding
+from doha_compliance.models import STATUSES, Finding, shown_statuses
 
 ALL = "all"  # the basis and modality of a party's totals
 
@@ -64,6 +64,12 @@ class Tally:
     def of(self, party: str, status: str, group: Group = (ALL, ALL)) -> Cell:
         return self.cells.get(party, {}).get(group, {}).get(status) or Cell()
 
+    def statuses(self) -> Tuple[str, ...]:
+        """The statuses the per-party tables show: every one, but `prevented` (issue 25) only when some
+        finding has it — a report of an agreement without `depends_on` keeps the table it always had."""
+        return shown_statuses({s for groups in self.cells.values() for s, c in groups.get((ALL, ALL), {}).items()
+                               if c.findings})
+
     def groups(self, party: str) -> List[Group]:
         return sorted(g for g in self.cells.get(party, {}) if g != (ALL, ALL))
 
@@ -77,7 +83,7 @@ class Tally:
                 cells = self.cells[party][(basis, modality)]
                 by_basis.append({"basis": basis, "modality": modality,
                                  "statuses": {s: cells[s].to_dict() for s in STATUSES if s in cells}})
-            out[party] = {"all": {s: self.of(party, s).to_dict() for s in STATUSES}, "by_basis": by_basis}
+            out[party] = {"all": {s: self.of(party, s).to_dict() for s in self.statuses()}, "by_basis": by_basis}
         return out
 
 
@@ -99,7 +105,7 @@ def distinct_lines(tally: Tally, parties: Iterable[str]) -> List[str]:
     out = []
     for party in parties:
         said = [f"{s} {c.findings} findings, {c.distinct} distinct fact{'s' if c.distinct != 1 else ''}"
-                for s in STATUSES for c in [tally.of(party, s)] if c.distinct != c.findings]
+                for s in tally.statuses() for c in [tally.of(party, s)] if c.distinct != c.findings]
         if said:
             out.append(f"{party}: {'; '.join(said)} (one fact breaching several rules counted once)")
     return out

@@ -171,6 +171,8 @@ def explain_finding(report: Report, f: Finding) -> str:
     lines = [f"finding:   {f.id}", f"status:    {f.status} for {f.party}, dated {f.date} (report as of {report.as_of})",
              f"meaning:   {f.status}: {STATUS_MEANINGS[f.status]}",
              f"why:       {f.reason}"]
+    if f.blocked_by:  # issue 25: the findings in default that keep it from being performed
+        lines.append(f"blocked:   by {', '.join(f.blocked_by)} (depends_on: see each with explain)")
     if f.confidence is None:
         lines.append("confidence: not rated" + (" (rests on no event)" if not f.evidence else ""))
     else:

@@ -41,8 +41,9 @@ def summary_html(report: Any) -> str:
     """The summary a notebook shows: title, report date, inputs, findings per party and status."""
     e = html.escape
     inputs = report.inputs
-    head = "".join(f"<th>{e(s)}</th>" for s in STATUSES)
-    body = "".join(f"<tr><td>{e(p)}</td>" + "".join(f"<td style=\"text-align:right\">{c[s]}</td>" for s in STATUSES)
+    statuses = next(iter(report.parties.values()), {s: 0 for s in STATUSES})  # the statuses it shows (issue 25)
+    head = "".join(f"<th>{e(s)}</th>" for s in statuses)
+    body = "".join(f"<tr><td>{e(p)}</td>" + "".join(f"<td style=\"text-align:right\">{c[s]}</td>" for s in statuses)
                    + "</tr>" for p, c in report.parties.items())
     levels = sum(1 for r in report.series if r.status in ("violation", "missed"))
     return (f"<div class=\"doha-compliance-report\"><strong>{e(report.agreement.title)}</strong><br>"

@@ -24,6 +24,7 @@ from doha_compliance.models import (
     Rule,
     SourceCoverage,
     UnclaimedAct,
+    shown_statuses,
 )
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
@@ -91,7 +92,7 @@ def _count_status(counted: Dict[str, Dict[str, int]], f: Finding) -> None:
     statuses = counted.get(f.party)
     if statuses is None:
         statuses = counted[f.party] = {s: 0 for s in STATUSES}
-    statuses[f.status] += 1
+    statuses[f.status] += 1  # issue 25: the table leaves out a status of SHOWN_WHEN_FOUND nobody has
 
 
 @attrs.frozen
@@ -242,7 +243,8 @@ class Report:
 
     def _party_table(self, counted: Dict[str, Dict[str, int]]) -> Dict[str, Dict[str, int]]:
         owing = {p for r in self.agreement.rules if kind_of(r).owed for p in r.parties} | set(counted)
-        return {p: counted.get(p) or {s: 0 for s in STATUSES} for p in sorted(owing)}
+        shown = shown_statuses({s for c in counted.values() for s, n in c.items() if n})
+        return {p: {s: (counted.get(p) or {}).get(s, 0) for s in shown} for p in sorted(owing)}
 
     def _findings_counted(self, counted: Dict[str, Dict[str, int]], done: List[bool],
                           tally: Optional[Tally] = None) -> Iterator[Dict[str, Any]]:

@@ -50,6 +50,7 @@ TABLE: Dict[str, Tuple[str, str, str]] = {
     "met": (PROGRESS, FULL, FULL),
     "missed": (PROGRESS_OR_LATE, ZERO, ZERO),
     "complied": (NO_EFFECT, FULL, FULL),
+    "prevented": (PROGRESS, NONE, NONE),
     "not assessed": (NONE, NONE, NONE),
 }
 WHY = {
@@ -64,6 +65,8 @@ WHY = {
     "met": "done: 3 from the month it was done (a ceiling scores by the share of it reached)",
     "missed": "an aim or best effort not achieved is still not implemented (the finding says it is no violation)",
     "complied": "every month a complied span touches scores 3, unless a 0 applies: only a systematic source or a monitor's statement makes one; a month no span touches gets no score",
+    "prevented": ("it cannot be performed while the commitment it depends on is in default: like pending, only what "
+                  "is already done scores (1 or 2 by the share), never 0"),
     "not assessed": "missing data is not evidence either way",
 }
 # A share done -> score: all of it 3, half or more 2, some 1 (nothing: see PROGRESS / PROGRESS_OR_LATE).

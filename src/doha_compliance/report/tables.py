@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Iterator, Protocol, Tuple
 
-from doha_compliance.models import STATUSES, Claim, Finding, SourceCoverage, UnclaimedAct
+from doha_compliance.models import Claim, Finding, SourceCoverage, UnclaimedAct
 from doha_compliance.rules.kinds.level import SeriesRow
 
 from .counts import ALL, Tally
@@ -47,6 +47,7 @@ TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims", "c
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
                  "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode", "readings",
+                 "blocked_by",  # issue 25 (depends_on)
                  "magnitude",  # issue 25: the stated proportion of a conditional act, as weighed
                  "verification"),
     "scores": ("rule", "party", "month", "score", "finding"),
@@ -76,6 +77,7 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "episode": f.episode,
                    # its status under each other reading where it differs: "reading: status; ..."
                    "readings": "; ".join(f"{r.reading}: {r.status}" for r in f.readings),
+                   "blocked_by": ";".join(f.blocked_by),  # issue 25: the findings keeping it from being performed
                    "magnitude": f.magnitude,
                    "verification": f.verification}  # issues 25/26 (§5.12)
     elif table == "scores":
@@ -88,7 +90,7 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
         tally = report.counts
         for party in report.parties:
             for group in [(ALL, ALL)] + tally.groups(party):
-                for status in STATUSES:
+                for status in tally.statuses():
                     cell = tally.of(party, status, group)
                     if cell.findings or group == (ALL, ALL):
                         yield {"party": party, "basis": group[0], "modality": group[1], "status": status,

@@ -15,6 +15,7 @@ from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
 
 from .checks import check_condition, check_fields, check_parties
+from .dependence import dependences
 from .places import staged_parts, unplaced
 from .spec import RuleSpec, overlay
 
@@ -170,4 +171,5 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
         status=merged.status or "violation", amends=spec.amends, notes=merged.notes,
         # kind is None only for a rule without one, which the loader refuses (the Rule never escapes)
         file=spec.file, line=spec.line, level=level, traits=kind,  # type: ignore[arg-type]
+        depends_on=dependences(merged.depends_on),
     )

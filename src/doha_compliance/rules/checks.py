@@ -11,6 +11,7 @@ from doha_compliance.models import RESERVED_ACTORS, UNKNOWN, Rule
 from doha_compliance.rules.kinds import KIND_FIELDS, allowed_by, kind_of
 
 from . import conditions
+from .dependence import check_dependences
 from .spec import AGREEMENT_FILE, RuleSpec
 
 BASE_REQUIRES = ("party", "title", "source", "basis", "kind")
@@ -109,6 +110,7 @@ def check_references(rules: List[Rule], errors: List[RuleError]) -> None:
             r = next(r for r in rules if r.id == first)
             errors.append(RuleError(Location(r.file, r.line, "starts_when"),
                                     f"triggers form a circle: {' -> '.join(seen + [first])}"))
+    check_dependences(rules, errors)  # issue 25: depends_on
 
 
 def unclaimed_warnings(agreement: Any) -> List[str]:

@@ -39,6 +39,7 @@ class RuleSpec:
     performed_by: Any = None
     starts_when: Optional[Dict[str, Any]] = None
     linked: Optional[List[str]] = None
+    depends_on: Any = None  # issue 25: {rule, party} or a list of them (rules/dependence.py)
     scope: Optional[Dict[str, Any]] = None
     accused_field: Optional[str] = None
     lookback_days: Optional[int] = None

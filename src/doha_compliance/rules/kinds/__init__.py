@@ -16,7 +16,7 @@ KINDS: Dict[str, Kind] = {k.name: k for k in (prohibited.KIND, conditional.KIND,
                                               claimable.KIND, level.KIND)}
 # The fields only some kinds allow, in the order the loader checks them (and reports them).
 KIND_FIELDS: Tuple[str, ...] = ("due", "fulfilled_by", "justified_by", "scope", "lookback_days", "accused_field",
-                                "measure", "period", "baseline", "limit", "level_from")
+                                "measure", "period", "baseline", "limit", "level_from", "depends_on")
 
 
 class UnknownKind(KeyError):

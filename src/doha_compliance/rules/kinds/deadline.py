@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from .base import Kind
 
-KIND = Kind(name="deadline", requires=("fulfilled_by",), allows=("due", "fulfilled_by"), deadline=True)
+KIND = Kind(name="deadline", requires=("fulfilled_by",), allows=("due", "fulfilled_by", "depends_on"), deadline=True)
