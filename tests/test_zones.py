@@ -293,6 +293,10 @@ def test_a_staged_place_must_be_in_the_gazetteer(tmp_path):
      "latitude must be a number from -90 to 90"),
     ("  gazetteer: {file: gazetteer.yaml}\n",
      {"gazetteer.yaml": "Khiam: {latitude: 1, longitude: 1}\nkhiam: {latitude: 1, longitude: 1}\n"}, "listed twice"),
+    ("  gazetteer: {file: gazetteer.yaml}\n",
+     {"gazetteer.yaml": "Khiam: {latitude: 1, longitude: 1, zones: [north]}\n"}, "with an optional source and note"),
+    ("  gazetteer: {file: gazetteer.yaml}\n",
+     {"gazetteer.yaml": "Khiam: {latitude: 1, longitude: 1, source: 7}\n"}, "source is text, got 7"),
 ])
 def test_a_bad_zone_or_gazetteer_file_is_refused_in_one_line(tmp_path, zones, files, phrase):
     (tmp_path.parent / "outside.geojson").write_text(json.dumps(NORTH), encoding="utf-8")
@@ -376,3 +380,13 @@ def test_explain_says_where_an_event_lies_and_what_a_place_part_and_a_distance_a
     assert "within 2 days before, within 10 km of the act" in strike
     assert "where: 0.5, 0.55 (from its coordinates): north" in strike
 
+
+
+def test_a_gazetteer_point_may_name_its_source_and_a_note(tmp_path):
+    """Provenance sits beside the coordinate it vouches for (issue 25's record cites a page per point);
+    it changes nothing about where the place is."""
+    agreement = dc.load_rules(folder(tmp_path, NO_ATTACKS | {"when": {"type": "attack"}},
+                                     zones="  gazetteer: {file: gazetteer.yaml}\n",
+                                     files={"gazetteer.yaml": "Khiam: {latitude: 1.5, longitude: 2, "
+                                            "source: 'a page, 1.5 2', note: 'unverified: approximate'}\n"}))
+    assert agreement.gazetteer["khiam"].point == (1.5, 2.0)

@@ -257,8 +257,13 @@ def _gazetteer(raw: bytes, zone_names: set[str]) -> Dict[str, Place]:
         if key in out:
             raise _Refused(f"{label(name)} is listed twice (names are compared without case)")
         if isinstance(entry, dict):
-            if set(entry) != {"latitude", "longitude"}:
-                raise _Refused(f"{label(name)}: a point is {{latitude, longitude}}")
+            # a point may say where it comes from (`source`) and how far to trust it (`note`): provenance
+            # belongs beside the coordinate it vouches for
+            if not {"latitude", "longitude"} <= set(entry) <= {"latitude", "longitude", "source", "note"}:
+                raise _Refused(f"{label(name)}: a point is {{latitude, longitude}}, with an optional source and note")
+            for said in ("source", "note"):
+                if said in entry and not (isinstance(entry[said], str) and entry[said].strip()):
+                    raise _Refused(f"{label(name)}: {said} is text, got {excerpt(entry[said])}")
             point = (_number(entry["latitude"], -90, 90, "latitude", name),
                      _number(entry["longitude"], -180, 180, "longitude", name))
             out[key] = Place(name.strip(), point=point)
