@@ -206,10 +206,12 @@ def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Opt
 
 def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
            last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset(),
-           bearing: Optional[Mapping[int, dt.date]] = None) -> Deadline:
+           bearing: Optional[Mapping[int, dt.date]] = None, amended: Tuple[str, ...] = (),
+           cited: Tuple[Event, ...] = ()) -> Deadline:
     """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
     the deadline rules already found not assessed (a trigger source is decided before its dependants);
-    `bearing`: by part, the latest event bearing on it (several-part deadlines)."""
+    `bearing`: by part, the latest event bearing on it (several-part deadlines); `amended`: how
+    amendments moved its date (amended.py), told in its reason; `cited`: the events that made them."""
     start = triggers.start(rule, party)
     if start is not None and start > as_of:
         start = None
@@ -246,15 +248,15 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         started += f" Performed by {' and '.join(agreement.label(p) for p in rule.performed_by)}."
 
     def finding(status: str, date: dt.date, text: str) -> Deadline:
-        reason = f"{rule.title}: {text}{started}"
+        reason = f"{rule.title}: {text}{started}" + "".join(f" {a[0].upper()}{a[1:]}." for a in amended)
         level, why = confidence.rate(used, party, status)  # issue 24: as certain as its counted events
         return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
                                              evidence=evidence, reason=reason, due=day,
                                              anchor=day.isoformat() if day else "undated", days_late=late,
                                              parts_met=_parts_met(rule, progress) if several else None,
                                              parts_total=len(rule.fulfilments) if several else None,
-                                             confidence=level, confidence_reasons=why),
-                        None, start, day, done.date if done else None, tuple(used))
+                                             confidence=level, confidence_reasons=why, amended=amended),
+                        None, start, day, done.date if done else None, tuple(used) + cited)
 
     if day is None:
         if done is not None:

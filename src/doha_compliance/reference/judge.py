@@ -107,6 +107,7 @@ from .claims import _about, assess, independent_of, part_of, role_of
 from .conclusions import pipeline_conclusions
 from .confidence import finding_confidence
 from .coverage import complied_spans
+from .amendments import deadlines_of
 from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
 from .readings import with_readings
@@ -183,11 +184,28 @@ class _Judge:
         return self.deadline_states[key]
 
     def _judge_deadline(self, rule_id: str, party: str) -> Dict[str, Any]:
+        """The first deadline of the commitment (what links, claims and triggers read), with the
+        deadlines amendments re-opened after it lapsed in state["later"] (SPEC §5.12)."""
         rule = _chosen_version(self.agreement, rule_id, self.as_of)
-        first = _versions(self.agreement, rule_id)[0]
-        state: Dict[str, Any] = {"rule": rule, "first": first, "start": None, "due": None, "done": None,
-                       "evidence": [], "status": "not_triggered", "date": self.as_of}
         start = self.start(rule, party)
+        if start is None:
+            return self._deadline_state(rule, party, None, [], [])
+
+        def met_by(version: Rule, day: dt.date) -> bool:
+            done = fulfilled(version, party, start, self.seen)[0]
+            return done is not None and done <= day
+        found = [self._deadline_state(version, party, start, texts, events)
+                 for version, texts, events in deadlines_of(self.agreement, rule_id, start, self.as_of, met_by,
+                                                            lambda i: i in self.known)]
+        found[0]["later"] = found[1:]
+        return found[0]
+
+    def _deadline_state(self, rule: Rule, party: str, start: Optional[dt.date], amended: List[str],
+                        amending: List[str]) -> Dict[str, Any]:
+        first = _versions(self.agreement, rule.id)[0]
+        state: Dict[str, Any] = {"rule": rule, "first": first, "start": None, "due": None, "done": None,
+                       "evidence": [], "status": "not_triggered", "date": self.as_of, "amended": amended,
+                       "amending": amending}
         if start is None:
             if self.trigger_unassessable(rule):
                 state["status"] = "not_assessed"
@@ -242,18 +260,19 @@ class _Judge:
     def judge_deadlines(self) -> None:
         for rule_id in sorted({r.id for r in self.agreement.rules if kind_of(r).deadline}):
             for party in _chosen_version(self.agreement, rule_id, self.as_of).parties:
-                state = self.deadline(rule_id, party)
-                rule = state["rule"]
-                if state["status"] == "not_assessed":
-                    self.not_assessed.append({"rule": rule_id, "version": rule.version, "party": party})
-                    continue
-                due = state["due"] if state["status"] != "not_triggered" else None
-                evidence = state["evidence"] if state["status"] != "not_triggered" else []
-                anchor = due.isoformat() if due is not None else "undated"
-                f = self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
-                if state["status"] != "not_triggered":
-                    f.update(days_late=state["days_late"], parts_met=state["parts_met"],
-                             parts_total=state["parts_total"])
+                first_state = self.deadline(rule_id, party)
+                for state in [first_state] + first_state.get("later", []):
+                    rule = state["rule"]
+                    if state["status"] == "not_assessed":
+                        self.not_assessed.append({"rule": rule_id, "version": rule.version, "party": party})
+                        continue
+                    due = state["due"] if state["status"] != "not_triggered" else None
+                    evidence = state["evidence"] if state["status"] != "not_triggered" else []
+                    anchor = due.isoformat() if due is not None else "undated"
+                    f = self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
+                    if state["status"] != "not_triggered":
+                        f.update(days_late=state["days_late"], parts_met=state["parts_met"],
+                                 parts_total=state["parts_total"], amended=state["amended"])
 
     # --- continuing commitments (prohibited, conditional) --------------------
 
@@ -576,6 +595,7 @@ class _Judge:
                 "days_late": f.get("days_late"), "parts_met": f.get("parts_met"), "parts_total": f.get("parts_total"),
                 "confidence": level, "confidence_reasons": reasons,
                 "episode": f.get("episode"),
+                **({"amended": list(f["amended"])} if f.get("amended") else {}),
             })
         return {
             "findings": _sorted(findings),

@@ -18,6 +18,7 @@ from doha_compliance._util.limits import MAX_RULE_FILE_BYTES
 from doha_compliance.errors import Location, RuleError, RuleSetError
 from doha_compliance.models import Agreement
 
+from .amendments import amendment_specs
 from .build import parse_date
 from .checks import check_party_names
 from .messages import check_schema, rule_schema
@@ -128,8 +129,9 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
             specs.extend(rule_specs(path, *loaded, skip))
     if not specs and not errors:
         errors.append(RuleError(Location(folder), "no rules: the folder has agreement.yaml but no rule files"))
+    amendments, amending = amendment_specs(agreement, agreement_path, signed, specs, errors)  # issue 25
     made: Made = {}
-    rules = build_versions(specs, agreement, signed, errors, made)
+    rules = build_versions(specs + amending, agreement, signed, errors, made)
     readings, primary_readings = build_readings(specs, rules, made, agreement, signed, errors) if not errors else ((), {})
     if errors:
         raise RuleSetError(sorted(errors, key=lambda e: (e.location.file, e.location.line or 0)))
@@ -139,6 +141,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         rules=tuple(rules), folder=folder, signatories=tuple(agreement.get("signatories", ())),
         monitors=tuple(agreement.get("monitors", ())), claimants=claimants,
         source=rule_source(folder, read, on_disk), readings=readings, primary_readings=primary_readings,
+        amendments=amendments,
     )
 
 
