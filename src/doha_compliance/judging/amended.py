@@ -35,6 +35,7 @@ class Stage:
     rule: Rule
     amended: Tuple[str, ...] = ()
     events: Tuple[str, ...] = ()
+    reopened: str = ""  # a lapsed deadline: the new one an amendment after the lapse set (for its reason)
 
 
 def stages(agreement: Agreement, rule_id: str, start: dt.date, as_of: dt.date,
@@ -60,7 +61,10 @@ def stages(agreement: Agreement, rule_id: str, start: dt.date, as_of: dt.date,
         assert day is not None
         if new_day is None or new_day <= day or done_by(current, day):
             continue  # nothing to re-open: it was met on time, or the amendment sets no later date
-        out.append(Stage(current, tuple(texts), tuple(events)))
+        made = agreement.amendment_of(nxt)
+        out.append(Stage(current, tuple(texts), tuple(events),
+                         f"After it lapsed, {made.id if made else nxt.version} set a new deadline on "
+                         f"{nxt.effective_from}, due {new_day}, judged on its own."))
         texts = [describe(agreement, nxt, day, new_day, known, after_lapse=True)]
         events = list(_event(agreement, nxt))
         current, day = nxt, new_day

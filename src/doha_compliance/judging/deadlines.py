@@ -207,11 +207,12 @@ def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Opt
 def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
            last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset(),
            bearing: Optional[Mapping[int, dt.date]] = None, amended: Tuple[str, ...] = (),
-           cited: Tuple[Event, ...] = ()) -> Deadline:
+           cited: Tuple[Event, ...] = (), reopened: str = "") -> Deadline:
     """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
     the deadline rules already found not assessed (a trigger source is decided before its dependants);
     `bearing`: by part, the latest event bearing on it (several-part deadlines); `amended`: how
-    amendments moved its date (amended.py), told in its reason; `cited`: the events that made them."""
+    amendments moved its date (amended.py), told in its reason; `cited`: the events that made them;
+    `reopened`: for a lapsed deadline, the new one an amendment set after it (told in its reason)."""
     start = triggers.start(rule, party)
     if start is not None and start > as_of:
         start = None
@@ -248,7 +249,8 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         started += f" Performed by {' and '.join(agreement.label(p) for p in rule.performed_by)}."
 
     def finding(status: str, date: dt.date, text: str) -> Deadline:
-        reason = f"{rule.title}: {text}{started}" + "".join(f" {a[0].upper()}{a[1:]}." for a in amended)
+        reason = (f"{rule.title}: {text}{started}" + "".join(f" {a[0].upper()}{a[1:]}." for a in amended)
+                  + (f" {reopened}" if reopened else ""))
         level, why = confidence.rate(used, party, status)  # issue 24: as certain as its counted events
         return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
                                              evidence=evidence, reason=reason, due=day,

@@ -456,7 +456,7 @@ class Judge:
                     d = deadlines.decide(self.agreement, version, party, self._progress.get(unit, {}), self.triggers,
                                          as_of, matches.covered.get(unit), last_event, self._unassessed, bearing,
                                          stage.amended, tuple(self._amending[i] for i in stage.events
-                                                              if i in self._amending))
+                                                              if i in self._amending), stage.reopened)
                     if n == 0:
                         decided[(rule.id, party)] = d
                     else:

@@ -103,11 +103,11 @@ from ._plain import (
     _version_by_name,
     _versions,
 )
+from .amendments import deadlines_of
 from .claims import _about, assess, independent_of, part_of, role_of
 from .conclusions import pipeline_conclusions
 from .confidence import finding_confidence
 from .coverage import complied_spans
-from .amendments import deadlines_of
 from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
 from .readings import with_readings

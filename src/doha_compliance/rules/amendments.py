@@ -11,7 +11,7 @@ alike; `models.Agreement.amendments` keeps what only this form says (who agreed,
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 from doha_compliance._util.files import excerpt
 from doha_compliance._util.hints import did_you_mean
@@ -36,6 +36,7 @@ def amendment_specs(agreement: Dict[str, Any], path: str, signed: dt.date, specs
     made: List[Amendment] = []
     out: List[RuleSpec] = []
     seen: Dict[str, int] = {}
+    on_day: Dict[Tuple[str, dt.date], str] = {}
     for index, entry in enumerate(entries):
         where = Location(path, None, f"amendments[{index + 1}]")
         name = entry["id"]
@@ -50,6 +51,10 @@ def amendment_specs(agreement: Dict[str, Any], path: str, signed: dt.date, specs
             continue
         problems = _problems(name, date, due, signed, entry["agreed_by"], parties)
         rules = _rules(name, entry["rules"], deadlines, bases, problems)
+        for r in rules:  # two amendments of one rule the same day leave its version that day ambiguous
+            other = on_day.setdefault((r, date), name)
+            if other != name:
+                problems.append(f"{other} and {name} both amend {r} on {date}: say it once, or date them apart")
         if problems:
             errors.extend(RuleError(where, p) for p in problems)
             continue
@@ -58,7 +63,6 @@ def amendment_specs(agreement: Dict[str, Any], path: str, signed: dt.date, specs
         made.append(amendment)
         out.extend(RuleSpec(id=amendment.version_of(r), amends=r, effective_from=date.isoformat(),
                             due=due.isoformat(), file=path) for r in rules)
-    _same_day(made, path, errors)
     return tuple(made), out
 
 
@@ -93,14 +97,3 @@ def _rules(name: str, named: Any, deadlines: Dict[str, RuleSpec], bases: Any, pr
             problems.append(f"{name}: rules: {r} is not a deadline (only a deadline has a due date to move)")
     return tuple(named)
 
-
-def _same_day(made: List[Amendment], path: str, errors: List[RuleError]) -> None:
-    """Two amendments of one rule agreed on the same day leave its version that day ambiguous."""
-    first: Dict[Tuple[str, dt.date], str] = {}
-    for a in made:
-        for r in a.rules:
-            other: Optional[str] = first.setdefault((r, a.date), a.id)
-            if other != a.id:
-                errors.append(RuleError(Location(path, None, "amendments"),
-                                        f"{a.id} and {other} both amend {r} on {a.date}: say it once, or date "
-                                        "them apart"))
