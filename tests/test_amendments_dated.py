@@ -259,3 +259,33 @@ def test_all_with_no_deadline_and_two_amendments_of_one_rule_on_one_day_are_refu
         agree([QUIET], [amendment("01-04", "01-20", rules="all")])
     with pytest.raises(RuleSetError, match="ext and ext2 both amend w on 2020-01-04"):
         agree([W], [amendment("01-04", "01-20"), amendment("01-04", "01-25", id="ext2")])
+
+
+# --- every format shows it ---------------------------------------------------------------------
+
+def test_every_format_shows_how_the_date_moved():
+    import csv
+    import io
+    import json
+
+    import jsonschema
+    from test_formats import report_schema
+
+    a = agree([W], [amendment("01-04", "01-20")])
+    r = report(a, [X], "01-10")
+    data = json.loads(r.to_json())
+    jsonschema.Draft202012Validator(report_schema()).validate(data)
+    assert data["findings"][0]["amended"] == [EXTENDED_BEFORE]
+    for fmt in ("text", "md", "html"):
+        out = io.StringIO()
+        dc.render(r, fmt, file=out)
+        # wrapped in text: compare without line breaks and indentation
+        assert "Extended on 2020-01-04 by ext (x) from 2020-01-05 to 2020-01-20, agreed by red and blue." in " ".join(
+            out.getvalue().split()), fmt
+    out = io.StringIO()
+    dc.render(r, "csv", file=out, table="findings")
+    header, row = list(csv.reader(io.StringIO(out.getvalue())))[:2]
+    assert header[-1] == "amended" and row[-1] == EXTENDED_BEFORE
+    # a finding no amendment moved has no key, and an empty cell
+    plain = report(agree([W]), [], "01-10")
+    assert "amended" not in json.loads(plain.to_json())["findings"][0]

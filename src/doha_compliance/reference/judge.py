@@ -14,8 +14,11 @@ condition language (`conditions.matches`, `conditions.substitute_party`) and val
 
 Where the specification is silent or ambiguous, the decisions taken here are marked DECISION
 below (the lead aligns the pipeline or the spec):
-- DECISION (versions): a deadline, a claimable rule and a not-triggered commitment are judged by
-  the version in force on the report date, else the latest version that started before it, else
+- DECISION (versions): a claimable rule and a not-triggered commitment are judged by the version in
+  force on the report date, else the latest version that started before it, else the first. A
+  started deadline is judged by the version in force on its due date (SPEC §5.12, issue 25,
+  `amendments.py`): a version taking effect on or before the due day replaces it; one after an unmet
+  due day that sets a later date adds a deadline judged on its own; links, claims and triggers read
   the first. Versions of a prohibited/conditional rule that start after the report date give nothing.
 - DECISION (start): a commitment starts on the later of its trigger date and its first version's
   effective_from (a `{rule: R}` trigger can fall before the rule is in force); a deadline counted
