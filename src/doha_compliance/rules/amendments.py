@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Tuple
 
+from doha_compliance._util import safeyaml
 from doha_compliance._util.files import excerpt
 from doha_compliance._util.hints import did_you_mean
 from doha_compliance.errors import Location, RuleError
@@ -23,13 +24,15 @@ from .kinds import KINDS
 from .spec import RuleSpec
 
 
-def amendment_specs(agreement: Dict[str, Any], path: str, signed: dt.date, specs: List[RuleSpec],
+def amendment_specs(agreement: Dict[str, Any], node: Any, path: str, signed: dt.date, specs: List[RuleSpec],
                     errors: List[RuleError]) -> Tuple[Tuple[Amendment, ...], List[RuleSpec]]:
     """The agreement's `amendments:` checked against the rule files (`specs`), and the rule-level
-    amendments they make. Every problem is recorded in `errors` with where it is and what to do."""
+    amendments they make; `node`: agreement.yaml's YAML node tree (for lines). Every problem is
+    recorded in `errors` with where it is and what to do."""
     entries = agreement.get("amendments", [])
     if not entries:
         return (), []
+    lines = _lines(node)
     deadlines = {s.id: s for s in specs if s.amends is None and s.kind in KINDS and KINDS[s.kind].deadline}
     bases = {s.id for s in specs if s.amends is None}
     parties = agreement["parties"]
@@ -38,7 +41,8 @@ def amendment_specs(agreement: Dict[str, Any], path: str, signed: dt.date, specs
     seen: Dict[str, int] = {}
     on_day: Dict[Tuple[str, dt.date], str] = {}
     for index, entry in enumerate(entries):
-        where = Location(path, None, f"amendments[{index + 1}]")
+        line = lines[index] if index < len(lines) else None
+        where = Location(path, line, f"amendments[{index + 1}]")
         name = entry["id"]
         if name in seen:
             errors.append(RuleError(where, f"{name}: the same id as amendment {seen[name]}; each amendment "
@@ -62,7 +66,7 @@ def amendment_specs(agreement: Dict[str, Any], path: str, signed: dt.date, specs
                               event=entry.get("event"))
         made.append(amendment)
         out.extend(RuleSpec(id=amendment.version_of(r), amends=r, effective_from=date.isoformat(),
-                            due=due.isoformat(), file=path) for r in rules)
+                            due=due.isoformat(), file=path, line=line) for r in rules)
     return tuple(made), out
 
 
@@ -97,3 +101,11 @@ def _rules(name: str, named: Any, deadlines: Dict[str, RuleSpec], bases: Any, pr
             problems.append(f"{name}: rules: {r} is not a deadline (only a deadline has a due date to move)")
     return tuple(named)
 
+
+def _lines(root: Any) -> List[int]:
+    """The line of each entry under agreement: amendments: (none found: no lines, never a failure)."""
+    for key in ("agreement", "amendments"):
+        root = next((v for k, v in getattr(root, "value", ()) if getattr(k, "value", None) == key), None)
+        if root is None:
+            return []
+    return [safeyaml.node_line(item) for item in root.value]

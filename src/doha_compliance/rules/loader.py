@@ -106,6 +106,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
     if loaded is None or check_schema(agreement_path, *loaded, errors) is None or errors:
         raise RuleSetError(errors)
     agreement = jsonable(loaded[0])["agreement"]
+    agreement_node = loaded[1]
     signed = parse_date(agreement["signed"], Location(agreement_path, None, "signed"), errors)
     check_party_names(agreement_path, agreement["parties"], errors)
     for field in ("signatories", "monitors"):
@@ -129,7 +130,8 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
             specs.extend(rule_specs(path, *loaded, skip))
     if not specs and not errors:
         errors.append(RuleError(Location(folder), "no rules: the folder has agreement.yaml but no rule files"))
-    amendments, amending = amendment_specs(agreement, agreement_path, signed, specs, errors)  # issue 25
+    amendments, amending = amendment_specs(agreement, agreement_node, agreement_path, signed, specs,
+                                               errors)  # issue 25
     made: Made = {}
     rules = build_versions(specs + amending, agreement, signed, errors, made)
     readings, primary_readings = build_readings(specs, rules, made, agreement, signed, errors) if not errors else ((), {})
