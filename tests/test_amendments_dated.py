@@ -289,3 +289,19 @@ def test_every_format_shows_how_the_date_moved():
     # a finding no amendment moved has no key, and an empty cell
     plain = report(agree([W]), [], "01-10")
     assert "amended" not in json.loads(plain.to_json())["findings"][0]
+
+
+def test_links_and_who_defaulted_first_keep_the_lapse(who):
+    # DECISION (§5.12): w lapsed on 01-05 and was re-opened on 01-08 (due 01-20); v (blue, due 01-30,
+    # linked to w) is met on 01-10. v's finding shows w as in default since 01-05 (the lapse stays on
+    # record), and red's first default is the lapsed deadline, not the re-opened one
+    w = dict(W, linked=["v"])
+    v = rule("v", "blue", due=D("01-30"), fulfilled_by=LEVEL)
+    a = agree([w, v], [amendment("01-08", "01-20")])
+    c = judge(who, a, [X8, ev("b", "01-10", "level", "blue")], "01-15")
+    met = next(f for f in c["findings"] if f["rule"] == "v")
+    assert (met["status"], met["linked"]) == (
+        "met", [{"rule": "w", "party": "red", "status": "violation", "since": D("01-05")}])
+    (group,) = c["defaults"]
+    red = next(p for p in group["parties"] if p["party"] == "red")
+    assert (red["date"], red["finding"]) == (D("01-05"), "w/red/2020-01-05")
