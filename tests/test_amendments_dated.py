@@ -172,6 +172,23 @@ def test_an_amendment_after_a_deadline_met_on_time_opens_nothing(who):
     assert found(c) == [("w/red/2020-01-05", "w", "met", D("01-04"), D("01-05"), ())]
 
 
+def test_a_deadline_met_before_an_extension_is_settled(who):
+    # met on 01-03; the extension agreed on 01-04 (before the lapse) comes after it was performed: it
+    # changes nothing (DECISION, §5.12: a met deadline never changes its finding as the report date moves)
+    a = agree([W], [amendment("01-04", "01-20")])
+    rows = [ev("l", "01-03", "level", "red"), X]
+    for as_of in ("01-03", "01-10", "01-25"):
+        assert found(judge(who, a, rows, as_of)) == [("w/red/2020-01-05", "w", "met", D("01-03"), D("01-05"), ())]
+    # an undertaking (no date) met on 01-03, given a date on 01-04: still met, undated
+    undated = rule("w", "red", fulfilled_by=LEVEL)
+    a = agree([undated, {"id": "w@dated", "amends": "w", "effective_from": D("01-04"), "due": D("01-20")}])
+    assert found(judge(who, a, rows, "01-10")) == [("w/red/undated", "w", "met", D("01-03"), None, ())]
+    # not met when dated: the date applies, and the finding says so
+    assert found(judge(who, a, [], "01-10")) == [
+        ("w/red/2020-01-20", "w@dated", "pending", D("01-20"), D("01-20"),
+         ("dated on 2020-01-04 by w@dated: due 2020-01-20",))]
+
+
 def test_a_rule_level_amendment_of_the_due_date_follows_the_same_law(who):
     # DECISION (§5.12): `amends:` entries are versions like any other. The old note's case: due 01-05,
     # amended from 01-08 to be due 01-20, nothing done: as of 01-10 the 01-05 default is on record

@@ -10,7 +10,9 @@ versions known by the report date in effective order:
 - an amendment that takes effect after the due date, when the deadline was not met by then, leaves
   that lapse on record (the old version's finding stays in every later report) and, if it sets a
   later date, opens a new deadline judged on its own (its own finding, anchored on its own date);
-  one that sets no later date, or comes after a deadline met on time, changes nothing already judged.
+  one that sets no later date changes nothing already judged;
+- an amendment that takes effect after the deadline was met on time (an undertaking: met at all)
+  changes nothing: it was performed under the terms then in force, and that stays settled.
 
 What made a version — an agreement-level amendment (`Agreement.amendments`: who agreed, the event in
 the record) or a rule-level `amends:` entry (its version id) — is named in the text.
@@ -39,10 +41,10 @@ class Stage:
 
 
 def stages(agreement: Agreement, rule_id: str, start: dt.date, as_of: dt.date,
-           done_by: Callable[[Rule, dt.date], bool], known: Callable[[str], bool]) -> List[Stage]:
+           done_on: Callable[[Rule], Optional[dt.date]], known: Callable[[str], bool]) -> List[Stage]:
     """The deadlines a commitment started on `start` gives as of `as_of`, in date order: every one but
-    the last lapsed before an amendment re-opened it. `done_by(version, day)`: the version's parts were
-    all met on or before that day; `known(event id)`: the event is in the input."""
+    the last lapsed before an amendment re-opened it. `done_on(version)`: the day the version's parts
+    were all met (None: not by the report date); `known(event id)`: the event is in the input."""
     versions = sorted(agreement.versions(rule_id), key=lambda r: r.effective_from)
     later = [v for v in versions[1:] if v.effective_from <= as_of]  # an amendment not yet made is not known
     out: List[Stage] = []
@@ -50,6 +52,9 @@ def stages(agreement: Agreement, rule_id: str, start: dt.date, as_of: dt.date,
     texts: List[str] = []
     events: List[str] = []
     for nxt in later:
+        done = done_on(current)
+        if done is not None and (day is None or done <= day) and done < nxt.effective_from:
+            continue  # met on time before it was amended: settled
         new_day = deadline_day(nxt, start)[0]
         lapsed = day is not None and nxt.effective_from > day
         if not lapsed:
@@ -59,8 +64,8 @@ def stages(agreement: Agreement, rule_id: str, start: dt.date, as_of: dt.date,
             current, day = nxt, new_day
             continue
         assert day is not None
-        if new_day is None or new_day <= day or done_by(current, day):
-            continue  # nothing to re-open: it was met on time, or the amendment sets no later date
+        if new_day is None or new_day <= day:
+            continue  # the amendment sets no later date: nothing to re-open
         made = agreement.amendment_of(nxt)
         out.append(Stage(current, tuple(texts), tuple(events),
                          f"After it lapsed, {made.id if made else nxt.version} set a new deadline on "

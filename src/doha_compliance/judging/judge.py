@@ -474,10 +474,10 @@ class Judge:
         if start is None or start > as_of:
             return [amended.Stage(rule)]
 
-        def done_by(version: Rule, day: dt.date) -> bool:
+        def done_on(version: Rule) -> Optional[dt.date]:
             done = deadlines.completed(self._progress.get((version.version, party), {}), version)
-            return done is not None and done.date <= day
-        return amended.stages(self.agreement, rule.id, start, as_of, done_by, known)
+            return done.date if done is not None else None
+        return amended.stages(self.agreement, rule.id, start, as_of, done_on, known)
 
     def _untriggered_and_claimable(self, as_of: dt.date) -> Tuple[List[Finding], List[NotAssessed]]:
         """One `not_triggered` finding per continuing or claimable commitment that had not started;

@@ -4,9 +4,10 @@ A deadline is judged by the version in force on its due date. Take the versions 
 order, leaving out those that take effect after the report date (not yet agreed). Keep a list of
 deadlines, each (version judging it, what moved its date); start with the first version. For each
 later version V, look at the last deadline (version J, due day X; V's due day Y):
+- J was met (by X, if X is a day) before V takes effect: V changes nothing (settled);
 - X is none, or V takes effect on or before X: V replaces J (if Y differs from X, say so);
-- else (the deadline lapsed before V): if Y is a date after X and J was not met by X, a new
-  deadline (V, Y) is added after it; otherwise V changes nothing judged.
+- else (the deadline lapsed before V, unmet by X): if Y is a date after X, a new deadline (V, Y)
+  is added after it; otherwise V changes nothing judged.
 """
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def moved(agreement: Agreement, rule: Rule, old: Optional[dt.date], new: Optiona
 
 
 def deadlines_of(agreement: Agreement, rule_id: str, start: dt.date, as_of: dt.date,
-                 met_by: Callable[[Rule, dt.date], bool], known: Callable[[str], bool]
+                 met_on: Callable[[Rule], Optional[dt.date]], known: Callable[[str], bool]
                  ) -> List[Tuple[Rule, List[str], List[str]]]:
     """Each deadline: (the version judging it, the texts of how its date moved, the events cited)."""
     versions = _versions(agreement, rule_id)
@@ -69,6 +70,9 @@ def deadlines_of(agreement: Agreement, rule_id: str, start: dt.date, as_of: dt.d
     for v in known_versions[1:]:
         judging, texts, events = out[-1]
         old, new = due_day(judging, start), due_day(v, start)
+        met = met_on(judging)
+        if met is not None and met < v.effective_from and (old is None or met <= old):
+            continue
         a = _made_by(agreement, v)
         event = [a.event] if a is not None and a.event is not None else []
         if old is None or v.effective_from <= old:
@@ -76,6 +80,6 @@ def deadlines_of(agreement: Agreement, rule_id: str, start: dt.date, as_of: dt.d
                 texts = texts + [moved(agreement, v, old, new, known, False)]
                 events = events + event
             out[-1] = (v, texts, events)
-        elif new is not None and new > old and not met_by(judging, old):
+        elif new is not None and new > old:
             out.append((v, [moved(agreement, v, old, new, known, True)], event))
     return out

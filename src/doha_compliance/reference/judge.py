@@ -194,11 +194,10 @@ class _Judge:
         if start is None:
             return self._deadline_state(rule, party, None, [], [])
 
-        def met_by(version: Rule, day: dt.date) -> bool:
-            done = fulfilled(version, party, start, self.seen)[0]
-            return done is not None and done <= day
+        def met_on(version: Rule) -> Optional[dt.date]:
+            return fulfilled(version, party, start, self.seen)[0]
         found = [self._deadline_state(version, party, start, texts, events)
-                 for version, texts, events in deadlines_of(self.agreement, rule_id, start, self.as_of, met_by,
+                 for version, texts, events in deadlines_of(self.agreement, rule_id, start, self.as_of, met_on,
                                                             lambda i: i in self.known)]
         found[0]["later"] = found[1:]
         return found[0]
