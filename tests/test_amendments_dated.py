@@ -322,3 +322,11 @@ def test_links_and_who_defaulted_first_keep_the_lapse(who):
     (group,) = c["defaults"]
     red = next(p for p in group["parties"] if p["party"] == "red")
     assert (red["date"], red["finding"]) == (D("01-05"), "w/red/2020-01-05")
+
+
+def test_explain_says_who_agreed_the_version():
+    from doha_compliance.report.explain import explain
+
+    a = agree([W], [amendment("01-04", "01-20")])
+    text = explain(report(a, [X], "01-10"), "w/red/2020-01-20")
+    assert "amended:   by ext, agreed on 2020-01-04 by red, blue (event x): due 2020-01-20" in text.splitlines()
