@@ -1,4 +1,4 @@
-"""Versions judged on their own dates (issue 25, commitment-semantics §5.12): a deadline is judged by
+"""Versions judged on their own dates (issue 25, commitment-semantics §5.14): a deadline is judged by
 the version in force on its due date; an amendment before the lapse moves the date (and the finding
 says so), one after it leaves the lapse on record and opens a new deadline judged on its own.
 Agreement-level `amendments:` apply to several rules (or all deadlines) at once, cite the event that
@@ -174,7 +174,7 @@ def test_an_amendment_after_a_deadline_met_on_time_opens_nothing(who):
 
 def test_a_deadline_met_before_an_extension_is_settled(who):
     # met on 01-03; the extension agreed on 01-04 (before the lapse) comes after it was performed: it
-    # changes nothing (DECISION, §5.12: a met deadline never changes its finding as the report date moves)
+    # changes nothing (DECISION, §5.14: a met deadline never changes its finding as the report date moves)
     a = agree([W], [amendment("01-04", "01-20")])
     rows = [ev("l", "01-03", "level", "red"), X]
     for as_of in ("01-03", "01-10", "01-25"):
@@ -190,7 +190,7 @@ def test_a_deadline_met_before_an_extension_is_settled(who):
 
 
 def test_a_rule_level_amendment_of_the_due_date_follows_the_same_law(who):
-    # DECISION (§5.12): `amends:` entries are versions like any other. The old note's case: due 01-05,
+    # DECISION (§5.14): `amends:` entries are versions like any other. The old note's case: due 01-05,
     # amended from 01-08 to be due 01-20, nothing done: as of 01-10 the 01-05 default is on record
     # beside the new deadline (it was "pending, due 01-20" alone before issue 25)
     a = agree([W, {"id": "w@v2", "amends": "w", "effective_from": D("01-08"), "due": D("01-20")}])
@@ -247,7 +247,7 @@ def test_the_event_that_made_it_is_cited_and_a_missing_one_is_said(who):
 
 
 def test_the_event_is_listed_among_the_cited_events_not_as_the_deadlines_evidence():
-    # DECISION (§5.12): evidence is what the status rests on (the counted events); the amendment moves
+    # DECISION (§5.14): evidence is what the status rests on (the counted events); the amendment moves
     # the date, so it is cited in `amended` and listed with the report's events, not in `evidence`
     a = agree([W, V], [amendment("01-04", "01-20", rules=("w", "v"))])
     r = report(a, [X, ev("b", "01-18", "level", "blue")], "01-25")
@@ -309,7 +309,7 @@ def test_every_format_shows_how_the_date_moved():
 
 
 def test_links_and_who_defaulted_first_keep_the_lapse(who):
-    # DECISION (§5.12): w lapsed on 01-05 and was re-opened on 01-08 (due 01-20); v (blue, due 01-30,
+    # DECISION (§5.14): w lapsed on 01-05 and was re-opened on 01-08 (due 01-20); v (blue, due 01-30,
     # linked to w) is met on 01-10. v's finding shows w as in default since 01-05 (the lapse stays on
     # record), and red's first default is the lapsed deadline, not the re-opened one
     w = dict(W, linked=["v"])

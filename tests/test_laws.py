@@ -454,7 +454,7 @@ def test_a_complied_finding_lies_within_declared_coverage_and_the_versions_time_
 @given(scenarios())
 def test_a_deadlines_status_only_moves_forward(who, scenario):
     """not_triggered -> pending -> met | violation | missed, as the report date advances; once decided,
-    never changed (steps may be skipped) and never dropped from a later report. Issue 25 (§5.12): a
+    never changed (steps may be skipped) and never dropped from a later report. Issue 25 (§5.14): a
     deadline is one due date of a commitment (its finding id names it): an extension before the lapse
     replaces it by another, one after it opens another beside it."""
     rank = {"not_triggered": 0, "pending": 1, "met": 2, "violation": 2, "missed": 2}

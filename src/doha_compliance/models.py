@@ -558,7 +558,7 @@ class Finding:
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
     readings: Tuple[ReadingStatus, ...] = ()  # its status under each alternative reading, where it differs
     # issue 25 (versions): how amendments moved a deadline's date before it was judged, each
-    # "extended on D by S (event id) from X to Y" (commitment-semantics §5.12)
+    # "extended on D by S (event id) from X to Y" (commitment-semantics §5.14)
     amended: Tuple[str, ...] = ()
 
     @property

@@ -1,4 +1,4 @@
-"""Deadlines judged by the version in force on their due date (issue 25, commitment-semantics §5.12).
+"""Deadlines judged by the version in force on their due date (issue 25, commitment-semantics §5.14).
 
 A deadline changed by an amendment is not judged whole by the version of the report date — that
 either hid an earlier lapse behind a later extension or let a lapse never show. Instead, walking the

@@ -49,7 +49,7 @@ def under(agreement: Agreement, reading: Reading) -> Agreement:
 def _key(f: Finding, deadline_rules: Set[str]) -> Key:
     """What a finding is about, the same under every reading."""
     if f.rule in deadline_rules and f.status != "alleged":  # a claim naming a deadline is about its claim
-        # issue 25 (§5.12): a unit may hold several deadlines, one per version judging one; the
+        # issue 25 (§5.14): a unit may hold several deadlines, one per version judging one; the
         # reading's version of the same primary version is the counterpart
         return (f.rule, f.party, "deadline", f.version.split(SEPARATOR, 1)[0])
     if f.anchor is not None:  # a reading's version names its anchor: complied-<version>~<reading>

@@ -1,4 +1,4 @@
-"""The reference judge's deadlines under amendments (SPEC §5.12, issue 25), the slow obvious way.
+"""The reference judge's deadlines under amendments (SPEC §5.14, issue 25), the slow obvious way.
 
 A deadline is judged by the version in force on its due date. Take the versions in effective
 order, leaving out those that take effect after the report date (not yet agreed). Keep a list of

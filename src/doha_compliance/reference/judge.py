@@ -16,7 +16,7 @@ Where the specification is silent or ambiguous, the decisions taken here are mar
 below (the lead aligns the pipeline or the spec):
 - DECISION (versions): a claimable rule and a not-triggered commitment are judged by the version in
   force on the report date, else the latest version that started before it, else the first. A
-  started deadline is judged by the version in force on its due date (SPEC §5.12, issue 25,
+  started deadline is judged by the version in force on its due date (SPEC §5.14, issue 25,
   `amendments.py`): a version taking effect on or before the due day replaces it; one after an unmet
   due day that sets a later date adds a deadline judged on its own; links, claims and triggers read
   the first. Versions of a prohibited/conditional rule that start after the report date give nothing.
@@ -188,7 +188,7 @@ class _Judge:
 
     def _judge_deadline(self, rule_id: str, party: str) -> Dict[str, Any]:
         """The first deadline of the commitment (what links, claims and triggers read), with the
-        deadlines amendments re-opened after it lapsed in state["later"] (SPEC §5.12)."""
+        deadlines amendments re-opened after it lapsed in state["later"] (SPEC §5.14)."""
         rule = _chosen_version(self.agreement, rule_id, self.as_of)
         start = self.start(rule, party)
         if start is None:

@@ -25,7 +25,7 @@ def _theirs(f: Dict[str, Any], deadlines: List[str], reading: str) -> Tuple[str,
     """What a reading's (raw) finding is about: a deadline's unit; otherwise its id, with the
     reading's version name taken out of an anchor (`complied-<version>~<reading>-<day>`)."""
     if f["rule"] in deadlines and f["status"] != "alleged":  # an allegation is about its claim, not the unit
-        # SPEC §5.12: one deadline per version judging one; the reading's version of the same version
+        # SPEC §5.14: one deadline per version judging one; the reading's version of the same version
         return (f["rule"], f["party"], f["version"].split("~")[0])
     found = _finding_id(f)
     if f["anchor"] is not None:  # complied-<version>~<reading>-<first day> names the primary version's span

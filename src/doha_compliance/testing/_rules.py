@@ -188,7 +188,7 @@ def rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
             if others and draw(st.integers(0, 3)) == 0:
                 amendment["linked"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
             amendments.append(amendment)
-    for rule in rules:  # issue 25: a deadline's date moved, before or after it lapses (§5.12)
+    for rule in rules:  # issue 25: a deadline's date moved, before or after it lapses (§5.14)
         if kind_named(rule["kind"]).deadline and draw(st.integers(0, 2)) == 0:
             start = dt.date.fromisoformat(rule.get("effective_from", v.start.isoformat()))
             moved = draw(dates(start + dt.timedelta(days=1), v.end))
