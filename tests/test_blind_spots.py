@@ -383,9 +383,17 @@ def test_the_version_in_force_on_its_last_day_decides(engine):
                                                                            D("2020-01-10"))
     assert [(x.rule, x.party, x.status, x.since) for x in deliver.linked] == [
         ("quiet", "blue", "violation", D("2020-01-02"))]
+    # issue 25 (commitment-semantics §5.15): met on 01-05, before the amendment took effect on 01-06, the
+    # deadline is settled: as of 01-06 still the first version, met, due 01-10 (it was deliver@later,
+    # due 01-20, when the report date's version judged the whole deadline)
     later = next(f for f in dc.evaluate(agreement, rows, as_of=D("2020-01-06"), engine=engine).findings
                  if f.rule == "deliver")
-    assert (later.version, later.due) == ("deliver@later", D("2020-01-20"))
+    assert (later.version, later.status, later.due) == ("deliver", "met", D("2020-01-10"))
+    # not met: on 01-05 (the first version's last day) the first version's date; from 01-06 the amendment's
+    unmet = rows[:1]
+    dates = [(f.version, f.due) for day in ("2020-01-05", "2020-01-06")
+             for f in dc.evaluate(agreement, unmet, as_of=D(day), engine=engine).findings if f.rule == "deliver"]
+    assert dates == [("deliver", D("2020-01-10")), ("deliver@later", D("2020-01-20"))]
 
 
 @pytest.mark.parametrize("engine", ENGINES)

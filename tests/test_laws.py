@@ -454,20 +454,28 @@ def test_a_complied_finding_lies_within_declared_coverage_and_the_versions_time_
 @given(scenarios())
 def test_a_deadlines_status_only_moves_forward(who, scenario):
     """not_triggered -> pending -> met | violation | missed, as the report date advances; once decided,
-    never changed (steps may be skipped)."""
+    never changed (steps may be skipped) and never dropped from a later report. Issue 25 (§5.15): a
+    deadline is one due date of a commitment (its finding id names it): an extension before the lapse
+    replaces it by another, one after it opens another beside it."""
     rank = {"not_triggered": 0, "pending": 1, "met": 2, "violation": 2, "missed": 2}
     kinds = _kinds(scenario)
     history: dict = {}
+    days = []
     day = COMPACT.start
     while day <= COMPACT.end + dt.timedelta(days=4):
+        days.append(day)
         for f in judged(who, scenario, as_of=day)["findings"]:
             if kinds[f["version"]] == "deadline" and f["status"] != "alleged":
-                history.setdefault((f["rule"], f["party"]), []).append(f["status"])
+                history.setdefault(f["id"], []).append((day, f["status"]))
         day += dt.timedelta(days=2)
-    for statuses in history.values():
+    for seen in history.values():
+        statuses = [s for _, s in seen]
         ranks = [rank[s] for s in statuses]
         assert ranks == sorted(ranks), statuses
         assert len({s for s in statuses if rank[s] == 2}) <= 1, statuses
+        decided = [d for d, s in seen if rank[s] == 2]
+        if decided:
+            assert [d for d, _ in seen if d >= decided[0]] == [d for d in days if d >= decided[0]], seen
         if len(set(statuses)) > 1:
             event("a deadline changed status")
 

@@ -215,13 +215,19 @@ def test_an_amended_deadline_counts_evidence_from_its_first_version_on(engine):
     """matching.match_window: a deadline's versions all match from the first version's start (with the
     `return` for deadlines removed, the amendment counted only events from its own effective_from).
 
-    deliver: due 01-10; from 01-05 amended to due 01-12. Red delivers on 01-03, under the first
-    version. As of 01-15 the amendment decides: the delivery counts for it, so it is met on 01-03."""
+    deliver: 10 counted by 01-10; from 01-05 amended to be due 01-12. Red delivers 6 on 01-03, under the
+    first version, and 4 on 01-08. As of 01-15 the amendment decides (it took effect before the first
+    date lapsed, and the deadline was not met before it: issue 25, §5.15): the 6 of 01-03 count for it,
+    so it is met on 01-08. (Before issue 25 the test delivered it whole on 01-03; a deadline met before
+    an amendment takes effect is now settled under the first version, so the counting needs a part
+    done before the amendment and the rest after.)"""
     agreement = rules(
-        rule("deliver", "deadline", "red", due="2020-01-10", fulfilled_by={"when": {"type": "level", "actor": "red"}}),
+        rule("deliver", "deadline", "red", due="2020-01-10",
+             fulfilled_by={"when": {"type": "level", "actor": "red"}, "total_of": "count", "at_least": 10}),
         {"id": "deliver@later", "amends": "deliver", "effective_from": "2020-01-05", "due": "2020-01-12"})
-    report = dc.evaluate(agreement, [ev("l", "2020-01-03", "level", "red")], as_of=D("2020-01-15"), engine=engine)
-    assert {(f.version, f.status, f.date) for f in report.findings} == {("deliver@later", "met", D("2020-01-03"))}
+    rows = [ev("l", "2020-01-03", "level", "red", count=6), ev("m", "2020-01-08", "level", "red", count=4)]
+    report = dc.evaluate(agreement, rows, as_of=D("2020-01-15"), engine=engine)
+    assert {(f.version, f.status, f.date) for f in report.findings} == {("deliver@later", "met", D("2020-01-08"))}
 
 
 # --- rules: what the loader says about a rule it cannot use -------------------------------------------

@@ -439,6 +439,25 @@ NO_FINDING = "no_finding"  # the reading gives no finding where the primary read
 
 
 @attrs.frozen
+class Amendment:
+    """An amendment agreed for several deadlines at once (issue 25, `amendments:` in agreement.yaml): on
+    `date` the parties in `agreed_by` set a new due date for `rules` (all the deadline rules it names,
+    `all` resolved). Each rule gets a version of its own, `<rule>@<id>`, in force from `date`; `event`
+    is the event in the record that made it, cited by the findings it changes."""
+
+    id: str
+    date: dt.date
+    due: dt.date
+    rules: Tuple[str, ...]
+    agreed_by: Tuple[str, ...] = ()
+    event: Optional[str] = None
+
+    def version_of(self, rule_id: str) -> str:
+        """The name of the version it makes of a rule."""
+        return f"{rule_id}@{self.id}"
+
+
+@attrs.frozen
 class Agreement:
     """A rule set: the agreement's vocabulary (parties, event types) and its rule versions."""
 
@@ -463,6 +482,8 @@ class Agreement:
     # case-folded -> rules.zones.Place); empty for an agreement without `zones:`/`gazetteer:`
     zones: Mapping[str, Any] = attrs.field(factory=dict)
     gazetteer: Mapping[str, Any] = attrs.field(factory=dict)
+    # issue 25: amendments agreed for several rules at once (`amendments:` in agreement.yaml)
+    amendments: Tuple[Amendment, ...] = ()
 
     def primary_reading(self, rule_id: str) -> Reading:
         return self.primary_readings.get(rule_id, AS_ENCODED)
@@ -516,6 +537,10 @@ class Agreement:
         versions = sorted(self.versions(rule_id), key=lambda r: r.effective_from)
         started = [r for r in versions if r.effective_from <= day]
         return self.version_in_force(rule_id, day) or (started[-1] if started else versions[0])
+
+    def amendment_of(self, rule: Rule) -> Optional[Amendment]:
+        """The agreement-level amendment that made this version, if one did (issue 25)."""
+        return next((a for a in self.amendments if rule.id in a.rules and a.version_of(rule.id) == rule.version), None)
 
 
 @attrs.frozen
@@ -621,6 +646,9 @@ class Finding:
     confidence_reasons: Tuple[str, ...] = ()
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
     readings: Tuple[ReadingStatus, ...] = ()  # its status under each alternative reading, where it differs
+    # issue 25 (versions): how amendments moved a deadline's date before it was judged, each
+    # "extended on D by S (event id) from X to Y" (commitment-semantics §5.15)
+    amended: Tuple[str, ...] = ()
     blocked_by: Tuple[str, ...] = ()  # issue 25: a `prevented` deadline: the ids of the findings in default blocking it
     # issue 25 (carve-outs): the stated proportion between a justified-in-time act and what it answers, as weighed
     magnitude: Optional[str] = None
@@ -669,6 +697,8 @@ class Finding:
             out["episode"] = self.episode
         if self.readings:
             out["readings"] = [r.to_dict() for r in self.readings]
+        if self.amended:
+            out["amended"] = list(self.amended)
         if self.blocked_by:
             out["blocked_by"] = list(self.blocked_by)
         if self.magnitude is not None:

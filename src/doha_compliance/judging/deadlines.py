@@ -249,11 +249,14 @@ def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Opt
 def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, triggers: Triggers, as_of: dt.date,
            last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset(),
            bearing: Optional[Mapping[int, dt.date]] = None, blockers: Sequence[Blocker] = (),
-           verifications: Optional[Verifications] = None) -> Deadline:
+           verifications: Optional[Verifications] = None, amended: Tuple[str, ...] = (),
+           cited: Tuple[Event, ...] = (), reopened: str = "") -> Deadline:
     """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
     the deadline rules already found not assessed (a trigger source is decided before its dependants);
     `bearing`: by part, the latest event bearing on it (several-part deadlines); `blockers`: the decided
-    deadlines it depends on (issue 25, `dependence`)."""
+    deadlines it depends on (issue 25, `dependence`); `amended`: how amendments moved its date
+    (amended.py), told in its reason; `cited`: the events that made them; `reopened`: for a lapsed
+    deadline, the new one an amendment set after it (told in its reason)."""
     start = triggers.start(rule, party)
     if start is not None and start > as_of:
         start = None
@@ -302,7 +305,8 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
     started += _percent_text(rule, party, progress, verifications)
 
     def finding(status: str, date: dt.date, text: str) -> Deadline:
-        reason = f"{rule.title}: {text}{started}"
+        reason = (f"{rule.title}: {text}{started}" + "".join(f" {a[0].upper()}{a[1:]}." for a in amended)
+                  + (f" {reopened}" if reopened else ""))
         # issue 24: as certain as its counted events; a verified declaration rests on its verification (§5.12)
         level, why = confidence.rate([e for e in used if e.id not in checked[2]], party, status)
         return Deadline(rule, party, Finding(rule=rule.id, version=rule.version, party=party, status=status, date=date,
@@ -310,9 +314,9 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
                                              anchor=text_day.isoformat() if text_day else "undated", days_late=late,
                                              parts_met=_parts_met(rule, progress) if several else None,
                                              parts_total=len(rule.fulfilments) if several else None,
-                                             confidence=level, confidence_reasons=why, verification=checked[0] or None,
-                                             blocked_by=blocked.blocked_by),
-                        None, start, day, done.date if done else None, tuple(used), parts_done)
+                                             confidence=level, confidence_reasons=why, amended=amended,
+                                             verification=checked[0] or None, blocked_by=blocked.blocked_by),
+                        None, start, day, done.date if done else None, tuple(used) + cited, parts_done)
 
     if day is None:
         if done is not None:

@@ -49,7 +49,7 @@ from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
 
-from . import carveouts, coding, confidence, continuing, deadlines, dependence, links, location, reports
+from . import amended, carveouts, coding, confidence, continuing, deadlines, dependence, links, location, reports
 from .claims import set_claims
 from .continuing import Continuing
 from .coverage import statement_of
@@ -279,6 +279,9 @@ class Judge:
         self._statements: Dict[str, Event] = {}  # issue 24: monitors' statements of compliance, by id
         self._verifications = Verifications(agreement)  # issues 25/26 (§5.12): monitors' verifications, by id
         self.matching = agreement  # what the matcher runs (readings.ReadingJudges adds its readings' versions)
+        # issue 25: the events that made the agreement's amendments, kept as they pass (they are few)
+        self._amending_ids = {a.event for a in agreement.amendments if a.event is not None}
+        self._amending: Dict[str, Event] = {}
 
     def saw(self, event: Event) -> None:
         """Every event judged passes here: a monitor's statement of compliance is kept (they are few)."""
@@ -286,6 +289,8 @@ class Judge:
             self._statements[event.id] = event
         if event.extra:
             self._verifications.saw(event)
+        if event.id in self._amending_ids:
+            self._amending[event.id] = event
 
     def saw_day(self, day: dt.date) -> None:
         """A day the input covers (levels)."""
@@ -420,14 +425,14 @@ class Judge:
         reported = reports.monitor_reports(self.agreement, self._claim_events.finish())  # issue 24
         if reported:
             self._findings = reports.settle(self.agreement, self._findings.finish(), reported, self.continuing)
-        decided, not_assessed = self._deadlines(matches, as_of, coverage[1])
+        decided, not_assessed, reopened = self._deadlines(matches, as_of, coverage[1], known)
         statements = [s for e in self._statements.values() if (s := statement_of(self.agreement, e)) is not None]
         kept = continuing.decide(self.agreement, self.continuing, self.triggers, as_of, sources, statements)
         more = [self._rated_statement(f) for f in kept.findings]
         not_assessed += kept.not_assessed
         untriggered, unassessed = self._untriggered_and_claimable(as_of)
         not_assessed += unassessed
-        late = [d.finding for d in decided.values() if d.finding is not None] + more + untriggered
+        late = [d.finding for d in (*decided.values(), *reopened) if d.finding is not None] + more + untriggered
         breached: Dict[Tuple[str, str], List[str]] = {}  # deadlines breached on the strength of one event
         for f in late:
             if f.status in BREACHES and f.evidence:
@@ -436,7 +441,7 @@ class Judge:
         level_findings, level_not_assessed, series = self.levels.finish(as_of)  # issue 15
         late += level_findings
         not_assessed += level_not_assessed
-        evidence = [e for d in decided.values() for e in d.evidence]
+        evidence = [e for d in (*decided.values(), *reopened) for e in d.evidence]
         evidence += [self._statements[i] for i in dict.fromkeys(kept.cited)]
         self._cited.release(None)
         history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of,
@@ -450,27 +455,52 @@ class Judge:
         not_assessed.sort(key=lambda n: (n.rule, n.party, n.version))
         return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(), tuple(series))
 
-    def _deadlines(self, matches: Matches, as_of: dt.date, last_event: Optional[dt.date]
-                   ) -> Tuple[Dict[Tuple[str, str], Deadline], List[NotAssessed]]:
-        """Each deadline rule's version on the report date, decided for each party owing it."""
+    def _deadlines(self, matches: Matches, as_of: dt.date, last_event: Optional[dt.date],
+                   known: Callable[[str], bool] = lambda event_id: True
+                   ) -> Tuple[Dict[Tuple[str, str], Deadline], List[NotAssessed], List[Deadline]]:
+        """Each deadline rule decided for each party owing it (the parties of its version on the report
+        date), each deadline by the version in force on its due date (amended.py): the first deadline
+        by (rule, party), for links and claims (a lapse stays on record), and the deadlines re-opened
+        by amendments after a lapse, each judged on its own."""
         decided: Dict[Tuple[str, str], Deadline] = {}
         not_assessed: List[NotAssessed] = []
+        reopened: List[Deadline] = []
         # trigger sources first, and what a rule depends on before it (issue 25)
         for rule_id in dependence.order(list(dict.fromkeys(r.id for r in self._deadlines_in_order)), self.agreement):
             rule = self.agreement.version_on(rule_id, as_of)
             for party in rule.parties:
-                unit = (rule.version, party)
-                bearing = {i: day for i in range(len(rule.fulfilments))
-                           if (day := matches.bearing.get((rule.version, party, i))) is not None}
-                d = deadlines.decide(self.agreement, rule, party, self._progress.get(unit, {}), self.triggers, as_of,
-                                     matches.covered.get(unit), last_event, self._unassessed, bearing,
-                                     dependence.blockers(self.agreement, rule, decided), self._verifications)
-                decided[(rule.id, party)] = d
-                if d.not_assessed is not None:
-                    not_assessed.append(d.not_assessed)
+                for n, stage in enumerate(self._stages(rule, party, as_of, known)):
+                    version = stage.rule
+                    unit = (version.version, party)
+                    bearing = {i: day for i in range(len(version.fulfilments))
+                               if (day := matches.bearing.get((version.version, party, i))) is not None}
+                    d = deadlines.decide(self.agreement, version, party, self._progress.get(unit, {}), self.triggers,
+                                         as_of, matches.covered.get(unit), last_event, self._unassessed, bearing,
+                                         blockers=dependence.blockers(self.agreement, version, decided),
+                                         verifications=self._verifications, amended=stage.amended,
+                                         cited=tuple(self._amending[i] for i in stage.events if i in self._amending),
+                                         reopened=stage.reopened)
+                    if n == 0:
+                        decided[(rule.id, party)] = d
+                    else:
+                        reopened.append(d)
+                    if d.not_assessed is not None:
+                        not_assessed.append(d.not_assessed)
             if all(decided[(rule.id, p)].not_assessed is not None for p in rule.parties):
                 self._unassessed.add(rule.id)
-        return decided, not_assessed
+        return decided, not_assessed, reopened
+
+    def _stages(self, rule: Rule, party: str, as_of: dt.date, known: Callable[[str], bool]) -> List[amended.Stage]:
+        """The deadlines of one commitment (amended.py); one, of its version on the report date, when it
+        has not started by then."""
+        start = self.triggers.start(rule, party)
+        if start is None or start > as_of:
+            return [amended.Stage(rule)]
+
+        def done_on(version: Rule) -> Optional[dt.date]:
+            done = deadlines.completed(self._progress.get((version.version, party), {}), version)
+            return done.date if done is not None else None
+        return amended.stages(self.agreement, rule.id, start, as_of, done_on, known)
 
     def _untriggered_and_claimable(self, as_of: dt.date) -> Tuple[List[Finding], List[NotAssessed]]:
         """One `not_triggered` finding per continuing or claimable commitment that had not started;

@@ -11,7 +11,8 @@ reach the report's findings, tables or scores: they only annotate the primary re
 (`Finding.readings`) and the who-defaulted-first groups (`DefaultGroup.readings`).
 
 A finding is set beside its counterpart under a reading by what it is about: an act (or claim) by
-its event, a deadline by its unit (rule, party: one finding each, whatever its due date), a finding
+its event, a deadline by its unit and version (rule, party, the primary version judging it: one
+finding each, whatever its due date; issue 25: a lapse re-opened by an amendment is another), a finding
 about a continuing commitment as a whole by its anchor (`complied`, `not-triggered`, a period).
 """
 from __future__ import annotations
@@ -48,7 +49,9 @@ def under(agreement: Agreement, reading: Reading) -> Agreement:
 def _key(f: Finding, deadline_rules: Set[str]) -> Key:
     """What a finding is about, the same under every reading."""
     if f.rule in deadline_rules and f.status != "alleged":  # a claim naming a deadline is about its claim
-        return (f.rule, f.party, "deadline")
+        # issue 25 (§5.15): a unit may hold several deadlines, one per version judging one; the
+        # reading's version of the same primary version is the counterpart
+        return (f.rule, f.party, "deadline", f.version.split(SEPARATOR, 1)[0])
     if f.anchor is not None:  # a reading's version names its anchor: complied-<version>~<reading>
         anchor = f.anchor.split(SEPARATOR, 1)[0]
         return (f.rule, f.party, "whole", "complied" if anchor == f"complied-{f.rule}" else anchor)

@@ -14,8 +14,11 @@ condition language (`conditions.matches`, `conditions.substitute_party`) and val
 
 Where the specification is silent or ambiguous, the decisions taken here are marked DECISION
 below (the lead aligns the pipeline or the spec):
-- DECISION (versions): a deadline, a claimable rule and a not-triggered commitment are judged by
-  the version in force on the report date, else the latest version that started before it, else
+- DECISION (versions): a claimable rule and a not-triggered commitment are judged by the version in
+  force on the report date, else the latest version that started before it, else the first. A
+  started deadline is judged by the version in force on its due date (SPEC §5.15, issue 25,
+  `amendments.py`): a version taking effect on or before the due day replaces it; one after an unmet
+  due day that sets a later date adds a deadline judged on its own; links, claims and triggers read
   the first. Versions of a prohibited/conditional rule that start after the report date give nothing.
 - DECISION (start): a commitment starts on the later of its trigger date and its first version's
   effective_from (a `{rule: R}` trigger can fall before the rule is in force); a deadline counted
@@ -108,6 +111,7 @@ from ._plain import (
     _version_by_name,
     _versions,
 )
+from .amendments import deadlines_of
 from .claims import _about, assess, independent_of, part_of, role_of
 from .conclusions import pipeline_conclusions
 from .confidence import finding_confidence
@@ -190,11 +194,27 @@ class _Judge:
         return self.deadline_states[key]
 
     def _judge_deadline(self, rule_id: str, party: str) -> Dict[str, Any]:
+        """The first deadline of the commitment (what links, claims and triggers read), with the
+        deadlines amendments re-opened after it lapsed in state["later"] (SPEC §5.15)."""
         rule = _chosen_version(self.agreement, rule_id, self.as_of)
-        first = _versions(self.agreement, rule_id)[0]
-        state: Dict[str, Any] = {"rule": rule, "first": first, "start": None, "due": None, "done": None,
-                       "evidence": [], "status": "not_triggered", "date": self.as_of}
         start = self.start(rule, party)
+        if start is None:
+            return self._deadline_state(rule, party, None, [], [])
+
+        def met_on(version: Rule) -> Optional[dt.date]:
+            return fulfilled(version, party, start, self.seen)[0]
+        found = [self._deadline_state(version, party, start, texts, events)
+                 for version, texts, events in deadlines_of(self.agreement, rule_id, start, self.as_of, met_on,
+                                                            lambda i: i in self.known)]
+        found[0]["later"] = found[1:]
+        return found[0]
+
+    def _deadline_state(self, rule: Rule, party: str, start: Optional[dt.date], amended: List[str],
+                        amending: List[str]) -> Dict[str, Any]:
+        first = _versions(self.agreement, rule.id)[0]
+        state: Dict[str, Any] = {"rule": rule, "first": first, "start": None, "due": None, "done": None,
+                       "evidence": [], "status": "not_triggered", "date": self.as_of, "amended": amended,
+                       "amending": amending}
         if start is None:
             if self.trigger_unassessable(rule):
                 state["status"] = "not_assessed"
@@ -327,20 +347,22 @@ class _Judge:
     def judge_deadlines(self) -> None:
         for rule_id in sorted({r.id for r in self.agreement.rules if kind_of(r).deadline}):
             for party in _chosen_version(self.agreement, rule_id, self.as_of).parties:
-                state = self.deadline(rule_id, party)
-                rule = state["rule"]
-                if state["status"] == "not_assessed":
-                    self.not_assessed.append({"rule": rule_id, "version": rule.version, "party": party})
-                    continue
-                due = state["due"] if state["status"] != "not_triggered" else None
-                evidence = state["evidence"] if state["status"] != "not_triggered" else []
-                named = state.get("anchor_day")
-                anchor = named.isoformat() if named is not None else "undated"
-                f = self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
-                if state["status"] != "not_triggered":
-                    f.update(days_late=state["days_late"], parts_met=state["parts_met"],
-                             parts_total=state["parts_total"], blocked_by=state["blocked_by"],
-                             verification=state.get("verification"), context=state.get("context", []))
+                first_state = self.deadline(rule_id, party)
+                for state in [first_state] + first_state.get("later", []):
+                    rule = state["rule"]
+                    if state["status"] == "not_assessed":
+                        self.not_assessed.append({"rule": rule_id, "version": rule.version, "party": party})
+                        continue
+                    due = state["due"] if state["status"] != "not_triggered" else None
+                    evidence = state["evidence"] if state["status"] != "not_triggered" else []
+                    named = state.get("anchor_day")  # a prevented deadline keeps the text's day (issue 25)
+                    anchor = named.isoformat() if named is not None else "undated"
+                    f = self.add(rule, party, state["status"], state["date"], evidence, due=due, anchor=anchor)
+                    if state["status"] != "not_triggered":
+                        f.update(days_late=state["days_late"], parts_met=state["parts_met"],
+                                 parts_total=state["parts_total"], blocked_by=state["blocked_by"],
+                                 verification=state.get("verification"), context=state.get("context", []),
+                                 amended=state["amended"])
 
     # --- continuing commitments (prohibited, conditional) --------------------
 
@@ -689,6 +711,7 @@ class _Judge:
                 "days_late": f.get("days_late"), "parts_met": f.get("parts_met"), "parts_total": f.get("parts_total"),
                 "confidence": level, "confidence_reasons": reasons,
                 "episode": f.get("episode"),
+                **({"amended": list(f["amended"])} if f.get("amended") else {}),
                 "blocked_by": list(f.get("blocked_by") or []),
                 **({"verification": f["verification"]} if f.get("verification") else {}),
             })

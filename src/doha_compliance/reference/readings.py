@@ -25,7 +25,8 @@ def _theirs(f: Dict[str, Any], deadlines: List[str], reading: str) -> Tuple[str,
     """What a reading's (raw) finding is about: a deadline's unit; otherwise its id, with the
     reading's version name taken out of an anchor (`complied-<version>~<reading>-<day>`)."""
     if f["rule"] in deadlines and f["status"] != "alleged":  # an allegation is about its claim, not the unit
-        return (f["rule"], f["party"])
+        # SPEC §5.15: one deadline per version judging one; the reading's version of the same version
+        return (f["rule"], f["party"], f["version"].split("~")[0])
     found = _finding_id(f)
     if f["anchor"] is not None:  # complied-<version>~<reading>-<first day> names the primary version's span
         found = found.replace("~" + reading, "")
@@ -39,7 +40,7 @@ def _span(f: Dict[str, Any]) -> Tuple[str, str]:
 
 def _ours(f: Dict[str, Any], deadlines: List[str]) -> Tuple[str, ...]:
     """What a primary (canonical) finding is about, in the same terms."""
-    return (f["rule"], f["party"]) if f["rule"] in deadlines and f["status"] != "alleged" else (f["id"],)
+    return (f["rule"], f["party"], f["version"]) if f["rule"] in deadlines and f["status"] != "alleged" else (f["id"],)
 
 
 def with_readings(agreement: Agreement, primary: Dict[str, Any],

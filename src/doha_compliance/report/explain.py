@@ -98,12 +98,22 @@ def _fulfilment(f: Fulfilment) -> str:
     return (f"{f.label}: " if f.label else "") + text
 
 
+def _made_by(agreement: Agreement, rule: Rule) -> List[str]:
+    """Issue 25: the agreement-level amendment that made this version: when, by whom, on what event."""
+    made = agreement.amendment_of(rule)
+    if made is None:
+        return []
+    return [f"amended:   by {made.id}, agreed on {made.date} by {', '.join(made.agreed_by)}"
+            + (f" (event {made.event})" if made.event else "") + f": due {made.due}"]
+
+
 def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     until = rule.effective_until.isoformat() if rule.effective_until else "open-ended"
     lines = [f"rule:      {rule.id} — {rule.title}",
              f"version:   {rule.version} (in force {rule.effective_from}"
              f"{' ' + rule.effective_from_time if rule.effective_from_time else ''} to {until})"
              + (f", amends {rule.amends}" if rule.amends else ""),
+             *_made_by(agreement, rule),
              f"source:    {rule.source} [{rule.basis}]",
              f"kind:      {rule.kind}" + (f", {rule.modality.replace('_', ' ')}" if rule.modality != "obligation" else "")
              + (f" ({rule.wording!r})" if rule.wording else "")]

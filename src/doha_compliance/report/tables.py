@@ -47,6 +47,7 @@ TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims", "c
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
                  "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode", "readings",
+                 "amended",  # issue 25: how amendments moved a deadline's date
                  "blocked_by",  # issue 25 (depends_on)
                  "magnitude",  # issue 25: the stated proportion of a conditional act, as weighed
                  "verification"),
@@ -77,6 +78,7 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "episode": f.episode,
                    # its status under each other reading where it differs: "reading: status; ..."
                    "readings": "; ".join(f"{r.reading}: {r.status}" for r in f.readings),
+                   "amended": "; ".join(f.amended),  # issue 25: "extended on D by S ... from X to Y"
                    "blocked_by": ";".join(f.blocked_by),  # issue 25: the findings keeping it from being performed
                    "magnitude": f.magnitude,
                    "verification": f.verification}  # issues 25/26 (§5.12)

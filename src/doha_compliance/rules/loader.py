@@ -18,6 +18,7 @@ from doha_compliance._util.limits import MAX_RULE_FILE_BYTES
 from doha_compliance.errors import Location, RuleError, RuleSetError
 from doha_compliance.models import Agreement
 
+from .amendments import amendment_specs
 from .build import parse_date
 from .checks import check_party_names
 from .messages import check_schema, rule_schema
@@ -108,6 +109,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
     if loaded is None or check_schema(agreement_path, *loaded, errors) is None or errors:
         raise RuleSetError(errors)
     agreement = jsonable(loaded[0])["agreement"]
+    agreement_node = loaded[1]
     signed = parse_date(agreement["signed"], Location(agreement_path, None, "signed"), errors)
     check_party_names(agreement_path, agreement["parties"], errors)
     for field in ("signatories", "monitors"):
@@ -133,8 +135,10 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
             specs.extend(rule_specs(path, *loaded, skip))
     if not specs and not errors:
         errors.append(RuleError(Location(folder), "no rules: the folder has agreement.yaml but no rule files"))
+    amendments, amending = amendment_specs(agreement, agreement_node, agreement_path, signed, specs,
+                                               errors)  # issue 25
     made: Made = {}
-    rules = build_versions(specs, agreement, signed, errors, made)
+    rules = build_versions(specs + amending, agreement, signed, errors, made)
     check_part_monitors(rules, agreement, claimants, errors)  # issues 25/26: only a monitor verifies
     readings, primary_readings = build_readings(specs, rules, made, agreement, signed, errors) if not errors else ((), {})
     check_places(rules, gazetteer, errors)  # issue 25: a part's places are in the gazetteer
@@ -146,7 +150,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         rules=tuple(rules), folder=folder, signatories=tuple(agreement.get("signatories", ())),
         monitors=tuple(agreement.get("monitors", ())), claimants=claimants,
         source=rule_source(folder, read, on_disk), readings=readings, primary_readings=primary_readings,
-        zones=zones, gazetteer=gazetteer,
+        zones=zones, gazetteer=gazetteer, amendments=amendments,
     )
 
 

@@ -188,6 +188,15 @@ def rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
             if others and draw(st.integers(0, 3)) == 0:
                 amendment["linked"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
             amendments.append(amendment)
+    # issue 25 (§5.15): a deadline with a fixed date has it moved, by the rule's index, just before it
+    # lapses or after; derived from what was drawn, drawing nothing, so the cases drawn stay the same
+    for index, rule in enumerate(rules):
+        if kind_named(rule["kind"]).deadline and isinstance(rule.get("due"), str) and index % 3:
+            start = dt.date.fromisoformat(rule.get("effective_from", v.start.isoformat()))
+            due = dt.date.fromisoformat(rule["due"])
+            moved = max(start + dt.timedelta(days=1), due + dt.timedelta(days=-1 if index % 3 == 1 else 2))
+            amendments.append({"id": f"{rule['id']}@moved", "amends": rule["id"], "effective_from": moved.isoformat(),
+                               "due": (moved + dt.timedelta(days=3)).isoformat()})
     return rules + amendments
 
 
