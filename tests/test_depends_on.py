@@ -73,7 +73,7 @@ def test_the_reason_names_the_blocking_finding_and_every_format_shows_it():
     assert "Blocked by: withdraw/red/2020-01-10" in dc.render(report, "html")
     csv_text = dc.render(report, "csv")
     header = csv_text.splitlines()[0].split(",")
-    assert header[header.index("readings") + 1] == "blocked_by"  # the contract's order: after readings
+    assert header[header.index("amended") + 1] == "blocked_by"  # the contract's order: after readings, amended
     assert BLOCKER in csv_text
     schema = json.loads(resources.files("doha_compliance").joinpath("schemas/report.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator(schema).validate(json.loads(report.to_json()))  # the published schema knows it
