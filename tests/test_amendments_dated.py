@@ -302,7 +302,8 @@ def test_every_format_shows_how_the_date_moved():
     out = io.StringIO()
     dc.render(r, "csv", file=out, table="findings")
     header, row = list(csv.reader(io.StringIO(out.getvalue())))[:2]
-    assert header[-1] == "amended" and row[-1] == EXTENDED_BEFORE
+    at = header.index("amended")  # contract slot 2: after readings, before blocked_by, magnitude, verification
+    assert header[at - 1:at + 2] == ["readings", "amended", "blocked_by"] and row[at] == EXTENDED_BEFORE
     # a finding no amendment moved has no key, and an empty cell
     plain = report(agree([W]), [], "01-10")
     assert "amended" not in json.loads(plain.to_json())["findings"][0]
