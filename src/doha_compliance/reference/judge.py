@@ -244,13 +244,6 @@ class _Judge:
         if due is not None and shift > 0:
             due = due + dt.timedelta(days=shift)
         state["due"] = due
-        if done is not None or not prevented:
-            pass
-        elif not (state["per_part"] and due is not None and self.as_of > due and any(
-                d is None or d > due for i, d in enumerate(part_done) if i not in prevented)):
-            # SPEC §5.14: not done, and (every part it still owes) cannot be performed: prevented, never a breach
-            state.update(status="prevented", date=self.as_of, days_late=None, prevented_since=max(start, since))
-            return state
         if verified:
             words = [verification_text(self.agreement, rule.fulfilments[i], st, due, self.as_of, party)
                      for i, st in sorted(verified.items())]
@@ -259,6 +252,16 @@ class _Judge:
                                                                                               strict=True)]
             joined = "; ".join(words)
             state["verification"] = joined[:1].upper() + joined[1:]
+        if done is not None or not prevented:
+            pass
+        elif not (state["per_part"] and due is not None and self.as_of > due and any(
+                d is None or d > due for i, d in enumerate(part_done) if i not in prevented
+                # SPEC §5.14 with §5.12: a part declared by its day and not yet verified is not shown unmet
+                and not (i in verified and verified[i]["state"] == "declared"
+                         and verified[i]["declaration"].date <= due))):
+            # SPEC §5.14: not done, and (every part it still owes) cannot be performed: prevented, never a breach
+            state.update(status="prevented", date=self.as_of, days_late=None, prevented_since=max(start, since))
+            return state
         # SPEC 5.3: an event bearing on it must fall in its own time (on or after its start)
         # ... or a fulfilling event counted from its start (issue 24: its past months keep their progress)
         covered = (rule.covered_by is None or bool(state["evidence"])
