@@ -42,9 +42,67 @@ def attributed(event: "Event") -> bool:
     An act nobody claimed (actor `unknown`) neither breaches a party's prohibition nor justifies
     another party's act; it is listed apart ("Acts nobody claimed"). The matchers ask it through
     `ATTRIBUTED` (a rule's acts) and this function (justification windows, the unclaimed list).
-    Issue 25 (territorial responsibility: a rule saying who answers for what happens where) extends
-    this seam, not its callers."""
+    Issue 25 extends this seam: `attributed` still says whether the act is anyone's (an act by
+    hezbollah is hezbollah's); `Bond` says which party answers for an attributed actor's acts
+    (`answers_for:` in agreement.yaml, commitment-semantics §5.12), and `answered_condition` is its
+    form for rule conditions. An act nobody claimed is answered for by no one: it bears only on a
+    party's duty to prevent (kind `prevent`)."""
     return event.actor != UNKNOWN
+
+
+@attrs.frozen
+class Bond:
+    """Issue 25 (§5.12): `party` answers for the acts of `actors`, where `where` holds (a condition on the
+    act; None: everywhere), as the agreement's `clause` says. Such an act is judged under the party's
+    rules as the party's act, and its finding names the actor (`Finding.act_by`)."""
+
+    party: str
+    actors: Tuple[str, ...]
+    where: Optional[Mapping[str, Any]] = None
+    clause: Optional[str] = None
+
+    def label(self, actor: str) -> str:
+        """The words a finding carries: "act by hezbollah, for which lebanon answers (item 2)"."""
+        return f"act by {actor}, for which {self.party} answers" + (f" ({self.clause})" if self.clause else "")
+
+
+def _named(value: Any) -> Optional[Tuple[str, ...]]:
+    """The actors an `actor` constraint names by equality (a name, a list, `equals:`, `in:`); None for
+    any other form (`not:`), which a bond does not widen."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    if isinstance(value, Mapping) and set(value) <= {"equals", "in"}:
+        return _named(value.get("equals")) or _named(value.get("in"))
+    return None
+
+
+def answered_condition(cond: Mapping[str, Any], bonds: Tuple[Bond, ...], party: Optional[str] = None
+                       ) -> Mapping[str, Any]:
+    """A condition on acts with every `actor` test naming a party that answers for others widened to
+    those others where the bond holds (§5.12): `actor: lebanon` reads `any: [{actor: lebanon},
+    {all: [{actor: [hezbollah, armed_groups]}, WHERE]}]`. `$party` names `party`; with no party given,
+    every bonded party (a superset, for the pre-filter and the fields a rule reads). Nothing changes
+    without bonds."""
+    if not bonds:
+        return cond
+    out: Dict[str, Any] = {}
+    widened = []
+    for key, value in cond.items():
+        if key in ("all", "any"):
+            out[key] = [answered_condition(c, bonds, party) for c in value]
+            continue
+        names = _named(value) if key == "actor" else None
+        held = [b for b in bonds if names and (b.party in names or ("$party" in names and party in (None, b.party)))]
+        if not held:
+            out[key] = value
+            continue
+        widened.append({"any": [{key: value}] + [{"all": [{"actor": list(b.actors)}] + ([dict(b.where)] if b.where else [])}
+                                                  for b in held]})
+    if widened:
+        out["all"] = list(out.get("all", [])) + widened
+    return out
 # Who says it (issue 24): the roles a claimant may be declared with, and those whose word is a third
 # party's (independent of the accused, unless part of it).
 CLAIMANT_ROLES = ("party", "monitor", "oversight", "media")
@@ -216,6 +274,8 @@ class Rule:
     level: Any = None  # issue 15: levels.Level, for kind `level` (what it measures, per period, against what)
     # The kind's record (rules.kinds.Kind), set by the loader: what this layer asks of the kind.
     traits: Traits = attrs.field(default=None, eq=False, repr=False)
+    # issue 25 (§5.12): the agreement's `answers_for:` bonds, set by the loader (acts a party answers for)
+    bonds: Tuple[Bond, ...] = attrs.field(default=(), eq=False, repr=False)
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -227,7 +287,15 @@ class Rule:
         """What an act must match to be judged by a prohibited or conditional rule: `when`, within the
         rule's `scope`, and never an act nobody claimed (actor `unknown`)."""
         extra = ([self.scope] if self.scope else []) + [dict(ATTRIBUTED)]
-        return {**self.when, "all": list(self.when.get("all", [])) + extra}
+        when = answered_condition(self.when, self.bonds)  # issue 25: acts a party answers for (§5.12)
+        return {**when, "all": list(when.get("all", [])) + extra}
+
+    def acts_for(self, party: str) -> Mapping[str, Any]:
+        """`act_condition` for one owing party: its `actor: $party` widened by that party's bond only
+        (issue 25, §5.12). What the matchers judge a unit's acts by."""
+        extra = ([self.scope] if self.scope else []) + [dict(ATTRIBUTED)]
+        when = answered_condition(self.when, self.bonds, party)
+        return {**when, "all": list(when.get("all", [])) + extra}
 
     @property
     def coverage_condition(self) -> Optional[Mapping[str, Any]]:
@@ -374,6 +442,11 @@ class Agreement:
     # reading a rule names (`reading:`), by rule id; a rule naming none is read AS_ENCODED.
     readings: Tuple[Reading, ...] = ()
     primary_readings: Mapping[str, Reading] = attrs.field(factory=dict)
+    answers_for: Tuple[Bond, ...] = ()  # issue 25 (§5.12): who answers for whose acts
+
+    def bond(self, party: str) -> Optional[Bond]:
+        """The bond by which `party` answers for other actors' acts, if it has one."""
+        return next((b for b in self.answers_for if b.party == party), None)
 
     def primary_reading(self, rule_id: str) -> Reading:
         return self.primary_readings.get(rule_id, AS_ENCODED)
@@ -532,6 +605,7 @@ class Finding:
     confidence_reasons: Tuple[str, ...] = ()
     episode: Optional[str] = None  # issue 24 (§5.10): the episode an act belongs to, named by its first finding
     readings: Tuple[ReadingStatus, ...] = ()  # its status under each alternative reading, where it differs
+    act_by: Optional[str] = None  # issue 25 (§5.12): the actor whose act the party answers for
 
     @property
     def id(self) -> str:
@@ -575,6 +649,8 @@ class Finding:
             out["episode"] = self.episode
         if self.readings:
             out["readings"] = [r.to_dict() for r in self.readings]
+        if self.act_by is not None:
+            out["act_by"] = self.act_by
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 

@@ -45,6 +45,7 @@ from doha_compliance._util.stream import Held
 from doha_compliance.errors import ComplianceError
 from doha_compliance.matching.matches import Matches, Unit
 from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule, SourceCoverage
+from doha_compliance.rules import answers
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
@@ -135,9 +136,13 @@ def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
                  justifiers: Tuple[str, ...] = (), rests_on: Sequence[Event] = (),
                  unclaimed: Tuple[str, ...] = ()) -> Finding:
     level, why = confidence.rate(rests_on or (e,), party, status)  # issue 24
+    bond = answers.answering(rule.bonds, party, e)  # issue 25 (§5.12): an act the party answers for
+    if bond is not None:
+        reason = f"{reason} [{bond.label(e.actor)}]"
     return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=e.date,
                    evidence=(e.id,) + justifiers + unclaimed, reason=reason, province=e.province,
-                   justified_by=justifiers, confidence=level, confidence_reasons=why)
+                   justified_by=justifiers, confidence=level, confidence_reasons=why,
+                   act_by=e.actor if bond is not None else None)
 
 
 def _nobodys(rule: Rule, e: Event, same: str, kept: Dict[str, Event], total: int) -> str:

@@ -21,6 +21,7 @@ def pipeline_conclusions(report: Any) -> Dict[str, Any]:
         "days_late": f.get("days_late"), "parts_met": f.get("parts_met"), "parts_total": f.get("parts_total"),
         "confidence": f.get("confidence"), "confidence_reasons": list(f.get("confidence_reasons", [])),
         "episode": f.get("episode"),
+        **({"act_by": f["act_by"]} if f.get("act_by") else {}),
         **({"readings": [{"reading": x["reading"], "status": x["status"]} for x in f.get("readings", [])]}
            if data.get("readings") else {}),
     } for f in data["findings"]]

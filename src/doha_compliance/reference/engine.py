@@ -67,7 +67,7 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
             for e in in_window:
                 if conditions.holds(cover, _getter(e)):
                     out.add_cover(unit, e)
-        cond = _bound(rule.when if rule.traits.claim else rule.act_condition, party)
+        cond = _bound(rule.when if rule.traits.claim else rule.acts_for(party), party)
         for e in in_window:
             if not conditions.holds(cond, _getter(e)):
                 continue

@@ -103,6 +103,7 @@ from ._plain import (
     _version_by_name,
     _versions,
 )
+from .answers import act_by, acts_match
 from .claims import _about, assess, independent_of, part_of, role_of
 from .conclusions import pipeline_conclusions
 from .confidence import finding_confidence
@@ -287,11 +288,12 @@ class _Judge:
                 continue
             if act.actor == UNKNOWN:  # an unclaimed act is never a party's finding (SPEC §5.1)
                 continue
-            if not _match(rule.when, party, act):
+            if not acts_match(self.agreement, rule.when, party, act):  # SPEC §5.12: acts the party answers for
                 continue
             if rule.scope and not _match(rule.scope, party, act):
                 continue
             judged = self._judge_act(rule, party, act)
+            judged["act_by"] = act_by(self.agreement, party, act)
             judged["act"] = act  # for its episode (SPEC §5.10)
             unit_findings.append(judged)
         # complied only over the spans a declared source or a monitor's statement covers (SPEC §5.5, issue 24)
@@ -315,7 +317,8 @@ class _Judge:
                              fatalities=act.fatalities, wounded=act.wounded, count=act.count, accused=act.accused,
                              rule=act.rule, source=act.source, description=act.description,
                              stated_justification=act.stated_justification, extra=act.extra)
-            judged = _match(rule.when, party, as_other) and (not rule.scope or _match(rule.scope, party, as_other))
+            judged = (acts_match(self.agreement, rule.when, party, as_other)
+                      and (not rule.scope or _match(rule.scope, party, as_other)))
             if not judged:
                 return True
         return False
@@ -576,6 +579,7 @@ class _Judge:
                 "days_late": f.get("days_late"), "parts_met": f.get("parts_met"), "parts_total": f.get("parts_total"),
                 "confidence": level, "confidence_reasons": reasons,
                 "episode": f.get("episode"),
+                **({"act_by": f["act_by"]} if f.get("act_by") else {}),
             })
         return {
             "findings": _sorted(findings),

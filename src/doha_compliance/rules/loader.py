@@ -18,6 +18,7 @@ from doha_compliance._util.limits import MAX_RULE_FILE_BYTES
 from doha_compliance.errors import Location, RuleError, RuleSetError
 from doha_compliance.models import Agreement
 
+from . import answers
 from .build import parse_date
 from .checks import check_party_names
 from .messages import check_schema, rule_schema
@@ -113,6 +114,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
                 errors.append(RuleError(Location(agreement_path, None, field), f"{excerpt(p)} is not one of the parties"
                                                                                 f"{did_you_mean(p, agreement['parties'])}"))
     claimants = _claimants(agreement, Location(agreement_path, None, "claimants"), errors)
+    bonds = answers.bonds(agreement, Location(agreement_path, None, "answers_for"), errors)  # issue 25
     if signed is None or errors:
         raise RuleSetError(errors)
     specs: List[RuleSpec] = []
@@ -131,6 +133,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
     made: Made = {}
     rules = build_versions(specs, agreement, signed, errors, made)
     readings, primary_readings = build_readings(specs, rules, made, agreement, signed, errors) if not errors else ((), {})
+    rules, readings = answers.bound(rules, readings, bonds)
     if errors:
         raise RuleSetError(sorted(errors, key=lambda e: (e.location.file, e.location.line or 0)))
     return Agreement(
@@ -139,6 +142,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         rules=tuple(rules), folder=folder, signatories=tuple(agreement.get("signatories", ())),
         monitors=tuple(agreement.get("monitors", ())), claimants=claimants,
         source=rule_source(folder, read, on_disk), readings=readings, primary_readings=primary_readings,
+        answers_for=bonds,
     )
 
 

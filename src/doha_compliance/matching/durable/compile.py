@@ -73,7 +73,7 @@ def compile_ruleset(agreement: Agreement) -> Definition:
         if covers_continuing(rule):
             cover = durable(rule.coverage_condition or {}, party) + window
             definition[f"v{index}"] = {"all": [{"m": all_of(cover)}], "cap": CAP, "tag": tag("v", unit)}
-        cond = durable(rule.when if rule.traits.claim else rule.act_condition, party) + window
+        cond = durable(rule.when if rule.traits.claim else rule.acts_for(party), party) + window
         if rule.traits.claim:
             cond.append({"$neq": {rule.accused_field: ""}})
         definition[f"h{index}"] = {"all": [{"m": all_of(cond)}], "cap": CAP, "tag": tag("h", unit)}
