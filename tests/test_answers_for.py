@@ -1,0 +1,162 @@
+"""Who answers for whom (issue 25, commitment-semantics §5.12): hand-reasoned examples, both judges.
+
+An agreement written by hand in the test's rule folder: lebanon answers for hezbollah and armed_groups
+in the province `south` ("item 2"); israel for no one. Every expected value below is worked out from
+the rules and events, not copied from output."""
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import D, ev
+
+import doha_compliance as dc
+from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions
+from doha_compliance.testing import validated_events
+
+AGREEMENT = """\
+agreement:
+  id: lb-test
+  title: "A cessation of hostilities (test)"
+  signed: 2024-11-27
+  parties:
+    lebanon: Lebanon
+    israel: Israel
+    hezbollah: Hezbollah
+    armed_groups: Other armed groups
+    unifil: UNIFIL
+  signatories: [lebanon, israel]
+  monitors: [unifil]
+  event_types: [attack, rocket_fire, airstrike, arrest, deployment, statement, allegation]
+  answers_for:
+    lebanon:
+      actors: [hezbollah, armed_groups]
+      where: {province: south}
+      clause: "item 2"
+"""
+
+RULES = """\
+rules:
+  - id: hostilities.lebanon
+    party: lebanon
+    title: No offensive operations against Israel
+    source: item 2
+    basis: public_text
+    kind: prohibited
+    when: {type: [attack, rocket_fire], actor: lebanon, target: israel}
+  - id: hostilities.israel
+    party: israel
+    title: Strikes only in self-defence
+    source: item 4
+    basis: public_text
+    kind: conditional
+    when: {type: airstrike, actor: israel}
+    justified_by: {when: {type: [attack, rocket_fire], target: israel}, within_days: 1}
+  - id: claims
+    party: [lebanon, israel]
+    title: Accusations
+    source: the parties' statements
+    basis: reported
+    kind: claim
+    when: {type: allegation}
+"""
+
+
+def folder(tmp_path: Path, agreement: str = AGREEMENT, rules: str = RULES) -> Path:
+    (tmp_path / "agreement.yaml").write_text(agreement)
+    (tmp_path / "rules.yaml").write_text(rules)
+    return tmp_path
+
+
+@pytest.fixture(params=["pipeline", "reference"])
+def who(request):
+    return request.param
+
+
+def conclusions(who: str, agreement: dc.Agreement, rows: list, as_of: str) -> dict:
+    events = validated_events(agreement, rows)
+    if who == "pipeline":
+        return pipeline_conclusions(dc.evaluate(agreement, events, as_of=D(as_of)))
+    return reference_conclusions(agreement, events, D(as_of))
+
+
+def acts(c: dict) -> list:
+    """(rule, party, status, first evidence, act_by) of every act finding (complied and not-assessed aside)."""
+    return sorted((f["rule"], f["party"], f["status"], f["evidence"][0], f.get("act_by"))
+                  for f in c["findings"] if f["evidence"] and f["status"] != "complied")
+
+
+ROWS = [
+    # hezbollah's rockets in the south: lebanon answers for them -> lebanon's violation, act by hezbollah
+    ev("h1", "2024-12-02", "rocket_fire", "hezbollah", target="israel", province="south"),
+    # hezbollah's rockets outside the south: the bond's `where` fails -> no one's act (hezbollah owes nothing)
+    ev("h2", "2024-12-03", "rocket_fire", "hezbollah", target="israel", province="beirut"),
+    # lebanon's own attack: lebanon's violation, no act_by
+    ev("l1", "2024-12-04", "attack", "lebanon", target="israel", province="beirut"),
+    # rockets nobody claimed in the south: never a party's act
+    ev("u1", "2024-12-05", "rocket_fire", "unknown", target="israel", province="south"),
+]
+
+
+def test_an_act_a_party_answers_for_is_its_finding_naming_the_actor(who, tmp_path):
+    agreement = dc.load_rules(folder(tmp_path))
+    assert acts(conclusions(who, agreement, ROWS, "2024-12-10")) == [
+        ("hostilities.lebanon", "lebanon", "violation", "h1", "hezbollah"),
+        ("hostilities.lebanon", "lebanon", "violation", "l1", None),
+    ]
+
+
+def test_the_bond_is_named_in_the_reason_and_every_format(tmp_path):
+    agreement = dc.load_rules(folder(tmp_path))
+    report = dc.evaluate(agreement, validated_events(agreement, ROWS), as_of=D("2024-12-10"))
+    (f,) = [f for f in report.findings if f.evidence[:1] == ("h1",)]
+    assert f.party == "lebanon" and f.act_by == "hezbollah"
+    assert f.reason.endswith("[act by hezbollah, for which lebanon answers (item 2)]")
+    data = json.loads(report.to_json())
+    (row,) = [x for x in data["findings"] if x["evidence"][:1] == ["h1"]]
+    assert row["act_by"] == "hezbollah"
+    (own,) = [x for x in data["findings"] if x["evidence"][:1] == ["l1"]]
+    assert "act_by" not in own  # only said when it has something to say
+    for fmt in ("text", "md", "html"):
+        assert "act by hezbollah, for which lebanon answers (item 2)" in dc.render(report, fmt)
+
+
+def test_without_the_bond_hezbollahs_acts_are_nobodys(who, tmp_path):
+    plain = AGREEMENT.split("  answers_for:")[0]
+    agreement = dc.load_rules(folder(tmp_path, plain))
+    assert acts(conclusions(who, agreement, ROWS, "2024-12-10")) == [
+        ("hostilities.lebanon", "lebanon", "violation", "l1", None)]
+
+
+def test_a_bond_without_where_holds_everywhere(who, tmp_path):
+    everywhere = AGREEMENT.replace("      where: {province: south}\n", "")
+    agreement = dc.load_rules(folder(tmp_path, everywhere))
+    assert acts(conclusions(who, agreement, ROWS, "2024-12-10")) == [
+        ("hostilities.lebanon", "lebanon", "violation", "h1", "hezbollah"),
+        ("hostilities.lebanon", "lebanon", "violation", "h2", "hezbollah"),
+        ("hostilities.lebanon", "lebanon", "violation", "l1", None),
+    ]
+
+
+def test_party_placeholder_is_widened_for_the_bound_party_only(who, tmp_path):
+    # one rule owed by both, `actor: $party`: hezbollah's act in the south is lebanon's, never israel's
+    rules = RULES.replace("    party: lebanon\n    title: No offensive", "    party: [lebanon, israel]\n    title: No offensive") \
+                 .replace("actor: lebanon, target: israel}", "actor: $party}")
+    agreement = dc.load_rules(folder(tmp_path, rules=rules))
+    rows = [ev("h1", "2024-12-02", "rocket_fire", "hezbollah", target="israel", province="south")]
+    assert acts(conclusions(who, agreement, rows, "2024-12-10")) == [
+        ("hostilities.lebanon", "lebanon", "violation", "h1", "hezbollah")]
+
+
+@pytest.mark.parametrize("bond, says", [
+    ("    lebanon: {actors: [unknown]}\n", "unknown is reserved"),
+    ("    lebanon: {actors: [lebanon]}\n", "a party does not answer for itself"),
+    ("    lebanon: {actors: [hizbollah]}\n", "is not one of the parties"),
+    ("    lebanon: {actors: [hezbollah]}\n    israel: {actors: [hezbollah]}\n", "already answered for by lebanon"),
+])
+def test_a_bond_that_cannot_hold_is_refused(tmp_path, bond, says):
+    bad = AGREEMENT.split("  answers_for:")[0] + "  answers_for:\n" + bond
+    with pytest.raises(dc.RuleSetError, match=says):
+        dc.load_rules(folder(tmp_path, bad))
