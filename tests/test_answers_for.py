@@ -6,7 +6,6 @@ the rules and events, not copied from output."""
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -55,12 +54,12 @@ rules:
     when: {type: airstrike, actor: israel}
     justified_by: {when: {type: [attack, rocket_fire], target: israel}, within_days: 1}
   - id: claims
-    party: [lebanon, israel]
+    party: [lebanon, israel, hezbollah]
     title: Accusations
     source: the parties' statements
     basis: reported
     kind: claim
-    when: {type: allegation}
+    when: {type: allegation, accused: $party}
 """
 
 
@@ -142,8 +141,9 @@ def test_a_bond_without_where_holds_everywhere(who, tmp_path):
 
 def test_party_placeholder_is_widened_for_the_bound_party_only(who, tmp_path):
     # one rule owed by both, `actor: $party`: hezbollah's act in the south is lebanon's, never israel's
-    rules = RULES.replace("    party: lebanon\n    title: No offensive", "    party: [lebanon, israel]\n    title: No offensive") \
-                 .replace("actor: lebanon, target: israel}", "actor: $party}")
+    rules = (RULES.replace("    party: lebanon\n    title: No offensive",
+                           "    party: [lebanon, israel]\n    title: No offensive")
+             .replace("actor: lebanon, target: israel}", "actor: $party}"))
     agreement = dc.load_rules(folder(tmp_path, rules=rules))
     rows = [ev("h1", "2024-12-02", "rocket_fire", "hezbollah", target="israel", province="south")]
     assert acts(conclusions(who, agreement, rows, "2024-12-10")) == [
@@ -160,3 +160,54 @@ def test_a_bond_that_cannot_hold_is_refused(tmp_path, bond, says):
     bad = AGREEMENT.split("  answers_for:")[0] + "  answers_for:\n" + bond
     with pytest.raises(dc.RuleSetError, match=says):
         dc.load_rules(folder(tmp_path, bad))
+
+
+# --- claims follow the bond ------------------------------------------------------------------------
+
+CLAIM_ROWS = [
+    ev("h1", "2024-12-02", "rocket_fire", "hezbollah", target="israel", province="south"),
+    ev("l1", "2024-12-04", "attack", "lebanon", target="israel", province="beirut"),
+    # israel accuses hezbollah of breaching lebanon's rule: lebanon's violation h1 (act by hezbollah) is
+    # in its 30-day window -> corroborated, citing it; no alleged finding
+    ev("c1", "2024-12-03", "allegation", "israel", accused="hezbollah", rule="hostilities.lebanon"),
+    # the same in beirut: h1 is in the south -> nothing reached -> uncorroborated, alleged under LEBANON
+    # (act by hezbollah), never under hezbollah, which owes no rule
+    ev("c2", "2024-12-06", "allegation", "israel", accused="hezbollah", rule="hostilities.lebanon", province="beirut"),
+    # about l1, lebanon's own act: not hezbollah's -> outside the rules (as an act of hezbollah), alleged
+    # under lebanon with act_by hezbollah
+    ev("c3", "2024-12-07", "allegation", "israel", accused="hezbollah", rule="hostilities.lebanon", about=["l1"]),
+    # about h1: lebanon's violation for hezbollah's act -> corroborated
+    ev("c4", "2024-12-08", "allegation", "israel", accused="hezbollah", about=["h1"]),
+]
+
+
+def test_a_claim_against_an_answered_for_actor_is_weighed_against_the_answering_partys_rule(who, tmp_path):
+    agreement = dc.load_rules(folder(tmp_path))
+    c = conclusions(who, agreement, CLAIM_ROWS, "2024-12-10")
+    assert sorted((x["event"], x["accused"], x["assessment"], tuple(x["findings"])) for x in c["claims"]) == [
+        ("c1", "hezbollah", "corroborated", ("hostilities.lebanon/lebanon/h1",)),
+        ("c2", "hezbollah", "uncorroborated", ()),
+        ("c3", "hezbollah", "outside_rules", ()),
+        ("c4", "hezbollah", "corroborated", ("hostilities.lebanon/lebanon/h1",)),
+    ]
+    alleged = sorted((f["rule"], f["party"], f["evidence"][0], f.get("act_by"))
+                     for f in c["findings"] if f["status"] == "alleged")
+    assert alleged == [("hostilities.lebanon", "lebanon", "c2", "hezbollah"),
+                       ("hostilities.lebanon", "lebanon", "c3", "hezbollah")]
+    assert not [f for f in c["findings"] if f["party"] == "hezbollah"]
+
+
+def test_a_monitors_report_naming_the_actor_settles_the_answering_partys_unresolved_act(who, tmp_path):
+    # hezbollah's rockets with a stated reason are still a prohibited act (a violation): use a conditional
+    # rule owed by lebanon so the act is unresolved, then unifil's report accusing hezbollah settles it
+    when = "    when: {type: [attack, rocket_fire], actor: lebanon, target: israel}"
+    rules = RULES.replace(f"    kind: prohibited\n{when}", f"    kind: conditional\n{when}\n"
+                          "    justified_by: {when: {type: airstrike, target: lebanon}, within_days: 1}")
+    agreement = dc.load_rules(folder(tmp_path, rules=rules))
+    rows = [ev("h1", "2024-12-02", "rocket_fire", "hezbollah", target="israel", province="south",
+               stated_justification="answering strikes"),
+            ev("m1", "2024-12-04", "allegation", "unifil", accused="hezbollah", about=["h1"])]
+    assert acts(conclusions(who, agreement, rows[:1], "2024-12-10")) == [
+        ("hostilities.lebanon", "lebanon", "unresolved", "h1", "hezbollah")]
+    assert acts(conclusions(who, agreement, rows, "2024-12-10")) == [
+        ("hostilities.lebanon", "lebanon", "violation", "h1", "hezbollah")]

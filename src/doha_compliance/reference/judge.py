@@ -104,7 +104,7 @@ from ._plain import (
     _versions,
 )
 from .answers import act_by, acts_match
-from .claims import _about, assess, independent_of, part_of, role_of
+from .claims import _about, assess, held_against, independent_of, part_of, role_of
 from .conclusions import pipeline_conclusions
 from .confidence import finding_confidence
 from .coverage import complied_spans
@@ -367,7 +367,7 @@ class _Judge:
         justifiers, an uncertain type) — unless an independent monitor's report `about` it names it
         as a breach (SPEC §5.7.3): then a violation (missed), citing the earliest reports."""
         reports = sorted((r for r, accused in self.claim_events()
-                          if act.id in _about(r) and accused == party and r.date >= act.date
+                          if act.id in _about(r) and accused in (party, act_by(self.agreement, party, act)) and r.date >= act.date
                           and role_of(self.agreement, r.actor) == "monitor"
                           and independent_of(self.agreement, r.actor, party)
                           and (r.rule is None or r.rule == rule.id)), key=lambda r: (r.date, r.id))
@@ -438,8 +438,11 @@ class _Judge:
         # the claim, then the first evidence of each finding it is set against (as today: an event that is
         # both the claim and a cited act is listed twice)
         evidence = [e.id] + [f["evidence"][0] for f in cited if f["evidence"]]
-        self.add(version, accused, "alleged", e.date, evidence, rule_id=named or claim_rule.id,
-                 province=e.province)
+        owner = held_against(self.agreement, accused, named)  # SPEC §5.12: never "owed by" an answered-for actor
+        alleged = self.add(version, owner, "alleged", e.date, evidence, rule_id=named or claim_rule.id,
+                           province=e.province)
+        if owner != accused:
+            alleged["act_by"] = accused
 
     # --- findings, links, defaults -------------------------------------------
 

@@ -14,7 +14,7 @@ import attrs
 from doha_compliance._util.files import excerpt
 from doha_compliance._util.hints import did_you_mean
 from doha_compliance.errors import Location, RuleError
-from doha_compliance.models import RESERVED_ACTORS, Bond, Event, Reading, Rule
+from doha_compliance.models import RESERVED_ACTORS, Agreement, Bond, Event, Reading, Rule
 
 from . import conditions
 
@@ -35,11 +35,13 @@ def bonds(agreement: Dict[str, Any], where: Location, errors: List[RuleError]) -
                 problems.append(f"{party}: {actor} is reserved (an act nobody claimed, or by an actor the agreement "
                                 f"does not name) and nobody answers for it; a duty to prevent is kind prevent")
             elif actor not in parties:
-                problems.append(f"{party}: actor {excerpt(actor)} is not one of the parties{did_you_mean(actor, parties)}")
+                problems.append(f"{party}: actor {excerpt(actor)} is not one of the parties"
+                                f"{did_you_mean(actor, parties)}")
             elif actor == party:
                 problems.append(f"{party}: a party does not answer for itself")
             elif actor in answered:
-                problems.append(f"{party}: {actor} is already answered for by {answered[actor]}: one act has one answerer")
+                problems.append(f"{party}: {actor} is already answered for by {answered[actor]}: "
+                                f"one act has one answerer")
             else:
                 answered[actor] = party
         errors.extend(RuleError(where, p) for p in problems)
@@ -65,3 +67,14 @@ def answering(bonds_: Sequence[Bond], party: str, event: Event) -> Optional[Bond
                 bond.where is None or conditions.matches(bond.where, event.get)):
             return bond
     return None
+
+
+def answerer(agreement: Agreement, accused: str, rule_id: Optional[str]) -> Tuple[str, Optional[Bond]]:
+    """Whom a claim accusing `accused` is held against (§5.12): the party whose bond names the accused,
+    when the claim names no rule or a rule the accused does not owe itself; else the accused."""
+    if rule_id and any(accused in r.parties for r in agreement.versions(rule_id)):
+        return accused, None
+    for bond in agreement.answers_for:
+        if accused in bond.actors:
+            return bond.party, bond
+    return accused, None
