@@ -211,3 +211,78 @@ def test_a_monitors_report_naming_the_actor_settles_the_answering_partys_unresol
         ("hostilities.lebanon", "lebanon", "unresolved", "h1", "hezbollah")]
     assert acts(conclusions(who, agreement, rows, "2024-12-10")) == [
         ("hostilities.lebanon", "lebanon", "violation", "h1", "hezbollah")]
+
+
+# --- a duty to prevent: kind prevent, judged on conduct ------------------------------------------------
+
+PREVENT = """\
+  - id: prevent.lebanon
+    party: lebanon
+    title: Prevent attacks from the south
+    source: item 3
+    basis: public_text
+    kind: prevent
+    when: {type: [attack, rocket_fire], actor: [unknown, armed_groups], province: south}
+    answered_by: {when: {type: [arrest, deployment], actor: $party}, within_days: 7}
+"""
+
+PREVENT_ROWS = [
+    # answered by a1 (arrest by lebanon, 3 days after): complied, citing a1
+    ev("u1", "2024-12-02", "rocket_fire", "unknown", target="israel", province="south"),
+    # a1 is 2 days after: complied too, citing a1
+    ev("u2", "2024-12-03", "rocket_fire", "unknown", target="israel", province="south"),
+    ev("a1", "2024-12-05", "arrest", "lebanon", province="south"),
+    # a deployment the same day answers it (the day is in the window): complied, citing d1
+    ev("u7", "2024-12-08", "attack", "unknown", target="israel", province="south"),
+    ev("d1", "2024-12-08", "deployment", "lebanon", province="south"),
+    # window 12-10..12-17, no response by lebanon in it, over before the report date 12-20: unresolved
+    ev("u3", "2024-12-10", "rocket_fire", "unknown", target="israel", province="south"),
+    # window 12-13..12-20 ends on the report date (its last day not yet passed): pending, due 12-20
+    ev("u6", "2024-12-13", "rocket_fire", "unknown", target="israel", province="south"),
+    # window to 12-22: pending, due 12-22; a2 is israel's arrest, not lebanon's response
+    ev("u4", "2024-12-15", "rocket_fire", "unknown", target="israel", province="south"),
+    ev("a2", "2024-12-18", "arrest", "israel", province="south"),
+    # outside the south: not an act this duty names
+    ev("u5", "2024-12-15", "rocket_fire", "unknown", target="israel", province="beirut"),
+    # unifil reports u3 against lebanon: weighed as a claim, it changes nothing (DECISION (monitors))
+    ev("m1", "2024-12-19", "allegation", "unifil", accused="lebanon", rule="prevent.lebanon", about=["u3"]),
+]
+
+
+def prevented(c: dict) -> list:
+    return sorted((f["status"], tuple(f["evidence"]), f["due"])
+                  for f in c["findings"] if f["rule"] == "prevent.lebanon")
+
+
+def test_a_duty_to_prevent_is_judged_on_the_response_to_each_act(who, tmp_path):
+    agreement = dc.load_rules(folder(tmp_path, rules=RULES + PREVENT))
+    c = conclusions(who, agreement, PREVENT_ROWS, "2024-12-20")
+    assert prevented(c) == [
+        ("complied", ("u1", "a1"), None),
+        ("complied", ("u2", "a1"), None),
+        ("complied", ("u7", "d1"), None),
+        ("pending", ("u4",), "2024-12-22"),
+        ("pending", ("u6",), "2024-12-20"),
+        ("unresolved", ("u3",), None),
+    ]
+    # an act nobody claimed bears on no duty not to attack: hostilities.lebanon judges none of them
+    assert [x for x in acts(c) if x[0] != "prevent.lebanon"] == []
+    (m1,) = [x for x in c["claims"] if x["event"] == "m1"]
+    assert (m1["assessment"], m1["findings"]) == ("uncorroborated", ["prevent.lebanon/lebanon/u3"])
+
+
+def test_a_duty_to_prevent_with_nothing_to_prevent_is_not_assessed(who, tmp_path):
+    agreement = dc.load_rules(folder(tmp_path, rules=RULES + PREVENT))
+    c = conclusions(who, agreement, [ev("a1", "2024-12-05", "arrest", "lebanon")], "2024-12-20")
+    assert prevented(c) == []
+    assert {(n["rule"], n["party"]) for n in c["not_assessed"]} >= {("prevent.lebanon", "lebanon")}
+
+
+def test_the_unresolved_reason_says_a_duty_to_prevent_is_judged_on_conduct(tmp_path):
+    agreement = dc.load_rules(folder(tmp_path, rules=RULES + PREVENT))
+    report = dc.evaluate(agreement, validated_events(agreement, PREVENT_ROWS), as_of=D("2024-12-20"))
+    (f,) = [f for f in report.findings if f.rule == "prevent.lebanon" and f.status == "unresolved"]
+    assert "no response recorded by lebanon within 7 days (by 2024-12-17)" in f.reason
+    assert "a duty to prevent is judged on conduct" in f.reason
+    (ok,) = [f for f in report.findings if f.evidence == ("u1", "a1")]
+    assert "arrest by lebanon on 2024-12-05" in ok.reason and "(a1)" in ok.reason

@@ -184,6 +184,15 @@ class JustifiedBy:
 
 
 @attrs.frozen
+class AnsweredBy:
+    """Issue 25 (§5.12): the response a duty to prevent is judged on — an event matching `when` (with
+    `$party` the owing party) on the act's day or within `within_days` after it."""
+
+    when: Mapping[str, Any]
+    within_days: int
+
+
+@attrs.frozen
 class Fulfilment:
     """What meets a deadline (or one part of it): one matching event, or matching events whose
     `total_of` adds up to `at_least`. `up_to` is a ceiling ("up to 5,000"): never read as a minimum."""
@@ -232,6 +241,8 @@ class Traits(Protocol):
     def claim(self) -> bool: ...
     @property
     def series(self) -> bool: ...
+    @property
+    def prevents(self) -> bool: ...
 
 
 @attrs.frozen
@@ -276,6 +287,7 @@ class Rule:
     traits: Traits = attrs.field(default=None, eq=False, repr=False)
     # issue 25 (§5.12): the agreement's `answers_for:` bonds, set by the loader (acts a party answers for)
     bonds: Tuple[Bond, ...] = attrs.field(default=(), eq=False, repr=False)
+    answered_by: Optional[AnsweredBy] = None  # issue 25: a `prevent` rule's response (§5.12)
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -289,6 +301,12 @@ class Rule:
         extra = ([self.scope] if self.scope else []) + [dict(ATTRIBUTED)]
         when = answered_condition(self.when, self.bonds)  # issue 25: acts a party answers for (§5.12)
         return {**when, "all": list(when.get("all", [])) + extra}
+
+    @property
+    def acts_to_prevent(self) -> Mapping[str, Any]:
+        """Issue 25 (§5.12): the acts a `prevent` rule judges — its `when` within its `scope`, anyone's,
+        acts nobody claimed included (the rule names whose: `actor: [unknown, armed_groups]`)."""
+        return {**self.when, "all": list(self.when.get("all", [])) + ([self.scope] if self.scope else [])}
 
     def acts_for(self, party: str) -> Mapping[str, Any]:
         """`act_condition` for one owing party: its `actor: $party` widened by that party's bond only
@@ -315,6 +333,7 @@ class Rule:
         acts = self.act_condition if self.traits.continuing else (self.when or None)
         found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
                  *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None,
+                 self.answered_by.when if self.answered_by else None,
                  *(f.bears_on for f in self.fulfilments))
         # An empty condition is kept: it is a continuing rule's cover when `when` names no type (any
         # event covers it), and the pre-filter must then let every event through.

@@ -57,6 +57,7 @@ from .coverage import statement_of
 from .deadlines import Deadline, PartProgress, Progress
 from .episodes import Episodes
 from .links import DefaultGroup, Linker
+from .prevent import Prevent
 from .triggers import Triggers, order
 
 FINDINGS_RUN = 20_000  # a day's findings held in memory before they are sorted in runs on disk
@@ -263,6 +264,7 @@ class Judge:
         self._claim_counts: Dict[Tuple[str, str], int] = {}  # (rule named, accused) -> claims
         self._unassessed: Set[str] = set()  # deadline rules no event bears on (decided at the end)
         self.levels = LevelJudge(agreement.rules)  # issue 15: level rules' per-period tallies
+        self.prevent = Prevent(agreement)  # issue 25: duties to prevent, judged on the response to each act
         self.episodes = Episodes()  # issue 24: acts grouped into episodes as they are judged
         self._day_findings = _DayFindings()  # the findings of the day being taken, across its parts
         self._day_claimed: List[Spool[Tuple[int, Event]]] = []  # the claims of its earlier parts, in runs
@@ -308,6 +310,7 @@ class Judge:
         for unit, events in matches.triggers.items():
             self.triggers.saw(unit, min(e.date for e in events))
         matches.triggers.clear()
+        self.prevent.take(matches)  # issue 25: before the deadlines clear the responses
         self._advance_deadlines(matches, part_of)
         findings = self._day_findings
         breached = self._day_breached
@@ -421,8 +424,12 @@ class Judge:
         level_findings, level_not_assessed, series = self.levels.finish(as_of)  # issue 15
         late += level_findings
         not_assessed += level_not_assessed
+        prevent_findings, prevent_not_assessed, prevent_cited = self.prevent.finish(as_of)  # issue 25
+        late += prevent_findings
+        not_assessed += prevent_not_assessed
         evidence = [e for d in decided.values() for e in d.evidence]
         evidence += [self._statements[i] for i in dict.fromkeys(kept.cited)]
+        evidence += prevent_cited
         self._cited.release(None)
         history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of,
                                   kept.complied_since)

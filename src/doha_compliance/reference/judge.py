@@ -110,6 +110,7 @@ from .confidence import finding_confidence
 from .coverage import complied_spans
 from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
+from .prevent import judge_prevent
 from .readings import with_readings
 
 __all__ = ["pipeline_conclusions", "reference_conclusions"]
@@ -568,6 +569,9 @@ class _Judge:
         self.judge_deadlines()
         self.judge_continuing()
         self.judge_claimable()
+        found, unassessed = judge_prevent(self.agreement, self.seen, self.as_of)  # SPEC §5.12 (issue 25)
+        self.findings.extend(found)
+        self.not_assessed.extend(unassessed)
         self.judge_claims()
         self.episodes()
         findings = []
