@@ -286,3 +286,49 @@ def test_the_unresolved_reason_says_a_duty_to_prevent_is_judged_on_conduct(tmp_p
     assert "a duty to prevent is judged on conduct" in f.reason
     (ok,) = [f for f in report.findings if f.evidence == ("u1", "a1")]
     assert "arrest by lebanon on 2024-12-05" in ok.reason and "(a1)" in ok.reason
+
+
+# --- rules check: what the judge ignores is said; a claim naming someone else's rule is refused ----------
+
+def test_a_claim_rule_naming_a_rule_the_accused_neither_owes_nor_answers_for_is_refused(tmp_path):
+    from conftest import run_main
+    # israel owes no part of hostilities.lebanon and nobody's bond links it to lebanon: refused
+    bad = RULES + """\
+  - id: claims.hostilities
+    party: israel
+    title: Accusations of Lebanon's hostilities
+    source: statements
+    basis: reported
+    kind: claim
+    when: {type: allegation, rule: hostilities.lebanon, accused: israel}
+"""
+    result = run_main("rules", "check", str(folder(tmp_path, rules=bad)))
+    assert result.returncode == 2
+    assert "(1 problem)" in result.stderr  # the house's form: a header, then one line a problem
+    assert "claim rule claims.hostilities names rule hostilities.lebanon against israel" in result.stderr
+    # against hezbollah, which lebanon answers for: accepted
+    good = bad.replace("accused: israel}", "accused: hezbollah}")
+    assert run_main("rules", "check", str(folder(tmp_path, rules=good))).returncode == 0
+
+
+def test_a_claim_event_naming_a_rule_the_accused_neither_owes_nor_answers_for_is_rejected(tmp_path):
+    from doha_compliance.api import collect
+    agreement = dc.load_rules(folder(tmp_path))
+    rows = [ev("ok", "2024-12-03", "allegation", "israel", accused="hezbollah", rule="hostilities.lebanon"),
+            ev("no", "2024-12-03", "allegation", "lebanon", accused="hezbollah", rule="hostilities.israel")]
+    events, rejected, _ = collect(agreement, rows)
+    assert [e.id for e in events] == ["ok"]
+    (r,) = rejected
+    assert (r.id, r.field) == ("no", "rule")
+    assert "rule hostilities.israel is owed by israel: hezbollah neither owes it" in r.reason
+
+
+def test_rules_check_warns_when_a_response_names_a_reserved_actor(tmp_path):
+    from conftest import run_main
+    rules = RULES + PREVENT.replace("actor: $party}, within_days", "actor: [lebanon, unknown]}, within_days")
+    result = run_main("rules", "check", str(folder(tmp_path, rules=rules)))
+    assert result.returncode == 0, result.stderr
+    (warning,) = result.stderr.strip().splitlines()
+    assert "warning: rule prevent.lebanon: its answered_by names the actor 'unknown'" in warning
+    # the acts to prevent may name unknown: that is what a duty to prevent is about (no warning)
+    assert run_main("rules", "check", str(folder(tmp_path, rules=RULES + PREVENT))).stderr == ""

@@ -29,7 +29,7 @@ from doha_compliance.models import (
     Rejection,
 )
 
-from . import fields_about, fields_confidence, fields_coverage, fields_episodes
+from . import fields_about, fields_answers, fields_confidence, fields_coverage, fields_episodes
 from .readers import RawRow
 
 REQUIRED = ("id", "date", "type", "actor")
@@ -261,6 +261,7 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         if not contract_names and (statement := fields_coverage.problem(data)):  # issue 24
             raise _Bad(*statement)
         fields_confidence.check(data, vocab["type"], type_, _Bad)  # issue 24: how certain the event is
+        _raise_if("rule", fields_answers.problem(agreement, accused, rule))  # issue 25: whose rule a claim names
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
     extra = _NO_EXTRA

@@ -18,7 +18,7 @@ from doha_compliance._util.limits import MAX_RULE_FILE_BYTES
 from doha_compliance.errors import Location, RuleError, RuleSetError
 from doha_compliance.models import Agreement
 
-from . import answers
+from . import answers, claimed
 from .build import parse_date
 from .checks import check_party_names
 from .messages import check_schema, rule_schema
@@ -136,7 +136,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
     rules, readings = answers.bound(rules, readings, bonds)
     if errors:
         raise RuleSetError(sorted(errors, key=lambda e: (e.location.file, e.location.line or 0)))
-    return Agreement(
+    made_agreement = Agreement(
         id=agreement["id"], title=agreement["title"], signed=signed, parties=dict(agreement["parties"]),
         event_types=tuple(agreement["event_types"]), location_kinds=tuple(agreement.get("location_kinds", [])),
         rules=tuple(rules), folder=folder, signatories=tuple(agreement.get("signatories", ())),
@@ -144,6 +144,10 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         source=rule_source(folder, read, on_disk), readings=readings, primary_readings=primary_readings,
         answers_for=bonds,
     )
+    refused = claimed.claim_rule_errors(made_agreement)  # issue 25: a claim naming someone else's rule
+    if refused:
+        raise RuleSetError(refused)
+    return made_agreement
 
 
 def _claimants(agreement: Dict[str, Any], where: Location, errors: List[RuleError]
