@@ -332,3 +332,33 @@ def test_rules_check_warns_when_a_response_names_a_reserved_actor(tmp_path):
     assert "warning: rule prevent.lebanon: its answered_by names the actor 'unknown'" in warning
     # the acts to prevent may name unknown: that is what a duty to prevent is about (no warning)
     assert run_main("rules", "check", str(folder(tmp_path, rules=RULES + PREVENT))).stderr == ""
+
+
+# --- denied_by: shown beside the act, never weighed ------------------------------------------------------
+
+def test_a_denial_is_shown_beside_the_act_in_every_format_and_changes_nothing(tmp_path):
+    agreement = dc.load_rules(folder(tmp_path, rules=RULES + PREVENT))
+    rows = [ev("h1", "2024-12-02", "rocket_fire", "hezbollah", target="israel", province="south",
+               denied_by="hezbollah"),
+            ev("u3", "2024-12-10", "rocket_fire", "unknown", target="israel", province="south",
+               denied_by=["hezbollah", "armed_groups"])]
+    report = dc.evaluate(agreement, validated_events(agreement, rows), as_of=D("2024-12-20"))
+    (h1,) = [f for f in report.findings if f.evidence[:1] == ("h1",)]
+    assert h1.status == "violation"  # a denial is not weighed
+    assert h1.reason.endswith("[act by hezbollah, for which lebanon answers (item 2)] [denied by hezbollah]")
+    (u3,) = [f for f in report.findings if f.evidence[:1] == ("u3",)]
+    assert u3.status == "unresolved" and u3.reason.endswith("[denied by hezbollah, armed_groups]")
+    for fmt in ("text", "md", "html", "csv", "json"):
+        assert "denied by hezbollah, armed_groups" in " ".join(dc.render(report, fmt).split()), fmt
+
+
+def test_an_unclaimed_act_a_duty_to_prevent_names_bears_on_that_duty_only(who, tmp_path):
+    # u1 in the south: prevent.lebanon names it -> it bears on that duty only (not on hostilities.lebanon,
+    # which it would bear on were lebanon its actor); u5 in beirut: no duty names it -> as before (§5.9)
+    rows = [ev("u1", "2024-12-02", "rocket_fire", "unknown", target="israel", province="south"),
+            ev("u5", "2024-12-03", "rocket_fire", "unknown", target="israel", province="beirut")]
+    with_duty = dc.load_rules(folder(tmp_path, rules=RULES + PREVENT))
+    assert conclusions(who, with_duty, rows, "2024-12-20")["unattributed"] == [
+        {"event": "u1", "bears_on": [{"rule": "prevent.lebanon", "party": "lebanon"}]},
+        {"event": "u5", "bears_on": [{"rule": "hostilities.lebanon", "party": "lebanon"}]},
+    ]

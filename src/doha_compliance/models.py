@@ -50,6 +50,15 @@ def attributed(event: "Event") -> bool:
     return event.actor != UNKNOWN
 
 
+def denial(event: "Event") -> str:
+    """Issue 25: who denies an act (`denied_by`, an event's extra field: an actor or a list of them), as a
+    finding about the act shows it beside the act in every format: " [denied by hezbollah]"; "" if none.
+    A denial is shown, never weighed: it changes no status (a party's word about its own act, §5.7)."""
+    value = event.extra.get("denied_by") if event.extra else None
+    names = [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value else [])
+    return f" [denied by {', '.join(names)}]" if names else ""
+
+
 @attrs.frozen
 class Bond:
     """Issue 25 (§5.12): `party` answers for the acts of `actors`, where `where` holds (a condition on the

@@ -44,7 +44,7 @@ from doha_compliance._util.spool import (
 from doha_compliance._util.stream import Held
 from doha_compliance.errors import ComplianceError
 from doha_compliance.matching.matches import Matches, Unit
-from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule, SourceCoverage
+from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule, SourceCoverage, denial
 from doha_compliance.rules import answers
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
@@ -140,6 +140,7 @@ def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
     bond = answers.answering(rule.bonds, party, e)  # issue 25 (§5.12): an act the party answers for
     if bond is not None:
         reason = f"{reason} [{bond.label(e.actor)}]"
+    reason += denial(e)  # issue 25: a denial shown beside the act, never weighed
     return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=e.date,
                    evidence=(e.id,) + justifiers + unclaimed, reason=reason, province=e.province,
                    justified_by=justifiers, confidence=level, confidence_reasons=why,

@@ -19,7 +19,7 @@ import datetime as dt
 from typing import Dict, List, Tuple
 
 from doha_compliance.matching.matches import Matches
-from doha_compliance.models import Agreement, Event, Finding, NotAssessed, Rule
+from doha_compliance.models import Agreement, Event, Finding, NotAssessed, Rule, denial
 
 from . import confidence
 from .deadlines import plural
@@ -104,6 +104,7 @@ def _judge(rule: Rule, party: str, act: Event, responses: List[Event], as_of: dt
         reason = (f"{what}: {party} has until {end} to respond ({plural(days, 'day')}); none recorded by "
                   f"the report date: pending.")
         shown = [act]
+    reason += denial(act)  # a denial shown beside the act, never weighed
     level, why = confidence.rate(shown, party, status)
     f = Finding(rule=rule.id, version=rule.version, party=party, status=status, date=act.date,
                 evidence=tuple(e.id for e in shown), reason=reason, province=act.province,

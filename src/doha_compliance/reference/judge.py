@@ -552,7 +552,15 @@ class _Judge:
             if e.actor != UNKNOWN:
                 continue
             bears = set()
+            # SPEC §5.12 (issue 25): an unclaimed act a duty to prevent names bears on that duty and nothing else
             for rule in self.agreement.rules:
+                if kind_of(rule).prevents and _in_force(rule, e.date):
+                    for party in rule.parties:
+                        if _match(rule.when, party, e) and (not rule.scope or _match(rule.scope, party, e)):
+                            bears.add((rule.id, party))
+            for rule in self.agreement.rules:
+                if bears:
+                    break
                 if not kind_of(rule).continuing or not _in_force(rule, e.date):
                     continue
                 for party in rule.parties:
