@@ -119,7 +119,12 @@ def test_the_bond_is_named_in_the_reason_and_every_format(tmp_path):
     (own,) = [x for x in data["findings"] if x["evidence"][:1] == ["l1"]]
     assert "act_by" not in own  # only said when it has something to say
     for fmt in ("text", "md", "html"):
-        assert "act by hezbollah, for which lebanon answers (item 2)" in dc.render(report, fmt)
+        assert "act by hezbollah, for which lebanon answers (item 2)" in " ".join(dc.render(report, fmt).split())
+    import csv
+    import io
+    table = {r["id"]: r for r in csv.DictReader(io.StringIO(dc.render(report, "csv")))}
+    assert (table["hostilities.lebanon/lebanon/h1"]["act_by"], table["hostilities.lebanon/lebanon/l1"]["act_by"]) == (
+        "hezbollah", "")
 
 
 def test_without_the_bond_hezbollahs_acts_are_nobodys(who, tmp_path):

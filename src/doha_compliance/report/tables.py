@@ -46,7 +46,8 @@ class Tables(Protocol):
 TABLES = ("findings", "scores", "series", "unattributed", "counts", "claims", "coverage")
 COLUMNS: Dict[str, Tuple[str, ...]] = {
     "findings": ("id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
-                 "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode", "readings"),
+                 "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons", "episode", "readings",
+                 "act_by"),  # issue 25: the actor whose act the party answers for
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
@@ -73,7 +74,8 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "confidence": f.confidence, "confidence_reasons": ";".join(f.confidence_reasons),
                    "episode": f.episode,
                    # its status under each other reading where it differs: "reading: status; ..."
-                   "readings": "; ".join(f"{r.reading}: {r.status}" for r in f.readings)}
+                   "readings": "; ".join(f"{r.reading}: {r.status}" for r in f.readings),
+                   "act_by": f.act_by}
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()
