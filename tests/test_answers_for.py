@@ -367,3 +367,31 @@ def test_an_unclaimed_act_a_duty_to_prevent_names_bears_on_that_duty_only(who, t
         {"event": "u1", "bears_on": [{"rule": "prevent.lebanon", "party": "lebanon"}]},
         {"event": "u5", "bears_on": [{"rule": "hostilities.lebanon", "party": "lebanon"}]},
     ]
+
+
+def test_a_level_counts_the_acts_a_party_answers_for_in_both_judges(tmp_path):
+    from doha_compliance.reference.levels import reference_series
+    level = RULES + """\
+  - id: rockets.level
+    party: lebanon
+    title: No rocket fire at all
+    source: item 2
+    basis: public_text
+    kind: level
+    when: {type: rocket_fire, actor: lebanon}
+    period: month
+    baseline: 0
+    limit: {at_most_value: 0}
+"""
+    agreement = dc.load_rules(folder(tmp_path, rules=level))
+    # December 2024 (the first whole month after signature): hezbollah's two rockets in the south count as
+    # lebanon's (2 > 0: violation); the one in beirut does not (outside the bond's where)
+    rows = [ev("h1", "2024-12-02", "rocket_fire", "hezbollah", target="israel", province="south"),
+            ev("h2", "2024-12-09", "rocket_fire", "hezbollah", target="israel", province="south"),
+            ev("h3", "2024-12-10", "rocket_fire", "hezbollah", target="israel", province="beirut")]
+    events = validated_events(agreement, rows)
+    report = dc.evaluate(agreement, events, as_of=D("2025-01-05"))
+    assert [(r.period, r.status, r.value) for r in report.series if r.period == "2024-12"] == [
+        ("2024-12", "violation", 2)]
+    ((known, periods),) = reference_series(agreement, events, D("2025-01-05")).values()
+    assert [(p[0], p[1], p[2]) for p in periods if p[0] == "2024-12"] == [("2024-12", "violation", 2)]
