@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import D, ev
+from conftest import D, assert_prefilter_hides_nothing, ev
 
 import doha_compliance as dc
 from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions
@@ -383,12 +383,15 @@ def test_a_level_counts_the_acts_a_party_answers_for_in_both_judges(tmp_path):
     baseline: 0
     limit: {at_most_value: 0}
 """
-    agreement = dc.load_rules(folder(tmp_path, rules=level))
+    agreement = dc.load_rules(folder(tmp_path, rules=level.replace("actor: lebanon, target: israel}",
+                                                                   "actor: israel, target: lebanon}")))
+    # (no target: only the level's own condition can let these rows past the pre-filter)
     # December 2024 (the first whole month after signature): hezbollah's two rockets in the south count as
     # lebanon's (2 > 0: violation); the one in beirut does not (outside the bond's where)
-    rows = [ev("h1", "2024-12-02", "rocket_fire", "hezbollah", target="israel", province="south"),
-            ev("h2", "2024-12-09", "rocket_fire", "hezbollah", target="israel", province="south"),
-            ev("h3", "2024-12-10", "rocket_fire", "hezbollah", target="israel", province="beirut")]
+    rows = [ev("h1", "2024-12-02", "rocket_fire", "hezbollah", province="south"),
+            ev("h2", "2024-12-09", "rocket_fire", "hezbollah", province="south"),
+            ev("h3", "2024-12-10", "rocket_fire", "hezbollah", province="beirut")]
+    assert_prefilter_hides_nothing(agreement, rows)
     events = validated_events(agreement, rows)
     report = dc.evaluate(agreement, events, as_of=D("2025-01-05"))
     assert [(r.period, r.status, r.value) for r in report.series if r.period == "2024-12"] == [

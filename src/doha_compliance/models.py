@@ -339,7 +339,8 @@ class Rule:
     def conditions(self) -> Tuple[Mapping[str, Any], ...]:
         """Every event condition the rule states: what it judges, its scope, what justifies, fulfils,
         triggers or covers it. Field lists, the pre-filter and `explain` all read these."""
-        acts = self.act_condition if self.traits.continuing else (self.when or None)
+        # (a level's `when` with the acts a party answers for: issue 25, §5.12; unchanged without bonds)
+        acts = self.act_condition if self.traits.continuing else (answered_condition(self.when, self.bonds) or None)
         found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
                  *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None,
                  self.answered_by.when if self.answered_by else None,
