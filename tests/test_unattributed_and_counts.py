@@ -217,3 +217,15 @@ def test_a_report_filtered_to_a_party_keeps_the_unclaimed_acts_bearing_on_it():
     assert [u.event for u in r.filtered(parties=["blue"]).unattributed] == ["s2"]
     assert [u.event for u in r.filtered(rules=["attacks"]).unattributed] == ["u"]
     assert [u.event for u in r.filtered().unattributed] == ["u", "n", "s2"]
+
+
+def test_an_unclaimed_act_bears_on_every_commitment_it_would_breach(who):
+    """An attack nobody claimed, on 5 January in the north, would breach both of red's prohibitions were
+    red its actor (the second only in the north): it bears on both, in both judges. (The reference judge
+    listed only the first once issue 25 let a duty to prevent take precedence; found by the zones law.)"""
+    anywhere = rule("attacks.any", "red", "prohibited", when={"type": "attack", "actor": "$party"})
+    north = rule("attacks.north", "red", "prohibited", when={"type": "attack", "actor": "$party", "province": "north"})
+    rows = [ev("u", D("01-05"), "attack", "unknown", target="blue", province="north")]
+    got = judge(who, agree(anywhere, north), rows, D("01-20"))["unattributed"]
+    assert got == [{"event": "u", "bears_on": [{"rule": "attacks.any", "party": "red"},
+                                               {"rule": "attacks.north", "party": "red"}]}]

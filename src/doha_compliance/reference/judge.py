@@ -705,9 +705,7 @@ class _Judge:
                     for party in rule.parties:
                         if _match(rule.when, party, e) and (not rule.scope or _match(rule.scope, party, e)):
                             bears.add((rule.id, party))
-            for rule in self.agreement.rules:
-                if bears:
-                    break
+            for rule in self.agreement.rules if not bears else ():  # none when a duty to prevent names it
                 if not kind_of(rule).continuing or not _in_force(rule, e.date):
                     continue
                 for party in rule.parties:
