@@ -227,6 +227,19 @@ def test_within_km_pairs_only_a_justifier_near_the_act(tmp_path, who, act, statu
     assert one(judge(who, mapped(tmp_path, STRIKES_NEAR), rows, D("01-20")), "strikes", "blue")["status"] == status
 
 
+@pytest.mark.parametrize("place, status", [("Barghouz", "justified"), (" barghouz ", "justified"), ("Jbaa", "violation"),
+                                           (None, "violation")])
+def test_without_points_only_the_same_named_place_is_near(who, place, status):
+    """A launcher known only by its village and the strike on it there: 0 km apart, whatever the map
+    lacks; another village, or no place, is not near (§8.3). Reasoned by hand: the attack on blue at
+    Barghouz on 01-04 lies within the 2-day window of the strike on 01-05; only the place decides."""
+    a = dc.load_rules_from_texts(agreement_texts([STRIKES_NEAR], SMALL))  # no zones, no gazetteer: no points
+    where = {"place": place} if place else {}
+    rows = [ev("j", D("01-04"), "attack", "red", target="blue", place="Barghouz"),
+            ev("s", D("01-05"), "strike", "blue", **where)]
+    assert one(judge(who, a, rows, D("01-20")), "strikes", "blue")["status"] == status
+
+
 def test_within_km_needs_no_zones_and_says_when_the_distance_could_not_be_checked(who):
     a = dc.load_rules_from_texts(agreement_texts([STRIKES_NEAR], SMALL))  # no zones, no gazetteer
     rows = [ev("j", D("01-04"), "attack", "red", target="blue", latitude=0.5, longitude=0.5),
@@ -237,7 +250,7 @@ def test_within_km_needs_no_zones_and_says_when_the_distance_could_not_be_checke
     if who == "pipeline":
         reasons = {f.evidence[0]: f.reason for f in report(a, rows, D("01-20")).findings}
         assert "within 10 km" in reasons["near"]
-        assert "the act has no coordinates or gazetteer point: no event's distance from it could be checked" \
+        assert "the act has no coordinates or gazetteer point: only an event at its named place could be near it" \
             in reasons["blind"]
 
 

@@ -179,7 +179,7 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
         same = f" in the same {', '.join(jb.same)}" if jb.same else ""
         if jb.within_km is not None:  # issue 25: the justifier near the act
             same += f" within {jb.within_km:g} km" + ("" if e.extra.get("point") else " (the act has no coordinates "
-                                                      "or gazetteer point: no event's distance from it could be checked)")
+                                                      "or gazetteer point: only an event at its named place could be near it)")
         if justifiers:
             for j in justifiers:
                 cite(kept[j])

@@ -28,8 +28,9 @@ def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
 def near(act: Event, other: Event, km: float) -> bool:
     a = act.extra.get("point") if act.extra else None
     b = other.extra.get("point") if other.extra else None
-    if a is None or b is None:
-        return False
+    if a is None or b is None:  # SPEC §8.3: then only the same named place is near (0 km)
+        return bool(act.place and other.place
+                    and act.place.strip().lower().split() == other.place.strip().lower().split())
     return _great_circle_km(a[0], a[1], b[0], b[1]) <= km
 
 

@@ -6,7 +6,7 @@ from typing import Deque, Dict, List, Optional, Set, Tuple
 
 from doha_compliance.matching.matches import MAX_JUSTIFIERS
 from doha_compliance.models import Event, attributed
-from doha_compliance.rules.zones import km_between
+from doha_compliance.rules.zones import km_between, place_key
 
 
 class Justifiers:
@@ -78,11 +78,14 @@ class Justifiers:
         return count, latest[::-1]
 
     def _near(self, act: Event, event: Event) -> bool:
-        """Within `within_km` of the act, great-circle; never when either has no point (`point`, set at
-        intake from its coordinates or the gazetteer)."""
+        """Within `within_km` of the act, great-circle, when both have a point (`point`, set at intake from
+        their coordinates or the gazetteer); when either has none, only an event at the same named place
+        is near (0 km: a launcher known only by its village and the strike on it in that village)."""
         a, b = act.extra.get("point"), event.extra.get("point")
         assert self.within_km is not None
-        return a is not None and b is not None and km_between((a[0], a[1]), (b[0], b[1])) <= self.within_km
+        if a is not None and b is not None:
+            return km_between((a[0], a[1]), (b[0], b[1])) <= self.within_km
+        return bool(act.place) and bool(event.place) and place_key(act.place or "") == place_key(event.place or "")
 
 
 def _after(event: Event, clock: str) -> bool:
