@@ -202,6 +202,36 @@ def test_per_part_a_part_it_could_perform_and_did_not_is_a_violation(who):
     assert (f["status"], f["date"], f["parts_met"], f["blocked_by"]) == ("violation", D("01-10"), 0, [BLOCKER])
 
 
+DEPLOY_VERIFIED = rule("deploy", "blue", "deadline", due=D("01-10"), depends_on={"rule": "withdraw", "party": "red"},
+                       fulfilled_by=[{**part, "verified_by": "green"} for part in _parts("blue", {})])
+
+
+@pytest.mark.parametrize("declared, verified, expected", [
+    # declared at Khiam on 8 January, nobody verified it: the party's word stands untested (§5.12), so no
+    # part is shown unmet; Naqoura cannot be performed while red holds it: prevented, not a violation
+    ("01-08", None, ("prevented", D("01-20"), 0)),
+    # green verified it on 15 January: Khiam met on its declaration's day (on time); still prevented
+    ("01-08", "01-15", ("prevented", D("01-20"), 1)),
+    # declared only on 12 January, after the day: even verified it would be late, so a performable part
+    # was not done by its day: a violation as usual (the prevented part still said)
+    ("01-12", None, ("violation", D("01-10"), 0)),
+])
+def test_per_part_a_declared_part_not_yet_verified_does_not_turn_prevented_into_a_violation(who, declared, verified,
+                                                                                          expected):
+    """Issue 25's Lebanon record: the army declared its deployment where Israel had left, the mechanism
+    verified two places of eleven, Israel kept five. Reasoned by hand on two places: red left Khiam on
+    time and stayed at Naqoura (its withdrawal a violation, so Naqoura is prevented for blue)."""
+    rows = RED_PARTS + [ev("bk", D(declared), "level", "blue", place="Khiam")]
+    if verified:
+        rows.append(ev("gv", D(verified), "level", "green", verifies=["bk"]))  # the type is the record's
+    c = judge(who, agree(WITHDRAW_PARTS, DEPLOY_VERIFIED, monitors=["green"]), rows, D("01-20"))
+    f = one(c, "deploy", "blue")
+    assert (f["status"], f["date"], f["parts_met"]) == expected
+    assert f["blocked_by"] == [BLOCKER]
+    if expected[0] == "prevented" and not verified:
+        assert "Khiam: declared on 2020-01-08 (bk), not verified" in f["verification"]
+
+
 def test_per_part_reason_says_n_of_n_parts_prevented():
     agreement = agree(WITHDRAW_PARTS, DEPLOY_PARTS)
     rows = RED_PARTS + [ev("bk", D("01-08"), "level", "blue", place="Khiam", count=120)]

@@ -130,7 +130,7 @@ def test_an_unknown_kind_is_a_clear_error() -> None:
         kind_named("prohibitted")
     assert isinstance(raised.value, KeyError)
     assert str(raised.value) == ("unknown rule kind 'prohibitted'; the kinds are "
-                                 "prohibited, conditional, deadline, claim, claimable, level")
+                                 "prohibited, conditional, deadline, claim, claimable, level, prevent")
 
 
 def test_capabilities_answer_what_the_names_did() -> None:
@@ -144,4 +144,6 @@ def test_capabilities_answer_what_the_names_did() -> None:
         "claim": (False, False, False, False, False, False, True, None),
         "claimable": (False, False, False, True, True, False, False, None),
         "level": (False, False, False, False, True, True, True, "level"),
+        # issue 25: owed, its acts matched one by one (anyone's), judged on the response; not scored
+        "prevent": (False, False, False, False, True, False, True, None),
     }

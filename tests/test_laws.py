@@ -433,7 +433,9 @@ def test_a_complied_finding_lies_within_declared_coverage_and_the_versions_time_
     versions = {r.version: r for r in agreement_of(scenario).rules}
     rows = {r["id"]: r for r in scenario.rows}
     for f in c["findings"]:
-        if f["status"] != "complied":
+        # a duty to prevent's `complied` is one act answered by a response (§5.16), not a span: the law
+        # below (test_a_duty_to_prevent_is_complied_only_by_a_response_in_its_window) is its own
+        if f["status"] != "complied" or versions[f["version"]].traits.prevents:
             continue
         event("a complied finding")
         rule, first, last = versions[f["version"]], dt.date.fromisoformat(f["span_start"]), dt.date.fromisoformat(f["date"])
@@ -448,6 +450,30 @@ def test_a_complied_finding_lies_within_declared_coverage_and_the_versions_time_
             day += dt.timedelta(days=1)
         assert not [g for g in c["findings"] if (g["version"], g["party"]) == (f["version"], f["party"])
                     and g["status"] in ("violation", "unresolved", "missed") and f["span_start"] <= g["date"] <= f["date"]]
+
+
+@pytest.mark.parametrize("who", WHO)
+@given(scenarios())
+def test_a_duty_to_prevent_is_complied_only_by_a_response_in_its_window(who, scenario):
+    """Issue 25 (§5.16): a duty to prevent is never a violation; `complied` cites its act and a response
+    dated from the act's day to within_days after it; `pending` only while the window reaches the report
+    date, `unresolved` only after it."""
+    c = judged(who, scenario)
+    versions = {r.version: r for r in agreement_of(scenario).rules}
+    rows = {r["id"]: r for r in scenario.rows}
+    for f in c["findings"]:
+        rule = versions[f["version"]]
+        if not rule.traits.prevents or f["status"] in ("not_triggered", "alleged"):  # a claim naming it: §5.7
+            continue
+        event("a duty to prevent")
+        assert f["status"] in ("complied", "unresolved", "pending"), f
+        act = dt.date.fromisoformat(rows[f["evidence"][0]]["date"][:10])
+        last = act + dt.timedelta(days=rule.answered_by.within_days)
+        if f["status"] == "complied":
+            (_, response) = f["evidence"]
+            assert act.isoformat() <= rows[response]["date"][:10] <= last.isoformat()
+        else:
+            assert (f["status"] == "pending") == (last >= scenario.as_of), f
 
 
 @pytest.mark.parametrize("who", WHO)

@@ -77,9 +77,76 @@ def attributed(event: "Event") -> bool:
     An act nobody claimed (actor `unknown`) neither breaches a party's prohibition nor justifies
     another party's act; it is listed apart ("Acts nobody claimed"). The matchers ask it through
     `ATTRIBUTED` (a rule's acts) and this function (justification windows, the unclaimed list).
-    Issue 25 (territorial responsibility: a rule saying who answers for what happens where) extends
-    this seam, not its callers."""
+    Issue 25 extends this seam: `attributed` still says whether the act is anyone's (an act by
+    hezbollah is hezbollah's); `Bond` says which party answers for an attributed actor's acts
+    (`answers_for:` in agreement.yaml, commitment-semantics §5.16), and `answered_condition` is its
+    form for rule conditions. An act nobody claimed is answered for by no one: it bears only on a
+    party's duty to prevent (kind `prevent`)."""
     return event.actor != UNKNOWN
+
+
+def denial(event: "Event") -> str:
+    """Issue 25: who denies an act (`denied_by`, an event's extra field: an actor or a list of them), as a
+    finding about the act shows it beside the act in every format: " [denied by hezbollah]"; "" if none.
+    A denial is shown, never weighed: it changes no status (a party's word about its own act, §5.7)."""
+    value = event.extra.get("denied_by") if event.extra else None
+    names = [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value else [])
+    return f" [denied by {', '.join(names)}]" if names else ""
+
+
+@attrs.frozen
+class Bond:
+    """Issue 25 (§5.16): `party` answers for the acts of `actors`, where `where` holds (a condition on the
+    act; None: everywhere), as the agreement's `clause` says. Such an act is judged under the party's
+    rules as the party's act, and its finding names the actor (`Finding.act_by`)."""
+
+    party: str
+    actors: Tuple[str, ...]
+    where: Optional[Mapping[str, Any]] = None
+    clause: Optional[str] = None
+
+    def label(self, actor: str) -> str:
+        """The words a finding carries: "act by hezbollah, for which lebanon answers (item 2)"."""
+        return f"act by {actor}, for which {self.party} answers" + (f" ({self.clause})" if self.clause else "")
+
+
+def _named(value: Any) -> Optional[Tuple[str, ...]]:
+    """The actors an `actor` constraint names by equality (a name, a list, `equals:`, `in:`); None for
+    any other form (`not:`), which a bond does not widen."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    if isinstance(value, Mapping) and set(value) <= {"equals", "in"}:
+        return _named(value.get("equals")) or _named(value.get("in"))
+    return None
+
+
+def answered_condition(cond: Mapping[str, Any], bonds: Tuple[Bond, ...], party: Optional[str] = None
+                       ) -> Mapping[str, Any]:
+    """A condition on acts with every `actor` test naming a party that answers for others widened to
+    those others where the bond holds (§5.16): `actor: lebanon` reads `any: [{actor: lebanon},
+    {all: [{actor: [hezbollah, armed_groups]}, WHERE]}]`. `$party` names `party`; with no party given,
+    every bonded party (a superset, for the pre-filter and the fields a rule reads). Nothing changes
+    without bonds."""
+    if not bonds:
+        return cond
+    out: Dict[str, Any] = {}
+    widened = []
+    for key, value in cond.items():
+        if key in ("all", "any"):
+            out[key] = [answered_condition(c, bonds, party) for c in value]
+            continue
+        names = _named(value) if key == "actor" else None
+        held = [b for b in bonds if names and (b.party in names or ("$party" in names and party in (None, b.party)))]
+        if not held:
+            out[key] = value
+            continue
+        widened.append({"any": [{key: value}] + [{"all": [{"actor": list(b.actors)}] + ([dict(b.where)] if b.where else [])}
+                                                  for b in held]})
+    if widened:
+        out["all"] = list(out.get("all", [])) + widened
+    return out
 # Who says it (issue 24): the roles a claimant may be declared with, and those whose word is a third
 # party's (independent of the accused, unless part of it).
 CLAIMANT_ROLES = ("party", "monitor", "oversight", "media")
@@ -184,6 +251,15 @@ class Magnitude:
 
 
 @attrs.frozen
+class AnsweredBy:
+    """Issue 25 (§5.16): the response a duty to prevent is judged on — an event matching `when` (with
+    `$party` the owing party) on the act's day or within `within_days` after it."""
+
+    when: Mapping[str, Any]
+    within_days: int
+
+
+@attrs.frozen
 class Fulfilment:
     """What meets a deadline (or one part of it): one matching event, or matching events whose
     `total_of` adds up to `at_least`. `up_to` is a ceiling ("up to 5,000"): never read as a minimum."""
@@ -255,6 +331,8 @@ class Traits(Protocol):
     def claim(self) -> bool: ...
     @property
     def series(self) -> bool: ...
+    @property
+    def prevents(self) -> bool: ...
 
 
 @attrs.frozen
@@ -300,6 +378,9 @@ class Rule:
     depends_on: Tuple[Dependence, ...] = ()  # issue 25: what must not be in default for it to be performable
     # issue 25: the time of day (HH:MM) on `effective_from` the version takes effect; an act that day before it is outside
     effective_from_time: Optional[str] = None
+    # issue 25 (§5.16): the agreement's `answers_for:` bonds, set by the loader (acts a party answers for)
+    bonds: Tuple[Bond, ...] = attrs.field(default=(), eq=False, repr=False)
+    answered_by: Optional[AnsweredBy] = None  # issue 25: a `prevent` rule's response (§5.16)
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -311,7 +392,23 @@ class Rule:
         """What an act must match to be judged by a prohibited or conditional rule: `when`, within the
         rule's `scope`, and never an act nobody claimed (actor `unknown`)."""
         extra = ([self.scope] if self.scope else []) + [dict(ATTRIBUTED)]
-        when = self.when if self.level is not None else _maybe_in_zone(self.when)
+        when = answered_condition(self.when, self.bonds)  # issue 25: acts a party answers for (§5.16)
+        when = when if self.level is not None else _maybe_in_zone(when)
+        return {**when, "all": list(when.get("all", [])) + extra}
+
+    @property
+    def acts_to_prevent(self) -> Mapping[str, Any]:
+        """Issue 25 (§5.16): the acts a `prevent` rule judges — its `when` within its `scope`, anyone's,
+        acts nobody claimed included (the rule names whose: `actor: [unknown, armed_groups]`). An act of
+        unknown location is not in a zone here: a duty to prevent is owed for acts known to be where it holds."""
+        return {**self.when, "all": list(self.when.get("all", [])) + ([self.scope] if self.scope else [])}
+
+    def acts_for(self, party: str) -> Mapping[str, Any]:
+        """`act_condition` for one owing party: its `actor: $party` widened by that party's bond only
+        (issue 25, §5.16). What the matchers judge a unit's acts by."""
+        extra = ([self.scope] if self.scope else []) + [dict(ATTRIBUTED)]
+        when = answered_condition(self.when, self.bonds, party)
+        when = when if self.level is not None else _maybe_in_zone(when)
         return {**when, "all": list(when.get("all", [])) + extra}
 
     @property
@@ -329,9 +426,11 @@ class Rule:
     def conditions(self) -> Tuple[Mapping[str, Any], ...]:
         """Every event condition the rule states: what it judges, its scope, what justifies, fulfils,
         triggers or covers it. Field lists, the pre-filter and `explain` all read these."""
-        acts = self.act_condition if self.traits.continuing else (self.when or None)
+        # (a level's `when` with the acts a party answers for: issue 25, §5.16; unchanged without bonds)
+        acts = self.act_condition if self.traits.continuing else (answered_condition(self.when, self.bonds) or None)
         found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
                  *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None,
+                 self.answered_by.when if self.answered_by else None,
                  *(f.bears_on for f in self.fulfilments))
         # An empty condition is kept: it is a continuing rule's cover when `when` names no type (any
         # event covers it), and the pre-filter must then let every event through.
@@ -484,6 +583,11 @@ class Agreement:
     gazetteer: Mapping[str, Any] = attrs.field(factory=dict)
     # issue 25: amendments agreed for several rules at once (`amendments:` in agreement.yaml)
     amendments: Tuple[Amendment, ...] = ()
+    answers_for: Tuple[Bond, ...] = ()  # issue 25 (§5.16): who answers for whose acts
+
+    def bond(self, party: str) -> Optional[Bond]:
+        """The bond by which `party` answers for other actors' acts, if it has one."""
+        return next((b for b in self.answers_for if b.party == party), None)
 
     def primary_reading(self, rule_id: str) -> Reading:
         return self.primary_readings.get(rule_id, AS_ENCODED)
@@ -654,6 +758,7 @@ class Finding:
     magnitude: Optional[str] = None
     # issues 25/26 (§5.12): a deadline's verified parts in words ("declared on D1 (id), verified on D2 by M (id)")
     verification: Optional[str] = None
+    act_by: Optional[str] = None  # issue 25 (§5.16): the actor whose act the party answers for
 
     @property
     def id(self) -> str:
@@ -705,6 +810,8 @@ class Finding:
             out["magnitude"] = self.magnitude
         if self.verification is not None:
             out["verification"] = self.verification
+        if self.act_by is not None:
+            out["act_by"] = self.act_by
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 

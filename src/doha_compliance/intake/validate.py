@@ -31,6 +31,7 @@ from doha_compliance.models import (
 
 from . import (
     fields_about,
+    fields_answers,
     fields_confidence,
     fields_coverage,
     fields_episodes,
@@ -272,6 +273,7 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         data, contract_names = fields_time.checked(data, contract_names, _Bad)  # issue 25: a time of day, kept
         placed = fields_place.check(data, place, agreement, _Bad)  # issue 25: where the event lies
         fields_verification.check(data, agreement, actor, _Bad)  # issues 25/26: a monitor's word as evidence
+        _raise_if("rule", fields_answers.problem(agreement, accused, rule))  # issue 25: whose rule a claim names
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
     extra = _NO_EXTRA

@@ -36,6 +36,7 @@ from doha_compliance._util.spool import (
 )
 from doha_compliance._util.stream import Held
 from doha_compliance.models import INDEPENDENT_ROLES, Agreement, Claim, Event, Finding, Rule
+from doha_compliance.rules import answers
 from doha_compliance.rules.kinds import kind_of
 
 from . import confidence
@@ -100,13 +101,15 @@ class _Window:
             return
         seq = next(self._seq)
         place = f.province if f.province else _NOWHERE
-        for rule in (f.rule, None):
-            for province in (place, _ANY):
-                key = (f.party, rule, province, f.status)
-                dated = self._by.get(key)
-                if dated is None:
-                    dated = self._by[key] = _Dated()
-                dated.add(seq, f)
+        # issue 25 (§5.16): an act a party answers for is reached by claims against its actor too
+        for party in (f.party,) if f.act_by is None else (f.party, f.act_by):
+            for rule in (f.rule, None):
+                for province in (place, _ANY):
+                    key = (party, rule, province, f.status)
+                    dated = self._by.get(key)
+                    if dated is None:
+                        dated = self._by[key] = _Dated()
+                    dated.add(seq, f)
 
     def forget_before(self, day: dt.date) -> None:
         for dated in self._by.values():
@@ -190,8 +193,9 @@ def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadline
     role = agreement.role(e.actor)
     invoked = agreement.version_in_force(e.rule, e.date) if e.rule else None
     supported: Optional[int] = None
+    held, bond = answers.answerer(agreement, accused, e.rule)  # issue 25 (§5.16): who answers for the accused
     if _names_deadline(agreement, e):
-        assessment, reason, shown = _about_deadline(e, accused, deadlines.get((str(e.rule), accused)), as_of)
+        assessment, reason, shown = _about_deadline(e, held, deadlines.get((str(e.rule), held)), as_of)
     elif e.rule and kind_of(agreement.versions(str(e.rule))[0]).through_claims:
         assessment, reason, supported = _claimable(agreement, e, accused, context)
         shown = []
@@ -209,10 +213,11 @@ def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadline
         return claim, shown, None
     said = f" ({e.description})" if e.description else ""
     alleged = Finding(rule=e.rule or rule.id, version=invoked.version if invoked else rule.version,
-                      party=accused, status="alleged", date=e.date,
+                      party=held, status="alleged", date=e.date,
                       evidence=(e.id,) + tuple(f.evidence[0] for f in shown if f.evidence),
-                      reason=f"claim by {e.actor}{said}: {_label(assessment)}{reason}",
-                      province=e.province, claims=(e.id,))
+                      reason=f"claim by {e.actor}{said}: {_label(assessment)}{reason}"
+                             + (f" [{bond.label(accused)}]" if bond is not None else ""),
+                      province=e.province, claims=(e.id,), act_by=accused if bond is not None else None)
     return claim, shown, confidence.rated(alleged, (e,))  # issue 24: as certain as the claim's own record
 
 
@@ -256,7 +261,7 @@ def _about_acts(agreement: Agreement, e: Event, accused: str, context: Context) 
     """A claim naming the acts it is about: weighed against what was found about those acts, whatever
     their age (no lookback, no province), and cites them."""
     judged = [f for act in e.about for f in context.acts.get(act, ())
-              if f.party == accused and f.date <= e.date and f.status in _ACT_STATUSES]
+              if accused in (f.party, f.act_by) and f.date <= e.date and f.status in _ACT_STATUSES]
     judged.sort(key=lambda f: f.sort_key)
     own = [f for f in judged if f.rule == e.rule] if e.rule else judged
     missing = [act for act in e.about if not context.known(act)]
@@ -413,7 +418,7 @@ def _deadline_citations(agreement: Agreement, claim_events: Iterable[Tuple[int, 
         if not _names_deadline(agreement, e):
             continue
         accused = str(e.get(agreement.rules[rule_index].accused_field))
-        d = deadlines.get((str(e.rule), accused))
+        d = deadlines.get((str(e.rule), answers.answerer(agreement, accused, e.rule)[0]))
         if d is not None and d.finding is not None:
             out.setdefault(d.finding.id, []).append(e.id)
     return out

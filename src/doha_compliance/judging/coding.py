@@ -21,7 +21,7 @@ def doubt(rule: Rule, party: str, e: Event) -> Optional[str]:
     others = e.extra.get("type_uncertain") if e.extra else None
     if not others:
         return None
-    tree = conditions.bind(conditions.parse(rule.act_condition), party)  # parse() keeps each tree once
+    tree = conditions.bind(conditions.parse(rule.acts_for(party)), party)  # parse() keeps each tree once
     outside: List[str] = []
     for other in others:
         def get(name: str, other: str = other) -> Any:

@@ -272,8 +272,11 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
     blocked = dependence.block(rule, day, blockers, done.date if done else None, parts_done)
     day, moved = dependence.moved(day, blocked)
     day_note += moved
-    if done is None and blocked.prevented and not _owed_part_unmet(rule, blocked, parts_done, day, as_of):
-        return _prevented(agreement, rule, party, progress, start, text_day, day, day_note, blocked, as_of, parts_done)
+    if done is None and blocked.prevented and not _owed_part_unmet(
+            rule, blocked, parts_done, day, as_of, _declared_unverified(rule, party, progress, day, verifications)):
+        said = _verified_parts(agreement, rule, party, progress, day, as_of, verifications)[0]  # §5.12
+        return _prevented(agreement, rule, party, progress, start, text_day, day, day_note, blocked, as_of, parts_done,
+                          said)
     # assessed only if an event bearing on it falls in its own time: what the input says before the
     # commitment started cannot show whether it was done after (events past the report date are never seen)
     # a fulfilling event counted (on or after the start) bears on it too, whatever covered_by says: once
@@ -341,12 +344,30 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
 
 
 def _owed_part_unmet(rule: Rule, blocked: dependence.Block, parts_done: Sequence[Optional[dt.date]],
-                     day: Optional[dt.date], as_of: dt.date) -> bool:
+                     day: Optional[dt.date], as_of: dt.date, declared: AbstractSet[int] = frozenset()) -> bool:
     """Part by part (issue 25): a part whose counterpart is not in default, not met by the deadline's
-    day once that day has passed — the deadline is then judged as usual, its prevented parts said."""
+    day once that day has passed — the deadline is then judged as usual, its prevented parts said. A part
+    `declared` by its day and not yet verified (§5.12) is not shown unmet: it does not make one."""
     if not blocked.per_part or day is None or as_of <= day:
         return False
-    return any(at is None or at > day for i, at in enumerate(parts_done) if i not in blocked.prevented)
+    return any(at is None or at > day for i, at in enumerate(parts_done)
+               if i not in blocked.prevented and i not in declared)
+
+
+def _declared_unverified(rule: Rule, party: str, progress: Progress, day: Optional[dt.date],
+                         verifications: Optional[Verifications]) -> Set[int]:
+    """The verified parts (§5.12) declared on or before the deadline's day that no counted verification
+    answers yet: the party's word stands untested, neither met nor shown unmet."""
+    if verifications is None or day is None:
+        return set()
+    out: Set[int] = set()
+    for i, f in enumerate(rule.fulfilments):
+        if f.verified_by is None:
+            continue
+        s = verification.state_of(progress.get(i, PartProgress()).declared, f, party, verifications)
+        if s.state == "declared" and s.declaration is not None and s.declaration.date <= day:
+            out.add(i)
+    return out
 
 
 def _prevented_parts_text(rule: Rule, blocked: dependence.Block) -> str:
@@ -359,23 +380,25 @@ def _prevented_parts_text(rule: Rule, blocked: dependence.Block) -> str:
 
 def _prevented(agreement: Agreement, rule: Rule, party: str, progress: Progress, start: dt.date,
                text_day: Optional[dt.date], day: Optional[dt.date], day_note: str, blocked: dependence.Block,
-               as_of: dt.date, parts_done: Tuple[Optional[dt.date], ...]) -> Deadline:
+               as_of: dt.date, parts_done: Tuple[Optional[dt.date], ...], said: str = "") -> Deadline:
     """A deadline not done that cannot be performed while what it depends on is in default: `prevented`,
-    dated the report date, citing what it had counted, never a violation (commitment-semantics §5.14)."""
+    dated the report date, citing what it had counted, never a violation (commitment-semantics §5.14);
+    `said`: its verified parts in words (§5.12)."""
     used: List[Event] = sorted({e.id: e for p in progress.values() for e in p.used}.values(), key=lambda e: e.sort_key)
     several = len(rule.fulfilments) > 1
     due = f"due {day}{day_note}" if day is not None else "no date was set"
     parts = _parts_text(rule, progress, due=False) + (_prevented_parts_text(rule, blocked) if blocked.per_part
                                                       else f": {blocked.words()}")
     reason = (f"{rule.title}: prevented{parts}; not a violation ({due}; not done as of {as_of}"
-              f"{_progress_text(rule, progress, True)}).")
+              f"{_progress_text(rule, progress, True)})." + (f" {said}." if said else ""))
     level, why = confidence.rate(used, party, "prevented")
     finding = Finding(rule=rule.id, version=rule.version, party=party, status="prevented", date=as_of,
                       evidence=tuple(e.id for e in used), reason=reason, due=day,
                       anchor=text_day.isoformat() if text_day else "undated",
                       parts_met=_parts_met(rule, progress) if several else None,
                       parts_total=len(rule.fulfilments) if several else None,
-                      confidence=level, confidence_reasons=why, blocked_by=blocked.blocked_by)
+                      confidence=level, confidence_reasons=why, blocked_by=blocked.blocked_by,
+                      verification=said or None)
     since = max(start, blocked.since) if blocked.since is not None else start
     return Deadline(rule, party, finding, None, start, day, None, tuple(used), parts_done, since)
 def _verified_parts(agreement: Agreement, rule: Rule, party: str, progress: Progress, day: Optional[dt.date],

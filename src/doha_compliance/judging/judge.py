@@ -44,7 +44,8 @@ from doha_compliance._util.spool import (
 from doha_compliance._util.stream import Held
 from doha_compliance.errors import ComplianceError
 from doha_compliance.matching.matches import Matches, Unit
-from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule, SourceCoverage
+from doha_compliance.models import Agreement, Claim, Event, Finding, NotAssessed, Rule, SourceCoverage, denial
+from doha_compliance.rules import answers
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
@@ -56,6 +57,7 @@ from .coverage import statement_of
 from .deadlines import Deadline, PartProgress, Progress
 from .episodes import Episodes
 from .links import DefaultGroup, Linker
+from .prevent import Prevent
 from .triggers import Triggers, order
 from .verification import Verifications
 
@@ -136,10 +138,14 @@ def _act_finding(rule: Rule, party: str, e: Event, status: str, reason: str,
                  justifiers: Tuple[str, ...] = (), rests_on: Sequence[Event] = (),
                  unclaimed: Tuple[str, ...] = (), magnitude: Optional[str] = None) -> Finding:
     level, why = confidence.rate(rests_on or (e,), party, status)  # issue 24
+    bond = answers.answering(rule.bonds, party, e)  # issue 25 (§5.16): an act the party answers for
+    if bond is not None:
+        reason = f"{reason} [{bond.label(e.actor)}]"
+    reason += denial(e)  # issue 25: a denial shown beside the act, never weighed
     return Finding(rule=rule.id, version=rule.version, party=party, status=status, date=e.date,
                    evidence=(e.id,) + justifiers + unclaimed, reason=reason + carveouts.start_note(rule, e),
                    province=e.province, justified_by=justifiers, confidence=level, confidence_reasons=why,
-                   magnitude=magnitude)
+                   magnitude=magnitude, act_by=e.actor if bond is not None else None)
 
 
 def _nobodys(rule: Rule, e: Event, same: str, kept: Dict[str, Event], total: int) -> str:
@@ -271,6 +277,7 @@ class Judge:
         self._claim_counts: Dict[Tuple[str, str], int] = {}  # (rule named, accused) -> claims
         self._unassessed: Set[str] = set()  # deadline rules no event bears on (decided at the end)
         self.levels = LevelJudge(agreement.rules)  # issue 15: level rules' per-period tallies
+        self.prevent = Prevent(agreement)  # issue 25: duties to prevent, judged on the response to each act
         self.episodes = Episodes()  # issue 24: acts grouped into episodes as they are judged
         self._day_findings = _DayFindings()  # the findings of the day being taken, across its parts
         self._day_claimed: List[Spool[Tuple[int, Event]]] = []  # the claims of its earlier parts, in runs
@@ -324,6 +331,7 @@ class Judge:
         for unit, events in matches.triggers.items():
             self.triggers.saw(unit, min(e.date for e in events))
         matches.triggers.clear()
+        self.prevent.take(matches)  # issue 25: before the deadlines clear the responses
         self._advance_deadlines(matches, part_of)
         findings = self._day_findings
         breached = self._day_breached
@@ -441,8 +449,12 @@ class Judge:
         level_findings, level_not_assessed, series = self.levels.finish(as_of)  # issue 15
         late += level_findings
         not_assessed += level_not_assessed
+        prevent_findings, prevent_not_assessed, prevent_cited = self.prevent.finish(as_of)  # issue 25
+        late += prevent_findings
+        not_assessed += prevent_not_assessed
         evidence = [e for d in (*decided.values(), *reopened) for e in d.evidence]
         evidence += [self._statements[i] for i in dict.fromkeys(kept.cited)]
+        evidence += prevent_cited
         self._cited.release(None)
         history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of,
                                   kept.complied_since)

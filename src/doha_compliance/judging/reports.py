@@ -57,7 +57,7 @@ def _reporting(f: Finding, reports: Dict[str, List[Report]]) -> List[Report]:
     if f.status != "unresolved" or not f.evidence or f.evidence[0] not in reports:
         return []
     return sorted((r for r in reports[f.evidence[0]]
-                   if r.accused == f.party and (r.rule is None or r.rule == f.rule) and r.date >= f.date),
+                   if r.accused in (f.party, f.act_by) and (r.rule is None or r.rule == f.rule) and r.date >= f.date),
                   key=lambda r: (r.date, r.id))
 
 

@@ -23,6 +23,9 @@ class Unclaimed:
 
     def __init__(self, agreement: Agreement):
         self._units: List[Tuple[Rule, str, Any]] = []
+        # issue 25 (§5.16): the duties to prevent, each (rule, party, the acts it names)
+        self._prevent = [(rule, party, conditions.bind(conditions.parse(rule.acts_to_prevent), party))
+                         for rule in agreement.rules if rule.traits.prevents for party in rule.parties]
         for rule in agreement.rules:
             if not rule.traits.continuing:
                 continue
@@ -35,9 +38,13 @@ class Unclaimed:
     def add(self, event: Event) -> None:
         if attributed(event):
             return
-        bears = sorted({(rule.id, party) for rule, party, tree in self._units
-                        if rule.in_force(event.date)
-                        and (conditions.holds(tree, _as_by(event, party)) or conditions.holds(tree, event.get))})
+        # an act a duty to prevent names bears on that duty and on nothing else (§5.16)
+        bears = sorted({(rule.id, party) for rule, party, tree in self._prevent
+                        if rule.in_force(event.date) and conditions.holds(tree, event.get)})
+        if not bears:
+            bears = sorted({(rule.id, party) for rule, party, tree in self._units
+                            if rule.in_force(event.date)
+                            and (conditions.holds(tree, _as_by(event, party)) or conditions.holds(tree, event.get))})
         observer = event.get("observed_by")  # issues 25/26: the monitor that saw it is named
         self.rows.append(UnclaimedAct(event.id, event.date, event.type, event.province, event.place, tuple(bears),
                                       None if observer is None else str(observer)))

@@ -47,8 +47,10 @@ def assess(agreement: Agreement, claim_rule: Rule, e: Event, accused: str, judge
     named = e.rule
     about = _about(e)
     if named is not None and named in kinds and kinds[named].deadline:
-        # weighed against that deadline's finding, whatever the lookback (SPEC §5.7)
-        own = [f for f in judged if f["rule"] == named and f["party"] == accused]
+        # weighed against that deadline's finding, whatever the lookback (SPEC §5.7); a deadline the
+        # accused does not owe, owed by the party answering for it, is that party's (SPEC §5.16)
+        owner = held_against(agreement, accused, named)
+        own = [f for f in judged if f["rule"] == named and f["party"] == owner]
         if own and own[0]["status"] in ("violation", "missed"):
             return "corroborated", own[:1], None
         if own and own[0]["status"] == "met":
@@ -63,7 +65,7 @@ def assess(agreement: Agreement, claim_rule: Rule, e: Event, accused: str, judge
         return ("supported" if len(counted) >= 2 else "uncorroborated"), [], len(counted)
     if about:
         statuses = ("violation", "missed", "unresolved", "justified", "met")
-        bearing = [f for f in judged if f["party"] == accused and f["evidence"] and f["evidence"][0] in about
+        bearing = [f for f in judged if _of(f, accused) and f["evidence"] and f["evidence"][0] in about
                    and f["date"] <= e.date and f["status"] in statuses]
         own = [f for f in bearing if named is None or f["rule"] == named]
         for wanted, assessment in ((("violation", "missed"), "corroborated"), (("unresolved",), "uncorroborated"),
@@ -80,7 +82,7 @@ def assess(agreement: Agreement, claim_rule: Rule, e: Event, accused: str, judge
         return "outside_rules", [], None
     since = e.date - dt.timedelta(days=claim_rule.lookback_days)
     window = [f for f in judged
-              if f["party"] == accused and since <= f["date"] <= e.date
+              if _of(f, accused) and since <= f["date"] <= e.date
               and (named is None or f["rule"] == named)
               and (e.province is None or f["province"] is None or f["province"] == e.province)]
     violations = [f for f in window if f["status"] == "violation"]
@@ -94,6 +96,22 @@ def assess(agreement: Agreement, claim_rule: Rule, e: Event, accused: str, judge
         # only a rule the claim names tests what it asserts (SPEC §5.7.4)
         return ("contradicted" if named is not None else "not_testable"), answers[-MAX_CITED:], None
     return "uncorroborated", [], None
+
+
+def _of(f: Dict[str, Any], accused: str) -> bool:
+    """A finding about the accused: owed by it, or an act by it that another party answers for (SPEC §5.16)."""
+    return bool(f["party"] == accused or f.get("act_by") == accused)
+
+
+def held_against(agreement: Agreement, accused: str, named: Optional[str]) -> str:
+    """SPEC §5.16: a claim against an actor some party answers for, naming no rule or a rule the actor
+    does not owe, is held against that party."""
+    owes = named is not None and any(accused in r.parties for r in agreement.rules if r.id == named)
+    if not owes:
+        for bond in agreement.answers_for:
+            if accused in bond.actors:
+                return bond.party
+    return accused
 
 
 def _about(e: Event) -> List[str]:

@@ -67,6 +67,8 @@ def finding_confidence(f: Dict[str, Any], seen: Sequence[Event]) -> Tuple[Option
             ranked = [(LEVELS.index(event_level(j, f["party"], f["status"])[0]), k, j)
                       for k, j in enumerate(justifiers)]
             rests.append(max(ranked, key=lambda r: (r[0], r[1]))[2])
+    elif f.get("prevent"):  # SPEC §5.16: a duty to prevent rests on the act and the response it cites
+        rests = [event(i) for i in ids]
     elif f.get("anchor") is None:  # an act: the act alone (what else it cites — unclaimed events that
         rests = [event(ids[0])]    # would answer it, a monitor's report settling it — is context, §7.2)
     else:  # a verified declaration rests on its verification (SPEC §5.12): cited as context

@@ -69,7 +69,13 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
             for e in in_window:
                 if conditions.holds(cover, _getter(e)):
                     out.add_cover(unit, e)
-        cond = _bound(rule.when if rule.traits.claim else rule.act_condition, party)
+        if rule.answered_by is not None:  # issue 25: a duty to prevent's responses (any date)
+            responses = _bound(rule.answered_by.when, party)
+            for e in events:
+                if conditions.holds(responses, _getter(e)):
+                    out.add_fulfil((rule.version, party, 0), e)
+        acts = rule.acts_to_prevent if rule.traits.prevents else rule.acts_for(party)
+        cond = _bound(rule.when if rule.traits.claim else acts, party)
         for e in in_window:
             if not conditions.holds(cond, _getter(e)):
                 continue

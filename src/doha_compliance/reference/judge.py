@@ -112,13 +112,15 @@ from ._plain import (
     _versions,
 )
 from .amendments import deadlines_of
-from .claims import _about, assess, independent_of, part_of, role_of
+from .answers import act_by, acts_match
+from .claims import _about, assess, held_against, independent_of, part_of, role_of
 from .conclusions import pipeline_conclusions
 from .confidence import finding_confidence
 from .coverage import complied_spans
 from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
-from .places import location_unknown, near
+from .places import as_if_inside, near
+from .prevent import judge_prevent
 from .readings import with_readings
 from .verification import text as verification_text
 
@@ -244,13 +246,6 @@ class _Judge:
         if due is not None and shift > 0:
             due = due + dt.timedelta(days=shift)
         state["due"] = due
-        if done is not None or not prevented:
-            pass
-        elif not (state["per_part"] and due is not None and self.as_of > due and any(
-                d is None or d > due for i, d in enumerate(part_done) if i not in prevented)):
-            # SPEC §5.14: not done, and (every part it still owes) cannot be performed: prevented, never a breach
-            state.update(status="prevented", date=self.as_of, days_late=None, prevented_since=max(start, since))
-            return state
         if verified:
             words = [verification_text(self.agreement, rule.fulfilments[i], st, due, self.as_of, party)
                      for i, st in sorted(verified.items())]
@@ -259,6 +254,16 @@ class _Judge:
                                                                                               strict=True)]
             joined = "; ".join(words)
             state["verification"] = joined[:1].upper() + joined[1:]
+        if done is not None or not prevented:
+            pass
+        elif not (state["per_part"] and due is not None and self.as_of > due and any(
+                d is None or d > due for i, d in enumerate(part_done) if i not in prevented
+                # SPEC §5.14 with §5.12: a part declared by its day and not yet verified is not shown unmet
+                and not (i in verified and verified[i]["state"] == "declared"
+                         and verified[i]["declaration"].date <= due))):
+            # SPEC §5.14: not done, and (every part it still owes) cannot be performed: prevented, never a breach
+            state.update(status="prevented", date=self.as_of, days_late=None, prevented_since=max(start, since))
+            return state
         # SPEC 5.3: an event bearing on it must fall in its own time (on or after its start)
         # ... or a fulfilling event counted from its start (issue 24: its past months keep their progress)
         covered = (rule.covered_by is None or bool(state["evidence"])
@@ -401,11 +406,13 @@ class _Judge:
                 continue
             if act.actor == UNKNOWN:  # an unclaimed act is never a party's finding (SPEC §5.1)
                 continue
-            if not _match(rule.when, party, act) and not location_unknown(rule.when, party, act):  # SPEC §8
+            # SPEC §5.16 (acts the party answers for) and §8 (an act of unknown location is not outside)
+            if not acts_match(self.agreement, rule.when, party, act) and not self._location_unknown(rule, party, act):
                 continue
             if rule.scope and not _match(rule.scope, party, act):
                 continue
             judged = self._judge_act(rule, party, act)
+            judged["act_by"] = act_by(self.agreement, party, act)
             judged["act"] = act  # for its episode (SPEC §5.10)
             unit_findings.append(judged)
         # complied only over the spans a declared source or a monitor's statement covers (SPEC §5.5, issue 24)
@@ -429,13 +436,22 @@ class _Judge:
                              fatalities=act.fatalities, wounded=act.wounded, count=act.count, accused=act.accused,
                              rule=act.rule, source=act.source, description=act.description,
                              stated_justification=act.stated_justification, extra=act.extra)
-            judged = _match(rule.when, party, as_other) and (not rule.scope or _match(rule.scope, party, as_other))
+            judged = (acts_match(self.agreement, rule.when, party, as_other)
+                      and (not rule.scope or _match(rule.scope, party, as_other)))
             if not judged:
                 return True
         return False
 
+    def _location_unknown(self, rule: Rule, party: str, act: Event) -> bool:
+        """SPEC §8 with §5.12: the act's location is unknown, and only that keeps the rule's `when` (read
+        with the party's bond, whose `where` is read the same way) from judging it."""
+        if not act.extra or act.extra.get("located_by") != "unknown":
+            return False
+        return (not acts_match(self.agreement, rule.when, party, act)
+                and acts_match(self.agreement, rule.when, party, as_if_inside(act)))
+
     def _judge_act(self, rule: Rule, party: str, act: Event) -> Dict[str, Any]:
-        in_doubt = self.type_in_doubt(rule, party, act) or location_unknown(rule.when, party, act)  # §7.3, §8
+        in_doubt = self.type_in_doubt(rule, party, act) or self._location_unknown(rule, party, act)  # §7.3, §8
         if not kind_of(rule).justifiable:
             if in_doubt:  # SPEC §7.3: doubt about coding never makes a breach; §8: nor an unknown location
                 return self._unresolved(rule, party, act, [act.id])
@@ -495,7 +511,7 @@ class _Judge:
         justifiers, an uncertain type) — unless an independent monitor's report `about` it names it
         as a breach (SPEC §5.7.3): then a violation (missed), citing the earliest reports."""
         reports = sorted((r for r, accused in self.claim_events()
-                          if act.id in _about(r) and accused == party and r.date >= act.date
+                          if act.id in _about(r) and accused in (party, act_by(self.agreement, party, act)) and r.date >= act.date
                           and role_of(self.agreement, r.actor) == "monitor"
                           and independent_of(self.agreement, r.actor, party)
                           and (r.rule is None or r.rule == rule.id)), key=lambda r: (r.date, r.id))
@@ -566,8 +582,11 @@ class _Judge:
         # the claim, then the first evidence of each finding it is set against (as today: an event that is
         # both the claim and a cited act is listed twice)
         evidence = [e.id] + [f["evidence"][0] for f in cited if f["evidence"]]
-        self.add(version, accused, "alleged", e.date, evidence, rule_id=named or claim_rule.id,
-                 province=e.province)
+        owner = held_against(self.agreement, accused, named)  # SPEC §5.16: never "owed by" an answered-for actor
+        alleged = self.add(version, owner, "alleged", e.date, evidence, rule_id=named or claim_rule.id,
+                           province=e.province)
+        if owner != accused:
+            alleged["act_by"] = accused
 
     # --- findings, links, defaults -------------------------------------------
 
@@ -680,7 +699,15 @@ class _Judge:
             if e.actor != UNKNOWN:
                 continue
             bears = set()
+            # SPEC §5.16 (issue 25): an unclaimed act a duty to prevent names bears on that duty and nothing else
             for rule in self.agreement.rules:
+                if kind_of(rule).prevents and _in_force(rule, e.date):
+                    for party in rule.parties:
+                        if _match(rule.when, party, e) and (not rule.scope or _match(rule.scope, party, e)):
+                            bears.add((rule.id, party))
+            for rule in self.agreement.rules:
+                if bears:
+                    break
                 if not kind_of(rule).continuing or not _in_force(rule, e.date):
                     continue
                 for party in rule.parties:
@@ -697,6 +724,9 @@ class _Judge:
         self.judge_deadlines()
         self.judge_continuing()
         self.judge_claimable()
+        found, unassessed = judge_prevent(self.agreement, self.seen, self.as_of)  # SPEC §5.16 (issue 25)
+        self.findings.extend(found)
+        self.not_assessed.extend(unassessed)
         self.judge_claims()
         self.episodes()
         findings = []
@@ -714,6 +744,7 @@ class _Judge:
                 **({"amended": list(f["amended"])} if f.get("amended") else {}),
                 "blocked_by": list(f.get("blocked_by") or []),
                 **({"verification": f["verification"]} if f.get("verification") else {}),
+                **({"act_by": f["act_by"]} if f.get("act_by") else {}),
             })
         return {
             "findings": _sorted(findings),

@@ -15,9 +15,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from doha_compliance._util.values import whole_number
 from doha_compliance.models import UNKNOWN, Agreement, Event
-from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import MAX_EMPTY_RUN, Level
+
+from .answers import acts_match
 
 # (period, status, value, baseline, limit), and (baseline known?, rows) of a version and party
 Row = Tuple[str, str, Optional[int], Optional[Fraction], Optional[Fraction]]
@@ -77,8 +78,8 @@ def reference_series(agreement: Agreement, events: Sequence[Event], as_of: dt.da
             start += ONE_DAY
         stop = min(d for d in (rule.effective_until, as_of) if d is not None)
         for party in rule.parties:
-            cond = conditions.substitute_party(rule.when, party)
-            hits = [e for e in seen if e.actor != UNKNOWN and conditions.matches(cond, e.get)]
+            # SPEC §5.16 (issue 25): the acts of an actor the party answers for count as the party's
+            hits = [e for e in seen if e.actor != UNKNOWN and acts_match(agreement, rule.when, party, e)]
             base: Optional[Fraction] = level.baseline_value
             if level.baseline_span:
                 a, b = level.baseline_span

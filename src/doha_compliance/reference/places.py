@@ -8,11 +8,9 @@ great-circle distance between them is at most that many km.
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Mapping
+from typing import Any, Dict
 
 from doha_compliance.models import Event
-
-from ._plain import _match
 
 MEAN_EARTH_RADIUS_KM = 6371.0088
 
@@ -34,7 +32,7 @@ def near(act: Event, other: Event, km: float) -> bool:
     return _great_circle_km(a[0], a[1], b[0], b[1]) <= km
 
 
-def _as_if_inside(act: Event) -> Event:
+def as_if_inside(act: Event) -> Event:
     """The act with every zone its location leaves unknown read as holding it."""
     extra: Dict[str, Any] = dict(act.extra)
     for key, value in act.extra.items():
@@ -45,10 +43,3 @@ def _as_if_inside(act: Event) -> Event:
                  fatalities=act.fatalities, wounded=act.wounded, count=act.count, accused=act.accused,
                  rule=act.rule, source=act.source, description=act.description,
                  stated_justification=act.stated_justification, extra=extra)
-
-
-def location_unknown(when: Mapping[str, Any], party: str, act: Event) -> bool:
-    """SPEC §8: the act's location is unknown, and only that keeps the rule's `when` from judging it."""
-    if not act.extra or act.extra.get("located_by") != "unknown":
-        return False
-    return not _match(when, party, act) and _match(when, party, _as_if_inside(act))

@@ -10,7 +10,7 @@ import attrs
 from doha_compliance._util.dates import add_offset
 from doha_compliance._util.values import iso_day
 from doha_compliance.errors import Location, RuleError
-from doha_compliance.models import Fulfilment, JustifiedBy, Magnitude, Rule, Trigger
+from doha_compliance.models import AnsweredBy, Fulfilment, JustifiedBy, Magnitude, Rule, Trigger
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
 
@@ -126,7 +126,8 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
     for field_name, cond in (("when", merged.when), ("scope", merged.scope),
                              ("justified_by", (merged.justified_by or {}).get("when")),
                              ("covered_by", merged.covered_by), ("starts_when", trigger.get("when")),
-                             *(("fulfilled_by", f.when) for f in fulfilments)):
+                             *(("fulfilled_by", f.when) for f in fulfilments),
+                             ("answered_by", (merged.answered_by or {}).get("when"))):
         check_condition(spec, field_name, cond, agreement, errors)
     eff_from, eff_time = signed, None
     if merged.effective_from and merged.effective_from != "signature":
@@ -172,4 +173,6 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
         # kind is None only for a rule without one, which the loader refuses (the Rule never escapes)
         file=spec.file, line=spec.line, level=level, traits=kind,  # type: ignore[arg-type]
         depends_on=dependences(merged.depends_on),
+        answered_by=(AnsweredBy(merged.answered_by["when"], merged.answered_by["within_days"])
+                     if merged.answered_by else None),
     )

@@ -120,7 +120,8 @@ def unclaimed_warnings(agreement: Any) -> List[str]:
     out: List[str] = []
     seen = set()
     for rule in agreement.rules:
-        if not rule.traits.continuing or rule.id in seen:
+        # issue 25: a level's count strips `unknown` as a prohibition's acts do; a duty to prevent reads it
+        if not (rule.traits.continuing or rule.traits.series) or rule.id in seen:
             continue
         named = [where for where, cond in (("when", rule.when), ("scope", rule.scope),
                                             ("justified_by", rule.justified_by.when if rule.justified_by else None))
@@ -132,8 +133,42 @@ def unclaimed_warnings(agreement: Any) -> List[str]:
         out.append(f"{where}warning: rule {rule.id}: its {' and '.join(named)} name{'s' if len(named) == 1 else ''} "
                    f"the actor '{UNKNOWN}'; an act nobody claimed never breaches a party's commitment nor justifies "
                    f"a party's act, so this rule judges none: the report lists such acts under 'Acts nobody "
-                   f"claimed', with the commitments each would bear on")
+                   f"claimed', with the commitments each would bear on; a party's duty to prevent such acts "
+                   f"is kind prevent")
+    out.extend(_answered_warnings(agreement))
     return out
+
+
+def _answered_warnings(agreement: Any) -> List[str]:
+    """Issue 25 (§5.16): a bond's `where` that tests the actor (ignored: the bond names its actors), and
+    a `prevent` rule's `answered_by.when` naming `unknown` or `other` (a response nobody claimed, or by
+    an actor the agreement does not name, is no party's conduct, yet the judge would count it)."""
+    out: List[str] = []
+    for bond in agreement.answers_for:
+        if bond.where and any(t.field == "actor" for t in conditions.tests(conditions.parse(bond.where))):
+            out.append(f"warning: answers_for {bond.party}: its where tests the actor, which the judge ignores "
+                       f"there (the bond's actors say whose acts it covers)")
+    seen = set()
+    for rule in agreement.rules:
+        if rule.answered_by is None or rule.id in seen:
+            continue
+        reserved = _names_reserved(rule.answered_by.when)
+        if reserved:
+            seen.add(rule.id)
+            where = f"{rule.file}:{rule.line}: " if rule.file and rule.line else ""
+            out.append(f"{where}warning: rule {rule.id}: its answered_by names the actor '{reserved}'; a "
+                       f"response must be the owing party's conduct: name it ($party)")
+    return out
+
+
+def _names_reserved(cond: Mapping[str, Any]) -> str:
+    for test in conditions.tests(conditions.parse(cond)):
+        if test.field == "actor" and test.op in ("equals", "in"):
+            values = test.arg if isinstance(test.arg, tuple) else (test.arg,)
+            for reserved in RESERVED_ACTORS:
+                if reserved in values:
+                    return reserved
+    return ""
 
 
 def _names_unknown(cond: Mapping[str, Any]) -> bool:

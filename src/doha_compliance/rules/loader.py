@@ -18,6 +18,7 @@ from doha_compliance._util.limits import MAX_RULE_FILE_BYTES
 from doha_compliance.errors import Location, RuleError, RuleSetError
 from doha_compliance.models import Agreement
 
+from . import answers, claimed
 from .amendments import amendment_specs
 from .build import parse_date
 from .checks import check_party_names
@@ -119,6 +120,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
                                                                                 f"{did_you_mean(p, agreement['parties'])}"))
     claimants = _claimants(agreement, Location(agreement_path, None, "claimants"), errors)
     zones, gazetteer = load_places(folder, agreement, agreement_path, errors, read, on_disk)  # issue 25
+    bonds = answers.bonds(agreement, Location(agreement_path, None, "answers_for"), errors)  # issue 25
     if signed is None or errors:
         raise RuleSetError(errors)
     specs: List[RuleSpec] = []
@@ -141,17 +143,23 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
     rules = build_versions(specs + amending, agreement, signed, errors, made)
     check_part_monitors(rules, agreement, claimants, errors)  # issues 25/26: only a monitor verifies
     readings, primary_readings = build_readings(specs, rules, made, agreement, signed, errors) if not errors else ((), {})
+    rules, readings = answers.bound(rules, readings, bonds)
     check_places(rules, gazetteer, errors)  # issue 25: a part's places are in the gazetteer
     if errors:
         raise RuleSetError(sorted(errors, key=lambda e: (e.location.file, e.location.line or 0)))
-    return Agreement(
+    made_agreement = Agreement(
         id=agreement["id"], title=agreement["title"], signed=signed, parties=dict(agreement["parties"]),
         event_types=tuple(agreement["event_types"]), location_kinds=tuple(agreement.get("location_kinds", [])),
         rules=tuple(rules), folder=folder, signatories=tuple(agreement.get("signatories", ())),
         monitors=tuple(agreement.get("monitors", ())), claimants=claimants,
         source=rule_source(folder, read, on_disk), readings=readings, primary_readings=primary_readings,
         zones=zones, gazetteer=gazetteer, amendments=amendments,
+        answers_for=bonds,
     )
+    refused = claimed.claim_rule_errors(made_agreement)  # issue 25: a claim naming someone else's rule
+    if refused:
+        raise RuleSetError(refused)
+    return made_agreement
 
 
 def _claimants(agreement: Dict[str, Any], where: Location, errors: List[RuleError]

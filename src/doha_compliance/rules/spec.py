@@ -53,6 +53,7 @@ class RuleSpec:
     baseline: Any = None
     limit: Optional[Dict[str, Any]] = None
     level_from: Optional[str] = None
+    answered_by: Optional[Dict[str, Any]] = None  # issue 25: the `prevent` kind's response (prevent.py)
     file: str = ""
     line: Optional[int] = None
     key_lines: Dict[str, int] = attrs.field(factory=dict)

@@ -89,7 +89,7 @@ def _due(draw: st.DrawFn, v: Vocabulary, triggered: bool) -> Any:
     return {"from": "trigger", "days": draw(st.integers(0, 8)), **({"months": 1} if draw(st.integers(0, 5)) == 0 else {})}
 
 
-KINDS = ("prohibited", "conditional", "deadline", "claim", "claimable")
+KINDS = ("prohibited", "conditional", "deadline", "claim", "claimable")  # prevent: not drawn yet (see issue 25 notes)
 
 
 def _reading(draw: st.DrawFn, v: Vocabulary, rule: Dict[str, Any]) -> Optional[Dict[str, Any]]:
@@ -158,6 +158,15 @@ def rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
                 first = rule["fulfilled_by"][0] if isinstance(rule["fulfilled_by"], list) else rule["fulfilled_by"]
                 rule["covered_by"] = {"type": first["when"]["type"]}
             deadlines.append(rule["id"])
+        elif kind_named(kind).prevents:  # issue 25: acts to prevent (unknown's among them), and a response
+            rule["when"] = _condition(draw, v, False)
+            if draw(st.booleans()):
+                rule["when"]["actor"] = draw(st.sampled_from(["unknown", ["unknown", *v.parties[:1]]]))
+            if draw(st.integers(0, 3)) == 0:
+                rule["scope"] = _scope(draw, v)
+            rule["answered_by"] = {"when": {"type": draw(st.sampled_from(list(v.types))),
+                                            **({"actor": "$party"} if draw(st.booleans()) else {})},
+                                   "within_days": draw(st.integers(0, 6))}
         elif kind_named(kind).claim:
             rule["when"] = {"type": draw(st.lists(st.sampled_from(list(v.types)), min_size=1, max_size=2, unique=True)),
                             "accused": "$party"}

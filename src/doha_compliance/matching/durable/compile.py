@@ -73,7 +73,11 @@ def compile_ruleset(agreement: Agreement) -> Definition:
         if covers_continuing(rule):
             cover = durable(rule.coverage_condition or {}, party) + window
             definition[f"v{index}"] = {"all": [{"m": all_of(cover)}], "cap": CAP, "tag": tag("v", unit)}
-        cond = durable(rule.when if rule.traits.claim else rule.act_condition, party) + window
+        if rule.answered_by is not None:  # issue 25: a duty to prevent's responses, as part 0 (any date)
+            definition[f"f{index}_0"] = {"all": [{"m": all_of(durable(rule.answered_by.when, party))}],
+                                         "cap": CAP, "tag": tag("f", (rule.version, party, 0))}
+        acts = rule.acts_to_prevent if rule.traits.prevents else rule.acts_for(party)
+        cond = durable(rule.when if rule.traits.claim else acts, party) + window
         if rule.traits.claim:
             cond.append({"$neq": {rule.accused_field: ""}})
         definition[f"h{index}"] = {"all": [{"m": all_of(cond)}], "cap": CAP, "tag": tag("h", unit)}

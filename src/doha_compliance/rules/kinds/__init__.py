@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Protocol, Tuple
 
-from . import claim, claimable, conditional, deadline, level, prohibited
+from . import claim, claimable, conditional, deadline, level, prevent, prohibited
 from .base import Kind
 
 # In the order the loader's messages list them ("only for prohibited, conditional").
 KINDS: Dict[str, Kind] = {k.name: k for k in (prohibited.KIND, conditional.KIND, deadline.KIND, claim.KIND,
-                                              claimable.KIND, level.KIND)}
+                                              claimable.KIND, level.KIND, prevent.KIND)}
 # The fields only some kinds allow, in the order the loader checks them (and reports them).
 KIND_FIELDS: Tuple[str, ...] = ("due", "fulfilled_by", "justified_by", "scope", "lookback_days", "accused_field",
-                                "measure", "period", "baseline", "limit", "level_from", "depends_on")
+                                "measure", "period", "baseline", "limit", "level_from", "depends_on",
+                                "answered_by")
 
 
 class UnknownKind(KeyError):

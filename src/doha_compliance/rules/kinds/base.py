@@ -31,6 +31,8 @@ class Kind:
     through_claims: bool = False     # no event type records it: judged only through the claims naming it
     claim: bool = False              # its matching events are claims about the accused: it owes nothing
     series: bool = False             # judged period by period against a baseline (a level)
+    prevents: bool = False           # issue 25: a duty to prevent acts (anyone's, unknown included), judged on
+                                     # the party's response to each (answered_by): a conduct obligation
     build: Optional[Build] = None    # validation hook: the kind's own data from a rule spec (Rule.level)
 
     @property
