@@ -276,6 +276,19 @@ def test_a_duty_to_prevent_is_judged_on_the_response_to_each_act(who, tmp_path):
     assert (m1["assessment"], m1["findings"]) == ("uncorroborated", ["prevent.lebanon/lebanon/u3"])
 
 
+def test_a_claim_about_an_act_the_party_was_bound_to_prevent_meets_its_response(who, tmp_path):
+    """Issue 25's record: the IDF held Lebanon responsible for unclaimed rockets (22 March 2025) that the
+    army answered by seizing the launchers the same day. A claim naming the duty to prevent and `about`
+    the act is weighed against that duty's finding on it: u1 answered (complied) contradicts it; u3 with
+    no response (unresolved) leaves it uncorroborated, as m1 above. Reasoned by hand from PREVENT_ROWS."""
+    agreement = dc.load_rules(folder(tmp_path, rules=RULES + PREVENT))
+    rows = PREVENT_ROWS + [ev("c1", "2024-12-06", "allegation", "israel", accused="lebanon", rule="prevent.lebanon",
+                              about=["u1"])]
+    c = conclusions(who, agreement, rows, "2024-12-20")
+    (c1,) = [x for x in c["claims"] if x["event"] == "c1"]
+    assert (c1["assessment"], c1["findings"]) == ("contradicted", ["prevent.lebanon/lebanon/u1"])
+
+
 def test_a_duty_to_prevent_with_nothing_to_prevent_is_not_assessed(who, tmp_path):
     agreement = dc.load_rules(folder(tmp_path, rules=RULES + PREVENT))
     c = conclusions(who, agreement, [ev("a1", "2024-12-05", "arrest", "lebanon")], "2024-12-20")

@@ -254,7 +254,8 @@ def _claimable(agreement: Agreement, e: Event, accused: str, context: Context) -
                               f"{who}{apart}; it takes two to concur."), n
 
 
-_ACT_STATUSES = ("violation", "missed", "unresolved", "justified", "met")  # what a claim about an act meets
+# what a claim about an act meets; `complied` is a duty to prevent the act answered by the party (§5.16)
+_ACT_STATUSES = ("violation", "missed", "unresolved", "justified", "met", "complied")
 
 
 def _about_acts(agreement: Agreement, e: Event, accused: str, context: Context) -> Tuple[str, str, List[Finding]]:
@@ -268,7 +269,7 @@ def _about_acts(agreement: Agreement, e: Event, accused: str, context: Context) 
     absent = f" {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not in the input." if missing else ""
     about = ", ".join(e.about)
     for statuses, assessment in ((("violation", "missed"), "corroborated"), (("unresolved",), "uncorroborated"),
-                                 (("justified", "met"), "contradicted")):
+                                 (("justified", "met", "complied"), "contradicted")):
         hits = [f for f in own if f.status in statuses]
         if not hits:
             continue

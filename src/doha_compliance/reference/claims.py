@@ -64,12 +64,12 @@ def assess(agreement: Agreement, claim_rule: Rule, e: Event, accused: str, judge
                 counted.add(other.actor)
         return ("supported" if len(counted) >= 2 else "uncorroborated"), [], len(counted)
     if about:
-        statuses = ("violation", "missed", "unresolved", "justified", "met")
+        statuses = ("violation", "missed", "unresolved", "justified", "met", "complied")  # complied: SPEC §5.16
         bearing = [f for f in judged if _of(f, accused) and f["evidence"] and f["evidence"][0] in about
                    and f["date"] <= e.date and f["status"] in statuses]
         own = [f for f in bearing if named is None or f["rule"] == named]
         for wanted, assessment in ((("violation", "missed"), "corroborated"), (("unresolved",), "uncorroborated"),
-                                   (("justified", "met"), "contradicted")):
+                                   (("justified", "met", "complied"), "contradicted")):
             hits = [f for f in own if f["status"] in wanted]
             if hits:
                 if assessment == "contradicted" and named is None:
