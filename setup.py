@@ -59,6 +59,10 @@ class BuildPyWithData(build_py):
                 path = os.path.join(source, name)
                 if _shipped_file(name) and os.path.isfile(path):
                     shutil.copyfile(path, os.path.join(destination, name))  # follows links
+                elif os.path.isdir(path) and not name.startswith((".", "_")):
+                    # a rule set's zones/ (issue 25): its files, as they are, links followed
+                    shutil.copytree(path, os.path.join(destination, name),
+                                    ignore=lambda _, names: [n for n in names if not _shipped_file(n)])
 
     def get_outputs(self, include_bytecode=True):
         outputs = super().get_outputs(include_bytecode)

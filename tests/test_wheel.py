@@ -156,9 +156,12 @@ def test_wheel_from_the_tree_equals_wheel_from_the_sdist(installed):
     shipped = names(installed.wheel)
     assert shipped == names(installed.tree_wheel)
     for name in ("rules/doha/agreement.yaml", "rules/doha/strikes.yaml", "examples/oct2020/expected.txt",
-                 "examples/acled/README.md", "examples/ucdp/ged_afghanistan_sample.csv"):
+                 "examples/acled/README.md", "examples/ucdp/ged_afghanistan_sample.csv",
+                 "rules/lebanon-2024/zones/lebanon.geojson", "examples/lebanon_2024/expected-2025-04-30.txt"):
         assert f"doha_compliance/data/{name}" in shipped
-    in_repository = {p.relative_to(ROOT).as_posix() for p in (*(ROOT / "rules").glob("*/*"), *(ROOT / "examples").glob("*/*"))
+    # a rule set's files, and its zones/ folder's (issue 25)
+    in_repository = {p.relative_to(ROOT).as_posix() for p in (*(ROOT / "rules").glob("*/*"), *(ROOT / "rules").glob("*/*/*"),
+                                                               *(ROOT / "examples").glob("*/*"))
                      if p.is_file() and "__pycache__" not in p.parts}
     in_wheel = {n[len("doha_compliance/data/"):] for n in shipped if n.startswith("doha_compliance/data/")}
     assert in_wheel == in_repository  # every rule file and example file ships, and nothing else

@@ -8,7 +8,7 @@
 # a bug (fix the code): never a reason to regenerate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! python3 -m pytest -q -p no:cacheprovider tests/test_example_verdicts.py -k live; then
+if ! python3 -m pytest -q -p no:cacheprovider tests/test_example_verdicts.py tests/test_lebanon_verdicts.py -k live; then
   echo "regenerate_expected.sh: the code disagrees with the hand-reasoned verdict tables" >&2
   echo "(tests/test_example_verdicts.py); nothing was written." >&2
   exit 1
@@ -24,6 +24,14 @@ for d in 2020-07-14 2021-04-30 2021-05-02 2021-09-01; do
 done
 for d in 2021-05-02 2021-09-01; do
   run --events examples/timeline_2020_2021/events.yaml --as-of "$d" > "$tmp/timeline_2020_2021__expected-$d.txt"
+done
+# issue 25: the Israel–Lebanon record at three dates (before the 60 days ran out; after the extended date; after
+# the March rockets)
+for d in 2025-01-20 2025-02-20 2025-04-30; do
+  python3 -m doha_compliance report --rules rules/lebanon-2024 --events examples/lebanon_2024/events.yaml \
+    --as-of "$d" --format json > "$tmp/lebanon_2024__expected-$d.json"
+  python3 -m doha_compliance report --rules rules/lebanon-2024 --events examples/lebanon_2024/events.yaml \
+    --as-of "$d" > "$tmp/lebanon_2024__expected-$d.txt"
 done
 for f in "$tmp"/*; do
   name=$(basename "$f")
