@@ -1,0 +1,172 @@
+"""Issue 26: obligations on every side (`party: each`, a shared prohibition that must say whose act it
+judges), undated undertakings, list-valued event fields, and the smaller defects. Every expectation is
+reasoned by hand from the rules and events written here; verdicts are checked on both judges (the
+pipeline and the reference oracle, `who`)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional
+
+import pytest
+import yaml
+
+import doha_compliance as dc
+from doha_compliance.reference.judge import pipeline_conclusions, reference_conclusions
+from doha_compliance.rules.loader import load_rules_from_texts
+from doha_compliance.testing import validated_events
+
+from conftest import run_main
+
+# Three sides and a monitor, as in Minsk II's Trilateral Contact Group (names invented here).
+AGREEMENT: Dict[str, Any] = {"agreement": {
+    "id": "truce", "title": "Truce", "signed": "2020-01-01",
+    "parties": {"north": "North", "south": "South", "east": "East", "watch": "Watch (monitor)"},
+    "monitors": ["watch"],
+    "event_types": ["attack", "law", "vote", "report"],
+}}
+
+
+def rule(id: str, party: Any, kind: str, **fields: Any) -> Dict[str, Any]:
+    return {"id": id, "party": party, "title": id, "source": f"art. {id}", "basis": "public_text", "kind": kind,
+            **fields}
+
+
+def texts(*rules: Dict[str, Any], agreement: Optional[Dict[str, Any]] = None) -> Dict[str, str]:
+    return {"agreement.yaml": yaml.safe_dump(agreement or AGREEMENT, sort_keys=False),
+            "rules.yaml": yaml.safe_dump({"rules": list(rules)}, sort_keys=False)}
+
+
+def agree(*rules: Dict[str, Any], agreement: Optional[Dict[str, Any]] = None) -> dc.Agreement:
+    return load_rules_from_texts(texts(*rules, agreement=agreement))
+
+
+def refused(*rules: Dict[str, Any], agreement: Optional[Dict[str, Any]] = None) -> str:
+    with pytest.raises(dc.RuleSetError) as info:
+        agree(*rules, agreement=agreement)
+    return str(info.value)
+
+
+@pytest.fixture(params=["pipeline", "reference"])
+def who(request: Any) -> str:
+    return str(request.param)
+
+
+def judge(who: str, agreement: dc.Agreement, rows: List[Dict[str, Any]], as_of: str) -> Dict[str, Any]:
+    events = validated_events(agreement, rows)
+    day = dt.date.fromisoformat(as_of)
+    if who == "pipeline":
+        return pipeline_conclusions(dc.evaluate(agreement, events, as_of=day))
+    return reference_conclusions(agreement, events, day)
+
+
+def found(c: Dict[str, Any]) -> List[tuple]:
+    return sorted((f["rule"], f["party"], f["status"], f["date"], tuple(f["evidence"])) for f in c["findings"])
+
+
+CEASEFIRE = rule("ceasefire", "each", "prohibited", when={"type": "attack", "actor": "$party"})
+
+
+# --- party: each ----------------------------------------------------------------------------------------------
+
+def test_each_is_every_side_but_the_monitor():
+    # no signatories declared: every party but `watch`, listed in monitors, in the order declared
+    assert agree(CEASEFIRE).rules[0].parties == ("north", "south", "east")
+
+
+def test_each_is_the_signatories_when_declared():
+    agreement = yaml.safe_load(yaml.safe_dump(AGREEMENT))
+    agreement["agreement"]["signatories"] = ["south", "north"]
+    assert agree(CEASEFIRE, agreement=agreement).rules[0].parties == ("south", "north")
+
+
+def test_each_leaves_out_a_claimant_that_is_not_a_party():
+    # a claimant with role media (or oversight, monitor) owes nothing either
+    agreement = yaml.safe_load(yaml.safe_dump(AGREEMENT))
+    agreement["agreement"]["claimants"] = {"east": {"role": "media"}}
+    assert agree(CEASEFIRE, agreement=agreement).rules[0].parties == ("north", "south")
+
+
+def test_each_side_is_charged_with_its_own_attacks_only(who):
+    # north attacks on 01-03 and 01-04, east on 01-05, south never: with `actor: $party` each attack is
+    # the attacker's violation alone; south has no finding (no act; nothing covers it, so no complied)
+    rows = [{"id": "a1", "date": "2020-01-03", "type": "attack", "actor": "north"},
+            {"id": "a2", "date": "2020-01-04", "type": "attack", "actor": "north"},
+            {"id": "a3", "date": "2020-01-05", "type": "attack", "actor": "east"}]
+    assert found(judge(who, agree(CEASEFIRE), rows, "2020-01-10")) == [
+        ("ceasefire", "east", "violation", "2020-01-05", ("a3",)),
+        ("ceasefire", "north", "violation", "2020-01-03", ("a1",)),
+        ("ceasefire", "north", "violation", "2020-01-04", ("a2",))]
+
+
+def test_each_inside_a_list_is_refused():
+    message = refused(rule("ceasefire", ["north", "each"], "prohibited", when={"type": "attack", "actor": "$party"}))
+    assert "'each' names every side on its own: write `party: each`" in message
+
+
+def test_a_party_named_each_is_refused():
+    agreement = yaml.safe_load(yaml.safe_dump(AGREEMENT))
+    agreement["agreement"]["parties"]["each"] = "Each"
+    assert "'each' cannot name a party" in refused(CEASEFIRE, agreement=agreement)
+
+
+# --- a shared prohibition must say whose act it judges ---------------------------------------------------------
+
+@pytest.mark.parametrize("when", [
+    {"type": "attack"},                                        # no actor at all: the collective ceasefire
+    {"type": "attack", "actor": "north"},                      # one side's acts charged to all three
+    {"type": "attack", "actor": {"not": "$party"}},            # everyone's acts but one's own
+    {"type": "attack", "any": [{"actor": "$party"}, {"fatalities": {"at_least": 5}}]},  # one alternative names none
+])
+def test_a_shared_prohibition_that_does_not_name_the_party_is_refused(when):
+    message = refused(rule("ceasefire", "each", "prohibited", when=when))
+    assert ("rule 'ceasefire' is owed by 3 parties (north, south, east) but its when does not say whose act it "
+            "judges, so every party would be charged with every other party's acts: add `actor: $party` to when"
+            ) in message
+    assert message.count("\n") == 0  # one line
+
+
+@pytest.mark.parametrize("when,scope", [
+    ({"type": "attack", "actor": "$party"}, None),
+    ({"type": "attack", "actor": ["$party", "watch"]}, None),        # the party answers for others too
+    ({"type": "attack", "target": "$party"}, None),                  # named as the target: distinguished
+    ({"type": "attack", "any": [{"actor": "$party"}, {"accused": "$party"}]}, None),
+    ({"type": "attack"}, {"actor": "$party"}),                       # the scope names it
+])
+def test_a_shared_prohibition_naming_the_party_loads(when, scope):
+    extra = {"scope": scope} if scope else {}
+    assert agree(rule("ceasefire", "each", "prohibited", when=when, **extra)).rules[0].parties == ("north", "south", "east")
+
+
+def test_a_conditional_rule_is_checked_too_and_a_one_party_rule_is_not():
+    conditional = rule("patrols", ["north", "south"], "conditional", when={"type": "attack"},
+                       justified_by={"when": {"type": "report"}, "within_days": 1})
+    assert "rule 'patrols' is owed by 2 parties (north, south)" in refused(conditional)
+    agree(rule("patrols", "north", "conditional", when={"type": "attack"},
+               justified_by={"when": {"type": "report"}, "within_days": 1}))  # one party: its acts are whoever's
+    agree(rule("law", "each", "deadline", fulfilled_by={"when": {"type": "law"}}))  # a deadline judges no acts
+
+
+def test_an_amendment_that_drops_the_party_is_refused():
+    amended = {"id": "ceasefire@feb", "amends": "ceasefire", "effective_from": "2020-02-01",
+               "when": {"type": "attack"}}
+    assert "rule 'ceasefire@feb' is owed by 3 parties" in refused(CEASEFIRE, amended)
+
+
+def test_rules_check_refuses_it_in_one_line(tmp_path):
+    folder = tmp_path / "truce"
+    folder.mkdir()
+    for name, text in texts(rule("ceasefire", "each", "prohibited", when={"type": "attack"})).items():
+        (folder / name).write_text(text)
+    result = run_main("rules", "check", str(folder))
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    # the usual header, then the one problem on one line, with its file:line
+    assert lines[0] == "doha-compliance: the rule set cannot be used (1 problem):" and len(lines) == 2, lines
+    assert lines[1].endswith("add `actor: $party` to when") and "rules.yaml:" in lines[1]
+    assert "Traceback" not in result.stderr
+
+
+def test_doha_loads():
+    # Doha's one multi-party rule is its claims rule (accused: $party), which judges no acts
+    agreement = dc.load_rules(dc.bundled.rule_set("doha"))
+    assert any(len(r.parties) > 1 for r in agreement.rules)
