@@ -134,7 +134,8 @@ def test_a_shared_prohibition_that_does_not_name_the_party_is_refused(when):
 ])
 def test_a_shared_prohibition_naming_the_party_loads(when, scope):
     extra = {"scope": scope} if scope else {}
-    assert agree(rule("ceasefire", "each", "prohibited", when=when, **extra)).rules[0].parties == ("north", "south", "east")
+    loaded = agree(rule("ceasefire", "each", "prohibited", when=when, **extra))
+    assert loaded.rules[0].parties == ("north", "south", "east")
 
 
 def test_a_conditional_rule_is_checked_too_and_a_one_party_rule_is_not():
@@ -170,3 +171,48 @@ def test_doha_loads():
     # Doha's one multi-party rule is its claims rule (accused: $party), which judges no acts
     agreement = dc.load_rules(dc.bundled.rule_set("doha"))
     assert any(len(r.parties) > 1 for r in agreement.rules)
+
+
+# --- undated undertakings (commitment-semantics §5.3, addendum 8) ------------------------------------------------
+
+LAW = {"when": {"type": "law", "actor": "$party"}, "label": "the law passed"}
+VOTE = {"when": {"type": "vote", "actor": "$party"}, "label": "the vote held"}
+
+
+def not_assessed(c: Dict[str, Any]) -> List[tuple]:
+    return sorted((n["rule"], n["party"]) for n in c["not_assessed"])
+
+
+def test_an_undertaking_of_two_parts_nothing_bears_on_is_pending(who):
+    # no due: an undertaking. North passed its law on 01-04; nothing in the input bears on either side's
+    # vote, nor on south's law. Neither side can default (no date), so both are pending, dated the report
+    # date, north's with one part of two met; before issue 26 both were not assessed
+    agreement = agree(rule("reform", ["north", "south"], "deadline", fulfilled_by=[LAW, VOTE]))
+    rows = [{"id": "l1", "date": "2020-01-04", "type": "law", "actor": "north"}]
+    c = judge(who, agreement, rows, "2020-01-20")
+    assert found(c) == [("reform", "north", "pending", "2020-01-20", ("l1",)),
+                        ("reform", "south", "pending", "2020-01-20", ())]
+    assert not_assessed(c) == []
+    parts = {f["party"]: (f["parts_met"], f["parts_total"]) for f in c["findings"]}
+    assert parts == {"north": (1, 2), "south": (0, 2)}
+
+
+def test_a_dated_deadline_of_two_parts_is_still_not_assessed_once_its_day_passed(who):
+    # the same, due 01-10, reported 01-20: north's law met on time, its vote has no evidence: not
+    # assessed (addendum 5, unchanged); south has evidence of neither part: not assessed too
+    agreement = agree(rule("reform", ["north", "south"], "deadline", due="2020-01-10", fulfilled_by=[LAW, VOTE]))
+    rows = [{"id": "l1", "date": "2020-01-04", "type": "law", "actor": "north"}]
+    c = judge(who, agreement, rows, "2020-01-20")
+    assert found(c) == [] and not_assessed(c) == [("reform", "north"), ("reform", "south")]
+
+
+def test_an_undertaking_with_covered_by_and_no_cover_stays_not_assessed(who):
+    # covered_by: the author says only a vote (by anyone) bears on it; the input has a law by north and
+    # no vote at all: whether it was done cannot be told (DECISION kept: the author declared what would
+    # show it, and the record holds none of it). Without covered_by the same rule is pending.
+    rows = [{"id": "l1", "date": "2020-01-04", "type": "law", "actor": "north"}]
+    covered = agree(rule("elections", "south", "deadline", fulfilled_by=VOTE, covered_by={"type": "vote"}))
+    c = judge(who, covered, rows, "2020-01-20")
+    assert found(c) == [] and not_assessed(c) == [("elections", "south")]
+    bare = agree(rule("elections", "south", "deadline", fulfilled_by=VOTE))
+    assert found(judge(who, bare, rows, "2020-01-20")) == [("elections", "south", "pending", "2020-01-20", ())]
