@@ -255,3 +255,28 @@ def test_fields_that_are_lists_by_design_are_kept():
     rows = [{"id": "v1", "date": "2020-01-03", "type": "vote", "actor": "north", "type_uncertain": ["law"]},
             {"id": "r1", "date": "2020-01-04", "type": "report", "actor": "south", "about": ["v1"]}]
     assert dc.evaluate(agreement, rows, as_of=dt.date(2020, 1, 10)).rejected == ()
+
+
+# --- a claim naming a rule its accused does not owe -------------------------------------------------------------
+
+def test_a_claim_naming_a_rule_the_accused_does_not_owe_is_outside_the_rules(who):
+    # reform is owed by north alone (a law by 01-10). South accuses east of breaching it (r1, 01-05): east
+    # owes nothing under reform, so the claim is outside the agreement's rules, and its allegation is
+    # east's finding under the claim rule, not one "owed by east" under reform. South's claim against
+    # north (r2, 01-06) names a deadline north owes: on 01-12 it passed unmet (no law in the input), a
+    # violation, so r2 is corroborated and adds no finding.
+    agreement = agree(CEASEFIRE,
+                      rule("reform", "north", "deadline", due="2020-01-10", fulfilled_by=LAW),
+                      rule("claims", "each", "claim", when={"type": "report", "accused": "$party"}, lookback_days=5))
+    rows = [{"id": "r1", "date": "2020-01-05", "type": "report", "actor": "south", "accused": "east", "rule": "reform"},
+            {"id": "r2", "date": "2020-01-06", "type": "report", "actor": "south", "accused": "north", "rule": "reform"}]
+    c = judge(who, agreement, rows, "2020-01-12")
+    assert found(c) == [("claims", "east", "alleged", "2020-01-05", ("r1",)),
+                        ("reform", "north", "violation", "2020-01-10", ())]
+    assert sorted((x["event"], x["assessment"]) for x in c["claims"]) == [("r1", "outside_rules"),
+                                                                          ("r2", "corroborated")]
+    if who == "pipeline":
+        (alleged,) = [f for f in dc.evaluate(agreement, rows, as_of=dt.date(2020, 1, 12)).findings
+                      if f.status == "alleged"]
+        assert alleged.reason == ("claim by south: outside the agreement's rules: it names reform, which east does "
+                                  "not owe (reform is owed by north).")

@@ -46,6 +46,8 @@ def assess(agreement: Agreement, claim_rule: Rule, e: Event, accused: str, judge
     independent claimants name it."""
     named = e.rule
     about = _about(e)
+    if named is not None and not owes(agreement, named, accused):
+        return "outside_rules", [], None  # issue 26: the accused owes nothing under the rule it names
     if named is not None and named in kinds and kinds[named].deadline:
         # weighed against that deadline's finding, whatever the lookback (SPEC §5.7)
         own = [f for f in judged if f["rule"] == named and f["party"] == accused]
@@ -94,6 +96,11 @@ def assess(agreement: Agreement, claim_rule: Rule, e: Event, accused: str, judge
         # only a rule the claim names tests what it asserts (SPEC §5.7.4)
         return ("contradicted" if named is not None else "not_testable"), answers[-MAX_CITED:], None
     return "uncorroborated", [], None
+
+
+def owes(agreement: Agreement, rule_id: str, party: str) -> bool:
+    """Does the party owe the rule under any of its versions?"""
+    return any(r.id == rule_id and party in r.parties for r in agreement.rules)
 
 
 def _about(e: Event) -> List[str]:

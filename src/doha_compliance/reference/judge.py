@@ -113,7 +113,7 @@ from ._plain import (
     _versions,
 )
 from .amendments import deadlines_of
-from .claims import _about, assess, independent_of, part_of, role_of
+from .claims import _about, assess, independent_of, owes, part_of, role_of
 from .conclusions import pipeline_conclusions
 from .confidence import finding_confidence
 from .coverage import complied_spans
@@ -563,6 +563,8 @@ class _Judge:
                             "supported_by": supported})
         if role in ("monitor", "oversight", "media") or assessment == "corroborated":
             return  # a third party's report is no party's allegation
+        if named is not None and not owes(self.agreement, named, accused):
+            named = None  # issue 26: not "owed by" the accused under a rule it does not owe: the claim rule's
         in_force = [r for r in _versions(self.agreement, named) if _in_force(r, e.date)] if named else []
         version = in_force[0] if in_force else claim_rule
         # the claim, then the first evidence of each finding it is set against (as today: an event that is
