@@ -1,7 +1,7 @@
 """A list (or a mapping) where an event has one value, refused at intake with the field and why (issue 26).
 
 Every field of the event contract holds one value: `type: [attack]` or `province: [kabul, helmand]` was
-refused before with a puzzling word ("unknown event type ['attack'] (did you mean 'attack'?)"). A field
+refused before with a puzzling word ("unknown event type ['attack']", with a hint naming 'attack'). A field
 outside the contract is kept as written, and a rule's condition may test it (`stage: signed`); a list
 there matched no condition, silently — the row was read and never counted. Such a field is now refused
 when the rule set tests it, with the rule's way out: one value per event. A field the rules do not test
