@@ -98,6 +98,12 @@ def test_each_side_is_charged_with_its_own_attacks_only(who):
         ("ceasefire", "north", "violation", "2020-01-04", ("a2",))]
 
 
+def test_each_naming_no_one_is_refused():
+    agreement = yaml.safe_load(yaml.safe_dump(AGREEMENT))
+    agreement["agreement"]["monitors"] = ["north", "south", "east", "watch"]
+    assert "`party: each` names no one" in refused(CEASEFIRE, agreement=agreement)
+
+
 def test_each_inside_a_list_is_refused():
     message = refused(rule("ceasefire", ["north", "each"], "prohibited", when={"type": "attack", "actor": "$party"}))
     assert "'each' names every side on its own: write `party: each`" in message

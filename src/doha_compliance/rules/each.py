@@ -41,7 +41,11 @@ def owing(spec: RuleSpec, value: Any, agreement: Mapping[str, Any], errors: List
     """`party: each` expanded; `each` inside a list is refused (it already names every side). None when
     the value does not use `each` (the caller reads it as written)."""
     if value == EACH:
-        return each_party(agreement)
+        sides = each_party(agreement)
+        if not sides:
+            errors.append(RuleError(spec.at("party"), "`party: each` names no one: every party of "
+                                                      f"{AGREEMENT_FILE} is a monitor; list who owes the rule"))
+        return sides
     if isinstance(value, list) and EACH in value:
         errors.append(RuleError(spec.at("party"), "'each' names every side on its own: write `party: each`, "
                                                   "or list the parties"))
