@@ -130,17 +130,43 @@ def test_every_cited_event_is_listed_once_in_order(case):
     _record(agreement, rows, report)
 
 
-# An event that is both an act (its type is what the rule prohibits, whoever acts) and a claim naming the
-# rule: the act is judged, and the claim, contradicted, is an `alleged` finding whose evidence begins with
-# the same event — a claim, not the act judged twice.
+# An event that is both an act and a claim naming the rule: the act is judged, and the claim, contradicted,
+# is an `alleged` finding whose evidence begins with the same event — a claim, not the act judged twice.
+# Issue 26: this example was first written with `when: {type: level}` owed by red and blue, so blue's
+# act c00 was judged as red's too, and the claim accusing red collided with "red's" act. That rule is
+# now refused (`test_a_shared_rule_that_names_no_actor_is_refused`, below). What the example protects
+# is kept with the actor named: c00 is blue's act (justified by j00, an attack the same day) and blue's
+# own statement accusing blue under r0 (a claim rule owed by blue), contradicted by that justified act:
+# (r0.conditional, blue, c00) is then both a `justified` act and an `alleged` claim, which the law below
+# must tell apart.
 _BOTH = language_agreement([
     {"id": "r0.conditional", "party": ["red", "blue"], "title": "Rule 0", "source": "generated", "basis": "reported",
-     "kind": "conditional", "when": {"type": "level"}, "justified_by": {"when": {"type": "attack"}, "within_days": 0}},
-    {"id": "r1.claim", "party": "red", "title": "Rule 1", "source": "generated", "basis": "reported", "kind": "claim",
+     "kind": "conditional", "when": {"type": "level", "actor": "$party"},
+     "justified_by": {"when": {"type": "attack"}, "within_days": 0}},
+    {"id": "r1.claim", "party": "blue", "title": "Rule 1", "source": "generated", "basis": "reported", "kind": "claim",
      "when": {"accused": "$party", "type": "level"}, "lookback_days": 0}], SMALL)
 _BOTH_ROWS = [{"id": "j00", "date": "2020-01-01", "type": "attack", "actor": "red"},
-              {"id": "c00", "date": "2020-01-01", "type": "level", "actor": "blue", "accused": "red",
+              {"id": "c00", "date": "2020-01-01", "type": "level", "actor": "blue", "accused": "blue",
                "rule": "r0.conditional"}]
+
+
+def test_both_is_an_act_and_a_claim_on_one_finding_key():
+    """The reworked example still reaches what it was written for (reasoned above)."""
+    report = dc.evaluate(_BOTH, _BOTH_ROWS, as_of=dt.date(2020, 1, 1))
+    assert sorted((f.rule, f.party, f.status, f.evidence[0]) for f in report.findings) == [
+        ("r0.conditional", "blue", "alleged", "c00"), ("r0.conditional", "blue", "justified", "c00")]
+
+
+def test_a_shared_rule_that_names_no_actor_is_refused():
+    """The example's first form: owed by red and blue, `when` names no actor, so each would be charged
+    with the other's acts. `rules check` refuses it, saying how to write it (issue 26)."""
+    import pytest
+
+    with pytest.raises(dc.RuleSetError, match=r"owed by 2 parties .*add `actor: \$party` to when"):
+        language_agreement([
+            {"id": "r0.conditional", "party": ["red", "blue"], "title": "Rule 0", "source": "generated",
+             "basis": "reported", "kind": "conditional", "when": {"type": "level"},
+             "justified_by": {"when": {"type": "attack"}, "within_days": 0}}], SMALL)
 
 
 @given(language_cases())

@@ -325,7 +325,9 @@ def test_rows_with_bad_words_are_rejected_with_the_right_reason():
     assert [(r.id, r.field, r.reason) for r in report.rejected] == [
         ("t1", "type", "unknown event type 'atack' (did you mean 'attack'?)"),
         ("t2", "type", "unknown event type '" + ("atack" * 50)[:55] + "...'"),
-        ("t3", "type", "unknown event type ['attack'] (did you mean 'attack'?)"),
+        # issue 26: a list where one word belongs says so (it read "unknown event type ['attack']")
+        ("t3", "type", "type holds a list, ['attack'], where it takes one value: an event has one type (a type "
+                       "in doubt: give the likelier one and list the others in type_uncertain)"),
         ("t4", "actor", "unknown party True"),
         ("t5", "extra", f"extra nests lists and mappings deeper than {MAX_NESTING} levels")]
     assert [(e.id, e.type) for e in report.events] == [("ok", "attack")]

@@ -35,6 +35,7 @@ from . import (
     fields_confidence,
     fields_coverage,
     fields_episodes,
+    fields_lists,
     fields_place,
     fields_time,
     fields_verification,
@@ -92,6 +93,7 @@ def parse_date(value: Any) -> dt.date:
 
 
 def _count(name: str, value: Any) -> int:
+    _raise_if(name, fields_lists.problem(name, value))  # issue 26: one number, not a list
     try:
         number = read_whole(value)
     except ValueError as exc:
@@ -194,6 +196,7 @@ def _vocab(name: str, value: Any, allowed: Dict[str, str], what: str) -> str:
         canonical = allowed.get(value)
         if canonical is not None:
             return canonical  # the common case: one shared string per vocabulary word
+    _raise_if(name, fields_lists.problem(name, value))  # issue 26: `type: [attack]` is not one type
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
     if text is None or text not in allowed:
         hint = did_you_mean(value, allowed) if len(str(value)) < 200 else ""
@@ -267,6 +270,8 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
         if not contract_names and (why := fields_episodes.problem(data)):
             raise _Bad("episode", why)  # issue 24
         _raise_if("about", fields_about.problem(data.get("about")))  # issue 24: who says it
+        if not contract_names and (listed := fields_lists.extra_problem(data, agreement)):
+            raise _Bad(*listed)  # issue 26: a list in a field the rules test as one value
         if not contract_names and (statement := fields_coverage.problem(data)):  # issue 24
             raise _Bad(*statement)
         fields_confidence.check(data, vocab["type"], type_, _Bad)  # issue 24: how certain the event is
@@ -309,5 +314,5 @@ def _text_field(name: str, value: Any) -> Optional[str]:
     if value is None:
         return None
     if isinstance(value, (dict, list)):
-        raise _Bad(name, f"{name} must be text")
+        raise _Bad(name, fields_lists.problem(name, value) or f"{name} must be text")  # issue 26
     return sys.intern(str(value)) if name in _INTERNED else str(value)

@@ -143,6 +143,15 @@ def _listed(total: int) -> str:
     return f" (the latest {MAX_LISTED} listed)" if total > MAX_LISTED else ""
 
 
+def _owers(agreement: Agreement, rule_id: str) -> Tuple[str, ...]:
+    """Who owes a rule, over all its versions (issue 26: a claim naming a rule its accused does not owe
+    is outside the rules, and its allegation is no finding "owed by" the accused under that rule)."""
+    out: List[str] = []
+    for version in agreement.versions(rule_id):
+        out.extend(p for p in version.parties if p not in out)
+    return tuple(out)
+
+
 def _names_deadline(agreement: Agreement, e: Event) -> bool:
     return bool(e.rule) and kind_of(agreement.versions(str(e.rule))[0]).deadline
 
@@ -191,10 +200,17 @@ def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadline
     context = context if context is not None else Context()
     accused = str(e.get(rule.accused_field))
     role = agreement.role(e.actor)
-    invoked = agreement.version_in_force(e.rule, e.date) if e.rule else None
-    supported: Optional[int] = None
     held, bond = answers.answerer(agreement, accused, e.rule)  # issue 25 (§5.16): who answers for the accused
-    if _names_deadline(agreement, e):
+    owers = _owers(agreement, e.rule) if e.rule else ()
+    named = str(e.rule) if e.rule and held in owers else None  # issue 26: a rule the accused (or its answerer) owes
+    invoked = agreement.version_in_force(named, e.date) if named else None
+    supported: Optional[int] = None
+    shown: List[Finding] = []
+    if e.rule and named is None:
+        assessment = "outside_rules"
+        reason = (f"outside the agreement's rules: it names {e.rule}, which {held} does not owe "
+                  f"({e.rule} is owed by {', '.join(owers)}).")
+    elif _names_deadline(agreement, e):
         assessment, reason, shown = _about_deadline(e, held, deadlines.get((str(e.rule), held)), as_of)
     elif e.rule and kind_of(agreement.versions(str(e.rule))[0]).through_claims:
         assessment, reason, supported = _claimable(agreement, e, accused, context)
@@ -212,7 +228,7 @@ def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadline
     if assessment == "corroborated" or role in INDEPENDENT_ROLES:  # a report is no party's allegation
         return claim, shown, None
     said = f" ({e.description})" if e.description else ""
-    alleged = Finding(rule=e.rule or rule.id, version=invoked.version if invoked else rule.version,
+    alleged = Finding(rule=named or rule.id, version=invoked.version if invoked else rule.version,
                       party=held, status="alleged", date=e.date,
                       evidence=(e.id,) + tuple(f.evidence[0] for f in shown if f.evidence),
                       reason=f"claim by {e.actor}{said}: {_label(assessment)}{reason}"

@@ -206,7 +206,7 @@ def parts_unassessed(rule: Rule, progress: Progress, bearing: Mapping[int, dt.da
 
 def _unassessed_parts(rule: Rule, party: str, progress: Progress, missing: AbstractSet[int], start: dt.date,
                       day: Optional[dt.date], excused: AbstractSet[int] = frozenset()) -> Optional[NotAssessed]:
-    """A several-part deadline not done, whose day has passed (or that has none), every part with
+    """A several-part deadline not done, whose day has passed (an undertaking has none: pending), every part with
     evidence met on time and some part with none, is not assessed: it is no violation on the
     strength of a part nothing bears on, and not met either (commitment-semantics §5.3, addendum 5)."""
     if not missing:
@@ -288,7 +288,9 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
             rule.id, rule.version, party, f"no event in the input bears on it (nothing matches its covered_by{since}), "
                                           "so a missed deadline cannot be told from missing data."), start, day, None)
     missing = parts_unassessed(rule, progress, bearing or {}, start) - blocked.prevented
-    if done is None and (day is None or as_of > day):
+    # issue 26 (§5.3, addendum 8): only once a day has passed; an undertaking (no day) with a part nothing
+    # bears on is pending, like a dated deadline before its day: no default can rest on the missing part
+    if done is None and day is not None and as_of > day:
         if (parts := _unassessed_parts(rule, party, progress, missing, start, day, blocked.prevented)) is not None:
             return Deadline(rule, party, None, parts, start, day, None)
     used: List[Event] = sorted({e.id: e for p in progress.values() for e in p.used}.values(), key=lambda e: e.sort_key)

@@ -46,6 +46,8 @@ def assess(agreement: Agreement, claim_rule: Rule, e: Event, accused: str, judge
     independent claimants name it."""
     named = e.rule
     about = _about(e)
+    if named is not None and not owes(agreement, named, held_against(agreement, accused, named)):
+        return "outside_rules", [], None  # issue 26: the accused (or its answerer, §5.16) owes nothing under it
     if named is not None and named in kinds and kinds[named].deadline:
         # weighed against that deadline's finding, whatever the lookback (SPEC §5.7); a deadline the
         # accused does not owe, owed by the party answering for it, is that party's (SPEC §5.16)
@@ -112,6 +114,9 @@ def held_against(agreement: Agreement, accused: str, named: Optional[str]) -> st
             if accused in bond.actors:
                 return bond.party
     return accused
+def owes(agreement: Agreement, rule_id: str, party: str) -> bool:
+    """Does the party owe the rule under any of its versions?"""
+    return any(r.id == rule_id and party in r.parties for r in agreement.rules)
 
 
 def _about(e: Event) -> List[str]:

@@ -53,8 +53,9 @@ below (the lead aligns the pipeline or the spec):
 - SPEC 5.3 addendum 5 (issue 24): a deadline met late carries days_late (done - due); one of several
   parts carries parts_met/parts_total. A part not met that no event bears on (its `when` with the
   tests on numbers taken to hold, on or after the start: `part_has_evidence`) is not assessed; a
-  deadline not done, its day passed (or none), every other part met on or before its day, with such
-  a part is not assessed as a whole (DECISION: neither violation nor met).
+  deadline not done, its day passed, every other part met on or before its day, with such a part is
+  not assessed as a whole (DECISION: neither violation nor met). Issue 26 (addendum 8): an undertaking,
+  which has no day, is pending instead — no default can rest on the part nothing bears on.
 - SPEC 5.3: a ceiling's evidence is every event counted until the total reached the ceiling; events
   past it are counted (the total and the reason show them), not cited.
 - SPEC 5.9 (issue 24): an event nobody claimed justifies nothing; an act only such events would answer
@@ -113,7 +114,7 @@ from ._plain import (
 )
 from .amendments import deadlines_of
 from .answers import act_by, acts_match
-from .claims import _about, assess, held_against, independent_of, part_of, role_of
+from .claims import _about, assess, held_against, independent_of, owes, part_of, role_of
 from .conclusions import pipeline_conclusions
 from .confidence import finding_confidence
 from .coverage import complied_spans
@@ -277,8 +278,9 @@ class _Judge:
             return state
         state["days_late"] = (done - due).days if done is not None and due is not None and done > due else None
         # SPEC 5.3 addendum 5: a part of several that no event bears on (and not met) is not assessed;
-        # not done, its day passed (or none), every other part met on time: the whole is not assessed
-        if several and done is None and (due is None or self.as_of > due):
+        # not done, its day passed, every other part met on time: the whole is not assessed
+        # issue 26 (SPEC §5.3 addendum 8): an undertaking has no day to pass: pending, never not assessed for a part
+        if several and done is None and due is not None and self.as_of > due:
             no_evidence = [i for i, part in enumerate(rule.fulfilments) if i not in prevented
                            and part_done[i] is None and not part_has_evidence(part, party, start, self.seen)]
             others_on_time = all(reached is not None and (due is None or reached <= due)
@@ -577,6 +579,8 @@ class _Judge:
                             "supported_by": supported})
         if role in ("monitor", "oversight", "media") or assessment == "corroborated":
             return  # a third party's report is no party's allegation
+        if named is not None and not owes(self.agreement, named, held_against(self.agreement, accused, named)):
+            named = None  # issue 26: not "owed by" the accused under a rule it (or its answerer) does not owe
         in_force = [r for r in _versions(self.agreement, named) if _in_force(r, e.date)] if named else []
         version = in_force[0] if in_force else claim_rule
         # the claim, then the first evidence of each finding it is set against (as today: an event that is

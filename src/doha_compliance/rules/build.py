@@ -14,6 +14,7 @@ from doha_compliance.models import AnsweredBy, Fulfilment, JustifiedBy, Magnitud
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
 
+from . import each
 from .checks import check_condition, check_fields, check_parties
 from .dependence import dependences
 from .places import staged_parts, unplaced
@@ -117,7 +118,8 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
     merged.effective_until = spec.effective_until
     start_errors = len(errors)
     check_fields(spec, merged, errors)
-    parties = party_list(merged.party)
+    parties = each.owing(spec, merged.party, agreement, errors)  # issue 26: `party: each`
+    parties = party_list(merged.party) if parties is None else parties
     check_parties(spec, "party", parties, agreement, errors)
     performers = party_list(merged.performed_by)
     check_parties(spec, "performed_by", performers, agreement, errors)
@@ -145,6 +147,7 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
             errors.append(RuleError(spec.at("due"), "'from: trigger' needs 'starts_when' (what starts the commitment)"))
         after_trigger = (merged.due.get("days", 0), merged.due.get("months", 0))
     kind = kind_of(merged) if merged.kind else None
+    each.check_distinguishes(spec, merged, parties, kind is not None and kind.continuing, errors)  # issue 26
     level = None
     if kind is not None and kind.build is not None:  # the kind's own data (issue 15: a level's)
         level = kind.build(merged, signed, lambda f, m: errors.append(RuleError(spec.at(f), m)))

@@ -22,6 +22,7 @@ from . import answers, claimed
 from .amendments import amendment_specs
 from .build import parse_date
 from .checks import check_party_names
+from .each import refuse_each_as_party
 from .messages import check_schema, rule_schema
 from .places import check_places
 from .readings import Made, build_readings
@@ -113,6 +114,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
     agreement_node = loaded[1]
     signed = parse_date(agreement["signed"], Location(agreement_path, None, "signed"), errors)
     check_party_names(agreement_path, agreement["parties"], errors)
+    refuse_each_as_party(agreement_path, agreement["parties"], errors)  # issue 26: `party: each`
     for field in ("signatories", "monitors"):
         for p in agreement.get(field, []):
             if p not in agreement["parties"]:

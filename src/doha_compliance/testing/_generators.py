@@ -26,7 +26,7 @@ from doha_compliance.rules.kinds import Kind, kind_named
 from doha_compliance.rules.loader import load_rules_from_texts
 
 from ._events import SMALL, Vocabulary, add_certainty, dates, events
-from ._rules import agreement_texts, rule_dicts
+from ._rules import agreement_texts, rule_dicts, say_whose
 
 LANGUAGE_TEXT = ("actor", "target", "accused", "province", "location_kind")
 LANGUAGE_NUMBERS = ("fatalities", "wounded", "count")
@@ -152,7 +152,7 @@ def language_rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str
         if "amends" in rule and "when" in rule and draw(st.booleans()):
             rule["when"] = draw(language_conditions(v, True, 2))
     _one_day_versions(draw, rules, v)
-    return rules
+    return say_whose(rules)  # issue 26: a shared prohibition says whose act it judges
 
 
 def _satisfy(draw: st.DrawFn, cond: Mapping[str, Any], party: str, out: Dict[str, Any], v: Vocabulary) -> None:

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import strategies as st
 
 from doha_compliance.models import Agreement, SourceCoverage
-from doha_compliance.rules import conditions
+from doha_compliance.rules import conditions, each
 from doha_compliance.rules.kinds import kind_named
 from doha_compliance.rules.loader import load_rules_from_texts
 
@@ -206,7 +206,28 @@ def rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
             moved = max(start + dt.timedelta(days=1), due + dt.timedelta(days=-1 if index % 3 == 1 else 2))
             amendments.append({"id": f"{rule['id']}@moved", "amends": rule["id"], "effective_from": moved.isoformat(),
                                "due": (moved + dt.timedelta(days=3)).isoformat()})
-    return rules + amendments
+    return say_whose(rules + amendments)
+
+
+def say_whose(rules: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Issue 26: a prohibited or conditional rule owed by several parties must say whose act it judges
+    (`rules check` refuses it otherwise). Drawing nothing, so the cases drawn stay the cases they were:
+    a shared rule whose `when` names no actor gets `actor: $party`; one whose `when` names another actor
+    (`actor: red`, `actor: {not: $party}`, kept for the operators it exercises) is owed by its first
+    party alone; an amendment of a shared rule has its `actor` made `$party`."""
+    bases = {r["id"]: r for r in rules if "amends" not in r}
+    for rule in sorted(rules, key=lambda r: "amends" in r):  # the bases first: an amendment reads its base's parties
+        base = bases.get(rule.get("amends", rule["id"]))
+        if base is None or not kind_named(base["kind"]).continuing or not isinstance(base["party"], list) \
+                or len(base["party"]) < 2 or "when" not in rule:
+            continue
+        if each.names_the_party(rule["when"], rule.get("scope", base.get("scope"))):
+            continue
+        if "amends" in rule or "actor" not in rule["when"]:
+            rule["when"]["actor"] = conditions.PARTY
+        else:
+            base["party"] = base["party"][0]
+    return rules
 
 
 def agreement_texts(rules: List[Dict[str, Any]], v: Vocabulary = SMALL, signed: Optional[dt.date] = None,
