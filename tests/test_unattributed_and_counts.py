@@ -229,3 +229,16 @@ def test_an_unclaimed_act_bears_on_every_commitment_it_would_breach(who):
     got = judge(who, agree(anywhere, north), rows, D("01-20"))["unattributed"]
     assert got == [{"event": "u", "bears_on": [{"rule": "attacks.any", "party": "red"},
                                                {"rule": "attacks.north", "party": "red"}]}]
+
+
+def test_an_act_in_doubt_that_only_unclaimed_events_would_answer_cites_them(who):
+    """Red's strike on 1 January may have been only a note (type_uncertain), which the rule does not judge;
+    the only event that would answer it, a level the same day, is nobody's. Unresolved either way, and
+    it cites the unclaimed event after the act (§5.9), as the reference judge did (the pipeline cited the
+    act alone; found by the engine-vs-reference law)."""
+    strikes = rule("strikes", "red", "conditional", when={"type": "strike", "actor": "$party"},
+                   justified_by={"when": {"type": "level"}, "within_days": 1})
+    rows = [ev("s", D("01-01"), "strike", "red", type_uncertain=["note"]),
+            ev("u", D("01-01"), "level", "unknown")]
+    (f,) = [f for f in judge(who, agree(strikes), rows, D("01-11"))["findings"] if f["rule"] == "strikes"]
+    assert (f["status"], f["evidence"]) == ("unresolved", ["s", "u"])

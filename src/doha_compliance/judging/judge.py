@@ -170,7 +170,11 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
     for e in hits:
         cite(e)
         doubt = coding.doubt(rule, party, e) or location.doubt(rule, party, e)  # issues 24, 25: type, place
-        if doubt is not None and not (kind_of(rule).justifiable and matches.justifications.get((rule.version, party, e.id))):
+        # an act in doubt that justifiers would answer is judged on them; one only unclaimed events would answer
+        # is unresolved citing them (§5.9), its doubt said too; otherwise it is unresolved on its doubt alone
+        answered = kind_of(rule).justifiable and (matches.justifications.get((rule.version, party, e.id))
+                                                  or matches.unclaimed.get((rule.version, party, e.id)))
+        if doubt is not None and not answered:
             out.append(_act_finding(rule, party, e, "unresolved", f"{rule.title}: {e.type} by {e.actor} on {e.date}"
                                                                   f"{_where(e)}{doubt}"))
             continue
@@ -213,7 +217,8 @@ def _event_findings(rule: Rule, party: str, hits: Sequence[Event], matches: Matc
             for unclaimed in nobodys.values():
                 cite(unclaimed)
             total = matches.unclaimed_counts.get((rule.version, party, e.id), len(nobodys))
-            out.append(_act_finding(rule, party, e, "unresolved", _nobodys(rule, e, same, nobodys, total),
+            said = f" Besides, {e.type} by {e.actor} on {e.date}{doubt}" if doubt is not None else ""  # §7.3, §8
+            out.append(_act_finding(rule, party, e, "unresolved", _nobodys(rule, e, same, nobodys, total) + said,
                                     unclaimed=tuple(sorted(nobodys, key=lambda j: nobodys[j].sort_key))))
             continue
         # every act's reason opens with what the commitment is (and so whether its terms are only reported)
