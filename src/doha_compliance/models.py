@@ -224,6 +224,33 @@ class Trigger:
 
 
 @attrs.frozen
+class DueFrom:
+    """`due: {from: R, days, months}` (issue 26, commitment-semantics §5.16): a deadline counted from
+    another deadline R's fulfilment by the owing party itself (each side's clock its own), or by `party`
+    when stated; with `or_due` (`or_from: due`), from R's due day when R was not fulfilled by then."""
+
+    rule: str
+    days: int = 0
+    months: int = 0
+    party: Optional[str] = None
+    or_due: bool = False
+
+    def offset(self) -> str:
+        """"1 day", "2 months and 3 days"."""
+        bits = [f"{self.months} month{'s' if self.months != 1 else ''}"] if self.months else []
+        if self.days or not self.months:
+            bits.append(f"{self.days} day{'s' if self.days != 1 else ''}")
+        return " and ".join(bits)
+
+    def describe(self) -> str:
+        """The rule as text, for `rules list` and reasons: "1 day after pullback.heavy is met by the
+        party, or after its due date if it defaults"."""
+        who = f"by {self.party}" if self.party else "by the party"
+        tail = ", or after its due date if it defaults" if self.or_due else ""
+        return f"{self.offset()} after {self.rule} is met {who}{tail}"
+
+
+@attrs.frozen
 class Dependence:
     """`depends_on` (issue 25): this deadline cannot be performed while `rule` is in default by `party`
     (commitment-semantics §5.14)."""
@@ -300,6 +327,7 @@ class Rule:
     depends_on: Tuple[Dependence, ...] = ()  # issue 25: what must not be in default for it to be performable
     # issue 25: the time of day (HH:MM) on `effective_from` the version takes effect; an act that day before it is outside
     effective_from_time: Optional[str] = None
+    due_from: Optional[DueFrom] = None  # issue 26 (§5.16): due counted from another deadline's fulfilment, per party
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -654,6 +682,9 @@ class Finding:
     magnitude: Optional[str] = None
     # issues 25/26 (§5.12): a deadline's verified parts in words ("declared on D1 (id), verified on D2 by M (id)")
     verification: Optional[str] = None
+    # issue 26 (§5.16): a deadline counted from another's fulfilment: which clock ran ("counted from R met by
+    # P on D" / "from R's due date D: R defaulted (not met by P by then)")
+    clock: Optional[str] = None
 
     @property
     def id(self) -> str:
@@ -705,6 +736,8 @@ class Finding:
             out["magnitude"] = self.magnitude
         if self.verification is not None:
             out["verification"] = self.verification
+        if self.clock is not None:
+            out["clock"] = self.clock
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 

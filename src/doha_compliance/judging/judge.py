@@ -49,7 +49,7 @@ from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
 
-from . import amended, carveouts, coding, confidence, continuing, deadlines, dependence, links, location, reports
+from . import amended, carveouts, coding, confidence, continuing, deadlines, dependence, links, location, reports, steps
 from .claims import set_claims
 from .continuing import Continuing
 from .coverage import statement_of
@@ -411,7 +411,7 @@ class Judge:
                         deadlines.confirm(self._progress[unit][part], fulfilment, party, self._verifications)
                 done = deadlines.established(self._progress.get(unit, {}), rule)
                 if done is not None:
-                    self.triggers.fulfilled(rule.id, done)
+                    self.triggers.fulfilled(rule.id, done, party)
         if part_of is None:
             matches.fulfils.clear()  # parts of units that had not started: their events do not count
 
@@ -479,13 +479,16 @@ class Judge:
                                          blockers=dependence.blockers(self.agreement, version, decided),
                                          verifications=self._verifications, amended=stage.amended,
                                          cited=tuple(self._amending[i] for i in stage.events if i in self._amending),
-                                         reopened=stage.reopened)
+                                         reopened=stage.reopened,
+                                         clock=steps.clock(version, party, decided, self.triggers, as_of))
                     if n == 0:
                         decided[(rule.id, party)] = d
                     else:
                         reopened.append(d)
                     if d.not_assessed is not None:
                         not_assessed.append(d.not_assessed)
+                        if n == 0:
+                            self._unassessed.add(f"{rule.id}/{party}")  # issue 26: per-party triggers and clocks
             if all(decided[(rule.id, p)].not_assessed is not None for p in rule.parties):
                 self._unassessed.add(rule.id)
         return decided, not_assessed, reopened
@@ -516,7 +519,7 @@ class Judge:
             for party in rule.parties:
                 start = self.triggers.start(rule, party)
                 if start is None or start > as_of:  # not triggered, or not yet in force
-                    unknown = deadlines.trigger_unknown(rule, party, self._unassessed)
+                    unknown = deadlines.trigger_unknown(rule, party, self._unassessed, self.triggers)
                     if unknown is not None:
                         listed.append(unknown)
                     else:

@@ -14,7 +14,7 @@ a commitment completed today starts its dependants today.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, FrozenSet, List, Optional
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from doha_compliance.matching.matches import Unit, first_effective
 from doha_compliance.models import Agreement, Rule
@@ -28,23 +28,41 @@ class Triggers:
         self.agreement = agreement
         self._event: Dict[Unit, dt.date] = {}
         self._fulfilled: Dict[str, dt.date] = {}
+        self._fulfilled_by: Dict[Tuple[str, str], dt.date] = {}  # issue 26: (rule, party) -> its first fulfilment
+        self._owing: Dict[str, Set[str]] = {}
+        for r in agreement.rules:
+            self._owing.setdefault(r.id, set()).update(r.parties)
 
     def saw(self, unit: Unit, day: dt.date) -> None:
         """An event matching the unit's `starts_when.when` on `day`."""
         if unit not in self._event or day < self._event[unit]:
             self._event[unit] = day
 
-    def fulfilled(self, rule_id: str, day: dt.date) -> None:
-        """A unit of rule `rule_id` was fulfilled (met or met late) on `day`."""
+    def fulfilled(self, rule_id: str, day: dt.date, party: Optional[str] = None) -> None:
+        """A unit of rule `rule_id` (`party`'s) was fulfilled (met or met late) on `day`."""
         if rule_id not in self._fulfilled or day < self._fulfilled[rule_id]:
             self._fulfilled[rule_id] = day
+        known = self._fulfilled_by.get((rule_id, party or ""))
+        if party is not None and (known is None or day < known):
+            self._fulfilled_by[(rule_id, party)] = day
+
+    def fulfilled_by(self, rule_id: str, party: str) -> Optional[dt.date]:
+        """The day `party` first fulfilled rule `rule_id` (None: not yet)."""
+        return self._fulfilled_by.get((rule_id, party))
+
+    def per_party(self, source: str, party: str) -> bool:
+        """DECISION (issue 26, §5.16): a `{rule: R}` trigger starts a party's commitment on its own
+        fulfilment of R when it owes R too (each side's step its own); else on anyone's first."""
+        return party in self._owing.get(source, set())
 
     def trigger(self, rule: Rule, party: str) -> Optional[dt.date]:
         """The day what starts the unit happened (None: not yet; a rule without `starts_when` has none)."""
         sw = rule.starts_when
         if sw is None:
             return None
-        return self._fulfilled.get(sw.rule) if sw.rule else self._event.get((rule.version, party))
+        if sw.rule:
+            return self.fulfilled_by(sw.rule, party) if self.per_party(sw.rule, party) else self._fulfilled.get(sw.rule)
+        return self._event.get((rule.version, party))
 
     def start(self, rule: Rule, party: str) -> Optional[dt.date]:
         """The day the unit's commitment started, or None while it has not: the later of its trigger and
@@ -69,6 +87,8 @@ class Triggers:
                     else f"; from then it starts {sw.describe()}")
             return f"it takes effect on {first}, after the report date {as_of}{then}"
         assert sw is not None
+        if sw.rule and self.per_party(sw.rule, party):
+            return f"it starts when {sw.rule} is fulfilled by {party}, which it is not in the input as of {as_of}"
         if sw.rule:
             return f"it starts when {sw.rule} is fulfilled, which it is not in the input as of {as_of}"
         return f"it starts at the first event matching its starts_when condition; none in the input as of {as_of}"
@@ -82,8 +102,10 @@ def order(agreement: Agreement) -> List[Rule]:
     def depth_of(rule_id: str, seen: FrozenSet[str] = frozenset()) -> int:
         if rule_id not in depth:
             rule = agreement.versions(rule_id)[0]
-            source = rule.starts_when.rule if rule.starts_when else None
-            depth[rule_id] = 0 if source is None or source in seen else 1 + depth_of(source, seen | {rule_id})
+            sources = [rule.starts_when.rule] if rule.starts_when and rule.starts_when.rule else []
+            sources += [rule.due_from.rule] if rule.due_from else []  # issue 26: the step it follows
+            depth[rule_id] = max((1 + depth_of(s, seen | {rule_id}) for s in sources
+                                  if s not in seen and agreement.versions(s)), default=0)
         return depth[rule_id]
 
     return sorted(deadlines, key=lambda r: (depth_of(r.id), r.id, r.effective_from))

@@ -24,6 +24,7 @@ def pipeline_conclusions(report: Any) -> Dict[str, Any]:
         **({"amended": list(f["amended"])} if f.get("amended") else {}),
         "blocked_by": list(f.get("blocked_by", [])),
         **({"verification": f["verification"]} if f.get("verification") else {}),
+        **({"clock": f["clock"]} if f.get("clock") else {}),
         **({"readings": [{"reading": x["reading"], "status": x["status"]} for x in f.get("readings", [])]}
            if data.get("readings") else {}),
     } for f in data["findings"]]

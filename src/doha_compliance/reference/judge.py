@@ -120,6 +120,7 @@ from .deadlines import fulfilled, part_has_evidence
 from .links import defaults, links_of
 from .places import location_unknown, near
 from .readings import with_readings
+from .steps import step_clock
 from .verification import text as verification_text
 
 __all__ = ["pipeline_conclusions", "reference_conclusions"]
@@ -156,7 +157,9 @@ class _Judge:
             return first.effective_from
         if sw.rule is not None:
             dates = []
-            for p in _owing(self.agreement, sw.rule):
+            owing = _owing(self.agreement, sw.rule)
+            # SPEC §5.16 (issue 26): a party owing R too starts on its own fulfilment of R
+            for p in ([party] if party in owing else owing):
                 state = self.deadline(sw.rule, p)
                 if state["status"] != "not_assessed" and state["done"] is not None:
                     dates.append(state.get("established") or state["done"])  # §5.12: once verified
@@ -167,13 +170,15 @@ class _Judge:
                 return e.date
         return None
 
-    def trigger_unassessable(self, rule: Rule) -> bool:
-        """Starts when R is fulfilled, and no unit of R can be assessed: whether it started cannot be
-        told from missing data (SPEC addendum 4)."""
+    def trigger_unassessable(self, rule: Rule, party: str) -> bool:
+        """Starts when R is fulfilled, and no unit of R can be assessed (the party's own, when it owes R
+        too: SPEC §5.16): whether it started cannot be told from missing data (SPEC addendum 4)."""
         sw = rule.starts_when
         if sw is None or sw.rule is None:
             return False
-        return all(self.deadline(sw.rule, p)["status"] == "not_assessed" for p in _owing(self.agreement, sw.rule))
+        owing = _owing(self.agreement, sw.rule)
+        return all(self.deadline(sw.rule, p)["status"] == "not_assessed"
+                   for p in ([party] if party in owing else owing))
 
     def start(self, rule: Rule, party: str) -> Optional[dt.date]:
         """The day the commitment starts for the party (DECISION: the later of the trigger and the
@@ -216,7 +221,7 @@ class _Judge:
                        "evidence": [], "status": "not_triggered", "date": self.as_of, "amended": amended,
                        "amending": amending}
         if start is None:
-            if self.trigger_unassessable(rule):
+            if self.trigger_unassessable(rule, party):
                 state["status"] = "not_assessed"
             return state
         state["start"] = start
@@ -238,6 +243,14 @@ class _Judge:
             due = _offset(start, days, months)
         elif rule.due is not None:
             due = max(rule.due, start)  # a party cannot default before its commitment starts
+        step = step_clock(rule, party, self.deadline, self.as_of)  # SPEC §5.16 (issue 26)
+        if step is not None:
+            if step["due"] is None and done is None:  # its clock has not started: waiting (or unknown)
+                state.update(start=None, done=None, evidence=[],
+                             status="not_assessed" if step["unknown"] else "not_triggered")
+                return state
+            due = None if step["due"] is None else max(step["due"], start)
+            state["clock"] = step["label"]
         state["anchor_day"] = due  # the text's day names it, wherever a dependence moves it (SPEC §5.14)
         state["part_done"] = part_done
         prevented, since, shift = self._dependence(rule, due, done, part_done, state)
@@ -362,7 +375,7 @@ class _Judge:
                         f.update(days_late=state["days_late"], parts_met=state["parts_met"],
                                  parts_total=state["parts_total"], blocked_by=state["blocked_by"],
                                  verification=state.get("verification"), context=state.get("context", []),
-                                 amended=state["amended"])
+                                 amended=state["amended"], clock=state.get("clock"))
 
     # --- continuing commitments (prohibited, conditional) --------------------
 
@@ -373,7 +386,7 @@ class _Judge:
             for party in chosen.parties:
                 self.continuing[(rule_id, party)] = {"start": None, "periods": [], "assessable": True}
                 start = self.start(chosen, party)
-                if start is None and self.trigger_unassessable(chosen):
+                if start is None and self.trigger_unassessable(chosen, party):
                     self.continuing[(rule_id, party)]["assessable"] = False
                     self.not_assessed.append({"rule": rule_id, "version": chosen.version, "party": party})
                     continue
@@ -511,7 +524,7 @@ class _Judge:
         for rule_id in sorted({r.id for r in self.agreement.rules if kind_of(r).through_claims}):
             rule = _chosen_version(self.agreement, rule_id, self.as_of)
             for party in rule.parties:
-                if self.start(rule, party) is None and not self.trigger_unassessable(rule):
+                if self.start(rule, party) is None and not self.trigger_unassessable(rule, party):
                     self.add(rule, party, "not_triggered", self.as_of, [])
                 else:
                     self.not_assessed.append({"rule": rule_id, "version": rule.version, "party": party})
@@ -628,7 +641,7 @@ class _Judge:
         if kind.through_claims:
             chosen = _chosen_version(self.agreement, rule_id, self.as_of)
             start = self.start(chosen, party)
-            if start is None and self.trigger_unassessable(chosen):
+            if start is None and self.trigger_unassessable(chosen, party):
                 return "not_assessed", None
             if start is None or day < start:
                 return "not_triggered", None
@@ -714,6 +727,7 @@ class _Judge:
                 **({"amended": list(f["amended"])} if f.get("amended") else {}),
                 "blocked_by": list(f.get("blocked_by") or []),
                 **({"verification": f["verification"]} if f.get("verification") else {}),
+                **({"clock": f["clock"]} if f.get("clock") else {}),
             })
         return {
             "findings": _sorted(findings),

@@ -117,6 +117,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
                 yield from out(_wrapped(f"proportion: {f.magnitude}", 18))
             if f.verification:  # issues 25/26 (§5.12)
                 yield from out(_wrapped("verification: " + f.verification, 18))
+            if f.clock:  # issue 26 (§5.16): which clock a step counted from another ran on
+                yield from out(_wrapped("clock: " + f.clock, 18))
             confidence = confidence_words(f.confidence, f.confidence_reasons, f.evidence)
             yield from out(_wrapped("confidence: " + confidence, 18))
             if f.linked:
@@ -283,6 +285,8 @@ def _start_and_due(r: Rule) -> str:
         bits.append(f"starts at the first event matching {conditions.as_text(r.starts_when.when)}")
     if r.due:
         bits.append(f"due {r.due}")
+    elif r.due_from:  # issue 26 (§5.16): counted from another step, per party
+        bits.append(f"due {r.due_from.describe()}")
     elif r.due_after_trigger:
         days, months = r.due_after_trigger
         span = " and ".join(x for x in (f"{months} month{'s' if months != 1 else ''}" if months else "",

@@ -50,7 +50,8 @@ COLUMNS: Dict[str, Tuple[str, ...]] = {
                  "amended",  # issue 25: how amendments moved a deadline's date
                  "blocked_by",  # issue 25 (depends_on)
                  "magnitude",  # issue 25: the stated proportion of a conditional act, as weighed
-                 "verification"),
+                 "verification",
+                 "clock"),  # issue 26 (§5.16): which clock a deadline counted from another step ran on
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
@@ -81,7 +82,8 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "amended": "; ".join(f.amended),  # issue 25: "extended on D by S ... from X to Y"
                    "blocked_by": ";".join(f.blocked_by),  # issue 25: the findings keeping it from being performed
                    "magnitude": f.magnitude,
-                   "verification": f.verification}  # issues 25/26 (§5.12)
+                   "verification": f.verification,  # issues 25/26 (§5.12)
+                   "clock": f.clock}  # issue 26 (§5.16)
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 import attrs
@@ -10,7 +11,7 @@ import attrs
 from doha_compliance._util.dates import add_offset
 from doha_compliance._util.values import iso_day
 from doha_compliance.errors import Location, RuleError
-from doha_compliance.models import Fulfilment, JustifiedBy, Magnitude, Rule, Trigger
+from doha_compliance.models import DueFrom, Fulfilment, JustifiedBy, Magnitude, Rule, Trigger
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
 
@@ -56,6 +57,8 @@ def resolve_due(spec: RuleSpec, signed: dt.date, errors: List[RuleError]) -> Tup
         return None, None
     if isinstance(due, str):
         return parse_date(due, spec.at("due"), errors), None
+    if is_rule_clock(due):  # issue 26: counted from another rule's fulfilment, once it is known (judging)
+        return None, None
     if due["from"] == "trigger":
         how = offset_text(due)
         return None, f"{how} after the trigger" + (f" ({due['note']})" if due.get("note") else "")
@@ -75,6 +78,30 @@ def resolve_due(spec: RuleSpec, signed: dt.date, errors: List[RuleError]) -> Tup
     if due.get("note"):
         note += f" ({due['note']})"
     return computed, note
+
+
+def is_rule_clock(due: Any) -> bool:
+    """`due: {from: R}` names another rule (issue 26), not signature, trigger or a date."""
+    return isinstance(due, dict) and due["from"] not in ("signature", "trigger") \
+        and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(due["from"])) is None
+
+
+def due_from_of(spec: RuleSpec, due: Any, errors: List[RuleError]) -> Optional[DueFrom]:
+    """The `DueFrom` of `due: {from: R, days, months, party, or_from: due}`; `party` and `or_from` only
+    with a rule (`rules check` checks R itself against the whole set, `rules/steps.py`)."""
+    if not isinstance(due, dict):
+        return None
+    if not is_rule_clock(due):
+        for key in ("party", "or_from"):
+            if key in due:
+                errors.append(RuleError(spec.at("due"), f"'{key}' is for a due date counted from another rule "
+                                                        f"(from: RULE), not from {due['from']}"))
+        return None
+    if "date" in due:
+        errors.append(RuleError(spec.at("due"), f"a due date counted from {due['from']} is known only once it is "
+                                                "met (or defaults): no 'date' can be pinned"))
+    return DueFrom(str(due["from"]), due.get("days", 0), due.get("months", 0), due.get("party"),
+                   due.get("or_from") == "due")
 
 
 def offset_text(due: Dict[str, Any]) -> str:
@@ -138,6 +165,7 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
         if eff_until and eff_until < eff_from:
             errors.append(RuleError(spec.at("effective_until"), f"ends ({eff_until}) before it starts ({eff_from})"))
     due, due_note = resolve_due(merged, signed, errors)
+    due_from = due_from_of(spec, merged.due, errors)  # issue 26
     after_trigger = None
     if isinstance(merged.due, dict) and merged.due["from"] == "trigger":
         if not merged.starts_when:
@@ -172,4 +200,5 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
         # kind is None only for a rule without one, which the loader refuses (the Rule never escapes)
         file=spec.file, line=spec.line, level=level, traits=kind,  # type: ignore[arg-type]
         depends_on=dependences(merged.depends_on),
+        due_from=due_from,
     )

@@ -13,6 +13,7 @@ from doha_compliance.rules.kinds import KIND_FIELDS, allowed_by, kind_of
 from . import conditions
 from .dependence import check_dependences
 from .spec import AGREEMENT_FILE, RuleSpec
+from .steps import check_steps
 
 BASE_REQUIRES = ("party", "title", "source", "basis", "kind")
 
@@ -111,6 +112,7 @@ def check_references(rules: List[Rule], errors: List[RuleError]) -> None:
             errors.append(RuleError(Location(r.file, r.line, "starts_when"),
                                     f"triggers form a circle: {' -> '.join(seen + [first])}"))
     check_dependences(rules, errors)  # issue 25: depends_on
+    check_steps(rules, errors)  # issue 26: due counted from another step
 
 
 def unclaimed_warnings(agreement: Any) -> List[str]:
