@@ -203,3 +203,92 @@ def test_rules_list_and_explain_say_the_relative_due_date_as_text():
     assert "due 2 days after pull is met by the party, or after its due date if it defaults" in listed
     listed = render_rules(agree(PULL, talk(party="red")))
     assert "due 2 days after pull is met by red" in listed
+
+
+# --- all / any starts, ends_when ----------------------------------------------------------------------------
+
+def calm(**fields) -> dict:
+    return rule("calm", ["red", "blue"], "prohibited", when={"type": "attack", "actor": "$party"}, **fields)
+
+
+def attacks(party: str, day: str) -> dict:
+    return ev(f"{party}-attacks-{day}", D(day), "attack", party)
+
+
+def acts(c: dict, rule_id: str = "calm") -> list:
+    return sorted((f["party"], f["evidence"][0], f["status"]) for f in c["findings"] if f["rule"] == rule_id
+                  and f["evidence"])
+
+
+def test_all_starts_on_the_day_the_last_form_is_met(who):
+    """starts when red's own pull (5 January) AND a note by red (7 January) have both happened: 7 January.
+    Red's attacks on the 6th give nothing, on the 8th a violation. Blue never pulls: not triggered."""
+    sw = {"all": [{"rule": "pull"}, {"when": {"type": "note", "actor": "$party"}}]}
+    rows = [pulls("red", "01-05"), talks("red", "01-07"), attacks("red", "01-06"), attacks("red", "01-08"),
+            talks("blue", "01-07"), attacks("blue", "01-08")]
+    c = judge(who, agree(PULL, calm(starts_when=sw)), rows, D("01-20"))
+    assert acts(c) == [("red", "red-attacks-01-08", "violation")]
+    assert one(c, "calm", "blue")["status"] == "not_triggered"
+
+
+def test_any_starts_on_the_day_the_first_form_is_met(who):
+    """starts when red's pull (5 January) OR a note by red (7 January): 5 January. Blue: its note on the 7th
+    starts it (it never pulls), so its attack on the 8th is a violation and on the 6th nothing."""
+    sw = {"any": [{"rule": "pull"}, {"when": {"type": "note", "actor": "$party"}}]}
+    rows = [pulls("red", "01-05"), talks("red", "01-07"), attacks("red", "01-04"), attacks("red", "01-06"),
+            talks("blue", "01-07"), attacks("blue", "01-06"), attacks("blue", "01-08")]
+    c = judge(who, agree(PULL, calm(starts_when=sw)), rows, D("01-20"))
+    assert acts(c) == [("blue", "blue-attacks-01-08", "violation"), ("red", "red-attacks-01-06", "violation")]
+
+
+def test_a_continuing_commitment_judges_no_act_after_it_ends(who):
+    """ends_when a note by the party: red's note on 7 January ends red's commitment after that day. Its
+    attacks on the 7th (the last day) and before are violations; on the 9th nothing. Blue's runs on."""
+    rows = [talks("red", "01-07"), attacks("red", "01-03"), attacks("red", "01-07"), attacks("red", "01-09"),
+            attacks("blue", "01-09")]
+    c = judge(who, agree(calm(ends_when={"when": {"type": "note", "actor": "$party"}})), rows, D("01-20"))
+    assert acts(c) == [("blue", "blue-attacks-01-09", "violation"), ("red", "red-attacks-01-03", "violation"),
+                       ("red", "red-attacks-01-07", "violation")]
+
+
+def test_a_deadline_that_ends_before_it_falls_due_unmet_is_no_default(who):
+    """pull ends when any of: a note by the party (red's on 7 January), or talks... Red's pull is due 10
+    January; its commitment ended on the 7th unmet (a pull on the 12th is after the end and does not count):
+    not assessed, neither met nor a violation. Blue's did not end: a violation."""
+    ending = rule("pull", ["red", "blue"], "deadline", due=D("01-10"),
+                  fulfilled_by={"when": {"type": "level", "actor": "$party"}},
+                  ends_when={"any": [{"when": {"type": "note", "actor": "$party"}}, {"when": {"type": "strike"}}]})
+    rows = [talks("red", "01-07"), pulls("red", "01-12")]
+    c = judge(who, agree(ending), rows, D("01-20"))
+    assert {"rule": "pull", "version": "pull", "party": "red"} in c["not_assessed"]
+    assert [f for f in c["findings"] if f["party"] == "red"] == []
+    assert one(c, "pull", "blue")["status"] == "violation"
+
+
+def test_a_deadline_due_before_its_end_is_judged_as_usual_and_says_it_ended(who):
+    """Red's pull due 10 January, its commitment ended on the 15th: not met by the 10th, a violation; the
+    pull on the 18th, after the end, does not count (no days_late)."""
+    ending = rule("pull", "red", "deadline", due=D("01-10"), fulfilled_by={"when": {"type": "level", "actor": "red"}},
+                  ends_when={"when": {"type": "note", "actor": "red"}})
+    rows = [talks("red", "01-15"), pulls("red", "01-18")]
+    c = judge(who, agree(ending), rows, D("01-20"))
+    assert status(c, "pull", "red") == ("violation", D("01-10"), D("01-10"), None, None)
+    f = next(f for f in report(agree(ending), rows, D("01-20")).findings if f.rule == "pull")
+    assert "It ended on 2020-01-15" in f.reason and "nothing after that day counts" in f.reason
+
+
+def test_starts_and_ends_are_listed_as_text():
+    from doha_compliance.renderers.text import render_rules
+    sw = {"all": [{"rule": "pull"}, {"when": {"type": "note", "actor": "$party"}}]}
+    listed = render_rules(agree(PULL, calm(starts_when=sw, ends_when={"rule": "pull"})))
+    assert "starts when all of: pull is fulfilled; an event matching " in listed
+    assert "ends when pull is fulfilled" in listed
+
+
+def test_an_all_start_naming_an_unknown_rule_or_a_circle_is_refused():
+    assert "starts when 'pul' is fulfilled, which is not a rule in this set" in _problems(
+        PULL, calm(starts_when={"all": [{"rule": "pul"}]}))
+    note = {"when": {"type": "note"}}
+    a = rule("a", "red", "deadline", starts_when={"any": [{"rule": "b"}]}, fulfilled_by=note)
+    b = rule("b", "red", "deadline", starts_when={"all": [{"rule": "a"}]}, fulfilled_by=note)
+    assert "triggers form a circle: a -> b -> a" in _problems(a, b)

@@ -6,7 +6,7 @@ makes "same input, same output" cheap to guarantee.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Mapping, Optional, Protocol, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Protocol, Tuple
 
 import attrs
 
@@ -214,13 +214,51 @@ class Fulfilment:
 
 @attrs.frozen
 class Trigger:
-    """When a commitment starts: another rule's fulfilment (`rule`), or the first event matching `when`."""
+    """When a commitment starts (or ends): another rule's fulfilment (`rule`), or the first event matching
+    `when`; or (issue 26, §5.16) `all_of` such leaves -- the day the last is met -- or `any_of` them -- the
+    first. A leaf's event matches are kept under its slot (`slots`)."""
 
     rule: Optional[str] = None
     when: Optional[Mapping[str, Any]] = None
+    all_of: Tuple["Trigger", ...] = ()
+    any_of: Tuple["Trigger", ...] = ()
 
-    def describe(self) -> str:
-        return f"when {self.rule} is fulfilled" if self.rule else "at the first event matching its starts_when"
+    @property
+    def leaves(self) -> Tuple["Trigger", ...]:
+        """The `{rule}` and `{when}` forms it is made of (itself, when it is one)."""
+        return self.all_of or self.any_of or (self,)
+
+    @property
+    def rules(self) -> Tuple[str, ...]:
+        """The rules whose fulfilment it waits for."""
+        return tuple(leaf.rule for leaf in self.leaves if leaf.rule)
+
+    def describe(self, what: str = "starts_when") -> str:
+        if self.all_of or self.any_of:
+            words = "; ".join(f"{leaf.rule} is fulfilled" if leaf.rule else f"an event matches its {what} condition "
+                              f"{i + 1}" for i, leaf in enumerate(self.leaves))
+            return f"when {'all' if self.all_of else 'any'} of these happened ({'the last' if self.all_of else 'the first'}" \
+                   f" counts): {words}"
+        return f"when {self.rule} is fulfilled" if self.rule else f"at the first event matching its {what}"
+
+
+def trigger_slots(rule: "Rule") -> Tuple[Tuple[str, Mapping[str, Any]], ...]:
+    """(slot, condition) of every event condition in a rule's `starts_when` and `ends_when` (issue 26):
+    slot "" for a plain `starts_when: {when: C}` (matches keyed by the unit, as before), "s<i>" for the
+    i-th form of an `all`/`any` start, "e<i>" for the i-th form of its end."""
+    out: List[Tuple[str, Mapping[str, Any]]] = []
+    for prefix, trigger in (("s", rule.starts_when), ("e", rule.ends_when)):
+        if trigger is None:
+            continue
+        plain = prefix == "s" and not (trigger.all_of or trigger.any_of)
+        out += [("" if plain else f"{prefix}{i}", leaf.when) for i, leaf in enumerate(trigger.leaves)
+                if leaf.when is not None]
+    return tuple(out)
+
+
+def slot_version(version: str, slot: str) -> str:
+    """The version name a trigger slot's matches are kept under: the version itself for slot ""."""
+    return version if not slot else f"{version}#{slot}"
 
 
 @attrs.frozen
@@ -328,6 +366,7 @@ class Rule:
     # issue 25: the time of day (HH:MM) on `effective_from` the version takes effect; an act that day before it is outside
     effective_from_time: Optional[str] = None
     due_from: Optional[DueFrom] = None  # issue 26 (§5.16): due counted from another deadline's fulfilment, per party
+    ends_when: Optional[Trigger] = None  # issue 26 (§5.16): the commitment ends that day (no finding after it)
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -359,7 +398,7 @@ class Rule:
         triggers or covers it. Field lists, the pre-filter and `explain` all read these."""
         acts = self.act_condition if self.traits.continuing else (self.when or None)
         found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
-                 *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None,
+                 *(f.when for f in self.fulfilments), *(c for _, c in trigger_slots(self)),
                  *(f.bears_on for f in self.fulfilments))
         # An empty condition is kept: it is a continuing rule's cover when `when` names no type (any
         # event covers it), and the pre-filter must then let every event through.

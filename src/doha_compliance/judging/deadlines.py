@@ -252,11 +252,10 @@ def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str],
     """A commitment started by a rule the input cannot speak for is not assessed either: whether it
     started cannot be told from missing data (it is not `not_triggered`). Per party (issue 26) when the
     party owes that rule too: its own unit of it (`unassessed` holds "R/party" for each such unit)."""
-    source = rule.starts_when.rule if rule.starts_when else None
+    source = next((s for s in (rule.starts_when.rules if rule.starts_when else ())
+                   if (f"{s}/{party}" if triggers is not None and triggers.per_party(s, party) else s) in unassessed),
+                  None)  # issue 26: any rule it waits for (all/any) that the input cannot speak for
     if source is None:
-        return None
-    own = triggers is not None and triggers.per_party(source, party)
-    if (f"{source}/{party}" if own else source) not in unassessed:
         return None
     return NotAssessed(rule.id, rule.version, party, f"it starts when {source} is fulfilled, and {source} is not "
                                                      "assessed (no event in the input bears on it): whether it "
@@ -298,6 +297,14 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         day = None if clock.due is None else max(clock.due, start)
         day_note = "" if clock.due is None else f" ({clock.words}" + (
             f"; it started later, on {start}" if clock.due < start else "") + ")"
+    end = triggers.end(rule, party)  # issue 26 (§5.16): ended by ends_when; nothing after that day counted
+    ended = "" if end is None or rule.ends_when is None else (
+        f" It ended on {end} ({rule.ends_when.describe('ends_when')}): nothing after that day counts.")
+    if end is not None and done is None and (day is None or day > end):
+        return Deadline(rule, party, None, NotAssessed(
+            rule.id, rule.version, party,
+            f"it ended on {end}, before it fell due ({f'due {day}' if day else 'no date was set'}), not met by then: "
+            "neither met nor a default."), start, day, None)
     text_day = day  # what names the finding, whatever a dependence moves (issue 25)
     parts_done = tuple(p.done.date if (p := progress.get(i)) is not None and p.done is not None else None
                        for i in range(len(rule.fulfilments)))
@@ -334,7 +341,7 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         # by both, not by the other side alone
         started += f" Performed by {' and '.join(agreement.label(p) for p in rule.performed_by)}."
     started += f" {checked[0]}." if checked[0] else ""
-    started += _percent_text(rule, party, progress, verifications)
+    started += _percent_text(rule, party, progress, verifications) + ended
 
     def finding(status: str, date: dt.date, text: str) -> Deadline:
         reason = (f"{rule.title}: {text}{started}" + "".join(f" {a[0].upper()}{a[1:]}." for a in amended)

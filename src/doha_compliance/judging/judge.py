@@ -351,7 +351,9 @@ class Judge:
                 if not kind.claim:
                     start = self.triggers.start(rule, party)
                     judged = sorted((e for e in hits if start is not None and e.date >= start
-                                     and not carveouts.before_start(rule, e)), key=_event_key)
+                                     and not carveouts.before_start(rule, e)
+                                     and not self.triggers.ended_before(rule, party, e.date)),  # issue 26
+                                    key=_event_key)
                     for act, f in zip(judged, _event_findings(rule, party, judged, matches, self._cited.cite),
                                       strict=True):
                         f = self.episodes.of(f, act)  # issue 24 (§5.10)
@@ -402,6 +404,8 @@ class Judge:
                     if part_of is not None and (start is None or start > part_of):
                         continue
                     events = matches.fulfils.pop((rule.version, party, part), None)
+                    if events and self.triggers.end(rule, party) is not None:  # issue 26: nothing after its end counts
+                        events = [e for e in events if not self.triggers.ended_before(rule, party, e.date)]
                     if not events or start is None:
                         continue
                     progress = self._progress.setdefault(unit, {})

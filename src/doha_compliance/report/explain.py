@@ -123,6 +123,8 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     if rule.starts_when:
         what = conditions.as_text(rule.starts_when.when) if rule.starts_when.when else ""
         lines.append(f"starts:    {rule.starts_when.describe()}{' ' + what if what else ''}")
+    if rule.ends_when:  # issue 26
+        lines.append(f"ends:      {rule.ends_when.describe('ends_when')}")
     if rule.traits.deadline:
         due = str(rule.due) if rule.due else (f"{rule.due_from.describe()}" if rule.due_from  # issue 26
                                               else "counted from the trigger" if rule.due_after_trigger else "no date set")

@@ -113,6 +113,17 @@ def offset_text(due: Dict[str, Any]) -> str:
     return " and ".join(how)
 
 
+def trigger_of(raw: Any) -> Optional[Trigger]:
+    """A schema-checked `starts_when`/`ends_when`: `{rule: R}`, `{when: C}`, or `{all: [...]}`/`{any: [...]}`
+    of them (issue 26)."""
+    if not raw:
+        return None
+    if "all" in raw or "any" in raw:
+        leaves = tuple(Trigger(leaf.get("rule"), leaf.get("when")) for leaf in raw.get("all", raw.get("any", [])))
+        return Trigger(all_of=leaves) if "all" in raw else Trigger(any_of=leaves)
+    return Trigger(raw.get("rule"), raw.get("when"))
+
+
 def party_list(value: Any) -> List[str]:
     return value if isinstance(value, list) else ([value] if value else [])
 
@@ -149,10 +160,12 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
     performers = party_list(merged.performed_by)
     check_parties(spec, "performed_by", performers, agreement, errors)
     fulfilments = fulfilments_of(spec, merged.fulfilled_by, errors)
-    trigger = merged.starts_when or {}
+    starts, ends = trigger_of(merged.starts_when), trigger_of(merged.ends_when)  # issue 26: all/any, ends_when
     for field_name, cond in (("when", merged.when), ("scope", merged.scope),
                              ("justified_by", (merged.justified_by or {}).get("when")),
-                             ("covered_by", merged.covered_by), ("starts_when", trigger.get("when")),
+                             ("covered_by", merged.covered_by),
+                             *(("starts_when", leaf.when) for leaf in (starts.leaves if starts else ())),
+                             *(("ends_when", leaf.when) for leaf in (ends.leaves if ends else ())),
                              *(("fulfilled_by", f.when) for f in fulfilments)):
         check_condition(spec, field_name, cond, agreement, errors)
     eff_from, eff_time = signed, None
@@ -191,7 +204,7 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
                                  magnitude=Magnitude(**jb["magnitude"]) if jb.get("magnitude") else None) if jb else None,
         due=due, due_note=due_note, fulfilments=fulfilments, covered_by=merged.covered_by,
         modality=merged.modality or "obligation", wording=merged.wording, performed_by=tuple(performers),
-        starts_when=Trigger(trigger.get("rule"), trigger.get("when")) if trigger else None,
+        starts_when=starts, ends_when=ends,
         due_after_trigger=after_trigger, linked=tuple(merged.linked or ()), scope=merged.scope,
         accused_field=merged.accused_field or "accused",
         lookback_days=merged.lookback_days if merged.lookback_days is not None else 30,

@@ -56,8 +56,8 @@ def check_steps(rules: List[Rule], errors: List[RuleError]) -> None:
     for r in rules:
         waits.setdefault(r.id, [])
         waits[r.id] += [d.rule for d in r.depends_on] + clocks.get(r.id, [])
-        if r.starts_when and r.starts_when.rule:
-            waits[r.id].append(r.starts_when.rule)
+        if r.starts_when:
+            waits[r.id] += list(r.starts_when.rules)
     circles = set()
     for first in sorted(clocks):
         circle = _circle(first, [first], {k: list(dict.fromkeys(v)) for k, v in waits.items()})
