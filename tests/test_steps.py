@@ -292,3 +292,18 @@ def test_an_all_start_naming_an_unknown_rule_or_a_circle_is_refused():
     a = rule("a", "red", "deadline", starts_when={"any": [{"rule": "b"}]}, fulfilled_by=note)
     b = rule("b", "red", "deadline", starts_when={"all": [{"rule": "a"}]}, fulfilled_by=note)
     assert "triggers form a circle: a -> b -> a" in _problems(a, b)
+
+
+def test_a_deadline_counted_from_an_any_start_counts_from_the_first_form(who):
+    """review (red's) starts when any of: red's pull (5 January), a note by red (7 January) -- 5 January;
+    due 3 days after it starts: 8 January. Nothing done: a violation dated the 8th. With `all`, it starts
+    on the 7th: due the 10th."""
+    def review(sw: dict) -> dict:
+        return rule("review", "red", "deadline", starts_when=sw, due={"from": "trigger", "days": 3},
+                    fulfilled_by={"when": {"type": "strike", "actor": "red"}})
+    forms = [{"rule": "pull"}, {"when": {"type": "note", "actor": "red"}}]
+    rows = [pulls("red", "01-05"), talks("red", "01-07")]
+    c = judge(who, agree(PULL, review({"any": forms})), rows, D("01-20"))
+    assert status(c, "review", "red") == ("violation", D("01-08"), D("01-08"), None, None)
+    c = judge(who, agree(PULL, review({"all": forms})), rows, D("01-20"))
+    assert status(c, "review", "red") == ("violation", D("01-10"), D("01-10"), None, None)
