@@ -10,7 +10,10 @@ the party's own pull, met by a `note` of the party. Dates are in January 2020: D
 from __future__ import annotations
 
 import datetime as dt
+import json
+from importlib import resources
 
+import jsonschema
 import pytest
 from conftest import ev
 from test_commitments import D, agree, judge, one, report, rule
@@ -123,6 +126,8 @@ def test_the_reason_says_which_clock_ran_and_every_format_shows_it():
     assert "Clock: counted from pull met by red on 2020-01-05" in dc.render(r, "html")
     csv_lines = dc.render(r, "csv").splitlines()
     assert csv_lines[0].split(",")[-1] == "clock"
+    schema = json.loads(resources.files("doha_compliance").joinpath("schemas/report.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(json.loads(r.to_json()))  # the published schema knows it
     waiting = report(agree(PULL, talk()), rows, D("01-20"))
     f = next(f for f in waiting.findings if f.rule == "talk" and f.party == "blue")
     assert f.reason == ("talk: not triggered: it is due 2 days after pull is met by blue; waiting for pull, not met "
@@ -307,3 +312,15 @@ def test_a_deadline_counted_from_an_any_start_counts_from_the_first_form(who):
     assert status(c, "review", "red") == ("violation", D("01-08"), D("01-08"), None, None)
     c = judge(who, agree(PULL, review({"all": forms})), rows, D("01-20"))
     assert status(c, "review", "red") == ("violation", D("01-10"), D("01-10"), None, None)
+
+
+def test_an_all_start_holds_under_a_contested_reading_too(who):
+    """A reading that makes calm a best effort reads the same start (red's note on 3 January): red's attack
+    on the 5th is a violation, and missed under the reading (the reading's start once went unseen: its
+    matches are kept under the reading's version, `<version>#s0`)."""
+    soft = {"id": "soft", "whose": "red", "source": "generated", "paraphrase": "generated", "modality": "best_efforts"}
+    rows = [talks("red", "01-03"), attacks("red", "01-05")]
+    c = judge(who, agree(calm(starts_when={"all": [{"when": {"type": "note", "actor": "$party"}}]},
+                              readings=[soft])), rows, D("01-20"))
+    f = one(c, "calm", "red", "violation")
+    assert f["evidence"] == ["red-attacks-01-05"] and f["readings"] == [{"reading": "soft", "status": "missed"}]
