@@ -70,7 +70,7 @@ def test_example_commands_give_the_expected_reports():
     listing = run_main("example")
     assert listing.returncode == 0 and "oct2020" in listing.stdout and "ACLED-shaped sample" in listing.stdout
     checked = 0
-    for name in ("oct2020", "timeline_2020_2021", "lebanon_2024"):
+    for name in ("oct2020", "timeline_2020_2021", "lebanon_2024", "minsk_2"):
         shown = run_main("example", name)
         assert shown.returncode == 0 and f"folder:   {ROOT / 'examples' / name}" in shown.stdout
         lines = shown.stdout.splitlines()
@@ -87,7 +87,7 @@ def test_example_commands_give_the_expected_reports():
             else:
                 assert result.stdout == expected
             checked += 1
-    assert checked == 14  # oct2020: txt, json; timeline: 4 json, 2 txt; lebanon_2024: 3 txt, 3 json
+    assert checked == 20  # oct2020: txt, json; timeline: 4 json, 2 txt; lebanon_2024, minsk_2: 3 txt, 3 json each
 
 
 def test_example_without_expected_report_still_gives_a_command():
