@@ -288,6 +288,8 @@ def test_starts_and_ends_are_listed_as_text():
     listed = render_rules(agree(PULL, calm(starts_when=sw, ends_when={"rule": "pull"})))
     assert "starts when all of: pull is fulfilled; an event matching " in listed
     assert "ends when pull is fulfilled" in listed
+    assert "starts when pull is fulfilled by red" in render_rules(agree(PULL, calm(starts_when={"rule": "pull",
+                                                                                                "party": "red"})))
 
 
 def test_an_all_start_naming_an_unknown_rule_or_a_circle_is_refused():
