@@ -288,6 +288,8 @@ def test_starts_and_ends_are_listed_as_text():
     listed = render_rules(agree(PULL, calm(starts_when=sw, ends_when={"rule": "pull"})))
     assert "starts when all of: pull is fulfilled; an event matching " in listed
     assert "ends when pull is fulfilled" in listed
+    assert "starts when pull is fulfilled by red" in render_rules(agree(PULL, calm(starts_when={"rule": "pull",
+                                                                                                "party": "red"})))
 
 
 def test_an_all_start_naming_an_unknown_rule_or_a_circle_is_refused():
@@ -324,3 +326,13 @@ def test_an_all_start_holds_under_a_contested_reading_too(who):
                               readings=[soft])), rows, D("01-20"))
     f = one(c, "calm", "red", "violation")
     assert f["evidence"] == ["red-attacks-01-05"] and f["readings"] == [{"reading": "soft", "status": "missed"}]
+
+
+def test_a_rule_trigger_may_name_whose_fulfilment_starts_it(who):
+    """`starts_when: {rule: pull, party: red}`: both sides' commitments start on red's pull (5 January), so
+    blue's attack on the 6th is a violation though blue pulls back only on the 8th."""
+    rows = [pulls("red", "01-05"), pulls("blue", "01-08"), attacks("blue", "01-06"), attacks("red", "01-04")]
+    c = judge(who, agree(PULL, calm(starts_when={"rule": "pull", "party": "red"})), rows, D("01-20"))
+    assert acts(c) == [("blue", "blue-attacks-01-06", "violation")]
+    assert "starts when 'pull' is fulfilled by 'green', but 'pull' is owed by blue, red" in _problems(
+        PULL, calm(starts_when={"any": [{"rule": "pull", "party": "green"}]}))

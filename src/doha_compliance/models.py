@@ -298,6 +298,7 @@ class Trigger:
     when: Optional[Mapping[str, Any]] = None
     all_of: Tuple["Trigger", ...] = ()
     any_of: Tuple["Trigger", ...] = ()
+    party: Optional[str] = None  # a rule form: whose fulfilment counts (default: the party's own where it owes it)
 
     @property
     def leaves(self) -> Tuple["Trigger", ...]:
@@ -315,7 +316,8 @@ class Trigger:
                               f"{i + 1}" for i, leaf in enumerate(self.leaves))
             return f"when {'all' if self.all_of else 'any'} of these happened ({'the last' if self.all_of else 'the first'}" \
                    f" counts): {words}"
-        return f"when {self.rule} is fulfilled" if self.rule else f"at the first event matching its {what}"
+        by = f" by {self.party}" if self.party else ""
+        return f"when {self.rule} is fulfilled{by}" if self.rule else f"at the first event matching its {what}"
 
 
 def trigger_slots(rule: "Rule") -> Tuple[Tuple[str, Mapping[str, Any]], ...]:

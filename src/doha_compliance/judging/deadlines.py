@@ -252,9 +252,13 @@ def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str],
     """A commitment started by a rule the input cannot speak for is not assessed either: whether it
     started cannot be told from missing data (it is not `not_triggered`). Per party (issue 26) when the
     party owes that rule too: its own unit of it (`unassessed` holds "R/party" for each such unit)."""
-    source = next((s for s in (rule.starts_when.rules if rule.starts_when else ())
-                   if (f"{s}/{party}" if triggers is not None and triggers.per_party(s, party) else s) in unassessed),
-                  None)  # issue 26: any rule it waits for (all/any) that the input cannot speak for
+    def unit_of(rule_id: str, stated: Optional[str]) -> str:  # issue 26: the unit of R it waits for
+        if stated:
+            return f"{rule_id}/{stated}"
+        return f"{rule_id}/{party}" if triggers is not None and triggers.per_party(rule_id, party) else rule_id
+    # any rule it waits for (all/any) the input cannot speak for
+    source = next((f.rule for f in (rule.starts_when.leaves if rule.starts_when else ())
+                   if f.rule and unit_of(f.rule, f.party) in unassessed), None)
     if source is None:
         return None
     return NotAssessed(rule.id, rule.version, party, f"it starts when {source} is fulfilled, and {source} is not "

@@ -74,7 +74,9 @@ class Triggers:
         plain = prefix == "s" and not (trigger.all_of or trigger.any_of)
         days = []
         for i, leaf in enumerate(trigger.leaves):
-            if leaf.rule:
+            if leaf.rule and leaf.party:  # issue 26: a stated party's fulfilment
+                days.append(self.fulfilled_by(leaf.rule, leaf.party))
+            elif leaf.rule:
                 days.append(self.fulfilled_by(leaf.rule, party) if self.per_party(leaf.rule, party)
                             else self._fulfilled.get(leaf.rule))
             else:
@@ -109,6 +111,8 @@ class Triggers:
         assert sw is not None
         if sw.all_of or sw.any_of:
             return f"it starts {sw.describe()}; not so in the input as of {as_of}"
+        if sw.rule and sw.party:
+            return f"it starts when {sw.rule} is fulfilled by {sw.party}, which it is not in the input as of {as_of}"
         if sw.rule and self.per_party(sw.rule, party):
             return f"it starts when {sw.rule} is fulfilled by {party}, which it is not in the input as of {as_of}"
         if sw.rule:

@@ -169,8 +169,8 @@ class _Judge:
             if form.rule is not None:
                 dates = []
                 owing = _owing(self.agreement, form.rule)
-                # SPEC §5.17 (issue 26): a party owing R too starts on its own fulfilment of R
-                for p in ([party] if party in owing else owing):
+                # SPEC §5.17 (issue 26): a party owing R too starts on its own fulfilment of R (or the stated party's)
+                for p in ([form.party] if form.party else [party] if party in owing else owing):
                     state = self.deadline(form.rule, p)
                     if state["status"] != "not_assessed" and state["done"] is not None:
                         dates.append(state.get("established") or state["done"])  # §5.12: once verified
@@ -201,7 +201,7 @@ class _Judge:
                 continue
             owing = _owing(self.agreement, form.rule)
             if all(self.deadline(form.rule, p)["status"] == "not_assessed"
-                   for p in ([party] if party in owing else owing)):
+                   for p in ([form.party] if form.party else [party] if party in owing else owing)):
                 return True
         return False
 

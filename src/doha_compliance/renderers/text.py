@@ -282,7 +282,8 @@ def _start_and_due(r: Rule) -> str:
     if r.starts_when and (r.starts_when.all_of or r.starts_when.any_of):  # issue 26
         bits.append("starts " + _forms(r.starts_when))
     elif r.starts_when and r.starts_when.rule:
-        bits.append(f"starts when {r.starts_when.rule} is fulfilled")
+        by = f" by {r.starts_when.party}" if r.starts_when.party else ""  # issue 26
+        bits.append(f"starts when {r.starts_when.rule} is fulfilled{by}")
     elif r.starts_when and r.starts_when.when is not None:
         bits.append(f"starts at the first event matching {conditions.as_text(r.starts_when.when)}")
     if r.ends_when:  # issue 26: the commitment ends that day
@@ -301,8 +302,8 @@ def _start_and_due(r: Rule) -> str:
 
 def _forms(t: Trigger) -> str:
     """A start or end as text (issue 26): "when all of: pullback is fulfilled; an event matching type is vote"."""
-    words = [f"{leaf.rule} is fulfilled" if leaf.rule else f"an event matching {conditions.as_text(leaf.when or {})}"
-             for leaf in t.leaves]
+    words = [f"{leaf.rule} is fulfilled{f' by {leaf.party}' if leaf.party else ''}" if leaf.rule
+             else f"an event matching {conditions.as_text(leaf.when or {})}" for leaf in t.leaves]
     if not (t.all_of or t.any_of):
         return f"when {words[0]}"
     which = " (the last)" if t.all_of else " (the first)"

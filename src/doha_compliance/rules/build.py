@@ -120,9 +120,10 @@ def trigger_of(raw: Any) -> Optional[Trigger]:
     if not raw:
         return None
     if "all" in raw or "any" in raw:
-        leaves = tuple(Trigger(leaf.get("rule"), leaf.get("when")) for leaf in raw.get("all", raw.get("any", [])))
+        leaves = tuple(Trigger(leaf.get("rule"), leaf.get("when"), party=leaf.get("party"))
+                       for leaf in raw.get("all", raw.get("any", [])))
         return Trigger(all_of=leaves) if "all" in raw else Trigger(any_of=leaves)
-    return Trigger(raw.get("rule"), raw.get("when"))
+    return Trigger(raw.get("rule"), raw.get("when"), party=raw.get("party"))
 
 
 def party_list(value: Any) -> List[str]:

@@ -84,6 +84,9 @@ def check_references(rules: List[Rule], errors: List[RuleError]) -> None:
     """Triggers and links name rules of this set; a trigger is a deadline's fulfilment; no trigger cycles."""
     kinds = {r.id: kind_of(r) for r in rules}
     starts: Dict[str, List[str]] = {}
+    owers: Dict[str, set[str]] = {}
+    for r in rules:
+        owers.setdefault(r.id, set()).update(r.parties)
     for r in rules:
         for field, verb, trigger in (("starts_when", "starts", r.starts_when), ("ends_when", "ends", r.ends_when)):
             where = Location(r.file, r.line, field)
@@ -96,6 +99,10 @@ def check_references(rules: List[Rule], errors: List[RuleError]) -> None:
                                                    f"'{kinds[target].name}' rule: only a deadline is fulfilled on a date"))
                 elif field == "starts_when":
                     starts.setdefault(r.id, []).append(target)
+            for form in (trigger.leaves if trigger else ()):  # issue 26: whose fulfilment counts
+                if form.rule in kinds and form.party and form.party not in owers.get(form.rule, ()):
+                    errors.append(RuleError(where, f"{verb} when '{form.rule}' is fulfilled by '{form.party}', but "
+                                                   f"'{form.rule}' is owed by {', '.join(sorted(owers[form.rule]))}"))
         for other in r.linked:
             if other not in kinds:
                 errors.append(RuleError(Location(r.file, r.line, "linked"),
