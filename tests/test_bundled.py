@@ -17,7 +17,8 @@ OCT2020_TXT = ROOT / "examples" / "oct2020" / "expected.txt"
 
 def test_editable_install_resolves_names_to_the_repository_folders():
     assert bundled.data_root() == ROOT
-    assert bundled.rule_sets() == {"doha": ROOT / "rules" / "doha", "lebanon-2024": ROOT / "rules" / "lebanon-2024"}
+    assert bundled.rule_sets() == {"doha": ROOT / "rules" / "doha", "lebanon-2024": ROOT / "rules" / "lebanon-2024",
+                                   "minsk-2": ROOT / "rules" / "minsk-2"}
     assert bundled.example("oct2020").events == ROOT / "examples" / "oct2020" / "events.yaml"
     assert bundled.example("acled").events == ROOT / "examples" / "acled" / "afghanistan_oct2020_sample.csv"
     assert set(bundled.examples()) == {p.name for p in (ROOT / "examples").iterdir() if p.is_dir()}
@@ -43,7 +44,7 @@ def test_unknown_name_exits_2_listing_the_bundled_sets(tmp_path):
                  ("report", "--rules", "dohaa", "--events", "example:oct2020")):
         result = run_main(*args, cwd=tmp_path)
         assert result.returncode == 2, args
-        assert "'dohaa' is neither a rule folder nor a bundled rule set (bundled: doha, lebanon-2024)" in result.stderr
+        assert "'dohaa' is neither a rule folder nor a bundled rule set (bundled: doha, lebanon-2024, minsk-2)" in result.stderr
         assert "Traceback" not in result.stderr
 
 
@@ -69,7 +70,7 @@ def test_example_commands_give_the_expected_reports():
     listing = run_main("example")
     assert listing.returncode == 0 and "oct2020" in listing.stdout and "ACLED-shaped sample" in listing.stdout
     checked = 0
-    for name in ("oct2020", "timeline_2020_2021", "lebanon_2024"):
+    for name in ("oct2020", "timeline_2020_2021", "lebanon_2024", "minsk_2"):
         shown = run_main("example", name)
         assert shown.returncode == 0 and f"folder:   {ROOT / 'examples' / name}" in shown.stdout
         lines = shown.stdout.splitlines()
@@ -86,7 +87,7 @@ def test_example_commands_give_the_expected_reports():
             else:
                 assert result.stdout == expected
             checked += 1
-    assert checked == 14  # oct2020: txt, json; timeline: 4 json, 2 txt; lebanon_2024: 3 txt, 3 json
+    assert checked == 20  # oct2020: txt, json; timeline: 4 json, 2 txt; lebanon_2024, minsk_2: 3 txt, 3 json each
 
 
 def test_example_without_expected_report_still_gives_a_command():
@@ -97,7 +98,7 @@ def test_example_without_expected_report_still_gives_a_command():
 def test_unknown_example_exits_2(tmp_path):
     for args in (("example", "nope"), ("report", "--rules", "doha", "--events", "example:nope")):
         result = run_main(*args, cwd=tmp_path)
-        assert result.returncode == 2 and "no bundled example 'nope' (bundled: acled, lebanon_2024, oct2020" in result.stderr
+        assert result.returncode == 2 and "no bundled example 'nope' (bundled: acled, lebanon_2024, minsk_2, oct2020" in result.stderr
 
 
 def test_a_file_named_like_the_shorthand_wins(tmp_path):

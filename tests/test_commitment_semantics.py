@@ -247,7 +247,7 @@ RULES_2 = """rules:
     basis: public_text
     kind: deadline
     modality: aim
-    starts_when: {rule: both.sign}
+    starts_when: {rule: both.sign, party: red}   # issue 26: blue owes both.sign too; red's signature starts it
     due: {from: trigger, days: 5}
     fulfilled_by: {when: {type: level, actor: green}, total_of: count, up_to: 100}
     covered_by: {type: level}

@@ -8,7 +8,7 @@
 # a bug (fix the code): never a reason to regenerate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! python3 -m pytest -q -p no:cacheprovider tests/test_example_verdicts.py tests/test_lebanon_verdicts.py -k live; then
+if ! python3 -m pytest -q -p no:cacheprovider tests/test_example_verdicts.py tests/test_lebanon_verdicts.py tests/test_minsk_verdicts.py -k live; then
   echo "regenerate_expected.sh: the code disagrees with the hand-reasoned verdict tables" >&2
   echo "(tests/test_example_verdicts.py); nothing was written." >&2
   exit 1
@@ -32,6 +32,13 @@ for d in 2025-01-20 2025-02-20 2025-04-30; do
     --as-of "$d" --format json > "$tmp/lebanon_2024__expected-$d.json"
   python3 -m doha_compliance report --rules rules/lebanon-2024 --events examples/lebanon_2024/events.yaml \
     --as-of "$d" > "$tmp/lebanon_2024__expected-$d.txt"
+done
+# issue 26: Minsk II at three dates (the pull-back's clocks; the dependent deadlines; after the end of 2015)
+for d in 2015-03-10 2015-06-30 2016-01-15; do
+  python3 -m doha_compliance report --rules rules/minsk-2 --events examples/minsk_2/events.yaml \
+    --as-of "$d" --format json > "$tmp/minsk_2__expected-$d.json"
+  python3 -m doha_compliance report --rules rules/minsk-2 --events examples/minsk_2/events.yaml \
+    --as-of "$d" > "$tmp/minsk_2__expected-$d.txt"
 done
 for f in "$tmp"/*; do
   name=$(basename "$f")

@@ -6,7 +6,7 @@ makes "same input, same output" cheap to guarantee.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Mapping, Optional, Protocol, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Protocol, Tuple
 
 import attrs
 
@@ -290,13 +290,80 @@ class Fulfilment:
 
 @attrs.frozen
 class Trigger:
-    """When a commitment starts: another rule's fulfilment (`rule`), or the first event matching `when`."""
+    """When a commitment starts (or ends): another rule's fulfilment (`rule`), or the first event matching
+    `when`; or (issue 26, §5.17) `all_of` such leaves -- the day the last is met -- or `any_of` them -- the
+    first. A leaf's event matches are kept under its slot (`slots`)."""
 
     rule: Optional[str] = None
     when: Optional[Mapping[str, Any]] = None
+    all_of: Tuple["Trigger", ...] = ()
+    any_of: Tuple["Trigger", ...] = ()
+    party: Optional[str] = None  # a rule form: whose fulfilment counts (default: the party's own where it owes it)
+
+    @property
+    def leaves(self) -> Tuple["Trigger", ...]:
+        """The `{rule}` and `{when}` forms it is made of (itself, when it is one)."""
+        return self.all_of or self.any_of or (self,)
+
+    @property
+    def rules(self) -> Tuple[str, ...]:
+        """The rules whose fulfilment it waits for."""
+        return tuple(leaf.rule for leaf in self.leaves if leaf.rule)
+
+    def describe(self, what: str = "starts_when") -> str:
+        if self.all_of or self.any_of:
+            words = "; ".join(f"{leaf.rule} is fulfilled" if leaf.rule else f"an event matches its {what} condition "
+                              f"{i + 1}" for i, leaf in enumerate(self.leaves))
+            return f"when {'all' if self.all_of else 'any'} of these happened ({'the last' if self.all_of else 'the first'}" \
+                   f" counts): {words}"
+        by = f" by {self.party}" if self.party else ""
+        return f"when {self.rule} is fulfilled{by}" if self.rule else f"at the first event matching its {what}"
+
+
+def trigger_slots(rule: "Rule") -> Tuple[Tuple[str, Mapping[str, Any]], ...]:
+    """(slot, condition) of every event condition in a rule's `starts_when` and `ends_when` (issue 26):
+    slot "" for a plain `starts_when: {when: C}` (matches keyed by the unit, as before), "s<i>" for the
+    i-th form of an `all`/`any` start, "e<i>" for the i-th form of its end."""
+    out: List[Tuple[str, Mapping[str, Any]]] = []
+    for prefix, trigger in (("s", rule.starts_when), ("e", rule.ends_when)):
+        if trigger is None:
+            continue
+        plain = prefix == "s" and not (trigger.all_of or trigger.any_of)
+        out += [("" if plain else f"{prefix}{i}", leaf.when) for i, leaf in enumerate(trigger.leaves)
+                if leaf.when is not None]
+    return tuple(out)
+
+
+def slot_version(version: str, slot: str) -> str:
+    """The version name a trigger slot's matches are kept under: the version itself for slot ""."""
+    return version if not slot else f"{version}#{slot}"
+
+
+@attrs.frozen
+class DueFrom:
+    """`due: {from: R, days, months}` (issue 26, commitment-semantics §5.17): a deadline counted from
+    another deadline R's fulfilment by the owing party itself (each side's clock its own), or by `party`
+    when stated; with `or_due` (`or_from: due`), from R's due day when R was not fulfilled by then."""
+
+    rule: str
+    days: int = 0
+    months: int = 0
+    party: Optional[str] = None
+    or_due: bool = False
+
+    def offset(self) -> str:
+        """"1 day", "2 months and 3 days"."""
+        bits = [f"{self.months} month{'s' if self.months != 1 else ''}"] if self.months else []
+        if self.days or not self.months:
+            bits.append(f"{self.days} day{'s' if self.days != 1 else ''}")
+        return " and ".join(bits)
 
     def describe(self) -> str:
-        return f"when {self.rule} is fulfilled" if self.rule else "at the first event matching its starts_when"
+        """The rule as text, for `rules list` and reasons: "1 day after pullback.heavy is met by the
+        party, or after its due date if it defaults"."""
+        who = f"by {self.party}" if self.party else "by the party"
+        tail = ", or after its due date if it defaults" if self.or_due else ""
+        return f"{self.offset()} after {self.rule} is met {who}{tail}"
 
 
 @attrs.frozen
@@ -381,6 +448,8 @@ class Rule:
     # issue 25 (§5.16): the agreement's `answers_for:` bonds, set by the loader (acts a party answers for)
     bonds: Tuple[Bond, ...] = attrs.field(default=(), eq=False, repr=False)
     answered_by: Optional[AnsweredBy] = None  # issue 25: a `prevent` rule's response (§5.16)
+    due_from: Optional[DueFrom] = None  # issue 26 (§5.17): due counted from another deadline's fulfilment, per party
+    ends_when: Optional[Trigger] = None  # issue 26 (§5.17): the commitment ends that day (no finding after it)
 
     @property
     def fulfilled_by(self) -> Optional[Fulfilment]:
@@ -429,7 +498,7 @@ class Rule:
         # (a level's `when` with the acts a party answers for: issue 25, §5.16; unchanged without bonds)
         acts = self.act_condition if self.traits.continuing else (answered_condition(self.when, self.bonds) or None)
         found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
-                 *(f.when for f in self.fulfilments), self.starts_when.when if self.starts_when else None,
+                 *(f.when for f in self.fulfilments), *(c for _, c in trigger_slots(self)),
                  self.answered_by.when if self.answered_by else None,
                  *(f.bears_on for f in self.fulfilments))
         # An empty condition is kept: it is a continuing rule's cover when `when` names no type (any
@@ -759,6 +828,9 @@ class Finding:
     # issues 25/26 (§5.12): a deadline's verified parts in words ("declared on D1 (id), verified on D2 by M (id)")
     verification: Optional[str] = None
     act_by: Optional[str] = None  # issue 25 (§5.16): the actor whose act the party answers for
+    # issue 26 (§5.17): a deadline counted from another's fulfilment: which clock ran ("counted from R met by
+    # P on D" / "from R's due date D: R defaulted (not met by P by then)")
+    clock: Optional[str] = None
 
     @property
     def id(self) -> str:
@@ -812,6 +884,8 @@ class Finding:
             out["verification"] = self.verification
         if self.act_by is not None:
             out["act_by"] = self.act_by
+        if self.clock is not None:
+            out["clock"] = self.clock
         out["linked"] = [link.to_dict() for link in self.linked]
         return out
 

@@ -167,7 +167,8 @@ def decide(agreement: Agreement, continuing: Continuing, triggers: Triggers, as_
             if rule.starts_when and (start is None or start > as_of):
                 continue  # one not_triggered finding per rule and party is made elsewhere
             rec = continuing.units.get((rule.version, party), UnitRecord())
-            p = period(rule, start, as_of)
+            end = triggers.end(rule, party)  # issue 26: a commitment that ended speaks for no day after
+            p = period(rule, start, as_of if end is None else min(as_of, end))
             if p is None:
                 continue
             whole = (p.start, p.end)

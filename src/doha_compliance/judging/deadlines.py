@@ -143,6 +143,18 @@ class Deadline:
     prevented_since: Optional[dt.date] = None       # issue 25: prevented (depends_on), since its blocker's day
 
 
+@attrs.frozen
+class Clock:
+    """A step's clock for one party: the day it is due (None: not started), the words for its reason
+    ("1 day after ukraine met pullback.heavy on 2015-02-26") and for `Finding.clock` (None when no clock
+    ran); `unknown`: the step it follows is not assessed."""
+
+    due: Optional[dt.date]
+    words: str
+    label: Optional[str] = None
+    unknown: bool = False
+
+
 def deadline_day(rule: Rule, start: dt.date) -> Tuple[Optional[dt.date], str]:
     """(the day the commitment falls due, a note when it is not the text's date)."""
     if rule.due_after_trigger is not None:
@@ -235,11 +247,19 @@ def not_triggered(rule: Rule, party: str, triggers: Triggers, as_of: dt.date) ->
                    anchor="not-triggered")
 
 
-def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str]) -> Optional[NotAssessed]:
+def trigger_unknown(rule: Rule, party: str, unassessed: AbstractSet[str],
+                    triggers: Optional[Triggers] = None) -> Optional[NotAssessed]:
     """A commitment started by a rule the input cannot speak for is not assessed either: whether it
-    started cannot be told from missing data (it is not `not_triggered`)."""
-    source = rule.starts_when.rule if rule.starts_when else None
-    if source is None or source not in unassessed:
+    started cannot be told from missing data (it is not `not_triggered`). Per party (issue 26) when the
+    party owes that rule too: its own unit of it (`unassessed` holds "R/party" for each such unit)."""
+    def unit_of(rule_id: str, stated: Optional[str]) -> str:  # issue 26: the unit of R it waits for
+        if stated:
+            return f"{rule_id}/{stated}"
+        return f"{rule_id}/{party}" if triggers is not None and triggers.per_party(rule_id, party) else rule_id
+    # any rule it waits for (all/any) the input cannot speak for
+    source = next((f.rule for f in (rule.starts_when.leaves if rule.starts_when else ())
+                   if f.rule and unit_of(f.rule, f.party) in unassessed), None)
+    if source is None:
         return None
     return NotAssessed(rule.id, rule.version, party, f"it starts when {source} is fulfilled, and {source} is not "
                                                      "assessed (no event in the input bears on it): whether it "
@@ -250,23 +270,46 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
            last_cover: Optional[dt.date], last_event: Optional[dt.date], unassessed: AbstractSet[str] = frozenset(),
            bearing: Optional[Mapping[int, dt.date]] = None, blockers: Sequence[Blocker] = (),
            verifications: Optional[Verifications] = None, amended: Tuple[str, ...] = (),
-           cited: Tuple[Event, ...] = (), reopened: str = "") -> Deadline:
+           cited: Tuple[Event, ...] = (), reopened: str = "", clock: Optional[Clock] = None) -> Deadline:
     """The deadline unit's status on the report date (events after it are never seen). `unassessed`:
     the deadline rules already found not assessed (a trigger source is decided before its dependants);
     `bearing`: by part, the latest event bearing on it (several-part deadlines); `blockers`: the decided
     deadlines it depends on (issue 25, `dependence`); `amended`: how amendments moved its date
     (amended.py), told in its reason; `cited`: the events that made them; `reopened`: for a lapsed
-    deadline, the new one an amendment set after it (told in its reason)."""
+    deadline, the new one an amendment set after it (told in its reason); `clock`: for a deadline
+    counted from another step, the clock that ran for this party (issue 26, `steps`)."""
     start = triggers.start(rule, party)
     if start is not None and start > as_of:
         start = None
-    if start is None and (unknown := trigger_unknown(rule, party, unassessed)) is not None:
+    if start is None and (unknown := trigger_unknown(rule, party, unassessed, triggers)) is not None:
         return Deadline(rule, party, None, unknown, None, None, None)
     if start is None:
         return Deadline(rule, party, not_triggered(rule, party, triggers, as_of), None, None, None, None)
     day, day_note = deadline_day(rule, start)
-    text_day = day  # what names the finding, whatever a dependence moves (issue 25)
     done = completed(progress, rule)
+    if clock is not None:  # issue 26 (§5.17): due counted from another step, per party
+        if clock.due is None and done is None:
+            if clock.unknown:
+                return Deadline(rule, party, None, NotAssessed(
+                    rule.id, rule.version, party,
+                    f"it is due {clock.words}: whether its clock started cannot be told from missing data."),
+                    None, None, None)
+            waiting = Finding(rule=rule.id, version=rule.version, party=party, status="not_triggered", date=as_of,
+                              evidence=(), anchor="not-triggered",
+                              reason=f"{rule.title}: not triggered: it is due {clock.words}.")
+            return Deadline(rule, party, waiting, None, None, None, None)
+        day = None if clock.due is None else max(clock.due, start)
+        day_note = "" if clock.due is None else f" ({clock.words}" + (
+            f"; it started later, on {start}" if clock.due < start else "") + ")"
+    end = triggers.end(rule, party)  # issue 26 (§5.17): ended by ends_when; nothing after that day counted
+    ended = "" if end is None or rule.ends_when is None else (
+        f" It ended on {end} ({rule.ends_when.describe('ends_when')}): nothing after that day counts.")
+    if end is not None and done is None and (day is None or day > end):
+        return Deadline(rule, party, None, NotAssessed(
+            rule.id, rule.version, party,
+            f"it ended on {end}, before it fell due ({f'due {day}' if day else 'no date was set'}), not met by then: "
+            "neither met nor a default."), start, day, None)
+    text_day = day  # what names the finding, whatever a dependence moves (issue 25)
     parts_done = tuple(p.done.date if (p := progress.get(i)) is not None and p.done is not None else None
                        for i in range(len(rule.fulfilments)))
     blocked = dependence.block(rule, day, blockers, done.date if done else None, parts_done)
@@ -307,7 +350,7 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
         # by both, not by the other side alone
         started += f" Performed by {' and '.join(agreement.label(p) for p in rule.performed_by)}."
     started += f" {checked[0]}." if checked[0] else ""
-    started += _percent_text(rule, party, progress, verifications)
+    started += _percent_text(rule, party, progress, verifications) + ended
 
     def finding(status: str, date: dt.date, text: str) -> Deadline:
         reason = (f"{rule.title}: {text}{started}" + "".join(f" {a[0].upper()}{a[1:]}." for a in amended)
@@ -320,12 +363,14 @@ def decide(agreement: Agreement, rule: Rule, party: str, progress: Progress, tri
                                              parts_met=_parts_met(rule, progress) if several else None,
                                              parts_total=len(rule.fulfilments) if several else None,
                                              confidence=level, confidence_reasons=why, amended=amended,
-                                             verification=checked[0] or None, blocked_by=blocked.blocked_by),
+                                             verification=checked[0] or None, blocked_by=blocked.blocked_by,
+                                             clock=clock.label if clock is not None else None),
                         None, start, day, done.date if done else None, tuple(used) + cited, parts_done)
 
     if day is None:
         if done is not None:
-            return finding("met", done.date, f"met on {done.date} ({done.id}){how_far}; no date was set.")
+            unset = f"due {clock.words}" if clock is not None else "no date was set"
+            return finding("met", done.date, f"met on {done.date} ({done.id}){how_far}; {unset}.")
         return finding("pending", as_of, f"not yet done as of {as_of}{how_far}; no date was set.")
     if done is not None and done.date <= day:
         return finding("met", done.date, f"met on {done.date} ({done.id}){how_far}, due {day}{day_note}.")

@@ -89,8 +89,9 @@ def order(rule_ids: Sequence[str], agreement: Agreement) -> List[str]:
     def depth_of(rule_id: str, seen: FrozenSet[str] = frozenset()) -> int:
         if rule_id not in depth:
             first = agreement.versions(rule_id)[0]
-            sources = [d.rule for d in first.depends_on] + ([first.starts_when.rule] if first.starts_when
-                                                            and first.starts_when.rule else [])
+            sources = [d.rule for d in first.depends_on] + (list(first.starts_when.rules) if first.starts_when
+                                                            else [])
+            sources += [first.due_from.rule] if first.due_from else []  # issue 26: the step it follows
             depth[rule_id] = max((1 + depth_of(s, seen | {rule_id}) for s in sources
                                   if s not in seen and s != rule_id and agreement.versions(s)), default=0)
         return depth[rule_id]

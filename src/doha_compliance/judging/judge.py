@@ -50,7 +50,7 @@ from doha_compliance.rules.kinds import kind_of
 from doha_compliance.rules.kinds.level import SeriesRow
 from doha_compliance.rules.kinds.level_judge import LevelJudge
 
-from . import amended, carveouts, coding, confidence, continuing, deadlines, dependence, links, location, reports
+from . import amended, carveouts, coding, confidence, continuing, deadlines, dependence, links, location, reports, steps
 from .claims import set_claims
 from .continuing import Continuing
 from .coverage import statement_of
@@ -364,7 +364,9 @@ class Judge:
                 if not kind.claim:
                     start = self.triggers.start(rule, party)
                     judged = sorted((e for e in hits if start is not None and e.date >= start
-                                     and not carveouts.before_start(rule, e)), key=_event_key)
+                                     and not carveouts.before_start(rule, e)
+                                     and not self.triggers.ended_before(rule, party, e.date)),  # issue 26
+                                    key=_event_key)
                     for act, f in zip(judged, _event_findings(rule, party, judged, matches, self._cited.cite),
                                       strict=True):
                         f = self.episodes.of(f, act)  # issue 24 (§5.10)
@@ -415,6 +417,8 @@ class Judge:
                     if part_of is not None and (start is None or start > part_of):
                         continue
                     events = matches.fulfils.pop((rule.version, party, part), None)
+                    if events and self.triggers.end(rule, party) is not None:  # issue 26: nothing after its end counts
+                        events = [e for e in events if not self.triggers.ended_before(rule, party, e.date)]
                     if not events or start is None:
                         continue
                     progress = self._progress.setdefault(unit, {})
@@ -424,7 +428,7 @@ class Judge:
                         deadlines.confirm(self._progress[unit][part], fulfilment, party, self._verifications)
                 done = deadlines.established(self._progress.get(unit, {}), rule)
                 if done is not None:
-                    self.triggers.fulfilled(rule.id, done)
+                    self.triggers.fulfilled(rule.id, done, party)
         if part_of is None:
             matches.fulfils.clear()  # parts of units that had not started: their events do not count
 
@@ -496,13 +500,16 @@ class Judge:
                                          blockers=dependence.blockers(self.agreement, version, decided),
                                          verifications=self._verifications, amended=stage.amended,
                                          cited=tuple(self._amending[i] for i in stage.events if i in self._amending),
-                                         reopened=stage.reopened)
+                                         reopened=stage.reopened,
+                                         clock=steps.clock(version, party, decided, self.triggers, as_of))
                     if n == 0:
                         decided[(rule.id, party)] = d
                     else:
                         reopened.append(d)
                     if d.not_assessed is not None:
                         not_assessed.append(d.not_assessed)
+                        if n == 0:
+                            self._unassessed.add(f"{rule.id}/{party}")  # issue 26: per-party triggers and clocks
             if all(decided[(rule.id, p)].not_assessed is not None for p in rule.parties):
                 self._unassessed.add(rule.id)
         return decided, not_assessed, reopened
@@ -533,7 +540,7 @@ class Judge:
             for party in rule.parties:
                 start = self.triggers.start(rule, party)
                 if start is None or start > as_of:  # not triggered, or not yet in force
-                    unknown = deadlines.trigger_unknown(rule, party, self._unassessed)
+                    unknown = deadlines.trigger_unknown(rule, party, self._unassessed, self.triggers)
                     if unknown is not None:
                         listed.append(unknown)
                     else:

@@ -65,11 +65,17 @@ _DAY_TABLES = ("hits", "justifications", "fulfils", "justifier_counts", "covers"
 _STREAM_TABLES = ("covered", "bearing")
 
 
+def _version(name: str) -> str:
+    """The version a match table's key names: a trigger slot's key is `<version>#<slot>` (issue 26,
+    `models.slot_version`)."""
+    return name.split("#", 1)[0]
+
+
 def _split(matches: Matches, versions: Set[str], with_covered: bool) -> Matches:
     """The part of the day's matches that falls to one judge: its versions' units, copied."""
     def mine(table: Dict[Any, Any]) -> Dict[Any, Any]:
         return {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
-                for k, v in table.items() if k[0] in versions}
+                for k, v in table.items() if _version(k[0]) in versions}
     out = Matches()
     for name in _DAY_TABLES + (_STREAM_TABLES if with_covered else ()):
         setattr(out, name, mine(getattr(matches, name)))
@@ -107,7 +113,7 @@ class ReadingJudges:
         """What only the alternative readings' versions matched: theirs, taken above."""
         for name in names:
             table: Dict[Any, Any] = getattr(matches, name)
-            for k in [k for k in table if k[0] in self._extra]:
+            for k in [k for k in table if _version(k[0]) in self._extra]:
                 del table[k]
 
     def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None),

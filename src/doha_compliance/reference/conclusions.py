@@ -25,6 +25,7 @@ def pipeline_conclusions(report: Any) -> Dict[str, Any]:
         "blocked_by": list(f.get("blocked_by", [])),
         **({"verification": f["verification"]} if f.get("verification") else {}),
         **({"act_by": f["act_by"]} if f.get("act_by") else {}),
+        **({"clock": f["clock"]} if f.get("clock") else {}),
         **({"readings": [{"reading": x["reading"], "status": x["status"]} for x in f.get("readings", [])]}
            if data.get("readings") else {}),
     } for f in data["findings"]]

@@ -15,7 +15,7 @@ from doha_compliance.matching.matches import (
     match_window,
     units,
 )
-from doha_compliance.models import UNKNOWN, Agreement, Event
+from doha_compliance.models import UNKNOWN, Agreement, Event, slot_version, trigger_slots
 from doha_compliance.rules import conditions
 
 from .places import near
@@ -37,12 +37,12 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
         unit = (rule.version, party)
         start, end = match_window(agreement, rule)
         in_window = [e for e in events if e.date >= start and (end is None or e.date <= end)]
-        if rule.starts_when and rule.starts_when.when:
-            tcond = _bound(rule.starts_when.when, party)
+        for slot, when in trigger_slots(rule):  # issue 26: each event form of starts_when / ends_when
+            tcond = _bound(when, party)
             first = first_effective(agreement, rule)
             for e in events:
                 if e.date >= first and conditions.holds(tcond, _getter(e)):
-                    out.add_trigger(unit, e)
+                    out.add_trigger((slot_version(rule.version, slot), party), e)
         if rule.traits.deadline:
             for part, fulfilment in enumerate(rule.fulfilments):
                 cond = _bound(fulfilment.when, party)

@@ -123,6 +123,7 @@ from .links import defaults, links_of
 from .places import as_if_inside, near
 from .prevent import judge_prevent
 from .readings import with_readings
+from .steps import step_clock
 from .verification import text as verification_text
 
 __all__ = ["pipeline_conclusions", "reference_conclusions"]
@@ -157,26 +158,52 @@ class _Judge:
         sw = rule.starts_when
         if sw is None:  # from the first version on (a later version's own window bounds its acts)
             return first.effective_from
-        if sw.rule is not None:
-            dates = []
-            for p in _owing(self.agreement, sw.rule):
-                state = self.deadline(sw.rule, p)
-                if state["status"] != "not_assessed" and state["done"] is not None:
-                    dates.append(state.get("established") or state["done"])  # §5.12: once verified
-            return min(dates) if dates else None
-        assert sw.when is not None  # a trigger names a rule or an event (the loader's schema)
-        for e in self.seen:
-            if e.date >= first.effective_from and _match(sw.when, party, e):
-                return e.date
-        return None
+        return self._happened(sw, party, first.effective_from)
 
-    def trigger_unassessable(self, rule: Rule) -> bool:
-        """Starts when R is fulfilled, and no unit of R can be assessed: whether it started cannot be
-        told from missing data (SPEC addendum 4)."""
+    def _happened(self, trigger: Any, party: str, since: dt.date) -> Optional[dt.date]:
+        """The day a starts_when / ends_when happened for the party (SPEC §5.17, issue 26): all of its
+        forms -- the last one's day; any of them -- the first's; None: not by the report date."""
+        days: List[Optional[dt.date]] = []
+        for form in (trigger.all_of or trigger.any_of or (trigger,)):
+            day: Optional[dt.date] = None
+            if form.rule is not None:
+                dates = []
+                owing = _owing(self.agreement, form.rule)
+                # SPEC §5.17 (issue 26): a party owing R too starts on its own fulfilment of R (or the stated party's)
+                for p in ([form.party] if form.party else [party] if party in owing else owing):
+                    state = self.deadline(form.rule, p)
+                    if state["status"] != "not_assessed" and state["done"] is not None:
+                        dates.append(state.get("established") or state["done"])  # §5.12: once verified
+                day = min(dates) if dates else None
+            else:
+                assert form.when is not None  # a trigger names a rule or an event (the loader's schema)
+                day = next((e.date for e in self.seen if e.date >= since and _match(form.when, party, e)), None)
+            days.append(day)
+        if trigger.any_of:
+            return min((d for d in days if d is not None), default=None)
+        known = [d for d in days if d is not None]
+        return max(known) if len(known) == len(days) else None
+
+    def end_date(self, rule: Rule, party: str) -> Optional[dt.date]:
+        """The day the commitment ended (ends_when, SPEC §5.17), or None: it holds that day, not after."""
+        if rule.ends_when is None:
+            return None
+        return self._happened(rule.ends_when, party, _versions(self.agreement, rule.id)[0].effective_from)
+
+    def trigger_unassessable(self, rule: Rule, party: str) -> bool:
+        """Starts when R is fulfilled, and no unit of R can be assessed (the party's own, when it owes R
+        too: SPEC §5.17): whether it started cannot be told from missing data (SPEC addendum 4)."""
         sw = rule.starts_when
-        if sw is None or sw.rule is None:
+        if sw is None:
             return False
-        return all(self.deadline(sw.rule, p)["status"] == "not_assessed" for p in _owing(self.agreement, sw.rule))
+        for form in (sw.all_of or sw.any_of or (sw,)):  # issue 26: any rule an all/any start waits for
+            if form.rule is None:
+                continue
+            owing = _owing(self.agreement, form.rule)
+            if all(self.deadline(form.rule, p)["status"] == "not_assessed"
+                   for p in ([form.party] if form.party else [party] if party in owing else owing)):
+                return True
+        return False
 
     def start(self, rule: Rule, party: str) -> Optional[dt.date]:
         """The day the commitment starts for the party (DECISION: the later of the trigger and the
@@ -204,8 +231,11 @@ class _Judge:
         if start is None:
             return self._deadline_state(rule, party, None, [], [])
 
+        end = self.end_date(rule, party)
+        seen = [e for e in self.seen if end is None or e.date <= end]  # SPEC §5.17: nothing after its end counts
+
         def met_on(version: Rule) -> Optional[dt.date]:
-            return fulfilled(version, party, start, self.seen)[0]
+            return fulfilled(version, party, start, seen)[0]
         found = [self._deadline_state(version, party, start, texts, events)
                  for version, texts, events in deadlines_of(self.agreement, rule_id, start, self.as_of, met_on,
                                                             lambda i: i in self.known)]
@@ -219,12 +249,14 @@ class _Judge:
                        "evidence": [], "status": "not_triggered", "date": self.as_of, "amended": amended,
                        "amending": amending}
         if start is None:
-            if self.trigger_unassessable(rule):
+            if self.trigger_unassessable(rule, party):
                 state["status"] = "not_assessed"
             return state
         state["start"] = start
         verified: Dict[int, Dict[str, Any]] = {}  # SPEC §5.12: each verified part's state
-        done, state["evidence"], part_done = fulfilled(rule, party, start, self.seen, self.agreement, verified)
+        end = self.end_date(rule, party)
+        seen = [e for e in self.seen if end is None or e.date <= end]  # SPEC §5.17: nothing after its end counts
+        done, state["evidence"], part_done = fulfilled(rule, party, start, seen, self.agreement, verified)
         state["done"] = done
         if done is not None:  # a verified part is known done on its verification's day
             state["established"] = max(verified[i]["verification"].date if i in verified else part_done[i]
@@ -241,6 +273,17 @@ class _Judge:
             due = _offset(start, days, months)
         elif rule.due is not None:
             due = max(rule.due, start)  # a party cannot default before its commitment starts
+        step = step_clock(rule, party, self.deadline, self.as_of)  # SPEC §5.17 (issue 26)
+        if step is not None:
+            if step["due"] is None and done is None:  # its clock has not started: waiting (or unknown)
+                state.update(start=None, done=None, evidence=[],
+                             status="not_assessed" if step["unknown"] else "not_triggered")
+                return state
+            due = None if step["due"] is None else max(step["due"], start)
+            state["clock"] = step["label"]
+        if end is not None and done is None and (due is None or due > end):
+            state["status"] = "not_assessed"  # SPEC §5.17: it ended before it fell due, not met: no default
+            return state
         state["anchor_day"] = due  # the text's day names it, wherever a dependence moves it (SPEC §5.14)
         state["part_done"] = part_done
         prevented, since, shift = self._dependence(rule, due, done, part_done, state)
@@ -369,7 +412,7 @@ class _Judge:
                         f.update(days_late=state["days_late"], parts_met=state["parts_met"],
                                  parts_total=state["parts_total"], blocked_by=state["blocked_by"],
                                  verification=state.get("verification"), context=state.get("context", []),
-                                 amended=state["amended"])
+                                 amended=state["amended"], clock=state.get("clock"))
 
     # --- continuing commitments (prohibited, conditional) --------------------
 
@@ -380,7 +423,7 @@ class _Judge:
             for party in chosen.parties:
                 self.continuing[(rule_id, party)] = {"start": None, "periods": [], "assessable": True}
                 start = self.start(chosen, party)
-                if start is None and self.trigger_unassessable(chosen):
+                if start is None and self.trigger_unassessable(chosen, party):
                     self.continuing[(rule_id, party)]["assessable"] = False
                     self.not_assessed.append({"rule": rule_id, "version": chosen.version, "party": party})
                     continue
@@ -397,9 +440,12 @@ class _Judge:
         if t is None or t > self.as_of:
             return
         until = rule.effective_until
+        ended = self.end_date(rule, party)  # SPEC §5.17 (issue 26): no act after the commitment ended is judged
         unit_findings: List[Dict[str, Any]] = []
         for act in self.seen:
             if act.date < rule.effective_from or (until is not None and act.date > until) or act.date < t:
+                continue
+            if ended is not None and act.date > ended:
                 continue
             # issue 25 (SPEC §5.13): on its first day, a version that took effect at a time judges no act
             # stated to be earlier (an act with no time that day is judged)
@@ -419,7 +465,7 @@ class _Judge:
             unit_findings.append(judged)
         # complied only over the spans a declared source or a monitor's statement covers (SPEC §5.5, issue 24)
         begin = max(rule.effective_from, t)
-        end = min(until or self.as_of, self.as_of)
+        end = min(until or self.as_of, self.as_of, ended or self.as_of)
         if begin > end:
             return
         bad_days = [f["date"] for f in unit_findings if f["status"] in BAD_FOR_COMPLIED]
@@ -529,7 +575,7 @@ class _Judge:
         for rule_id in sorted({r.id for r in self.agreement.rules if kind_of(r).through_claims}):
             rule = _chosen_version(self.agreement, rule_id, self.as_of)
             for party in rule.parties:
-                if self.start(rule, party) is None and not self.trigger_unassessable(rule):
+                if self.start(rule, party) is None and not self.trigger_unassessable(rule, party):
                     self.add(rule, party, "not_triggered", self.as_of, [])
                 else:
                     self.not_assessed.append({"rule": rule_id, "version": rule.version, "party": party})
@@ -651,7 +697,7 @@ class _Judge:
         if kind.through_claims:
             chosen = _chosen_version(self.agreement, rule_id, self.as_of)
             start = self.start(chosen, party)
-            if start is None and self.trigger_unassessable(chosen):
+            if start is None and self.trigger_unassessable(chosen, party):
                 return "not_assessed", None
             if start is None or day < start:
                 return "not_triggered", None
@@ -747,6 +793,7 @@ class _Judge:
                 "blocked_by": list(f.get("blocked_by") or []),
                 **({"verification": f["verification"]} if f.get("verification") else {}),
                 **({"act_by": f["act_by"]} if f.get("act_by") else {}),
+                **({"clock": f["clock"]} if f.get("clock") else {}),
             })
         return {
             "findings": _sorted(findings),

@@ -133,6 +133,8 @@ def md_lines(report: Report) -> Iterator[str]:
             yield "- **Evidence:** " + (", ".join(_code(e) for e in f.evidence) or "none")
             if f.verification:  # issues 25/26 (§5.12)
                 yield "- **Verification:** " + _cell(f.verification)
+            if f.clock:  # issue 26 (§5.17)
+                yield "- **Clock:** " + _cell(f.clock)
             yield "- **Confidence:** " + _cell(confidence_words(f.confidence, f.confidence_reasons, f.evidence))
             if f.episode and f.episode != f.id:  # issue 24: part of an episode begun earlier, or labelled
                 yield f"- **Episode:** {_code(f.episode)}"

@@ -13,7 +13,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from doha_compliance.models import SHOWN_WHEN_FOUND, STATUS_MEANINGS, Agreement, Rule
+from doha_compliance.models import SHOWN_WHEN_FOUND, STATUS_MEANINGS, Agreement, Rule, Trigger
 from doha_compliance.report.counts import Tally, cell_text, distinct_lines
 from doha_compliance.report.report import IMPORT_OUTCOMES, Report
 from doha_compliance.rules import conditions
@@ -117,6 +117,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
                 yield from out(_wrapped(f"proportion: {f.magnitude}", 18))
             if f.verification:  # issues 25/26 (§5.12)
                 yield from out(_wrapped("verification: " + f.verification, 18))
+            if f.clock:  # issue 26 (§5.17): which clock a step counted from another ran on
+                yield from out(_wrapped("clock: " + f.clock, 18))
             confidence = confidence_words(f.confidence, f.confidence_reasons, f.evidence)
             yield from out(_wrapped("confidence: " + confidence, 18))
             if f.linked:
@@ -277,18 +279,35 @@ def _start_and_due(r: Rule) -> str:
     """What starts a commitment and when it falls due, as `rules list` says them: a deadline counted from
     another rule's fulfilment has no date of its own to show, so the rule it waits for is named."""
     bits = []
-    if r.starts_when and r.starts_when.rule:
-        bits.append(f"starts when {r.starts_when.rule} is fulfilled")
+    if r.starts_when and (r.starts_when.all_of or r.starts_when.any_of):  # issue 26
+        bits.append("starts " + _forms(r.starts_when))
+    elif r.starts_when and r.starts_when.rule:
+        by = f" by {r.starts_when.party}" if r.starts_when.party else ""  # issue 26
+        bits.append(f"starts when {r.starts_when.rule} is fulfilled{by}")
     elif r.starts_when and r.starts_when.when is not None:
         bits.append(f"starts at the first event matching {conditions.as_text(r.starts_when.when)}")
+    if r.ends_when:  # issue 26: the commitment ends that day
+        bits.append("ends " + _forms(r.ends_when))
     if r.due:
         bits.append(f"due {r.due}")
+    elif r.due_from:  # issue 26 (§5.17): counted from another step, per party
+        bits.append(f"due {r.due_from.describe()}")
     elif r.due_after_trigger:
         days, months = r.due_after_trigger
         span = " and ".join(x for x in (f"{months} month{'s' if months != 1 else ''}" if months else "",
                                         f"{days} day{'s' if days != 1 else ''}" if days else "") if x) or "0 days"
         bits.append(f"due {span} after it starts")
     return "".join(f" · {b}" for b in bits)
+
+
+def _forms(t: Trigger) -> str:
+    """A start or end as text (issue 26): "when all of: pullback is fulfilled; an event matching type is vote"."""
+    words = [f"{leaf.rule} is fulfilled{f' by {leaf.party}' if leaf.party else ''}" if leaf.rule
+             else f"an event matching {conditions.as_text(leaf.when or {})}" for leaf in t.leaves]
+    if not (t.all_of or t.any_of):
+        return f"when {words[0]}"
+    which = " (the last)" if t.all_of else " (the first)"
+    return f"when {'all' if t.all_of else 'any'} of: " + "; ".join(words) + which
 
 
 def render_rules(agreement: Agreement) -> str:

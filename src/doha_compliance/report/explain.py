@@ -123,8 +123,11 @@ def _rule_lines(agreement: Agreement, rule: Rule) -> List[str]:
     if rule.starts_when:
         what = conditions.as_text(rule.starts_when.when) if rule.starts_when.when else ""
         lines.append(f"starts:    {rule.starts_when.describe()}{' ' + what if what else ''}")
+    if rule.ends_when:  # issue 26
+        lines.append(f"ends:      {rule.ends_when.describe('ends_when')}")
     if rule.traits.deadline:
-        due = str(rule.due) if rule.due else ("counted from the trigger" if rule.due_after_trigger else "no date set")
+        due = str(rule.due) if rule.due else (f"{rule.due_from.describe()}" if rule.due_from  # issue 26
+                                              else "counted from the trigger" if rule.due_after_trigger else "no date set")
         lines.append(f"due:       {due}" + (f" ({rule.due_note})" if rule.due_note else ""))
         for i, f in enumerate(rule.fulfilments):
             lines.append(("met by:    " if i == 0 else "  and:     ") + _fulfilment(f))

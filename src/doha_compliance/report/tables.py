@@ -51,7 +51,8 @@ COLUMNS: Dict[str, Tuple[str, ...]] = {
                  "blocked_by",  # issue 25 (depends_on)
                  "magnitude",  # issue 25: the stated proportion of a conditional act, as weighed
                  "verification",
-                 "act_by"),  # issue 25: the actor whose act the party answers for
+                 "act_by",  # issue 25: the actor whose act the party answers for
+                 "clock"),  # issue 26 (§5.17): which clock a deadline counted from another step ran on
     "scores": ("rule", "party", "month", "score", "finding"),
     "series": ("rule", "version", "party", "period", "value", "baseline", "limit", "status"),
     # issue 24: acts nobody claimed; bears_on as "rule (party)" joined by ';'
@@ -83,7 +84,8 @@ def rows(report: Tables, table: str) -> Iterator[Dict[str, Any]]:
                    "blocked_by": ";".join(f.blocked_by),  # issue 25: the findings keeping it from being performed
                    "magnitude": f.magnitude,
                    "verification": f.verification,  # issues 25/26 (§5.12)
-                   "act_by": f.act_by}
+                   "act_by": f.act_by,
+                   "clock": f.clock}  # issue 26 (§5.17)
     elif table == "scores":
         for s in report.scores:
             yield s.to_dict()

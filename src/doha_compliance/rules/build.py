@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 import attrs
@@ -10,7 +11,7 @@ import attrs
 from doha_compliance._util.dates import add_offset
 from doha_compliance._util.values import iso_day
 from doha_compliance.errors import Location, RuleError
-from doha_compliance.models import AnsweredBy, Fulfilment, JustifiedBy, Magnitude, Rule, Trigger
+from doha_compliance.models import AnsweredBy, DueFrom, Fulfilment, JustifiedBy, Magnitude, Rule, Trigger
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import kind_of
 
@@ -57,6 +58,8 @@ def resolve_due(spec: RuleSpec, signed: dt.date, errors: List[RuleError]) -> Tup
         return None, None
     if isinstance(due, str):
         return parse_date(due, spec.at("due"), errors), None
+    if is_rule_clock(due):  # issue 26: counted from another rule's fulfilment, once it is known (judging)
+        return None, None
     if due["from"] == "trigger":
         how = offset_text(due)
         return None, f"{how} after the trigger" + (f" ({due['note']})" if due.get("note") else "")
@@ -78,6 +81,30 @@ def resolve_due(spec: RuleSpec, signed: dt.date, errors: List[RuleError]) -> Tup
     return computed, note
 
 
+def is_rule_clock(due: Any) -> bool:
+    """`due: {from: R}` names another rule (issue 26), not signature, trigger or a date."""
+    return isinstance(due, dict) and due["from"] not in ("signature", "trigger") \
+        and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(due["from"])) is None
+
+
+def due_from_of(spec: RuleSpec, due: Any, errors: List[RuleError]) -> Optional[DueFrom]:
+    """The `DueFrom` of `due: {from: R, days, months, party, or_from: due}`; `party` and `or_from` only
+    with a rule (`rules check` checks R itself against the whole set, `rules/steps.py`)."""
+    if not isinstance(due, dict):
+        return None
+    if not is_rule_clock(due):
+        for key in ("party", "or_from"):
+            if key in due:
+                errors.append(RuleError(spec.at("due"), f"'{key}' is for a due date counted from another rule "
+                                                        f"(from: RULE), not from {due['from']}"))
+        return None
+    if "date" in due:
+        errors.append(RuleError(spec.at("due"), f"a due date counted from {due['from']} is known only once it is "
+                                                "met (or defaults): no 'date' can be pinned"))
+    return DueFrom(str(due["from"]), due.get("days", 0), due.get("months", 0), due.get("party"),
+                   due.get("or_from") == "due")
+
+
 def offset_text(due: Dict[str, Any]) -> str:
     how = []
     if due.get("months"):
@@ -85,6 +112,18 @@ def offset_text(due: Dict[str, Any]) -> str:
     if due.get("days") or not due.get("months"):
         how.append(f"{due.get('days', 0)} days")
     return " and ".join(how)
+
+
+def trigger_of(raw: Any) -> Optional[Trigger]:
+    """A schema-checked `starts_when`/`ends_when`: `{rule: R}`, `{when: C}`, or `{all: [...]}`/`{any: [...]}`
+    of them (issue 26)."""
+    if not raw:
+        return None
+    if "all" in raw or "any" in raw:
+        leaves = tuple(Trigger(leaf.get("rule"), leaf.get("when"), party=leaf.get("party"))
+                       for leaf in raw.get("all", raw.get("any", [])))
+        return Trigger(all_of=leaves) if "all" in raw else Trigger(any_of=leaves)
+    return Trigger(raw.get("rule"), raw.get("when"), party=raw.get("party"))
 
 
 def party_list(value: Any) -> List[str]:
@@ -124,10 +163,12 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
     performers = party_list(merged.performed_by)
     check_parties(spec, "performed_by", performers, agreement, errors)
     fulfilments = fulfilments_of(spec, merged.fulfilled_by, errors)
-    trigger = merged.starts_when or {}
+    starts, ends = trigger_of(merged.starts_when), trigger_of(merged.ends_when)  # issue 26: all/any, ends_when
     for field_name, cond in (("when", merged.when), ("scope", merged.scope),
                              ("justified_by", (merged.justified_by or {}).get("when")),
-                             ("covered_by", merged.covered_by), ("starts_when", trigger.get("when")),
+                             ("covered_by", merged.covered_by),
+                             *(("starts_when", leaf.when) for leaf in (starts.leaves if starts else ())),
+                             *(("ends_when", leaf.when) for leaf in (ends.leaves if ends else ())),
                              *(("fulfilled_by", f.when) for f in fulfilments),
                              ("answered_by", (merged.answered_by or {}).get("when"))):
         check_condition(spec, field_name, cond, agreement, errors)
@@ -141,6 +182,7 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
         if eff_until and eff_until < eff_from:
             errors.append(RuleError(spec.at("effective_until"), f"ends ({eff_until}) before it starts ({eff_from})"))
     due, due_note = resolve_due(merged, signed, errors)
+    due_from = due_from_of(spec, merged.due, errors)  # issue 26
     after_trigger = None
     if isinstance(merged.due, dict) and merged.due["from"] == "trigger":
         if not merged.starts_when:
@@ -167,7 +209,7 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
                                  magnitude=Magnitude(**jb["magnitude"]) if jb.get("magnitude") else None) if jb else None,
         due=due, due_note=due_note, fulfilments=fulfilments, covered_by=merged.covered_by,
         modality=merged.modality or "obligation", wording=merged.wording, performed_by=tuple(performers),
-        starts_when=Trigger(trigger.get("rule"), trigger.get("when")) if trigger else None,
+        starts_when=starts, ends_when=ends,
         due_after_trigger=after_trigger, linked=tuple(merged.linked or ()), scope=merged.scope,
         accused_field=merged.accused_field or "accused",
         lookback_days=merged.lookback_days if merged.lookback_days is not None else 30,
@@ -178,4 +220,5 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
         depends_on=dependences(merged.depends_on),
         answered_by=(AnsweredBy(merged.answered_by["when"], merged.answered_by["within_days"])
                      if merged.answered_by else None),
+        due_from=due_from,
     )

@@ -11,8 +11,9 @@ from doha_compliance.models import RESERVED_ACTORS, UNKNOWN, Rule
 from doha_compliance.rules.kinds import KIND_FIELDS, allowed_by, kind_of
 
 from . import conditions
-from .dependence import check_dependences
+from .dependence import _circle, check_dependences
 from .spec import AGREEMENT_FILE, RuleSpec
+from .steps import check_steps
 
 BASE_REQUIRES = ("party", "title", "source", "basis", "kind")
 
@@ -82,35 +83,42 @@ def check_parties(spec: RuleSpec, field: str, parties: List[str], agreement: Dic
 def check_references(rules: List[Rule], errors: List[RuleError]) -> None:
     """Triggers and links name rules of this set; a trigger is a deadline's fulfilment; no trigger cycles."""
     kinds = {r.id: kind_of(r) for r in rules}
-    starts: Dict[str, str] = {}
+    starts: Dict[str, List[str]] = {}
+    owers: Dict[str, set[str]] = {}
     for r in rules:
-        where = Location(r.file, r.line, "starts_when")
-        if r.starts_when and r.starts_when.rule:
-            target = r.starts_when.rule
-            if target not in kinds:
-                errors.append(RuleError(where, f"starts when '{target}' is fulfilled, which is not a rule in this set"
-                                               f"{did_you_mean(target, kinds)}"))
-            elif not kinds[target].deadline:
-                errors.append(RuleError(where, f"starts when '{target}' is fulfilled, but '{target}' is a "
-                                               f"'{kinds[target].name}' rule: only a deadline is fulfilled on a date"))
-            else:
-                starts[r.id] = target
+        owers.setdefault(r.id, set()).update(r.parties)
+    for r in rules:
+        for field, verb, trigger in (("starts_when", "starts", r.starts_when), ("ends_when", "ends", r.ends_when)):
+            where = Location(r.file, r.line, field)
+            for target in (trigger.rules if trigger else ()):  # issue 26: every rule an all/any names
+                if target not in kinds:
+                    errors.append(RuleError(where, f"{verb} when '{target}' is fulfilled, which is not a rule in this "
+                                                   f"set{did_you_mean(target, kinds)}"))
+                elif not kinds[target].deadline:
+                    errors.append(RuleError(where, f"{verb} when '{target}' is fulfilled, but '{target}' is a "
+                                                   f"'{kinds[target].name}' rule: only a deadline is fulfilled on a date"))
+                elif field == "starts_when":
+                    starts.setdefault(r.id, []).append(target)
+            for form in (trigger.leaves if trigger else ()):  # issue 26: whose fulfilment counts
+                if form.rule in kinds and form.party and form.party not in owers.get(form.rule, ()):
+                    errors.append(RuleError(where, f"{verb} when '{form.rule}' is fulfilled by '{form.party}', but "
+                                                   f"'{form.rule}' is owed by {', '.join(sorted(owers[form.rule]))}"))
         for other in r.linked:
             if other not in kinds:
                 errors.append(RuleError(Location(r.file, r.line, "linked"),
                                         f"linked to '{other}', which is not a rule in this set{did_you_mean(other, kinds)}"))
             elif other == r.id:
                 errors.append(RuleError(Location(r.file, r.line, "linked"), "a rule cannot be linked to itself"))
+    said = set()
     for first in sorted(starts):
-        seen, current = [first], starts[first]
-        while current in starts and current not in seen:
-            seen.append(current)
-            current = starts[current]
-        if current == first:
+        circle = _circle(first, [first], starts)
+        if circle and frozenset(circle) not in said:
+            said.add(frozenset(circle))
             r = next(r for r in rules if r.id == first)
             errors.append(RuleError(Location(r.file, r.line, "starts_when"),
-                                    f"triggers form a circle: {' -> '.join(seen + [first])}"))
+                                    f"triggers form a circle: {' -> '.join(circle)}"))
     check_dependences(rules, errors)  # issue 25: depends_on
+    check_steps(rules, errors)  # issue 26: due counted from another step
 
 
 def unclaimed_warnings(agreement: Any) -> List[str]:

@@ -53,6 +53,7 @@ def check_dependences(rules: List[Rule], errors: List[RuleError]) -> None:
                 edges.setdefault(r.id, []).append(dep.rule)
     # a trigger is a wait too: X depends on R, R starts when X is fulfilled, and neither can be decided first
     triggers = {r.id: r.starts_when.rule for r in rules if r.starts_when and r.starts_when.rule in by_id}
+    # (a circle through an all/any start is refused by rules/steps.py, which reads every rule it names)
     _refuse_circles(edges, triggers, by_id, errors)
 
 

@@ -124,7 +124,7 @@ def _one(spec: RuleSpec, entry: Dict[str, Any], own: str, seen: List[str], versi
         if built is None:
             continue
         if "due" in fields and entry["due"] is None:  # no date under this reading: an undertaking
-            built = attrs.evolve(built, due=None, due_note=None, due_after_trigger=None)
+            built = attrs.evolve(built, due=None, due_note=None, due_after_trigger=None, due_from=None)
         slot["versions"].append(attrs.evolve(built, version=f"{version.version}{SEPARATOR}{rid}",
                                              effective_from=version.effective_from,
                                              effective_until=version.effective_until))

@@ -38,6 +38,7 @@ class RuleSpec:
     wording: Optional[str] = None
     performed_by: Any = None
     starts_when: Optional[Dict[str, Any]] = None
+    ends_when: Optional[Dict[str, Any]] = None  # issue 26: the same forms as starts_when
     linked: Optional[List[str]] = None
     depends_on: Any = None  # issue 25: {rule, party} or a list of them (rules/dependence.py)
     scope: Optional[Dict[str, Any]] = None

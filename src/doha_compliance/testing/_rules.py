@@ -114,6 +114,33 @@ def _reading(draw: st.DrawFn, v: Vocabulary, rule: Dict[str, Any]) -> Optional[D
     return out
 
 
+def _steps(v: Vocabulary, rules: List[Dict[str, Any]]) -> None:
+    """Issue 26 (§5.17), derived from what was drawn (drawing nothing, so the cases drawn stay the same):
+    a deadline offset from signature counted from an earlier deadline instead (every other one with
+    `or_from: due`; a stated party when not every party owing it owes the earlier one); a rule trigger
+    made an `any` or `all` with an event form; and some commitments given an `ends_when`."""
+    def parties(rule: Dict[str, Any]) -> List[str]:
+        return rule["party"] if isinstance(rule["party"], list) else [rule["party"]]
+    for index, rule in enumerate(rules):
+        kind = kind_named(rule["kind"])
+        earlier = [r for r in rules[:index] if kind_named(r["kind"]).deadline]
+        due = rule.get("due")
+        if kind.deadline and earlier and isinstance(due, dict) and due["from"] == "signature":
+            source = earlier[index % len(earlier)]
+            rule["due"] = {"from": source["id"], "days": due.get("days", 0) % 5,
+                           **({"or_from": "due"} if index % 2 == 0 else {}),
+                           **({} if set(parties(rule)) <= set(parties(source)) else {"party": parties(source)[0]})}
+        trigger = rule.get("starts_when")
+        if trigger and "rule" in trigger and index % 2 == 1:
+            form = {"when": {"type": v.types[index % len(v.types)], "actor": "$party"}}
+            rule["starts_when"] = {"any" if index % 4 == 1 else "all": [trigger, form]}
+        if kind.owed and not kind.through_claims and index % 3 == 2:
+            if kind.deadline and earlier:
+                rule["ends_when"] = {"rule": earlier[0]["id"]}
+            else:
+                rule["ends_when"] = {"when": {"type": v.types[(index + 1) % len(v.types)], "actor": "$party"}}
+
+
 @st.composite
 def rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
     """A list of valid rule entries (with, sometimes, an amendment) for vocabulary `v`."""
@@ -197,6 +224,7 @@ def rule_dicts(draw: st.DrawFn, v: Vocabulary = SMALL) -> List[Dict[str, Any]]:
             if others and draw(st.integers(0, 3)) == 0:
                 amendment["linked"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
             amendments.append(amendment)
+    _steps(v, rules)
     # issue 25 (§5.15): a deadline with a fixed date has it moved, by the rule's index, just before it
     # lapses or after; derived from what was drawn, drawing nothing, so the cases drawn stay the same
     for index, rule in enumerate(rules):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Mapping, Tuple
 
 from doha_compliance.matching.matches import covers_continuing, first_effective, match_window, units
-from doha_compliance.models import Agreement
+from doha_compliance.models import Agreement, slot_version, trigger_slots
 from doha_compliance.rules import conditions
 
 Expr = conditions.Expr
@@ -53,10 +53,10 @@ def compile_ruleset(agreement: Agreement) -> Definition:
         window = [{"$gte": {"day": start.toordinal()}}]
         if end is not None:
             window.append({"$lte": {"day": end.toordinal()}})
-        if rule.starts_when and rule.starts_when.when:
+        for slot, when in trigger_slots(rule):  # issue 26: each event form of starts_when / ends_when
             since = [{"$gte": {"day": first_effective(agreement, rule).toordinal()}}]
-            definition[f"t{index}"] = {"all": [{"m": all_of(durable(rule.starts_when.when, party) + since)}], "cap": CAP,
-                                       "tag": tag("t", unit)}
+            definition[f"t{index}{slot}"] = {"all": [{"m": all_of(durable(when, party) + since)}], "cap": CAP,
+                                             "tag": tag("t", (slot_version(rule.version, slot), party))}
         if rule.traits.deadline:
             for part, fulfilment in enumerate(rule.fulfilments):
                 definition[f"f{index}_{part}"] = {"all": [{"m": all_of(durable(fulfilment.when, party) + window)}],
