@@ -217,6 +217,9 @@ def test_an_act_a_monitor_observed_rates_above_the_partys_own_account(agreement)
     assert got == {"s1": ("violation", "medium", ("only blue's own account (an admission)",)),
                    "s2": ("violation", "high", ("observed by watch (monitor)",)),
                    "s3": ("violation", "medium", ("only usmon's own account (an admission)",))}
+    # the monitor that saw it is cited beside the act in the reason, so every format shows it (issue 26)
+    reasons = {f.evidence[0]: f.reason for f in report.findings if f.rule == "strikes.none"}
+    assert reasons["s2"].endswith(" [observed by watch]") and "observed by" not in reasons["s1"]
 
 
 def test_rules_check_warns_about_a_monitor_that_owes_and_passes(tmp_path):

@@ -88,10 +88,14 @@ def attributed(event: "Event") -> bool:
 def denial(event: "Event") -> str:
     """Issue 25: who denies an act (`denied_by`, an event's extra field: an actor or a list of them), as a
     finding about the act shows it beside the act in every format: " [denied by hezbollah]"; "" if none.
-    A denial is shown, never weighed: it changes no status (a party's word about its own act, §5.7)."""
+    A denial is shown, never weighed: it changes no status (a party's word about its own act, §5.7).
+    Issue 26: the monitor that observed it (`observed_by`) is cited the same way: " [observed by osce]"
+    (what it weighs is the finding's confidence, §7.1)."""
     value = event.extra.get("denied_by") if event.extra else None
     names = [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value else [])
-    return f" [denied by {', '.join(names)}]" if names else ""
+    said = f" [denied by {', '.join(names)}]" if names else ""
+    observer = event.extra.get("observed_by") if event.extra else None  # issue 26: the monitor that saw it, cited
+    return said + (f" [observed by {observer}]" if observer else "")
 
 
 @attrs.frozen
