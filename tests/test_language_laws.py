@@ -89,11 +89,23 @@ _WIDE_ROWS = [{"id": "e000", "date": "2020-01-02", "type": "attack", "actor": "r
                "wounded": 12},
               {"id": "e001", "date": "2020-01-03", "type": "strike", "actor": "blue", "target": "green"}]
 
+# Found by this law once the generators drew `prevent` rules (issue 25): a duty to prevent whose `scope`
+# reads a field (`target`) no other condition reads. The matchers' facts carry only the fields rules read,
+# and a prevent rule's scope was not counted (`Rule.conditions`): the engine found no act, the reference
+# one (§5.16.4: `when` and `scope` name the acts; the reference was right). tests/test_answers_for.py
+# holds the hand-reasoned verdicts.
+_SCOPED_PREVENT = language_agreement([
+    {"id": "r0.prevent", "party": "red", "title": "Rule 0", "source": "generated", "basis": "reported",
+     "kind": "prevent", "when": {"type": "attack"}, "scope": {"target": "red"},
+     "answered_by": {"when": {"type": "note"}, "within_days": 0}}], SMALL)
+_SCOPED_PREVENT_ROWS = [{"id": "e000", "date": "2020-01-01", "type": "attack", "actor": "red", "target": "red"}]
+
 
 @settings(max_examples=ORACLE_EXAMPLES)
 @given(language_cases())
 @example(case=(_NESTED, _NESTED_ROWS, dt.date(2020, 1, 6)))
 @example(case=(_WIDE, _WIDE_ROWS, dt.date(2020, 1, 3)))
+@example(case=(_SCOPED_PREVENT, _SCOPED_PREVENT_ROWS, dt.date(2020, 1, 1)))
 def test_engine_equals_the_reference_on_the_whole_language(case):
     agreement, rows, as_of = case
     events, rejected, _ = collect(agreement, rows)

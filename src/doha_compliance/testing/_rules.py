@@ -89,7 +89,7 @@ def _due(draw: st.DrawFn, v: Vocabulary, triggered: bool) -> Any:
     return {"from": "trigger", "days": draw(st.integers(0, 8)), **({"months": 1} if draw(st.integers(0, 5)) == 0 else {})}
 
 
-KINDS = ("prohibited", "conditional", "deadline", "claim", "claimable")  # prevent: not drawn yet (see issue 25 notes)
+KINDS = ("prohibited", "conditional", "deadline", "claim", "claimable", "prevent")
 
 
 def _reading(draw: st.DrawFn, v: Vocabulary, rule: Dict[str, Any]) -> Optional[Dict[str, Any]]:
