@@ -319,7 +319,8 @@ def test_the_generators_reach_the_whole_language():
               "reaches: a one-day version", "reaches: a date-time on another day in UTC", "reaches: an event naming a rule",
               "reaches: a monitor", "status: justified", "status: violation", "status: complied", "status: met",
               "status: pending", "status: alleged", "claim: corroborated", "claim: contradicted", "claim: uncorroborated",
-              "reaches: answers: actor", "reaches: a stated proportion", "reaches: a time of day"}
+              "reaches: answers: actor", "reaches: a stated proportion", "reaches: a time of day",
+              "reaches: a duty to prevent", "reaches: a party answering for another's acts"}
     seen: set = set()
 
     @settings(max_examples=1000, database=None, derandomize=True, phases=[Phase.generate], deadline=None,
