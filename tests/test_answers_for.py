@@ -411,3 +411,46 @@ def test_a_level_counts_the_acts_a_party_answers_for_in_both_judges(tmp_path):
         ("2024-12", "violation", 2)]
     ((known, periods),) = reference_series(agreement, events, D("2025-01-05")).values()
     assert [(p[0], p[1], p[2]) for p in periods if p[0] == "2024-12"] == [("2024-12", "violation", 2)]
+
+
+# Found by the whole-language matching law once the generators drew `prevent` rules (issue 25): a duty
+# to prevent whose `scope` reads a field no other condition of the rule set reads (here `target`). The
+# pipeline's matchers are shown only the fields rules read, and a prevent rule's `scope` was not counted
+# among them (`Rule.conditions` listed its `when` alone): the act lost its target, failed the scope, and
+# the duty was "not assessed". The reference read the event whole. §5.16.4: `when` *and* `scope` name the
+# acts to prevent — the reference was right.
+SCOPED_PREVENT = """\
+rules:
+  - id: prevent.scoped
+    party: lebanon
+    title: Prevent fire at Israel
+    source: item 3
+    basis: public_text
+    kind: prevent
+    when: {type: rocket_fire, actor: unknown}
+    scope: {target: israel}
+    answered_by: {when: {type: arrest, actor: $party}, within_days: 7}
+"""
+
+
+@pytest.mark.parametrize("engine", ["durable", "python", "reference"])
+def test_a_duty_to_prevent_judges_the_acts_its_scope_names(engine, tmp_path):
+    """Reasoned by hand, report date 2024-12-20, response window 7 days (the act's day counts):
+    u1 (12-02, at israel) is answered by a1 (lebanon's arrest, 12-04, in 12-02..12-09): complied (u1, a1);
+    u2 (12-10, at unifil) is outside the scope: no finding; u3 (12-10, at israel) has no arrest in
+    12-10..12-17, a window over before 12-20: unresolved (u3)."""
+    from conftest import AVAILABLE_ENGINES
+    if engine not in AVAILABLE_ENGINES:
+        pytest.skip(f"{engine} cannot run here")
+    agreement = dc.load_rules(folder(tmp_path, rules=SCOPED_PREVENT))
+    rows = [ev("u1", "2024-12-02", "rocket_fire", "unknown", target="israel"),
+            ev("a1", "2024-12-04", "arrest", "lebanon"),
+            ev("u2", "2024-12-10", "rocket_fire", "unknown", target="unifil"),
+            ev("u3", "2024-12-10", "rocket_fire", "unknown", target="israel")]
+    events = validated_events(agreement, rows)
+    if engine == "reference":
+        found = reference_conclusions(agreement, events, D("2024-12-20"))["findings"]
+    else:
+        found = pipeline_conclusions(dc.evaluate(agreement, events, as_of=D("2024-12-20"), engine=engine))["findings"]
+    assert sorted((f["status"], tuple(f["evidence"])) for f in found if f["rule"] == "prevent.scoped") == [
+        ("complied", ("u1", "a1")), ("unresolved", ("u3",))]

@@ -275,7 +275,7 @@ def test_moving_the_report_date_forward_never_changes_a_past_months_score(scenar
     over four months (`_spread`), so the law speaks of past months."""
     d2 = d1 + dt.timedelta(days=later)
     agreement = load_rules_from_texts(agreement_texts(scenario.rules, COMPACT, signatories=scenario.signatories,
-                                                      monitors=scenario.monitors))
+                                                      monitors=scenario.monitors, answers_for=scenario.answers_for))
     rows = [_spread(r) for r in scenario.rows]
     rows = [r for r in rows if not ((r.get("states") or r.get("about")) and r["date"][:10] > d1.isoformat())]
     events = validated_events(agreement, rows)

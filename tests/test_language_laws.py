@@ -89,11 +89,23 @@ _WIDE_ROWS = [{"id": "e000", "date": "2020-01-02", "type": "attack", "actor": "r
                "wounded": 12},
               {"id": "e001", "date": "2020-01-03", "type": "strike", "actor": "blue", "target": "green"}]
 
+# Found by this law once the generators drew `prevent` rules (issue 25): a duty to prevent whose `scope`
+# reads a field (`target`) no other condition reads. The matchers' facts carry only the fields rules read,
+# and a prevent rule's scope was not counted (`Rule.conditions`): the engine found no act, the reference
+# one (§5.16.4: `when` and `scope` name the acts; the reference was right). tests/test_answers_for.py
+# holds the hand-reasoned verdicts.
+_SCOPED_PREVENT = language_agreement([
+    {"id": "r0.prevent", "party": "red", "title": "Rule 0", "source": "generated", "basis": "reported",
+     "kind": "prevent", "when": {"type": "attack"}, "scope": {"target": "red"},
+     "answered_by": {"when": {"type": "note"}, "within_days": 0}}], SMALL)
+_SCOPED_PREVENT_ROWS = [{"id": "e000", "date": "2020-01-01", "type": "attack", "actor": "red", "target": "red"}]
+
 
 @settings(max_examples=ORACLE_EXAMPLES)
 @given(language_cases())
 @example(case=(_NESTED, _NESTED_ROWS, dt.date(2020, 1, 6)))
 @example(case=(_WIDE, _WIDE_ROWS, dt.date(2020, 1, 3)))
+@example(case=(_SCOPED_PREVENT, _SCOPED_PREVENT_ROWS, dt.date(2020, 1, 1)))
 def test_engine_equals_the_reference_on_the_whole_language(case):
     agreement, rows, as_of = case
     events, rejected, _ = collect(agreement, rows)
@@ -193,9 +205,26 @@ def test_an_act_is_judged_by_the_version_in_force_on_its_day(case):
     _record(agreement, rows, report)
 
 
+# Found by the claims laws (600 examples) once prevent rules were drawn: a claim `about` an act naming the duty
+# to prevent it is contradicted when the party answered the act (complied, §5.16.8) — both judges said so, the
+# laws' own reading of §5.7 did not yet know `complied`. e000 is red's act to prevent, e001 (a note by red the
+# same day) answers it: complied; c00 (blue accusing red of r0.prevent about e000) is contradicted, citing it.
+_ANSWERED = language_agreement([
+    {"id": "r0.prevent", "party": "red", "title": "Rule 0", "source": "generated", "basis": "reported",
+     "kind": "prevent", "when": {"type": "attack"}, "answered_by": {"when": {"type": "note", "actor": "$party"},
+                                                                      "within_days": 0}},
+    {"id": "r1.claim", "party": "red", "title": "Rule 1", "source": "generated", "basis": "reported",
+     "kind": "claim", "when": {"type": "claim", "accused": "$party"}, "lookback_days": 0}], SMALL)
+_ANSWERED_ROWS = [
+    {"id": "e000", "date": "2020-01-01", "type": "attack", "actor": "red"},
+    {"id": "e001", "date": "2020-01-01", "type": "note", "actor": "red"},
+    {"id": "c00", "date": "2020-01-02", "type": "claim", "actor": "blue", "accused": "red", "rule": "r0.prevent",
+     "about": ["e000"]}]
+
 @given(language_cases())
 @example(case=(_NESTED, _NESTED_ROWS, dt.date(2020, 1, 6)))
 @example(case=(_THREE_CLAIM_RULES, _THREE_CLAIM_ROWS, dt.date(2020, 1, 13)))
+@example(case=(_ANSWERED, _ANSWERED_ROWS, dt.date(2020, 1, 2)))
 def test_a_claims_assessment_agrees_with_the_findings_it_cites(case):
     """Corroborated: it cites a violation (or a deadline passed unmet); contradicted: it cites only
     findings that answer it (justified, met); uncorroborated: nothing it cites is a violation. Every
@@ -210,8 +239,9 @@ def test_a_claims_assessment_agrees_with_the_findings_it_cites(case):
         statuses = {f.status for f in cited}
         if claim.assessment == "corroborated":
             assert statuses & {"violation", "missed"}, claim
-        elif claim.assessment == "contradicted":
-            assert statuses and statuses <= {"justified", "met"}, claim
+        elif claim.assessment == "contradicted":  # complied: a duty to prevent the act, answered (§5.16.8)
+            prevents = {"complied" for f in cited if agreement.versions(f.rule)[0].kind == "prevent"}
+            assert statuses and statuses <= {"justified", "met"} | prevents, claim
         else:
             assert not statuses & {"violation"}, claim
     # One `alleged` finding for each claim that is owed one. An event that several claim rules read
@@ -242,11 +272,15 @@ def _expected_assessment(agreement: dc.Agreement, report: dc.Report, claim: dc.C
                       and c.independent}
         return ("supported" if len(concurring) >= 2 else "uncorroborated"), ()
     if claim.about:  # issue 24: the findings on those very acts, whatever their age
+        # issue 25 (§5.16.8): a duty to prevent the act, answered by the party (complied), contradicts it
+        answered = {f.id for f in report.findings
+                    if f.status == "complied" and agreement.versions(f.rule)[0].kind == "prevent"}
         bearing = [f for f in report.findings if f.party == claim.accused and f.evidence and f.evidence[0] in claim.about
-                   and f.date <= claim.date and f.status in ("violation", "missed", "unresolved", "justified", "met")]
+                   and f.date <= claim.date
+                   and (f.status in ("violation", "missed", "unresolved", "justified", "met") or f.id in answered)]
         own = [f for f in bearing if claim.rule is None or f.rule == claim.rule]
         for statuses, assessment in ((("violation", "missed"), "corroborated"), (("unresolved",), "uncorroborated"),
-                                     (("justified", "met"), "contradicted")):
+                                     (("justified", "met", "complied"), "contradicted")):
             if any(f.status in statuses for f in own):
                 return ("not_testable" if assessment == "contradicted" and claim.rule is None else assessment), None
         if bearing:
@@ -266,6 +300,7 @@ def _expected_assessment(agreement: dc.Agreement, report: dc.Report, claim: dc.C
 
 @given(language_cases())
 @example(case=(_NESTED, _NESTED_ROWS, dt.date(2020, 1, 6)))
+@example(case=(_ANSWERED, _ANSWERED_ROWS, dt.date(2020, 1, 2)))
 def test_claims_are_weighed_as_the_spec_says(case):
     """Claim weighing is shared by both engines: this law weighs each claim again, independently, from
     the findings of the report (when the rule set has one claim rule, so one lookback)."""
@@ -307,7 +342,8 @@ def test_the_generators_reach_the_whole_language():
               "reaches: a one-day version", "reaches: a date-time on another day in UTC", "reaches: an event naming a rule",
               "reaches: a monitor", "status: justified", "status: violation", "status: complied", "status: met",
               "status: pending", "status: alleged", "claim: corroborated", "claim: contradicted", "claim: uncorroborated",
-              "reaches: answers: actor", "reaches: a stated proportion", "reaches: a time of day"}
+              "reaches: answers: actor", "reaches: a stated proportion", "reaches: a time of day",
+              "reaches: a duty to prevent", "reaches: a party answering for another's acts"}
     seen: set = set()
 
     @settings(max_examples=1000, database=None, derandomize=True, phases=[Phase.generate], deadline=None,

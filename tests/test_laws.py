@@ -225,7 +225,8 @@ def agreement_of(scenario: Scenario) -> dc.Agreement:
     """`scenario.agreement()`, loaded once per rule set text: a law asks for it up to three times an
     example, and hypothesis draws the same rule set again while it varies the rest (an Agreement is
     frozen, so sharing it is safe; testing.language_cases does the same)."""
-    texts = agreement_texts(scenario.rules, COMPACT, signatories=scenario.signatories, monitors=scenario.monitors)
+    texts = agreement_texts(scenario.rules, COMPACT, signatories=scenario.signatories, monitors=scenario.monitors,
+                            answers_for=scenario.answers_for)
     return _loaded(tuple(sorted(texts.items())))
 
 

@@ -501,6 +501,8 @@ class Rule:
         triggers or covers it. Field lists, the pre-filter and `explain` all read these."""
         # (a level's `when` with the acts a party answers for: issue 25, §5.16; unchanged without bonds)
         acts = self.act_condition if self.traits.continuing else (answered_condition(self.when, self.bonds) or None)
+        if self.traits.prevents:  # its acts are `when` within `scope`: the fields the scope reads are read too
+            acts = self.acts_to_prevent
         found = (acts, self.coverage_condition, self.justified_by.when if self.justified_by else None,
                  *(f.when for f in self.fulfilments), *(c for _, c in trigger_slots(self)),
                  self.answered_by.when if self.answered_by else None,

@@ -26,7 +26,7 @@ from doha_compliance.rules.kinds import Kind, kind_named
 from doha_compliance.rules.loader import load_rules_from_texts
 
 from ._events import SMALL, Vocabulary, add_certainty, dates, events
-from ._rules import agreement_texts, rule_dicts, say_whose
+from ._rules import agreement_texts, claimable, derived_bond, rule_dicts, say_whose
 
 LANGUAGE_TEXT = ("actor", "target", "accused", "province", "location_kind")
 LANGUAGE_NUMBERS = ("fatalities", "wounded", "count")
@@ -313,9 +313,11 @@ def _edges(rule: Rule) -> List[dt.date]:
     return days
 
 
-def language_agreement(rules: List[Dict[str, Any]], v: Vocabulary = SMALL, monitor: Optional[str] = None) -> Agreement:
-    """The rules loaded as files would be (YAML, schema, meaning checks), with `monitor` declared."""
-    texts = agreement_texts(rules, v)
+def language_agreement(rules: List[Dict[str, Any]], v: Vocabulary = SMALL, monitor: Optional[str] = None,
+                       answers_for: Optional[Dict[str, Any]] = None) -> Agreement:
+    """The rules loaded as files would be (YAML, schema, meaning checks), with `monitor` declared
+    (and who answers for whom, issue 25)."""
+    texts = agreement_texts(rules, v, answers_for=answers_for)
     if monitor:
         data = yaml.safe_load(texts["agreement.yaml"])
         data["agreement"]["monitors"] = [monitor]
@@ -341,8 +343,9 @@ def language_cases(draw: st.DrawFn, v: Vocabulary = DENSE, max_size: int = 25) -
     made for it, and a report date up to five days past the vocabulary's span."""
     rules = draw(language_rule_dicts(v))
     monitor = draw(st.sampled_from(list(v.parties))) if draw(st.integers(0, 3)) == 0 else None
-    agreement = language_agreement(rules, v, monitor)
+    agreement = language_agreement(rules, v, monitor, derived_bond(rules, v))
     rows = draw(language_streams(agreement, v, max_size))
+    claimable(agreement, rows)
     as_of = draw(dates(v.start, v.end + dt.timedelta(days=5)))
     return agreement, rows, as_of
 
@@ -381,6 +384,10 @@ def features(agreement: Agreement, rows: Sequence[Dict[str, Any]]) -> List[str]:
         found.add("a claim about an act")
     if agreement.monitors:
         found.add("a monitor")
+    if agreement.answers_for:  # issue 25: who answers for whom, and duties to prevent
+        found.add("a party answering for another's acts")
+    if any(r.traits.prevents for r in agreement.rules):
+        found.add("a duty to prevent")
     for rule in agreement.rules:  # issue 25
         if rule.justified_by is not None and rule.justified_by.answers:
             found.add("answers: actor")
