@@ -33,7 +33,7 @@ def test_csv_findings_one_row_each_with_the_csv_module(report):
     assert list(rows[0]) == ["id", "rule", "version", "party", "status", "date", "due", "evidence", "reason", "span_start",
                              "days_late", "parts_met", "parts_total", "confidence", "confidence_reasons",
                              "episode", "readings", "amended", "blocked_by", "magnitude", "verification",
-                             "act_by"]  # issue 24; issue 25
+                             "act_by", "clock"]  # issue 24; issues 25 and 26
     for row, f in zip(rows, report.findings):
         assert (row["confidence"], row["confidence_reasons"]) == (f.confidence or "", ";".join(f.confidence_reasons))
         assert (row["id"], row["status"], row["date"], row["reason"]) == (f.id, f.status, f.date.isoformat(), f.reason)
