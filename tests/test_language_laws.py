@@ -261,8 +261,17 @@ def _expected_assessment(agreement: dc.Agreement, report: dc.Report, claim: dc.C
     any other, against the accused's findings (for the rule it names, or any) dated in its lookback up
     to its own day, in its province (findings naming none are reached from every province)."""
     named = agreement.versions(claim.rule)[0] if claim.rule else None
+    if claim.rule is not None:  # issue 26 (§5.7.2): a rule the accused -- or the party answering for it -- owes
+        owers = {p for r in agreement.versions(claim.rule) for p in r.parties}
+        held = claim.accused
+        if held not in owers:
+            held = next((b.party for b in agreement.answers_for if claim.accused in b.actors), held)
+        if held not in owers:
+            return "outside_rules", ()
     if named is not None and named.kind == "deadline":
         found = [f for f in report.findings if f.rule == claim.rule and f.party == claim.accused and f.status != "alleged"]
+        # issue 25 (§5.15 item 6): a claim reads the commitment's first deadline, a lapse re-opened later included
+        found = sorted(found, key=lambda f: f.anchor or "")[:1]
         status = found[0].status if found else None
         assessment = ("corroborated" if status in ("violation", "missed") else "contradicted" if status == "met"
                       else "uncorroborated")
