@@ -68,8 +68,11 @@ def amended_rule_sets(draw):
             rule["scope"] = _condition(draw, SMALL, False)
         if rule["kind"] == "prohibited" and draw(st.integers(0, 3)) == 0:
             rule["covered_by"] = _condition(draw, SMALL, False)
+    already = {r["amends"] for r in rules if r.get("amends")}  # issue 25: the generator may move a deadline's date
     for rule in list(rules):
         if rule.get("amends") or rule["kind"] not in ("conditional", "deadline") or not draw(st.booleans()):
+            continue
+        if rule["id"] in already:  # one amendment per rule here: a second could take effect before the first
             continue
         start = dt.date.fromisoformat(rule.get("effective_from", SMALL.start.isoformat()))
         amendment = {"id": f"{rule['id']}@amended", "amends": rule["id"],
