@@ -25,21 +25,21 @@ done
 for d in 2021-05-02 2021-09-01; do
   run --events examples/timeline_2020_2021/events.yaml --as-of "$d" > "$tmp/timeline_2020_2021__expected-$d.txt"
 done
-# issue 25: the Israel–Lebanon record at three dates (before the 60 days ran out; after the extended date; after
-# the March rockets)
-for d in 2025-01-20 2025-02-20 2025-04-30; do
-  python3 -m doha_compliance report --rules rules/lebanon-2024 --events examples/lebanon_2024/events.yaml \
-    --as-of "$d" --format json > "$tmp/lebanon_2024__expected-$d.json"
-  python3 -m doha_compliance report --rules rules/lebanon-2024 --events examples/lebanon_2024/events.yaml \
-    --as-of "$d" > "$tmp/lebanon_2024__expected-$d.txt"
-done
-# issue 26: Minsk II at three dates (the pull-back's clocks; the dependent deadlines; after the end of 2015)
-for d in 2015-03-10 2015-06-30 2016-01-15; do
-  python3 -m doha_compliance report --rules rules/minsk-2 --events examples/minsk_2/events.yaml \
-    --as-of "$d" --format json > "$tmp/minsk_2__expected-$d.json"
-  python3 -m doha_compliance report --rules rules/minsk-2 --events examples/minsk_2/events.yaml \
-    --as-of "$d" > "$tmp/minsk_2__expected-$d.txt"
-done
+# each bundled agreement beyond Doha, text and JSON at each date: record RULES EXAMPLE DATE...
+record() {
+  local rules=$1 example=$2 d
+  shift 2
+  for d in "$@"; do
+    python3 -m doha_compliance report --rules "rules/$rules" --events "examples/$example/events.yaml" \
+      --as-of "$d" --format json > "$tmp/${example}__expected-$d.json"
+    python3 -m doha_compliance report --rules "rules/$rules" --events "examples/$example/events.yaml" \
+      --as-of "$d" > "$tmp/${example}__expected-$d.txt"
+  done
+}
+# issue 25: the Israel–Lebanon record before the 60 days ran out, after the extended date, after the March rockets
+record lebanon-2024 lebanon_2024 2025-01-20 2025-02-20 2025-04-30
+# issue 26: Minsk II: the pull-back's clocks, the dependent deadlines, after the end of 2015
+record minsk-2 minsk_2 2015-03-10 2015-06-30 2016-01-15
 for f in "$tmp"/*; do
   name=$(basename "$f")
   mv "$f" "examples/${name%%__*}/${name#*__}"
