@@ -253,6 +253,22 @@ def test_a_circle_of_dependences_is_refused():
     a = rule("a", "red", "deadline", due=D("01-10"), depends_on={"rule": "b"}, fulfilled_by=level)
     b = rule("b", "blue", "deadline", due=D("01-10"), depends_on={"rule": "a"}, fulfilled_by=level)
     assert "depends_on: dependences form a circle: a -> b -> a" in _problems(a, b)
+    # one circle, said once (from a, the first by id), not again from b as b -> a -> b
+    assert _problems(a, b).count("form a circle") == 1
+
+
+def test_a_circle_of_triggers_alone_is_said_as_triggers_not_as_dependences():
+    """a depends on c (no circle there), and a and b start when each other is fulfilled: the only
+    circle is of triggers, refused once as such; the dependence check must not say it again."""
+    level = {"when": {"type": "level"}}
+    a = rule("a", "red", "deadline", starts_when={"rule": "b"}, due={"from": "trigger", "days": 3},
+             depends_on={"rule": "c"}, fulfilled_by=level)
+    b = rule("b", "blue", "deadline", starts_when={"rule": "a"}, due={"from": "trigger", "days": 3},
+             fulfilled_by=level)
+    c = rule("c", "red", "deadline", due=D("01-10"), fulfilled_by=level)
+    problems = _problems(a, b, c)
+    assert "starts_when: triggers form a circle: a -> b -> a" in problems
+    assert "dependences form a circle" not in problems
 
 
 def test_a_circle_through_a_trigger_is_refused():

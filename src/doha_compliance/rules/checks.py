@@ -11,7 +11,7 @@ from doha_compliance.models import RESERVED_ACTORS, UNKNOWN, Rule
 from doha_compliance.rules.kinds import KIND_FIELDS, allowed_by, kind_of
 
 from . import conditions
-from .dependence import _circle, check_dependences
+from .dependence import check_dependences, circles
 from .spec import AGREEMENT_FILE, RuleSpec
 from .steps import check_steps
 
@@ -109,14 +109,9 @@ def check_references(rules: List[Rule], errors: List[RuleError]) -> None:
                                         f"linked to '{other}', which is not a rule in this set{did_you_mean(other, kinds)}"))
             elif other == r.id:
                 errors.append(RuleError(Location(r.file, r.line, "linked"), "a rule cannot be linked to itself"))
-    said = set()
-    for first in sorted(starts):
-        circle = _circle(first, [first], starts)
-        if circle and frozenset(circle) not in said:
-            said.add(frozenset(circle))
-            r = next(r for r in rules if r.id == first)
-            errors.append(RuleError(Location(r.file, r.line, "starts_when"),
-                                    f"triggers form a circle: {' -> '.join(circle)}"))
+    for circle in circles(starts, starts):
+        r = next(r for r in rules if r.id == circle[0])
+        errors.append(RuleError(Location(r.file, r.line, "starts_when"), f"triggers form a circle: {' -> '.join(circle)}"))
     check_dependences(rules, errors)  # issue 25: depends_on
     check_steps(rules, errors)  # issue 26: due counted from another step
 

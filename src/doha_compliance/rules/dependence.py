@@ -6,7 +6,7 @@ dependences comes back to where it started — a circle would leave each side wa
 which no judge can decide (commitment-semantics §5.14)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Set, Tuple
 
 from doha_compliance._util.hints import did_you_mean
 from doha_compliance.errors import Location, RuleError
@@ -62,19 +62,29 @@ def _refuse_circles(edges: Dict[str, List[str]], triggers: Dict[str, str], by_id
     """A chain of dependences (and triggers: "starts when R is fulfilled") that comes back to its start:
     each rule waits for the next, the last for the first. Said once, from the circle's first rule by id;
     a circle of triggers alone is `checks.check_references`'s to refuse."""
-    said = set()
     waits = {rule_id: list(edges.get(rule_id, [])) + ([triggers[rule_id]] if rule_id in triggers else [])
              for rule_id in set(edges) | set(triggers)}
-    for first in sorted(edges):
-        circle = _circle(first, [first], waits)
-        if circle and all(b not in edges.get(a, ()) for a, b in zip(circle, circle[1:])):
-            continue  # triggers alone: refused as a trigger circle
-        if circle and frozenset(circle) not in said:
+
+    def not_triggers_alone(circle: List[str]) -> bool:  # a circle of triggers alone: refused as a trigger circle
+        return any(b in edges.get(a, ()) for a, b in zip(circle, circle[1:]))
+    for circle in circles(edges, waits, not_triggers_alone):
+        r = by_id[circle[0]]
+        errors.append(RuleError(Location(r.file, r.line, "depends_on"),
+                                f"dependences form a circle: {' -> '.join(circle)} (each would wait for the "
+                                "next to be met: none could ever be performed)"))
+
+
+def circles(firsts: Iterable[str], edges: Dict[str, List[str]],
+            counts: Callable[[List[str]], bool] = lambda circle: True) -> Iterator[List[str]]:
+    """Each distinct circle of `edges` through one of `firsts` (tried in id order) that `counts`, once:
+    a rule set's circles of triggers, dependences and counted deadlines are all said this way, from the
+    circle's first rule by id."""
+    said: Set[FrozenSet[str]] = set()
+    for first in sorted(firsts):
+        circle = _circle(first, [first], edges)
+        if circle and counts(circle) and frozenset(circle) not in said:
             said.add(frozenset(circle))
-            r = by_id[first]
-            errors.append(RuleError(Location(r.file, r.line, "depends_on"),
-                                    f"dependences form a circle: {' -> '.join(circle)} (each would wait for the "
-                                    "next to be met: none could ever be performed)"))
+            yield circle
 
 
 def _circle(first: str, path: List[str], edges: Dict[str, List[str]]) -> List[str]:

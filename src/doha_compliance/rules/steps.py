@@ -13,7 +13,7 @@ from doha_compliance.errors import Location, RuleError
 from doha_compliance.models import Rule
 from doha_compliance.rules.kinds import kind_of
 
-from .dependence import _circle
+from .dependence import circles
 
 
 def check_steps(rules: List[Rule], errors: List[RuleError]) -> None:
@@ -58,12 +58,8 @@ def check_steps(rules: List[Rule], errors: List[RuleError]) -> None:
         waits[r.id] += [d.rule for d in r.depends_on] + clocks.get(r.id, [])
         if r.starts_when:
             waits[r.id] += list(r.starts_when.rules)
-    circles = set()
-    for first in sorted(clocks):
-        circle = _circle(first, [first], {k: list(dict.fromkeys(v)) for k, v in waits.items()})
-        if circle and frozenset(circle) not in circles:
-            circles.add(frozenset(circle))
-            r = by_id[first]
-            errors.append(RuleError(Location(r.file, r.line, "due"),
-                                    f"due dates counted from other steps form a circle: {' -> '.join(circle)} "
-                                    "(each would wait for the next to be met: none could ever fall due)"))
+    for circle in circles(clocks, {k: list(dict.fromkeys(v)) for k, v in waits.items()}):
+        r = by_id[circle[0]]
+        errors.append(RuleError(Location(r.file, r.line, "due"),
+                                f"due dates counted from other steps form a circle: {' -> '.join(circle)} "
+                                "(each would wait for the next to be met: none could ever fall due)"))
