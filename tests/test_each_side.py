@@ -153,6 +153,17 @@ def test_a_conditional_rule_is_checked_too_and_a_one_party_rule_is_not():
     agree(rule("law", "each", "deadline", fulfilled_by={"when": {"type": "law"}}))  # a deadline judges no acts
 
 
+def test_a_shared_level_is_checked_too():
+    """A level counts the acts its `when` matches for each party that owes it: without `$party`, north's
+    monthly count would include south's and east's attacks, and each side would be judged on all three's."""
+    level = {"measure": "count", "period": "month", "baseline": 10, "limit": {"at_most": 0.8}}
+    assert "rule 'fewer' is owed by 3 parties (north, south, east)" in refused(
+        rule("fewer", "each", "level", when={"type": "attack"}, **level))
+    loaded = agree(rule("fewer", "each", "level", when={"type": "attack", "actor": "$party"}, **level))
+    assert loaded.rules[0].parties == ("north", "south", "east")
+    agree(rule("fewer", "north", "level", when={"type": "attack"}, **level))  # one party: whoever's acts it counts
+
+
 def test_an_amendment_that_drops_the_party_is_refused():
     amended = {"id": "ceasefire@feb", "amends": "ceasefire", "effective_from": "2020-02-01",
                "when": {"type": "attack"}}

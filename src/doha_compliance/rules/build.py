@@ -189,7 +189,7 @@ def build_rule(spec: RuleSpec, base: Optional[RuleSpec], agreement: Dict[str, An
             errors.append(RuleError(spec.at("due"), "'from: trigger' needs 'starts_when' (what starts the commitment)"))
         after_trigger = (merged.due.get("days", 0), merged.due.get("months", 0))
     kind = kind_of(merged) if merged.kind else None
-    each.check_distinguishes(spec, merged, parties, kind is not None and kind.continuing, errors)  # issue 26
+    each.check_distinguishes(spec, merged, parties, kind is not None and (kind.continuing or kind.series), errors)
     level = None
     if kind is not None and kind.build is not None:  # the kind's own data (issue 15: a level's)
         level = kind.build(merged, signed, lambda f, m: errors.append(RuleError(spec.at(f), m)))

@@ -6,7 +6,7 @@ party that is not a monitor (listed in `monitors`, or a claimant whose role is n
 or the media owes nothing. It is sugar for writing the list out: each party is judged on its own, with
 `$party` in the rule's conditions standing for that party.
 
-A prohibition (or conditional permission) owed by several parties judges, for each of them, every act its
+A prohibition (or conditional permission, or a level) owed by several parties judges, for each of them, every act its
 `when` matches. Written without `$party` ("no attacks", owed by both sides), it charges every side with
 every other side's attacks — the defect issue 26 found in a collective ceasefire. Such a rule is refused,
 with a message saying how to write it. "Says whose act" means: every event the condition (with its
@@ -73,10 +73,12 @@ def names_the_party(when: Optional[Mapping[str, Any]], scope: Optional[Mapping[s
     return any(cond and _pins(conditions.parse(cond)) for cond in (when, scope))
 
 
-def check_distinguishes(spec: RuleSpec, merged: RuleSpec, parties: List[str], continuing: bool,
+def check_distinguishes(spec: RuleSpec, merged: RuleSpec, parties: List[str], judges_acts: bool,
                         errors: List[RuleError]) -> None:
-    """Refuse a prohibited or conditional rule owed by several parties whose `when` does not name the party."""
-    if not continuing or len(parties) < 2 or not merged.when or names_the_party(merged.when, merged.scope):
+    """Refuse a rule that judges each party's acts (prohibited, conditional, and a level, which counts
+    them) owed by several parties whose `when` does not name the party: a shared level without `$party`
+    would count every side's attacks in each side's level."""
+    if not judges_acts or len(parties) < 2 or not merged.when or names_the_party(merged.when, merged.scope):
         return
     owed = f"{len(parties)} parties ({', '.join(parties)})"
     errors.append(RuleError(spec.at("when"), f"rule '{spec.id}' is owed by {owed} "
