@@ -1,0 +1,253 @@
+"""Every agreement over one export, in parallel processes on one machine (issue 27).
+
+Why this shape:
+- One read of the input. The parent reads the rows once (an EventSource, a list, any iterable) and
+  routes each to the agreements whose area and period it belongs to (`intake.area.outside`), counting
+  the others as `outside`. A row goes to a spool per agreement: a temporary file of pickled batches of
+  rows, each with its own file:line, so a rejection in a worker still names the original file and line.
+  Pickle, not JSON: a YAML row's values (dates, numbers) come back as they were read, so the report is
+  the one `evaluate` gives on the file itself, byte for byte.
+- Each agreement is then one `api.evaluate` over its spool (a re-readable source: a stream out of
+  order is sorted as for a file), in a pool of worker processes (`forkserver` where the platform has
+  it, else `spawn`: never a bare fork of a parent that may hold threads), or in this process with
+  `jobs=1` — the same code either way, so both give the same bytes.
+- What the files declare they cover (a header, an export's scope) is known once the parent has read
+  them; it is handed to each agreement as `coverage`, as `evaluate` would have read it from the source.
+- A report comes back complete: its long lists (findings, rejections, events) are read into memory in
+  the worker before it returns, so nothing refers to a worker's temporary files after it exits.
+- An agreement that fails (too many rejections, an engine that cannot run) is one line for that
+  agreement; the others are still evaluated.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+import pickle
+import queue
+import shutil
+import tempfile
+import threading
+from typing import IO, Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+
+import attrs
+
+from doha_compliance import api
+from doha_compliance.errors import ComplianceError, TooManyRejections
+from doha_compliance.intake.area import area_filter
+from doha_compliance.intake.readers import RawRow
+from doha_compliance.models import Agreement
+from doha_compliance.report.report import Report
+
+from .options import Options
+
+BATCH = 2_000  # rows pickled at a time: large enough for speed, small enough to bound memory
+PROGRESS_EVERY = 5_000  # rows between two progress messages from a worker
+
+Progress = Callable[[str, int], None]  # (agreement id, rows evaluated so far)
+Outcome = Union[Report, str]  # a report, or why there is none (one line)
+
+
+def default_jobs() -> int:
+    """The cores this process may use (its affinity where the platform says it), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+@attrs.frozen
+class Routed:
+    """One agreement's share of the input: its spool, how many rows it holds, how many were outside."""
+
+    agreement: Agreement
+    spool: str
+    rows: int
+    outside: int
+
+
+class _Writer:
+    def __init__(self, path: str):
+        self.path = path
+        self.fh: IO[bytes] = open(path, "wb")
+        self.batch: List[Tuple[Any, ...]] = []
+        self.rows = 0
+        self.outside = 0
+
+    def add(self, row: RawRow) -> None:
+        self.batch.append((row.where, row.data, row.problem, row.field, row.id))
+        self.rows += 1
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            pickle.dump(self.batch, self.fh, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+
+    def close(self) -> None:
+        self.flush()
+        self.fh.close()
+
+
+def route(agreements: Sequence[Agreement], events: Iterable[Any], folder: str) -> List[Routed]:
+    """Read the rows once; each to the spool of every agreement whose area and period it is in."""
+    writers = [_Writer(os.path.join(folder, f"{index}.rows")) for index in range(len(agreements))]
+    filters = [area_filter(agreement) for agreement in agreements]
+    pairs = list(zip(writers, filters))
+    try:
+        for row in api._rows(events):
+            data = row.data
+            for writer, inside in pairs:
+                if inside is not None and data is not None and inside(data) is not None:
+                    writer.outside += 1
+                else:
+                    writer.add(row)
+    finally:
+        for writer in writers:
+            writer.close()
+    return [Routed(agreement, w.path, w.rows, w.outside) for agreement, w in zip(agreements, writers)]
+
+
+class SpoolRows:
+    """An agreement's spooled rows, re-readable (`evaluate` reads again, sorted, a stream out of order);
+    every `PROGRESS_EVERY` rows, `tell(agreement id, rows so far)` when given."""
+
+    reiterable = True
+
+    def __init__(self, path: str, name: str, tell: Optional[Progress] = None):
+        self.path, self.name, self.tell = path, name, tell
+
+    def __iter__(self) -> Iterator[RawRow]:
+        done = 0
+        with open(self.path, "rb") as fh:
+            while True:
+                try:
+                    batch = pickle.load(fh)
+                except EOFError:
+                    break
+                for where, data, problem, field, row_id in batch:
+                    yield RawRow(where, data, problem, field, row_id)
+                done += len(batch)
+                if self.tell is not None and done % PROGRESS_EVERY < len(batch):
+                    self.tell(self.name, done)
+        if self.tell is not None:
+            self.tell(self.name, done)
+
+
+def materialised(report: Report) -> Report:
+    """The report with every long list in memory (a Spool's file belongs to the process that made it)."""
+    return attrs.evolve(report, rejected=tuple(report.rejected), findings=tuple(report.findings),
+                        claims=tuple(report.claims), events=tuple(report.events),
+                        unattributed=tuple(report.unattributed))
+
+
+def evaluate_routed(routed: Routed, options: Options, tell: Optional[Progress] = None) -> Outcome:
+    """One agreement over its spool: the report `evaluate` gives on the whole input, or why not."""
+    agreement = routed.agreement
+    try:
+        report = api.evaluate(agreement, SpoolRows(routed.spool, agreement.id, tell), as_of=options.as_of,
+                              engine=options.engine, max_errors=options.max_errors,
+                              lateness_days=options.lateness_days, coverage=options.coverage)
+    except TooManyRejections as exc:
+        return (f"stopped: {len(exc.rejected)} events rejected (max_errors {options.max_errors}), "
+                f"the last at {exc.rejected[-1].where}: {exc.rejected[-1].reason}")
+    except ComplianceError as exc:
+        return str(exc)
+    # The rows outside never reached the spool: read = evaluated + rejected + outside, as `evaluate` counts
+    inputs = attrs.evolve(report.inputs, read=report.inputs.read + routed.outside,
+                          outside=report.inputs.outside + routed.outside)
+    return materialised(attrs.evolve(report, inputs=inputs))
+
+
+# --- worker processes ----------------------------------------------------------------------------------
+
+_QUEUE: Optional["queue.Queue[Tuple[str, int]]"] = None
+
+
+def _start_worker(progress: Optional["queue.Queue[Tuple[str, int]]"]) -> None:
+    global _QUEUE
+    _QUEUE = progress
+
+
+def _tell_parent(name: str, done: int) -> None:
+    if _QUEUE is not None:
+        _QUEUE.put((name, done))
+
+
+def _in_worker(routed: Routed, options: Options) -> Outcome:
+    try:
+        return evaluate_routed(routed, options, _tell_parent if _QUEUE is not None else None)
+    except Exception as exc:  # one line for this agreement; the others go on
+        return f"failed: {type(exc).__name__}: {exc}"
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        ctx.set_forkserver_preload([__name__])  # the workers start with the package imported
+    return ctx
+
+
+def evaluate_all(routed: Sequence[Routed], options: Options, jobs: int,
+                 progress: Optional[Progress] = None) -> Dict[str, Outcome]:
+    """Each agreement's outcome, by id in the order given: in this process (jobs 1, or one agreement),
+    else in `jobs` worker processes, the largest shares first."""
+    if jobs <= 1 or len(routed) <= 1:
+        return {r.agreement.id: evaluate_routed(r, options, progress) for r in routed}
+    ctx = _context()
+    told: Optional["queue.Queue[Tuple[str, int]]"] = ctx.Queue() if progress is not None else None
+    drain = None
+    if told is not None and progress is not None:
+        drain = threading.Thread(target=_drain, args=(told, progress), daemon=True)
+        drain.start()
+    outcomes: Dict[str, Outcome] = {}
+    try:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(routed)), mp_context=ctx,
+                                                    initializer=_start_worker, initargs=(told,)) as pool:
+            order = sorted(routed, key=lambda r: -r.rows)
+            futures = {pool.submit(_in_worker, r, options): r.agreement.id for r in order}
+            for future in concurrent.futures.as_completed(futures):
+                try:
+                    outcomes[futures[future]] = future.result()
+                except concurrent.futures.process.BrokenProcessPool:
+                    outcomes[futures[future]] = "failed: its worker process ended unexpectedly (out of memory?)"
+    finally:
+        if told is not None and drain is not None:
+            told.put(("", -1))
+            drain.join(timeout=5)
+    by_id = {r.agreement.id: r.agreement for r in routed}
+    out: Dict[str, Outcome] = {}
+    for r in routed:
+        outcome = outcomes[r.agreement.id]
+        # the caller's own Agreement object, not the worker's copy of it
+        out[r.agreement.id] = attrs.evolve(outcome, agreement=by_id[r.agreement.id]) \
+            if isinstance(outcome, Report) else outcome
+    return out
+
+
+def _drain(told: "queue.Queue[Tuple[str, int]]", progress: Progress) -> None:
+    while True:
+        name, done = told.get()
+        if done < 0:
+            return
+        progress(name, done)
+
+
+def run(agreements: Sequence[Agreement], events: Iterable[Any], options: Options, jobs: Optional[int] = None,
+        progress: Optional[Progress] = None, on_routed: Optional[Callable[[Sequence[Routed]], None]] = None
+        ) -> Dict[str, Outcome]:
+    """Route the input once, then evaluate every agreement: its report, or one line on why not.
+    `on_routed` is told each agreement's share once the input is read (a progress bar's totals)."""
+    folder = tempfile.mkdtemp(prefix="doha-compliance-fanout-")
+    try:
+        routed = route(agreements, events, folder)
+        declared_of = getattr(events, "declared", None)  # what the files declare they cover, now known
+        if callable(declared_of):
+            options = attrs.evolve(options, coverage=tuple(options.coverage) + tuple(declared_of()))
+        if on_routed is not None:
+            on_routed(routed)
+        return evaluate_all(routed, options, default_jobs() if jobs is None else jobs, progress)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
