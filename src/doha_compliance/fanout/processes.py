@@ -8,8 +8,8 @@ Why this shape:
   Pickle, not JSON: a YAML row's values (dates, numbers) come back as they were read, so the report is
   the one `evaluate` gives on the file itself, byte for byte.
 - Each agreement is then one `api.evaluate` over its spool (a re-readable source: a stream out of
-  order is sorted as for a file), in a pool of worker processes (`forkserver` where the platform has
-  it, else `spawn`: never a bare fork of a parent that may hold threads), or in this process with
+  order is sorted as for a file), in a pool of worker processes (`spawn`: never a bare fork of a
+  parent that may hold threads), or in this process with
   `jobs=1` — the same code either way, so both give the same bytes.
 - What the files declare they cover (a header, an export's scope) is known once the parent has read
   them; it is handed to each agreement as `coverage`, as `evaluate` would have read it from the source.
@@ -183,11 +183,11 @@ def _in_worker(routed: Routed, options: Options) -> Outcome:
 
 
 def _context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        ctx.set_forkserver_preload([__name__])  # the workers start with the package imported
-    return ctx
+    """`spawn`: a fresh interpreter per worker (about half a second of imports each, once per run). Not a
+    bare fork (the parent may hold threads: a progress bar's, a caller's), and not `forkserver`, whose
+    workers are children of a server process: their CPU time would reach no one's accounting (the
+    benchmark's `getrusage` of the command), and its preload setting is global to the caller's process."""
+    return multiprocessing.get_context("spawn")
 
 
 def evaluate_all(routed: Sequence[Routed], options: Options, jobs: int,

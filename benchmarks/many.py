@@ -1,0 +1,133 @@
+"""The many-agreements contender (issue 27): one export of N events x the three bundled agreements.
+
+    python benchmarks/run.py --many --n 100000
+
+The export is one JSONL file in date order, as a global export is: a third of its rows in Afghanistan
+(benchmarks/synthetic.py's mixed Doha stream, from March 2020), a third in Lebanon (from the cessation of
+27 November 2024) and a third in Ukraine (from the Minsk II signature, 12 February 2015), each row naming
+its `country` and using its agreement's vocabulary (so each agreement evaluates its third and counts the
+other two thirds as outside). Three ways to get the three reports, each the real command in a process of
+its own, timed in wall time and in CPU time (the command's and its worker processes'):
+
+  sequential  three `report --rules X` runs one after another, each reading the whole export
+  jobs1       `report --rules doha --rules lebanon-2024 --rules minsk-2 --jobs 1`: one read, the
+              agreements evaluated one after another in the same process
+  jobs2       the same with `--jobs 2`: one read, two worker processes
+
+The reports of jobs1 and jobs2 are compared byte for byte, and with the sequential runs' (each agreement's
+report alone): they must be the same, or the comparison is not like for like.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import heapq
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Dict, Iterator, List
+
+import synthetic
+
+RULES = ("doha", "lebanon-2024", "minsk-2")
+IDS = {"doha": "doha-2020", "lebanon-2024": "lebanon-2024", "minsk-2": "minsk-2"}
+
+LEBANON = [  # (weight, type, actor, targets)
+    (30, "airstrike", "israel", ["hezbollah", "civilians", "lebanon"]),
+    (15, "shelling", "israel", ["hezbollah", "civilians"]),
+    (10, "demolition", "israel", ["civilians"]),
+    (8, "gunfire", "israel", ["civilians", "lebanon"]),
+    (5, "rocket_fire", "hezbollah", ["israel"]),
+    (12, "statement", "lebanon", ["israel"]),
+    (10, "statement", "israel", ["hezbollah"]),
+    (5, "allegation", "lebanon", ["israel"]),
+    (5, "allegation", "israel", ["hezbollah"]),
+]
+UKRAINE = [
+    (40, "shelling", "dpr", ["ukraine"]),
+    (20, "shelling", "ukraine", ["dpr", "lpr"]),
+    (15, "gunfire", "lpr", ["ukraine"]),
+    (10, "attack", "dpr", ["ukraine"]),
+    (10, "statement", "ukraine", ["dpr"]),
+    (5, "allegation", "ukraine", ["dpr"]),
+]
+
+
+def _stream(mix: list, prefix: str, country: str, n: int, start: dt.date, seed: int) -> Iterator[dict]:
+    rnd = random.Random(seed)
+    days = max(1, n // synthetic.PER_DAY)
+    weights = [m[0] for m in mix]
+    for i in range(n):
+        _, etype, actor, targets = rnd.choices(mix, weights)[0]
+        target = rnd.choice(targets)
+        row = {"id": f"{prefix}-{i:08d}", "date": (start + dt.timedelta(days=i * days // max(n, 1))).isoformat(),
+               "type": etype, "actor": actor, "target": target, "country": country, "source": "synthetic"}
+        if etype == "allegation":
+            row["accused"] = target
+        elif etype not in ("statement",):
+            row["fatalities"] = min(int(rnd.expovariate(0.5)), 50)
+        yield row
+
+
+def write_export(path: str, n: int, seed: int = 2020) -> None:
+    """n rows, a third per country, merged in date order (ties: by id)."""
+    third = n // 3
+    afghanistan = ({**row, "country": "Afghanistan"} for row in synthetic.events(n - 2 * third, seed))
+    lebanon = _stream(LEBANON, "lb", "Lebanon", third, dt.date(2024, 11, 27), seed + 1)
+    ukraine = _stream(UKRAINE, "ua", "Ukraine", third, dt.date(2015, 2, 12), seed + 2)
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in heapq.merge(afghanistan, lebanon, ukraine, key=lambda r: (r["date"], r["id"])):
+            fh.write(json.dumps(row) + "\n")
+
+
+def _timed(args: List[str]) -> Dict[str, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "doha_compliance", *args], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": time.perf_counter() - start,
+            "cpu_seconds": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+            "peak_mb": after.ru_maxrss / 1024}  # the largest child so far (a worker or a command)
+
+
+def measure(n: int, seed: int = 2020, fmt: str = "json") -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        export = os.path.join(folder, "export.jsonl")
+        write_export(export, n, seed)
+        row: dict = {"n": n, "file_mb": round(os.path.getsize(export) / 2**20, 1)}
+        sequential = {"seconds": 0.0, "cpu_seconds": 0.0}
+        os.mkdir(os.path.join(folder, "seq"))
+        for name in RULES:
+            out = os.path.join(folder, "seq", f"{IDS[name]}.{fmt}")
+            t = _timed(["report", "--rules", name, "--events", export, "--format", fmt, "--output", out])
+            sequential["seconds"] += t["seconds"]
+            sequential["cpu_seconds"] += t["cpu_seconds"]
+        row["sequential"] = sequential
+        rules = [arg for name in RULES for arg in ("--rules", name)]
+        for jobs in ("1", "2"):
+            row[f"jobs{jobs}"] = _timed(["report", *rules, "--events", export, "--format", fmt,
+                                         "--output-dir", os.path.join(folder, f"jobs{jobs}"), "--jobs", jobs])
+        names = [f"{IDS[name]}.{fmt}" for name in RULES]
+        row["same_bytes"] = all(filecmp.cmp(os.path.join(folder, "jobs1", f), os.path.join(folder, d, f), shallow=False)
+                                for f in names for d in ("jobs2", "seq"))
+        return row
+
+
+def report(row: dict) -> None:
+    n = row["n"]
+    print(f"\nN = {n:,} events x 3 agreements ({row['file_mb']} MB JSONL, a third each in Afghanistan, Lebanon, "
+          f"Ukraine); reports byte-identical (--jobs 1, --jobs 2, each alone): {row['same_bytes']}")
+    print(f"  {'':28} {'seconds':>9} {'CPU s':>9}")
+    for key, label in (("sequential", "three reports, one by one"), ("jobs1", "--jobs 1 (one read)"),
+                       ("jobs2", "--jobs 2 (one read)")):
+        print(f"  {label:28} {row[key]['seconds']:9.2f} {row[key]['cpu_seconds']:9.2f}")
+    s = row["sequential"]
+    for key in ("jobs1", "jobs2"):
+        print(f"  {key} / sequential: time {row[key]['seconds'] / s['seconds']:.2f}x, "
+              f"CPU time {row[key]['cpu_seconds'] / s['cpu_seconds']:.2f}x")
