@@ -170,3 +170,11 @@ def test_one_agreement_failing_does_not_stop_the_others(bundled_sets, tmp_path):
                       "--output-dir", str(tmp_path))
     assert result.returncode == 2 and "minsk-2: stopped" in result.stderr
     assert sorted(os.listdir(tmp_path)) == ["doha-2020.txt"]
+
+
+def test_explain_says_a_row_was_outside():
+    result = run_main("explain", "SYR1", "--rules", "doha", "--events", str(EXPORT))
+    assert result.returncode == 0
+    assert result.stdout == ("event SYR1 at tests/data/acled_many_countries_shape.csv:3 was not evaluated: outside the "
+                             "agreement's area and period: country Syria is outside the agreement's area "
+                             "(Afghanistan)\n")

@@ -14,7 +14,7 @@ from doha_compliance._util.stream import IdLedger, InEventTime, OutOfOrder, Sort
 from doha_compliance._util.values import check_day
 from doha_compliance.errors import TooManyRejections
 from doha_compliance.intake import declarations, sources
-from doha_compliance.intake.area import area_filter
+from doha_compliance.intake.area import area_filter, outside
 from doha_compliance.intake.readers import RawRow
 from doha_compliance.intake.validate import check_row
 from doha_compliance.judging.judge import Judge
@@ -172,10 +172,14 @@ def _rows(events: Iterable[EventInput]) -> Iterator[RawRow]:
 
 def find_event(agreement: Agreement, events: Iterable[EventInput], event_id: str) -> Optional[Union[Event, Rejection]]:
     """The first row with this id, checked (an Event, or its Rejection); None if no row has it.
+    A row outside the agreement's area and period is a Rejection saying so (it was never checked).
     Reads lazily and stops there: nothing else is held."""
     for row in _rows(events):
         raw = row.data.get("id") if row.data is not None else row.id
         if raw is not None and not isinstance(raw, bool) and str(raw).strip() == event_id:
+            away = outside(agreement, row)  # issue 27: never checked against this agreement's vocabulary
+            if away is not None:
+                return Rejection(row.where, event_id, f"outside the agreement's area and period: {away}")
             return check_row(row, agreement)
     return None
 

@@ -216,6 +216,9 @@ def run_explain(args: argparse.Namespace) -> int:
     if isinstance(event, Event):
         say(inert_lines(explain_uncited(report, event)), end="")
         return EXIT_OK
+    if isinstance(event, Rejection):  # issue 27: outside the agreement's area (counted, never checked)
+        say(inert(f"event {args.key} at {event.where} was not evaluated: {event.reason}"))
+        return EXIT_OK
     example = report.findings[0].id if report.findings else "rule/party/event"
     say(f"doha-compliance: '{args.key}' is neither a finding id nor an event id in the input "
         f"(finding ids look like {example})", err=True)
