@@ -18,16 +18,10 @@ from doha_compliance.models import Agreement, Event, Rejection
 from doha_compliance.renderers import writer
 from doha_compliance.renderers.wording import rules_line
 
-from .output import inert, inert_lines, input_files, output_folder, output_target, say, write_report
+from .output import inert, inert_lines, input_files, output_target, say, write_report
 from .parser import ALL_RULES
-from .progress import AgreementBars, WithProgress
-
-EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
-
-
-def event_source(args: argparse.Namespace) -> api.EventSource:
-    return api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping,
-                           coverage=getattr(args, "coverage", None))
+from .progress import WithProgress
+from .shared import EXIT_FAIL_ON, EXIT_INPUT, EXIT_OK, event_source, load_rules
 
 
 def _check_filters(agreement: Agreement, args: argparse.Namespace) -> None:
@@ -43,24 +37,12 @@ def _check_filters(agreement: Agreement, args: argparse.Namespace) -> None:
                                   f"{did_you_mean(rule, agreement.rule_ids())}")
 
 
-def load_rules(given: str) -> Agreement:
-    """The rule set, with a one-line warning on stderr when a local folder took a bundled set's name
-    (`--rules doha` with a ./doha here): the report says so too, but a reader of the report alone
-    might not be the one who typed the command."""
-    agreement = api.load_rules(given)
-    source = agreement.source
-    if source is not None and source.shadows and bundled.is_bare_name(given):
-        say(inert(f"doha-compliance: warning: '{given}' is the local folder ./{given}, not the bundled rule set "
-                  f"'{source.name}'; the output names the folder it used (sha256 {source.sha256[:12]}); "
-                  f"to use the bundled set, run from another folder"), err=True)
-    return agreement
-
-
 def run_report(args: argparse.Namespace) -> int:
     if args.table and args.format != "csv":
         raise ComplianceError(f"--table {args.table} is for --format csv (the other formats show every table)")
     folders = _rule_folders(args.rules)
     if len(folders) > 1 or args.output_dir is not None:
+        from .many import run_many
         return run_many(args, folders)
     args.rules = folders[0]  # one rule set: the report as it always was, on stdout or --output
     agreement = load_rules(args.rules)
@@ -110,92 +92,6 @@ def _rule_folders(given: List[str]) -> List[str]:
     for folder in folders:
         out.setdefault(os.path.realpath(folder), folder)
     return list(out.values())
-
-
-def _check_many_filters(agreements: List[Agreement], args: argparse.Namespace) -> None:
-    """With several agreements, --party and --rule filter every report; each must name a party or rule of
-    at least one of them (an agreement that has none of them lists no finding)."""
-    parties = {p for a in agreements for p in a.parties}
-    rules = {r for a in agreements for r in a.rule_ids()}
-    names = ", ".join(a.id for a in agreements)
-    for party in args.party or []:
-        if party not in parties:
-            raise ComplianceError(f"--party {party}: not a party of any of the agreements ({names})"
-                                  f"{did_you_mean(party, parties)}")
-    for rule in args.rule or []:
-        if rule not in rules:
-            raise ComplianceError(f"--rule {rule}: not a rule of any of the agreements ({names})"
-                                  f"{did_you_mean(rule, rules)}")
-
-
-def run_many(args: argparse.Namespace, folders: List[str]) -> int:
-    """`report --rules A --rules B ...` (issue 27): every agreement's report from one read of the input,
-    each into --output-dir as <agreement id>.<format>; the agreements evaluated by --jobs processes.
-
-    Exit status: 2 if any agreement could not be reported (--max-errors reached, --strict with rejected
-    rows) — the others are still written; else 1 if any report has a finding with the --fail-on status;
-    else 0. One line per agreement on stderr says what it read and where its report went."""
-    from doha_compliance.fanout import processes
-    from doha_compliance.fanout.options import Options
-    from doha_compliance.matching.durable import deciders
-    if args.output is not None:
-        raise ComplianceError(f"--output {args.output} names one file: with several rule sets, name a folder with "
-                              "--output-dir DIR (one report per agreement, <agreement id>.<format>)")
-    if args.output_dir is None:
-        raise ComplianceError(f"{len(folders)} rule sets give {len(folders)} reports: name a folder for them with "
-                              "--output-dir DIR (each written there as <agreement id>.<format>)")
-    agreements = [load_rules(folder) for folder in folders]
-    seen: Dict[str, str] = {}
-    for agreement, folder in zip(agreements, folders):
-        if agreement.id in seen:
-            raise ComplianceError(f"--rules {seen[agreement.id]} and --rules {folder} are both the agreement "
-                                  f"{agreement.id}: each report is named by its agreement's id; give one of them")
-        seen[agreement.id] = folder
-    _check_many_filters(agreements, args)
-    deciders.resolve(args.engine)  # EngineUnavailable once, before any row is read
-    folder = output_folder(args.output_dir)
-    inputs = list(input_files(args))
-    extension = "txt" if args.format == "text" else args.format
-    targets = {a.id: output_target(os.path.join(folder, f"{a.id}.{extension}"), inputs, "--output-dir")
-               for a in agreements}
-    source = event_source(args)
-    terminal = sys.stderr.isatty()
-    bars = AgreementBars()
-    options = Options(as_of=args.as_of, engine=args.engine, max_errors=args.max_errors, lateness_days=args.lateness)
-    try:
-        outcomes = processes.run(agreements, WithProgress(source) if terminal else source, options, args.jobs,
-                                 progress=bars.update if terminal else None,
-                                 on_routed=lambda routed: bars.start((r.agreement.id, r.rows, r.outside)
-                                                                     for r in routed))
-    finally:
-        bars.stop()
-        source.close()
-    status = EXIT_OK
-    for agreement in agreements:
-        outcome = outcomes[agreement.id]
-        if isinstance(outcome, str):
-            say(f"doha-compliance: {agreement.id}: {outcome}; no report written", err=True)
-            status = EXIT_INPUT
-            continue
-        report = outcome
-        for r in report.rejected:
-            say(f"rejected ({agreement.id}): {r.where}: {r.id or '-'}: {r.reason}", err=True)
-        if args.party or args.rule or args.min_confidence:
-            report = report.filtered(args.party, args.rule, min_confidence=args.min_confidence)
-        if args.strict and report.rejected:
-            say(f"doha-compliance: {agreement.id}: {len(report.rejected)} events rejected and --strict is set; "
-                "no report written", err=True)
-            status = EXIT_INPUT
-            continue
-        path = targets[agreement.id]
-        write_report(writer(report, args.format, args.table), path)
-        inputs_of = report.inputs
-        say(f"{agreement.id}: read {inputs_of.read:,}: evaluated {inputs_of.evaluated:,}, rejected "
-            f"{inputs_of.rejected:,}, outside its area and period {inputs_of.outside:,}; "
-            f"{len(report.findings):,} findings -> {path}", err=True)
-        if args.fail_on and status == EXIT_OK and any(f.status == args.fail_on for f in report.findings):
-            status = EXIT_FAIL_ON
-    return status
 
 
 def run_explain(args: argparse.Namespace) -> int:

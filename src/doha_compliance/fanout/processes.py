@@ -45,7 +45,11 @@ BATCH = 2_000  # rows pickled at a time: large enough for speed, small enough to
 PROGRESS_EVERY = 5_000  # rows between two progress messages from a worker
 
 Progress = Callable[[str, int], None]  # (agreement id, rows evaluated so far)
-Outcome = Union[Report, str]  # a report, or why there is none (one line)
+Outcome = Union[Report, str, Any]  # a report, or why there is none (one line), or what `finish` made of it
+# What the worker does with a finished report instead of sending it back (the command line writes it
+# there: the reports are rendered in parallel, and only a summary crosses back): a picklable callable
+# (a top-level function, or an instance of a class in an importable module) taking the report.
+Finish = Callable[[Report], Any]
 
 
 def default_jobs() -> int:
@@ -142,8 +146,10 @@ def materialised(report: Report) -> Report:
                         unattributed=tuple(report.unattributed))
 
 
-def evaluate_routed(routed: Routed, options: Options, tell: Optional[Progress] = None) -> Outcome:
-    """One agreement over its spool: the report `evaluate` gives on the whole input, or why not."""
+def evaluate_routed(routed: Routed, options: Options, tell: Optional[Progress] = None,
+                    finish: Optional[Finish] = None) -> Outcome:
+    """One agreement over its spool: the report `evaluate` gives on the whole input (or what `finish`
+    makes of it), or why not."""
     agreement = routed.agreement
     try:
         report = api.evaluate(agreement, SpoolRows(routed.spool, agreement.id, tell), as_of=options.as_of,
@@ -157,7 +163,13 @@ def evaluate_routed(routed: Routed, options: Options, tell: Optional[Progress] =
     # The rows outside never reached the spool: read = evaluated + rejected + outside, as `evaluate` counts
     inputs = attrs.evolve(report.inputs, read=report.inputs.read + routed.outside,
                           outside=report.inputs.outside + routed.outside)
-    return materialised(attrs.evolve(report, inputs=inputs))
+    report = attrs.evolve(report, inputs=inputs)
+    if finish is not None:
+        try:
+            return finish(report)
+        except ComplianceError as exc:
+            return str(exc)
+    return materialised(report)
 
 
 # --- worker processes ----------------------------------------------------------------------------------
@@ -175,9 +187,9 @@ def _tell_parent(name: str, done: int) -> None:
         _QUEUE.put((name, done))
 
 
-def _in_worker(routed: Routed, options: Options) -> Outcome:
+def _in_worker(routed: Routed, options: Options, finish: Optional[Finish]) -> Outcome:
     try:
-        return evaluate_routed(routed, options, _tell_parent if _QUEUE is not None else None)
+        return evaluate_routed(routed, options, _tell_parent if _QUEUE is not None else None, finish)
     except Exception as exc:  # one line for this agreement; the others go on
         return f"failed: {type(exc).__name__}: {exc}"
 
@@ -191,11 +203,11 @@ def _context() -> Any:
 
 
 def evaluate_all(routed: Sequence[Routed], options: Options, jobs: int,
-                 progress: Optional[Progress] = None) -> Dict[str, Outcome]:
+                 progress: Optional[Progress] = None, finish: Optional[Finish] = None) -> Dict[str, Outcome]:
     """Each agreement's outcome, by id in the order given: in this process (jobs 1, or one agreement),
     else in `jobs` worker processes, the largest shares first."""
     if jobs <= 1 or len(routed) <= 1:
-        return {r.agreement.id: evaluate_routed(r, options, progress) for r in routed}
+        return {r.agreement.id: evaluate_routed(r, options, progress, finish) for r in routed}
     ctx = _context()
     told: Optional["queue.Queue[Tuple[str, int]]"] = ctx.Queue() if progress is not None else None
     drain = None
@@ -207,7 +219,7 @@ def evaluate_all(routed: Sequence[Routed], options: Options, jobs: int,
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(routed)), mp_context=ctx,
                                                     initializer=_start_worker, initargs=(told,)) as pool:
             order = sorted(routed, key=lambda r: -r.rows)
-            futures = {pool.submit(_in_worker, r, options): r.agreement.id for r in order}
+            futures = {pool.submit(_in_worker, r, options, finish): r.agreement.id for r in order}
             for future in concurrent.futures.as_completed(futures):
                 try:
                     outcomes[futures[future]] = future.result()
@@ -236,10 +248,11 @@ def _drain(told: "queue.Queue[Tuple[str, int]]", progress: Progress) -> None:
 
 
 def run(agreements: Sequence[Agreement], events: Iterable[Any], options: Options, jobs: Optional[int] = None,
-        progress: Optional[Progress] = None, on_routed: Optional[Callable[[Sequence[Routed]], None]] = None
-        ) -> Dict[str, Outcome]:
-    """Route the input once, then evaluate every agreement: its report, or one line on why not.
-    `on_routed` is told each agreement's share once the input is read (a progress bar's totals)."""
+        progress: Optional[Progress] = None, on_routed: Optional[Callable[[Sequence[Routed]], None]] = None,
+        finish: Optional[Finish] = None) -> Dict[str, Outcome]:
+    """Route the input once, then evaluate every agreement: its report (or what `finish` made of it, in
+    the worker), or one line on why not. `on_routed` is told each agreement's share once the input is
+    read (a progress bar's totals)."""
     folder = tempfile.mkdtemp(prefix="doha-compliance-fanout-")
     try:
         routed = route(agreements, events, folder)
@@ -248,6 +261,6 @@ def run(agreements: Sequence[Agreement], events: Iterable[Any], options: Options
             options = attrs.evolve(options, coverage=tuple(options.coverage) + tuple(declared_of()))
         if on_routed is not None:
             on_routed(routed)
-        return evaluate_all(routed, options, default_jobs() if jobs is None else jobs, progress)
+        return evaluate_all(routed, options, default_jobs() if jobs is None else jobs, progress, finish)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
