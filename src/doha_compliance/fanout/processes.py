@@ -202,33 +202,52 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def evaluate_all(routed: Sequence[Routed], options: Options, jobs: int,
+class _Pool:
+    """The worker processes, started before the input is read: they spawn and import the package while
+    the parent routes the rows (half a second each that no longer adds to the wall time)."""
+
+    def __init__(self, workers: int, progress: Optional[Progress]):
+        ctx = _context()
+        self.told: Optional["queue.Queue[Tuple[str, int]]"] = ctx.Queue() if progress is not None else None
+        self.drain: Optional[threading.Thread] = None
+        if self.told is not None and progress is not None:
+            self.drain = threading.Thread(target=_drain, args=(self.told, progress), daemon=True)
+            self.drain.start()
+        self.executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                                               initializer=_start_worker, initargs=(self.told,))
+        for _ in range(workers):
+            self.executor.submit(_warm)
+
+    def evaluate(self, routed: Sequence[Routed], options: Options, finish: Optional[Finish]) -> Dict[str, Outcome]:
+        outcomes: Dict[str, Outcome] = {}
+        order = sorted(routed, key=lambda r: -r.rows)  # the largest shares first: the last to start is short
+        futures = {self.executor.submit(_in_worker, r, options, finish): r.agreement.id for r in order}
+        for future in concurrent.futures.as_completed(futures):
+            try:
+                outcomes[futures[future]] = future.result()
+            except concurrent.futures.process.BrokenProcessPool:
+                outcomes[futures[future]] = "failed: its worker process ended unexpectedly (out of memory?)"
+        return outcomes
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        if self.told is not None and self.drain is not None:
+            self.told.put(("", -1))
+            self.drain.join(timeout=5)
+
+
+def _warm() -> None:
+    """A worker's first task: the engine imported before any agreement arrives."""
+    from doha_compliance.matching.durable import engine  # noqa: F401
+
+
+def evaluate_all(routed: Sequence[Routed], options: Options, pool: Optional[_Pool],
                  progress: Optional[Progress] = None, finish: Optional[Finish] = None) -> Dict[str, Outcome]:
-    """Each agreement's outcome, by id in the order given: in this process (jobs 1, or one agreement),
-    else in `jobs` worker processes, the largest shares first."""
-    if jobs <= 1 or len(routed) <= 1:
+    """Each agreement's outcome, by id in the order given: in this process (no pool), else in the pool's
+    worker processes."""
+    if pool is None:
         return {r.agreement.id: evaluate_routed(r, options, progress, finish) for r in routed}
-    ctx = _context()
-    told: Optional["queue.Queue[Tuple[str, int]]"] = ctx.Queue() if progress is not None else None
-    drain = None
-    if told is not None and progress is not None:
-        drain = threading.Thread(target=_drain, args=(told, progress), daemon=True)
-        drain.start()
-    outcomes: Dict[str, Outcome] = {}
-    try:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(routed)), mp_context=ctx,
-                                                    initializer=_start_worker, initargs=(told,)) as pool:
-            order = sorted(routed, key=lambda r: -r.rows)
-            futures = {pool.submit(_in_worker, r, options, finish): r.agreement.id for r in order}
-            for future in concurrent.futures.as_completed(futures):
-                try:
-                    outcomes[futures[future]] = future.result()
-                except concurrent.futures.process.BrokenProcessPool:
-                    outcomes[futures[future]] = "failed: its worker process ended unexpectedly (out of memory?)"
-    finally:
-        if told is not None and drain is not None:
-            told.put(("", -1))
-            drain.join(timeout=5)
+    outcomes = pool.evaluate(routed, options, finish)
     by_id = {r.agreement.id: r.agreement for r in routed}
     out: Dict[str, Outcome] = {}
     for r in routed:
@@ -251,9 +270,12 @@ def run(agreements: Sequence[Agreement], events: Iterable[Any], options: Options
         progress: Optional[Progress] = None, on_routed: Optional[Callable[[Sequence[Routed]], None]] = None,
         finish: Optional[Finish] = None) -> Dict[str, Outcome]:
     """Route the input once, then evaluate every agreement: its report (or what `finish` made of it, in
-    the worker), or one line on why not. `on_routed` is told each agreement's share once the input is
-    read (a progress bar's totals)."""
+    the worker), or one line on why not; with `jobs` above 1 (default: the cores), in that many worker
+    processes (at most one per agreement), else in this process. `on_routed` is told each agreement's
+    share once the input is read (a progress bar's totals)."""
+    workers = min(default_jobs() if jobs is None else jobs, len(agreements))
     folder = tempfile.mkdtemp(prefix="doha-compliance-fanout-")
+    pool = _Pool(workers, progress) if workers > 1 else None
     try:
         routed = route(agreements, events, folder)
         declared_of = getattr(events, "declared", None)  # what the files declare they cover, now known
@@ -261,6 +283,8 @@ def run(agreements: Sequence[Agreement], events: Iterable[Any], options: Options
             options = attrs.evolve(options, coverage=tuple(options.coverage) + tuple(declared_of()))
         if on_routed is not None:
             on_routed(routed)
-        return evaluate_all(routed, options, default_jobs() if jobs is None else jobs, progress, finish)
+        return evaluate_all(routed, options, pool, progress, finish)
     finally:
+        if pool is not None:
+            pool.close()
         shutil.rmtree(folder, ignore_errors=True)
