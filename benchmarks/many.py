@@ -113,6 +113,10 @@ def measure(n: int, seed: int = 2020, fmt: str = "json") -> dict:
         for jobs in ("1", "2"):
             row[f"jobs{jobs}"] = _timed(["report", *rules, "--events", export, "--format", fmt,
                                          "--output-dir", os.path.join(folder, f"jobs{jobs}"), "--jobs", jobs])
+        out = subprocess.run([sys.executable, "-c", "import json, sys; sys.path.insert(0, sys.argv[1]); import many; "
+                              "print(json.dumps(many.phases(sys.argv[2])))", HERE, export],
+                             check=True, capture_output=True, text=True)
+        row["phases"] = json.loads(out.stdout.strip().splitlines()[-1])
         names = [f"{IDS[name]}.{fmt}" for name in RULES]
         row["same_bytes"] = all(filecmp.cmp(os.path.join(folder, "jobs1", f), os.path.join(folder, d, f), shallow=False)
                                 for f in names for d in ("jobs2", "seq"))
@@ -131,3 +135,50 @@ def report(row: dict) -> None:
     for key in ("jobs1", "jobs2"):
         print(f"  {key} / sequential: time {row[key]['seconds'] / s['seconds']:.2f}x, "
               f"CPU time {row[key]['cpu_seconds'] / s['cpu_seconds']:.2f}x")
+    p = row["phases"]
+    shares = ", ".join(f"{name} {a['rows']:,} rows {a['cpu_seconds']:.2f} s" for name, a in p["agreements"].items())
+    print(f"  phases (CPU s, one process): start {p['start']:.2f}, one read and routing {p['route']:.2f}; {shares}")
+    path = critical_path(p)
+    print(f"  --jobs 2 on two idle cores (the critical path of those phases): {path:.2f} s = "
+          f"{path / s['cpu_seconds']:.2f}x the three reports one by one (their CPU time: their wall time on an "
+          "idle core)")
+
+
+def phases(export: str, fmt: str = "json") -> dict:
+    """In one process (run as a child): the CPU time of each phase of `--jobs N` — the parent's start
+    (imports, rule sets) and one read (routing to spools), then each agreement's evaluation with its
+    report written, as a worker does it. On a machine shared with other work, wall time measures the
+    neighbours; from these, the wall time on two idle cores follows (`critical_path`)."""
+    cpu = time.process_time()
+    import doha_compliance as dc
+    from doha_compliance.fanout import processes
+    from doha_compliance.fanout.options import Options
+    rules = [dc.load_rules(os.path.join(os.path.dirname(HERE), "rules", name)) for name in RULES]
+    start = time.process_time() - cpu
+    folder = tempfile.mkdtemp()
+    cpu = time.process_time()
+    routed = processes.route(rules, dc.read_events(export), folder)
+    route_cpu = time.process_time() - cpu
+    each = {}
+    for r in routed:
+        cpu = time.process_time()
+        report = processes.evaluate_routed(r, Options())
+        with open(os.path.join(folder, f"{r.agreement.id}.{fmt}"), "w", encoding="utf-8") as fh:
+            report.write_json(fh)
+        each[r.agreement.id] = {"rows": r.rows, "outside": r.outside, "cpu_seconds": time.process_time() - cpu}
+    return {"start": start, "route": route_cpu, "agreements": each}
+
+
+def critical_path(p: dict, workers: int = 2) -> float:
+    """The wall time of `--jobs workers` on idle cores: the parent's start and its one read, then the
+    agreements on the workers as the pool hands them out (the largest share first, the next to the first
+    worker free). The workers start while the parent reads; a worker's start (imports) is taken to cost
+    what the parent's did (imports and rule sets: an overestimate)."""
+    loads = [0.0] * workers
+    for share in sorted(p["agreements"].values(), key=lambda a: -a["rows"]):
+        i = loads.index(min(loads))
+        loads[i] += share["cpu_seconds"]
+    return p["start"] + max(p["route"], p["start"]) + max(loads)  # a worker's start: taken as the parent's
+
+
+HERE = os.path.dirname(os.path.abspath(__file__))
