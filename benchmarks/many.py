@@ -169,16 +169,27 @@ def phases(export: str, fmt: str = "json") -> dict:
     return {"start": start, "route": route_cpu, "agreements": each}
 
 
-def critical_path(p: dict, workers: int = 2) -> float:
-    """The wall time of `--jobs workers` on idle cores: the parent's start and its one read, then the
-    agreements on the workers as the pool hands them out (the largest share first, the next to the first
-    worker free). The workers start while the parent reads; a worker's start (imports) is taken to cost
-    what the parent's did (imports and rule sets: an overestimate)."""
-    loads = [0.0] * workers
-    for share in sorted(p["agreements"].values(), key=lambda a: -a["rows"]):
-        i = loads.index(min(loads))
-        loads[i] += share["cpu_seconds"]
-    return p["start"] + max(p["route"], p["start"]) + max(loads)  # a worker's start: taken as the parent's
+def critical_path(p: dict, cores: int = 2) -> float:
+    """The wall time of `--jobs cores` on idle cores, from the phases' CPU times, following what the
+    command does (fanout.processes.plan): the parent's start; then its one read while the workers start
+    (a worker's start taken to cost what the parent's did: an overestimate), all sharing the cores; then
+    the agreements, the largest share first, each worker taking the next when it is free, the workers
+    (up to twice `cores`) sharing the `cores` cores equally (processor sharing)."""
+    shares = sorted((a["cpu_seconds"] for a in p["agreements"].values()), reverse=True)
+    workers = min(len(shares), 2 * cores)
+    ready = max(p["route"], (p["route"] + workers * p["start"]) / cores)
+    queue = list(shares)
+    running = [queue.pop(0) for _ in range(min(workers, len(queue)))]
+    clock = 0.0
+    while running:
+        rate = min(1.0, cores / len(running))
+        step = min(running) / rate
+        clock += step
+        running = [left - step * rate for left in running]
+        for done in [i for i, left in enumerate(running) if left <= 1e-9]:
+            running[done] = queue.pop(0) if queue else 0.0
+        running = [left for left in running if left > 1e-9]
+    return p["start"] + ready + clock
 
 
 HERE = os.path.dirname(os.path.abspath(__file__))
