@@ -137,9 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "each named <agreement id>.<format> (txt for text) and written atomically; the folder "
                           "is made if it does not exist (its parent must). Never an input file")
     rep.add_argument("--jobs", type=_whole(1, 1024), metavar="N",
-                     help="with several rule sets: how many worker processes evaluate the agreements at once "
-                          "(default: the cores this process may use; 1: one after another, in this process). "
-                          "The input is read once whatever N; the reports are the same bytes")
+                     help="with several rule sets: how many cores evaluate the agreements (default: the cores "
+                          "this process may use; 1: one after another, in this process; on Linux up to 2N worker "
+                          "processes share the N cores). The input is read once whatever N; the reports are the "
+                          "same bytes")
     rep.add_argument("--party", action="append", help="only findings for this party; repeatable")
     rep.add_argument("--rule", action="append", help="only findings of this rule id; repeatable")
     rep.add_argument("--min-confidence", choices=("low", "medium", "high"),

@@ -29,8 +29,9 @@ def evaluate_many(agreements: Sequence[Agreement], events: Iterable[api.EventInp
 
     Each agreement gets the rows of its declared area and period (the others are counted in
     `report.inputs.outside`), and its report is the one `evaluate(agreement, events, ...)` gives on its
-    own, byte for byte. The input is read once. `jobs`: worker processes on this machine (default: the
-    cores this process may use; 1: in this process). `scheduler`: a Dask scheduler (a
+    own, byte for byte. The input is read once. `jobs`: the cores of this machine to use (default: the
+    cores this process may use; 1: in this process; on Linux up to twice that many worker processes
+    share them, see `processes.plan`). `scheduler`: a Dask scheduler (a
     `distributed.Client` or its address) to run on instead (the `dask` extra; `jobs` is then unused).
     Call it under `if __name__ == "__main__":` in a script: the worker processes import the main module.
 
