@@ -178,3 +178,11 @@ def test_explain_says_a_row_was_outside():
     assert result.stdout == ("event SYR1 at tests/data/acled_many_countries_shape.csv:3 was not evaluated: outside the "
                              "agreement's area and period: country Syria is outside the agreement's area "
                              "(Afghanistan)\n")
+
+
+def test_rules_check_says_what_each_bundled_set_reads():
+    for name, line in (("doha", "area and period: countries Afghanistan"),
+                       ("lebanon-2024", "area and period: countries Lebanon, Israel"),
+                       ("minsk-2", "area and period: countries Ukraine; until 2022-02-23")):
+        result = run_main("rules", "check", name)
+        assert result.returncode == 0 and result.stdout.splitlines()[-1] == line

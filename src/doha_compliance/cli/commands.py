@@ -138,6 +138,8 @@ def run_rules(args: argparse.Namespace) -> int:
         say(f"{args.folder}: ok — {agreement.id}, {bases} rules, {len(agreement.rules)} versions, "
             f"{len(agreement.parties)} parties, {len(agreement.event_types)} event types")
         say(inert(rules_line(agreement.source)))
+        from doha_compliance.rules.area import describe
+        say(inert(f"area and period: {describe(agreement.area)}"))  # issue 27: which rows of an export it reads
         return EXIT_OK
     from doha_compliance.renderers.text import render_rules
     say(render_rules(agreement), end="")
