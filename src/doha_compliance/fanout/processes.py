@@ -26,6 +26,7 @@ import os
 import pickle
 import queue
 import shutil
+import signal
 import tempfile
 import threading
 from typing import IO, Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
@@ -180,6 +181,7 @@ _QUEUE: Optional["queue.Queue[Tuple[str, int]]"] = None
 def _start_worker(progress: Optional["queue.Queue[Tuple[str, int]]"], cpus: Optional[Tuple[int, ...]]) -> None:
     global _QUEUE
     _QUEUE = progress
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the workers
     if cpus is not None:
         os.sched_setaffinity(0, cpus)  # the workers share the `jobs` cores they were given, no more
 
@@ -250,6 +252,12 @@ class _Pool:
                 outcomes[futures[future]] = "failed: its worker process ended unexpectedly (out of memory?)"
         return outcomes
 
+    def abort(self) -> None:
+        """Ctrl-C, SIGTERM, an error in the parent: the workers are ended now, not waited for."""
+        for process in list(getattr(self.executor, "_processes", {}).values()):  # no public way to end them
+            process.terminate()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
         if self.told is not None and self.drain is not None:
@@ -306,6 +314,10 @@ def run(agreements: Sequence[Agreement], events: Iterable[Any], options: Options
         if on_routed is not None:
             on_routed(routed)
         return evaluate_all(routed, options, pool, progress, finish)
+    except BaseException:
+        if pool is not None:
+            pool.abort()
+        raise
     finally:
         if pool is not None:
             pool.close()
