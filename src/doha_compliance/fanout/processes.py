@@ -5,8 +5,9 @@ Why this shape:
   routes each to the agreements whose area and period it belongs to (`intake.area.outside`), counting
   the others as `outside`. A row goes to a spool per agreement: a temporary file of pickled batches of
   rows, each with its own file:line, so a rejection in a worker still names the original file and line.
-  Pickle, not JSON: a YAML row's values (dates, numbers) come back as they were read, so the report is
-  the one `evaluate` gives on the file itself, byte for byte.
+  Pickle, not JSON: a row's values come back exactly as they were read (a YAML date stays a date, not
+  its text), so a worker checks the very row `evaluate` would have checked (tests/test_many_agreements.py
+  holds each bundled example's report through the fan-out to its expected report, byte for byte).
 - Each agreement is then one `api.evaluate` over its spool (a re-readable source: a stream out of
   order is sorted as for a file), in a pool of worker processes (`spawn`: never a bare fork of a
   parent that may hold threads), or in this process with
