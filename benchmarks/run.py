@@ -276,9 +276,25 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument("--only", nargs="+", choices=list(CONTENDERS), default=list(CONTENDERS),
                         help="run only these contenders (the raw ones take minutes on dense data: they join)")
+    parser.add_argument("--many", action="store_true",
+                        help="issue 27: one export of N events x the three bundled agreements: three reports one "
+                             "after another vs --jobs 1 vs --jobs 2 (benchmarks/many.py)")
     args = parser.parse_args()
     if args.child:
         child(*args.child)
+        return
+    if args.many:
+        import many
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"{platform.platform()}")
+        rows = [many.measure(n, args.seed) for n in args.n]
+        for row in rows:
+            many.report(row)
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as fh:
+                json.dump(rows, fh, indent=2)
+        if not all(row["same_bytes"] for row in rows):
+            sys.exit("the reports differ between the three ways: the comparison is not like for like")
         return
     args.only = ["pipeline"] + [c for c in args.only if c != "pipeline"]  # the ratios are the pipeline's
     import synthetic

@@ -17,10 +17,10 @@ import doha_compliance as dc
 from conftest import OCT2020, ROOT, RULES
 
 PUBLIC = [
-    "FORMATS", "Agreement", "Claim", "ComplianceError", "EngineUnavailable", "Event", "EventError", "EventSource",
+    "FORMATS", "Agreement", "AgreementsFailed", "Claim", "ComplianceError", "EngineUnavailable", "Event", "EventError", "EventSource",
     "FileProblem", "Finding", "InputFileError", "LocatedError", "Location", "PandasMissing", "Rejection", "Report",
     "Rule", "RuleError", "RuleSetError", "SourceCoverage", "TooManyRejections", "YamlProblem", "bundled", "evaluate",
-    "explain",
+    "evaluate_many", "explain",
     "load_rules", "load_rules_from_texts", "read_events", "render",
 ]
 

@@ -8,13 +8,14 @@
 The package is laid out by pipeline stage, each layer importing only from those before it
 (checked by import-linter, see pyproject.toml): `rules` (the rule language) -> `intake` (event
 files and exports) -> `matching` (which events each rule matches) -> `judging` (statuses) ->
-`report` -> `render` -> `api` -> `cli`; `reference` holds the plain-Python oracles beside the
-engine. What is public is listed in `__all__` below (and pinned by tests/test_public_api.py);
-every other module is an implementation detail that may move.
+`report` -> `render` -> `api` -> `fanout` (every agreement at once) -> `cli`; `reference` holds
+the plain-Python oracles beside the engine. What is public is listed in `__all__` below (and pinned
+by tests/test_public_api.py); every other module is an implementation detail that may move.
 """
 from doha_compliance import bundled
 from doha_compliance.api import EventSource, evaluate, read_events
 from doha_compliance.errors import (
+    AgreementsFailed,
     ComplianceError,
     EngineUnavailable,
     EventError,
@@ -28,6 +29,7 @@ from doha_compliance.errors import (
     TooManyRejections,
     YamlProblem,
 )
+from doha_compliance.fanout import evaluate_many
 from doha_compliance.models import Agreement, Claim, Event, Finding, Rejection, Rule, SourceCoverage
 from doha_compliance.renderers import FORMATS, render
 from doha_compliance.report.explain import explain
@@ -35,10 +37,11 @@ from doha_compliance.report.report import Report
 from doha_compliance.rules.loader import load_rules, load_rules_from_texts
 
 __all__ = [
-    "FORMATS", "Agreement", "Claim", "ComplianceError", "EngineUnavailable", "Event", "EventError", "EventSource",
+    "FORMATS", "Agreement", "AgreementsFailed", "Claim", "ComplianceError", "EngineUnavailable", "Event", "EventError",
+    "EventSource",
     "FileProblem", "Finding", "InputFileError", "LocatedError", "Location", "PandasMissing", "Rejection", "Report",
     "Rule", "RuleError", "RuleSetError", "SourceCoverage", "TooManyRejections", "YamlProblem", "bundled", "evaluate",
-    "explain",
+    "evaluate_many", "explain",
     "load_rules", "load_rules_from_texts", "read_events", "render",
 ]
 

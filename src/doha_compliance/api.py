@@ -14,6 +14,7 @@ from doha_compliance._util.stream import IdLedger, InEventTime, OutOfOrder, Sort
 from doha_compliance._util.values import check_day
 from doha_compliance.errors import TooManyRejections
 from doha_compliance.intake import declarations, sources
+from doha_compliance.intake.area import area_filter, outside
 from doha_compliance.intake.readers import RawRow
 from doha_compliance.intake.validate import check_row
 from doha_compliance.judging.judge import Judge
@@ -171,10 +172,14 @@ def _rows(events: Iterable[EventInput]) -> Iterator[RawRow]:
 
 def find_event(agreement: Agreement, events: Iterable[EventInput], event_id: str) -> Optional[Union[Event, Rejection]]:
     """The first row with this id, checked (an Event, or its Rejection); None if no row has it.
+    A row outside the agreement's area and period is a Rejection saying so (it was never checked).
     Reads lazily and stops there: nothing else is held."""
     for row in _rows(events):
         raw = row.data.get("id") if row.data is not None else row.id
         if raw is not None and not isinstance(raw, bool) and str(raw).strip() == event_id:
+            away = outside(agreement, row)  # issue 27: never checked against this agreement's vocabulary
+            if away is not None:
+                return Rejection(row.where, event_id, f"outside the agreement's area and period: {away}")
             return check_row(row, agreement)
     return None
 
@@ -189,10 +194,16 @@ class _Intake:
         self.rejected: Spool[Rejection] = rejections_spool()
         self.ids = IdLedger()
         self.imports = ImportTally()  # evaluated rows per file and mapping outcome, for the report
+        self.outside = 0  # issue 27: rows outside the agreement's area and period, never checked
+        self.area = area_filter(agreement)
 
     def __iter__(self) -> Iterator[Event]:
+        area = self.area
         for row in _rows(self.rows):
             self.read += 1
+            if area is not None and row.data is not None and area(row.data) is not None:
+                self.outside += 1
+                continue
             result = check_row(row, self.agreement)
             if isinstance(result, Event):
                 seen = self.ids.first_seen(result.id, result.where)
@@ -376,7 +387,7 @@ def _evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optiona
     sources = _cut(declared, as_of)
     result = judge.finish(matches, as_of, (seen.first, seen.last), known=intake.ids.contains, sources=sources)
     inputs = Inputs(read=intake.read, evaluated=evaluated, rejected=len(intake.rejected), after_as_of=later[0],
-                    engine=engine)
+                    outside=intake.outside, engine=engine)
     report = Report(agreement=agreement, as_of=as_of, inputs=inputs, rejected=intake.rejected.finish(),
                     findings=result.findings, claims=result.claims, not_assessed=result.not_assessed,
                     events=result.events, imports=intake.imports.counts(),

@@ -100,3 +100,14 @@ class YamlProblem(ComplianceError):
 
 class PandasMissing(ImportError):
     """`Report.to_frame` needs pandas, an optional extra that is not installed."""
+
+
+class AgreementsFailed(ComplianceError):
+    """evaluate_many (issue 27): some agreements could not be evaluated (too many rejected rows, an engine
+    that cannot run). `errors`: agreement id -> a one-line reason; `reports`: the agreements that were
+    evaluated, by id, complete and usable."""
+
+    def __init__(self, errors: "dict[str, str]", reports: "dict[str, object]"):
+        self.errors = errors
+        self.reports = reports
+        super().__init__("; ".join(f"{name}: {reason}" for name, reason in errors.items()))

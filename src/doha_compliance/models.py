@@ -613,6 +613,22 @@ NO_FINDING = "no_finding"  # the reading gives no finding where the primary read
 
 
 @attrs.frozen
+class Area:
+    """Where and when an agreement applies (issue 27, `area:` and `period:` in agreement.yaml): the
+    countries (as ACLED and UCDP write them), the agreement's zones, and the days (both ends
+    inclusive; None: open). A row outside them is counted as `outside`, never judged or rejected
+    (intake/area.py); an agreement that declares none takes every row."""
+
+    countries: Tuple[str, ...] = ()
+    zones: Tuple[str, ...] = ()
+    start: Optional[dt.date] = None
+    until: Optional[dt.date] = None
+
+    def __bool__(self) -> bool:
+        return bool(self.countries or self.zones or self.start or self.until)
+
+
+@attrs.frozen
 class Amendment:
     """An amendment agreed for several deadlines at once (issue 25, `amendments:` in agreement.yaml): on
     `date` the parties in `agreed_by` set a new due date for `rules` (all the deadline rules it names,
@@ -659,6 +675,7 @@ class Agreement:
     # issue 25: amendments agreed for several rules at once (`amendments:` in agreement.yaml)
     amendments: Tuple[Amendment, ...] = ()
     answers_for: Tuple[Bond, ...] = ()  # issue 25 (§5.16): who answers for whose acts
+    area: Area = Area()  # issue 27: where and when it applies (`area:`, `period:`); empty: everywhere, always
 
     def bond(self, party: str) -> Optional[Bond]:
         """The bond by which `party` answers for other actors' acts, if it has one."""

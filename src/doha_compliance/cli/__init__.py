@@ -18,11 +18,12 @@ from typing import List, Optional
 from doha_compliance._util.output import write_output
 from doha_compliance.errors import ComplianceError, RuleSetError
 
-from .commands import COMMANDS, EXIT_INPUT
+from .commands import COMMANDS
 from .output import inert_stream, say
 from .parser import build_parser
 from .progress import WithProgress as _WithProgress
 from .progress import with_progress
+from .shared import EXIT_INPUT
 
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143  # 128 + SIGINT, SIGPIPE, SIGTERM
 

@@ -4,9 +4,10 @@ Exit status: 0 fine, 1 --fail-on matched, 2 unusable input (`EXIT_*`)."""
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
-from typing import IO, Any, Callable, Dict, Iterable
+from typing import IO, Any, Callable, Dict, Iterable, List
 
 from doha_compliance import __version__, api, bundled
 from doha_compliance._util.hints import did_you_mean
@@ -18,14 +19,9 @@ from doha_compliance.renderers import writer
 from doha_compliance.renderers.wording import rules_line
 
 from .output import inert, inert_lines, input_files, output_target, say, write_report
+from .parser import ALL_RULES
 from .progress import WithProgress
-
-EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
-
-
-def event_source(args: argparse.Namespace) -> api.EventSource:
-    return api.read_events(*args.events, fmt=args.events_format, mapping=args.mapping,
-                           coverage=getattr(args, "coverage", None))
+from .shared import EXIT_FAIL_ON, EXIT_INPUT, EXIT_OK, event_source, load_rules
 
 
 def _check_filters(agreement: Agreement, args: argparse.Namespace) -> None:
@@ -41,22 +37,14 @@ def _check_filters(agreement: Agreement, args: argparse.Namespace) -> None:
                                   f"{did_you_mean(rule, agreement.rule_ids())}")
 
 
-def load_rules(given: str) -> Agreement:
-    """The rule set, with a one-line warning on stderr when a local folder took a bundled set's name
-    (`--rules doha` with a ./doha here): the report says so too, but a reader of the report alone
-    might not be the one who typed the command."""
-    agreement = api.load_rules(given)
-    source = agreement.source
-    if source is not None and source.shadows and bundled.is_bare_name(given):
-        say(inert(f"doha-compliance: warning: '{given}' is the local folder ./{given}, not the bundled rule set "
-                  f"'{source.name}'; the output names the folder it used (sha256 {source.sha256[:12]}); "
-                  f"to use the bundled set, run from another folder"), err=True)
-    return agreement
-
-
 def run_report(args: argparse.Namespace) -> int:
     if args.table and args.format != "csv":
         raise ComplianceError(f"--table {args.table} is for --format csv (the other formats show every table)")
+    folders = _rule_folders(args.rules)
+    if len(folders) > 1 or args.output_dir is not None:
+        from .many import run_many
+        return run_many(args, folders)
+    args.rules = folders[0]  # one rule set: the report as it always was, on stdout or --output
     agreement = load_rules(args.rules)
     _check_filters(agreement, args)
     output = output_target(args.output, input_files(args))
@@ -89,6 +77,23 @@ def run_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rule_folders(given: List[str]) -> List[str]:
+    """`report --rules`, each once, in the order given; `all` is every bundled rule set."""
+    folders: List[str] = []
+    for name in given:
+        if name == ALL_RULES:
+            sets = bundled.rule_sets()
+            if not sets:
+                raise ComplianceError("--rules all: this installation has no bundled rule sets")
+            folders.extend(str(folder) for folder in sets.values())
+        else:
+            folders.append(name)
+    out: Dict[str, str] = {}
+    for folder in folders:
+        out.setdefault(os.path.realpath(folder), folder)
+    return list(out.values())
+
+
 def run_explain(args: argparse.Namespace) -> int:
     from doha_compliance.report.explain import explain, explain_uncited
     agreement = load_rules(args.rules)
@@ -106,6 +111,9 @@ def run_explain(args: argparse.Namespace) -> int:
     event = api.find_event(agreement, source, args.key)  # reads up to the event only, holding nothing else
     if isinstance(event, Event):
         say(inert_lines(explain_uncited(report, event)), end="")
+        return EXIT_OK
+    if isinstance(event, Rejection):  # issue 27: outside the agreement's area (counted, never checked)
+        say(inert(f"event {args.key} at {event.where} was not evaluated: {event.reason}"))
         return EXIT_OK
     example = report.findings[0].id if report.findings else "rule/party/event"
     say(f"doha-compliance: '{args.key}' is neither a finding id nor an event id in the input "
@@ -130,6 +138,8 @@ def run_rules(args: argparse.Namespace) -> int:
         say(f"{args.folder}: ok — {agreement.id}, {bases} rules, {len(agreement.rules)} versions, "
             f"{len(agreement.parties)} parties, {len(agreement.event_types)} event types")
         say(inert(rules_line(agreement.source)))
+        from doha_compliance.rules.area import describe
+        say(inert(f"area and period: {describe(agreement.area)}"))  # issue 27: which rows of an export it reads
         return EXIT_OK
     from doha_compliance.renderers.text import render_rules
     say(render_rules(agreement), end="")

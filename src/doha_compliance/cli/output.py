@@ -24,7 +24,7 @@ from doha_compliance.intake.exports import mapping_file
 from doha_compliance.renderers import Writer
 from doha_compliance.renderers.text import inert
 
-__all__ = ["inert", "inert_lines", "input_files", "inert_stream", "output_target", "say",
+__all__ = ["inert", "inert_lines", "input_files", "inert_stream", "output_folder", "output_target", "say",
            "write_report"]
 
 
@@ -34,8 +34,9 @@ def input_files(args: argparse.Namespace) -> Iterator[str]:
     yield from (name for name in args.events if name != sources.STDIN)
     if args.mapping:
         yield from mapping_file.files_named(args.mapping)
-    if os.path.isdir(args.rules):
-        yield from (os.path.join(args.rules, name) for name in os.listdir(args.rules))
+    for folder in ([args.rules] if isinstance(args.rules, str) else args.rules):  # `report`: one or more
+        if os.path.isdir(folder):
+            yield from (os.path.join(folder, name) for name in os.listdir(folder))
 
 
 def _protected() -> Iterator[str]:
@@ -57,13 +58,14 @@ def _same(path: str, name: str) -> bool:
         return False
 
 
-def output_target(path: Optional[str], inputs: Iterator[str]) -> Optional[str]:
+def output_target(path: Optional[str], inputs: Iterable[str], option: str = "--output") -> Optional[str]:
     """The file --output names, checked before any work: None for stdout. A report replaces the
     file it is written to, so an input file, a folder, a device, a pipe, a read-only file or a
-    symbolic link (the link would be replaced, not the file it points to) are refused."""
+    symbolic link (the link would be replaced, not the file it points to) are refused. `option`:
+    how the message names where the path came from (`--output-dir DIR`: a report's file in it)."""
     if path is None or path == "-":
         return None
-    where = f"--output {path}"
+    where = f"{option} {path}" if option == "--output" else f"{option}: {path}"
     if not path or path.endswith(os.sep):
         raise ComplianceError(f"{where}: name a file to write the report to")
     try:
@@ -97,6 +99,28 @@ def output_target(path: Optional[str], inputs: Iterator[str]) -> Optional[str]:
         raise ComplianceError(f"{where}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ComplianceError(f"{where}: cannot write in the folder {folder} (permission denied)")
+    return path
+
+
+def output_folder(path: str) -> str:
+    """The folder --output-dir names (issue 27), checked before any work and made if it does not exist
+    (its parent must): never a file, a link to elsewhere is followed as any folder path is."""
+    where = f"--output-dir {path}"
+    if not path:
+        raise ComplianceError(f"{where}: name a folder to write the reports into")
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise ComplianceError(f"{where}: is a file, not a folder; name a folder (one report per agreement "
+                              "is written into it)")
+    if not os.path.exists(path):
+        parent = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(parent):
+            raise ComplianceError(f"{where}: the folder {parent} does not exist")
+        try:
+            os.mkdir(path)
+        except OSError as exc:
+            raise ComplianceError(f"{where}: cannot make the folder: {exc.strerror or exc}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ComplianceError(f"{where}: cannot write in the folder (permission denied)")
     return path
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 from typing import Callable, List, Optional
 
 from doha_compliance import __version__, bundled
@@ -37,9 +38,14 @@ def _whole(low: int, high: Optional[int] = None) -> Callable[[str], int]:
     return parse
 
 
-def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
-    """What `report` and `explain` both need: the rule set, the events, the report date."""
-    command.add_argument("--rules", required=True, type=_rules_argument, help=_rules_help())
+def _evaluation_arguments(command: argparse.ArgumentParser, many: bool = False) -> None:
+    """What `report` and `explain` both need: the rule set (`report`: one or more), the events, the report date."""
+    if many:
+        command.add_argument("--rules", required=True, action="append", type=_rules_or_all,
+                             help=_rules_help() + "; repeatable (one report per rule set, with --output-dir), "
+                                                  "or all: every bundled rule set")
+    else:
+        command.add_argument("--rules", required=True, type=_rules_argument, help=_rules_help())
     command.add_argument("--events", required=True, action="append", type=_events_argument,
                          help="event file (.yaml .json .jsonl .csv, or an ACLED/UCDP export), or example:NAME "
                               "for a bundled example's events (see: doha-compliance example), or - for "
@@ -67,6 +73,17 @@ def _rules_argument(text: str) -> str:
         return bundled.resolve_rules(text)
     except ComplianceError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+ALL_RULES = "\0all"  # `--rules all`: every bundled rule set (a folder ./all is named ./all)
+
+
+def _rules_or_all(text: str) -> str:
+    """`report --rules`: as `_rules_argument`, or `all` for every bundled set (a local folder named
+    `all` wins, as a folder named like a bundled set does)."""
+    if text == "all" and not os.path.isdir(text):
+        return ALL_RULES
+    return _rules_argument(text)
 
 
 def _events_argument(text: str) -> str:
@@ -102,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, help="show the version and which engine decides here, and exit")
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="evaluate events against a rule set and print a compliance report")
-    _evaluation_arguments(rep)
+    _evaluation_arguments(rep, many=True)
     rep.add_argument("--lateness", type=_whole(0, MAX_WINDOW_DAYS), default=0, metavar="DAYS",
                      help="how many days behind the latest event an event may arrive and still stream through "
                           "(default 0); a stream more out of order is sorted on disk first")
@@ -115,6 +132,15 @@ def build_parser() -> argparse.ArgumentParser:
                           "can be said to show; coverage: what each input declares it records systematically)")
     rep.add_argument("--output", help="write the report to this file (atomically) instead of stdout (- is stdout); "
                                       "never an input file, a folder, a symbolic link or a device")
+    rep.add_argument("--output-dir", metavar="DIR",
+                     help="with several --rules (or --rules all): write one report per agreement into this folder, "
+                          "each named <agreement id>.<format> (txt for text) and written atomically; the folder "
+                          "is made if it does not exist (its parent must). Never an input file")
+    rep.add_argument("--jobs", type=_whole(1, 1024), metavar="N",
+                     help="with several rule sets: how many cores evaluate the agreements (default: the cores "
+                          "this process may use; 1: one after another, in this process; on Linux up to 2N worker "
+                          "processes share the N cores). The input is read once whatever N; the reports are the "
+                          "same bytes")
     rep.add_argument("--party", action="append", help="only findings for this party; repeatable")
     rep.add_argument("--rule", action="append", help="only findings of this rule id; repeatable")
     rep.add_argument("--min-confidence", choices=("low", "medium", "high"),

@@ -51,3 +51,40 @@ class WithProgress(Generic[T]):
         """What the source's files declare they cover (issue 24), handed on."""
         found = getattr(self.source, "declared", None)
         return tuple(found()) if callable(found) else ()
+
+
+class AgreementBars:
+    """`report` with several rule sets (issue 27): a progress bar per agreement on stderr — only if it is
+    a terminal — each counting the rows of its share evaluated so far, out of its share (known once the
+    input has been read). Thread-safe: worker processes' messages arrive on a thread of their own."""
+
+    def __init__(self, stream: Optional[TextIO] = None):
+        self.stream = stream or sys.stderr
+        self.progress: Optional[object] = None
+        self.tasks: dict[str, object] = {}
+
+    def start(self, shares: Iterable[Tuple[str, int, int]]) -> None:
+        """(agreement id, its rows, rows outside its area) for each agreement."""
+        if not self.stream.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=Console(file=self.stream), transient=True)
+        progress.start()
+        for name, rows, outside in shares:
+            self.tasks[name] = progress.add_task(f"{name} ({outside:,} outside its area)", total=max(rows, 1))
+        self.progress = progress
+
+    def update(self, name: str, done: int) -> None:
+        from rich.progress import Progress, TaskID
+        if isinstance(self.progress, Progress) and name in self.tasks:
+            task = self.tasks[name]
+            if isinstance(task, int):
+                self.progress.update(TaskID(task), completed=done)
+
+    def stop(self) -> None:
+        from rich.progress import Progress
+        if isinstance(self.progress, Progress):
+            self.progress.stop()
+        self.progress = None

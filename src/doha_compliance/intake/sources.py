@@ -184,7 +184,8 @@ def rows(name: str, fmt: Optional[str] = None, mapping_path: Optional[str] = Non
 
 
 # Column names an event file of our own uses too: a header sharing only these looks like no export.
-_OWN_COLUMNS = {"id", "date", "type", "actor", "target", "province", "place", "fatalities", "source", "description"}
+_OWN_COLUMNS = {"id", "date", "type", "actor", "target", "province", "place", "fatalities", "source", "description",
+                "country"}
 
 
 def _header_hint(header: List[str], mapping_path: Optional[str]) -> str:
@@ -195,7 +196,7 @@ def _header_hint(header: List[str], mapping_path: Optional[str]) -> str:
     names = {h.casefold() for h in header}
     if mapping_path:
         mapping = importers.load_mapping(importers.detect(header) or "acled", mapping_path)
-        lacking = [c for c in dict.fromkeys(mapping.columns.values()) if c not in header]
+        lacking = [c for c in mapping.header_columns() if c not in header]
         return (f" The --mapping file names columns this header lacks too ({shortened(lacking)}): "
                 "give its `columns:` this file's column names (doha-compliance mapping check FILE --mapping "
                 "MAPPING shows what it reads).")

@@ -72,7 +72,8 @@ def md_lines(report: Report) -> Iterator[str]:
     yield f"# Compliance report: {_cell(report.agreement.title)}"
     yield ""
     yield (f"As of **{report.as_of}**. Events read: {inputs.read} — evaluated {inputs.evaluated} "
-        f"({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}. "
+        f"({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}"
+        + (f", outside the agreement's area and period {inputs.outside}. " if inputs.outside else ". ")
         + _cell(report.coverage.describe(report.judged)))
     if (left_out := left_out_words(report.min_confidence, report.left_out)) is not None:
         yield ""

@@ -63,7 +63,8 @@ def text_lines(report: Report, color: bool = False) -> Iterator[str]:
 
     yield from out(f"{report.agreement.title}")
     yield from out(f"Compliance report as of {report.as_of}. Events read {inputs.read}: evaluated {inputs.evaluated}"
-                   f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}.")
+                   f" ({inputs.after_as_of} dated after the report date), rejected {inputs.rejected}"
+                   + (f", outside the agreement's area and period {inputs.outside}." if inputs.outside else "."))
     if report.agreement.source:
         yield from out(rules_line(report.agreement.source))
     yield from out(report.coverage.describe(report.judged))

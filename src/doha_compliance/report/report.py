@@ -101,13 +101,18 @@ class Inputs:
     evaluated: int
     rejected: int
     after_as_of: int = 0
+    # issue 27: rows outside the agreement's area and period (read = evaluated + rejected + outside)
+    outside: int = 0
     # Which engine ran (durable, python or reference): not serialized and not compared, since the
     # report is the same whichever decided (issue 28).
     engine: Optional[str] = attrs.field(default=None, eq=False)
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"read": self.read, "evaluated": self.evaluated, "rejected": self.rejected,
-                "after_as_of": self.after_as_of}
+        out = {"read": self.read, "evaluated": self.evaluated, "rejected": self.rejected,
+               "after_as_of": self.after_as_of}
+        if self.outside:  # only when not zero: a report on an agreement without `area:` keeps its bytes
+            out["outside"] = self.outside
+        return out
 
 
 IMPORT_OUTCOMES = ("party", "other", "unknown", "undirected")

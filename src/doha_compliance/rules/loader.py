@@ -20,6 +20,7 @@ from doha_compliance.models import Agreement
 
 from . import answers, claimed
 from .amendments import amendment_specs
+from .area import build_area
 from .build import parse_date
 from .checks import check_party_names
 from .each import refuse_each_as_party
@@ -123,6 +124,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
     claimants = _claimants(agreement, Location(agreement_path, None, "claimants"), errors)
     zones, gazetteer = load_places(folder, agreement, agreement_path, errors, read, on_disk)  # issue 25
     bonds = answers.bonds(agreement, Location(agreement_path, None, "answers_for"), errors)  # issue 25
+    area = build_area(agreement, zones, agreement_path, errors)  # issue 27: where and when it applies
     if signed is None or errors:
         raise RuleSetError(errors)
     specs: List[RuleSpec] = []
@@ -156,7 +158,7 @@ def _load(folder: str, files: List[str], text_of: Callable[[str], Optional[str]]
         monitors=tuple(agreement.get("monitors", ())), claimants=claimants,
         source=rule_source(folder, read, on_disk), readings=readings, primary_readings=primary_readings,
         zones=zones, gazetteer=gazetteer, amendments=amendments,
-        answers_for=bonds,
+        answers_for=bonds, area=area,
     )
     refused = claimed.claim_rule_errors(made_agreement)  # issue 25: a claim naming someone else's rule
     if refused:

@@ -51,7 +51,7 @@ def sniff(path: str, mapping_path: Optional[str] = None) -> Optional[str]:
     header = read_header(path)
     if mapping_path:
         mapping = load_mapping(detect(header) or "acled", mapping_path)
-        if all(c in header for c in mapping.columns.values()):
+        if all(c in header for c in mapping.header_columns()):
             return mapping.format
     return detect(header)
 
@@ -217,7 +217,7 @@ def _mapped(raw: Dict[str, str], mapping: Mapping, generated_id: Optional[str]) 
         row["province"] = province or name
         if province and province != name:
             row["province_name"] = name
-    for key in ("place", "description", "source", "latitude", "longitude"):  # coordinates: issue 25
+    for key in ("place", "description", "source", "latitude", "longitude", "country"):  # issues 25, 27
         value = _cell(raw, mapping, key)
         if value:
             row[key] = value
@@ -234,7 +234,7 @@ def _line(where: str) -> str:
 def check_header(path: str, mapping: Mapping) -> List[str]:
     """The file's header; InputFileError (one, for the file) if it lacks a column the mapping reads."""
     header = read_header(path)
-    expected = list(dict.fromkeys(mapping.columns.values()))
+    expected = mapping.header_columns()
     missing = [c for c in expected if c not in header]
     if missing:
         raise InputFileError(

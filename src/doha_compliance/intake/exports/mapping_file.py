@@ -29,8 +29,10 @@ FORMATS = ("acled", "ucdp")
 TOP_KEYS = ("format", "columns", "type_columns", "date_formats", "strip_from_province", "actors", "types",
             "default_location_kind", "gazetteer", "coverage")
 COLUMN_KEYS = ("id", "date", "actor", "target", "province", "place", "point", "precision", "fatalities",
-               "description", "source", "latitude", "longitude")
+               "description", "source", "latitude", "longitude", "country")
 REQUIRED_COLUMNS = ("date", "actor")
+# issue 27: a column a header may lack (older extracts have no `country`): its rows then name no country
+OPTIONAL_COLUMNS = ("country",)
 ACTOR_KEYS = ("match", "party", "from", "until", "role", "when")
 TYPE_KEYS = ("type", "target", "undirected", "when")
 ROLES = ("actor", "target")
@@ -123,6 +125,10 @@ class Mapping:
     def type_name(self, raw: Dict[str, str]) -> str:
         """The export's own name for the row's type: its type columns' values, joined by ': '."""
         return ": ".join(raw.get(c, "").strip() for c in self.type_columns if raw.get(c, "").strip())
+
+    def header_columns(self) -> List[str]:
+        """The columns a header must have: every column the mapping reads but the optional ones."""
+        return list(dict.fromkeys(c for k, c in self.columns.items() if k not in OPTIONAL_COLUMNS))
 
     def condition_columns(self) -> List[str]:
         """Columns the mapping's entries test (a file may lack some: those tests then never hold)."""
