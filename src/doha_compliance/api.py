@@ -191,9 +191,13 @@ class _Intake:
         self.imports = ImportTally()  # evaluated rows per file and mapping outcome, for the report
 
     def __iter__(self) -> Iterator[Event]:
-        for row in _rows(self.rows):
+        # issue 27: rows checked elsewhere (fanout.on_dask: one Dask task per partition) come as their
+        # results, Event or Rejection, in input order; everything order-dependent is still done here
+        checked = getattr(self.rows, "checked", False)
+        rows: Iterable[Any] = self.rows if checked else _rows(self.rows)
+        for row in rows:
             self.read += 1
-            result = check_row(row, self.agreement)
+            result: Union[Event, Rejection] = row if checked else check_row(row, self.agreement)
             if isinstance(result, Event):
                 seen = self.ids.first_seen(result.id, result.where)
                 if seen is not None:
