@@ -138,3 +138,30 @@ def test_a_scheduler_it_does_not_know_is_refused(agreements):
         evaluate_on_dask(agreements, [], Options(), "tcp://nowhere:8786")
     with pytest.raises(ValueError, match="doha-2020 is given more than once"):
         evaluate_on_dask([agreements[0], agreements[0]], [], Options(), "synchronous")
+
+
+def test_rows_of_other_countries_are_routed_as_evaluate_routes_them(client, agreements):
+    """Rows 2, 5 and 9 are in Syria, outside every bundled agreement's area: counted as outside on the
+    workers (read = evaluated + rejected + outside), as evaluate counts them, never checked."""
+    rows = [{**row, "country": "Syria" if i in (2, 5, 9) else "Afghanistan"} for i, row in enumerate(_rows(10), 1)]
+    got = evaluate_on_dask(agreements, rows, Options(), client, partition_rows=SMALL)
+    for agreement in agreements:
+        report = got[agreement.id]
+        inputs = report.inputs
+        assert inputs.read == 10 == inputs.evaluated + inputs.rejected + getattr(inputs, "outside", 0)
+        _same(report, dc.evaluate(agreement, rows))
+
+
+def test_a_row_routed_outside_on_a_worker_is_read_never_checked(agreements, monkeypatch):
+    """The routing by itself (intake.area.outside stood in for: Syria is outside): in this process, with
+    Dask's synchronous scheduler. Rows 2, 5 and 9 are read, neither evaluated nor rejected; row 9's id
+    repeats row 8's, and is no duplicate since it was never checked; row 10's repeats row 1's, and is."""
+    from doha_compliance.fanout import partitions
+    monkeypatch.setattr(partitions, "outside",
+                        lambda agreement, row: "Syria" if row.data and row.data.get("country") == "Syria" else None)
+    rows = [{**row, "country": "Syria" if i in (2, 5, 9) else "Afghanistan"} for i, row in enumerate(_rows(10), 1)]
+    rows[8]["id"], rows[9]["id"] = "a8", "a1"
+    report = evaluate_on_dask(agreements[:1], rows, Options(), "synchronous", partition_rows=SMALL)["doha-2020"]
+    assert (report.inputs.read, report.inputs.evaluated + report.inputs.rejected) == (10, 7)
+    assert [(r.where, r.reason) for r in report.rejected if r.field == "id"] == [
+        ("<events>:10", "duplicate id 'a1' (first seen at <events>:1)")]

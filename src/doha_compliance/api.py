@@ -189,14 +189,18 @@ class _Intake:
         self.rejected: Spool[Rejection] = rejections_spool()
         self.ids = IdLedger()
         self.imports = ImportTally()  # evaluated rows per file and mapping outcome, for the report
+        self.outside = 0  # issue 27: rows outside the agreement's area and period, never checked
 
     def __iter__(self) -> Iterator[Event]:
-        # issue 27: rows checked elsewhere (fanout.on_dask: one Dask task per partition) come as their
-        # results, Event or Rejection, in input order; everything order-dependent is still done here
+        # issue 27: rows checked elsewhere (fanout.partitions, on Dask workers) come as their results, Event
+        # or Rejection, or None for a row outside the agreement's area; everything order-dependent is done here
         checked = getattr(self.rows, "checked", False)
         rows: Iterable[Any] = self.rows if checked else _rows(self.rows)
         for row in rows:
             self.read += 1
+            if row is None:
+                self.outside += 1
+                continue
             result: Union[Event, Rejection] = row if checked else check_row(row, self.agreement)
             if isinstance(result, Event):
                 seen = self.ids.first_seen(result.id, result.where)

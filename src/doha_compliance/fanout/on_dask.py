@@ -36,7 +36,7 @@ from doha_compliance.models import Agreement, Rejection, SourceCoverage
 from doha_compliance.report.report import Report
 
 from .options import Options
-from .partitions import PARTITION_ROWS, Checked, CheckedStream, check, cut
+from .partitions import PARTITION_ROWS, CheckedStream, check, cut
 
 # The names Dask's local schedulers answer to (dask.compute(scheduler=...)); a distributed Client is
 # the other thing `scheduler` may be.
@@ -125,11 +125,10 @@ def _on_local(scheduler: str, agreements: Tuple[Agreement, ...], events: Iterabl
 @attrs.frozen
 class _Shipped:
     """A report as it travels from a worker: its spooled lists emptied, their items sent packed
-    (a spool's file is on the worker's disk), and the rows outside the agreement's area or period."""
+    (a spool's file is on the worker's disk)."""
 
     report: Report
     lists: Tuple[Tuple[str, List[Any]], ...]
-    outside: int
 
 
 @attrs.frozen
@@ -141,7 +140,7 @@ class _Stopped:
 
 
 def _report(agreement: Agreement, options: Options, declared: Tuple[SourceCoverage, ...], reiterable: bool,
-            *parts: Checked) -> Any:
+            *parts: bytes) -> Any:
     """One agreement's report from its partitions' checked results, in partition order (one Dask task)."""
     stream = CheckedStream(parts, declared, reiterable)
     try:
@@ -158,7 +157,7 @@ def _report(agreement: Agreement, options: Options, declared: Tuple[SourceCovera
         if isinstance(value, Spool):
             lists.append((name, list(value.packed())))
             emptied[name] = ()
-    return _Shipped(attrs.evolve(report, **emptied), tuple(lists), stream.outside)
+    return _Shipped(attrs.evolve(report, **emptied), tuple(lists))
 
 
 def _land(agreement: Agreement, shipped: Any) -> Report:
@@ -173,8 +172,4 @@ def _land(agreement: Agreement, shipped: Any) -> Report:
             spool.append_packed(item)
         lists[name] = spool.finish()
     report: Report = attrs.evolve(shipped.report, agreement=agreement, **lists)
-    # issue 27 (merge with fanout's Inputs.outside): the rows outside the agreement's area or period
-    if "outside" in attrs.fields_dict(type(report.inputs)):
-        outside: Dict[str, Any] = {"outside": shipped.outside}
-        report = attrs.evolve(report, inputs=attrs.evolve(report.inputs, **outside))
     return report

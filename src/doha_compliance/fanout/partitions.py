@@ -3,7 +3,7 @@
 A partition is a run of consecutive rows, in input order, packed as bytes (a pickled list of
 tuples: a few hundred bytes a row, instead of a Python dict and object each). A task checks one
 partition against one agreement: each row outside the agreement's area or period is counted and
-skipped (`intake.area.outside`), every other row is checked on its own (`check_row`: its contract
+marked (`intake.area.outside`: None in the results), every other row is checked on its own (`check_row`: its contract
 and the agreement's vocabulary, nothing else), and the results, Event or Rejection with file:line,
 are packed as bytes again, in the same order.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import operator
 import pickle
-from typing import Any, Callable, Iterable, Iterator, List, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 import attrs
 
@@ -58,54 +58,44 @@ def rows_of(partition: bytes) -> List[RawRow]:
     return [_ROW(*packed) for packed in pickle.loads(partition)]  # noqa: S301 - packed by `cut`, this run
 
 
-@attrs.frozen
-class Checked:
-    """One partition checked against one agreement: its rows' results, packed, and how many rows lay
-    outside the agreement's area or period (skipped: not checked, not in `results`)."""
-
-    results: bytes
-    outside: int
-
-
-def check(agreement: Agreement, partition: bytes) -> Checked:
-    """Every row of the partition routed and checked against the agreement (one Dask task)."""
-    packed: List[Tuple[bool, Tuple[Any, ...]]] = []
-    skipped = 0
+def check(agreement: Agreement, partition: bytes) -> bytes:
+    """Every row of the partition routed and checked against the agreement (one Dask task): its results
+    packed, in order, with None for each row outside the agreement's area or period (not checked)."""
+    packed: List[Optional[Tuple[bool, Tuple[Any, ...]]]] = []
     for row in rows_of(partition):
         if outside(agreement, row) is not None:
-            skipped += 1
+            packed.append(None)
             continue
         result = check_row(row, agreement)
         if isinstance(result, Event):
             packed.append((True, _PACK_EVENT(result)))
         else:
             packed.append((False, _PACK_REJECTION(result)))
-    return Checked(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL), skipped)
+    return pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class CheckedStream:
     """The checked results of every partition, in partition order, for api.evaluate: `checked` tells
-    its intake to take them as they are (no second check). Read again as often as evaluate wants
-    (an out-of-order stream is read twice) when the input was re-readable; one partition unpacked at
-    a time. `declared()` hands on what the input files declared they cover, as an EventSource does."""
+    its intake to take them as they are (no second check; None: a row outside the area, counted).
+    Read again as often as evaluate wants (an out-of-order stream is read twice) when the input was
+    re-readable; one partition unpacked at a time. `declared()` hands on what the input files
+    declared they cover, as an EventSource does."""
 
     checked = True
 
-    def __init__(self, parts: Sequence[Checked], declared: Tuple[SourceCoverage, ...] = (),
+    def __init__(self, parts: Sequence[bytes], declared: Tuple[SourceCoverage, ...] = (),
                  reiterable: bool = True):
         self._parts = parts
         self._declared = declared
         self.reiterable = reiterable
 
-    def __iter__(self) -> Iterator[Union[Event, Rejection]]:
+    def __iter__(self) -> Iterator[Union[Event, Rejection, None]]:
         for part in self._parts:
-            for is_event, fields in pickle.loads(part.results):  # noqa: S301 - packed by `check`, this run
-                yield _EVENT(*fields) if is_event else _REJECTION(*fields)
+            for result in pickle.loads(part):  # noqa: S301 - packed by `check`, this run
+                if result is None:
+                    yield None
+                else:
+                    yield _EVENT(*result[1]) if result[0] else _REJECTION(*result[1])
 
     def declared(self) -> Tuple[SourceCoverage, ...]:
         return self._declared
-
-    @property
-    def outside(self) -> int:
-        """Rows outside the agreement's area or period, over every partition."""
-        return sum(part.outside for part in self._parts)
