@@ -18,7 +18,7 @@ import doha_compliance as dc  # noqa: E402
 from doha_compliance._util import spool  # noqa: E402
 from doha_compliance.errors import TooManyRejections  # noqa: E402
 from doha_compliance.fanout import evaluate_many  # noqa: E402
-from doha_compliance.fanout.on_dask import evaluate_on_dask  # noqa: E402
+from doha_compliance.fanout.on_dask import evaluate_on_dask, outcomes_on_dask  # noqa: E402
 from doha_compliance.fanout.options import Options  # noqa: E402
 from doha_compliance.renderers import writer  # noqa: E402
 
@@ -126,16 +126,37 @@ def test_too_many_rejections_stops_as_evaluate_does(client, agreements):
     assert list(on_dask.value.rejected) == list(plain.value.rejected) and len(plain.value.rejected) == 5
 
 
-def test_dask_s_local_scheduler_and_evaluate_many(agreements):
-    """No cluster: Dask's synchronous scheduler runs the same graph in this process."""
-    got = evaluate_many(agreements, dc.read_events(*EVENTS), Options(), scheduler="synchronous")
+def test_one_agreement_stopped_does_not_stop_the_others(client, agreements):
+    """With max_errors 70, an agreement stops where evaluate stops, with one line saying where, and the
+    others' reports are made. Doha stops (the Lebanon and Minsk files' 122 rows name parties it does not
+    know); Lebanon, whose own file is over half the rows, does not."""
+    got = outcomes_on_dask(agreements, dc.read_events(*EVENTS), Options(max_errors=70), client,
+                           partition_rows=SMALL)
+    assert got["doha-2020"].startswith("stopped: 70 events rejected (max_errors 70), the last at ")
+    assert isinstance(got["lebanon-2024"], dc.Report)
     for agreement in agreements:
-        _same(got[agreement.id], dc.evaluate(agreement, dc.read_events(*EVENTS)))
+        try:
+            expected = dc.evaluate(agreement, dc.read_events(*EVENTS), max_errors=70)
+        except TooManyRejections as stop:
+            assert got[agreement.id] == (f"stopped: 70 events rejected (max_errors 70), the last at "
+                                         f"{stop.rejected[-1].where}: {stop.rejected[-1].reason}")
+        else:
+            _same(got[agreement.id], expected)
+
+
+def test_evaluate_many_on_a_scheduler_s_address_and_on_dask_s_local_scheduler(client, agreements):
+    """evaluate_many(..., scheduler=): the cluster's address (a Client for the call), and, with no cluster,
+    Dask's synchronous scheduler running the same graph in this process."""
+    for scheduler in (client.scheduler.address, "synchronous"):
+        got = evaluate_many(agreements, dc.read_events(*EVENTS), scheduler=scheduler)
+        assert list(got) == ["doha-2020", "lebanon-2024", "minsk-2"]
+        for agreement in agreements:
+            _same(got[agreement.id], dc.evaluate(agreement, dc.read_events(*EVENTS)))
 
 
 def test_a_scheduler_it_does_not_know_is_refused(agreements):
-    with pytest.raises(ValueError, match="scheduler is a dask.distributed Client or one of synchronous"):
-        evaluate_on_dask(agreements, [], Options(), "tcp://nowhere:8786")
+    with pytest.raises(ValueError, match="scheduler is a dask.distributed Client, a scheduler's address"):
+        evaluate_on_dask(agreements, [], Options(), "a cluster")
     with pytest.raises(ValueError, match="doha-2020 is given more than once"):
         evaluate_on_dask([agreements[0], agreements[0]], [], Options(), "synchronous")
 

@@ -18,7 +18,7 @@ needs the package installed, not the rule folders. The reports come back with th
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple, cast
+from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple, Union, cast
 
 import attrs
 
@@ -53,10 +53,40 @@ def evaluate_on_dask(agreements: Sequence[Agreement], events: Iterable[api.Event
     """Each agreement's report over the events, keyed by agreement id in the order given, each equal
     to api.evaluate(agreement, events, ...) with the options'.
 
-    `scheduler`: a dask.distributed Client (a LocalCluster's or a real cluster's), or the name of one
-    of Dask's local schedulers: "synchronous", "threads" or "processes". `partition_rows`: rows per
-    partition of the input (one task per agreement and partition)."""
+    `scheduler`: a dask.distributed Client (a LocalCluster's or a real cluster's), a scheduler's address
+    ("tcp://host:8786": a Client is opened for the call and closed after), or the name of one of Dask's
+    local schedulers: "synchronous", "threads" or "processes". `partition_rows`: rows per partition of
+    the input (one task per agreement and partition).
+
+    An agreement that cannot be evaluated raises what evaluate raises (TooManyRejections, with the
+    rejections so far; a ComplianceError), once every agreement has been tried."""
     agreements = tuple(agreements)
+    shipped = _run(agreements, events, options, scheduler, partition_rows)
+    return {agreement.id: _land(agreement, one) for agreement, one in zip(agreements, shipped)}
+
+
+def outcomes_on_dask(agreements: Sequence[Agreement], events: Iterable[api.EventInput], options: Options,
+                     scheduler: object, partition_rows: int = PARTITION_ROWS) -> Dict[str, Union[Report, str]]:
+    """As evaluate_on_dask, but an agreement that cannot be evaluated gets one line saying why instead of
+    its report (as fanout.processes' outcomes: one failing agreement does not stop the others)."""
+    agreements = tuple(agreements)
+    shipped = _run(agreements, events, options, scheduler, partition_rows)
+    outcomes: Dict[str, Union[Report, str]] = {}
+    for agreement, one in zip(agreements, shipped):
+        try:
+            outcomes[agreement.id] = _land(agreement, one)
+        except TooManyRejections as exc:
+            outcomes[agreement.id] = (f"stopped: {len(exc.rejected)} events rejected (max_errors "
+                                      f"{options.max_errors}), the last at {exc.rejected[-1].where}: "
+                                      f"{exc.rejected[-1].reason}")
+        except ComplianceError as exc:
+            outcomes[agreement.id] = str(exc)
+    return outcomes
+
+
+def _run(agreements: Tuple[Agreement, ...], events: Iterable[api.EventInput], options: Options,
+         scheduler: object, partition_rows: int) -> List[Any]:
+    """What every agreement's report task returned, in the order given."""
     ids = [a.id for a in agreements]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
@@ -75,13 +105,18 @@ def evaluate_on_dask(agreements: Sequence[Agreement], events: Iterable[api.Event
         raise ComplianceError("evaluating on Dask needs the dask extra: pip install 'doha-compliance[dask]'") from None
     reiterable = isinstance(events, (api.EventSource, list, tuple)) or bool(getattr(events, "reiterable", False))
     if isinstance(scheduler, distributed.Client):
-        shipped = _on_client(scheduler, agreements, events, options, partition_rows, reiterable)
-    elif isinstance(scheduler, str) and scheduler in SCHEDULERS:
-        shipped = _on_local(scheduler, agreements, events, options, partition_rows, reiterable)
-    else:
-        raise ValueError(f"scheduler is a dask.distributed Client or one of {', '.join(SCHEDULERS)}, "
-                         f"got {scheduler!r:.80}")
-    return {agreement.id: _land(agreement, one) for agreement, one in zip(agreements, shipped)}
+        return _on_client(scheduler, agreements, events, options, partition_rows, reiterable)
+    if isinstance(scheduler, str) and scheduler in SCHEDULERS:
+        return _on_local(scheduler, agreements, events, options, partition_rows, reiterable)
+    if isinstance(scheduler, str) and "://" in scheduler:
+        try:
+            client = distributed.Client(scheduler, timeout=30)
+        except OSError as exc:
+            raise ComplianceError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        with client:
+            return _on_client(client, agreements, events, options, partition_rows, reiterable)
+    raise ValueError(f"scheduler is a dask.distributed Client, a scheduler's address (tcp://host:port) or one of "
+                     f"{', '.join(SCHEDULERS)}, got {scheduler!r:.80}")
 
 
 def _declared(events: object) -> Tuple[SourceCoverage, ...]:
@@ -132,6 +167,13 @@ class _Shipped:
 
 
 @attrs.frozen
+class _Failed:
+    """The agreement could not be evaluated: why, in one line."""
+
+    reason: str
+
+
+@attrs.frozen
 class _Stopped:
     """More rows were rejected than max_errors allows: the rejections so far, to raise on the client."""
 
@@ -150,6 +192,10 @@ def _report(agreement: Agreement, options: Options, declared: Tuple[SourceCovera
                               coverage=options.coverage)
     except TooManyRejections as stop:
         return _Stopped(tuple(stop.rejected), stop.read)
+    except ComplianceError as exc:  # its words; the other agreements go on
+        return _Failed(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug: one line for this agreement, as fanout.processes says it
+        return _Failed(f"failed: {type(exc).__name__}: {exc}")
     lists = []
     emptied: Dict[str, Any] = {}
     for name in _SPOOLS:
@@ -164,6 +210,8 @@ def _land(agreement: Agreement, shipped: Any) -> Report:
     """The report on the client: each list spooled again (on the client's disk past the spool's limit)."""
     if isinstance(shipped, _Stopped):
         raise TooManyRejections(shipped.rejected, shipped.read)
+    if isinstance(shipped, _Failed):
+        raise ComplianceError(shipped.reason)
     assert isinstance(shipped, _Shipped)
     lists: Dict[str, Any] = {}
     for name, packed in shipped.lists:
