@@ -71,7 +71,8 @@ def test_each_agreement_over_the_three_examples_is_evaluate_byte_for_byte(client
         expected = dc.evaluate(agreement, dc.read_events(*EVENTS))
         report = got[agreement.id]
         assert report.inputs.read == ROWS
-        assert report.inputs.read == report.inputs.evaluated + report.inputs.rejected
+        inputs = report.inputs  # (outside: rows outside the agreement's area and period, with fanout's areas)
+        assert inputs.read == inputs.evaluated + inputs.rejected + getattr(inputs, "outside", 0)
         assert report.findings.spilled > 0 and report.rejected.spilled > 0  # spooled again on this side
         assert report.agreement is agreement
         _same(report, expected)
