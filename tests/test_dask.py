@@ -145,14 +145,20 @@ def test_one_agreement_stopped_does_not_stop_the_others(client, agreements):
             _same(got[agreement.id], expected)
 
 
-def test_evaluate_many_on_a_scheduler_s_address_and_on_dask_s_local_scheduler(client, agreements):
+def test_evaluate_many_on_a_scheduler_s_address_and_on_dask_s_local_schedulers(client, agreements):
     """evaluate_many(..., scheduler=): the cluster's address (a Client for the call), and, with no cluster,
-    Dask's synchronous scheduler running the same graph in this process."""
-    for scheduler in (client.scheduler.address, "synchronous"):
+    Dask's local schedulers running the same graph in this process (one thread, or a pool of threads:
+    the report tasks of three agreements at once)."""
+    for scheduler in (client.scheduler.address, "synchronous", "threads"):
         got = evaluate_many(agreements, dc.read_events(*EVENTS), scheduler=scheduler)
         assert list(got) == ["doha-2020", "lebanon-2024", "minsk-2"]
         for agreement in agreements:
             _same(got[agreement.id], dc.evaluate(agreement, dc.read_events(*EVENTS)))
+    # no row at all: no partition, and each report is evaluate's over nothing
+    got = evaluate_many(agreements, [], scheduler="synchronous")
+    for agreement in agreements:
+        assert got[agreement.id].inputs.read == 0
+        _same(got[agreement.id], dc.evaluate(agreement, []))
 
 
 def test_a_scheduler_it_does_not_know_is_refused(agreements):
