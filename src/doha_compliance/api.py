@@ -198,13 +198,17 @@ class _Intake:
         self.area = area_filter(agreement)
 
     def __iter__(self) -> Iterator[Event]:
-        area = self.area
-        for row in _rows(self.rows):
+        # issue 27: rows checked elsewhere (fanout.partitions, on Dask workers) come as their results, Event
+        # or Rejection, or None for a row outside the agreement's area; everything order-dependent is done here
+        checked = getattr(self.rows, "checked", False)
+        rows: Iterable[Any] = self.rows if checked else _rows(self.rows)
+        area = None if checked else self.area  # rows checked elsewhere were routed there too (None: outside)
+        for row in rows:
             self.read += 1
-            if area is not None and row.data is not None and area(row.data) is not None:
+            if row is None or (area is not None and row.data is not None and area(row.data) is not None):
                 self.outside += 1
                 continue
-            result = check_row(row, self.agreement)
+            result: Union[Event, Rejection] = row if checked else check_row(row, self.agreement)
             if isinstance(result, Event):
                 seen = self.ids.first_seen(result.id, result.where)
                 if seen is not None:

@@ -42,12 +42,11 @@ def evaluate_many(agreements: Sequence[Agreement], events: Iterable[api.EventInp
     options = Options(as_of=as_of, engine=engine, max_errors=max_errors, lateness_days=lateness_days,
                       coverage=api._declared(coverage))
     if scheduler is not None:
-        import importlib  # the module ships with the `dask` extra's code (on_dask.py)
-        on_dask = importlib.import_module(f"{__name__}.on_dask")
-        reports: Dict[str, Report] = on_dask.evaluate_on_dask(agreements, events, options, scheduler)
-        return reports
-    from . import processes
-    outcomes = processes.run(agreements, events, options, jobs)
+        from .on_dask import outcomes_on_dask  # dask itself is imported there, only when used
+        outcomes = outcomes_on_dask(agreements, events, options, scheduler)
+    else:
+        from . import processes
+        outcomes = processes.run(agreements, events, options, jobs)
     failed = {name: outcome for name, outcome in outcomes.items() if isinstance(outcome, str)}
     made = {name: outcome for name, outcome in outcomes.items() if isinstance(outcome, Report)}
     if failed:
