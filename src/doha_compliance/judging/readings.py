@@ -60,7 +60,7 @@ def _key(f: Finding, deadline_rules: Set[str]) -> Key:
 
 # The tables of `Matches` keyed by unit (or part): those handed on a day at a time, and those that run
 # to the end of the stream (read at `finish`).
-_DAY_TABLES = ("hits", "justifications", "fulfils", "justifier_counts", "covers", "triggers", "unclaimed",
+_DAY_TABLES = ("hits", "justifications", "fulfils", "justifier_counts", "triggers", "unclaimed",
                "unclaimed_counts")
 _STREAM_TABLES = ("covered", "bearing")
 
