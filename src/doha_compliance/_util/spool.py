@@ -10,6 +10,7 @@ a tuple. Items are written in the order given: the writer is responsible for the
 from __future__ import annotations
 
 import heapq
+import itertools
 import operator
 import os
 import pickle
@@ -19,6 +20,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Callable,
+    Dict,
     Iterable,
     Iterator,
     List,
@@ -53,13 +55,22 @@ def _identity(x: Any) -> Any:
     return x
 
 
+# unpack -> the builder it calls with a packed tuple's fields: a spool of attrs records rebuilds a batch
+# with `itertools.starmap(build, batch)`, one Python call an item fewer than `map(unpack, batch)`
+_STARRED: Dict[Callable[[Any], Any], Callable[..., Any]] = {}
+
+
 def attrs_packer(cls: Type[A]) -> Tuple[Callable[[A], Packed], Callable[[Packed], A]]:
     """(to tuple, from tuple) for an attrs class: cheap to pickle, unlike the objects themselves.
     Read back, the tuple is turned into the object by `_util.fast.builder` (every spooled item is
     rebuilt on every pass over the spool)."""
     names = [a.name for a in attrs.fields(cls)]
     build = builder(cls)
-    return operator.attrgetter(*names), lambda t: build(*t)
+
+    def unpack(t: Packed) -> A:
+        return build(*t)
+    _STARRED[unpack] = build
+    return operator.attrgetter(*names), unpack
 
 
 class Spool(Sequence[T]):
@@ -163,9 +174,12 @@ class Spool(Sequence[T]):
             return
         self._write()
         unpack = self._unpack
+        build = _STARRED.get(unpack)
         for offset, length, _ in list(self._batches):
-            for packed in self._read(offset, length):
-                yield unpack(packed)
+            if build is not None:
+                yield from itertools.starmap(build, self._read(offset, length))
+            else:
+                yield from map(unpack, self._read(offset, length))
 
     def _read(self, offset: int, length: int) -> List[Any]:
         """One batch. Every read seeks first (and every write seeks to the end), so several

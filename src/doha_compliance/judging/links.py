@@ -33,6 +33,8 @@ from .triggers import Triggers
 DEFAULTS = ("violation", "missed")
 # attrs.evolve(f, linked=..., performed_by=..., modality=...) at a third of its cost: every finding passes here
 _annotated = replacer(Finding, "linked", "performed_by", "modality")
+# ... and the claims that cite it (set_claims): one copy of the finding, not two
+_annotated_cited = replacer(Finding, "linked", "performed_by", "modality", "claims")
 
 
 @attrs.frozen
@@ -156,10 +158,14 @@ class Linker:
             found = self._cache[version] = tuple(out)
         return found
 
-    def annotate(self, f: Finding) -> Finding:
-        """The finding with its links, its modality and who performs it; noted if it is a first default."""
+    def annotate(self, f: Finding, claims: Optional[Tuple[str, ...]] = None) -> Finding:
+        """The finding with its links, its modality and who performs it (and `claims`, the claims citing
+        it, unless None); noted if it is a first default."""
         rule = self._versions[f.version]
-        f = _annotated(f, self.links(f.version, f.date), rule.performed_by, rule.modality)
+        if claims is None:
+            f = _annotated(f, self.links(f.version, f.date), rule.performed_by, rule.modality)
+        else:
+            f = _annotated_cited(f, self.links(f.version, f.date), rule.performed_by, rule.modality, claims)
         group = self._group_of.get(f.rule)
         if group is not None and f.status in DEFAULTS and (group, f.party) not in self._first:
             self._first[(group, f.party)] = f  # findings come sorted by date, then party, then rule
