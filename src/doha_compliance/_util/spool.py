@@ -92,23 +92,43 @@ class Spool(Sequence[T]):
         self._file: Optional[IO[bytes]] = None
         self._size = 0
         self._closed = False
-        for item in items:
-            self.append(item)
+        self.extend(items)
 
     def append(self, item: T) -> None:
         if self._closed:
             raise ValueError("a finished spool cannot grow")
         self._size += 1
-        if len(self._head) < self._limit:
-            self._head.append(item)
+        head = self._head
+        if len(head) < self._limit:
+            head.append(item)
             return
-        self._pending.append(self._pack(item))
-        if len(self._pending) >= self._batch:
+        pending = self._pending
+        pending.append(self._pack(item))
+        if len(pending) >= self._batch:
             self._write()
 
     def extend(self, items: Iterable[T]) -> None:
-        for item in items:
-            self.append(item)
+        """`append` of each item; past the items held in memory, packed a batch at a time."""
+        if self._closed:
+            raise ValueError("a finished spool cannot grow")
+        items = iter(items)
+        head, limit = self._head, self._limit
+        for item in items:  # the items held in memory
+            if len(head) >= limit:
+                self.append(item)
+                break
+            head.append(item)
+            self._size += 1
+        pack, batch = self._pack, self._batch
+        while True:
+            room = max(1, batch - len(self._pending))
+            chunk = [pack(item) for item in itertools.islice(items, room)]
+            if not chunk:
+                return
+            self._pending.extend(chunk)
+            self._size += len(chunk)
+            if len(self._pending) >= batch:
+                self._write()
 
     def append_packed(self, packed: Any) -> None:
         """Append an item given packed (as `packed()` hands them out): written as it is, never rebuilt
