@@ -73,6 +73,22 @@ def attrs_packer(cls: Type[A]) -> Tuple[Callable[[A], Packed], Callable[[Packed]
     return operator.attrgetter(*names), unpack
 
 
+def attrs_repacker(cls: Type[A], *names: str) -> Callable[..., Packed]:
+    """(instance, new value of each of `names`) -> the packed copy with those fields replaced, as
+    `attrs_packer(cls)` packs it: for a pass that changes a few fields of each item and spools it,
+    without building the changed copy only to take it apart again (`Spool.append_packed`)."""
+    every = [a.name for a in attrs.fields(cls)]
+    spots = [every.index(name) for name in names]
+    get = operator.attrgetter(*every)
+
+    def repack(instance: A, *values: Any) -> Packed:
+        fields = list(get(instance))
+        for spot, value in zip(spots, values):
+            fields[spot] = value
+        return tuple(fields)
+    return repack
+
+
 class Spool(Sequence[T]):
     """An append-only sequence that spills to an anonymous temporary file past `limit` items.
 

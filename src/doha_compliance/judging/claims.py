@@ -29,6 +29,8 @@ import attrs
 
 from doha_compliance._util.fast import replacer
 from doha_compliance._util.spool import (
+    PACK_FINDING,
+    Packed,
     Spool,
     claims_spool,
     findings_spool,
@@ -362,13 +364,13 @@ def _context(agreement: Agreement, claim_events: Iterable[Tuple[int, Event]], kn
 
 def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: Iterable[Tuple[int, Event]],
                deadlines: Dict[Tuple[str, str], Deadline], as_of: dt.date,
-               finish: Optional[Callable[[Finding, Optional[Tuple[str, ...]]], Finding]] = None,
+               finish: Optional[Callable[[Finding, Optional[Tuple[str, ...]]], Packed]] = None,
                known: Callable[[str], bool] = lambda event_id: True) -> Tuple[Spool[Finding], Spool[Claim]]:
     """Merge the findings (sorted) with the claims (by date) in one pass: claims are assessed
     against the findings of their lookback window (or the deadline they name), and each finding is
     written out, with the claims that cite it and passed through `finish`, once no later claim can
     reach back to it: `finish(finding, ids of the claims citing it, or None)` returns the finding to
-    write, with those claims (by default it only sets them).
+    write, with those claims, packed for the findings spool (by default it only sets them).
 
     `claim_events` are (index of the claim rule in agreement.rules, event), re-readable; `deadlines`
     the deadline units decided on the report date, by (rule id, party)."""
@@ -402,7 +404,7 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
         done = finish if finish is not None else _cited
         for f in waiting.dated_before(before):
             citing = cited_by.pop(f.id, None) if f.status != "alleged" else None
-            out.append(done(f, tuple(sorted(set(citing))) if citing is not None else None))
+            out.append_packed(done(f, tuple(sorted(set(citing))) if citing is not None else None))
 
     forgotten = dt.date.min  # findings dated before it were last dropped from the window
     for day, todays in itertools.groupby(claim_events, key=lambda item: item[1].date):
@@ -436,9 +438,9 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
     return out.finish(), claims_out.finish()
 
 
-def _cited(f: Finding, claims: Optional[Tuple[str, ...]]) -> Finding:
-    """The finding with the claims that cite it (none: as it is)."""
-    return f if claims is None else _with_claims(f, claims)
+def _cited(f: Finding, claims: Optional[Tuple[str, ...]]) -> Packed:
+    """The finding with the claims that cite it (none: as it is), packed."""
+    return PACK_FINDING[0](f if claims is None else _with_claims(f, claims))
 
 
 def _deadline_citations(agreement: Agreement, claim_events: Iterable[Tuple[int, Event]],

@@ -465,7 +465,7 @@ class Judge:
         findings, claims = set_claims(
             self.agreement,
             heapq.merge(self._findings.finish(), sorted(late, key=lambda f: f.sort_key), key=lambda f: f.sort_key),
-            self._claim_events.finish(), decided, as_of, linker.annotate, known)
+            self._claim_events.finish(), decided, as_of, linker.annotate_packed, known)
         events = merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key))
         not_assessed.sort(key=lambda n: (n.rule, n.party, n.version))
         return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(), tuple(series))
