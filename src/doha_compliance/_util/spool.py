@@ -307,6 +307,20 @@ def events_with_ids(events: Iterable[Event], ids: Set[str]) -> Iterator[Event]:
     return (e for e in events if e.id in ids)
 
 
+_FINDING_FIELDS = [a.name for a in attrs.fields(Finding)]
+_FINDING_RULE, _FINDING_ANCHOR = (_FINDING_FIELDS.index(name) for name in ("rule", "anchor"))
+
+
+def findings_of_rules_or_anchored(findings: Iterable[Finding], rules: Set[str]) -> Iterator[Finding]:
+    """The findings whose rule is one of `rules` or that have an anchor (about a commitment as a whole),
+    in order; of a findings spool, only those are rebuilt (an alternative reading's table, issue 27:
+    a few deadlines and spans among every act's finding)."""
+    if isinstance(findings, Spool) and findings._unpack is PACK_FINDING[1]:
+        unpack = PACK_FINDING[1]
+        return (unpack(t) for t in findings.packed() if t[_FINDING_RULE] in rules or t[_FINDING_ANCHOR] is not None)
+    return (f for f in findings if f.rule in rules or f.anchor is not None)
+
+
 def _pack_indexed(item: Tuple[int, Event]) -> Tuple[int, Packed]:
     return item[0], PACK_EVENT[0](item[1])
 

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 
 import attrs
 
-from doha_compliance._util.spool import findings_spool
+from doha_compliance._util.spool import findings_of_rules_or_anchored, findings_spool
 from doha_compliance.matching.matches import Matches
 from doha_compliance.models import NO_FINDING, Agreement, Claim, Event, Finding, Reading, ReadingStatus, SourceCoverage
 from doha_compliance.rules.kinds import kind_of
@@ -171,11 +171,11 @@ class _Table:
 
     def __init__(self, judged: Judged, deadline_rules: Set[str]):
         self.judged, self.deadline_rules = judged, deadline_rules
-        self.deadlines = {_key(f, deadline_rules): f for f in judged.findings
-                          if f.rule in deadline_rules and f.status != "alleged"}
+        few = list(findings_of_rules_or_anchored(judged.findings, deadline_rules))  # one read, few rebuilt
+        self.deadlines = {_key(f, deadline_rules): f for f in few if f.rule in deadline_rules and f.status != "alleged"}
         # findings about a commitment as a whole (complied spans, not triggered): few, and a span's
         # counterpart may end on another day than the primary's, so they are looked up by key alone
-        self.wholes = {_key(f, deadline_rules): f for f in judged.findings
+        self.wholes = {_key(f, deadline_rules): f for f in few
                        if f.anchor is not None and not (f.rule in deadline_rules and f.status != "alleged")}
         self.not_assessed = {(n.rule, n.party): n.reason for n in judged.not_assessed}
         self.restart(windowed=True)
