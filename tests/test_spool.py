@@ -37,6 +37,25 @@ def test_a_spool_reads_back_what_was_written(items, limit, batch):
         spool._BATCH = saved
 
 
+@given(st.lists(st.lists(st.integers(), max_size=8), max_size=6), st.integers(0, 12), st.integers(1, 5))
+def test_appending_and_extending_in_any_order_reads_back_the_same(chunks, limit, batch):
+    """`extend` packs past the head a batch at a time (issue 27): whether items come one by one or
+    as an iterator crossing the head and batch boundaries, the spool holds them in order."""
+    s, expected = Spool(limit=limit, batch=batch), []
+    for i, chunk in enumerate(chunks):
+        if i % 2:
+            for x in chunk:
+                s.append(x)
+        else:
+            s.extend(iter(chunk))
+        expected += chunk
+    s.finish()
+    assert list(s) == expected and len(s) == len(expected) and s.spilled == max(0, len(expected) - limit)
+    assert [s[i] for i in range(len(expected))] == expected
+    with pytest.raises(ValueError):
+        s.extend([1])
+
+
 def test_a_finished_spool_cannot_grow():
     s = Spool([1, 2], limit=1).finish()
     with pytest.raises(ValueError):

@@ -10,6 +10,7 @@ a tuple. Items are written in the order given: the writer is responsible for the
 from __future__ import annotations
 
 import heapq
+import itertools
 import operator
 import os
 import pickle
@@ -19,6 +20,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Callable,
+    Dict,
     Iterable,
     Iterator,
     List,
@@ -53,13 +55,38 @@ def _identity(x: Any) -> Any:
     return x
 
 
+# unpack -> the builder it calls with a packed tuple's fields: a spool of attrs records rebuilds a batch
+# with `itertools.starmap(build, batch)`, one Python call an item fewer than `map(unpack, batch)`
+_STARRED: Dict[Callable[[Any], Any], Callable[..., Any]] = {}
+
+
 def attrs_packer(cls: Type[A]) -> Tuple[Callable[[A], Packed], Callable[[Packed], A]]:
     """(to tuple, from tuple) for an attrs class: cheap to pickle, unlike the objects themselves.
     Read back, the tuple is turned into the object by `_util.fast.builder` (every spooled item is
     rebuilt on every pass over the spool)."""
     names = [a.name for a in attrs.fields(cls)]
     build = builder(cls)
-    return operator.attrgetter(*names), lambda t: build(*t)
+
+    def unpack(t: Packed) -> A:
+        return build(*t)
+    _STARRED[unpack] = build
+    return operator.attrgetter(*names), unpack
+
+
+def attrs_repacker(cls: Type[A], *names: str) -> Callable[..., Packed]:
+    """(instance, new value of each of `names`) -> the packed copy with those fields replaced, as
+    `attrs_packer(cls)` packs it: for a pass that changes a few fields of each item and spools it,
+    without building the changed copy only to take it apart again (`Spool.append_packed`)."""
+    every = [a.name for a in attrs.fields(cls)]
+    spots = [every.index(name) for name in names]
+    get = operator.attrgetter(*every)
+
+    def repack(instance: A, *values: Any) -> Packed:
+        fields = list(get(instance))
+        for spot, value in zip(spots, values):
+            fields[spot] = value
+        return tuple(fields)
+    return repack
 
 
 class Spool(Sequence[T]):
@@ -81,23 +108,43 @@ class Spool(Sequence[T]):
         self._file: Optional[IO[bytes]] = None
         self._size = 0
         self._closed = False
-        for item in items:
-            self.append(item)
+        self.extend(items)
 
     def append(self, item: T) -> None:
         if self._closed:
             raise ValueError("a finished spool cannot grow")
         self._size += 1
-        if len(self._head) < self._limit:
-            self._head.append(item)
+        head = self._head
+        if len(head) < self._limit:
+            head.append(item)
             return
-        self._pending.append(self._pack(item))
-        if len(self._pending) >= self._batch:
+        pending = self._pending
+        pending.append(self._pack(item))
+        if len(pending) >= self._batch:
             self._write()
 
     def extend(self, items: Iterable[T]) -> None:
-        for item in items:
-            self.append(item)
+        """`append` of each item; past the items held in memory, packed a batch at a time."""
+        if self._closed:
+            raise ValueError("a finished spool cannot grow")
+        items = iter(items)
+        head, limit = self._head, self._limit
+        for item in items:  # the items held in memory
+            if len(head) >= limit:
+                self.append(item)
+                break
+            head.append(item)
+            self._size += 1
+        pack, batch = self._pack, self._batch
+        while True:
+            room = max(1, batch - len(self._pending))
+            chunk = [pack(item) for item in itertools.islice(items, room)]
+            if not chunk:
+                return
+            self._pending.extend(chunk)
+            self._size += len(chunk)
+            if len(self._pending) >= batch:
+                self._write()
 
     def append_packed(self, packed: Any) -> None:
         """Append an item given packed (as `packed()` hands them out): written as it is, never rebuilt
@@ -163,9 +210,12 @@ class Spool(Sequence[T]):
             return
         self._write()
         unpack = self._unpack
+        build = _STARRED.get(unpack)
         for offset, length, _ in list(self._batches):
-            for packed in self._read(offset, length):
-                yield unpack(packed)
+            if build is not None:
+                yield from itertools.starmap(build, self._read(offset, length))
+            else:
+                yield from map(unpack, self._read(offset, length))
 
     def _read(self, offset: int, length: int) -> List[Any]:
         """One batch. Every read seeks first (and every write seeks to the end), so several
@@ -255,6 +305,20 @@ def events_with_ids(events: Iterable[Event], ids: Set[str]) -> Iterator[Event]:
         unpack = PACK_EVENT[1]
         return (unpack(t) for t in events.packed() if t[_EVENT_ID] in ids)
     return (e for e in events if e.id in ids)
+
+
+_FINDING_FIELDS = [a.name for a in attrs.fields(Finding)]
+_FINDING_RULE, _FINDING_ANCHOR = (_FINDING_FIELDS.index(name) for name in ("rule", "anchor"))
+
+
+def findings_of_rules_or_anchored(findings: Iterable[Finding], rules: Set[str]) -> Iterator[Finding]:
+    """The findings whose rule is one of `rules` or that have an anchor (about a commitment as a whole),
+    in order; of a findings spool, only those are rebuilt (an alternative reading's table, issue 27:
+    a few deadlines and spans among every act's finding)."""
+    if isinstance(findings, Spool) and findings._unpack is PACK_FINDING[1]:
+        unpack = PACK_FINDING[1]
+        return (unpack(t) for t in findings.packed() if t[_FINDING_RULE] in rules or t[_FINDING_ANCHOR] is not None)
+    return (f for f in findings if f.rule in rules or f.anchor is not None)
 
 
 def _pack_indexed(item: Tuple[int, Event]) -> Tuple[int, Packed]:

@@ -29,6 +29,8 @@ import attrs
 
 from doha_compliance._util.fast import replacer
 from doha_compliance._util.spool import (
+    PACK_FINDING,
+    Packed,
     Spool,
     claims_spool,
     findings_spool,
@@ -60,21 +62,25 @@ def _plural(n: int, word: str) -> str:
 
 
 class _Dated:
-    """One index list: findings in the order they came (sorted), with their dates for bisection.
-    The part older than every claim's lookback is dropped in amortised O(1)."""
+    """One index list: findings in the order they came (sorted), with their dates for bisection and
+    their ids (a claim cites the ids of up to MAX_LISTED of them: made once a finding, not once a
+    citation, `Finding.id` being a new string each time). The part older than every claim's lookback
+    is dropped in amortised O(1)."""
 
-    __slots__ = ("dates", "seqs", "items", "lo")
+    __slots__ = ("dates", "seqs", "items", "ids", "lo")
 
     def __init__(self) -> None:
         self.dates: List[dt.date] = []
         self.seqs: List[int] = []
         self.items: List[Finding] = []
+        self.ids: List[str] = []
         self.lo = 0
 
-    def add(self, seq: int, f: Finding) -> None:
+    def add(self, seq: int, f: Finding, fid: str) -> None:
         self.dates.append(f.date)
         self.seqs.append(seq)
         self.items.append(f)
+        self.ids.append(fid)
 
     def forget_before(self, day: dt.date) -> None:
         """Drop what is older than `day` once it is most of the list: each item is copied O(1) times in
@@ -82,7 +88,7 @@ class _Dated:
         province × status), and forgotten findings must not pile up in each of them."""
         self.lo = bisect.bisect_left(self.dates, day, self.lo)
         if self.lo > 16 and self.lo * 2 > len(self.dates) or self.lo == len(self.dates):
-            del self.dates[:self.lo], self.seqs[:self.lo], self.items[:self.lo]
+            del self.dates[:self.lo], self.seqs[:self.lo], self.items[:self.lo], self.ids[:self.lo]
             self.lo = 0
 
     def span(self, start: dt.date, end: dt.date) -> Tuple[int, int]:
@@ -100,6 +106,7 @@ class _Window:
         if f.status not in CORROBORATING and f.status not in ANSWERING and f.status not in UNSETTLED:
             return
         seq = next(self._seq)
+        fid = f.id
         place = f.province if f.province else _NOWHERE
         # issue 25 (§5.16): an act a party answers for is reached by claims against its actor too
         for party in (f.party,) if f.act_by is None else (f.party, f.act_by):
@@ -109,15 +116,16 @@ class _Window:
                     dated = self._by.get(key)
                     if dated is None:
                         dated = self._by[key] = _Dated()
-                    dated.add(seq, f)
+                    dated.add(seq, f, fid)
 
     def forget_before(self, day: dt.date) -> None:
         for dated in self._by.values():
             dated.forget_before(day)
 
     def select(self, party: str, rule: Optional[str], province: Optional[str], statuses: Sequence[str],
-               start: dt.date, end: dt.date) -> Tuple[Dict[str, int], List[Finding]]:
-        """(how many findings of each status the claim reaches, the latest MAX_LISTED of them in order)."""
+               start: dt.date, end: dt.date) -> Tuple[Dict[str, int], List[Finding], List[str]]:
+        """(how many findings of each status the claim reaches, the latest MAX_LISTED of them in order,
+        their ids)."""
         provinces = (province, _NOWHERE) if province else (_ANY,)
         counts: Dict[str, int] = {}
         tails: List[Tuple[_Dated, int, int]] = []  # (list, first, end) of each list reached
@@ -133,10 +141,10 @@ class _Window:
                     tails.append((dated, first, hi))
         if len(tails) == 1:  # the common case: one list, already in order
             dated, first, hi = tails[0]
-            return counts, dated.items[first:hi]
-        latest = list(heapq.merge(*(zip(dated.seqs[first:hi], dated.items[first:hi], strict=True)
+            return counts, dated.items[first:hi], dated.ids[first:hi]
+        latest = list(heapq.merge(*(zip(dated.seqs[first:hi], dated.items[first:hi], dated.ids[first:hi], strict=True)
                                     for dated, first, hi in tails), key=lambda item: item[0]))[-MAX_LISTED:]
-        return counts, [f for _, f in latest]
+        return counts, [f for _, f, _ in latest], [fid for _, _, fid in latest]
 
 
 def _listed(total: int) -> str:
@@ -206,6 +214,7 @@ def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadline
     invoked = agreement.version_in_force(named, e.date) if named else None
     supported: Optional[int] = None
     shown: List[Finding] = []
+    ids: Optional[List[str]] = None  # the ids of `shown`, when the window had them made
     if e.rule and named is None:
         assessment = "outside_rules"
         reason = (f"outside the agreement's rules: it names {e.rule}, which {held} does not owe "
@@ -218,11 +227,12 @@ def assess(agreement: Agreement, rule: Rule, e: Event, window: _Window, deadline
     elif e.about:
         assessment, reason, shown = _about_acts(agreement, e, accused, context)
     else:
-        assessment, reason, shown = _in_window(rule, e, accused, window)
+        assessment, reason, shown, ids = _in_window(rule, e, accused, window)
         if assessment == "contradicted" and not e.rule:
             assessment, reason = "not_testable", _untestable(agreement, shown) + " " + reason
+    cited = tuple(f.id for f in shown) if ids is None else tuple(ids)
     claim = Claim(event=e.id, date=e.date, claimant=e.actor, accused=accused, rule=e.rule, assessment=assessment,
-                  findings=tuple(f.id for f in shown), reason=reason, province=e.province, claimant_role=role,
+                  findings=cited, reason=reason, province=e.province, claimant_role=role,
                   claimant_part_of=agreement.part_of(e.actor), independent=agreement.independent(e.actor, accused),
                   about=e.about, supported_by=supported)
     if assessment == "corroborated" or role in INDEPENDENT_ROLES:  # a report is no party's allegation
@@ -305,28 +315,30 @@ def _about_acts(agreement: Agreement, e: Event, accused: str, context: Context) 
                              f"{absent}"), []
 
 
-def _in_window(rule: Rule, e: Event, accused: str, window: _Window) -> Tuple[str, str, List[Finding]]:
-    """A claim against the findings of its lookback window (and province)."""
+def _in_window(rule: Rule, e: Event, accused: str, window: _Window
+               ) -> Tuple[str, str, List[Finding], List[str]]:
+    """A claim against the findings of its lookback window (and province): (assessment, reason, the
+    findings cited, their ids)."""
     start = e.date - dt.timedelta(days=rule.lookback_days)
     scope = f"{e.rule or 'any rule'} owed by {accused}"
     span = f"the {rule.lookback_days} days up to {e.date}" + (f" in {e.province}" if e.province else "")
-    counts, shown = window.select(accused, e.rule, e.province, CORROBORATING, start, e.date)
+    counts, shown, ids = window.select(accused, e.rule, e.province, CORROBORATING, start, e.date)
     if counts:
         total = sum(counts.values())
-        return "corroborated", f"{_plural(total, 'violation')} of {scope} found in {span}{_listed(total)}.", shown
-    counts, shown = window.select(accused, e.rule, e.province, UNSETTLED, start, e.date)
+        return "corroborated", f"{_plural(total, 'violation')} of {scope} found in {span}{_listed(total)}.", shown, ids
+    counts, shown, ids = window.select(accused, e.rule, e.province, UNSETTLED, start, e.date)
     if counts:
         total = sum(counts.values())
         return "uncorroborated", (f"the {_plural(total, 'act')} found for {scope} in {span} "
                                   f"{'is' if total == 1 else 'are'} unresolved (a stated justification the input "
-                                  f"cannot settle){_listed(total)}."), shown
-    counts, shown = window.select(accused, e.rule, e.province, ANSWERING, start, e.date)
+                                  f"cannot settle){_listed(total)}."), shown, ids
+    counts, shown, ids = window.select(accused, e.rule, e.province, ANSWERING, start, e.date)
     if counts:
         total = sum(counts.values())
         return "contradicted", (f"the {_plural(total, 'act')} found for {scope} in {span} "
                                 f"{'was' if total == 1 else 'were'} judged "
-                                f"{'/'.join(sorted(counts))}, not violations{_listed(total)}."), shown
-    return "uncorroborated", f"no event shows {scope} breached in {span}.", []
+                                f"{'/'.join(sorted(counts))}, not violations{_listed(total)}."), shown, ids
+    return "uncorroborated", f"no event shows {scope} breached in {span}.", [], []
 
 
 def _context(agreement: Agreement, claim_events: Iterable[Tuple[int, Event]], known: Callable[[str], bool]
@@ -352,12 +364,13 @@ def _context(agreement: Agreement, claim_events: Iterable[Tuple[int, Event]], kn
 
 def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: Iterable[Tuple[int, Event]],
                deadlines: Dict[Tuple[str, str], Deadline], as_of: dt.date,
-               finish: Callable[[Finding], Finding] = lambda f: f,
+               finish: Optional[Callable[[Finding, Optional[Tuple[str, ...]]], Packed]] = None,
                known: Callable[[str], bool] = lambda event_id: True) -> Tuple[Spool[Finding], Spool[Claim]]:
     """Merge the findings (sorted) with the claims (by date) in one pass: claims are assessed
     against the findings of their lookback window (or the deadline they name), and each finding is
     written out, with the claims that cite it and passed through `finish`, once no later claim can
-    reach back to it.
+    reach back to it: `finish(finding, ids of the claims citing it, or None)` returns the finding to
+    write, with those claims, packed for the findings spool (by default it only sets them).
 
     `claim_events` are (index of the claim rule in agreement.rules, event), re-readable; `deadlines`
     the deadline units decided on the report date, by (rule id, party)."""
@@ -388,10 +401,10 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
         return min(horizon, pinned[0][0]) if pinned else horizon
 
     def release(before: Optional[dt.date]) -> None:
+        done = finish if finish is not None else _cited
         for f in waiting.dated_before(before):
-            if f.status != "alleged" and f.id in cited_by:
-                f = _with_claims(f, tuple(sorted(set(cited_by.pop(f.id)))))
-            out.append(finish(f))
+            citing = cited_by.pop(f.id, None) if f.status != "alleged" else None
+            out.append_packed(done(f, tuple(sorted(set(citing))) if citing is not None else None))
 
     forgotten = dt.date.min  # findings dated before it were last dropped from the window
     for day, todays in itertools.groupby(claim_events, key=lambda item: item[1].date):
@@ -411,8 +424,8 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
                                            context)
             assessed.append(claim)
             if not _names_deadline(agreement, e):  # those are cited before the pass (_deadline_citations)
-                for f in shown:
-                    cited_by.setdefault(f.id, []).append(claim.event)
+                for fid in claim.findings:  # the ids of `shown`, made once
+                    cited_by.setdefault(fid, []).append(claim.event)
             if alleged is not None:
                 waiting.push(alleged)
         assessed.sort(key=lambda c: c.event)
@@ -423,6 +436,11 @@ def set_claims(agreement: Agreement, findings: Iterator[Finding], claim_events: 
         upcoming = next(findings, None)
     release(None)
     return out.finish(), claims_out.finish()
+
+
+def _cited(f: Finding, claims: Optional[Tuple[str, ...]]) -> Packed:
+    """The finding with the claims that cite it (none: as it is), packed."""
+    return PACK_FINDING[0](f if claims is None else _with_claims(f, claims))
 
 
 def _deadline_citations(agreement: Agreement, claim_events: Iterable[Tuple[int, Event]],

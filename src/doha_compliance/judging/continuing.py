@@ -74,7 +74,6 @@ class UnitRecord:
     first_unresolved: Optional[dt.date] = None   # its first act left unresolved
     findings: int = 0
     bad_days: DayCounts = attrs.field(factory=DayCounts)        # its violation, unresolved and missed acts
-    cover_days: DayCounts = attrs.field(factory=DayCounts)      # covering events by day number
     justified_days: DayCounts = attrs.field(factory=DayCounts)  # justified acts by day number
 
 
@@ -103,9 +102,6 @@ class Continuing:
             rec.first_unresolved = f.date
         if f.status == "justified":
             rec.justified_days.add(f.date.toordinal(), 1)
-
-    def saw_cover(self, unit: Unit, day: dt.date, n: int) -> None:
-        self.record(unit).cover_days.add(day.toordinal(), n)
 
 
 @attrs.frozen

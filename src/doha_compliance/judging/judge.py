@@ -20,8 +20,6 @@ from typing import (
     Any,
     Callable,
     Dict,
-    Iterable,
-    Iterator,
     List,
     Optional,
     Sequence,
@@ -352,10 +350,6 @@ class Judge:
                 if part_of is not None and not kind.claim and (kind.justifiable or not self.triggers.started_by(
                         rule, party, part_of)):
                     continue  # left for the day's end: a justifier or a start may come later that day
-                covers = matches.covers.pop(unit, None)
-                if covers:
-                    for day, n in _per_day(covers):
-                        self.continuing.saw_cover(unit, day, n)
                 hits = matches.hits.pop(unit, None)
                 if not hits:
                     continue
@@ -471,7 +465,7 @@ class Judge:
         findings, claims = set_claims(
             self.agreement,
             heapq.merge(self._findings.finish(), sorted(late, key=lambda f: f.sort_key), key=lambda f: f.sort_key),
-            self._claim_events.finish(), decided, as_of, linker.annotate, known)
+            self._claim_events.finish(), decided, as_of, linker.annotate_packed, known)
         events = merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key))
         not_assessed.sort(key=lambda n: (n.rule, n.party, n.version))
         return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(), tuple(series))
@@ -551,10 +545,3 @@ class Judge:
                                               "no event type records it; judged through claims only "
                                               f"({deadlines.plural(n, 'claim')} in the input name it)."))
         return findings, listed
-
-
-def _per_day(events: Iterable[Event]) -> Iterator[Tuple[dt.date, int]]:
-    counts: Dict[dt.date, int] = {}
-    for e in events:
-        counts[e.date] = counts.get(e.date, 0) + 1
-    return iter(sorted(counts.items()))

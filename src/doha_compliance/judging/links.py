@@ -22,7 +22,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import attrs
 
-from doha_compliance._util.fast import replacer
+from doha_compliance._util.spool import PACK_FINDING, Packed, attrs_repacker
 from doha_compliance.models import Agreement, Finding, Link, Rule
 from doha_compliance.rules.kinds import Kind, kind_of
 
@@ -31,8 +31,9 @@ from .deadlines import Deadline
 from .triggers import Triggers
 
 DEFAULTS = ("violation", "missed")
-# attrs.evolve(f, linked=..., performed_by=..., modality=...) at a third of its cost: every finding passes here
-_annotated = replacer(Finding, "linked", "performed_by", "modality")
+# A finding with its links, who performs it, its modality and the claims that cite it, packed for the
+# findings spool (set_claims): never built only to be packed
+_annotated_packed = attrs_repacker(Finding, "linked", "performed_by", "modality", "claims")
 
 
 @attrs.frozen
@@ -156,14 +157,19 @@ class Linker:
             found = self._cache[version] = tuple(out)
         return found
 
-    def annotate(self, f: Finding) -> Finding:
-        """The finding with its links, its modality and who performs it; noted if it is a first default."""
+    def annotate_packed(self, f: Finding, claims: Optional[Tuple[str, ...]]) -> Packed:
+        """The finding with its links, its modality, who performs it and `claims` (the claims citing it;
+        None: its own), packed for the findings spool; noted if it is a first default. The claims pass
+        writes every finding out this way: building each only to pack it cost as much as the rest of
+        its annotation."""
         rule = self._versions[f.version]
-        f = _annotated(f, self.links(f.version, f.date), rule.performed_by, rule.modality)
+        packed = _annotated_packed(f, self.links(f.version, f.date), rule.performed_by, rule.modality,
+                                   f.claims if claims is None else claims)
         group = self._group_of.get(f.rule)
         if group is not None and f.status in DEFAULTS and (group, f.party) not in self._first:
-            self._first[(group, f.party)] = f  # findings come sorted by date, then party, then rule
-        return f
+            # findings come sorted by date, then party, then rule
+            self._first[(group, f.party)] = PACK_FINDING[1](packed)
+        return packed
 
     def defaults(self) -> Tuple["DefaultGroup", ...]:
         out = []

@@ -21,7 +21,8 @@ MAX_JUSTIFIERS = 3  # an act cites its latest justifying events, not every one i
 @attrs.define
 class Matches:
     """What the matcher found, by unit: acts (`hits`) and their justifiers, events fulfilling each part of
-    a deadline, events covering a commitment (the input bears on it), events triggering one."""
+    a deadline, the deadlines the input bears on (`covered`), events triggering one. (Continuing commitments
+    kept no covering events: `complied` rests on declared coverage, judging/continuing.py.)"""
 
     hits: Dict[Unit, List[Event]] = attrs.field(factory=dict)
     # (version, party, act id) -> {justifier id: justifier event}, the latest MAX_JUSTIFIERS only
@@ -31,7 +32,6 @@ class Matches:
     # whatever the input holds); a deadline is assessed only if one falls on or after its start
     covered: Dict[Unit, dt.date] = attrs.field(factory=dict)
     justifier_counts: Dict[Tuple[str, str, str], int] = attrs.field(factory=dict)
-    covers: Dict[Unit, List[Event]] = attrs.field(factory=dict)  # continuing units: the covering events
     triggers: Dict[Unit, List[Event]] = attrs.field(factory=dict)  # events matching a unit's starts_when
     # issue 24: justifying events nobody claimed (actor unknown) answer no act; kept apart, the latest
     # MAX_JUSTIFIERS and their count, so an act they alone would answer is told (unresolved, naming them)
@@ -58,11 +58,6 @@ class Matches:
         if ("f", part, event.id) not in self._seen:
             self._seen.add(("f", part, event.id))
             self.fulfils.setdefault(part, []).append(event)
-
-    def add_cover(self, unit: Unit, event: Event) -> None:
-        if ("c", unit, event.id) not in self._seen:
-            self._seen.add(("c", unit, event.id))
-            self.covers.setdefault(unit, []).append(event)
 
     def add_covered(self, unit: Unit, event: Event) -> None:
         if unit not in self.covered or self.covered[unit] < event.date:
@@ -99,7 +94,6 @@ class Matches:
             "unclaimed_counts": dict(sorted(self.unclaimed_counts.items())),
             "fulfils": {k: sorted(e.id for e in v) for k, v in sorted(self.fulfils.items()) if v},
             "covered": sorted(self.covered.items()),
-            "covers": {k: sorted(e.id for e in v) for k, v in sorted(self.covers.items()) if v},
             "triggers": {k: sorted(e.id for e in v) for k, v in sorted(self.triggers.items()) if v},
             "bearing": sorted(self.bearing.items()),
         }
@@ -122,9 +116,3 @@ def match_window(agreement: Agreement, rule: Rule) -> Tuple[dt.date, dt.date | N
         from doha_compliance.rules.kinds.level import match_window as level_window
         return level_window(rule)
     return rule.effective_from, rule.effective_until
-
-
-def covers_continuing(rule: Rule) -> bool:
-    """Continuing commitments (prohibitions, conditional permissions) record what covers them day by
-    day: `complied` needs a covering event inside the period it speaks for."""
-    return rule.traits.continuing

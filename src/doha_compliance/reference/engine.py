@@ -10,7 +10,6 @@ from typing import Any, Callable, Mapping, Sequence
 
 from doha_compliance.matching.matches import (
     Matches,
-    covers_continuing,
     first_effective,
     match_window,
     units,
@@ -64,11 +63,6 @@ def reference_matches(agreement: Agreement, events: Sequence[Event]) -> Matches:
             continue
         if rule.traits.through_claims:
             continue
-        if covers_continuing(rule):
-            cover = _bound(rule.coverage_condition or {}, party)
-            for e in in_window:
-                if conditions.holds(cover, _getter(e)):
-                    out.add_cover(unit, e)
         if rule.answered_by is not None:  # issue 25: a duty to prevent's responses (any date)
             responses = _bound(rule.answered_by.when, party)
             for e in events:

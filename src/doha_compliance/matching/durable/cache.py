@@ -15,7 +15,7 @@ from .compile import CATCH_ALL, NEVER, Definition
 from .facts import Values, fact
 
 # What one fact matched: (kind, unit) each, as the rules' actions record them — ("h", unit) an act,
-# "k" a justifier, "f" a fulfilment (of (version, party, part)), "c"/"v" coverage, "t" a trigger,
+# "k" a justifier, "f" a fulfilment (of (version, party, part)), "c" coverage, "t" a trigger,
 # "b" an event bearing on a part of a several-part deadline (of (version, party, part)).
 Tags = Tuple[Tuple[str, Any], ...]
 # A decision's key: the day's bucket, then each tested field's bucket (see `Decisions`).

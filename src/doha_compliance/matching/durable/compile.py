@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Tuple
 
-from doha_compliance.matching.matches import covers_continuing, first_effective, match_window, units
+from doha_compliance.matching.matches import first_effective, match_window, units
 from doha_compliance.models import Agreement, slot_version, trigger_slots
 from doha_compliance.rules import conditions
 
@@ -70,9 +70,6 @@ def compile_ruleset(agreement: Agreement) -> Definition:
             continue
         if rule.traits.through_claims:
             continue
-        if covers_continuing(rule):
-            cover = durable(rule.coverage_condition or {}, party) + window
-            definition[f"v{index}"] = {"all": [{"m": all_of(cover)}], "cap": CAP, "tag": tag("v", unit)}
         if rule.answered_by is not None:  # issue 25: a duty to prevent's responses, as part 0 (any date)
             definition[f"f{index}_0"] = {"all": [{"m": all_of(durable(rule.answered_by.when, party))}],
                                          "cap": CAP, "tag": tag("f", (rule.version, party, 0))}

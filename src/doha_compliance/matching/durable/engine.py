@@ -104,8 +104,6 @@ def _dispatch(out: Matches, windows: Dict[Unit, Justifiers], events: List[Event]
                 out.add_covered(unit, event)
             elif kind == "b":
                 out.add_bearing(unit, event)  # `unit` is (version, party, part) here too
-            elif kind == "v":
-                out.add_cover(unit, event)
             elif kind == "t":
                 out.add_trigger(unit, event)
 
