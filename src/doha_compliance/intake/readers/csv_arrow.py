@@ -1,0 +1,180 @@
+"""CSV event files read column-wise by pyarrow's CSV reader (the optional `arrow` extra, issue 27),
+for the files where it gives exactly the rows `csv_events.read_csv` gives, and only those.
+
+The pure-Python reader stays the default and the reference. This one is used when pyarrow is
+installed and either it is asked for (`DOHA_COMPLIANCE_CSV=arrow`) or the file is large (at
+least `LARGE_BYTES`); `DOHA_COMPLIANCE_CSV=python` turns it off. Before a row is handed on, the
+whole file is checked (in C, a chunk at a time) to be one that both readers read alike; any file
+that is not is read by the Python reader, whole, as before. So the rows, their file:line and
+every rejection are the Python reader's, byte for byte. A file goes to the Python reader when:
+
+- its header row is not on line 1, or it lacks a required column, or names a column twice (the
+  Python reader then says so, in its words);
+- it is not UTF-8 throughout, or holds a NUL byte, a lone CR (a line ending csv reads and
+  pyarrow does not), or a line longer than a cell may be (`MAX_FIELD_CHARS`);
+- a quoted cell holds a line break (a row would then span lines: its line number is the
+  Python reader's to count), or a `"` stands anywhere but around a whole cell (csv's strict
+  mode refuses some of these, pyarrow reads them otherwise);
+- any line (a blank one included) holds another number of cells than the header names
+  (ragged rows, which the Python reader passes on short or rejects long, row by row).
+
+What is left (the usual export: one row a line, quoted cells with commas or doubled quotes) is
+parsed by pyarrow with every column as text, and each row is built as the Python reader builds
+it: the header's names, a cell empty or only spaces left out, a row of such cells skipped.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+import re
+import stat
+from typing import Any, Iterator, List, Optional, Sequence
+
+from doha_compliance._util.limits import MAX_FIELD_CHARS, MiB
+
+from .rows import RawRow, empty, raw_row
+
+LARGE_BYTES = 64 * MiB  # from this size on, pyarrow reads the file (when installed and not turned off)
+_CHUNK = 16 * MiB  # the file is checked this much at a time (cut at a line end)
+
+# A quoted cell on one line: a `"` at the start of the line or after a comma, up to its closing `"`
+# (doubled quotes inside), followed by a comma or the end of the line.
+_QUOTED = re.compile(rb'(?<![^,\n])"(?:[^"\n]|"")*"(?=,|\n|\Z)')
+
+
+def wanted(path: str) -> bool:
+    """Whether the pyarrow reader is to be tried on this file: installed, not turned off, and asked
+    for or the file is large."""
+    choice = os.environ.get("DOHA_COMPLIANCE_CSV", "auto").strip().lower()
+    if choice == "python":
+        return False
+    try:
+        status = os.stat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(status.st_mode):
+        return False  # a pipe or a device is read once, by the Python reader (this one reads a file twice)
+    if choice != "arrow" and status.st_size < LARGE_BYTES:
+        return False
+    return _pyarrow() is not None
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    return pacsv
+
+
+def read_csv_arrow(path: str, required: Sequence[str]) -> Optional[Iterator[RawRow]]:
+    """The rows of a CSV file as `read_csv` gives them, read by pyarrow; None when the file is one
+    the Python reader must read (see the module), before any row is given."""
+    pacsv = _pyarrow()
+    if pacsv is None:
+        return None
+    try:
+        header = _plain_header(path, required)
+    except OSError:
+        return None
+    if header is None or not _plain_body(path, len(header)):
+        return None
+    return _rows(pacsv, path, header)
+
+
+def _plain_header(path: str, required: Sequence[str]) -> Optional[List[str]]:
+    """The header's names (stripped), if it is line 1 and the Python reader would take it as it is."""
+    with open(path, "rb") as fh:
+        first = fh.readline(MAX_FIELD_CHARS + 1)
+    if first.startswith(codecs.BOM_UTF8):
+        first = first[len(codecs.BOM_UTF8):]
+    if b"\r" in first.rstrip(b"\r\n") or b'"' in first:
+        return None
+    try:
+        text = first.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+    header = [h.strip() for h in next(csv.reader([text]), [])]
+    named = [h for h in header if h]
+    if not any(header) or len(set(named)) < len(named) or any(name not in header for name in required):
+        return None
+    return header
+
+
+def _plain_body(path: str, columns: int) -> bool:
+    """Whether every line of the file reads alike in both readers (see the module)."""
+    one = rb"[^,\n]*(?:,[^,\n]*){%d}" % (columns - 1)
+    line = re.compile(rb"(?:%s\n)*(?:%s)?" % (one, one))  # every line, the last one with or without its LF
+    with open(path, "rb") as fh:
+        carry = b""
+        first = True
+        while True:
+            chunk = fh.read(_CHUNK)
+            data = carry + chunk
+            if not chunk:
+                if not data:
+                    return True
+                cut = len(data)
+            else:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    if len(data) > MAX_FIELD_CHARS:
+                        return False
+                    carry = data
+                    continue
+            part, carry = data[:cut], data[cut:]
+            if first and part.startswith(codecs.BOM_UTF8):
+                part = part[len(codecs.BOM_UTF8):]
+            first = False
+            if not _plain_part(part, line):
+                return False
+            if not chunk:
+                return True
+
+
+def _plain_part(part: bytes, line: "re.Pattern[bytes]") -> bool:
+    """Whole lines of the file: UTF-8, no NUL, CR only before LF, lines within bounds, quotes only
+    around whole cells of one line, and the header's number of cells on every line (`line`)."""
+    if b"\x00" in part or part.count(b"\r") != part.count(b"\r\n"):
+        return False
+    try:
+        part.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    part = part.replace(b"\r\n", b"\n")
+    if max(map(len, part.split(b"\n"))) > MAX_FIELD_CHARS:
+        return False
+    if b'"' in part:
+        part = _QUOTED.sub(b"", part)
+        if b'"' in part:
+            return False
+    return line.fullmatch(part) is not None
+
+
+def _rows(pacsv: Any, path: str, header: List[str]) -> Iterator[RawRow]:
+    names = [f"c{i}" for i in range(len(header))]
+    import pyarrow as pa
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=4 * MiB),
+        parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                             check_utf8=True))
+    line = 2
+    any_row = False
+    used = [(index, name) for index, name in enumerate(header) if name]
+    with reader:
+        for batch in reader:
+            columns = [batch.column(index).to_pylist() for index, _name in used]
+            every = [batch.column(index).to_pylist() for index, name in enumerate(header) if not name]
+            for offset, cells in enumerate(zip(*columns)):
+                data = {name: cell for (_index, name), cell in zip(used, cells) if cell.strip() != ""}
+                if not data and not any(column[offset].strip() for column in every):
+                    continue  # a blank row (every cell empty or spaces): skipped, as csv_events skips it
+                any_row = True
+                yield raw_row(f"{path}:{line + offset}", data, None, None, None)
+            line += batch.num_rows
+    if not any_row:
+        yield empty(path)
