@@ -79,6 +79,8 @@ HOSTILE = {
     "empty and spaced cells": HEADER + b"a1,2020-10-10,attack,taliban, ,\n" + b"a2 , 2020-10-10,attack ,taliban,,x\n",
     "stray quote in a cell": HEADER + b'a1,2020-10-10,attack,taliban,Kab"ul,x\n',
     "text after a closing quote": HEADER + b'a1,2020-10-10,attack,taliban,"Kabul"x,y\n',
+    "text after a closing quote, then a quoted cell": HEADER + b'a1,2020-10-10,attack,taliban,"Kabul"x,"y"\n',
+    "text before an opening quote": HEADER + b'a1,2020-10-10,attack,taliban,Kabul,x"y,z"\n',
     "unclosed quote": HEADER + b'a1,2020-10-10,attack,taliban,"Kabul,x\n' + ROW % 2,
     "nul byte": HEADER + b"a1,2020-10-10,attack,taliban,Ka\x00bul,x\n",
     "header only": HEADER,
@@ -117,13 +119,14 @@ def test_which_hostile_files_pyarrow_takes(tmp_path):
                      "quoted empty and quoted spaces", "unicode", "duplicate ids and a bad date"}
 
 
-def test_python_turns_it_off_and_small_files_stay_with_python(tmp_path, monkeypatch):
+def test_only_when_asked_and_only_a_regular_file(tmp_path, monkeypatch):
     path = tmp_path / "events.csv"
     path.write_bytes(HEADER + ROW % 1)
-    monkeypatch.setenv("DOHA_COMPLIANCE_CSV", "python")
+    for setting in ("python", "auto", ""):
+        monkeypatch.setenv("DOHA_COMPLIANCE_CSV", setting)
+        assert not csv_arrow.wanted(str(path))
+    monkeypatch.delenv("DOHA_COMPLIANCE_CSV")
     assert not csv_arrow.wanted(str(path))
-    monkeypatch.setenv("DOHA_COMPLIANCE_CSV", "auto")
-    assert not csv_arrow.wanted(str(path))  # under LARGE_BYTES
     monkeypatch.setenv("DOHA_COMPLIANCE_CSV", "arrow")
     assert csv_arrow.wanted(str(path))
     assert not csv_arrow.wanted(str(Path("/dev/null")))  # not a regular file: read once, by Python

@@ -2,9 +2,10 @@
 for the files where it gives exactly the rows `csv_events.read_csv` gives, and only those.
 
 The pure-Python reader stays the default and the reference. This one is used when pyarrow is
-installed and either it is asked for (`DOHA_COMPLIANCE_CSV=arrow`) or the file is large (at
-least `LARGE_BYTES`); `DOHA_COMPLIANCE_CSV=python` turns it off. Before a row is handed on, the
-whole file is checked (in C, a chunk at a time) to be one that both readers read alike; any file
+installed and it is asked for (`DOHA_COMPLIANCE_CSV=arrow`); it is not chosen by size, because it
+was not faster (benchmarks/README.md, issue 27: the parsing it saves is a small part of the cost,
+most of which is making each row's Python values, the same in both). Before a row is handed on, the
+whole file is checked (a chunk at a time, mostly in C) to be one that both readers read alike; any file
 that is not is read by the Python reader, whole, as before. So the rows, their file:line and
 every rejection are the Python reader's, byte for byte. A file goes to the Python reader when:
 
@@ -15,7 +16,7 @@ every rejection are the Python reader's, byte for byte. A file goes to the Pytho
 - a quoted cell holds a line break (a row would then span lines: its line number is the
   Python reader's to count), or a `"` stands anywhere but around a whole cell (csv's strict
   mode refuses some of these, pyarrow reads them otherwise);
-- any line (a blank one included) holds another number of cells than the header names
+- any line (a blank one, with more than one column) holds another number of cells than the header names
   (ragged rows, which the Python reader passes on short or rejects long, row by row).
 
 What is left (the usual export: one row a line, quoted cells with commas or doubled quotes) is
@@ -27,27 +28,20 @@ from __future__ import annotations
 import codecs
 import csv
 import os
-import re
 import stat
+from itertools import compress, repeat
 from typing import Any, Iterator, List, Optional, Sequence
 
 from doha_compliance._util.limits import MAX_FIELD_CHARS, MiB
 
 from .rows import RawRow, empty, raw_row
 
-LARGE_BYTES = 64 * MiB  # from this size on, pyarrow reads the file (when installed and not turned off)
 _CHUNK = 16 * MiB  # the file is checked this much at a time (cut at a line end)
 
-# A quoted cell on one line: a `"` at the start of the line or after a comma, up to its closing `"`
-# (doubled quotes inside), followed by a comma or the end of the line.
-_QUOTED = re.compile(rb'(?<![^,\n])"(?:[^"\n]|"")*"(?=,|\n|\Z)')
-
-
 def wanted(path: str) -> bool:
-    """Whether the pyarrow reader is to be tried on this file: installed, not turned off, and asked
-    for or the file is large."""
-    choice = os.environ.get("DOHA_COMPLIANCE_CSV", "auto").strip().lower()
-    if choice == "python":
+    """Whether the pyarrow reader is to be tried on this file: installed, asked for
+    (DOHA_COMPLIANCE_CSV=arrow), and the file a regular one."""
+    if os.environ.get("DOHA_COMPLIANCE_CSV", "").strip().lower() != "arrow":
         return False
     try:
         status = os.stat(path)
@@ -55,8 +49,6 @@ def wanted(path: str) -> bool:
         return False
     if not stat.S_ISREG(status.st_mode):
         return False  # a pipe or a device is read once, by the Python reader (this one reads a file twice)
-    if choice != "arrow" and status.st_size < LARGE_BYTES:
-        return False
     return _pyarrow() is not None
 
 
@@ -104,8 +96,7 @@ def _plain_header(path: str, required: Sequence[str]) -> Optional[List[str]]:
 
 def _plain_body(path: str, columns: int) -> bool:
     """Whether every line of the file reads alike in both readers (see the module)."""
-    one = rb"[^,\n]*(?:,[^,\n]*){%d}" % (columns - 1)
-    line = re.compile(rb"(?:%s\n)*(?:%s)?" % (one, one))  # every line, the last one with or without its LF
+    commas = columns - 1
     with open(path, "rb") as fh:
         carry = b""
         first = True
@@ -127,15 +118,15 @@ def _plain_body(path: str, columns: int) -> bool:
             if first and part.startswith(codecs.BOM_UTF8):
                 part = part[len(codecs.BOM_UTF8):]
             first = False
-            if not _plain_part(part, line):
+            if not _plain_part(part, commas):
                 return False
             if not chunk:
                 return True
 
 
-def _plain_part(part: bytes, line: "re.Pattern[bytes]") -> bool:
+def _plain_part(part: bytes, commas: int) -> bool:
     """Whole lines of the file: UTF-8, no NUL, CR only before LF, lines within bounds, quotes only
-    around whole cells of one line, and the header's number of cells on every line (`line`)."""
+    around whole cells of one line, and the header's number of cells (`commas` + 1) on every line."""
     if b"\x00" in part or part.count(b"\r") != part.count(b"\r\n"):
         return False
     try:
@@ -143,13 +134,31 @@ def _plain_part(part: bytes, line: "re.Pattern[bytes]") -> bool:
     except UnicodeDecodeError:
         return False
     part = part.replace(b"\r\n", b"\n")
-    if max(map(len, part.split(b"\n"))) > MAX_FIELD_CHARS:
+    if max(map(len, _lines(part))) > MAX_FIELD_CHARS:
         return False
     if b'"' in part:
-        part = _QUOTED.sub(b"", part)
-        if b'"' in part:
+        pieces = part.split(b'"')  # outside a quoted cell, inside, outside, ...
+        if not _quotes_around_cells(pieces):
             return False
-    return line.fullmatch(part) is not None
+        part = b"".join(pieces[0::2])  # the quoted cells gone: what is left has no comma inside a cell
+    return set(map(bytes.count, _lines(part), repeat(b","))) == {commas}
+
+
+def _quotes_around_cells(pieces: List[bytes]) -> bool:
+    """Whether the text between the `"`s of whole lines (`pieces`) is quoted cells on one line each: an
+    even number of quotes, no line break inside, each opening quote at a cell's start (the line's
+    start or after a comma), each closing quote at its end. A doubled quote inside a cell leaves an
+    empty piece outside (two quoted cells side by side are the same bytes, and csv reads them so too)."""
+    if len(pieces) % 2 == 0 or b"\n" in b"".join(pieces[1::2]):
+        return False
+    first, last = pieces[0], pieces[-1]
+    if first[-1:] not in (b"", b",", b"\n") or last[:1] not in (b"", b",", b"\n"):
+        return False
+    return all(piece[:1] in (b",", b"\n") and piece[-1:] in (b",", b"\n") for piece in pieces[2:-1:2] if piece)
+
+
+def _lines(part: bytes) -> List[bytes]:
+    return (part[:-1] if part.endswith(b"\n") else part).split(b"\n")
 
 
 def _rows(pacsv: Any, path: str, header: List[str]) -> Iterator[RawRow]:
@@ -165,16 +174,31 @@ def _rows(pacsv: Any, path: str, header: List[str]) -> Iterator[RawRow]:
     line = 2
     any_row = False
     used = [(index, name) for index, name in enumerate(header) if name]
+    unnamed = [index for index, name in enumerate(header) if not name]
+    import pyarrow.compute as pc
+
+    def empty_column(column: Any) -> bool:
+        return bool(pc.all(pc.equal(column, "")).as_py())
     with reader:
         for batch in reader:
-            columns = [batch.column(index).to_pylist() for index, _name in used]
-            every = [batch.column(index).to_pylist() for index, name in enumerate(header) if not name]
-            for offset, cells in enumerate(zip(*columns)):
-                data = {name: cell for (_index, name), cell in zip(used, cells) if cell.strip() != ""}
-                if not data and not any(column[offset].strip() for column in every):
-                    continue  # a blank row (every cell empty or spaces): skipped, as csv_events skips it
-                any_row = True
-                yield raw_row(f"{path}:{line + offset}", data, None, None, None)
+            # Built column-wise, each step a C-level map over the batch (no Python code per cell):
+            # a cell is given when it is not empty or spaces (str.strip, as csv_events decides)
+            # a column empty throughout the batch (exports have many) is left out before any cell reaches Python
+            present = [(index, name) for index, name in used if not empty_column(batch.column(index))]
+            columns = [batch.column(index).to_pylist() for index, _name in present]
+            given = list(zip(*[list(map(bool, map(str.strip, column))) for column in columns])) if columns \
+                else [()] * batch.num_rows
+            wheres = map(f"{path}:".__add__, map(str, range(line, line + batch.num_rows)))
+            named = [name for _index, name in present]
+            datas = map(dict, map(zip, map(compress, repeat(named), given),
+                                  map(compress, zip(*columns) if columns else given, given)))
+            built = map(raw_row, wheres, datas, repeat(None), repeat(None), repeat(None))
+            kept = list(map(any, given))
+            if unnamed:  # a row with text only in unnamed columns is a row (of no fields), not a blank one
+                others = [batch.column(index).to_pylist() for index in unnamed]
+                kept = [k or any(c.strip() for c in cells) for k, cells in zip(kept, zip(*others))]
+            any_row = any_row or any(kept)
+            yield from compress(built, kept)  # blank rows (every cell empty or spaces) skipped, as csv_events does
             line += batch.num_rows
     if not any_row:
         yield empty(path)

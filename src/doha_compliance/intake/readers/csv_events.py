@@ -62,8 +62,8 @@ def read_csv(path: str, required: Sequence[str] = ("id", "date", "type", "actor"
     """CSV with a header row; empty cells are absent fields. A header naming a column twice, or
     lacking a `required` column, is refused (InputFileError; MissingColumns for the latter).
 
-    With the `arrow` extra, a large file (or any, with DOHA_COMPLIANCE_CSV=arrow) is read by pyarrow
-    when it reads alike in both (`csv_arrow`): the same rows, file:line and rejections."""
+    With the `arrow` extra and DOHA_COMPLIANCE_CSV=arrow, a file is read by pyarrow when it reads
+    alike in both (`csv_arrow`): the same rows, file:line and rejections."""
     if csv_arrow.wanted(path):
         arrow_rows = csv_arrow.read_csv_arrow(path, required)
         if arrow_rows is not None:
