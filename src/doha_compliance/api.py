@@ -191,23 +191,25 @@ class _Intake:
         self.imports = ImportTally()  # evaluated rows per file and mapping outcome, for the report
 
     def __iter__(self) -> Iterator[Event]:
-        for row in _rows(self.rows):
+        agreement, first_seen, tally = self.agreement, self.ids.first_seen, self.imports.add  # (a million rows)
+        # an EventSource gives RawRows only: `_rows` (which turns dicts and Events into rows) is skipped
+        rows = iter(self.rows) if isinstance(self.rows, EventSource) else _rows(self.rows)
+        for row in rows:
             self.read += 1
-            result = check_row(row, self.agreement)
+            result = check_row(row, agreement)
             if isinstance(result, Event):
-                seen = self.ids.first_seen(result.id, result.where)
-                if seen is not None:
-                    result = Rejection(result.where, result.id, f"duplicate id '{result.id}' (first seen at {seen})",
-                                       "id")
+                seen = first_seen(result.id, result.where)
+                if seen is None:
+                    tally(result)
+                    yield result
+                    continue
+                result = Rejection(result.where, result.id, f"duplicate id '{result.id}' (first seen at {seen})", "id")
             if isinstance(result, Rejection):
                 self.rejected.append(result)
                 if self.on_reject:
                     self.on_reject(result)
                 if self.max_errors is not None and len(self.rejected) >= self.max_errors:
                     raise TooManyRejections(self.rejected, self.read)
-                continue
-            self.imports.add(result)
-            yield result
 
 
 def collect(agreement: Agreement, events: Iterable[EventInput],
