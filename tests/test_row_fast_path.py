@@ -114,3 +114,17 @@ def test_rows_it_declines():
     rejected = validate.check_row(RawRow("f:1", {**base, "date": "2020-02-30"}), DOHA)
     assert isinstance(rejected, Rejection) and rejected.field == "date"
     assert rejected.reason.startswith("'2020-02-30' is not a real date") or "2020-02-30" in rejected.reason
+
+
+def test_two_agreements_in_turn_each_get_their_own_words():
+    """Rows checked against two agreements alternately (as a fan-out over agreements may): each
+    row is judged by its own agreement's vocabulary, whichever was used just before."""
+    doha_row = {"id": "a1", "date": "2020-10-10", "type": "attack", "actor": "taliban"}
+    lebanon_row = {"id": "b1", "date": "2024-12-10", "type": "demolition", "actor": "israel"}
+    for _ in range(2):
+        assert isinstance(validate.check_row(RawRow("f:1", dict(doha_row)), DOHA), Event)
+        assert isinstance(validate.check_row(RawRow("f:2", dict(lebanon_row)), LEBANON), Event)
+        rejected = validate.check_row(RawRow("f:3", dict(lebanon_row)), DOHA)  # not a Doha type, nor party
+        assert isinstance(rejected, Rejection) and rejected.field == "type"
+        rejected = validate.check_row(RawRow("f:4", dict(doha_row)), LEBANON)
+        assert isinstance(rejected, Rejection) and rejected.field in ("type", "actor")

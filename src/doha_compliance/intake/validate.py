@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import re
 import sys
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from doha_compliance._util.fast import builder
 from doha_compliance._util.hints import did_you_mean
@@ -204,7 +204,8 @@ def _vocab(name: str, value: Any, allowed: Dict[str, str], what: str) -> str:
     return allowed[text]
 
 
-_VOCABULARY: List[Any] = [None, None, False]  # the last agreement seen and its words: one at a time in practice
+_VOCABULARY: List[Any] = [None, None, False]  # the agreement last used, its words, whether it places nothing
+_KNOWN: Dict[int, Tuple[Agreement, Dict[str, Dict[str, str]], bool]] = {}  # a few agreements' (several at once)
 
 
 def _vocabulary(agreement: Agreement) -> Dict[str, Dict[str, str]]:
@@ -212,15 +213,19 @@ def _vocabulary(agreement: Agreement) -> Dict[str, Dict[str, str]]:
     if _VOCABULARY[0] is agreement:
         found: Dict[str, Dict[str, str]] = _VOCABULARY[1]
         return found
+    known = _KNOWN.get(id(agreement))
+    if known is None or known[0] is not agreement:  # held by identity: never a stale id() match
 
-    def words(values: Any) -> Dict[str, str]:
-        return {sys.intern(v): sys.intern(v) for v in values}
-    found = {"type": words((*agreement.event_types, OTHER)), "party": words(agreement.parties),
-             "actor": words((*agreement.parties, *RESERVED_ACTORS)),
-             "location_kind": words(agreement.location_kinds), "rule": words(agreement.rule_ids())}
-    # held by identity (never a stale id() match), with whether the agreement places events (`_plain_event`)
-    _VOCABULARY[:] = [agreement, found, fields_place.places_nothing(agreement)]
-    return found
+        def words(values: Any) -> Dict[str, str]:
+            return {sys.intern(v): sys.intern(v) for v in values}
+        found = {"type": words((*agreement.event_types, OTHER)), "party": words(agreement.parties),
+                 "actor": words((*agreement.parties, *RESERVED_ACTORS)),
+                 "location_kind": words(agreement.location_kinds), "rule": words(agreement.rule_ids())}
+        if len(_KNOWN) >= 64:
+            _KNOWN.clear()  # bounded: a long-lived process loading rule sets again and again
+        known = _KNOWN[id(agreement)] = (agreement, found, fields_place.places_nothing(agreement))
+    _VOCABULARY[:] = known
+    return known[1]
 
 
 def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
