@@ -57,9 +57,10 @@ def test_a_lone_surrogate_escape_is_read_as_json_reads_it(tmp_path):
 
 
 def test_bytes_not_utf8_spoil_their_line_only(tmp_path):
-    body = ('{' + BASE + '}\n').encode() + b'{"id": "a2", "x": "caf\xe9"}\n' + ('{' + BASE.replace("a1", "a3") + '}\n').encode()
+    body = ('{' + BASE + '}\n').encode() + b'{"id": "a2", "x": "caf\xe9"}\n' + ('{' + BASE.replace("a1", "a3") + '}\n').encode() \
+        + b'{"id": "a4"}\n'  # (a fourth line: the lines read with line 2 run past it)
     got = rows(tmp_path, body)
-    assert [g[0] for g in got] == ["1", "2", "3"]
+    assert [g[0] for g in got] == ["1", "2", "3", "4"]
     # the \xe9 is the line's byte 22, counting from 0 as the message always has
     assert got[1][2] == "not UTF-8 text (byte 22 of the line); save the file as UTF-8"
     assert got[0][1]["id"] == "a1" and got[2][1]["id"] == "a3"
@@ -88,3 +89,47 @@ def test_deep_nesting_is_refused_in_json_decoder_words(tmp_path):
         deep = '{' + BASE + ', "x": ' + "[" * levels + "]" * levels + '}\n'
         [(line, data, problem)] = rows(tmp_path, deep.encode())
         assert data is None and problem.startswith("invalid JSON: nested too deeply to read"), levels
+
+
+# --- a law: the orjson reader gives, line for line, what json's decoder alone gave -----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from doha_compliance.intake.readers.json_events import _line_row  # noqa: E402
+from doha_compliance.intake.readers.lines import Lines, records  # noqa: E402
+from doha_compliance.intake.readers.rows import empty  # noqa: E402
+
+
+def json_alone(path: str):
+    """The reader as it was before orjson: every line through Lines, `records` and json's decoder."""
+    out, any_row = [], False
+    with open(path, "rb") as fh:
+        lines = Lines(fh)
+        for start, line, problem in records(lines, lines):
+            found = _line_row(f"{path}:{start}", start, line, problem)
+            if found is not None:
+                any_row = True
+                out.append(found)
+    return out if any_row else [empty(path)]
+
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(min_value=2 ** 63 - 3, max_value=2 ** 64 + 3),
+                    st.integers(min_value=-2 ** 64 - 3, max_value=-2 ** 63 + 3), st.floats(allow_nan=False),
+                    st.text(max_size=8))
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                                             max_size=3), max_leaves=8)
+texts = st.one_of(
+    st.builds(lambda d: __import__("json").dumps(d).encode(), st.dictionaries(st.text(max_size=5), values, max_size=4)),
+    st.sampled_from([b"", b"   ", b"NaN", b'{"a": NaN}', b'{"a": 1e400}', b'{"a": "\\ud800"}', b'{"a": 1} x', b'{"a":',
+                     b"[1, 2]", b"7", b'{"a": "caf\xe9"}', b"\xef\xbb\xbf{}", b'{"a": 00}', b"\x0c{}", b'{"a":"\t"}',
+                     b'{"a": 123456789012345678901234567890}', b'{"a": 1.5e-320}', b'{"a": -0}', b"\x00"]))
+endings = st.sampled_from([b"\n", b"\r\n", b"\r"])
+
+
+@settings(max_examples=150)
+@given(st.lists(st.tuples(texts, endings), max_size=6))
+def test_every_line_reads_as_json_alone_read_it(tmp_path_factory, lines):
+    path = tmp_path_factory.mktemp("jsonl") / "events.jsonl"
+    path.write_bytes(b"".join(text + end for text, end in lines))
+    assert list(read_jsonl(str(path))) == json_alone(str(path))
