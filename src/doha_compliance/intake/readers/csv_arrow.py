@@ -33,6 +33,7 @@ from itertools import compress, repeat
 from typing import Any, Iterator, List, Optional, Sequence
 
 from doha_compliance._util.limits import MAX_FIELD_CHARS, MiB
+from doha_compliance.errors import InputFileError
 
 from .rows import RawRow, empty, raw_row
 
@@ -72,13 +73,27 @@ def read_csv_arrow(path: str, required: Sequence[str]) -> Optional[Iterator[RawR
         return None
     if header is None or not _plain_body(path, len(header)):
         return None
-    return _rows(pacsv, path, header)
+    import pyarrow as pa
+    names = [f"c{i}" for i in range(len(header))]
+    try:  # (opening reads the first block: a refusal there still leaves the file to the Python reader)
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=4 * MiB),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 check_utf8=True))
+    except (pa.ArrowException, OSError):
+        return None
+    return _rows(reader, path, header)
 
 
 def _plain_header(path: str, required: Sequence[str]) -> Optional[List[str]]:
     """The header's names (stripped), if it is line 1 and the Python reader would take it as it is."""
     with open(path, "rb") as fh:
         first = fh.readline(MAX_FIELD_CHARS + 1)
+    if not first.endswith(b"\n"):
+        return None  # the header is the whole file (pyarrow will not skip a row it cannot end)
     if first.startswith(codecs.BOM_UTF8):
         first = first[len(codecs.BOM_UTF8):]
     if b"\r" in first.rstrip(b"\r\n") or b'"' in first:
@@ -161,16 +176,7 @@ def _lines(part: bytes) -> List[bytes]:
     return (part[:-1] if part.endswith(b"\n") else part).split(b"\n")
 
 
-def _rows(pacsv: Any, path: str, header: List[str]) -> Iterator[RawRow]:
-    names = [f"c{i}" for i in range(len(header))]
-    import pyarrow as pa
-    reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=4 * MiB),
-        parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                             check_utf8=True))
+def _rows(reader: Any, path: str, header: List[str]) -> Iterator[RawRow]:
     line = 2
     any_row = False
     used = [(index, name) for index, name in enumerate(header) if name]
@@ -180,7 +186,7 @@ def _rows(pacsv: Any, path: str, header: List[str]) -> Iterator[RawRow]:
     def empty_column(column: Any) -> bool:
         return bool(pc.all(pc.equal(column, "")).as_py())
     with reader:
-        for batch in reader:
+        for batch in _batches(reader, path, line):
             # Built column-wise, each step a C-level map over the batch (no Python code per cell):
             # a cell is given when it is not empty or spaces (str.strip, as csv_events decides)
             # a column empty throughout the batch (exports have many) is left out before any cell reaches Python
@@ -202,3 +208,19 @@ def _rows(pacsv: Any, path: str, header: List[str]) -> Iterator[RawRow]:
             line += batch.num_rows
     if not any_row:
         yield empty(path)
+
+
+def _batches(reader: Any, path: str, line: int) -> Iterator[Any]:
+    """The reader's batches; a refusal past the first (which the checks before should make
+    impossible) is an InputFileError naming the file, never a traceback."""
+    import pyarrow as pa
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except pa.ArrowException as exc:
+            raise InputFileError(f"{path}: pyarrow could not read this CSV file past line {line:,} ({exc}); "
+                                 "read it without DOHA_COMPLIANCE_CSV=arrow") from None
+        line += batch.num_rows
+        yield batch
