@@ -65,6 +65,12 @@ def _staged(agreement: Agreement) -> Tuple[List[str], bool]:
     return cached[1]
 
 
+def places_nothing(agreement: Agreement) -> bool:
+    """Whether `check` adds nothing to any event of this agreement (no zones, no gazetteer, no
+    distances): a row without coordinates then needs no look here at all."""
+    return not agreement.zones and not agreement.gazetteer and not _staged(agreement)[1]
+
+
 def check(data: Mapping[str, Any], place: Optional[str], agreement: Agreement,
           bad: Callable[[str, str], Exception]) -> Optional[Dict[str, Any]]:
     """The fields to add to the event's extras (None: nothing to add); raises `bad(field, reason)`."""

@@ -174,8 +174,11 @@ def rows(name: str, fmt: Optional[str] = None, mapping_path: Optional[str] = Non
             found: Iterator[RawRow] = importers.read_export(path, fmt, mapping, label)
         else:
             found = _READERS[fmt](path)
-        for row in found:
-            yield _renamed(row, path, shown(name)) if spooled else row
+        if spooled:
+            for row in found:
+                yield _renamed(row, path, shown(name))
+        else:
+            yield from found  # (one generator step fewer for each of a million rows)
     except readers.MissingColumns as exc:
         raise InputFileError(f"{shown(name)}:{exc.line}: {exc.problem()}.{_header_hint(exc.header, mapping_path)}") \
             from None

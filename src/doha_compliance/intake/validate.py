@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import re
 import sys
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from doha_compliance._util.fast import builder
 from doha_compliance._util.hints import did_you_mean
@@ -204,33 +204,123 @@ def _vocab(name: str, value: Any, allowed: Dict[str, str], what: str) -> str:
     return allowed[text]
 
 
-_VOCABULARIES: Dict[int, Tuple[Agreement, Dict[str, Dict[str, str]]]] = {}
+_VOCABULARY: List[Any] = [None, None, False]  # the agreement last used, its words, whether it places nothing
+_KNOWN: Dict[int, Tuple[Agreement, Dict[str, Dict[str, str]], bool]] = {}  # a few agreements' (several at once)
 
 
 def _vocabulary(agreement: Agreement) -> Dict[str, Dict[str, str]]:
     """The agreement's words as {word: shared string} maps, built once per agreement, used for every row."""
-    key = id(agreement)
-    cached = _VOCABULARIES.get(key)
-    if cached is None or cached[0] is not agreement:
+    if _VOCABULARY[0] is agreement:
+        found: Dict[str, Dict[str, str]] = _VOCABULARY[1]
+        return found
+    known = _KNOWN.get(id(agreement))
+    if known is None or known[0] is not agreement:  # held by identity: never a stale id() match
+
         def words(values: Any) -> Dict[str, str]:
             return {sys.intern(v): sys.intern(v) for v in values}
-        cached = (agreement, {"type": words((*agreement.event_types, OTHER)), "party": words(agreement.parties),
-                              "actor": words((*agreement.parties, *RESERVED_ACTORS)),
-                              "location_kind": words(agreement.location_kinds), "rule": words(agreement.rule_ids())})
-        _VOCABULARIES.clear()  # one agreement at a time in practice; never a stale id() match
-        _VOCABULARIES[key] = cached
-    return cached[1]
+        found = {"type": words((*agreement.event_types, OTHER)), "party": words(agreement.parties),
+                 "actor": words((*agreement.parties, *RESERVED_ACTORS)),
+                 "location_kind": words(agreement.location_kinds), "rule": words(agreement.rule_ids())}
+        if len(_KNOWN) >= 64:
+            _KNOWN.clear()  # bounded: a long-lived process loading rule sets again and again
+        known = _KNOWN[id(agreement)] = (agreement, found, fields_place.places_nothing(agreement))
+    _VOCABULARY[:] = known
+    return known[1]
 
 
 def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
-    """One row judged against the contract and the agreement's vocabulary."""
-    if row.data is None:
-        return Rejection(row.where, row.id, row.problem or "unreadable row", row.field)
+    """One row judged against the contract and the agreement's vocabulary: the common row by
+    `_plain_event`, any other (and every rejection) by `_checked`."""
+    if row.data is not None:
+        event = _plain_event(row.data, row.where, agreement)
+        if event is not None:
+            return event
+    return _checked(row, agreement)
+
+
+_ASCII_TEXT = MAX_FIELD_CHARS  # (a name for the bound below: short ASCII text needs no closer look)
+
+
+def _plain_event(data: Dict[str, Any], where: str, agreement: Agreement) -> Optional[Event]:
+    """The Event of a row in the common form, or None for any other row (`_checked` then judges it).
+
+    The common form (issue 27: a million rows): only the contract's fields; id, province, place,
+    source and texts as short ASCII text; type, actor and the other words exactly as the agreement
+    spells them; counts as whole numbers in range; the date YYYY-MM-DD; nothing to place, no claim
+    naming a rule. Such a row passes every check of `_checked` (the values' text and nesting, the
+    required fields, the vocabulary, the counts, the field modules, which have nothing to look at)
+    and gives the Event `_checked` would build: the same values, the same shared strings. Anything
+    else, however slightly off, is left to `_checked`, so what is rejected and why is unchanged."""
+    if not CONTRACT.issuperset(data):
+        return None
+    get = data.get
+    event_id = get("id")
+    if type(event_id) is not str or len(event_id) > _ASCII_TEXT or not event_id.isascii():
+        return None
+    event_id = event_id.strip()
+    raw_date = get("date")
+    if not event_id or type(raw_date) is not str or len(raw_date) != 10:
+        return None
+    try:
+        date = _day(raw_date)
+    except ValueError:
+        return None
+    vocab = _VOCABULARY[1] if _VOCABULARY[0] is agreement else _vocabulary(agreement)
+    if not _VOCABULARY[2]:
+        return None  # events are placed (zones, a gazetteer, distances): `_checked` places them
+    actors = vocab["actor"]
+    type_, actor = get("type"), get("actor")
+    if type(type_) is not str or type(actor) is not str:
+        return None
+    type_, actor = vocab["type"].get(type_), actors.get(actor)
+    if type_ is None or actor is None:
+        return None
+    target, accused, location_kind, rule = get("target"), get("accused"), get("location_kind"), get("rule")
+    if target is not None and (type(target) is not str or (target := actors.get(target)) is None):
+        return None
+    if accused is not None and (type(accused) is not str or (accused := vocab["party"].get(accused)) is None):
+        return None
+    if location_kind is not None and (type(location_kind) is not str
+                                      or (location_kind := vocab["location_kind"].get(location_kind)) is None):
+        return None
+    if rule is not None and (type(rule) is not str or (rule := vocab["rule"].get(rule)) is None or accused is not None):
+        return None  # (a claim naming a rule and an accused: whose rule it is is `_checked`'s to say)
+    fatalities, wounded, count = get("fatalities"), get("wounded"), get("count")
+    if fatalities is not None and not (type(fatalities) is int and 0 <= fatalities <= MAX_WHOLE):
+        return None
+    if wounded is not None and not (type(wounded) is int and 0 <= wounded <= MAX_WHOLE):
+        return None
+    if count is not None and not (type(count) is int and 0 <= count <= MAX_WHOLE):
+        return None
+    province, place, source = get("province"), get("place"), get("source")
+    description, stated_justification = get("description"), get("stated_justification")
+    for text in (province, place, source, description, stated_justification):
+        if text is not None and (type(text) is not str or len(text) > _ASCII_TEXT or not text.isascii()):
+            return None
+    intern = sys.intern
+    return _event(event_id, date, type_, actor, where, target, province if province is None else intern(province),
+                  place if place is None else intern(place), location_kind, fatalities, wounded, count, accused, rule,
+                  source if source is None else intern(source), description, stated_justification, _NO_EXTRA)
+
+
+def _checked(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
+    """One row judged against the contract and the agreement's vocabulary.
+
+    Every field has its common case in line here (a word of the vocabulary, a count within range,
+    a text: issue 27, a million rows), and anything else goes through the field's own check, which
+    accepts it or says why not. The checks run in the order they always did, so a row with several
+    faults is rejected for the same one; a row holding only the contract's fields skips the checks
+    of fields it cannot hold (confidence, verification, statements, episodes, lists)."""
     data = row.data
+    if data is None:
+        return Rejection(row.where, row.id, row.problem or "unreadable row", row.field)
     contract_names = CONTRACT.issuperset(data)  # no field but the contract's (no extras)
-    raw_id = data.get("id")
+    get = data.get
+    raw_id = get("id")
     event_id: Optional[str] = None
-    if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and str(raw_id).strip():
+    if type(raw_id) is str:
+        event_id = raw_id.strip() or None
+    elif isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and str(raw_id).strip():
         event_id = str(raw_id).strip()
     try:
         try:
@@ -240,45 +330,87 @@ def check_row(row: RawRow, agreement: Agreement) -> Union[Event, Rejection]:
                 event_id = None  # an id that cannot be shown is not repeated in the rejection
             raise
         for name in REQUIRED:
-            value = data.get(name)
+            value = get(name)
             if value is None or (type(value) is str and not value.strip()):
                 raise _Bad(name, f"required field '{name}' is missing")
         if event_id is None:
             raise _Bad("id", f"id must be text, got {shown(raw_id)}")
-        try:
-            date = parse_date(data["date"])
-        except ValueError as exc:
-            raise _Bad("date", str(exc)) from None
+        raw_date = data["date"]
+        try:  # YYYY-MM-DD, the common case, read as parse_date reads it
+            date = _day(raw_date) if type(raw_date) is str and len(raw_date) == 10 else parse_date(raw_date)
+        except ValueError:
+            try:
+                date = parse_date(raw_date)  # why not, in parse_date's words
+            except ValueError as exc:
+                raise _Bad("date", str(exc)) from None
         vocab = _vocabulary(agreement)
-        type_ = _vocab("type", data["type"], vocab["type"], "event type")
-        actor = _vocab("actor", data["actor"], vocab["actor"], "party")
+        types, actors = vocab["type"], vocab["actor"]
+        value = data["type"]
+        type_ = types.get(value) if type(value) is str else None
+        if type_ is None:
+            type_ = _vocab("type", value, types, "event type")
+        value = data["actor"]
+        actor = actors.get(value) if type(value) is str else None
+        if actor is None:
+            actor = _vocab("actor", value, actors, "party")
         # Each optional field into its own name, and the Event built from them in one call (no dict of
         # fields, no ** call): the checks run in the order they always did, so a row with several
         # faults is rejected for the same one.
-        target = _word_field("target", data.get("target"), vocab["actor"], "party")
-        accused = _word_field("accused", data.get("accused"), vocab["party"], "party")
-        location_kind = _word_field("location_kind", data.get("location_kind"), vocab["location_kind"], "location kind")
-        rule = _word_field("rule", data.get("rule"), vocab["rule"], "rule")
-        fatalities = _count_field("fatalities", data.get("fatalities"))
-        wounded = _count_field("wounded", data.get("wounded"))
-        count = _count_field("count", data.get("count"))
-        province = _text_field("province", data.get("province"))
-        place = _text_field("place", data.get("place"))
-        source = _text_field("source", data.get("source"))
-        description = _text_field("description", data.get("description"))
-        stated_justification = _text_field("stated_justification", data.get("stated_justification"))
-        if not contract_names and (why := fields_episodes.problem(data)):
-            raise _Bad("episode", why)  # issue 24
-        _raise_if("about", fields_about.problem(data.get("about")))  # issue 24: who says it
-        if not contract_names and (listed := fields_lists.extra_problem(data, agreement)):
-            raise _Bad(*listed)  # issue 26: a list in a field the rules test as one value
-        if not contract_names and (statement := fields_coverage.problem(data)):  # issue 24
-            raise _Bad(*statement)
-        fields_confidence.check(data, vocab["type"], type_, _Bad)  # issue 24: how certain the event is
-        data, contract_names = fields_time.checked(data, contract_names, _Bad)  # issue 25: a time of day, kept
+        target = get("target")
+        if target is not None and (type(target) is not str or (target := actors.get(target)) is None):
+            target = _vocab("target", get("target"), actors, "party")
+        accused = get("accused")
+        if accused is not None and (type(accused) is not str or (accused := vocab["party"].get(accused)) is None):
+            accused = _vocab("accused", get("accused"), vocab["party"], "party")
+        location_kind = get("location_kind")
+        if location_kind is not None and (type(location_kind) is not str
+                                          or (location_kind := vocab["location_kind"].get(location_kind)) is None):
+            location_kind = _vocab("location_kind", get("location_kind"), vocab["location_kind"], "location kind")
+        rule = get("rule")
+        if rule is not None and (type(rule) is not str or (rule := vocab["rule"].get(rule)) is None):
+            rule = _vocab("rule", get("rule"), vocab["rule"], "rule")
+        fatalities = get("fatalities")
+        if fatalities is not None and not (type(fatalities) is int and 0 <= fatalities <= MAX_WHOLE):
+            fatalities = _count("fatalities", fatalities)
+        wounded = get("wounded")
+        if wounded is not None and not (type(wounded) is int and 0 <= wounded <= MAX_WHOLE):
+            wounded = _count("wounded", wounded)
+        count = get("count")
+        if count is not None and not (type(count) is int and 0 <= count <= MAX_WHOLE):
+            count = _count("count", count)
+        province = get("province")
+        if province is not None:
+            province = sys.intern(province) if type(province) is str else _text_field("province", province)
+        place = get("place")
+        if place is not None:
+            place = sys.intern(place) if type(place) is str else _text_field("place", place)
+        source = get("source")
+        if source is not None:
+            source = sys.intern(source) if type(source) is str else _text_field("source", source)
+        description = get("description")
+        if description is not None and type(description) is not str:
+            description = _text_field("description", description)
+        stated_justification = get("stated_justification")
+        if stated_justification is not None and type(stated_justification) is not str:
+            stated_justification = _text_field("stated_justification", stated_justification)
+        if not contract_names:
+            if why := fields_episodes.problem(data):
+                raise _Bad("episode", why)  # issue 24
+            _raise_if("about", fields_about.problem(get("about")))  # issue 24: who says it
+            if listed := fields_lists.extra_problem(data, agreement):
+                raise _Bad(*listed)  # issue 26: a list in a field the rules test as one value
+            if statement := fields_coverage.problem(data):  # issue 24
+                raise _Bad(*statement)
+            fields_confidence.check(data, types, type_, _Bad)  # issue 24: how certain the event is
+        # (a row of contract fields only holds none of the fields checked above: `about`, the
+        # confidence, verification and statement fields, `episode`, lists of extra fields)
+        if not contract_names or type(raw_date) is not str or len(raw_date) > 10:
+            data, contract_names = fields_time.checked(data, contract_names, _Bad)  # issue 25: a time of day
         placed = fields_place.check(data, place, agreement, _Bad)  # issue 25: where the event lies
-        fields_verification.check(data, agreement, actor, _Bad)  # issues 25/26: a monitor's word as evidence
-        _raise_if("rule", fields_answers.problem(agreement, accused, rule))  # issue 25: whose rule a claim names
+        if not contract_names:
+            fields_verification.check(data, agreement, actor, _Bad)  # issues 25/26: a monitor's word as evidence
+        if accused is not None and rule is not None:
+            _raise_if("rule", fields_answers.problem(agreement, accused, rule))  # issue 25: whose rule a claim names
     except _Bad as bad:
         return Rejection(row.where, event_id, bad.reason, bad.field)
     extra = _NO_EXTRA

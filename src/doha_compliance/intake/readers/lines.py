@@ -78,6 +78,11 @@ class Lines:
         raise LongLine(self.number)
 
     def __next__(self) -> str:
+        return self.decoded(self.next_raw())
+
+    def next_raw(self) -> bytes:
+        """The next line as bytes (its line ending kept, a first line's UTF-8 BOM dropped): for a
+        reader that parses bytes itself (JSONL with orjson) and decodes only a line it must look at."""
         if not self._fill():
             raise StopIteration
         raw = self._lines[self._index]
@@ -86,10 +91,28 @@ class Lines:
         self.row_bytes += len(raw)
         if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
+        return raw
+
+    def take_lines(self) -> List[bytes]:
+        """Every whole line read and not yet taken (at least one; [] at the end of the file), as
+        `next_raw` would give them one by one: `number` is then the last one's. For a reader that
+        numbers lines itself (JSONL, one row a line); raises LongLine as `next_raw` does."""
+        if not self._fill():
+            return []
+        taken = self._lines[self._index:]
+        self._index = len(self._lines)
+        if self.number == 0 and taken[0].startswith(codecs.BOM_UTF8):
+            taken[0] = taken[0][len(codecs.BOM_UTF8):]
+        self.number += len(taken)
+        return taken
+
+    def decoded(self, raw: bytes, line: Optional[int] = None) -> str:
+        """A line from `next_raw` (or `take_lines`: `line` is its number) as text; one that is not
+        UTF-8 is recorded in `bad` (see the class)."""
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            self.bad = self.bad or (f"not UTF-8 text (line {self.number}, byte {exc.start} of the line); "
+            self.bad = self.bad or (f"not UTF-8 text (line {line or self.number}, byte {exc.start} of the line); "
                                     "save the file as UTF-8")
             return raw.decode("utf-8", "surrogateescape")
 

@@ -32,7 +32,9 @@ class RawRow:
     id: Optional[str] = None
 
 
-_raw_row = builder(RawRow)  # a row for every line of a JSONL file: attrs' __init__ cost a third more
+# RawRow(where, data, problem, field, id), every field given: a row for every line of a JSONL file
+# (attrs' __init__ cost a third more)
+raw_row = builder(RawRow)
 
 
 def read_data_file(path: str, what: str) -> str:
@@ -64,5 +66,5 @@ def empty(path: str) -> RawRow:
 
 def row(where: str, data: Any) -> RawRow:
     if isinstance(data, dict):
-        return _raw_row(where, data, None, None, None)  # RawRow(where, data), built as _util.fast.builder does
+        return raw_row(where, data, None, None, None)  # RawRow(where, data), built as _util.fast.builder does
     return RawRow(where, None, f"an event must be a mapping of fields, got {type(data).__name__}")
