@@ -10,6 +10,7 @@ Every counterexample hypothesis found is kept below as an `@example`.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
 import json
@@ -340,22 +341,53 @@ def test_a_date_time_keeps_the_date_it_was_written_on(day, minute, offset):
         assert parse_date(text.replace("+00:00", "Z")) == day
 
 
+class _AllReached(Exception):
+    """Every wanted label is seen: the cases left could only add to what was seen."""
+
+
+@contextlib.contextmanager
+def _without_local_constants():
+    """Hypothesis (6.131 on) mixes into its draws, now and then, constants it reads from the source of
+    the project's modules imported so far (`providers._get_local_constants`, rebuilt whenever
+    `sys.modules` grows). The same derandomized draws were then other cases depending on which modules
+    earlier tests had imported (a whole-suite run imports more of `doha_compliance` than this test alone:
+    1,063 constants against 801) and on every constant anyone adds to src. With the pool empty (its
+    built-in constants stay), the cases depend only on the generators and hypothesis' version."""
+    from hypothesis.internal.conjecture import providers
+    pool = getattr(providers, "_get_local_constants", None)
+    if pool is None:  # another hypothesis: drawn as it draws
+        yield
+        return
+    providers.CONSTANTS_CACHE.cache.clear()  # the allowed constants, per kind of draw, from the pool
+    providers._get_local_constants = lambda: providers.Constants()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = pool
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
 def test_the_generators_reach_the_whole_language():
-    """1,000 derandomized cases reach every feature, status and assessment the laws above count on (a
+    """1,000 seeded cases reach every feature, status and assessment the laws above count on (a
     generator change that stops reaching one fails here, not silently). Issue 24 made `contradicted` rare:
     only a claim naming a rule whose acts in its window were all justified or met gets it (a claim naming
-    no rule is `not_testable`), and the 300 cases this drew before no longer reach it."""
-    from hypothesis import HealthCheck, Phase
+    no rule is `not_testable`). The draw stops at the case that completes the set (the 486th, 2026-12-07;
+    the assertion is the same: a failing run still draws all 1,000). The cases are fixed by a seed, not
+    by this function's source (`derandomize` hashes it: a reworded comment drew other cases), and
+    hypothesis' constants from the project's source are left out, so they do not depend on the tests
+    run before either (the order dependence noted in issue 26: `contradicted` came and went)."""
+    from hypothesis import HealthCheck, Phase, seed
 
     wanted = {"reaches: any inside all", "reaches: all inside any", "reaches: a condition with no type at its top",
               "reaches: a one-day version", "reaches: a date-time on another day in UTC", "reaches: an event naming a rule",
               "reaches: a monitor", "status: justified", "status: violation", "status: complied", "status: met",
-              "status: pending", "status: alleged", "claim: corroborated", "claim: uncorroborated",
+              "status: pending", "status: alleged", "claim: corroborated", "claim: contradicted", "claim: uncorroborated",
               "reaches: answers: actor", "reaches: a stated proportion", "reaches: a time of day",
               "reaches: a duty to prevent", "reaches: a party answering for another's acts"}
     seen: set = set()
 
-    @settings(max_examples=1000, database=None, derandomize=True, phases=[Phase.generate], deadline=None,
+    @seed(0)
+    @settings(max_examples=1000, database=None, phases=[Phase.generate], deadline=None,
               suppress_health_check=list(HealthCheck))
     @given(language_cases())
     def draw(case: tuple) -> None:
@@ -367,10 +399,12 @@ def test_the_generators_reach_the_whole_language():
         seen.update(f"reaches: {name}" for name in features(agreement, rows))
         seen.update(f"status: {f.status}" for f in report.findings)
         seen.update(f"claim: {c.assessment}" for c in report.claims)
+        if wanted <= seen:
+            raise _AllReached
 
-    draw()
-    # `claim: contradicted` is left out: since issue 26 a claim naming a rule the accused does not owe is
-    # outside the rules, and the 1,000 cases reach `contradicted` only in some runs of the whole suite (not
-    # alone: an order dependence not yet found, left in the closing note of issue 26). The claims law pins it
-    # by its explicit @example (_ANSWERED: a claim the party's answer contradicts).
+    with _without_local_constants():
+        try:
+            draw()
+        except _AllReached:
+            pass
     assert wanted <= seen, wanted - seen

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 
 import attrs
@@ -18,6 +17,7 @@ from doha_compliance.reference.judge import pipeline_conclusions, reference_conc
 from doha_compliance.rules.loader import load_rules_from_texts
 from doha_compliance.testing import (COMPACT, SMALL, Scenario, agreement_texts, event_streams, invalid_rows, rule_sets,
                                      scenarios, validated_events)
+from doha_compliance.testing._rules import loaded
 
 from conftest import AVAILABLE_ENGINES, DECIDERS, assert_prefilter_hides_nothing
 
@@ -216,18 +216,13 @@ def test_the_prefilter_never_hides_an_event_a_rule_could_match(agreement, rows):
 WHO = ("pipeline", "reference")
 
 
-@functools.lru_cache(maxsize=512)
-def _loaded(texts: tuple) -> dc.Agreement:
-    return load_rules_from_texts(dict(texts))
-
-
 def agreement_of(scenario: Scenario) -> dc.Agreement:
     """`scenario.agreement()`, loaded once per rule set text: a law asks for it up to three times an
     example, and hypothesis draws the same rule set again while it varies the rest (an Agreement is
-    frozen, so sharing it is safe; testing.language_cases does the same)."""
-    texts = agreement_texts(scenario.rules, COMPACT, signatories=scenario.signatories, monitors=scenario.monitors,
-                            answers_for=scenario.answers_for)
-    return _loaded(tuple(sorted(texts.items())))
+    frozen, so sharing it is safe). The cache is `scenarios()`'s own: the rules it loaded to draw the
+    stream are not loaded again."""
+    return loaded(agreement_texts(scenario.rules, COMPACT, signatories=scenario.signatories,
+                                  monitors=scenario.monitors, answers_for=scenario.answers_for))
 
 
 def judged(who: str, scenario: Scenario, as_of: dt.date | None = None, rows: list | None = None) -> dict:

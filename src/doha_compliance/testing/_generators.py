@@ -13,7 +13,6 @@ reaches, for hypothesis' `event()` statistics.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, cast
 
 import attrs
@@ -23,10 +22,9 @@ from hypothesis import strategies as st
 from doha_compliance.models import Agreement, Rule
 from doha_compliance.rules import conditions
 from doha_compliance.rules.kinds import Kind, kind_named
-from doha_compliance.rules.loader import load_rules_from_texts
 
 from ._events import SMALL, Vocabulary, add_certainty, dates, events
-from ._rules import agreement_texts, claimable, derived_bond, rule_dicts, say_whose
+from ._rules import SAFE_LOADER, agreement_texts, claimable, derived_bond, dump_yaml, loaded, rule_dicts, say_whose
 
 LANGUAGE_TEXT = ("actor", "target", "accused", "province", "location_kind")
 LANGUAGE_NUMBERS = ("fatalities", "wounded", "count")
@@ -319,17 +317,10 @@ def language_agreement(rules: List[Dict[str, Any]], v: Vocabulary = SMALL, monit
     (and who answers for whom, issue 25)."""
     texts = agreement_texts(rules, v, answers_for=answers_for)
     if monitor:
-        data = yaml.safe_load(texts["agreement.yaml"])
+        data = yaml.load(texts["agreement.yaml"], Loader=SAFE_LOADER)
         data["agreement"]["monitors"] = [monitor]
-        texts["agreement.yaml"] = yaml.safe_dump(data, sort_keys=False)
-    return _loaded(tuple(sorted(texts.items())))
-
-
-@functools.lru_cache(maxsize=512)
-def _loaded(texts: Tuple[Tuple[str, str], ...]) -> Agreement:
-    """Hypothesis draws the same rule set again and again while it varies a stream: load it once
-    (an Agreement is frozen, so sharing it is safe)."""
-    return load_rules_from_texts(dict(texts))
+        texts["agreement.yaml"] = dump_yaml(data)
+    return loaded(texts)  # once per rule set: hypothesis draws the same again while it varies a stream
 
 
 # SMALL over twelve days (rule_dicts draws versions up to eleven days in): windows, versions, triggers

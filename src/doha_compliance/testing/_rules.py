@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, Dict, List, Optional, Sequence, Tuple, cast
 
 import attrs
@@ -273,8 +274,31 @@ def agreement_texts(rules: List[Dict[str, Any]], v: Vocabulary = SMALL, signed: 
         agreement["agreement"]["monitors"] = list(monitors)
     if answers_for:
         agreement["agreement"]["answers_for"] = answers_for
-    return {"agreement.yaml": yaml.safe_dump(agreement, sort_keys=False),
-            "rules.yaml": yaml.safe_dump({"rules": rules}, sort_keys=False)}
+    return {"agreement.yaml": dump_yaml(agreement), "rules.yaml": dump_yaml({"rules": rules})}
+
+
+# libyaml's emitter where PyYAML was built with it: the same text as `yaml.safe_dump` (compared on 1,500
+# drawn rule sets) in a quarter of the time; the laws wrote every drawn rule set out as YAML, a fifth
+# of their time.
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def dump_yaml(data: Any) -> str:
+    """`yaml.safe_dump(data, sort_keys=False)`, faster."""
+    return cast(str, yaml.dump(data, Dumper=_DUMPER, sort_keys=False))
+
+
+@functools.lru_cache(maxsize=512)
+def _loaded(texts: Tuple[Tuple[str, str], ...]) -> Agreement:
+    return load_rules_from_texts(dict(texts))
+
+
+def loaded(texts: Dict[str, str]) -> Agreement:
+    """`load_rules_from_texts(texts)`, once per text: hypothesis draws the same rule set again and again
+    while it varies a stream, and a law loads the scenario's rules again (an Agreement is frozen, so
+    sharing it is safe)."""
+    return _loaded(tuple(sorted(texts.items())))
 
 
 def derived_bond(rules: Sequence[Dict[str, Any]], v: Vocabulary) -> Optional[Dict[str, Any]]:
@@ -309,7 +333,7 @@ def _roles(draw: st.DrawFn, v: Vocabulary) -> Tuple[Optional[List[str]], Optiona
 def _agreements(draw: st.DrawFn, v: Vocabulary) -> Agreement:
     rules = draw(rule_dicts(v))
     signatories, monitors = _roles(draw, v)
-    return load_rules_from_texts(agreement_texts(rules, v, signatories=signatories, monitors=monitors))
+    return loaded(agreement_texts(rules, v, signatories=signatories, monitors=monitors))
 
 
 def rule_sets(vocabulary: Vocabulary = SMALL) -> st.SearchStrategy[Agreement]:
@@ -352,8 +376,7 @@ def scenarios(draw: st.DrawFn, v: Vocabulary = COMPACT, min_size: int = 3, max_s
     rules = draw(rule_dicts(v))
     signatories, monitors = _roles(draw, v)
     bond = None  # derived_bond(rules, v): off here until the pipeline-vs-reference law's failure with it is explained
-    agreement = load_rules_from_texts(agreement_texts(rules, v, signatories=signatories, monitors=monitors,
-                                                      answers_for=bond))
+    agreement = loaded(agreement_texts(rules, v, signatories=signatories, monitors=monitors, answers_for=bond))
     rows = draw(event_streams(min_size, max_size, vocabulary=v, rule_ids=agreement.rule_ids(), reserved=True))
     for row in rows:
         if draw(st.booleans()):
