@@ -454,3 +454,31 @@ def test_a_duty_to_prevent_judges_the_acts_its_scope_names(engine, tmp_path):
         found = pipeline_conclusions(dc.evaluate(agreement, events, as_of=D("2024-12-20"), engine=engine))["findings"]
     assert sorted((f["status"], tuple(f["evidence"])) for f in found if f["rule"] == "prevent.scoped") == [
         ("complied", ("u1", "a1")), ("unresolved", ("u3",))]
+
+
+def test_a_duty_to_prevent_not_yet_in_force_is_still_linked_by_its_own_version(who, tmp_path):
+    """§5.6: a finding's links include every rule whose version on the finding's day lists it — for a
+    continuing rule only the version in force, for every other kind (a duty to prevent here) the version
+    `version_on` gives: in force, else the latest begun, else the first. The duty (in force from 10
+    December) lists Lebanon's prohibition; Lebanon's act of 4 December shows it, not yet assessable.
+    (Found by the pipeline-vs-reference law: the pipeline treated a duty to prevent like a continuing rule
+    and dropped the link before the duty was in force; the reference followed §5.6.)"""
+    rules = RULES + """\
+  - id: prevent.lebanon
+    party: lebanon
+    title: Prevent attacks from the south
+    source: item 3
+    basis: public_text
+    kind: prevent
+    effective_from: 2024-12-10
+    when: {type: [attack, rocket_fire], target: israel}
+    answered_by: {when: {type: arrest, actor: $party}, within_days: 2}
+    linked: [hostilities.lebanon]
+"""
+    agreement = dc.load_rules(str(folder(tmp_path, rules=rules)))
+    c = conclusions(who, agreement, [ev("l1", "2024-12-04", "attack", "lebanon", target="israel",
+                                        province="beirut")], "2024-12-05")
+    act = next(f for f in c["findings"] if f["rule"] == "hostilities.lebanon" and f["evidence"] == ["l1"])
+    assert act["status"] == "violation"
+    assert act["linked"] == [{"rule": "prevent.lebanon", "party": "lebanon", "status": "not_assessed",
+                              "since": None}]

@@ -132,12 +132,19 @@ class Linker:
         self._cache: Dict[str, Tuple[Link, ...]] = {}
 
     def _linked_ids(self, rule: Rule, day: dt.date) -> List[str]:
-        """What the rule's version lists, and every rule whose version in force that day lists it."""
+        """What the rule's version lists, and every rule whose version on that day lists it (§5.6): for a
+        continuing rule the version in force (none: no link); for every other kind (a deadline, a rule
+        judged through claims, a duty to prevent, a level) the version `Agreement.version_on` that day
+        gives — in force, else the latest begun, else the first (DECISION (versions))."""
         ids = set(rule.linked)
-        for other in self.agreement.rules:
-            if rule.id in other.linked and (other.in_force(day) or kind_of(other).deadline
-                                          or kind_of(other).through_claims):
-                ids.add(other.id)
+        for other_id in dict.fromkeys(r.id for r in self.agreement.rules):
+            versions = self.agreement.versions(other_id)
+            if kind_of(versions[0]).continuing:
+                on_day = [r for r in versions if r.in_force(day)]
+            else:
+                on_day = [self.agreement.version_on(other_id, day)]
+            if any(rule.id in r.linked for r in on_day):
+                ids.add(other_id)
         ids.discard(rule.id)
         return sorted(ids)
 
