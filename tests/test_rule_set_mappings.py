@@ -191,3 +191,18 @@ def test_the_bundled_mappings_pass_rules_check():
     for name in ("lebanon-2024", "minsk-2"):
         result = run_main("rules", "check", name)
         assert result.returncode == 0, result.stderr
+
+
+def test_on_dask_each_agreement_reads_its_own_mapping_too(bundled_sets):
+    pytest.importorskip("distributed")
+    from doha_compliance.fanout.on_dask import evaluate_on_dask
+    from doha_compliance.fanout.options import Options
+    plain = dc.evaluate_many(bundled_sets, dc.read_events(ACLED), jobs=1)
+    # partitions of 3 rows: the Lebanese rows fall in two of them, each cut once per distinct reading
+    on_dask = evaluate_on_dask(bundled_sets, dc.read_events(ACLED), Options(), "synchronous", partition_rows=3)
+    assert list(on_dask) == list(plain)
+    for name, report in on_dask.items():
+        assert report.inputs == plain[name].inputs and report.imports == plain[name].imports, name
+        assert [f.to_dict() for f in report.findings] == [f.to_dict() for f in plain[name].findings], name
+        assert report.sources == plain[name].sources, name
+    assert on_dask["lebanon-2024"].inputs.rejected == 0 and on_dask["lebanon-2024"].inputs.evaluated == 4
