@@ -73,8 +73,12 @@ def test_one_agreement_alone_reads_its_own_mapping_too(bundled_sets):
                              ("LBN3", "gunfire", "israel", "civilians", None),
                              ("LBN4", "arrest", "lebanon", "unknown", None)]
     assert [e.where for e in inside] == [f"tests/data/acled_three_agreements_shape.csv:{n}" for n in (4, 5, 6, 7)]
-    # evaluate() takes the rule set's mapping itself, and gives the fan-out's report
+    # evaluate() takes the rule set's mapping itself, and gives the fan-out's report; so through the
+    # command's progress bar wrapper (on a terminal)
+    from doha_compliance.cli.progress import WithProgress
     alone = dc.evaluate(lebanon, dc.read_events(ACLED))
+    wrapped = dc.evaluate(lebanon, WithProgress(dc.read_events(ACLED)))
+    assert wrapped.inputs == alone.inputs and wrapped.imports == alone.imports
     among = dc.evaluate_many(bundled_sets, dc.read_events(ACLED), jobs=1)["lebanon-2024"]
     assert alone.inputs == among.inputs and alone.imports == among.imports
     assert [f.to_dict() for f in alone.findings] == [f.to_dict() for f in among.findings]

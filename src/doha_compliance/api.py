@@ -333,8 +333,9 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
     here, else python. `report.inputs.engine` says which ran.
     """
     _check_arguments(agreement, events, as_of, engine, lateness_days, max_errors)
-    if isinstance(events, EventSource):
-        events = events.for_agreement(agreement)  # issue 27: an export through the rule set's own mapping
+    for_agreement = getattr(events, "for_agreement", None)  # an EventSource, or a wrapper handing it on
+    if callable(for_agreement):
+        events = for_agreement(agreement)  # issue 27: an export through the rule set's own mapping
     declared = _declared(coverage)
     engine = deciders.resolve(engine)  # EngineUnavailable (before any event is read) if durable cannot run
     if strict:

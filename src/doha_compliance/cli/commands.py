@@ -48,7 +48,7 @@ def run_report(args: argparse.Namespace) -> int:
     agreement = load_rules(args.rules)
     _check_filters(agreement, args)
     output = output_target(args.output, input_files(args))
-    source: Iterable[RawRow] = event_source(args).for_agreement(agreement)  # issue 27: its own export mappings
+    source: Iterable[RawRow] = event_source(args)
     if sys.stderr.isatty():
         source = WithProgress(source)
 

@@ -54,6 +54,11 @@ class WithProgress(Generic[T]):
         found = getattr(self.source, "declared", None)
         return tuple(found()) if callable(found) else ()
 
+    def for_agreement(self, agreement: Agreement) -> "WithProgress[T]":
+        """The source as the agreement reads it (`api.EventSource.for_agreement`), with the progress bar."""
+        found = getattr(self.source, "for_agreement", None)
+        return WithProgress(found(agreement)) if callable(found) else self
+
     def each(self, agreements: Sequence[Agreement]) -> Tuple[Tuple[api.EventSource, ...], Iterator[Tuple[RawRow, ...]]]:
         """The source read once for several agreements (`api.EventSource.each`), with the progress bar."""
         assert isinstance(self.source, api.EventSource), "each: the source of a command is an EventSource"
