@@ -210,3 +210,12 @@ def test_on_dask_each_agreement_reads_its_own_mapping_too(bundled_sets):
         assert [f.to_dict() for f in report.findings] == [f.to_dict() for f in plain[name].findings], name
         assert report.sources == plain[name].sources, name
     assert on_dask["lebanon-2024"].inputs.rejected == 0 and on_dask["lebanon-2024"].inputs.evaluated == 4
+
+
+def test_a_report_never_overwrites_a_rule_sets_mapping(tmp_path):
+    folder = _copy_lebanon(tmp_path)
+    mapping = folder / "mappings" / "acled.yaml"
+    before = mapping.read_bytes()
+    result = run_main("report", "--rules", str(folder), "--events", str(ACLED), "--output", str(mapping))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert mapping.read_bytes() == before
