@@ -10,8 +10,9 @@ and `report --rules A --rules B`. Verdicts reasoned by hand from tests/data/acle
     line 8 NOC1 2020-10-13 (no country) Taliban clash
 
 doha (Afghanistan) reads AFG1, AFG2, NOC1 (a row naming no country is never outside by country): 3 in,
-4 outside. lebanon-2024 (Lebanon, Israel) reads LBN1 (its actor is no Lebanon party: `other`) and NOC1
-(rejected: the ACLED mapping names its actor `taliban`, no party of that agreement): 5 outside.
+4 outside. lebanon-2024 (Lebanon, Israel) reads them through its own ACLED mapping (rules/lebanon-2024/
+mappings/acled.yaml; tests/test_rule_set_mappings.py): LBN1 (an Israeli strike: actor `israel`) and NOC1
+(the Taliban are no Lebanon party there: `other`, not rejected): 5 outside.
 minsk-2 (Ukraine, until 2022-02-23) reads UKR1 (rejected: the shipped mapping's default location kind
 `district` is not one of Minsk's) and NOC1 (rejected likewise): UKR2 is outside by its date, 5 outside.
 """
@@ -43,15 +44,14 @@ def test_each_agreement_reads_the_rows_of_its_area_and_period(bundled_sets):
     assert list(reports) == ["doha-2020", "lebanon-2024", "minsk-2"]  # in the order given
     doha, lebanon, minsk = reports.values()
     assert doha.inputs.to_dict() == {"read": 7, "evaluated": 3, "rejected": 0, "after_as_of": 0, "outside": 4}
-    assert lebanon.inputs.to_dict() == {"read": 7, "evaluated": 1, "rejected": 1, "after_as_of": 0, "outside": 5}
+    assert lebanon.inputs.to_dict() == {"read": 7, "evaluated": 2, "rejected": 0, "after_as_of": 0, "outside": 5}
     assert minsk.inputs.to_dict() == {"read": 7, "evaluated": 0, "rejected": 2, "after_as_of": 0, "outside": 5}
-    assert [(r.where, r.id, r.reason) for r in lebanon.rejected] == [
-        ("tests/data/acled_many_countries_shape.csv:8", "NOC1", "unknown party 'taliban'")]
+    assert list(lebanon.rejected) == []
     # rejections keep the export's own file:line, through the spool
     assert [(r.where, r.id) for r in minsk.rejected] == [("tests/data/acled_many_countries_shape.csv:5", "UKR1"),
                                                           ("tests/data/acled_many_countries_shape.csv:8", "NOC1")]
     assert {e.id for e in doha.events} <= {"AFG1", "AFG2", "NOC1"}
-    assert doha.imports[0].evaluated == 3 and lebanon.imports[0].actors[1] == ("other", 1)
+    assert doha.imports[0].evaluated == 3 and lebanon.imports[0].actors[:2] == (("party", 1), ("other", 1))
 
 
 def test_outside_says_why(bundled_sets):
@@ -162,14 +162,15 @@ def test_command_line_mistakes_are_one_line(tmp_path):
 def test_one_agreement_failing_does_not_stop_the_others(bundled_sets, tmp_path):
     with pytest.raises(dc.AgreementsFailed) as caught:
         dc.evaluate_many(bundled_sets, dc.read_events(EXPORT), jobs=2, max_errors=1)
-    # lebanon and minsk each reject NOC1 (and minsk UKR1 first): max_errors 1 stops them; doha rejects nothing
-    assert sorted(caught.value.errors) == ["lebanon-2024", "minsk-2"]
+    # minsk rejects UKR1 (and NOC1): max_errors 1 stops it; doha and lebanon (its own mapping) reject nothing
+    assert sorted(caught.value.errors) == ["minsk-2"]
     assert "stopped: 1 events rejected" in caught.value.errors["minsk-2"]
-    assert list(caught.value.reports) == ["doha-2020"] and caught.value.reports["doha-2020"].inputs.evaluated == 3
+    assert list(caught.value.reports) == ["doha-2020", "lebanon-2024"]
+    assert caught.value.reports["doha-2020"].inputs.evaluated == 3
     result = run_main("report", "--rules", "all", "--events", str(EXPORT), "--max-errors", "1",
                       "--output-dir", str(tmp_path))
     assert result.returncode == 2 and "minsk-2: stopped" in result.stderr
-    assert sorted(os.listdir(tmp_path)) == ["doha-2020.txt"]
+    assert sorted(os.listdir(tmp_path)) == ["doha-2020.txt", "lebanon-2024.txt"]
 
 
 def test_explain_says_a_row_was_outside():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 import attrs
 
@@ -45,6 +45,9 @@ class EventSource:
     fmt: Optional[str] = None
     mapping: Optional[str] = None
     coverage: Optional[str] = None  # issue 24: a --coverage file, for every CSV and JSONL input
+    # issue 27: {format: path} of a rule set's own export mappings (rules/<set>/mappings/acled.yaml,
+    # ucdp.yaml), read where no `mapping` was given; set by `for_agreement`, as (format, path) pairs
+    own: Tuple[Tuple[str, str], ...] = ()
     _spools: Dict[str, Optional[sources.Spooled]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     _declared: Dict[str, Tuple[SourceCoverage, ...]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
@@ -55,21 +58,30 @@ class EventSource:
         for path, name in zip(self.paths, shown):
             spooled = self._spooled(path)
             fmt = sources.format_of(path, self.fmt, self.mapping, spooled)
-            read = spooled.path if spooled else path
-            if fmt in ("yaml", "json"):
-                self._declared[path] = tuple(e.of(labels[name], "the file's header")
-                                             for e in declarations.header(read, name))
-            elif fmt in ("csv", "jsonl") and self.coverage:
-                self._declared[path] = tuple(e.of(labels[name], f"the coverage file {sources.shown(self.coverage)}")
-                                             for e in declarations.sidecar(self.coverage))
-            rows = sources.rows(path, self.fmt, self.mapping, spooled, labels[name])
+            self._note(path, name, labels[name], fmt, spooled)
+            own = self._own_for(fmt)  # the rule set's mapping for this export, if it has one
+            rows = sources.rows(path, fmt if own else self.fmt, own or self.mapping, spooled, labels[name])
             if fmt in ("acled", "ucdp"):
                 rows = self._export_rows(rows, path, labels[name], fmt)
             yield from rows
 
+    def _note(self, path: str, name: str, label: str, fmt: str, spooled: Optional[sources.Spooled]) -> None:
+        """What a YAML or JSON file's header, or the coverage file for a CSV or JSONL input, declares."""
+        if fmt in ("yaml", "json"):
+            self._declared[path] = tuple(e.of(label, "the file's header")
+                                         for e in declarations.header(spooled.path if spooled else path, name))
+        elif fmt in ("csv", "jsonl") and self.coverage:
+            self._declared[path] = tuple(e.of(label, f"the coverage file {sources.shown(self.coverage)}")
+                                         for e in declarations.sidecar(self.coverage))
+
+    def _own_for(self, fmt: str) -> Optional[str]:
+        """The rule set's own mapping for an export format: read only where no mapping was given."""
+        if self.mapping is not None or not self.own:
+            return None
+        return dict(self.own).get(fmt)
+
     def _export_rows(self, rows: Iterator[RawRow], path: str, label: str, fmt: str) -> Iterator[RawRow]:
         """The export's rows, noting its first and last day: its declared scope spans them."""
-        from doha_compliance.intake.exports.importers import load_mapping
         first = last = None
         for row in rows:
             day = row.data.get("date") if row.data is not None else None
@@ -77,10 +89,72 @@ class EventSource:
                 first = day if first is None or day < first else first
                 last = day if last is None or day > last else last
             yield row
-        mapping = load_mapping(fmt, self.mapping)
-        self._declared[path] = tuple(declarations.export_scope(
+        self._declared[path] = self._scope(fmt, self._own_for(fmt) or self.mapping, label, first, last)
+
+    @staticmethod
+    def _scope(fmt: str, mapping_path: Optional[str], label: str, first: Optional[str],
+               last: Optional[str]) -> Tuple[SourceCoverage, ...]:
+        from doha_compliance.intake.exports.importers import load_mapping
+        mapping = load_mapping(fmt, mapping_path)
+        return tuple(declarations.export_scope(
             mapping.coverage, label, fmt.upper(), dt.date.fromisoformat(first) if first else None,
             dt.date.fromisoformat(last) if last else None))
+
+    def for_agreement(self, agreement: Agreement) -> "EventSource":
+        """The source as this agreement reads it (issue 27): an ACLED or UCDP export through the rule set's
+        own mapping (rules/<set>/mappings/<format>.yaml) where it holds one and no mapping was given
+        (`mapping`, --mapping: then for every agreement); else this very source. The two share the copy
+        of a stream."""
+        if self.mapping is not None:
+            return self
+        from doha_compliance.intake.exports.mapping_file import load_mapping, rule_set_mappings
+        own = tuple(sorted(rule_set_mappings(agreement.folder).items()))
+        if own == self.own:
+            return self
+        for fmt, path in own:
+            load_mapping(fmt, path)  # a broken mapping fails here (InputFileError, file:line), before any row
+        view = EventSource(self.paths, self.fmt, None, self.coverage, own)
+        object.__setattr__(view, "_spools", self._spools)  # a stream is copied once, whoever reads it
+        return view
+
+    def each(self, agreements: Sequence[Agreement]) -> Tuple[Tuple["EventSource", ...], Iterator[Tuple[RawRow, ...]]]:
+        """The input read once for several agreements (issue 27): each agreement's view of the source
+        (`for_agreement`; its `declared()` is what that agreement's report names as read), and for each
+        row of the files, the row as each agreement reads it, in the agreements' order. An export's row
+        is mapped once per distinct mapping: agreements sharing a mapping share the very row."""
+        views = tuple(self.for_agreement(agreement) for agreement in agreements)
+        return views, self._each(views)
+
+    def _each(self, views: Tuple["EventSource", ...]) -> Iterator[Tuple[RawRow, ...]]:
+        from doha_compliance.intake.exports.importers import file_labels
+        shown = [sources.shown(path) for path in self.paths]
+        labels = file_labels(shown)
+        count = len(views)
+        for path, name in zip(self.paths, shown):
+            spooled = self._spooled(path)
+            fmt = sources.format_of(path, self.fmt, self.mapping, spooled)
+            label = labels[name]
+            if fmt not in ("acled", "ucdp"):
+                for view in dict.fromkeys(views):
+                    view._note(path, name, label, fmt, spooled)
+                for row in sources.rows(path, self.fmt, self.mapping, spooled, label):
+                    yield (row,) * count
+                continue
+            chosen = [view._own_for(fmt) or self.mapping for view in views]
+            distinct = list(dict.fromkeys(chosen))  # each mapping once, in the agreements' order
+            index = [distinct.index(c) for c in chosen]
+            first: List[Optional[str]] = [None] * len(distinct)
+            last: List[Optional[str]] = [None] * len(distinct)
+            for mapped in sources.export_rows_each(path, fmt, distinct, spooled, label):
+                for k, row in enumerate(mapped):
+                    day = row.data.get("date") if row.data is not None else None
+                    if isinstance(day, str):
+                        low, high = first[k], last[k]
+                        first[k] = day if low is None or day < low else low
+                        last[k] = day if high is None or day > high else high
+                yield (mapped[0],) * count if len(distinct) == 1 else tuple(mapped[i] for i in index)
+            for view, i in zip(views, index):
+                view._declared[path] = self._scope(fmt, distinct[i], label, first[i], last[i])
 
     def declared(self) -> Tuple[SourceCoverage, ...]:
         """What the inputs read so far declare they record systematically (issue 24)."""
@@ -174,6 +248,8 @@ def find_event(agreement: Agreement, events: Iterable[EventInput], event_id: str
     """The first row with this id, checked (an Event, or its Rejection); None if no row has it.
     A row outside the agreement's area and period is a Rejection saying so (it was never checked).
     Reads lazily and stops there: nothing else is held."""
+    if isinstance(events, EventSource):
+        events = events.for_agreement(agreement)  # issue 27: an export through the rule set's own mapping
     for row in _rows(events):
         raw = row.data.get("id") if row.data is not None else row.id
         if raw is not None and not isinstance(raw, bool) and str(raw).strip() == event_id:
@@ -257,6 +333,9 @@ def evaluate(agreement: Agreement, events: Iterable[EventInput], as_of: Optional
     here, else python. `report.inputs.engine` says which ran.
     """
     _check_arguments(agreement, events, as_of, engine, lateness_days, max_errors)
+    for_agreement = getattr(events, "for_agreement", None)  # an EventSource, or a wrapper handing it on
+    if callable(for_agreement):
+        events = for_agreement(agreement)  # issue 27: an export through the rule set's own mapping
     declared = _declared(coverage)
     engine = deciders.resolve(engine)  # EngineUnavailable (before any event is read) if durable cannot run
     if strict:

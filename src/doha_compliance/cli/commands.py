@@ -11,7 +11,7 @@ from typing import IO, Any, Callable, Dict, Iterable, List
 
 from doha_compliance import __version__, api, bundled
 from doha_compliance._util.hints import did_you_mean
-from doha_compliance.errors import ComplianceError, RuleSetError, TooManyRejections
+from doha_compliance.errors import ComplianceError, InputFileError, RuleSetError, TooManyRejections
 from doha_compliance.intake import sources
 from doha_compliance.intake.readers import RawRow
 from doha_compliance.models import Agreement, Event, Rejection
@@ -131,6 +131,7 @@ def run_rules(args: argparse.Namespace) -> int:
         deciders.check_compiles(compile_ruleset(agreement))  # what `report` compiles, with its engine
         from doha_compliance.rules.checks import unclaimed_warnings
         from doha_compliance.rules.verification import monitor_party_warnings
+        _check_own_mappings(agreement)  # issue 27: rules/<set>/mappings/*.yaml, refused with file:line
         warnings = unclaimed_warnings(agreement) + monitor_party_warnings(agreement)  # issues 24, 25/26
         for warning in warnings:  # said, not refused (the rule set still loads)
             say(warning, err=True)
@@ -144,6 +145,28 @@ def run_rules(args: argparse.Namespace) -> int:
     from doha_compliance.renderers.text import render_rules
     say(render_rules(agreement), end="")
     return EXIT_OK
+
+
+def _check_own_mappings(agreement: Agreement) -> None:
+    """A rule set's own ACLED/UCDP mappings (issue 27): each read as a run would read it (every problem
+    with its file:line), then held to the agreement's words (parties, event types, location kinds), since
+    every row mapped to a word the agreement lacks would be rejected. InputFileError (exit 2) listing all."""
+    from doha_compliance.intake.exports import mapping_file
+    problems: List[str] = []
+    for fmt, path in mapping_file.rule_set_mappings(agreement.folder).items():
+        try:
+            mapping = mapping_file.load_mapping(fmt, path)
+        except InputFileError as exc:
+            problems.append(str(exc))
+            continue
+        if mapping.format != fmt:
+            problems.append(f"{path}:{mapping.lines.get('format', 1)}: format: {mapping.format}, but the file is "
+                            f"the rule set's {fmt} mapping ({mapping_file.RULE_SET_FOLDER}/{fmt}.yaml)")
+        problems.extend(mapping_file.vocabulary_problems(mapping, list(agreement.parties), agreement.event_types,
+                                                         agreement.location_kinds))
+    if problems:
+        raise InputFileError(f"{agreement.folder}: the rule set's own export mappings cannot be used:\n  "
+                             + "\n  ".join(problems))
 
 
 def _list_rule_sets() -> int:

@@ -37,6 +37,9 @@ def input_files(args: argparse.Namespace) -> Iterator[str]:
     for folder in ([args.rules] if isinstance(args.rules, str) else args.rules):  # `report`: one or more
         if os.path.isdir(folder):
             yield from (os.path.join(folder, name) for name in os.listdir(folder))
+            if not args.mapping:  # issue 27: the rule set's own export mappings, and the gazetteers they name
+                for path in mapping_file.rule_set_mappings(folder).values():
+                    yield from mapping_file.files_named(path)
 
 
 def _protected() -> Iterator[str]:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import sys
-from typing import Generic, Iterable, Iterator, Optional, TextIO, Tuple, TypeVar
+from typing import Generic, Iterable, Iterator, Optional, Sequence, TextIO, Tuple, TypeVar
 
-from doha_compliance.models import SourceCoverage
+from doha_compliance import api
+from doha_compliance.intake.readers import RawRow
+from doha_compliance.models import Agreement, SourceCoverage
 
 T = TypeVar("T")
 
@@ -51,6 +53,17 @@ class WithProgress(Generic[T]):
         """What the source's files declare they cover (issue 24), handed on."""
         found = getattr(self.source, "declared", None)
         return tuple(found()) if callable(found) else ()
+
+    def for_agreement(self, agreement: Agreement) -> "WithProgress[T]":
+        """The source as the agreement reads it (`api.EventSource.for_agreement`), with the progress bar."""
+        found = getattr(self.source, "for_agreement", None)
+        return WithProgress(found(agreement)) if callable(found) else self
+
+    def each(self, agreements: Sequence[Agreement]) -> Tuple[Tuple[api.EventSource, ...], Iterator[Tuple[RawRow, ...]]]:
+        """The source read once for several agreements (`api.EventSource.each`), with the progress bar."""
+        assert isinstance(self.source, api.EventSource), "each: the source of a command is an EventSource"
+        views, rows = self.source.each(agreements)
+        return views, with_progress(rows)
 
 
 class AgreementBars:

@@ -3,7 +3,8 @@ then one task per agreement that makes its report — on Dask's own scheduler, n
 
 The client reads the input once (any format the tool reads: a CSV's quoted newlines, a YAML file's
 header, an export's scope need the whole file, so it is not split by byte range) and cuts it into
-partitions of consecutive rows (`partitions.cut`), each sent to the cluster once as packed bytes
+partitions of consecutive rows (`partitions.cut_each`: with a rule set's own export mapping, issue 27,
+the partition as each distinct mapping reads it), each sent to the cluster once as packed bytes
 while the next is read. For each agreement, a task per partition routes and checks its rows
 (row-local work: `partitions.check`); then one task per agreement feeds the checked results, in
 partition order, through the same api.evaluate as a plain run (`partitions.CheckedStream`): duplicate
@@ -36,7 +37,7 @@ from doha_compliance.models import Agreement, Rejection, SourceCoverage
 from doha_compliance.report.report import Report
 
 from .options import Options
-from .partitions import PARTITION_ROWS, CheckedStream, check, cut
+from .partitions import PARTITION_ROWS, CheckedStream, check, cut_each, readings
 
 # The names Dask's local schedulers answer to (dask.compute(scheduler=...)); a distributed Client is
 # the other thing `scheduler` may be.
@@ -119,26 +120,20 @@ def _run(agreements: Tuple[Agreement, ...], events: Iterable[api.EventInput], op
                      f"{', '.join(SCHEDULERS)}, got {scheduler!r:.80}")
 
 
-def _declared(events: object) -> Tuple[SourceCoverage, ...]:
-    """What the input's files declared they cover (known once they are read), as evaluate hands it on."""
-    declared = getattr(events, "declared", None)
-    return tuple(declared()) if callable(declared) else ()
-
-
 def _on_client(client: Any, agreements: Tuple[Agreement, ...], events: Iterable[api.EventInput],
                options: Options, size: int, reiterable: bool) -> List[Any]:
     """With a distributed Client: each partition is scattered once as it is read, its checks submitted
     at once (the cluster checks while the client reads on); the reports are made when all are read."""
     rules = [client.scatter(agreement, broadcast=True, hash=False) for agreement in agreements]
     checked: List[List[Any]] = [[] for _ in agreements]
-    for partition in cut(api._rows(events), size):
-        [sent] = client.scatter([partition], hash=False)
-        for futures, agreement in zip(checked, rules):
-            futures.append(client.submit(check, agreement, sent, pure=False))
+    reading = readings(agreements, events)  # issue 27: each rule set's own export mapping, one read
+    for partitions in cut_each(reading.rows, max(reading.group) + 1, size):
+        sent = client.scatter(list(partitions), hash=False)
+        for futures, agreement, group in zip(checked, rules, reading.group):
+            futures.append(client.submit(check, agreement, sent[group], pure=False))
         del sent  # held by the scheduler until every agreement's check of it has run
-    declared = _declared(events)
-    reports = [client.submit(_report, agreement, options, declared, reiterable, *futures, pure=False)
-               for agreement, futures in zip(rules, checked)]
+    reports = [client.submit(_report, agreement, options, reading.declared(index), reiterable, *futures, pure=False)
+               for index, (agreement, futures) in enumerate(zip(rules, checked))]
     return list(client.gather(reports))
 
 
@@ -146,14 +141,15 @@ def _on_local(scheduler: str, agreements: Tuple[Agreement, ...], events: Iterabl
               options: Options, size: int, reiterable: bool) -> List[Any]:
     """With one of Dask's local schedulers: the same graph, built whole (the partitions in it) first."""
     dask = importlib.import_module("dask")
-    parts = list(cut(api._rows(events), size))
-    declared = _declared(events)
+    reading = readings(agreements, events)  # issue 27: each rule set's own export mapping, one read
+    parts = list(cut_each(reading.rows, max(reading.group) + 1, size))
     checking = dask.delayed(check, pure=False)
     reporting = dask.delayed(_report, pure=False)
     reports = []
-    for agreement in agreements:
+    for index, (agreement, group) in enumerate(zip(agreements, reading.group)):
         rules = dask.delayed(agreement, traverse=False)
-        reports.append(reporting(rules, options, declared, reiterable, *(checking(rules, part) for part in parts)))
+        reports.append(reporting(rules, options, reading.declared(index), reiterable,
+                                 *(checking(rules, part[group]) for part in parts)))
     return list(dask.compute(*reports, scheduler=scheduler))
 
 

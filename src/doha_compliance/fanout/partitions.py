@@ -54,6 +54,55 @@ def cut(rows: Iterable[RawRow], size: int = PARTITION_ROWS) -> Iterator[bytes]:
         yield pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+@attrs.frozen
+class Readings:
+    """The input as each agreement reads it (issue 27: a rule set's own export mappings). `group[i]` is
+    the reading of the i-th agreement (agreements whose sources read alike share one); `rows` gives, for
+    each row of the input, that row in each reading; `declared(i)` what the files declared they cover,
+    as the i-th agreement read them (known once `rows` is exhausted)."""
+
+    group: Tuple[int, ...]
+    rows: Iterator[Tuple[RawRow, ...]]
+    views: Tuple[Any, ...] = ()
+    source: Any = None
+
+    def declared(self, index: int) -> Tuple[SourceCoverage, ...]:
+        found = getattr(self.views[index] if self.views else self.source, "declared", None)
+        return tuple(found()) if callable(found) else ()
+
+
+def readings(agreements: Sequence[Agreement], events: Iterable[Any]) -> Readings:
+    """One read of the input for every agreement: an EventSource's rows in each distinct reading
+    (`EventSource.each`: an export's row mapped once per mapping), any other input's rows once."""
+    from doha_compliance import api
+    each_of = getattr(events, "each", None)
+    if not callable(each_of):
+        return Readings((0,) * len(agreements), ((row,) for row in api._rows(events)), (), events)
+    views, rows = each_of(agreements)
+    keys = list(dict.fromkeys(view.own for view in views))
+    group = tuple(keys.index(view.own) for view in views)
+    first = [group.index(g) for g in range(len(keys))]  # one agreement of each reading
+    if len(first) == 1:
+        return Readings(group, ((each[0],) for each in rows), tuple(views), events)
+    return Readings(group, (tuple(each[i] for i in first) for each in rows), tuple(views), events)
+
+
+def cut_each(rows: Iterable[Tuple[RawRow, ...]], readings: int,
+             size: int = PARTITION_ROWS) -> Iterator[Tuple[bytes, ...]]:
+    """`cut` for several readings of the same rows: the i-th partition of each reading, together."""
+    if size < 1:
+        raise ValueError(f"a partition holds 1 row or more, got {size}")
+    runs: List[List[Tuple[Any, ...]]] = [[] for _ in range(readings)]
+    for each in rows:
+        for run, row in zip(runs, each):
+            run.append(_PACK_ROW(row))
+        if len(runs[0]) >= size:
+            yield tuple(pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL) for run in runs)
+            runs = [[] for _ in range(readings)]
+    if runs[0]:
+        yield tuple(pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL) for run in runs)
+
+
 def rows_of(partition: bytes) -> List[RawRow]:
     return [_ROW(*packed) for packed in pickle.loads(partition)]  # noqa: S301 - packed by `cut`, this run
 

@@ -38,7 +38,7 @@ from doha_compliance import api
 from doha_compliance.errors import ComplianceError, TooManyRejections
 from doha_compliance.intake.area import area_filter
 from doha_compliance.intake.readers import RawRow
-from doha_compliance.models import Agreement
+from doha_compliance.models import Agreement, SourceCoverage
 from doha_compliance.report.report import Report
 
 from .options import Options
@@ -70,6 +70,7 @@ class Routed:
     spool: str
     rows: int
     outside: int
+    declared: Tuple[SourceCoverage, ...] = ()  # what the files it read declare they cover (its own mappings')
 
 
 class _Writer:
@@ -97,22 +98,38 @@ class _Writer:
 
 
 def route(agreements: Sequence[Agreement], events: Iterable[Any], folder: str) -> List[Routed]:
-    """Read the rows once; each to the spool of every agreement whose area and period it is in."""
+    """Read the rows once; each to the spool of every agreement whose area and period it is in. An
+    EventSource gives each agreement its own reading of an export's rows (`EventSource.each`: each
+    rule set's own mapping, the row mapped once per mapping)."""
     writers = [_Writer(os.path.join(folder, f"{index}.rows")) for index in range(len(agreements))]
     filters = [area_filter(agreement) for agreement in agreements]
-    pairs = list(zip(writers, filters))
+    views: Sequence[api.EventSource] = ()
+    each_of = getattr(events, "each", None)  # an EventSource (or the command's wrapper of one)
     try:
-        for row in api._rows(events):
-            data = row.data
-            for writer, inside in pairs:
-                if inside is not None and data is not None and inside(data) is not None:
-                    writer.outside += 1
-                else:
-                    writer.add(row)
+        if callable(each_of):
+            views, each = each_of(agreements)
+            triples = list(zip(writers, filters, range(len(agreements))))
+            for rows in each:
+                for writer, inside, index in triples:
+                    row = rows[index]
+                    if inside is not None and row.data is not None and inside(row.data) is not None:
+                        writer.outside += 1
+                    else:
+                        writer.add(row)
+        else:
+            pairs = list(zip(writers, filters))
+            for row in api._rows(events):
+                data = row.data
+                for writer, inside in pairs:
+                    if inside is not None and data is not None and inside(data) is not None:
+                        writer.outside += 1
+                    else:
+                        writer.add(row)
     finally:
         for writer in writers:
             writer.close()
-    return [Routed(agreement, w.path, w.rows, w.outside) for agreement, w in zip(agreements, writers)]
+    declared = [tuple(view.declared()) for view in views] if views else [()] * len(agreements)
+    return [Routed(agreement, w.path, w.rows, w.outside, d) for agreement, w, d in zip(agreements, writers, declared)]
 
 
 class SpoolRows:
@@ -156,7 +173,8 @@ def evaluate_routed(routed: Routed, options: Options, tell: Optional[Progress] =
     try:
         report = api.evaluate(agreement, SpoolRows(routed.spool, agreement.id, tell), as_of=options.as_of,
                               engine=options.engine, max_errors=options.max_errors,
-                              lateness_days=options.lateness_days, coverage=options.coverage)
+                              lateness_days=options.lateness_days,
+                              coverage=tuple(options.coverage) + routed.declared)
     except TooManyRejections as exc:
         return (f"stopped: {len(exc.rejected)} events rejected (max_errors {options.max_errors}), "
                 f"the last at {exc.rejected[-1].where}: {exc.rejected[-1].reason}")
@@ -309,7 +327,8 @@ def run(agreements: Sequence[Agreement], events: Iterable[Any], options: Options
     pool = _Pool(workers, progress, cpus) if cores > 1 and workers > 1 else None
     try:
         routed = route(agreements, events, folder)
-        declared_of = getattr(events, "declared", None)  # what the files declare they cover, now known
+        # what the files declare they cover, now known (an EventSource's: each agreement's, in `Routed`)
+        declared_of = None if callable(getattr(events, "each", None)) else getattr(events, "declared", None)
         if callable(declared_of):
             options = attrs.evolve(options, coverage=tuple(options.coverage) + tuple(declared_of()))
         if on_routed is not None:

@@ -18,7 +18,7 @@ import stat
 import sys
 import tempfile
 import weakref
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
@@ -182,6 +182,24 @@ def rows(name: str, fmt: Optional[str] = None, mapping_path: Optional[str] = Non
     except readers.MissingColumns as exc:
         raise InputFileError(f"{shown(name)}:{exc.line}: {exc.problem()}.{_header_hint(exc.header, mapping_path)}") \
             from None
+    except OSError as exc:
+        raise InputFileError(f"{shown(name)}: cannot read: {exc.strerror or exc}") from None
+
+
+def export_rows_each(name: str, fmt: str, mapping_paths: Sequence[Optional[str]], spooled: Optional[Spooled] = None,
+                     label: Optional[str] = None) -> Iterator[Tuple[RawRow, ...]]:
+    """An ACLED or UCDP export read once, each row mapped by each mapping (a path, or None: the shipped
+    one), in order (issue 27: every agreement with its own mapping). The same errors as `rows`."""
+    from doha_compliance.intake.exports import importers
+    path = spooled.path if spooled else name
+    try:
+        mappings = [importers.load_mapping(fmt, mapping_path) for mapping_path in mapping_paths]
+        found = importers.read_export_each(path, mappings, label)
+        if spooled:
+            for each in found:
+                yield tuple(_renamed(row, path, shown(name)) for row in each)
+        else:
+            yield from found
     except OSError as exc:
         raise InputFileError(f"{shown(name)}: cannot read: {exc.strerror or exc}") from None
 

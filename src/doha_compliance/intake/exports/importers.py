@@ -255,16 +255,35 @@ def read_export(path: str, fmt: str, mapping: Optional[Mapping] = None,
     check_header(path, mapping)
     label = label or os.path.basename(path)
     for row in read_csv(path, required=()):
+        yield row if row.data is None else _export_row(row.where, row.data, mapping, label)
+
+
+def _export_row(where: str, raw: Dict[str, str], mapping: Mapping, label: str) -> RawRow:
+    """One export row mapped (or rejected with the mapping's column); its file:line is the export's own."""
+    generated = None if "id" in mapping.columns else f"{label}:{_line(where)}"
+    mapped, problem, column = map_row(raw, mapping, generated)
+    if mapped is None:
+        own_id = raw.get(mapping.columns["id"]) if "id" in mapping.columns else generated
+        return RawRow(where, None, problem, column, id=own_id)
+    return RawRow(where, mapped)
+
+
+def read_export_each(path: str, mappings: Sequence[Mapping],
+                     label: Optional[str] = None) -> Iterator[Tuple[RawRow, ...]]:
+    """Rows of an export read once and mapped by each mapping (issue 27: several agreements, each with
+    its own): for each row of the file, one RawRow per mapping, in the mappings' order. A row the CSV
+    reader refuses is the same refusal for every mapping; ids made from file and line are the same as
+    `read_export` makes (the same label, the same line)."""
+    for mapping in mappings:
+        check_header(path, mapping)
+    label = label or os.path.basename(path)
+    count = len(mappings)
+    for row in read_csv(path, required=()):
         if row.data is None:
-            yield row
-            continue
-        generated = None if "id" in mapping.columns else f"{label}:{_line(row.where)}"
-        mapped, problem, column = map_row(row.data, mapping, generated)
-        if mapped is None:
-            own_id = row.data.get(mapping.columns["id"]) if "id" in mapping.columns else generated
-            yield RawRow(row.where, None, problem, column, id=own_id)
+            yield (row,) * count
         else:
-            yield RawRow(row.where, mapped)
+            raw = row.data
+            yield tuple(_export_row(row.where, raw, mapping, label) for mapping in mappings)
 
 
 LISTED = 1_000  # `mapping check` lists the names in most rows, this many of each; it counts the rest

@@ -36,6 +36,9 @@ OPTIONAL_COLUMNS = ("country",)
 ACTOR_KEYS = ("match", "party", "from", "until", "role", "when")
 TYPE_KEYS = ("type", "target", "undirected", "when")
 ROLES = ("actor", "target")
+# `gazetteer: none`: no gazetteer at all (no row is ever at a provincial capital; provinces as written).
+# Without the key, the shipped gazetteer (Afghanistan's) is read, as before.
+NO_GAZETTEER = "none"
 
 
 @attrs.frozen
@@ -65,6 +68,7 @@ class ActorEntry:
     end: Optional[dt.date] = None
     role: Optional[str] = None
     when: Tuple[Condition, ...] = ()
+    line: Optional[int] = attrs.field(default=None, eq=False)  # in the mapping file, for `rules check`
 
     def applies(self, name: str, day: Optional[dt.date], raw: Dict[str, str], role: str) -> bool:
         if self.role is not None and self.role != role:
@@ -93,6 +97,7 @@ class TypeEntry:
     when: Tuple[Condition, ...]
     target: Optional[str] = None
     undirected: bool = False
+    line: Optional[int] = attrs.field(default=None, eq=False)  # in the mapping file, for `rules check`
 
 
 @attrs.frozen
@@ -110,6 +115,7 @@ class Mapping:
     # issue 24: what the export records systematically ({types, min_fatalities, note}), declared for
     # the export's span; None: the export declares nothing
     coverage: Optional[Tuple[Tuple[str, ...], int, str]] = None
+    lines: Dict[str, int] = attrs.field(factory=dict, eq=False)  # each top-level key's line, for `rules check`
 
     def party(self, name: str, day: Optional[dt.date], raw: Dict[str, str],
               role: str) -> Tuple[str, Optional[ActorEntry]]:
@@ -237,7 +243,7 @@ def _actors(entries: Any, lines: List[int], problems: _Problems) -> Tuple[ActorE
         end = _day(entry["until"], f"{where}.until", line, problems) if "until" in entry else None
         when = _conditions(entry["when"], f"{where}.when", line, problems) if "when" in entry else ()
         if pattern is not None and isinstance(party, str) and party.strip():
-            out.append(ActorEntry(pattern, party.strip(), start, end, role, when))
+            out.append(ActorEntry(pattern, party.strip(), start, end, role, when, line))
     return tuple(out)
 
 
@@ -262,7 +268,7 @@ def _types(entries: Any, lines: List[int], problems: _Problems) -> Tuple[TypeEnt
         when = _conditions(columns, where, line, problems)
         if "when" in entry:
             when += _conditions(entry["when"], f"{where}.when", line, problems)
-        out.append(TypeEntry(entry["type"], when, target, bool(undirected)))
+        out.append(TypeEntry(entry["type"], when, target, bool(undirected), line))
     return tuple(out)
 
 
@@ -337,6 +343,65 @@ def _gazetteer_path(where: str, folder: Optional[str], name: str, line: Optional
                          "put the gazetteer beside the mapping and name it relative to it")
 
 
+RULE_SET_FOLDER = "mappings"  # issue 27: a rule set's own export mappings, rules/<set>/mappings/<format>.yaml
+
+
+def rule_set_mapping(folder: Optional[str], fmt: str) -> Optional[str]:
+    """The rule set's own mapping for an export format (`<folder>/mappings/acled.yaml`, `ucdp.yaml`),
+    or None when it has none (the shipped mapping is then read). Only the two formats' names."""
+    if not folder or fmt not in FORMATS:
+        return None
+    path = os.path.join(folder, RULE_SET_FOLDER, f"{fmt}.yaml")
+    return path if os.path.isfile(path) else None
+
+
+def rule_set_mappings(folder: Optional[str]) -> Dict[str, str]:
+    """{format: path} of every mapping the rule set holds."""
+    found = {fmt: rule_set_mapping(folder, fmt) for fmt in FORMATS}
+    return {fmt: path for fmt, path in found.items() if path is not None}
+
+
+def vocabulary_problems(mapping: Mapping, parties: Sequence[str], event_types: Sequence[str],
+                        location_kinds: Sequence[str]) -> List[str]:
+    """What a rule set's own mapping says that its agreement has no word for (`rules check`), each with
+    the mapping's file:line: a party id that is no party (nor unknown/other), an event type that is not
+    the agreement's (nor other), a location kind it does not declare. Every row mapped with such a word
+    would be rejected, so the mapping is refused before any row is read."""
+    actors = set(parties) | {OTHER, "unknown"}
+    types = set(event_types) | {OTHER}
+    out = []
+    for entry in mapping.actors:
+        if entry.party not in actors:
+            out.append(f"{mapping.source}:{entry.line or 1}: actors: party {excerpt(entry.party)} is not one of the "
+                       f"agreement's parties{did_you_mean(entry.party, sorted(actors))} (nor unknown / other)")
+    for t in mapping.types:
+        if t.type not in types:
+            out.append(f"{mapping.source}:{t.line or 1}: types: {excerpt(t.type)} is not one of the agreement's "
+                       f"event types{did_you_mean(t.type, sorted(types))} (nor other)")
+        if t.target is not None and t.target not in actors:
+            out.append(f"{mapping.source}:{t.line or 1}: types: target {excerpt(t.target)} is not one of the "
+                       f"agreement's parties{did_you_mean(t.target, sorted(actors))}")
+    kinds = set(location_kinds)
+    kind = mapping.default_location_kind
+    if kind is not None and kind not in kinds:
+        declared = ", ".join(location_kinds) or "none"
+        out.append(f"{mapping.source}:{mapping.lines.get('default_location_kind', 1)}: default_location_kind: "
+                   f"{excerpt(kind)} is not one of the agreement's location kinds ({declared}); "
+                   "leave it out when the export does not say what kind of place an event was at")
+    if mapping.gazetteer is not None and "provincial_capital" not in kinds:
+        out.append(f"{mapping.source}:{mapping.lines.get('gazetteer', 1)}: gazetteer: it places events at a "
+                   "provincial_capital, which is not one of the agreement's location kinds")
+    if mapping.coverage is not None:
+        for name in mapping.coverage[0]:
+            if name not in types:
+                out.append(f"{mapping.source}:{mapping.lines.get('coverage', 1)}: coverage.types: {excerpt(name)} "
+                           "is not one of the agreement's event types")
+    if "country" not in mapping.columns:
+        out.append(f"{mapping.source}:{mapping.lines.get('columns', 1)}: columns: 'country' is needed in a rule "
+                   "set's mapping (an export's rows are placed in the agreement's area by it)")
+    return out
+
+
 def files_named(path: str) -> List[str]:
     """The files a user's mapping makes the run read: the mapping and its gazetteer (as the run will
     resolve it). A mapping that cannot be read or resolved yields only itself: loading it says why."""
@@ -345,7 +410,7 @@ def files_named(path: str) -> List[str]:
         text = read_data_file(path, "mapping file")
         data, node = safeyaml.load(text)
         where = data.get("gazetteer") if isinstance(data, dict) else None
-        if isinstance(where, str) and where.strip():
+        if isinstance(where, str) and where.strip() and where != NO_GAZETTEER:
             out.append(_gazetteer_path(where, os.path.dirname(os.path.abspath(path)), path, None))
     except (InputFileError, safeyaml.YamlProblem):
         pass
@@ -416,11 +481,15 @@ def _load_mapping(fmt: str, path: Optional[str]) -> Tuple[Mapping, Optional[str]
     if problems.items:
         raise InputFileError(f"the mapping cannot be used ({len(problems.items)} problem"
                              f"{'s' if len(problems.items) != 1 else ''}):\n  " + "\n  ".join(problems.items))
-    gazetteer_path = None if where is None else _gazetteer_path(where, folder, name, lines.get("gazetteer"))
-    gazetteer = load_gazetteer(gazetteer_path)
+    gazetteer: Optional[Gazetteer] = None
+    gazetteer_path = None
+    if where != NO_GAZETTEER:  # issue 27: `gazetteer: none`, a country without a gazetteer of capitals
+        gazetteer_path = None if where is None else _gazetteer_path(where, folder, name, lines.get("gazetteer"))
+        gazetteer = load_gazetteer(gazetteer_path)
     return Mapping(format=fmt, columns=columns, date_formats=date_formats, actors=actors, types=types,
                    type_columns=type_columns, default_location_kind=default_kind, strip_from_province=strip,
-                   gazetteer=gazetteer, source=name, coverage=scope), gazetteer_path
+                   gazetteer=gazetteer, source=name, coverage=scope,
+                   lines=dict(lines)), gazetteer_path
 
 
 def _coverage(value: Any, problems: "_Problems", line: Optional[int]) -> Optional[Tuple[Tuple[str, ...], int, str]]:
