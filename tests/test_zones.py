@@ -403,3 +403,69 @@ def test_a_gazetteer_point_may_name_its_source_and_a_note(tmp_path):
                                      files={"gazetteer.yaml": "Khiam: {latitude: 1.5, longitude: 2, "
                                             "source: 'a page, 1.5 2', note: 'unverified: approximate'}\n"}))
     assert agreement.gazetteer["khiam"].point == (1.5, 2.0)
+
+
+# --- within_km: justifiers grouped by where they are (issue 27: one distance a group) -----------------
+
+def test_within_km_an_act_never_justifies_itself_and_a_twin_at_its_point_does(who):
+    """A strike justified by a strike within 10 km (the act's own type): a lone strike is filed among its
+    day's justifiers but is not its own justification (violation); two strikes at one point on one day
+    justify each other (0 km apart). Reasoned by hand: same point, same day, within_days 2."""
+    strikes = rule("strikes", "blue", "conditional", when={"type": "strike", "actor": "$party"},
+                   justified_by={"when": {"type": "strike"}, "within_days": 2, "within_km": 10})
+    a = dc.load_rules_from_texts(agreement_texts([strikes], SMALL))
+    here = {"latitude": 0.5, "longitude": 0.5}
+    alone = judge(who, a, [ev("s1", D("01-05"), "strike", "blue", **here)], D("01-20"))
+    assert one(alone, "strikes", "blue")["status"] == "violation"
+    twins = judge(who, a, [ev("s1", D("01-05"), "strike", "blue", **here),
+                           ev("s2", D("01-05"), "strike", "blue", **here)], D("01-20"))
+    assert sorted((f["evidence"][0], f["status"]) for f in twins["findings"]) == [("s1", "justified"),
+                                                                                  ("s2", "justified")]
+
+
+@pytest.mark.parametrize("attack_time, status", [("08:00", "justified"), ("12:00", "violation")])
+def test_within_km_a_same_day_justifier_after_the_act_does_not_count(who, attack_time, status):
+    """Both give a time of day: an attack at the strike's point at 08:00 came before the strike at 10:00
+    (justified); at 12:00 it came after (violation: nothing else near in the window)."""
+    a = dc.load_rules_from_texts(agreement_texts([STRIKES_NEAR], SMALL))
+    here = {"latitude": 0.5, "longitude": 0.5}
+    rows = [ev("j", D("01-05"), "attack", "red", target="blue", time=attack_time, **here),
+            ev("s", D("01-05"), "strike", "blue", time="10:00", **here)]
+    assert one(judge(who, a, rows, D("01-20")), "strikes", "blue")["status"] == status
+
+
+def test_within_km_cites_the_latest_near_justifiers_and_counts_the_rest():
+    """Five near attacks at two points (0 and 5.6 km from the strike) over five days, one far (22 km), and
+    one at the strike's point after it on its day: the finding counts the five near ones before it and
+    cites the latest three (MAX_JUSTIFIERS), in date order, whichever point each came from."""
+    a = dc.load_rules_from_texts(agreement_texts([STRIKES_NEAR], SMALL))
+    at = {"A": {"latitude": 0.5, "longitude": 0.5}, "B": {"latitude": 0.5, "longitude": 0.55},
+          "far": {"latitude": 0.5, "longitude": 0.7}}
+    rows = [ev("a1", D("01-01"), "attack", "red", target="blue", **at["A"]),
+            ev("a2", D("01-02"), "attack", "red", target="blue", **at["B"]),
+            ev("a3", D("01-03"), "attack", "red", target="blue", **at["A"]),
+            ev("a4", D("01-04"), "attack", "red", target="blue", **at["B"]),
+            ev("x", D("01-04"), "attack", "red", target="blue", **at["far"]),
+            ev("a5", D("01-05"), "attack", "red", target="blue", time="09:00", **at["A"]),
+            ev("late", D("01-05"), "attack", "red", target="blue", time="11:00", **at["A"]),
+            ev("s", D("01-05"), "strike", "blue", time="10:00", **at["A"])]
+    # the window is 2 days: 01-03 to 01-05, so a1 and a2 have left it: near and in time are a3, a4, a5
+    f = next(f for f in report(a, rows, D("01-20")).findings if f.evidence[0] == "s")
+    assert f.status == "justified" and f.evidence == ("s", "a3", "a4", "a5")
+    assert "(" not in f.reason.split("window of strikes")[1]  # three in the window, three cited: no count said
+    rows += [ev("a6", D("01-04"), "attack", "red", target="blue", **at["A"])]  # a fourth near one in the window
+    f = next(f for f in report(a, rows, D("01-20")).findings if f.evidence[0] == "s")
+    assert f.evidence == ("s", "a4", "a6", "a5")  # a3, the oldest of the four, is counted, not cited
+    assert "(4 justifying events in the window; the latest 3 cited)" in f.reason
+
+
+def test_within_km_a_strike_justified_by_strikes_does_not_count_itself():
+    """Four strikes at one point on one day, each justified by another strike within 10 km: each finding
+    counts the three others (not itself) and cites them all."""
+    strikes = rule("strikes", "blue", "conditional", when={"type": "strike", "actor": "$party"},
+                   justified_by={"when": {"type": "strike"}, "within_days": 2, "within_km": 10})
+    a = dc.load_rules_from_texts(agreement_texts([strikes], SMALL))
+    rows = [ev(f"s{i}", D("01-05"), "strike", "blue", latitude=0.5, longitude=0.5) for i in range(1, 5)]
+    for f in report(a, rows, D("01-20")).findings:
+        assert f.status == "justified" and len(f.evidence) == 4, f
+        assert "justifying events in the window" not in f.reason  # 3 counted, 3 cited
