@@ -130,6 +130,11 @@ class Linker:
         self._first: Dict[Tuple[Tuple[str, ...], str], Finding] = {}
         self._day: Optional[dt.date] = None
         self._cache: Dict[str, Tuple[Link, ...]] = {}
+        self._listing: Dict[str, List[str]] = {}  # rule id -> the rules some version of which lists it
+        for r in agreement.rules:
+            for other in r.linked:
+                if r.id not in self._listing.setdefault(other, []):
+                    self._listing[other].append(r.id)
 
     def _linked_ids(self, rule: Rule, day: dt.date) -> List[str]:
         """What the rule's version lists, and every rule whose version on that day lists it (§5.6): for a
@@ -137,7 +142,7 @@ class Linker:
         judged through claims, a duty to prevent, a level) the version `Agreement.version_on` that day
         gives — in force, else the latest begun, else the first (DECISION (versions))."""
         ids = set(rule.linked)
-        for other_id in dict.fromkeys(r.id for r in self.agreement.rules):
+        for other_id in self._listing.get(rule.id, ()):  # only rules some version of which lists it
             versions = self.agreement.versions(other_id)
             if kind_of(versions[0]).continuing:
                 on_day = [r for r in versions if r.in_force(day)]
