@@ -1,0 +1,111 @@
+"""Where an alternative reading can reach: the rules whose conclusions may differ under it, and the rules
+a judge of those rules needs (issue 27). Not yet used by `readings.ReadingJudges` — see the end.
+
+Why: `ReadingJudges` judges the whole agreement again under each alternative reading, so everything after
+matching is done once per reading (three times for rules/doha). Under a reading R only the rules R changes,
+and what depends on them, can judge differently. This module says which, from the rules alone:
+
+- `reach`: R's changed rules, closed over the rules that read them —
+  * a trigger (`starts_when`, `ends_when`, every leaf of `all_of`/`any_of`): the start or end moves;
+  * `depends_on` (§5.14): a blocker's default moves a deadline's day;
+  * `due: {from: R}` (§5.17): the clock starts on another fulfilment;
+  * the same act (§5.10): a finding's reason names the other rules the same fact (party, first evidence
+    event) breaches, acts beside the acts of their day and deadlines beside deadlines — so every rule that
+    can breach and is owed by a party a reached rule is owed by is reached too (its reason may change
+    when its status does not; a differing status is shown with its reason).
+  A rule outside `reach` judges every act, deadline and span as under the primary reading: its inputs
+  (its own matches, its triggers, blockers and clocks) are the primary's.
+- `needed`: `reach` and every rule it reads (the same references, forward): a judge of `reach` must judge
+  its triggers, blockers and clocks too. Their findings are the primary's.
+- `claims`: the agreement has claim rules and `reach` is not empty. A claim naming a rule is weighed on that
+  rule's findings (and its deadline), but a claim naming none on every rule's findings for its accused,
+  and a monitor's report settles any act it names: so the claims pass under R needs every finding, the
+  primary's standing in for the rules outside `reach`.
+- `linked`: the link components (links.groups) holding a reached rule: who defaulted first in such a group
+  is the first default over all its rules, so the group's order under R needs the primary's first default
+  of each rule outside `reach`.
+
+What is left for the wiring (why `ReadingJudges` does not use this yet): a judge of `needed` alone gives
+`reach`'s findings exactly, but the claims pass, the same-act notes and the default groups under R also
+read the findings of rules outside `needed`. Those are the primary's, so the primary must be judged
+first and lend them: its pre-claims findings of the rules outside `needed` (merged into the alternative
+judge's claims pass), its decided deadlines (claims about a deadline), and its day-by-day breaches (the
+same-act notes of a reached act). With the lending, `_annotated` looks up only findings of `reach` (and
+allegations), any other being the same by construction. When `reach` holds every rule (`whole`), the
+reading is judged as now.
+"""
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, Iterable, List, Set
+
+import attrs
+
+from doha_compliance.models import Agreement, Reading, Rule
+from doha_compliance.rules.kinds import kind_of
+
+from .links import groups
+
+
+@attrs.frozen
+class Reach:
+    reach: FrozenSet[str]  # rule ids whose conclusions may differ under the reading
+    needed: FrozenSet[str]  # rule ids a judge of `reach` must judge (reach and what it reads)
+    claims: bool  # the claims pass may weigh a reached finding: it needs every finding
+    linked: FrozenSet[str]  # rules of the link components holding a reached rule (default groups)
+    whole: bool  # every rule is reached: nothing to save
+
+
+def references(rule: Rule) -> Set[str]:
+    """The rules whose outcome this rule's own judging reads: triggers, blockers, the clock's start."""
+    out: Set[str] = set()
+    for trigger in (rule.starts_when, rule.ends_when):
+        if trigger is not None:
+            out.update(leaf.rule for leaf in trigger.leaves if leaf.rule)
+    out.update(d.rule for d in rule.depends_on)
+    if rule.due_from is not None:
+        out.add(rule.due_from.rule)
+    return out
+
+
+def _can_breach(rule: Rule) -> bool:
+    kind = kind_of(rule)
+    return not kind.claim and (kind.continuing or kind.deadline)
+
+
+def reach_of(agreement: Agreement, reading: Reading) -> Reach:
+    """Where `reading` (one of `agreement.readings`) can change a conclusion, and what judging it needs."""
+    rules: List[Rule] = list(agreement.rules) + list(reading.versions)  # the references of both readings
+    ids = {r.id for r in rules}
+    reads: Dict[str, Set[str]] = {}
+    owed: Dict[str, Set[str]] = {}
+    for r in rules:
+        reads.setdefault(r.id, set()).update(references(r))
+        if _can_breach(r):
+            owed.setdefault(r.id, set()).update(r.parties)
+    reached: Set[str] = set(reading.changes)
+    todo = list(reached)
+    while todo:
+        todo.pop()
+        for rule_id in sorted(ids - reached):
+            if reads.get(rule_id, set()) & reached or any(owed.get(rule_id, set()) & owed.get(other, set())
+                                                           for other in reached):
+                reached.add(rule_id)
+                todo.append(rule_id)
+    needed = set(reached)
+    todo = list(needed)
+    while todo:
+        for other in reads.get(todo.pop(), set()):
+            if other not in needed:
+                needed.add(other)
+                todo.append(other)
+    claims = bool(reached) and any(kind_of(r).claim for r in rules)
+    linked = {rule_id for group in groups(agreement) if set(group) & reached for rule_id in group}
+    return Reach(frozenset(reached), frozenset(needed), claims, frozenset(linked), whole=reached >= ids)
+
+
+def reaches(agreement: Agreement) -> Iterable[Reach]:
+    """Each alternative reading's reach, in the agreement's order of readings."""
+    return [reach_of(agreement, reading) for reading in agreement.readings]
+
+
+__all__ = ["Reach", "reach_of", "reaches", "references"]
