@@ -9,10 +9,11 @@ and what depends on them, can judge differently. This module says which, from th
   * a trigger (`starts_when`, `ends_when`, every leaf of `all_of`/`any_of`): the start or end moves;
   * `depends_on` (§5.14): a blocker's default moves a deadline's day;
   * `due: {from: R}` (§5.17): the clock starts on another fulfilment;
-  * the same act (§5.10): a finding's reason names the other rules the same fact (party, first evidence
-    event) breaches, acts beside the acts of their day and deadlines beside deadlines — so every rule that
-    can breach and is owed by a party a reached rule is owed by is reached too (its reason may change
-    when its status does not; a differing status is shown with its reason).
+  * the same act (§5.10): a breach's reason names the other rules the same fact (party, first evidence
+    event) breaches, acts beside the acts of their day and deadlines beside deadlines — so a prohibited
+    or conditional rule owed by a party a reached one is owed by is reached too, and likewise a deadline
+    beside a reached deadline (a reason may change when the status does not, and a differing status is
+    shown with its reason).
   A rule outside `reach` judges every act, deadline and span as under the primary reading: its inputs
   (its own matches, its triggers, blockers and clocks) are the primary's.
 - `needed`: `reach` and every rule it reads (the same references, forward): a judge of `reach` must judge
@@ -36,7 +37,7 @@ reading is judged as now.
 """
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Iterable, List, Set
+from typing import Dict, FrozenSet, Iterable, List, Set, Tuple
 
 import attrs
 
@@ -67,9 +68,13 @@ def references(rule: Rule) -> Set[str]:
     return out
 
 
-def _can_breach(rule: Rule) -> bool:
+def _same_act_group(rule: Rule) -> str:
+    """Which findings a rule's breaches are set beside (§5.10, judge._same_act): acts beside the acts of
+    their day ("act"), deadlines beside the deadlines ("deadline"); "" for neither."""
     kind = kind_of(rule)
-    return not kind.claim and (kind.continuing or kind.deadline)
+    if kind.claim:
+        return ""
+    return "act" if kind.continuing else "deadline" if kind.deadline else ""
 
 
 def reach_of(agreement: Agreement, reading: Reading) -> Reach:
@@ -77,11 +82,12 @@ def reach_of(agreement: Agreement, reading: Reading) -> Reach:
     rules: List[Rule] = list(agreement.rules) + list(reading.versions)  # the references of both readings
     ids = {r.id for r in rules}
     reads: Dict[str, Set[str]] = {}
-    owed: Dict[str, Set[str]] = {}
+    owed: Dict[str, Set[Tuple[str, str]]] = {}  # rule id -> (same-act group, party) it may breach as
     for r in rules:
         reads.setdefault(r.id, set()).update(references(r))
-        if _can_breach(r):
-            owed.setdefault(r.id, set()).update(r.parties)
+        group = _same_act_group(r)
+        if group:
+            owed.setdefault(r.id, set()).update((group, p) for p in r.parties)
     reached: Set[str] = set(reading.changes)
     todo = list(reached)
     while todo:

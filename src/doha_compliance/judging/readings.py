@@ -18,7 +18,7 @@ about a continuing commitment as a whole by its anchor (`complied`, `not-trigger
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import attrs
 
@@ -28,8 +28,9 @@ from doha_compliance.matching.matches import Matches
 from doha_compliance.models import NO_FINDING, Agreement, Claim, Event, Finding, Reading, ReadingStatus, SourceCoverage
 from doha_compliance.rules.kinds import kind_of
 
-from .judge import Coverage, Judge, Judged
+from .judge import Borrowed, Coverage, Judge, Judged
 from .links import DefaultGroup, ReadingOrder
+from .reach import reach_of
 
 SEPARATOR = "~"  # a reading's version is `<version>~<reading id>` (rules/readings.py)
 _with_readings = replacer(Finding, "readings")  # attrs.evolve(f, readings=...) at a third of its cost
@@ -92,7 +93,16 @@ class ReadingJudges:
         self.matching = matched(agreement)
         self.primary = Judge(agreement)
         self.others = [(reading, Judge(under(agreement, reading))) for reading in agreement.readings]
-        self._versions = [{r.version for r in judge.agreement.rules} for _, judge in self.others]
+        # issue 27: each alternative judge judges only the rules its reading can reach and what they read
+        # (reach.py), the claim rules (every claim is weighed again), and borrows the rest from the primary
+        self.reaches = [reach_of(agreement, reading) for reading in agreement.readings]
+        self._judged: List[Optional[FrozenSet[str]]] = []
+        for (_, judge), reach in zip(self.others, self.reaches):
+            ids = {r.id for r in judge.agreement.rules}
+            judged = reach.needed | {r.id for r in judge.agreement.rules if kind_of(r).claim}
+            self._judged.append(None if reach.whole or judged >= ids else frozenset(judged))
+        self._versions = [{r.version for r in judge.agreement.rules if judged is None or r.id in judged}
+                          for judged, (_, judge) in zip(self._judged, self.others)]
         self._extra = {v.version for reading in agreement.readings for v in reading.versions}
 
     def saw_day(self, day: dt.date) -> None:
@@ -121,13 +131,33 @@ class ReadingJudges:
     def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None),
                known: Callable[[str], bool] = lambda event_id: True,
                sources: Sequence[SourceCoverage] = ()) -> Judged:
-        others = [(reading, judge.finish(_split(matches, versions, with_covered=True), as_of, coverage, known=known,
-                                         sources=sources))
-                  for versions, (reading, judge) in zip(self._versions, self.others)]
+        splits = [_split(matches, versions, with_covered=True) for versions in self._versions]
         self._drop_extra(matches, _DAY_TABLES + _STREAM_TABLES)
-        judged = self.primary.finish(matches, as_of, coverage, known=known, sources=sources)
+        # the primary first: it lends each alternative judge the findings of the rules that judge left alone
+        lent = [None if judged is None else findings_spool() for judged in self._judged]
+        lending = [(judged, spool) for judged, spool in zip(self._judged, lent)
+                   if judged is not None and spool is not None]
+
+        def lend(f: Finding) -> None:
+            for judged_, spool in lending:
+                if f.rule not in judged_:
+                    spool.append(f)
+        judged = self.primary.finish(matches, as_of, coverage, known=known, sources=sources,
+                                     lend=lend if lending else None)
+        others = []
+        for split, judged_ids, lent_spool, (reading, judge) in zip(splits, self._judged, lent, self.others):
+            borrow = None
+            if judged_ids is not None and lent_spool is not None:
+                borrow = Borrowed(judged_ids, lent_spool.finish(), self.primary.decided)
+            try:
+                others.append((reading, judge.finish(split, as_of, coverage, known=known, sources=sources,
+                                                     borrow=borrow)))
+            finally:
+                if lent_spool is not None:
+                    lent_spool.close()
         deadline_rules = {r.id for r in self.agreement.rules if kind_of(r).deadline}
-        tables = [(reading, _Table(j, deadline_rules)) for reading, j in others]
+        reached = [None if j is None else reach.reach for j, reach in zip(self._judged, self.reaches)]
+        tables = [(reading, _Table(j, deadline_rules, r)) for (reading, j), r in zip(others, reached)]
         findings = findings_spool(_annotated(judged.findings, tables)).finish()
         judged.findings.close()
         defaults = tuple(_orders(group, others) for group in judged.defaults)
@@ -171,8 +201,9 @@ class _Table:
     (one per unit) and what it did not assess in memory; its other findings and its claims a day at a
     time, in step with the primary findings (both in date order)."""
 
-    def __init__(self, judged: Judged, deadline_rules: Set[str]):
+    def __init__(self, judged: Judged, deadline_rules: Set[str], reached: Optional[FrozenSet[str]] = None):
         self.judged, self.deadline_rules = judged, deadline_rules
+        self.reached = reached  # the rules the reading can reach (None: every rule; reach.py)
         few = list(findings_of_rules_or_anchored(judged.findings, deadline_rules))  # one read, few rebuilt
         self.deadlines = {_key(f, deadline_rules): f for f in few if f.rule in deadline_rules and f.status != "alleged"}
         # findings about a commitment as a whole (complied spans, not triggered): few, and a span's
@@ -224,7 +255,11 @@ def _annotated(findings: Any, tables: List[Tuple[Reading, _Table]]) -> Iterator[
 
 
 def _status(f: Finding, reading: Reading, table: _Table) -> Optional[ReadingStatus]:
-    """The finding's status under one reading, if it differs; None if the same."""
+    """The finding's status under one reading, if it differs; None if the same. A finding of a rule the
+    reading cannot reach (an allegation aside: claims weigh every rule's findings) is the same by
+    construction (reach.py): its counterpart is the primary's own, lent."""
+    if table.reached is not None and f.rule not in table.reached and f.status != "alleged":
+        return None
     other = table.finding(f)
     if other is not None:
         same_span = f.status != "complied" or (other.span_start, other.date) == (f.span_start, f.date)
