@@ -74,3 +74,26 @@ def test_the_alternative_judge_is_handed_only_the_reached_rules_versions():
     judges = ReadingJudges(agreement())
     [versions] = judges._versions
     assert {v.split("~")[0].split("@")[0] for v in versions} == {"a", "b"}
+
+
+# §5.10: one fact breaching two rules is said once, each breach naming the other. Red may not attack (x,
+# which green reads as an aim only) nor strike-or-attack in the north (y, read by no one).
+AIM = {"id": "aim-reading", "whose": "green", "source": "green's statement", "paraphrase": "an aim",
+       "modality": "aim"}
+X = rule("x", "red", "prohibited", when={"type": "attack", "actor": "$party"}, readings=[AIM])
+Y = rule("y", "red", "prohibited", when={"type": ["attack", "strike"], "actor": "$party", "province": "north"})
+
+
+def test_a_reached_breach_still_names_the_other_rule_the_same_fact_breaches():
+    a = load_rules_from_texts(agreement_texts([X, Y], SMALL))
+    assert reach_of(a, a.readings[0]).needed >= {"x", "y"}  # y judged beside x under the reading
+    rows = [ev("att", "2020-01-04", "attack", "red", province="north")]
+    report = dc.evaluate(a, validated_events(a, rows), as_of=dt.date(2020, 1, 10))
+    found = {(f.rule, f.party): f for f in report.findings}
+    assert found[("x", "red")].status == "violation" and found[("y", "red")].status == "violation"
+    assert "also breaches y" in found[("x", "red")].reason
+    # under green's reading x is an aim: the attack misses it, and it is still the fact that breaches y
+    [other] = found[("x", "red")].readings
+    assert (other.reading, other.status) == ("aim-reading", "missed")
+    assert "also breaches y" in other.reason
+    assert found[("y", "red")].readings == ()
