@@ -1,5 +1,5 @@
 """Where an alternative reading can reach: the rules whose conclusions may differ under it, and the rules
-a judge of those rules needs (issue 27). Not yet used by `readings.ReadingJudges` — see the end.
+a judge of those rules needs (issue 27): `readings.ReadingJudges` judges each alternative reading there only.
 
 Why: `ReadingJudges` judges the whole agreement again under each alternative reading, so everything after
 matching is done once per reading (three times for rules/doha). Under a reading R only the rules R changes,
@@ -26,14 +26,19 @@ and what depends on them, can judge differently. This module says which, from th
   is the first default over all its rules, so the group's order under R needs the primary's first default
   of each rule outside `reach`.
 
-What is left for the wiring (why `ReadingJudges` does not use this yet): a judge of `needed` alone gives
-`reach`'s findings exactly, but the claims pass, the same-act notes and the default groups under R also
-read the findings of rules outside `needed`. Those are the primary's, so the primary must be judged
-first and lend them: its pre-claims findings of the rules outside `needed` (merged into the alternative
-judge's claims pass), its decided deadlines (claims about a deadline), and its day-by-day breaches (the
-same-act notes of a reached act). With the lending, `_annotated` looks up only findings of `reach` (and
-allegations), any other being the same by construction. When `reach` holds every rule (`whole`), the
-reading is judged as now.
+How `ReadingJudges` uses it: an alternative reading's judge is handed the matches of `needed` and of the
+claim rules only (every claim is weighed again: a claim naming no rule reads every rule), and the primary
+judge, finishing first, lends it every other rule's findings before the claims pass (in sort order) and its
+decided deadlines (`judge.Borrowed`): those are what a judge of the whole agreement under the reading would
+have found, since nothing they read changed. So the alternative judge's claims pass, its default groups
+(first defaults over a whole link component) and its same-act notes see exactly what they saw before,
+and `_annotated` looks a finding up only when its rule is in `reach` (or it is an allegation): any other is
+the same by construction. When `needed` holds every rule the reading is judged whole, as before.
+
+What it does not save: the claims pass (and the links written on each finding) is still run once per
+reading over every finding, lent ones included — on a stream dense in claims that is most of the cost left.
+Weighing again only the claims that can differ (naming a reached rule, or none) needs each allegation
+traced back to the rule its claim names; not done.
 """
 from __future__ import annotations
 

@@ -10,6 +10,11 @@ every judge, each taking the units of its own versions. The alternative readings
 reach the report's findings, tables or scores: they only annotate the primary reading's findings
 (`Finding.readings`) and the who-defaulted-first groups (`DefaultGroup.readings`).
 
+Issue 27: judged again only where it can reach. Each alternative judge is handed only the units of the
+rules its reading can change, what reads them and what they read (reach.py, which argues the closure),
+and borrows every other rule's findings and deadlines from the primary judge, which finishes first: the
+same conclusions, with everything after matching done once more for a reading's reach, not the whole.
+
 A finding is set beside its counterpart under a reading by what it is about: an act (or claim) by
 its event, a deadline by its unit and version (rule, party, the primary version judging it: one
 finding each, whatever its due date; issue 25: a lapse re-opened by an amendment is another), a finding
