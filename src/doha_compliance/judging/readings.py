@@ -31,6 +31,7 @@ from doha_compliance._util.fast import replacer
 from doha_compliance._util.spool import findings_of_rules_or_anchored, findings_spool
 from doha_compliance.matching.matches import Matches
 from doha_compliance.models import NO_FINDING, Agreement, Claim, Event, Finding, Reading, ReadingStatus, SourceCoverage
+from doha_compliance.rules import answers
 from doha_compliance.rules.kinds import kind_of
 
 from .judge import Borrowed, Coverage, Judge, Judged
@@ -79,15 +80,38 @@ def _version(name: str) -> str:
     return name.split("#", 1)[0]
 
 
-def _split(matches: Matches, versions: Set[str], with_covered: bool) -> Matches:
-    """The part of the day's matches that falls to one judge: its versions' units, copied."""
+def _split(matches: Matches, versions: Set[str], with_covered: bool,
+           weighed: Optional[Callable[[str, Event], bool]] = None) -> Matches:
+    """The part of the day's matches that falls to one judge: its versions' units, copied; of a claim
+    rule's units, the claims `weighed(version, claim)` keeps (None: every one)."""
     def mine(table: Dict[Any, Any]) -> Dict[Any, Any]:
         return {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
                 for k, v in table.items() if _version(k[0]) in versions}
     out = Matches()
     for name in _DAY_TABLES + (_STREAM_TABLES if with_covered else ()):
         setattr(out, name, mine(getattr(matches, name)))
+    if weighed is not None:
+        for unit, events in out.hits.items():
+            out.hits[unit] = [e for e in events if weighed(unit[0], e)]
     return out
+
+
+def _weighing(agreement: Agreement, reached: FrozenSet[str]) -> Callable[[str, Event], bool]:
+    """Which claims can be weighed otherwise under a reading that reaches `reached` (reach.py): one naming
+    no rule (weighed on every rule's findings), a reached rule, acts (`about`: weighed on every finding
+    about them), or a rule its accused does not owe (held against the claim rule: looked up, so weighed
+    again). A claim naming an unreached rule its accused owes is weighed on that rule's findings and
+    deadline alone: the same under the reading (and `_status` says so when its claim is absent)."""
+    claim_rules = {r.version: r for r in agreement.rules if kind_of(r).claim}
+
+    def weighed(version: str, e: Event) -> bool:
+        rule = claim_rules.get(version)
+        if rule is None or not e.rule or e.rule in reached or e.about:
+            return True
+        accused = str(e.get(rule.accused_field))
+        held, _ = answers.answerer(agreement, accused, str(e.rule))
+        return not any(held in r.parties for r in agreement.versions(str(e.rule)))
+    return weighed
 
 
 class ReadingJudges:
@@ -108,6 +132,8 @@ class ReadingJudges:
             self._judged.append(None if reach.whole or judged >= ids else frozenset(judged))
         self._versions = [{r.version for r in judge.agreement.rules if judged is None or r.id in judged}
                           for judged, (_, judge) in zip(self._judged, self.others)]
+        self._weighed = [None if judged is None else _weighing(judge.agreement, reach.reach)
+                         for judged, reach, (_, judge) in zip(self._judged, self.reaches, self.others)]
         self._extra = {v.version for reading in agreement.readings for v in reading.versions}
 
     def saw_day(self, day: dt.date) -> None:
@@ -121,8 +147,8 @@ class ReadingJudges:
             judge.saw(event)
 
     def take(self, matches: Matches) -> None:
-        for versions, (_, judge) in zip(self._versions, self.others):
-            judge.take(_split(matches, versions, with_covered=False))
+        for versions, weighed, (_, judge) in zip(self._versions, self._weighed, self.others):
+            judge.take(_split(matches, versions, with_covered=False, weighed=weighed))
         self.primary.take(matches)
         self._drop_extra(matches)
 
@@ -136,7 +162,8 @@ class ReadingJudges:
     def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None),
                known: Callable[[str], bool] = lambda event_id: True,
                sources: Sequence[SourceCoverage] = ()) -> Judged:
-        splits = [_split(matches, versions, with_covered=True) for versions in self._versions]
+        splits = [_split(matches, versions, with_covered=True, weighed=weighed)
+                  for versions, weighed in zip(self._versions, self._weighed)]
         self._drop_extra(matches, _DAY_TABLES + _STREAM_TABLES)
         # the primary first: it lends each alternative judge the findings of the rules that judge left alone
         lent = [None if judged is None else findings_spool() for judged in self._judged]
@@ -161,8 +188,10 @@ class ReadingJudges:
                 if lent_spool is not None:
                     lent_spool.close()
         deadline_rules = {r.id for r in self.agreement.rules if kind_of(r).deadline}
-        reached = [None if j is None else reach.reach for j, reach in zip(self._judged, self.reaches)]
-        tables = [(reading, _Table(j, deadline_rules, r)) for (reading, j), r in zip(others, reached)]
+        primary_not_assessed = {(n.rule, n.party): n.reason for n in judged.not_assessed}
+        tables = [(reading, _Table(j, deadline_rules) if ruled is None else
+                   _Table(j, deadline_rules, reach.reach, (ruled, primary_not_assessed)))
+                  for (reading, j), ruled, reach in zip(others, self._judged, self.reaches)]
         findings = findings_spool(_annotated(judged.findings, tables)).finish()
         judged.findings.close()
         defaults = tuple(_orders(group, others) for group in judged.defaults)
@@ -206,7 +235,8 @@ class _Table:
     (one per unit) and what it did not assess in memory; its other findings and its claims a day at a
     time, in step with the primary findings (both in date order)."""
 
-    def __init__(self, judged: Judged, deadline_rules: Set[str], reached: Optional[FrozenSet[str]] = None):
+    def __init__(self, judged: Judged, deadline_rules: Set[str], reached: Optional[FrozenSet[str]] = None,
+                 lent: Optional[Tuple[FrozenSet[str], Dict[Tuple[str, str], str]]] = None):
         self.judged, self.deadline_rules = judged, deadline_rules
         self.reached = reached  # the rules the reading can reach (None: every rule; reach.py)
         few = list(findings_of_rules_or_anchored(judged.findings, deadline_rules))  # one read, few rebuilt
@@ -216,6 +246,10 @@ class _Table:
         self.wholes = {_key(f, deadline_rules): f for f in few
                        if f.anchor is not None and not (f.rule in deadline_rules and f.status != "alleged")}
         self.not_assessed = {(n.rule, n.party): n.reason for n in judged.not_assessed}
+        if lent is not None:  # what it did not assess, of the rules it judged; of any other, the primary's
+            ruled, primary = lent
+            self.not_assessed = {k: why for k, why in self.not_assessed.items() if k[0] in ruled}
+            self.not_assessed.update((k, why) for k, why in primary.items() if k[0] not in ruled)
         self.restart(windowed=True)
 
     def restart(self, windowed: bool) -> None:
@@ -271,6 +305,9 @@ def _status(f: Finding, reading: Reading, table: _Table) -> Optional[ReadingStat
         if other.status == f.status and same_span:
             return None
         return ReadingStatus(reading.id, other.status, other.reason)  # a status, or a complied span cut short
+    if (f.status == "alleged" and f.evidence and table.reached is not None and f.rule not in table.reached
+            and table.claim(f) is None):
+        return None  # a claim naming an unreached rule, not weighed again: the same (`_weighing`)
     if (f.rule, f.party) in table.not_assessed:
         why = table.not_assessed[(f.rule, f.party)]
         return ReadingStatus(reading.id, NO_FINDING, f"not assessed under this reading: {why}")
