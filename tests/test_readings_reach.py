@@ -97,3 +97,31 @@ def test_a_reached_breach_still_names_the_other_rule_the_same_fact_breaches():
     assert (other.reading, other.status) == ("aim-reading", "missed")
     assert "also breaches y" in other.reason
     assert found[("y", "red")].readings == ()
+
+
+# A claim naming no rule is weighed on every rule's findings for its accused: a reading that changes one of
+# them can change the claim. Blue may strike red in answer to a red attack in the same province within 14
+# days; red reads it as the same day only. Red accuses blue (naming no rule) the day after a strike.
+ON_THE_SPOT = {"id": "on-the-spot", "whose": "red", "source": "red's spokesman", "paraphrase": "only while it happens",
+               "justified_by": {"when": {"type": "attack", "actor": "red"}, "within_days": 0, "same": ["province"]}}
+STRIKES = rule("strikes", "blue", "conditional", when={"type": "strike", "actor": "$party"},
+               justified_by={"when": {"type": "attack", "actor": "red"}, "within_days": 14, "same": ["province"]},
+               readings=[ON_THE_SPOT])
+CLAIMS = rule("claims", ["red", "blue"], "claim", when={"type": "claim", "accused": "$party"}, lookback_days=10)
+
+
+def test_a_claim_naming_no_rule_is_weighed_again_under_a_reading():
+    a = load_rules_from_texts(agreement_texts([STRIKES, CLAIMS, C], SMALL))  # c: the reading is not judged whole
+    assert ReadingJudges(a)._judged == [{"strikes", "claims"}]
+    rows = [ev("a1", "2020-01-02", "attack", "red", province="north"),
+            ev("s1", "2020-01-05", "strike", "blue", province="north"),
+            ev("c1", "2020-01-06", "claim", "red", accused="blue", province="north")]
+    report = dc.evaluate(a, validated_events(a, rows), as_of=dt.date(2020, 1, 10))
+    found = {(f.rule, f.status): f for f in report.findings}
+    # primary: the strike answers the attack 3 days before, so red's claim is not borne out: an allegation
+    assert set(found) == {("strikes", "justified"), ("claims", "alleged")}
+    # on the spot the strike is a violation, which corroborates the claim: no allegation under that reading
+    assert [(r.reading, r.status) for r in found[("strikes", "justified")].readings] == [("on-the-spot", "violation")]
+    [other] = found[("claims", "alleged")].readings
+    assert (other.reading, other.status) == ("on-the-spot", "no_finding")
+    assert "corroborated" in other.reason
