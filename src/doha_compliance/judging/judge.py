@@ -263,6 +263,7 @@ class Borrowed:
     judged: FrozenSet[str]
     findings: Iterable[Finding]
     decided: Mapping[Tuple[str, str], Deadline]
+    first_defaults: Dict[Tuple[str, str], Finding] = attrs.field(factory=dict)  # by (rule, party), of the rest
 
 
 def _lent(findings: Iterable[Finding], lend: Callable[[Finding], None]) -> Iterator[Finding]:
@@ -313,6 +314,11 @@ class Judge:
         self._amending_ids = {a.event for a in agreement.amendments if a.event is not None}
         self._amending: Dict[str, Event] = {}
         self.decided: Dict[Tuple[str, str], Deadline] = {}  # the deadlines decided at `finish` (readings.py lends them)
+        self.first_defaults: Dict[Tuple[str, str], Finding] = {}  # each linked rule's first default, by party
+
+    def claim_events(self) -> Iterable[Tuple[int, Event]]:
+        """The claims taken so far (index of the claim rule in the agreement's rules, event), by date."""
+        return self._claim_events.finish()
 
     def saw(self, event: Event) -> None:
         """Every event judged passes here: a monitor's statement of compliance is kept (they are few)."""
@@ -498,9 +504,12 @@ class Judge:
             merged = _lent(merged, lend)
         findings, claims = set_claims(self.agreement, merged, self._claim_events.finish(), decided, as_of,
                                       linker.annotate_packed, known)
+        self.first_defaults = linker.first_by_rule
+        lent_first = None if borrow is None else {k: f for k, f in borrow.first_defaults.items()
+                                                  if k[0] not in borrow.judged}
         events = merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key))
         not_assessed.sort(key=lambda n: (n.rule, n.party, n.version))
-        return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(), tuple(series))
+        return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(lent_first), tuple(series))
 
     def _deadlines(self, matches: Matches, as_of: dt.date, last_event: Optional[dt.date],
                    known: Callable[[str], bool] = lambda event_id: True

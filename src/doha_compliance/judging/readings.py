@@ -152,6 +152,22 @@ class ReadingJudges:
         self.primary.take(matches)
         self._drop_extra(matches)
 
+    def _read_by_claims(self, judged: FrozenSet[str]) -> Tuple[Set[str], Set[str]]:
+        """Which findings of the rules an alternative judge did not judge its claims pass can read: those
+        of the parties accused by a claim naming no rule (weighed on every rule's findings: the accused,
+        and whoever answers for it), and those about the acts a claim names (`about`). Every other claim
+        it weighs reads a judged rule's findings, or none (claims.assess); who defaulted first is lent
+        apart (`Borrowed.first_defaults`)."""
+        parties: Set[str] = set()
+        acts: Set[str] = set()
+        for index, e in self.primary.claim_events():
+            if e.about:
+                acts.update(e.about)
+            if not e.rule:
+                accused = str(e.get(self.agreement.rules[index].accused_field))
+                parties.update((accused, answers.answerer(self.agreement, accused, None)[0]))
+        return parties, acts
+
     def _drop_extra(self, matches: Matches, names: Tuple[str, ...] = _DAY_TABLES) -> None:
         """What only the alternative readings' versions matched: theirs, taken above."""
         for name in names:
@@ -170,9 +186,14 @@ class ReadingJudges:
         lending = [(judged, spool) for judged, spool in zip(self._judged, lent)
                    if judged is not None and spool is not None]
 
+        read: List[Tuple[Set[str], Set[str]]] = []  # per lending reading: (parties, acts) its claims read
+
         def lend(f: Finding) -> None:
-            for judged_, spool in lending:
-                if f.rule not in judged_:
+            if not read:
+                read.extend(self._read_by_claims(judged_) for judged_, _ in lending)
+            for (judged_, spool), (parties, acts) in zip(lending, read):
+                if f.rule not in judged_ and (f.party in parties or f.act_by in parties
+                                              or (f.evidence and f.evidence[0] in acts)):
                     spool.append(f)
         judged = self.primary.finish(matches, as_of, coverage, known=known, sources=sources,
                                      lend=lend if lending else None)
@@ -180,7 +201,7 @@ class ReadingJudges:
         for split, judged_ids, lent_spool, (reading, judge) in zip(splits, self._judged, lent, self.others):
             borrow = None
             if judged_ids is not None and lent_spool is not None:
-                borrow = Borrowed(judged_ids, lent_spool.finish(), self.primary.decided)
+                borrow = Borrowed(judged_ids, lent_spool.finish(), self.primary.decided, self.primary.first_defaults)
             try:
                 others.append((reading, judge.finish(split, as_of, coverage, known=known, sources=sources,
                                                      borrow=borrow)))
