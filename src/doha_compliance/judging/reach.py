@@ -27,18 +27,24 @@ and what depends on them, can judge differently. This module says which, from th
   of each rule outside `reach`.
 
 How `ReadingJudges` uses it: an alternative reading's judge is handed the matches of `needed` and of the
-claim rules only (every claim is weighed again: a claim naming no rule reads every rule), and the primary
-judge, finishing first, lends it every other rule's findings before the claims pass (in sort order) and its
-decided deadlines (`judge.Borrowed`): those are what a judge of the whole agreement under the reading would
-have found, since nothing they read changed. So the alternative judge's claims pass, its default groups
-(first defaults over a whole link component) and its same-act notes see exactly what they saw before,
-and `_annotated` looks a finding up only when its rule is in `reach` (or it is an allegation): any other is
-the same by construction. When `needed` holds every rule the reading is judged whole, as before.
+claim rules only, and weighs again only the claims that can change (naming no rule, a reached rule, acts,
+or a rule its accused does not owe). The primary judge, finishing first, lends it what a judge of the
+whole agreement under the reading would have found for every other rule, since nothing they read changed
+(`judge.Borrowed`): the findings its claims can read (of the parties a claim naming no rule accuses, and
+about the acts a claim names), the decided deadlines, what it did not assess, and each linked rule's
+first default (who defaulted first is the earliest over a whole link component: links need no edge here).
+`readings._status` looks a finding up only when its rule is reached or it is an allegation whose claim was
+weighed again: any other is the same by construction. When `needed` holds every rule, the reading is
+judged whole, as before.
 
-What it does not save: the claims pass (and the links written on each finding) is still run once per
-reading over every finding, lent ones included — on a stream dense in claims that is most of the cost left.
-Weighing again only the claims that can differ (naming a reached rule, or none) needs each allegation
-traced back to the rule its claim names; not done.
+A note on the lent findings: a claim's status under a reading can only differ through a reached finding
+(a lent one is as in the primary reading), and an allegation is annotated only when that status does; so
+lending them is needed for the alternative claims pass to be the whole judge's, not for any output seen
+today (breaking it on purpose fails no test) — kept, so that what the alternative judge concludes stays
+exactly what judging the whole agreement would.
+
+What it does not save: the deadlines, continuing spans and the claims pass of the needed rules are still
+decided once per reading, and every reading re-reads its judge's findings to annotate the primary's.
 """
 from __future__ import annotations
 
