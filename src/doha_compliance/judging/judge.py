@@ -20,7 +20,11 @@ from typing import (
     Any,
     Callable,
     Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
     List,
+    Mapping,
     Optional,
     Sequence,
     Set,
@@ -252,6 +256,23 @@ class _Cited:
 
 
 @attrs.frozen
+class Borrowed:
+    """Issue 27 (readings.py): what a judge of some rules only (`judged`) takes from the primary judge:
+    every other rule's findings before the claims pass (in sort order), and its decided deadlines."""
+
+    judged: FrozenSet[str]
+    findings: Iterable[Finding]
+    decided: Mapping[Tuple[str, str], Deadline]
+    first_defaults: Dict[Tuple[str, str], Finding] = attrs.field(factory=dict)  # by (rule, party), of the rest
+
+
+def _lent(findings: Iterable[Finding], lend: Callable[[Finding], None]) -> Iterator[Finding]:
+    for f in findings:
+        lend(f)
+        yield f
+
+
+@attrs.frozen
 class Judged:
     findings: Spool[Finding]
     claims: Spool[Claim]
@@ -292,6 +313,12 @@ class Judge:
         # issue 25: the events that made the agreement's amendments, kept as they pass (they are few)
         self._amending_ids = {a.event for a in agreement.amendments if a.event is not None}
         self._amending: Dict[str, Event] = {}
+        self.decided: Dict[Tuple[str, str], Deadline] = {}  # the deadlines decided at `finish` (readings.py lends them)
+        self.first_defaults: Dict[Tuple[str, str], Finding] = {}  # each linked rule's first default, by party
+
+    def claim_events(self) -> Iterable[Tuple[int, Event]]:
+        """The claims taken so far (index of the claim rule in the agreement's rules, event), by date."""
+        return self._claim_events.finish()
 
     def saw(self, event: Event) -> None:
         """Every event judged passes here: a monitor's statement of compliance is kept (they are few)."""
@@ -428,10 +455,14 @@ class Judge:
 
     def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None),
                known: Callable[[str], bool] = lambda event_id: True,
-               sources: Sequence[SourceCoverage] = ()) -> Judged:
+               sources: Sequence[SourceCoverage] = (), lend: Optional[Callable[[Finding], None]] = None,
+               borrow: Optional["Borrowed"] = None) -> Judged:
         """Decide the deadlines, compliance and links as of the report date, set the claims beside
         everything, and close. `known` says whether an event id is in the input (claims' `about`);
-        `sources`: what each input declares it covers, cut at the report date."""
+        `sources`: what each input declares it covers, cut at the report date. Issue 27 (readings.py):
+        `lend` sees every finding before the claims pass (and `decided` keeps the deadlines); `borrow`:
+        this judge judged only `borrow.judged`, and takes every other rule's findings and deadlines
+        from `borrow` (the primary reading's, the same by construction)."""
         self.take(matches)
         reported = reports.monitor_reports(self.agreement, self._claim_events.finish())  # issue 24
         if reported:
@@ -462,13 +493,23 @@ class Judge:
         history = links.histories(self.agreement, decided.values(), self.continuing, self.triggers, as_of,
                                   kept.complied_since)
         linker = Linker(self.agreement, history, as_of)
-        findings, claims = set_claims(
-            self.agreement,
-            heapq.merge(self._findings.finish(), sorted(late, key=lambda f: f.sort_key), key=lambda f: f.sort_key),
-            self._claim_events.finish(), decided, as_of, linker.annotate_packed, known)
+        merged: Iterator[Finding] = heapq.merge(self._findings.finish(), sorted(late, key=lambda f: f.sort_key),
+                                                key=lambda f: f.sort_key)
+        self.decided = decided
+        if borrow is not None:
+            judged = borrow.judged
+            merged = heapq.merge((f for f in merged if f.rule in judged), borrow.findings, key=_finding_key)
+            decided = {**borrow.decided, **{k: d for k, d in decided.items() if k[0] in judged}}
+        if lend is not None:
+            merged = _lent(merged, lend)
+        findings, claims = set_claims(self.agreement, merged, self._claim_events.finish(), decided, as_of,
+                                      linker.annotate_packed, known)
+        self.first_defaults = linker.first_by_rule
+        lent_first = None if borrow is None else {k: f for k, f in borrow.first_defaults.items()
+                                                  if k[0] not in borrow.judged}
         events = merged_events(self._cited.out.finish(), sorted(evidence, key=lambda e: e.sort_key))
         not_assessed.sort(key=lambda n: (n.rule, n.party, n.version))
-        return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(), tuple(series))
+        return Judged(findings, claims, tuple(not_assessed), events.finish(), linker.defaults(lent_first), tuple(series))
 
     def _deadlines(self, matches: Matches, as_of: dt.date, last_event: Optional[dt.date],
                    known: Callable[[str], bool] = lambda event_id: True

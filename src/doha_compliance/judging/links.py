@@ -128,6 +128,8 @@ class Linker:
         self._versions = {r.version: r for r in agreement.rules}
         self._group_of = {rule_id: g for g in groups(agreement) for rule_id in g}
         self._first: Dict[Tuple[Tuple[str, ...], str], Finding] = {}
+        # issue 27: each linked rule's first default by party (readings.py lends the primary's)
+        self.first_by_rule: Dict[Tuple[str, str], Finding] = {}
         self._day: Optional[dt.date] = None
         self._cache: Dict[str, Tuple[Link, ...]] = {}
         self._listing: Dict[str, List[str]] = {}  # rule id -> the rules some version of which lists it
@@ -178,15 +180,25 @@ class Linker:
         packed = _annotated_packed(f, self.links(f.version, f.date), rule.performed_by, rule.modality,
                                    f.claims if claims is None else claims)
         group = self._group_of.get(f.rule)
-        if group is not None and f.status in DEFAULTS and (group, f.party) not in self._first:
+        if group is not None and f.status in DEFAULTS and (f.rule, f.party) not in self.first_by_rule:
             # findings come sorted by date, then party, then rule
-            self._first[(group, f.party)] = PACK_FINDING[1](packed)
+            first = self.first_by_rule[(f.rule, f.party)] = PACK_FINDING[1](packed)
+            if (group, f.party) not in self._first:
+                self._first[(group, f.party)] = first
         return packed
 
-    def defaults(self) -> Tuple["DefaultGroup", ...]:
+    def defaults(self, lent: Optional[Dict[Tuple[str, str], Finding]] = None) -> Tuple["DefaultGroup", ...]:
+        """Each group's first default by party; `lent`: the first defaults of rules whose findings this
+        linker did not see (readings.py: the primary's, for the rules a reading does not reach)."""
         out = []
         for group in groups(self.agreement):
             owing = sorted({p for rule_id in group for r in self.agreement.versions(rule_id) for p in r.parties})
+            if lent:
+                for p in owing:
+                    found = [f for f in ([self._first[(group, p)]] if (group, p) in self._first else [])]
+                    found += [lent[(rule_id, p)] for rule_id in group if (rule_id, p) in lent]
+                    if found:
+                        self._first[(group, p)] = min(found, key=lambda f: f.sort_key)
             first = [self._first[(group, p)] for p in owing if (group, p) in self._first]
             first.sort(key=lambda f: (f.date, f.party))
             entries = [FirstDefault(f.party, f.date, f.rule, f.id, f.status) for f in first]

@@ -10,6 +10,11 @@ every judge, each taking the units of its own versions. The alternative readings
 reach the report's findings, tables or scores: they only annotate the primary reading's findings
 (`Finding.readings`) and the who-defaulted-first groups (`DefaultGroup.readings`).
 
+Issue 27: judged again only where it can reach. Each alternative judge is handed only the units of the
+rules its reading can change, what reads them and what they read (reach.py, which argues the closure),
+and borrows every other rule's findings and deadlines from the primary judge, which finishes first: the
+same conclusions, with everything after matching done once more for a reading's reach, not the whole.
+
 A finding is set beside its counterpart under a reading by what it is about: an act (or claim) by
 its event, a deadline by its unit and version (rule, party, the primary version judging it: one
 finding each, whatever its due date; issue 25: a lapse re-opened by an amendment is another), a finding
@@ -18,7 +23,7 @@ about a continuing commitment as a whole by its anchor (`complied`, `not-trigger
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import attrs
 
@@ -26,10 +31,12 @@ from doha_compliance._util.fast import replacer
 from doha_compliance._util.spool import findings_of_rules_or_anchored, findings_spool
 from doha_compliance.matching.matches import Matches
 from doha_compliance.models import NO_FINDING, Agreement, Claim, Event, Finding, Reading, ReadingStatus, SourceCoverage
+from doha_compliance.rules import answers
 from doha_compliance.rules.kinds import kind_of
 
-from .judge import Coverage, Judge, Judged
+from .judge import Borrowed, Coverage, Judge, Judged
 from .links import DefaultGroup, ReadingOrder
+from .reach import reach_of
 
 SEPARATOR = "~"  # a reading's version is `<version>~<reading id>` (rules/readings.py)
 _with_readings = replacer(Finding, "readings")  # attrs.evolve(f, readings=...) at a third of its cost
@@ -73,15 +80,38 @@ def _version(name: str) -> str:
     return name.split("#", 1)[0]
 
 
-def _split(matches: Matches, versions: Set[str], with_covered: bool) -> Matches:
-    """The part of the day's matches that falls to one judge: its versions' units, copied."""
+def _split(matches: Matches, versions: Set[str], with_covered: bool,
+           weighed: Optional[Callable[[str, Event], bool]] = None) -> Matches:
+    """The part of the day's matches that falls to one judge: its versions' units, copied; of a claim
+    rule's units, the claims `weighed(version, claim)` keeps (None: every one)."""
     def mine(table: Dict[Any, Any]) -> Dict[Any, Any]:
         return {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
                 for k, v in table.items() if _version(k[0]) in versions}
     out = Matches()
     for name in _DAY_TABLES + (_STREAM_TABLES if with_covered else ()):
         setattr(out, name, mine(getattr(matches, name)))
+    if weighed is not None:
+        for unit, events in out.hits.items():
+            out.hits[unit] = [e for e in events if weighed(unit[0], e)]
     return out
+
+
+def _weighing(agreement: Agreement, reached: FrozenSet[str]) -> Callable[[str, Event], bool]:
+    """Which claims can be weighed otherwise under a reading that reaches `reached` (reach.py): one naming
+    no rule (weighed on every rule's findings), a reached rule, acts (`about`: weighed on every finding
+    about them), or a rule its accused does not owe (held against the claim rule: looked up, so weighed
+    again). A claim naming an unreached rule its accused owes is weighed on that rule's findings and
+    deadline alone: the same under the reading (and `_status` says so when its claim is absent)."""
+    claim_rules = {r.version: r for r in agreement.rules if kind_of(r).claim}
+
+    def weighed(version: str, e: Event) -> bool:
+        rule = claim_rules.get(version)
+        if rule is None or not e.rule or e.rule in reached or e.about:
+            return True
+        accused = str(e.get(rule.accused_field))
+        held, _ = answers.answerer(agreement, accused, str(e.rule))
+        return not any(held in r.parties for r in agreement.versions(str(e.rule)))
+    return weighed
 
 
 class ReadingJudges:
@@ -92,7 +122,18 @@ class ReadingJudges:
         self.matching = matched(agreement)
         self.primary = Judge(agreement)
         self.others = [(reading, Judge(under(agreement, reading))) for reading in agreement.readings]
-        self._versions = [{r.version for r in judge.agreement.rules} for _, judge in self.others]
+        # issue 27: each alternative judge judges only the rules its reading can reach and what they read
+        # (reach.py), the claim rules (every claim is weighed again), and borrows the rest from the primary
+        self.reaches = [reach_of(agreement, reading) for reading in agreement.readings]
+        self._judged: List[Optional[FrozenSet[str]]] = []
+        for (_, judge), reach in zip(self.others, self.reaches):
+            ids = {r.id for r in judge.agreement.rules}
+            judged = reach.needed | {r.id for r in judge.agreement.rules if kind_of(r).claim}
+            self._judged.append(None if reach.whole or judged >= ids else frozenset(judged))
+        self._versions = [{r.version for r in judge.agreement.rules if judged is None or r.id in judged}
+                          for judged, (_, judge) in zip(self._judged, self.others)]
+        self._weighed = [None if judged is None else _weighing(judge.agreement, reach.reach)
+                         for judged, reach, (_, judge) in zip(self._judged, self.reaches, self.others)]
         self._extra = {v.version for reading in agreement.readings for v in reading.versions}
 
     def saw_day(self, day: dt.date) -> None:
@@ -106,10 +147,26 @@ class ReadingJudges:
             judge.saw(event)
 
     def take(self, matches: Matches) -> None:
-        for versions, (_, judge) in zip(self._versions, self.others):
-            judge.take(_split(matches, versions, with_covered=False))
+        for versions, weighed, (_, judge) in zip(self._versions, self._weighed, self.others):
+            judge.take(_split(matches, versions, with_covered=False, weighed=weighed))
         self.primary.take(matches)
         self._drop_extra(matches)
+
+    def _read_by_claims(self, judged: FrozenSet[str]) -> Tuple[Set[str], Set[str]]:
+        """Which findings of the rules an alternative judge did not judge its claims pass can read: those
+        of the parties accused by a claim naming no rule (weighed on every rule's findings: the accused,
+        and whoever answers for it), and those about the acts a claim names (`about`). Every other claim
+        it weighs reads a judged rule's findings, or none (claims.assess); who defaulted first is lent
+        apart (`Borrowed.first_defaults`)."""
+        parties: Set[str] = set()
+        acts: Set[str] = set()
+        for index, e in self.primary.claim_events():
+            if e.about:
+                acts.update(e.about)
+            if not e.rule:
+                accused = str(e.get(self.agreement.rules[index].accused_field))
+                parties.update((accused, answers.answerer(self.agreement, accused, None)[0]))
+        return parties, acts
 
     def _drop_extra(self, matches: Matches, names: Tuple[str, ...] = _DAY_TABLES) -> None:
         """What only the alternative readings' versions matched: theirs, taken above."""
@@ -121,13 +178,41 @@ class ReadingJudges:
     def finish(self, matches: Matches, as_of: dt.date, coverage: Coverage = (None, None),
                known: Callable[[str], bool] = lambda event_id: True,
                sources: Sequence[SourceCoverage] = ()) -> Judged:
-        others = [(reading, judge.finish(_split(matches, versions, with_covered=True), as_of, coverage, known=known,
-                                         sources=sources))
-                  for versions, (reading, judge) in zip(self._versions, self.others)]
+        splits = [_split(matches, versions, with_covered=True, weighed=weighed)
+                  for versions, weighed in zip(self._versions, self._weighed)]
         self._drop_extra(matches, _DAY_TABLES + _STREAM_TABLES)
-        judged = self.primary.finish(matches, as_of, coverage, known=known, sources=sources)
+        # the primary first: it lends each alternative judge the findings of the rules that judge left alone
+        lent = [None if judged is None else findings_spool() for judged in self._judged]
+        lending = [(judged, spool) for judged, spool in zip(self._judged, lent)
+                   if judged is not None and spool is not None]
+
+        read: List[Tuple[Set[str], Set[str]]] = []  # per lending reading: (parties, acts) its claims read
+
+        def lend(f: Finding) -> None:
+            if not read:
+                read.extend(self._read_by_claims(judged_) for judged_, _ in lending)
+            for (judged_, spool), (parties, acts) in zip(lending, read):
+                if f.rule not in judged_ and (f.party in parties or f.act_by in parties
+                                              or (f.evidence and f.evidence[0] in acts)):
+                    spool.append(f)
+        judged = self.primary.finish(matches, as_of, coverage, known=known, sources=sources,
+                                     lend=lend if lending else None)
+        others = []
+        for split, judged_ids, lent_spool, (reading, judge) in zip(splits, self._judged, lent, self.others):
+            borrow = None
+            if judged_ids is not None and lent_spool is not None:
+                borrow = Borrowed(judged_ids, lent_spool.finish(), self.primary.decided, self.primary.first_defaults)
+            try:
+                others.append((reading, judge.finish(split, as_of, coverage, known=known, sources=sources,
+                                                     borrow=borrow)))
+            finally:
+                if lent_spool is not None:
+                    lent_spool.close()
         deadline_rules = {r.id for r in self.agreement.rules if kind_of(r).deadline}
-        tables = [(reading, _Table(j, deadline_rules)) for reading, j in others]
+        primary_not_assessed = {(n.rule, n.party): n.reason for n in judged.not_assessed}
+        tables = [(reading, _Table(j, deadline_rules) if ruled is None else
+                   _Table(j, deadline_rules, reach.reach, (ruled, primary_not_assessed)))
+                  for (reading, j), ruled, reach in zip(others, self._judged, self.reaches)]
         findings = findings_spool(_annotated(judged.findings, tables)).finish()
         judged.findings.close()
         defaults = tuple(_orders(group, others) for group in judged.defaults)
@@ -171,8 +256,10 @@ class _Table:
     (one per unit) and what it did not assess in memory; its other findings and its claims a day at a
     time, in step with the primary findings (both in date order)."""
 
-    def __init__(self, judged: Judged, deadline_rules: Set[str]):
+    def __init__(self, judged: Judged, deadline_rules: Set[str], reached: Optional[FrozenSet[str]] = None,
+                 lent: Optional[Tuple[FrozenSet[str], Dict[Tuple[str, str], str]]] = None):
         self.judged, self.deadline_rules = judged, deadline_rules
+        self.reached = reached  # the rules the reading can reach (None: every rule; reach.py)
         few = list(findings_of_rules_or_anchored(judged.findings, deadline_rules))  # one read, few rebuilt
         self.deadlines = {_key(f, deadline_rules): f for f in few if f.rule in deadline_rules and f.status != "alleged"}
         # findings about a commitment as a whole (complied spans, not triggered): few, and a span's
@@ -180,6 +267,10 @@ class _Table:
         self.wholes = {_key(f, deadline_rules): f for f in few
                        if f.anchor is not None and not (f.rule in deadline_rules and f.status != "alleged")}
         self.not_assessed = {(n.rule, n.party): n.reason for n in judged.not_assessed}
+        if lent is not None:  # what it did not assess, of the rules it judged; of any other, the primary's
+            ruled, primary = lent
+            self.not_assessed = {k: why for k, why in self.not_assessed.items() if k[0] in ruled}
+            self.not_assessed.update((k, why) for k, why in primary.items() if k[0] not in ruled)
         self.restart(windowed=True)
 
     def restart(self, windowed: bool) -> None:
@@ -224,13 +315,20 @@ def _annotated(findings: Any, tables: List[Tuple[Reading, _Table]]) -> Iterator[
 
 
 def _status(f: Finding, reading: Reading, table: _Table) -> Optional[ReadingStatus]:
-    """The finding's status under one reading, if it differs; None if the same."""
+    """The finding's status under one reading, if it differs; None if the same. A finding of a rule the
+    reading cannot reach (an allegation aside: claims weigh every rule's findings) is the same by
+    construction (reach.py): its counterpart is the primary's own, lent."""
+    if table.reached is not None and f.rule not in table.reached and f.status != "alleged":
+        return None
     other = table.finding(f)
     if other is not None:
         same_span = f.status != "complied" or (other.span_start, other.date) == (f.span_start, f.date)
         if other.status == f.status and same_span:
             return None
         return ReadingStatus(reading.id, other.status, other.reason)  # a status, or a complied span cut short
+    if (f.status == "alleged" and f.evidence and table.reached is not None and f.rule not in table.reached
+            and table.claim(f) is None):
+        return None  # a claim naming an unreached rule, not weighed again: the same (`_weighing`)
     if (f.rule, f.party) in table.not_assessed:
         why = table.not_assessed[(f.rule, f.party)]
         return ReadingStatus(reading.id, NO_FINDING, f"not assessed under this reading: {why}")
