@@ -490,6 +490,16 @@ def test_a_deadlines_status_only_moves_forward(who, scenario):
             if kinds[f["version"]] == "deadline" and f["status"] != "alleged":
                 history.setdefault(f["id"], []).append((day, f["status"]))
         day += dt.timedelta(days=2)
+    # Issue 26: a deadline counted from another step (`due: {from: R}`) is `<rule>/<party>/undated` until its
+    # clock starts, then dated: the dated finding continues the undated one (found by this law at random,
+    # 2026-12-07: a deadline met before its due date was known, then dated, looked dropped)
+    for undated in [k for k in history if k.endswith("/undated")]:
+        last = history[undated][-1][0]
+        later = [k for k in history if k.startswith(undated[:-len("undated")]) and k[-len("undated"):] != "undated"
+                 and k[-len("not-triggered"):] != "not-triggered" and history[k][0][0] > last]
+        if later:
+            successor = min(later, key=lambda k: history[k][0][0])
+            history[successor] = history.pop(undated) + history[successor]
     for seen in history.values():
         statuses = [s for _, s in seen]
         ranks = [rank[s] for s in statuses]
