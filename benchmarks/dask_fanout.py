@@ -21,61 +21,24 @@ The JSON reports of both ways are compared byte for byte: they must be the same.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import heapq
 import io
-import json
 import os
 import pickle
-import random
 import resource
 import sys
 import tempfile
 import time
 import tracemalloc
-from typing import Any, Dict, Iterator
+from typing import Any, Dict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-import synthetic  # noqa: E402
 
 RULES = ("rules/doha", "rules/lebanon-2024", "rules/minsk-2")
-LEBANON = [(30, "airstrike", "israel", ["hezbollah", "civilians", "lebanon"]),
-           (15, "shelling", "israel", ["hezbollah", "civilians"]), (10, "demolition", "israel", ["civilians"]),
-           (8, "gunfire", "israel", ["civilians", "lebanon"]), (5, "rocket_fire", "hezbollah", ["israel"]),
-           (12, "statement", "lebanon", ["israel"]), (10, "statement", "israel", ["hezbollah"]),
-           (5, "allegation", "lebanon", ["israel"]), (5, "allegation", "israel", ["hezbollah"])]
-UKRAINE = [(40, "shelling", "dpr", ["ukraine"]), (20, "shelling", "ukraine", ["dpr", "lpr"]),
-           (15, "gunfire", "lpr", ["ukraine"]), (10, "attack", "dpr", ["ukraine"]),
-           (10, "statement", "ukraine", ["dpr"]), (5, "allegation", "ukraine", ["dpr"])]
-
-
-def _stream(mix: list, prefix: str, country: str, n: int, start: dt.date, seed: int) -> Iterator[dict]:
-    rnd = random.Random(seed)
-    days = max(1, n // synthetic.PER_DAY)
-    weights = [m[0] for m in mix]
-    for i in range(n):
-        _, etype, actor, targets = rnd.choices(mix, weights)[0]
-        target = rnd.choice(targets)
-        row = {"id": f"{prefix}-{i:08d}", "date": (start + dt.timedelta(days=i * days // max(n, 1))).isoformat(),
-               "type": etype, "actor": actor, "target": target, "country": country, "source": "synthetic"}
-        if etype == "allegation":
-            row["accused"] = target
-        elif etype != "statement":
-            row["fatalities"] = min(int(rnd.expovariate(0.5)), 50)
-        yield row
-
-
-def write_export(path: str, n: int, seed: int = 2020) -> None:
-    third = n // 3
-    afghanistan = ({**row, "country": "Afghanistan"} for row in synthetic.events(n - 2 * third, seed))
-    lebanon = _stream(LEBANON, "lb", "Lebanon", third, dt.date(2024, 11, 27), seed + 1)
-    ukraine = _stream(UKRAINE, "ua", "Ukraine", third, dt.date(2015, 2, 12), seed + 2)
-    with open(path, "w", encoding="utf-8") as fh:
-        for row in heapq.merge(afghanistan, lebanon, ukraine, key=lambda r: (r["date"], r["id"])):
-            fh.write(json.dumps(row) + "\n")
+# the export: the many-agreements benchmark's own (a third each in Afghanistan, Lebanon, Ukraine)
+from many import write_export  # noqa: E402
 
 
 def _warm() -> None:
